@@ -1,0 +1,65 @@
+//! `cargo xtask <command>`: the project's commands. This file only dispatches;
+//! each command lives in its own module.
+
+mod ir;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: cargo xtask <command> [args]
+
+commands:
+  ir [--canonical] FILE   print FILE's model as JSON (warnings on stderr)
+";
+
+fn main() -> ExitCode {
+    let mut args = std::env::args_os().skip(1);
+    let command = args.next().and_then(|c| c.into_string().ok());
+    let rest: Vec<_> = args.collect();
+    let result = match command.as_deref() {
+        Some("ir") => ir::run(rest),
+        Some("help" | "--help" | "-h") => {
+            print!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        _ => {
+            eprint!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Reads and parses a spec file, printing its warnings, or its error, on
+/// stderr; `None` when it cannot be read or parsed.
+fn read_spec(path: &std::path::Path) -> Option<qmp_spec::Spec> {
+    let name = path.display().to_string();
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(err) => {
+            eprintln!("{name}: error: cannot read: {err}");
+            return None;
+        }
+    };
+    match qmp_spec::parse_bytes(&name, &bytes) {
+        Ok(spec) => {
+            for warning in spec.warnings() {
+                eprintln!(
+                    "{name}:{}:{}: warning: {}",
+                    warning.span.line, warning.span.column, warning.message
+                );
+            }
+            Some(spec)
+        }
+        Err(err) => {
+            eprintln!("error: {err}");
+            None
+        }
+    }
+}
