@@ -2,6 +2,8 @@
 //! each command lives in its own module.
 
 mod ir;
+mod regen;
+mod sync;
 
 use std::process::ExitCode;
 
@@ -9,6 +11,8 @@ const USAGE: &str = "\
 usage: cargo xtask <command> [args]
 
 commands:
+  regen [--check]         rebuild generated/ from qmp-spec/history; --check
+                          writes nothing and fails when generated/ is stale
   ir [--canonical] FILE   print FILE's model as JSON (warnings on stderr)
 ";
 
@@ -17,6 +21,7 @@ fn main() -> ExitCode {
     let command = args.next().and_then(|c| c.into_string().ok());
     let rest: Vec<_> = args.collect();
     let result = match command.as_deref() {
+        Some("regen") => regen::run(rest),
         Some("ir") => ir::run(rest),
         Some("help" | "--help" | "-h") => {
             print!("{USAGE}");
@@ -27,11 +32,13 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    // Commands report their own failures (exit 1); an error here is a
+    // command line that does not fit the command.
     match result {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("error: {err}");
-            ExitCode::FAILURE
+            eprintln!("error: {err}\n\n{USAGE}");
+            ExitCode::from(2)
         }
     }
 }
@@ -62,4 +69,10 @@ fn read_spec(path: &std::path::Path) -> Option<qmp_spec::Spec> {
             None
         }
     }
+}
+
+/// The workspace's root folder (xtask lives one level below it).
+fn project_root() -> std::path::PathBuf {
+    let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().unwrap_or(manifest).to_path_buf()
 }

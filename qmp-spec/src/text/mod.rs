@@ -83,7 +83,7 @@ pub fn parse(file: &str, text: &str) -> Result<Spec, ParseError> {
         ));
     }
     let document = Grammar::parse(Rule::document, text)
-        .map_err(|err| source.from_pest(err))?
+        .map_err(|err| source.pest_error(err))?
         .next()
         .ok_or_else(|| source.error_at(0, "no document found"))?;
 
@@ -170,7 +170,7 @@ impl<'a> Source<'a> {
         self.error(self.span(offset), message)
     }
 
-    fn from_pest(&self, err: pest::error::Error<Rule>) -> ParseError {
+    fn pest_error(&self, err: pest::error::Error<Rule>) -> ParseError {
         let offset = match err.location {
             pest::error::InputLocation::Pos(pos) => pos,
             pest::error::InputLocation::Span((start, _)) => start,

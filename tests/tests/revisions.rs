@@ -1,0 +1,62 @@
+//! Every vendored revision of qmp-events.txt parses, and its model is pinned
+//! by a snapshot (`tests/snapshots/revisions__model__NAME.snap`).
+
+use qmp_spec::{Data, Field, JsonType};
+use qmp_tests::{header_names, lossy_layout, spec_files};
+
+#[test]
+fn there_are_26_vendored_full_texts() {
+    // Seed 004 and the 25 corpus files.
+    assert_eq!(spec_files().len(), 26);
+}
+
+#[test]
+fn every_revision_parses_with_one_event_per_header_name() {
+    for file in spec_files() {
+        let spec = qmp_spec::parse(&file.name, &file.text)
+            .unwrap_or_else(|err| panic!("{}:\n{err}", file.path.display()));
+        let events: Vec<&str> = spec.events().map(|(name, _)| name).collect();
+        assert_eq!(events, header_names(&file.text), "{}", file.name);
+        assert!(!events.is_empty(), "{}", file.name);
+        for section in &spec.sections {
+            if let Data::Fields { fields } = &section.data {
+                assert_typed(fields, &file.name);
+            }
+        }
+    }
+}
+
+/// Every field has a JSON type or a named external type; no field was left
+/// as "any value" by examples that disagree.
+fn assert_typed(fields: &[Field], file: &str) {
+    for field in fields {
+        match &field.ty {
+            JsonType::External(name) => assert!(!name.is_empty(), "{file}: {}", field.name),
+            JsonType::Value => panic!("{file}: field {} has no definite type", field.name),
+            JsonType::Object => assert_typed(&field.fields, file),
+            _ => assert!(
+                field.fields.is_empty(),
+                "{file}: {} has members",
+                field.name
+            ),
+        }
+    }
+}
+
+#[test]
+fn layout_does_not_change_the_canonical_model() {
+    for file in spec_files() {
+        let original = qmp_spec::parse(&file.name, &file.text).expect("parses");
+        let lossy = qmp_spec::parse(&file.name, &lossy_layout(&file.text))
+            .unwrap_or_else(|err| panic!("{} in lossy layout:\n{err}", file.name));
+        assert_eq!(original.canonical(), lossy.canonical(), "{}", file.name);
+    }
+}
+
+#[test]
+fn model_snapshots() {
+    for file in spec_files() {
+        let spec = qmp_spec::parse(&file.name, &file.text).expect("parses");
+        insta::assert_snapshot!(format!("model__{}", file.name), codegen::ir::render(&spec));
+    }
+}

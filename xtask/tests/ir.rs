@@ -1,0 +1,104 @@
+//! `cargo xtask ir`: the model on stdout, warnings on stderr, exit codes.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn xtask(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(args)
+        .output()
+        .expect("xtask runs")
+}
+
+fn spec_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../qmp-spec")
+}
+
+fn temp_file(name: &str, contents: &[u8]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("xtask-ir-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join(name);
+    std::fs::write(&path, contents).expect("temp file");
+    path
+}
+
+#[test]
+fn prints_the_model_and_warnings_apart() {
+    let file = spec_dir().join("corpus/qemu_586fc27e.txt");
+    let out = xtask(&["ir", file.to_str().unwrap()]);
+    assert!(out.status.success());
+    let model: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+    assert_eq!(model["title"], "QEMU Machine Protocol Events");
+    assert_eq!(model["sections"].as_array().map(Vec::len), Some(36));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr
+            .lines()
+            .all(|line| line.contains("corpus/qemu_586fc27e.txt:") && line.contains(": warning: ")),
+        "{stderr}"
+    );
+    assert!(stderr.contains("example is not valid JSON"), "{stderr}");
+}
+
+#[test]
+fn canonical_output_ignores_layout() {
+    let file = spec_dir().join("history/qemu_1bf9c315.txt");
+    let text = std::fs::read_to_string(&file).expect("seed");
+    let lossy = temp_file("lossy.txt", qmp_tests_lossy(&text).as_bytes());
+    let a = xtask(&["ir", "--canonical", file.to_str().unwrap()]);
+    let b = xtask(&["ir", "--canonical", lossy.to_str().unwrap()]);
+    assert!(a.status.success() && b.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&a.stdout),
+        String::from_utf8_lossy(&b.stdout)
+    );
+    let full_a = xtask(&["ir", file.to_str().unwrap()]);
+    let full_b = xtask(&["ir", lossy.to_str().unwrap()]);
+    assert_ne!(
+        full_a.stdout, full_b.stdout,
+        "the full model keeps source positions"
+    );
+}
+
+/// Strips indentation, as a web page does (nested bullets keep one space).
+fn qmp_tests_lossy(text: &str) -> String {
+    text.lines()
+        .map(|line| {
+            let words = line.split_whitespace().collect::<Vec<_>>().join(" ");
+            if line.starts_with(' ') && words.starts_with("- \"") {
+                format!(" {words}\n")
+            } else {
+                format!("{words}\n")
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn unparsable_input_exits_1_with_the_diagnostic() {
+    let bad = temp_file("bad.txt", b"Not a spec\nat all\n");
+    let out = xtask(&["ir", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("bad.txt:2:1: expected a title underline of '='"),
+        "{stderr}"
+    );
+
+    let binary = temp_file("bad.bin", &[0x7f, b'E', b'L', b'F', 0, 1, 2]);
+    let out = xtask(&["ir", binary.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("bad.bin:1:5: not a text file"));
+
+    let out = xtask(&["ir", "/nonexistent/file.txt"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read"));
+}
+
+#[test]
+fn bad_usage_exits_2() {
+    assert_eq!(xtask(&["no-such-command"]).status.code(), Some(2));
+    assert_eq!(xtask(&["ir"]).status.code(), Some(2));
+    assert_eq!(xtask(&["ir", "--bogus", "x"]).status.code(), Some(2));
+}
