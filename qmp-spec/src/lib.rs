@@ -4,7 +4,9 @@
 //! Data flows one way: text → [`model`] → artifacts (the `codegen` crate).
 
 pub mod canonical;
+pub mod diff;
 pub mod model;
+mod source;
 pub mod text;
 
 pub use model::{

@@ -1,6 +1,7 @@
 //! `cargo xtask <command>`: the project's commands. This file only dispatches;
 //! each command lives in its own module.
 
+mod apply;
 mod ir;
 mod regen;
 mod sync;
@@ -14,6 +15,9 @@ commands:
   regen [--check]         rebuild generated/ from qmp-spec/history; --check
                           writes nothing and fails when generated/ is stale
   ir [--canonical] FILE   print FILE's model as JSON (warnings on stderr)
+  apply BASE PATCH [--reverse] [--strict] [-o OUT]
+                          apply a git, cgit or lossy diff; the text on stdout
+                          (or OUT), the report on stderr
 ";
 
 fn main() -> ExitCode {
@@ -23,6 +27,7 @@ fn main() -> ExitCode {
     let result = match command.as_deref() {
         Some("regen") => regen::run(rest),
         Some("ir") => ir::run(rest),
+        Some("apply") => apply::run(rest),
         Some("help" | "--help" | "-h") => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -47,13 +52,7 @@ fn main() -> ExitCode {
 /// stderr; `None` when it cannot be read or parsed.
 fn read_spec(path: &std::path::Path) -> Option<qmp_spec::Spec> {
     let name = path.display().to_string();
-    let bytes = match std::fs::read(path) {
-        Ok(bytes) => bytes,
-        Err(err) => {
-            eprintln!("{name}: error: cannot read: {err}");
-            return None;
-        }
-    };
+    let bytes = read_file(path)?;
     match qmp_spec::parse_bytes(&name, &bytes) {
         Ok(spec) => {
             for warning in spec.warnings() {
@@ -75,4 +74,11 @@ fn read_spec(path: &std::path::Path) -> Option<qmp_spec::Spec> {
 fn project_root() -> std::path::PathBuf {
     let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     manifest.parent().unwrap_or(manifest).to_path_buf()
+}
+
+/// A file's bytes, or `None` after saying on stderr why it cannot be read.
+fn read_file(path: &std::path::Path) -> Option<Vec<u8>> {
+    std::fs::read(path)
+        .inspect_err(|err| eprintln!("{}: error: cannot read: {err}", path.display()))
+        .ok()
 }

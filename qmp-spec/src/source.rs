@@ -1,0 +1,131 @@
+//! Input text with its name: turns byte offsets into positions and builds the
+//! diagnostics every reader returns.
+
+use std::fmt;
+
+use crate::model::Span;
+
+/// A document that cannot be read, with the place that says why.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct ParseError {
+    pub file: String,
+    pub line: u32,
+    pub column: u32,
+    /// The offending line, as written.
+    pub line_text: String,
+    /// What is wrong, and what was expected there.
+    pub message: String,
+}
+
+/// `file:line:col: message`, then the line with a caret under the column.
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let gutter = self.line.to_string();
+        let pad = " ".repeat(gutter.len());
+        let caret = " ".repeat(self.column.saturating_sub(1) as usize);
+        writeln!(
+            f,
+            "{}:{}:{}: {}",
+            self.file, self.line, self.column, self.message
+        )?;
+        writeln!(f, "{pad} |")?;
+        writeln!(f, "{gutter} | {}", self.line_text)?;
+        write!(f, "{pad} | {caret}^")
+    }
+}
+
+/// The input with its name and line starts, to turn offsets into positions.
+pub(crate) struct Source<'a> {
+    pub(crate) file: &'a str,
+    pub(crate) text: &'a str,
+    line_starts: Vec<usize>,
+}
+
+impl<'a> Source<'a> {
+    pub(crate) fn new(file: &'a str, text: &'a str) -> Self {
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Source {
+            file,
+            text,
+            line_starts,
+        }
+    }
+
+    pub(crate) fn span(&self, offset: usize) -> Span {
+        let line = self.line_starts.partition_point(|&start| start <= offset);
+        let start = self.line_starts[line - 1];
+        let column = self
+            .text
+            .get(start..offset)
+            .map_or(0, |s| s.chars().count())
+            + 1;
+        Span {
+            line: line as u32,
+            column: column as u32,
+        }
+    }
+
+    pub(crate) fn span_of<R: pest::RuleType>(&self, pair: &pest::iterators::Pair<'_, R>) -> Span {
+        self.span(pair.as_span().start())
+    }
+
+    pub(crate) fn line_text(&self, line: u32) -> &str {
+        let index = (line as usize).saturating_sub(1);
+        let start = self
+            .line_starts
+            .get(index)
+            .copied()
+            .unwrap_or(self.text.len());
+        let end = self
+            .line_starts
+            .get(index + 1)
+            .copied()
+            .unwrap_or(self.text.len());
+        self.text[start..end].trim_end_matches(['\n', '\r'])
+    }
+
+    pub(crate) fn error(&self, span: Span, message: impl Into<String>) -> ParseError {
+        ParseError {
+            file: self.file.to_string(),
+            line: span.line,
+            column: span.column,
+            line_text: self.line_text(span.line).to_string(),
+            message: message.into(),
+        }
+    }
+
+    pub(crate) fn error_at(&self, offset: usize, message: impl Into<String>) -> ParseError {
+        self.error(self.span(offset), message)
+    }
+}
+
+/// The bytes as text, or an error at the first byte that is not text (invalid
+/// UTF-8 or a NUL byte: binary data).
+pub(crate) fn decode<'b>(file: &str, bytes: &'b [u8]) -> Result<&'b str, ParseError> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => {
+            reject_binary(file, text)?;
+            Ok(text)
+        }
+        Err(err) => {
+            let valid = String::from_utf8_lossy(&bytes[..err.valid_up_to()]);
+            Err(Source::new(file, &valid).error_at(
+                valid.len(),
+                "not a text file: invalid UTF-8 here (is this a binary file?)",
+            ))
+        }
+    }
+}
+
+/// An error at the first NUL byte: text files have none.
+pub(crate) fn reject_binary(file: &str, text: &str) -> Result<(), ParseError> {
+    match text.find('\0') {
+        Some(nul) => Err(Source::new(file, text).error_at(
+            nul,
+            "not a text file: NUL byte here (is this a binary file?)",
+        )),
+        None => Ok(()),
+    }
+}
