@@ -5,6 +5,7 @@
 
 pub mod canonical;
 pub mod diff;
+pub mod history;
 pub mod model;
 mod source;
 pub mod text;

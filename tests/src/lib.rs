@@ -1,5 +1,7 @@
 //! Helpers shared by the cross-crate tests: where the vendored inputs are.
 
+pub mod render;
+
 use std::path::{Path, PathBuf};
 
 /// The workspace's root folder.

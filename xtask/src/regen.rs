@@ -8,6 +8,8 @@ use std::process::ExitCode;
 
 use lexopt::prelude::*;
 
+use qmp_spec::history::History;
+
 use crate::sync::{Change, sync};
 
 pub fn run(args: Vec<OsString>) -> Result<ExitCode, lexopt::Error> {
@@ -24,32 +26,21 @@ pub fn run(args: Vec<OsString>) -> Result<ExitCode, lexopt::Error> {
     }
 
     let root = crate::project_root();
-    let history = root.join("qmp-spec/history");
-    let mut revisions = Vec::new();
-    let mut paths: Vec<_> = match std::fs::read_dir(&history) {
-        Ok(entries) => entries.filter_map(|e| e.ok().map(|e| e.path())).collect(),
+    let history = match History::load(&root.join("qmp-spec/history")) {
+        Ok(history) => history,
         Err(err) => {
-            eprintln!("error: cannot read {}: {err}", history.display());
+            eprintln!("error: {err}");
+            eprintln!("regen: nothing written");
             return Ok(ExitCode::FAILURE);
         }
     };
-    paths.retain(|path| path.extension().is_some_and(|ext| ext == "txt"));
-    paths.sort();
-    for path in &paths {
-        let Some(spec) = crate::read_spec(path) else {
-            eprintln!("regen: nothing written");
-            return Ok(ExitCode::FAILURE);
-        };
-        let name = path
-            .file_stem()
-            .unwrap_or_default()
-            .to_string_lossy()
-            .into_owned();
-        revisions.push((name, spec));
-    }
-    let views: Vec<codegen::Revision<'_>> = revisions
+    let views: Vec<codegen::Revision<'_>> = history
+        .revisions
         .iter()
-        .map(|(name, spec)| codegen::Revision { name, spec })
+        .map(|revision| codegen::Revision {
+            name: &revision.name,
+            spec: &revision.spec,
+        })
         .collect();
     let files = codegen::generate(&views);
 
@@ -79,7 +70,7 @@ pub fn run(args: Vec<OsString>) -> Result<ExitCode, lexopt::Error> {
     let count = |f: fn(&Change) -> bool| outcome.changes.iter().filter(|c| f(c)).count();
     println!(
         "regen: {} revisions, {} files: {} created, {} updated, {} removed, {} unchanged",
-        revisions.len(),
+        history.revisions.len(),
         files.len(),
         count(|c| matches!(c, Change::Created(_))),
         count(|c| matches!(c, Change::Updated(_))),

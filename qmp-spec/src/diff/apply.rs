@@ -178,6 +178,9 @@ impl Index {
     }
 }
 
+/// Lines of context git prints around a change.
+const CONTEXT: usize = 3;
+
 fn same(a: &str, b: &str) -> bool {
     a.split_whitespace().eq(b.split_whitespace())
 }
@@ -254,8 +257,10 @@ impl Applier<'_> {
         let old_at = self.find_exact(&old, hint);
         let new_at = self.find_exact(&new, hint);
         let outcome = match (old_at, new_at) {
-            // The new lines elsewhere do not make this place applied.
-            (Some(at), Some(new_at)) if at != new_at => {
+            // The new lines elsewhere do not make this place applied; at the
+            // same place (a change at the end of the file), the longer side
+            // is the one the base reads.
+            (Some(at), Some(new_at)) if at != new_at || old.len() > new.len() => {
                 self.apply_exact(at, old.len(), &new, expected)
             }
             (_, Some(at)) => {
@@ -512,30 +517,40 @@ impl Applier<'_> {
     ) -> Outcome {
         let old = steps(change, direction, Side::Old);
         let new = steps(change, direction, Side::New);
-        // Already applied first: a change at the end of the file has no
-        // context after it, so its old side would match again after it.
-        if let Some(found) = self.anchor(&new, before, after) {
-            self.cursor = found.end;
-            return Outcome::AlreadyApplied {
-                line: found.start + 1,
-            };
-        }
-        match self.anchor(&old, before, after) {
-            Some(found) => {
-                self.cursor = found.end;
-                self.edits.push(Edit {
-                    start: found.start,
-                    end: found.end,
-                    lines: found.lines,
-                });
-                Outcome::Applied {
-                    line: found.start + 1,
+        // Both sides may match: a change at the end of the file has no context
+        // after it, so an insertion's old side (nothing) matches again once
+        // applied, and a deletion's new side matches before. The side that
+        // matches more of the base is the one the base reads.
+        let applied = self.anchor(&new, before, after);
+        let pending = self.anchor(&old, before, after);
+        match (pending, applied) {
+            // At different places, the new lines elsewhere are another
+            // section's (block jobs share their field lists).
+            (Some(found), Some(done)) if !found.overlaps(&done) || found.matched > done.matched => {
+                self.edit(found)
+            }
+            (_, Some(done)) => {
+                self.cursor = done.end;
+                Outcome::AlreadyApplied {
+                    line: done.start + 1,
                 }
             }
-            None => Outcome::NotApplied {
+            (Some(found), None) => self.edit(found),
+            (None, None) => Outcome::NotApplied {
                 reason: self.why_not(&old, before, after),
             },
         }
+    }
+
+    fn edit(&mut self, found: Found) -> Outcome {
+        self.cursor = found.end;
+        let line = found.start + 1;
+        self.edits.push(Edit {
+            start: found.start,
+            end: found.end,
+            lines: found.lines,
+        });
+        Outcome::Applied { line }
     }
 
     fn why_not(&self, old: &[Step<'_>], before: &[&str], after: &[&str]) -> String {
@@ -592,14 +607,27 @@ impl Applier<'_> {
                 at
             };
             let found = self.walk(steps, at)?;
-            let before_ok = before.last().is_none_or(|want| {
-                self.prev_non_blank(at)
-                    .is_some_and(|p| same(self.base[p], want))
-            });
-            let after_ok = after.first().is_none_or(|want| {
-                self.next_non_blank(found.end)
-                    .is_some_and(|p| same(self.base[p], want))
-            });
+            // git keeps three lines of context: a change with none on one
+            // side has nothing but blank lines within three lines that way.
+            let before_ok = match before.last() {
+                Some(want) => self
+                    .prev_non_blank(at)
+                    .is_some_and(|p| same(self.base[p], want)),
+                None => {
+                    found.context_first || self.prev_non_blank(at).is_none_or(|p| p + CONTEXT < at)
+                }
+            };
+            let after_ok = match after.first() {
+                Some(want) => self
+                    .next_non_blank(found.end)
+                    .is_some_and(|p| same(self.base[p], want)),
+                None => {
+                    found.context_last
+                        || self
+                            .next_non_blank(found.end)
+                            .is_none_or(|p| p >= found.end + CONTEXT)
+                }
+            };
             (before_ok && after_ok).then_some(found)
         })
     }
@@ -617,14 +645,31 @@ impl Applier<'_> {
     fn walk(&self, steps: &[Step<'_>], at: usize) -> Option<Found> {
         let mut q = at;
         let mut lines = Vec::new();
+        let mut matched = 0;
+        // Per step that kept, dropped or inserted a line: whether it kept one.
+        let mut kinds: Vec<bool> = Vec::with_capacity(steps.len());
         for step in steps {
             match step {
-                Step::Insert(text) => lines.push(text.clone()),
-                Step::Match { text, keep } if blank(text) => {
+                Step::Insert(text) => {
+                    lines.push(text.clone());
+                    kinds.push(false);
+                }
+                // Blank lines are matched where they are, if they are: lossy
+                // pages drop blank context lines, so blanks never anchor.
+                Step::Match {
+                    text: blank_text,
+                    keep,
+                }
+                | Step::Either {
+                    stripped: blank_text,
+                    keep_stripped: keep,
+                    ..
+                } if blank(blank_text) => {
                     if q < self.base.len() && blank(self.base[q]) {
                         if *keep {
                             lines.push(self.base[q].to_string());
                         }
+                        kinds.push(false);
                         q += 1;
                     }
                 }
@@ -637,6 +682,10 @@ impl Applier<'_> {
                     let outcome = line.and_then(|line| step.meets(line));
                     match (outcome, step) {
                         (Some(keep), _) => {
+                            matched += 1;
+                            kinds.push(
+                                keep && matches!(step, Step::Either { .. } | Step::Optional { .. }),
+                            );
                             lines.extend(self.base[q..p].iter().map(|s| s.to_string()));
                             if keep {
                                 lines.push(self.base[p].to_string());
@@ -646,6 +695,7 @@ impl Applier<'_> {
                         (None, Step::Optional { fallback, .. }) => {
                             if let Some(text) = fallback {
                                 lines.push(text.clone());
+                                kinds.push(false);
                             }
                         }
                         (None, _) => return None,
@@ -657,6 +707,9 @@ impl Applier<'_> {
             start: at,
             end: q,
             lines,
+            matched,
+            context_first: kinds.first() == Some(&true),
+            context_last: kinds.last() == Some(&true),
         })
     }
 
@@ -686,6 +739,18 @@ struct Found {
     start: usize,
     end: usize,
     lines: Vec<String>,
+    /// How many non-blank base lines the steps matched.
+    matched: usize,
+    /// The first and last of the steps' lines are context ('-' lines read
+    /// as context): the change brings its own context on that side.
+    context_first: bool,
+    context_last: bool,
+}
+
+impl Found {
+    fn overlaps(&self, other: &Found) -> bool {
+        self.start <= other.end && other.start <= self.end
+    }
 }
 
 /// One line of a lossy change, as the base must show it.

@@ -87,14 +87,42 @@ impl Splitter<'_> {
         if self.failed.contains(&(pos, i, k)) {
             return false;
         }
-        if i < self.words.len() && self.consumed_line(pos, i, k) {
-            return true;
-        }
-        if self.free_line(pos, i, k) {
+        // A blank base line leaves nothing in the collapsed text, so it may
+        // sit before or after a line of the other side that starts here; the
+        // document's structure decides (see `blank_goes_first`).
+        let blank_next = self.words.get(i).is_some_and(String::is_empty);
+        if blank_next {
+            if self.free_line(pos, i, k, Some(false)) || self.consumed_line(pos, i, k) {
+                return true;
+            }
+            if self.free_line(pos, i, k, Some(true)) {
+                return true;
+            }
+        } else if (i < self.words.len() && self.consumed_line(pos, i, k))
+            || self.free_line(pos, i, k, None)
+        {
             return true;
         }
         self.failed.insert((pos, i, k));
         false
+    }
+
+    /// Whether the blank base line `i` comes before `line`, of the other
+    /// side: before a section header, after a label
+    /// (`Data:`, `Example:`), and before a line of the same kind as the one
+    /// after the blank (a bullet before a bullet, a label before a note);
+    /// otherwise the new line continues what precedes the blank.
+    fn blank_goes_first(&self, line: &str, i: usize) -> bool {
+        let new = Kind::of(line.trim_start());
+        let previous = i
+            .checked_sub(1)
+            .and_then(|p| self.words.get(p))
+            .map(|w| Kind::of(w));
+        let next = self.words[i..]
+            .iter()
+            .find(|w| !w.is_empty())
+            .map(|w| Kind::of(w));
+        new == Kind::Header || previous == Some(Kind::Label) || next == Some(new)
     }
 
     /// The next base line, as context or as a line of the consumed side.
@@ -128,7 +156,9 @@ impl Splitter<'_> {
 
     /// A line of the other side: from its marker to a place where another
     /// line can start.
-    fn free_line(&mut self, pos: usize, i: usize, k: usize) -> bool {
+    /// With `blank_first`, only the lines that go after (`Some(true)`) or
+    /// before (`Some(false)`) the blank base line `i`.
+    fn free_line(&mut self, pos: usize, i: usize, k: usize, blank_first: Option<bool>) -> bool {
         let marker = format!(" {}", self.free);
         if !self.body[pos..].starts_with(&marker) {
             return false;
@@ -149,13 +179,58 @@ impl Splitter<'_> {
             })
             .collect();
         for end in ends {
-            self.out
-                .push((Marker::Added, self.body[start..end].to_string()));
+            let line = &self.body[start..end];
+            if blank_first.is_some_and(|first| self.blank_goes_first(line, i) != first) {
+                continue;
+            }
+            self.out.push((Marker::Added, line.to_string()));
             if self.go(end, i, k + 1) {
                 return true;
             }
             self.out.pop();
         }
         false
+    }
+}
+
+/// What a line of the document is, as far as blank lines around it go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Header,
+    /// A header's underline: a blank line never comes before one.
+    Underline,
+    Bullet,
+    Json,
+    /// `Data:`, `Example:`, `Read operation:`, `Note: ...`
+    Label,
+    Text,
+}
+
+impl Kind {
+    /// The kind of a line (whitespace collapsed).
+    fn of(text: &str) -> Kind {
+        let first = text.split(' ').next().unwrap_or("");
+        let name = |w: &str| {
+            w.len() > 1
+                && w.chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+        };
+        if first.len() >= 3 && first.chars().all(|c| c == '-' || c == '=') {
+            Kind::Underline
+        } else if name(first.trim_end_matches(',')) {
+            Kind::Header
+        } else if first == "-" {
+            Kind::Bullet
+        } else if first.starts_with('{') {
+            Kind::Json
+        } else if first == "Note:"
+            || first == "Data:"
+            || first.starts_with("Example")
+            || (text.ends_with(':') && text.split(' ').count() <= 3 && !text.starts_with('"'))
+        {
+            Kind::Label
+        } else {
+            Kind::Text
+        }
     }
 }

@@ -42,11 +42,8 @@ fn detect(text: &str) -> Option<Dialect> {
     if lines().any(|line| line.starts_with("@@ -")) {
         return Some(Dialect::Git);
     }
-    // A document's title underline: a spec, not a diff.
-    if lines()
-        .take(4)
-        .any(|line| line.trim_start().starts_with("==="))
-    {
+    // A spec text has '-' lines (bullets, underlines) but never a '+' line.
+    if !lines().any(|line| line.starts_with('+')) && crate::parse("", text).is_ok() {
         return None;
     }
     if lines().any(|line| line.starts_with(['+', '-'])) {

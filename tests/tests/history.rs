@@ -1,0 +1,89 @@
+//! The upstream history rebuilds, and every step of it survives the trip
+//! through each diff dialect: the diff between two consecutive revisions,
+//! rendered as git, cgit and lossy HTML, applies to the older one and gives
+//! the newer one's model.
+
+use qmp_spec::diff::{self, Dialect, Direction};
+use qmp_spec::history::{History, Origin};
+use qmp_tests::{render, workspace_root};
+
+fn history() -> History {
+    History::load(&workspace_root().join("qmp-spec/history")).unwrap_or_else(|err| panic!("{err}"))
+}
+
+#[test]
+fn the_upstream_line_in_order() {
+    let names: Vec<String> = history().revisions.iter().map(|r| r.name.clone()).collect();
+    assert_eq!(
+        names,
+        [
+            "pre-resume",
+            "qemu-1bf9c315",
+            "block-job-completion",
+            "device-tray-moved",
+            "block-job-error",
+            "balloon-change",
+            "block-job-error-note",
+            "block-job-ready",
+            "guest-panicked",
+            "quorum-and-acpi",
+            "mem-unplug-error",
+            "migration-and-colo-exit",
+            "block-node-names",
+            "moved-to-qapi",
+        ]
+    );
+}
+
+#[test]
+fn consecutive_revisions_round_trip_through_every_dialect() {
+    let history = history();
+    let mut failures = Vec::new();
+    for pair in history.revisions.windows(2) {
+        let (old, new) = (&pair[0], &pair[1]);
+        for (dialect, rendered) in [
+            (Dialect::Git, render::git(&old.text, &new.text)),
+            (Dialect::Cgit, render::cgit(&old.text, &new.text)),
+            (Dialect::Lossy, render::lossy(&old.text, &new.text)),
+        ] {
+            let label = format!("{} -> {} as {dialect:?}", old.name, new.name);
+            let patch = match diff::parse(&label, &rendered) {
+                Ok(patch) => patch,
+                Err(err) => {
+                    failures.push(format!("{label}: {err}"));
+                    continue;
+                }
+            };
+            assert_eq!(patch.dialect, dialect, "{label}");
+            let applied = diff::apply(&old.text, &patch, Direction::Forward);
+            for change in applied.not_applied() {
+                failures.push(format!("{label}: {change}"));
+            }
+            if dialect == Dialect::Git && applied.text != new.text {
+                failures.push(format!("{label}: the text differs"));
+            }
+            match qmp_spec::parse(&label, &applied.text) {
+                Ok(spec) if spec.canonical() == new.spec.canonical() => {}
+                Ok(_) => failures.push(format!("{label}: the model differs")),
+                Err(err) => failures.push(format!("{label}: {err}")),
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn patch_reports_are_pinned() {
+    for revision in history().revisions {
+        if let Origin::Patch { report, .. } = &revision.origin {
+            let lines: Vec<String> = report.iter().map(|change| change.to_string()).collect();
+            let text = format!("{}\n\n{}\n", revision.origin, lines.join("\n"));
+            insta::assert_snapshot!(format!("history__{}__report", revision.name), text);
+        }
+    }
+}
