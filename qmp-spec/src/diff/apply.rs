@@ -106,9 +106,24 @@ impl fmt::Display for ChangeReport {
 /// not fatal: callers that need all of them check [`Applied::fully_applied`].
 pub fn apply(base: &str, patch: &Patch, direction: Direction) -> Applied {
     let base_lines: Vec<&str> = base.lines().collect();
+    let normalized: Vec<String> = base_lines
+        .iter()
+        .map(|line| normalize_whitespace(line))
+        .collect();
+    let mut sections = Vec::with_capacity(base_lines.len() + 1);
+    let mut above = None;
+    for (i, line) in base_lines.iter().enumerate() {
+        sections.push(above);
+        if line.starts_with(|c: char| c.is_alphabetic() || c == '_' || c == '$') {
+            above = Some(i);
+        }
+    }
+    sections.push(above);
     let mut applier = Applier {
         base: &base_lines,
-        index: Index::new(&base_lines),
+        index: Index::new(&normalized),
+        normalized,
+        sections,
         edits: Vec::new(),
         report: Vec::new(),
         cursor: 0,
@@ -146,6 +161,11 @@ struct Edit {
 
 struct Applier<'b> {
     base: &'b [&'b str],
+    /// Each base line, whitespace-normalized.
+    normalized: Vec<String>,
+    /// For each base line, the nearest line above it that git would name
+    /// after a hunk header (one that starts with a letter, '_' or '$').
+    sections: Vec<Option<usize>>,
     index: Index,
     edits: Vec<Edit>,
     report: Vec<ChangeReport>,
@@ -159,11 +179,11 @@ struct Applier<'b> {
 struct Index(HashMap<String, Vec<usize>>);
 
 impl Index {
-    fn new(lines: &[&str]) -> Self {
+    fn new(normalized: &[String]) -> Self {
         let mut map: HashMap<String, Vec<usize>> = HashMap::new();
-        for (i, line) in lines.iter().enumerate() {
-            if !line.trim().is_empty() {
-                map.entry(normalize_whitespace(line)).or_default().push(i);
+        for (i, line) in normalized.iter().enumerate() {
+            if !line.is_empty() {
+                map.entry(line.clone()).or_default().push(i);
             }
         }
         Index(map)
@@ -337,44 +357,67 @@ impl Applier<'_> {
             header.old_start, header.old_count, header.new_start, header.new_count
         );
 
-        let outcome = if let Some((at, lines)) =
-            self.split_near(body, hint, take, count, other_count)
-        {
-            let new: Vec<String> = lines
-                .into_iter()
-                .map(|(marker, line)| {
-                    if marker == Marker::Context {
-                        line
-                    } else {
-                        reindent(&line)
-                    }
-                })
-                .collect();
-            self.edits.push(Edit {
-                start: at,
-                end: at + count,
-                lines: new,
-            });
-            self.cursor = at + count;
-            self.drift = at as isize - expected as isize;
-            Outcome::Applied { line: at + 1 }
-        } else if let Some((at, _)) = self.split_near(body, hint, give, other_count, count) {
-            self.cursor = at + other_count;
-            Outcome::AlreadyApplied { line: at + 1 }
-        } else {
-            Outcome::NotApplied {
+        let pending = self.split_near(body, hint, take, count, other_count);
+        // Both sides can fit at one place only where the hunk has no context
+        // on one side: at the start or the end of the file.
+        let at_an_end = |at: &usize| *at == 0 || at + count >= self.base.len();
+        let done = match &pending {
+            Some((at, _)) if !at_an_end(at) => None,
+            _ => self.split_near(body, hint, give, other_count, count),
+        };
+        let outcome = match (pending, done) {
+            // Both sides fit at the same place (a hunk at the end of the
+            // file): the longer one is what the base reads.
+            (Some((at, lines)), Some((done_at, _)))
+                if done_at.abs_diff(at) > count.max(other_count) || count > other_count =>
+            {
+                self.apply_collapsed(at, count, lines, expected)
+            }
+            (_, Some((at, _))) => {
+                self.cursor = at + other_count;
+                Outcome::AlreadyApplied { line: at + 1 }
+            }
+            (Some((at, lines)), None) => self.apply_collapsed(at, count, lines, expected),
+            (None, None) => Outcome::NotApplied {
                 reason: format!(
                     "no split of the collapsed hunk into {count} lines of the base and {other_count} \
                      lines of the result fits the base near line {}",
                     hint + 1
                 ),
-            }
+            },
         };
         self.report.push(ChangeReport {
             patch_line: hunk.line,
             text,
             outcome,
         });
+    }
+
+    fn apply_collapsed(
+        &mut self,
+        at: usize,
+        count: usize,
+        lines: Vec<(Marker, String)>,
+        expected: usize,
+    ) -> Outcome {
+        let lines = lines
+            .into_iter()
+            .map(|(marker, line)| {
+                if marker == Marker::Context {
+                    line
+                } else {
+                    reindent(&line)
+                }
+            })
+            .collect();
+        self.edits.push(Edit {
+            start: at,
+            end: at + count,
+            lines,
+        });
+        self.cursor = at + count;
+        self.drift = at as isize - expected as isize;
+        Outcome::Applied { line: at + 1 }
     }
 
     /// Splits the collapsed hunk at the base position nearest `hint` where its
@@ -393,20 +436,27 @@ impl Applier<'_> {
             .flat_map(|d| [hint.checked_add(d), hint.checked_sub(d).filter(|_| d > 0)])
             .flatten()
             .filter(|&at| at >= self.cursor && at + consumed <= self.base.len())
+            .filter(|&at| self.in_order(body, &self.normalized[at..at + consumed]))
             .find_map(|at| {
-                let section = self.base[..at]
-                    .iter()
-                    .rev()
-                    .find(|l| l.starts_with(|c: char| c.is_alphabetic() || c == '_' || c == '$'));
-                cgit::split(
-                    body,
-                    &self.base[at..at + consumed],
-                    consume,
-                    other,
-                    section.copied(),
-                )
-                .map(|lines| (at, lines))
+                let section = self.sections[at].map(|line| self.base[line]);
+                cgit::split(body, &self.base[at..at + consumed], consume, other, section)
+                    .map(|lines| (at, lines))
             })
+    }
+
+    /// Whether the non-blank `lines` occur in `body` in order: a quick test
+    /// that every split needs to pass.
+    fn in_order(&self, body: &str, lines: &[String]) -> bool {
+        let mut from = 0;
+        lines.iter().filter(|line| !line.is_empty()).all(|line| {
+            match body[from..].find(line.as_str()) {
+                Some(at) => {
+                    from += at + line.len();
+                    true
+                }
+                None => false,
+            }
+        })
     }
 
     // ------------------------------------------------------------ lossy

@@ -37,6 +37,7 @@ pub(super) fn split(
         free,
         other,
         failed: HashSet::new(),
+        budget: BUDGET,
         out: Vec::new(),
     };
     // git prints the nearest line above the hunk that starts with a letter
@@ -54,6 +55,10 @@ pub(super) fn split(
     splitter.go(0, 0, 0).then_some(splitter.out)
 }
 
+/// How many search states one split may visit. The history's hunks need at
+/// most a few thousand.
+const BUDGET: usize = 200_000;
+
 struct Splitter<'a> {
     body: &'a str,
     raw: &'a [&'a str],
@@ -63,6 +68,9 @@ struct Splitter<'a> {
     other: usize,
     /// States (position, consumed lines, other lines) known not to lead to a split.
     failed: HashSet<(usize, usize, usize)>,
+    /// States left to visit before giving up: a hunk whose text allows too
+    /// many splits is reported as not applied rather than searched forever.
+    budget: usize,
     out: Vec<(Marker, String)>,
 }
 
@@ -84,9 +92,10 @@ impl Splitter<'_> {
         if pos == self.body.len() && i == self.words.len() && k == self.other {
             return true;
         }
-        if self.failed.contains(&(pos, i, k)) {
+        if self.failed.contains(&(pos, i, k)) || self.budget == 0 {
             return false;
         }
+        self.budget -= 1;
         // A blank base line leaves nothing in the collapsed text, so it may
         // sit before or after a line of the other side that starts here; the
         // document's structure decides (see `blank_goes_first`).
