@@ -359,10 +359,14 @@ impl Applier<'_> {
 
         let pending = self.split_near(body, hint, take, count, other_count);
         // Both sides can fit at one place only where the hunk has no context
-        // on one side: at the start or the end of the file.
-        let at_an_end = |at: &usize| *at == 0 || at + count >= self.base.len();
+        // on one side (at the start or the end of the file): its lines begin
+        // or end with a changed line.
+        let open_ended = |lines: &[(Marker, String)]| {
+            lines.first().is_none_or(|l| l.0 != Marker::Context)
+                || lines.last().is_none_or(|l| l.0 != Marker::Context)
+        };
         let done = match &pending {
-            Some((at, _)) if !at_an_end(at) => None,
+            Some((_, lines)) if !open_ended(lines) => None,
             _ => self.split_near(body, hint, give, other_count, count),
         };
         let outcome = match (pending, done) {
