@@ -661,27 +661,28 @@ impl Applier<'_> {
                 at
             };
             let found = self.walk(steps, at)?;
-            // git keeps three lines of context: a change with none on one
-            // side has nothing but blank lines within three lines that way.
-            let before_ok = match before.last() {
-                Some(want) => self
-                    .prev_non_blank(at)
-                    .is_some_and(|p| same(self.base[p], want)),
-                None => {
-                    found.context_first || self.prev_non_blank(at).is_none_or(|p| p + CONTEXT < at)
-                }
-            };
-            let after_ok = match after.first() {
-                Some(want) => self
-                    .next_non_blank(found.end)
-                    .is_some_and(|p| same(self.base[p], want)),
-                None => {
-                    found.context_last
-                        || self
-                            .next_non_blank(found.end)
-                            .is_none_or(|p| p >= found.end + CONTEXT)
-                }
-            };
+            // The context next to a change must be next to it in the base. A
+            // change whose own first or last line is context ('-' lines read
+            // as context) is anchored on that side already: the context line
+            // beyond may open the next hunk. git keeps three lines of
+            // context, so a change with none on one side has nothing but
+            // blank lines within three lines that way.
+            let before_ok = found.context_first
+                || match before.last() {
+                    Some(want) => self
+                        .prev_non_blank(at)
+                        .is_some_and(|p| same(self.base[p], want)),
+                    None => self.prev_non_blank(at).is_none_or(|p| p + CONTEXT < at),
+                };
+            let after_ok = found.context_last
+                || match after.first() {
+                    Some(want) => self
+                        .next_non_blank(found.end)
+                        .is_some_and(|p| same(self.base[p], want)),
+                    None => self
+                        .next_non_blank(found.end)
+                        .is_none_or(|p| p >= found.end + CONTEXT),
+                };
             (before_ok && after_ok).then_some(found)
         })
     }
