@@ -71,6 +71,15 @@ fn not_a_diff(source: &Source<'_>) -> ParseError {
     )
 }
 
+/// The pair of `rule` over the whole input, or an error at the line that
+/// does not fit `what`.
+fn top_pair<'i>(source: &Source<'i>, rule: Rule, what: &str) -> Result<Pair<'i, Rule>, ParseError> {
+    Grammar::parse(rule, source.text)
+        .map_err(|err| pest_error(source, err, what))?
+        .next()
+        .ok_or_else(|| source.error_at(0, "no diff found"))
+}
+
 fn pest_error(source: &Source<'_>, err: pest::error::Error<Rule>, what: &str) -> ParseError {
     let offset = match err.location {
         pest::error::InputLocation::Pos(pos) => pos,
@@ -85,10 +94,7 @@ fn pest_error(source: &Source<'_>, err: pest::error::Error<Rule>, what: &str) ->
 // ---------------------------------------------------------------- git
 
 fn git(source: &Source<'_>) -> Result<Patch, ParseError> {
-    let patch = Grammar::parse(Rule::git_patch, source.text)
-        .map_err(|err| pest_error(source, err, "git diff"))?
-        .next()
-        .ok_or_else(|| source.error_at(0, "no diff found"))?;
+    let patch = top_pair(source, Rule::git_patch, "git diff")?;
     let mut hunks = Vec::new();
     for file in patch.into_inner().filter(|p| p.as_rule() == Rule::git_file) {
         for pair in file.into_inner().filter(|p| p.as_rule() == Rule::hunk) {
@@ -197,10 +203,7 @@ fn hunk_header(pair: Pair<'_, Rule>) -> HunkHeader {
 // ---------------------------------------------------------------- cgit
 
 fn cgit(source: &Source<'_>) -> Result<Patch, ParseError> {
-    let page = Grammar::parse(Rule::cgit_page, source.text)
-        .map_err(|err| pest_error(source, err, "cgit page"))?
-        .next()
-        .ok_or_else(|| source.error_at(0, "no diff found"))?;
+    let page = top_pair(source, Rule::cgit_page, "cgit page")?;
     let mut diffstat = None;
     let mut hunks = Vec::new();
     for part in page.into_inner() {
@@ -269,10 +272,7 @@ fn cgit(source: &Source<'_>) -> Result<Patch, ParseError> {
 // ---------------------------------------------------------------- lossy
 
 fn lossy(source: &Source<'_>) -> Result<Patch, ParseError> {
-    let patch = Grammar::parse(Rule::lossy_patch, source.text)
-        .map_err(|err| pest_error(source, err, "lossy diff"))?
-        .next()
-        .ok_or_else(|| source.error_at(0, "no diff found"))?;
+    let patch = top_pair(source, Rule::lossy_patch, "lossy diff")?;
     let mut lines = Vec::new();
     for part in patch.into_inner() {
         let marker = match part.as_rule() {
