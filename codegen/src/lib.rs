@@ -2,8 +2,10 @@
 //! or writes files: each generator returns [`GeneratedFile`]s, and `xtask`
 //! writes them.
 
+pub mod catalog;
 pub mod files;
 pub mod ir;
+pub mod rust;
 
 pub use files::GeneratedFile;
 
@@ -17,8 +19,10 @@ pub struct Revision<'a> {
 
 /// Every file of `generated/`, in path order.
 pub fn generate(revisions: &[Revision<'_>]) -> Vec<GeneratedFile> {
+    let catalog = catalog::Catalog::new(revisions);
     let mut files = vec![readme(revisions)];
     files.extend(revisions.iter().map(ir::revision_file));
+    files.extend(rust::generate(&catalog, revisions));
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files
 }

@@ -6,6 +6,7 @@
 pub mod canonical;
 pub mod diff;
 pub mod history;
+pub mod lint;
 pub mod model;
 mod source;
 pub mod text;

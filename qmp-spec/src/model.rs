@@ -155,6 +155,16 @@ pub enum WarningKind {
     TypeInferred,
     /// Text where the layout expects none; it was kept where it reads best.
     StrayText,
+    /// Lint: an example has a member its section does not document.
+    ExampleUndocumentedMember,
+    /// Lint: an example lacks a member its section requires.
+    ExampleMissingMember,
+    /// Lint: an example's member has another JSON type than its section says.
+    ExampleWrongType,
+    /// Lint: an example's member has a value its section does not list.
+    ExampleUnknownValue,
+    /// Lint: an example has data where its section says `Data: None.`
+    ExampleUnexpectedData,
 }
 
 impl Spec {

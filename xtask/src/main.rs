@@ -3,6 +3,7 @@
 
 mod apply;
 mod ir;
+mod lint;
 mod regen;
 mod sync;
 
@@ -15,6 +16,7 @@ commands:
   regen [--check]         rebuild generated/ from qmp-spec/history; --check
                           writes nothing and fails when generated/ is stale
   ir [--canonical] FILE   print FILE's model as JSON (warnings on stderr)
+  lint FILE... | --history  report spec defects with their positions
   apply BASE PATCH [--reverse] [--strict] [-o OUT]
                           apply a git, cgit or lossy diff; the text on stdout
                           (or OUT), the report on stderr
@@ -28,6 +30,7 @@ fn main() -> ExitCode {
         Some("regen") => regen::run(rest),
         Some("ir") => ir::run(rest),
         Some("apply") => apply::run(rest),
+        Some("lint") => lint::run(rest),
         Some("help" | "--help" | "-h") => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -51,23 +54,25 @@ fn main() -> ExitCode {
 /// Reads and parses a spec file, printing its warnings, or its error, on
 /// stderr; `None` when it cannot be read or parsed.
 fn read_spec(path: &std::path::Path) -> Option<qmp_spec::Spec> {
-    let name = path.display().to_string();
-    let bytes = read_file(path)?;
-    match qmp_spec::parse_bytes(&name, &bytes) {
-        Ok(spec) => {
-            for warning in spec.warnings() {
-                eprintln!(
-                    "{name}:{}:{}: warning: {}",
-                    warning.span.line, warning.span.column, warning.message
-                );
-            }
-            Some(spec)
-        }
-        Err(err) => {
-            eprintln!("error: {err}");
-            None
-        }
+    let spec = parse_quietly(path)?;
+    for warning in spec.warnings() {
+        eprintln!(
+            "{}:{}:{}: warning: {}",
+            path.display(),
+            warning.span.line,
+            warning.span.column,
+            warning.message
+        );
     }
+    Some(spec)
+}
+
+/// Reads and parses a spec file; only an error is printed (on stderr).
+fn parse_quietly(path: &std::path::Path) -> Option<qmp_spec::Spec> {
+    let bytes = read_file(path)?;
+    qmp_spec::parse_bytes(&path.display().to_string(), &bytes)
+        .inspect_err(|err| eprintln!("error: {err}"))
+        .ok()
 }
 
 /// The workspace's root folder (xtask lives one level below it).

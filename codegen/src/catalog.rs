@@ -1,0 +1,357 @@
+//! The catalog of types the generators share: every event any revision of the
+//! history documents, typed from the newest revision that documents it, with
+//! nested objects and enumerations named once and shared where their shapes
+//! are equal. It stands between the spec models and the outputs, so the Rust
+//! and JSON Schema generators name things the same way.
+
+use std::collections::BTreeMap;
+
+use qmp_spec::{Data, EnumValue, Field, JsonType, Section};
+
+use crate::Revision;
+
+pub struct Catalog<'a> {
+    /// Every event, by name.
+    pub events: Vec<EventType<'a>>,
+    pub objects: Vec<ObjectType<'a>>,
+    pub enums: Vec<EnumType<'a>>,
+}
+
+pub struct EventType<'a> {
+    /// The event's name on the wire, e.g. `BLOCK_IO_ERROR`.
+    pub name: &'a str,
+    /// `BlockIoError`
+    pub type_name: String,
+    /// The section of the newest revision that documents the event.
+    pub section: &'a Section,
+    /// That revision.
+    pub revision: &'a str,
+    /// The first revision that documents the event.
+    pub introduced: &'a str,
+    /// The newest revision documenting it, when the history's newest does not.
+    pub last_documented: Option<&'a str>,
+    pub data: EventData<'a>,
+}
+
+pub enum EventData<'a> {
+    /// The event carries no data (`Data: None.`), or the text says nothing.
+    None,
+    /// A struct of members.
+    Fields(Vec<Member<'a>>),
+    /// A type of QEMU's QAPI schema, which this history does not describe.
+    External { type_name: &'a str },
+}
+
+/// A member of an event's data or of an object.
+pub struct Member<'a> {
+    pub field: &'a Field,
+    pub ty: TypeRef,
+    /// The revision that introduced the member, when later than its event's.
+    pub introduced: Option<&'a str>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TypeRef {
+    String,
+    Int,
+    Number,
+    Bool,
+    Array,
+    /// Any JSON value: `json-value`, or an object whose members are not listed.
+    Value,
+    /// A QAPI type, kept as a JSON value.
+    External(String),
+    Object(usize),
+    Enum(usize),
+}
+
+pub struct ObjectType<'a> {
+    pub name: String,
+    pub members: Vec<Member<'a>>,
+    /// The events whose data holds the object, sorted.
+    pub users: Vec<&'a str>,
+    /// The description of the first member that has this shape.
+    pub description: &'a str,
+}
+
+pub struct EnumType<'a> {
+    pub name: String,
+    pub values: &'a [EnumValue],
+    pub users: Vec<&'a str>,
+}
+
+impl<'a> Catalog<'a> {
+    pub fn new(revisions: &'a [Revision<'a>]) -> Catalog<'a> {
+        let newest = revisions.last().map(|r| r.name);
+        // The newest and the first revision documenting each event.
+        let mut latest: BTreeMap<&'a str, (&'a Revision<'a>, &'a Section)> = BTreeMap::new();
+        let mut first: BTreeMap<&'a str, &'a str> = BTreeMap::new();
+        for revision in revisions {
+            for (name, section) in revision.spec.events() {
+                latest.insert(name, (revision, section));
+                first.entry(name).or_insert(revision.name);
+            }
+        }
+
+        let mut shapes = Shapes::default();
+        let mut events = Vec::with_capacity(latest.len());
+        for (&name, &(revision, section)) in &latest {
+            let introduced = first[name];
+            let data = match &section.data {
+                Data::None | Data::Unspecified => EventData::None,
+                Data::External { type_name, .. } => EventData::External { type_name },
+                Data::Fields { fields } => {
+                    EventData::Fields(shapes.members(fields, name, &mut Vec::new(), &|path| {
+                        member_introduced(revisions, name, path, introduced)
+                    }))
+                }
+            };
+            events.push(EventType {
+                name,
+                type_name: pascal_case(name),
+                section,
+                revision: revision.name,
+                introduced,
+                last_documented: (Some(revision.name) != newest).then_some(revision.name),
+                data,
+            });
+        }
+        let (objects, enums) = shapes.finish(&events);
+        Catalog {
+            events,
+            objects,
+            enums,
+        }
+    }
+}
+
+/// The first revision in which `event` has the member at `path`, when later
+/// than the event's own first revision.
+fn member_introduced<'a>(
+    revisions: &'a [Revision<'a>],
+    event: &str,
+    path: &[&str],
+    event_introduced: &str,
+) -> Option<&'a str> {
+    let first = revisions.iter().find(|revision| {
+        revision
+            .spec
+            .events()
+            .find(|(name, _)| *name == event)
+            .is_some_and(|(_, section)| has_member(section.data.fields(), path))
+    })?;
+    (first.name != event_introduced).then_some(first.name)
+}
+
+fn has_member(fields: &[Field], path: &[&str]) -> bool {
+    match path.split_first() {
+        None => true,
+        Some((head, rest)) => fields
+            .iter()
+            .any(|f| f.name == *head && has_member(&f.fields, rest)),
+    }
+}
+
+/// Nested objects and enumerations met so far, by shape.
+#[derive(Default)]
+struct Shapes<'a> {
+    objects: Vec<(String, Vec<Member<'a>>, Vec<&'a str>, &'a str, &'a str)>,
+    enums: Vec<(String, &'a [EnumValue], Vec<&'a str>, &'a str)>,
+}
+
+impl<'a> Shapes<'a> {
+    fn members(
+        &mut self,
+        fields: &'a [Field],
+        event: &'a str,
+        path: &mut Vec<&'a str>,
+        introduced: &dyn Fn(&[&str]) -> Option<&'a str>,
+    ) -> Vec<Member<'a>> {
+        fields
+            .iter()
+            .map(|field| {
+                path.push(&field.name);
+                let ty = self.type_of(field, event, path, introduced);
+                let member = Member {
+                    field,
+                    ty,
+                    introduced: introduced(path),
+                };
+                path.pop();
+                member
+            })
+            .collect()
+    }
+
+    fn type_of(
+        &mut self,
+        field: &'a Field,
+        event: &'a str,
+        path: &mut Vec<&'a str>,
+        introduced: &dyn Fn(&[&str]) -> Option<&'a str>,
+    ) -> TypeRef {
+        match &field.ty {
+            JsonType::String if !field.values.is_empty() => {
+                let key = shape_of_enum(&field.values);
+                let index = match self.enums.iter().position(|e| e.0 == key) {
+                    Some(index) => index,
+                    None => {
+                        self.enums
+                            .push((key, &field.values, Vec::new(), &field.name));
+                        self.enums.len() - 1
+                    }
+                };
+                self.enums[index].2.push(event);
+                TypeRef::Enum(index)
+            }
+            JsonType::String => TypeRef::String,
+            JsonType::Int => TypeRef::Int,
+            JsonType::Number => TypeRef::Number,
+            JsonType::Bool => TypeRef::Bool,
+            JsonType::Array => TypeRef::Array,
+            JsonType::Value => TypeRef::Value,
+            JsonType::External(name) => TypeRef::External(name.clone()),
+            JsonType::Object if field.fields.is_empty() => TypeRef::Value,
+            JsonType::Object => {
+                let members = self.members(&field.fields, event, path, introduced);
+                let key = shape_of_object(&members);
+                let index = match self.objects.iter().position(|o| o.0 == key) {
+                    Some(index) => index,
+                    None => {
+                        self.objects.push((
+                            key,
+                            members,
+                            Vec::new(),
+                            &field.name,
+                            &field.description,
+                        ));
+                        self.objects.len() - 1
+                    }
+                };
+                self.objects[index].2.push(event);
+                TypeRef::Object(index)
+            }
+        }
+    }
+
+    /// Names every shape after what its users have in common, and resolves
+    /// the rare clash by the first user's full name.
+    fn finish(self, events: &[EventType<'a>]) -> (Vec<ObjectType<'a>>, Vec<EnumType<'a>>) {
+        let mut taken: Vec<String> = events
+            .iter()
+            .flat_map(|e| [e.type_name.clone(), data_type_name(e)])
+            .collect();
+        let mut name = |users: &mut Vec<&'a str>, field: &str| {
+            users.sort_unstable();
+            users.dedup();
+            // One user: named after it; several: after what they share.
+            let prefix = if users.len() == 1 {
+                users[0].to_string()
+            } else {
+                common_prefix(users)
+            };
+            let candidate = pascal_case(&format!("{prefix}_{field}"));
+            let name = if taken.contains(&candidate) {
+                pascal_case(&format!("{}_{field}", users[0]))
+            } else {
+                candidate
+            };
+            taken.push(name.clone());
+            name
+        };
+        let objects = self
+            .objects
+            .into_iter()
+            .map(|(_, members, mut users, field, description)| {
+                let name = name(&mut users, field);
+                ObjectType {
+                    name,
+                    members,
+                    users,
+                    description,
+                }
+            })
+            .collect();
+        let enums = self
+            .enums
+            .into_iter()
+            .map(|(_, values, mut users, field)| {
+                let name = name(&mut users, field);
+                EnumType {
+                    name,
+                    values,
+                    users,
+                }
+            })
+            .collect();
+        (objects, enums)
+    }
+}
+
+/// The name of an event's data struct: `BlockIoErrorData`.
+pub fn data_type_name(event: &EventType<'_>) -> String {
+    format!("{}Data", event.type_name)
+}
+
+fn shape_of_enum(values: &[EnumValue]) -> String {
+    values
+        .iter()
+        .map(|v| format!("{}={}", v.value, v.meaning.as_deref().unwrap_or("")))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn shape_of_object(members: &[Member<'_>]) -> String {
+    members
+        .iter()
+        .map(|m| format!("{}:{:?}:{}", m.field.name, m.ty, m.field.optional))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The words (split at '_') that all names start with: `VNC` for
+/// `VNC_CONNECTED` and `VNC_INITIALIZED`.
+fn common_prefix(names: &[&str]) -> String {
+    let split: Vec<Vec<&str>> = names.iter().map(|n| n.split('_').collect()).collect();
+    let mut prefix = Vec::new();
+    if let Some(first) = split.first() {
+        for (i, word) in first.iter().enumerate() {
+            // A prefix never takes a whole name: that would name the shape
+            // after one event's data.
+            if split
+                .iter()
+                .all(|words| words.len() > i + 1 && words[i] == *word)
+            {
+                prefix.push(*word);
+            } else {
+                break;
+            }
+        }
+    }
+    prefix.join("_")
+}
+
+/// `BLOCK_IO_ERROR` → `BlockIoError`, `tray-open` → `TrayOpen`,
+/// `__com.redhat_reason` → `ComRedhatReason`.
+pub fn pascal_case(name: &str) -> String {
+    name.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .map(|word| {
+            let lower = word.to_ascii_lowercase();
+            let mut chars = lower.chars();
+            match chars.next() {
+                Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
+                None => String::new(),
+            }
+        })
+        .collect()
+}
+
+/// `tray-open` → `tray_open`, `__com.redhat_reason` → `com_redhat_reason`.
+pub fn snake_case(name: &str) -> String {
+    name.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect::<Vec<_>>()
+        .join("_")
+}
