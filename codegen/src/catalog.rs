@@ -155,8 +155,18 @@ fn has_member(fields: &[Field], path: &[&str]) -> bool {
 /// Nested objects and enumerations met so far, by shape.
 #[derive(Default)]
 struct Shapes<'a> {
-    objects: Vec<(String, Vec<Member<'a>>, Vec<&'a str>, &'a str, &'a str)>,
-    enums: Vec<(String, &'a [EnumValue], Vec<&'a str>, &'a str)>,
+    objects: Vec<Shape<'a, Vec<Member<'a>>>>,
+    enums: Vec<Shape<'a, &'a [EnumValue]>>,
+}
+
+/// A shape before it is named: its key, what it holds, the events that use
+/// it, the member name it was first met under and that member's description.
+struct Shape<'a, T> {
+    key: String,
+    content: T,
+    users: Vec<&'a str>,
+    field: &'a str,
+    description: &'a str,
 }
 
 impl<'a> Shapes<'a> {
@@ -193,16 +203,7 @@ impl<'a> Shapes<'a> {
         match &field.ty {
             JsonType::String if !field.values.is_empty() => {
                 let key = shape_of_enum(&field.values);
-                let index = match self.enums.iter().position(|e| e.0 == key) {
-                    Some(index) => index,
-                    None => {
-                        self.enums
-                            .push((key, &field.values, Vec::new(), &field.name));
-                        self.enums.len() - 1
-                    }
-                };
-                self.enums[index].2.push(event);
-                TypeRef::Enum(index)
+                TypeRef::Enum(Self::add(&mut self.enums, key, &field.values, field, event))
             }
             JsonType::String => TypeRef::String,
             JsonType::Int => TypeRef::Int,
@@ -215,23 +216,34 @@ impl<'a> Shapes<'a> {
             JsonType::Object => {
                 let members = self.members(&field.fields, event, path, introduced);
                 let key = shape_of_object(&members);
-                let index = match self.objects.iter().position(|o| o.0 == key) {
-                    Some(index) => index,
-                    None => {
-                        self.objects.push((
-                            key,
-                            members,
-                            Vec::new(),
-                            &field.name,
-                            &field.description,
-                        ));
-                        self.objects.len() - 1
-                    }
-                };
-                self.objects[index].2.push(event);
-                TypeRef::Object(index)
+                TypeRef::Object(Self::add(&mut self.objects, key, members, field, event))
             }
         }
+    }
+
+    /// The index of the shape with `key`, added if new, with `event` as a user.
+    fn add<T>(
+        shapes: &mut Vec<Shape<'a, T>>,
+        key: String,
+        content: T,
+        field: &'a Field,
+        event: &'a str,
+    ) -> usize {
+        let index = match shapes.iter().position(|shape| shape.key == key) {
+            Some(index) => index,
+            None => {
+                shapes.push(Shape {
+                    key,
+                    content,
+                    users: Vec::new(),
+                    field: &field.name,
+                    description: &field.description,
+                });
+                shapes.len() - 1
+            }
+        };
+        shapes[index].users.push(event);
+        index
     }
 
     /// Names every shape after what its users have in common, and resolves
@@ -262,26 +274,20 @@ impl<'a> Shapes<'a> {
         let objects = self
             .objects
             .into_iter()
-            .map(|(_, members, mut users, field, description)| {
-                let name = name(&mut users, field);
-                ObjectType {
-                    name,
-                    members,
-                    users,
-                    description,
-                }
+            .map(|mut shape| ObjectType {
+                name: name(&mut shape.users, shape.field),
+                members: shape.content,
+                users: shape.users,
+                description: shape.description,
             })
             .collect();
         let enums = self
             .enums
             .into_iter()
-            .map(|(_, values, mut users, field)| {
-                let name = name(&mut users, field);
-                EnumType {
-                    name,
-                    values,
-                    users,
-                }
+            .map(|mut shape| EnumType {
+                name: name(&mut shape.users, shape.field),
+                values: shape.content,
+                users: shape.users,
             })
             .collect();
         (objects, enums)

@@ -42,7 +42,19 @@ pub fn run(args: Vec<OsString>) -> Result<ExitCode, lexopt::Error> {
             spec: &revision.spec,
         })
         .collect();
-    let files = codegen::generate(&views);
+    let mut files = codegen::generate(&views);
+    // `cargo fmt --all` formats the generated crate too; its files are
+    // written as rustfmt would leave them, so the two never disagree.
+    for file in files.iter_mut().filter(|f| f.path.ends_with(".rs")) {
+        match rustfmt(&file.contents) {
+            Ok(formatted) => file.contents = formatted,
+            Err(err) => {
+                eprintln!("error: rustfmt on generated/{}: {err}", file.path);
+                eprintln!("regen: nothing written");
+                return Ok(ExitCode::FAILURE);
+            }
+        }
+    }
 
     let outcome = match sync(&root.join("generated"), &files, check) {
         Ok(outcome) => outcome,
@@ -78,4 +90,31 @@ pub fn run(args: Vec<OsString>) -> Result<ExitCode, lexopt::Error> {
         outcome.unchanged,
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Formats Rust source with the toolchain's rustfmt, as `cargo fmt` does.
+fn rustfmt(source: &str) -> Result<String, String> {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(std::env::var_os("RUSTFMT").unwrap_or_else(|| "rustfmt".into()))
+        .args(["--edition", "2024", "--emit", "stdout", "--quiet"])
+        .current_dir(crate::project_root())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|err| {
+            format!("cannot run rustfmt ({err}); install it with `rustup component add rustfmt`")
+        })?;
+    child
+        .stdin
+        .take()
+        .ok_or("no stdin")?
+        .write_all(source.as_bytes())
+        .map_err(|err| err.to_string())?;
+    let output = child.wait_with_output().map_err(|err| err.to_string())?;
+    if !output.status.success() {
+        return Err(String::from_utf8_lossy(&output.stderr).into_owned());
+    }
+    String::from_utf8(output.stdout).map_err(|err| err.to_string())
 }
