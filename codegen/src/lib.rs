@@ -3,9 +3,11 @@
 //! writes them.
 
 pub mod catalog;
+pub mod docs;
 pub mod files;
 pub mod ir;
 pub mod rust;
+pub mod schema;
 
 pub use files::GeneratedFile;
 
@@ -14,33 +16,35 @@ use qmp_spec::Spec;
 /// One revision of the history, as the generators see it.
 pub struct Revision<'a> {
     pub name: &'a str,
+    /// Where the revision comes from, in a sentence.
+    pub about: &'a str,
     pub spec: &'a Spec,
+}
+
+impl<'a> From<&'a qmp_spec::history::Revision> for Revision<'a> {
+    fn from(revision: &'a qmp_spec::history::Revision) -> Self {
+        Revision {
+            name: &revision.name,
+            about: &revision.provenance,
+            spec: &revision.spec,
+        }
+    }
 }
 
 /// Every file of `generated/`, in path order.
 pub fn generate(revisions: &[Revision<'_>]) -> Vec<GeneratedFile> {
     let catalog = catalog::Catalog::new(revisions);
-    let mut files = vec![readme(revisions)];
-    files.extend(revisions.iter().map(ir::revision_file));
+    let mut files = vec![docs::index(revisions, catalog.events.len())];
+    for revision in revisions {
+        files.push(ir::revision_file(revision));
+        files.push(docs::revision_file(revision));
+        files.extend(schema::revision_files(
+            &format!("schema/{}", revision.name),
+            revision.name,
+            revision.spec,
+        ));
+    }
     files.extend(rust::generate(&catalog, revisions));
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files
-}
-
-fn readme(revisions: &[Revision<'_>]) -> GeneratedFile {
-    let mut text = files::markdown_preamble();
-    text.push_str("\n# Generated from the history of `qmp-events.txt`\n\n");
-    text.push_str(
-        "Everything in this folder is written by `cargo xtask regen` from the revisions in\n",
-    );
-    text.push_str("`qmp-spec/history/`; `cargo xtask regen --check` fails when it is stale.\n\n");
-    text.push_str("| revision | events | model |\n|---|---|---|\n");
-    for revision in revisions {
-        let events = revision.spec.events().count();
-        text.push_str(&format!(
-            "| `{0}` | {events} | [ir/{0}.json](ir/{0}.json) |\n",
-            revision.name
-        ));
-    }
-    GeneratedFile::new("README.md", text)
 }

@@ -14,10 +14,7 @@ fn every_valid_example_decodes_and_reencodes_to_the_same_json() {
     let views: Vec<codegen::Revision<'_>> = history
         .revisions
         .iter()
-        .map(|r| codegen::Revision {
-            name: &r.name,
-            spec: &r.spec,
-        })
+        .map(codegen::Revision::from)
         .collect();
     let catalog = Catalog::new(&views);
     let (mut decoded, mut skipped) = (0, 0);

@@ -60,3 +60,32 @@ fn model_snapshots() {
         insta::assert_snapshot!(format!("model__{}", file.name), codegen::ir::render(&spec));
     }
 }
+
+/// Per revision of the history: the Rust code the history up to it
+/// generates, its schema bundle and its reference. A new revision shows up
+/// as new snapshots; their diff against the previous revision's is what it
+/// changed.
+#[test]
+fn history_snapshots() {
+    use qmp_spec::history::History;
+    let history = History::load(&qmp_tests::workspace_root().join("qmp-spec/history")).unwrap();
+    let views: Vec<codegen::Revision<'_>> = history
+        .revisions
+        .iter()
+        .map(codegen::Revision::from)
+        .collect();
+    for (i, revision) in views.iter().enumerate() {
+        let upto = &views[..=i];
+        let catalog = codegen::catalog::Catalog::new(upto);
+        let rust: String = codegen::rust::generate(&catalog, upto)
+            .into_iter()
+            .map(|file| format!("==> {} <==\n{}\n", file.path, file.contents))
+            .collect();
+        insta::assert_snapshot!(format!("revision__{}__rust", revision.name), rust);
+        let bundle =
+            codegen::files::json_file(codegen::schema::bundle(revision.name, revision.spec));
+        insta::assert_snapshot!(format!("revision__{}__schema", revision.name), bundle);
+        let docs = codegen::docs::revision_file(revision).contents;
+        insta::assert_snapshot!(format!("revision__{}__docs", revision.name), docs);
+    }
+}

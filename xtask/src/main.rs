@@ -5,6 +5,7 @@ mod apply;
 mod ir;
 mod lint;
 mod regen;
+mod schema;
 mod sync;
 
 use std::process::ExitCode;
@@ -17,6 +18,7 @@ commands:
                           writes nothing and fails when generated/ is stale
   ir [--canonical] FILE   print FILE's model as JSON (warnings on stderr)
   lint FILE... | --history  report spec defects with their positions
+  schema FILE --out DIR   write FILE's JSON Schemas: DIR/EVENT.json, DIR/events.json
   apply BASE PATCH [--reverse] [--strict] [-o OUT]
                           apply a git, cgit or lossy diff; the text on stdout
                           (or OUT), the report on stderr
@@ -31,6 +33,7 @@ fn main() -> ExitCode {
         Some("ir") => ir::run(rest),
         Some("apply") => apply::run(rest),
         Some("lint") => lint::run(rest),
+        Some("schema") => schema::run(rest),
         Some("help" | "--help" | "-h") => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;

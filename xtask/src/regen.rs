@@ -37,10 +37,7 @@ pub fn run(args: Vec<OsString>) -> Result<ExitCode, lexopt::Error> {
     let views: Vec<codegen::Revision<'_>> = history
         .revisions
         .iter()
-        .map(|revision| codegen::Revision {
-            name: &revision.name,
-            spec: &revision.spec,
-        })
+        .map(codegen::Revision::from)
         .collect();
     let mut files = codegen::generate(&views);
     // `cargo fmt --all` formats the generated crate too; its files are
