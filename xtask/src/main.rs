@@ -14,7 +14,8 @@ const USAGE: &str = "\
 usage: cargo xtask <command> [args]
 
 commands:
-  regen [--check]         rebuild generated/ from qmp-spec/history; --check
+  regen [--check] [--root DIR]
+                          rebuild generated/ from qmp-spec/history; --check
                           writes nothing and fails when generated/ is stale
   ir [--canonical] FILE   print FILE's model as JSON (warnings on stderr)
   lint FILE... | --history  report spec defects with their positions

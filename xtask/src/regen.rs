@@ -14,18 +14,17 @@ use crate::sync::{Change, sync};
 
 pub fn run(args: Vec<OsString>) -> Result<ExitCode, lexopt::Error> {
     let mut check = false;
+    let mut root = crate::project_root();
     let mut parser = lexopt::Parser::from_args(args);
-    if let Some(arg) = parser.next()? {
+    while let Some(arg) = parser.next()? {
         match arg {
             Long("check") => check = true,
+            // Another checkout (or a copy of one) to regenerate.
+            Long("root") => root = parser.value()?.into(),
             _ => return Err(arg.unexpected()),
         }
     }
-    if let Some(arg) = parser.next()? {
-        return Err(arg.unexpected());
-    }
 
-    let root = crate::project_root();
     let history = match History::load(&root.join("qmp-spec/history")) {
         Ok(history) => history,
         Err(err) => {
@@ -43,7 +42,7 @@ pub fn run(args: Vec<OsString>) -> Result<ExitCode, lexopt::Error> {
     // `cargo fmt --all` formats the generated crate too; its files are
     // written as rustfmt would leave them, so the two never disagree.
     for file in files.iter_mut().filter(|f| f.path.ends_with(".rs")) {
-        match rustfmt(&file.contents) {
+        match rustfmt(&file.contents, &root) {
             Ok(formatted) => file.contents = formatted,
             Err(err) => {
                 eprintln!("error: rustfmt on generated/{}: {err}", file.path);
@@ -90,12 +89,12 @@ pub fn run(args: Vec<OsString>) -> Result<ExitCode, lexopt::Error> {
 }
 
 /// Formats Rust source with the toolchain's rustfmt, as `cargo fmt` does.
-fn rustfmt(source: &str) -> Result<String, String> {
+fn rustfmt(source: &str, root: &std::path::Path) -> Result<String, String> {
     use std::io::Write;
     use std::process::{Command, Stdio};
     let mut child = Command::new(std::env::var_os("RUSTFMT").unwrap_or_else(|| "rustfmt".into()))
         .args(["--edition", "2024", "--emit", "stdout", "--quiet"])
-        .current_dir(crate::project_root())
+        .current_dir(root)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -15,3 +15,97 @@ fn generated_folder_is_up_to_date() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// A copy of the project's history in a temporary root, with `generated/`
+/// holding one sentinel file.
+fn scratch_root(name: &str) -> std::path::PathBuf {
+    let root = std::env::temp_dir().join(format!("xtask-regen-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    let source = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../qmp-spec");
+    for folder in ["history", "corpus"] {
+        let to = root.join("qmp-spec").join(folder);
+        std::fs::create_dir_all(&to).unwrap();
+        for entry in std::fs::read_dir(source.join(folder)).unwrap() {
+            let path = entry.unwrap().path();
+            std::fs::copy(&path, to.join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    std::fs::create_dir_all(root.join("generated")).unwrap();
+    std::fs::write(root.join("generated/SENTINEL"), "untouched").unwrap();
+    root
+}
+
+#[test]
+fn an_error_anywhere_leaves_generated_untouched() {
+    let root = scratch_root("broken");
+    // A patch for a 2016 revision applied to the 2011 one.
+    let manifest = root.join("qmp-spec/history/history.json");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(
+        &manifest,
+        text.replace(
+            "\"patch\": \"device-tray-moved.lossy.txt\"",
+            "\"patch\": \"block-node-names.lossy.txt\"",
+        ),
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["regen", "--root", root.to_str().unwrap()])
+        .output()
+        .expect("xtask runs");
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("revision device-tray-moved:"), "{stderr}");
+    assert!(stderr.contains("NOT applied"), "{stderr}");
+    assert!(stderr.contains("regen: nothing written"), "{stderr}");
+    let left: Vec<_> = std::fs::read_dir(root.join("generated"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(left, ["SENTINEL"]);
+    assert_eq!(
+        std::fs::read_to_string(root.join("generated/SENTINEL")).unwrap(),
+        "untouched"
+    );
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[test]
+fn regen_writes_everything_then_nothing() {
+    let root = scratch_root("fresh");
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_xtask"))
+            .args(args)
+            .args(["--root", root.to_str().unwrap()])
+            .output()
+            .expect("xtask runs")
+    };
+    let stale = run(&["regen", "--check"]);
+    assert_eq!(stale.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&stale.stderr)
+            .contains("stale: generated/SENTINEL is no longer generated")
+    );
+    let first = run(&["regen"]);
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let summary = String::from_utf8_lossy(&first.stdout);
+    assert!(
+        summary.starts_with("regen: 14 revisions,") && summary.contains("1 removed"),
+        "{summary}"
+    );
+    // Byte-identical to the committed output.
+    let committed =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../generated/src/lib.rs");
+    assert_eq!(
+        std::fs::read(root.join("generated/src/lib.rs")).unwrap(),
+        std::fs::read(committed).unwrap()
+    );
+    let second = run(&["regen"]);
+    assert!(String::from_utf8_lossy(&second.stdout).contains("0 created, 0 updated, 0 removed"));
+    assert!(run(&["regen", "--check"]).status.success());
+    let _ = std::fs::remove_dir_all(&root);
+}
