@@ -46,8 +46,8 @@ pub enum EventData<'a> {
 pub struct Member<'a> {
     pub field: &'a Field,
     pub ty: TypeRef,
-    /// The revision that introduced the member, when later than its event's.
-    pub introduced: Option<&'a str>,
+    /// The first revision in which the event has this member.
+    pub introduced: &'a str,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -125,22 +125,24 @@ impl<'a> Catalog<'a> {
     }
 }
 
-/// The first revision in which `event` has the member at `path`, when later
-/// than the event's own first revision.
+/// The first revision in which `event` has the member at `path` (the
+/// event's own first revision if none says otherwise).
 fn member_introduced<'a>(
     revisions: &'a [Revision<'a>],
     event: &str,
     path: &[&str],
-    event_introduced: &str,
-) -> Option<&'a str> {
-    let first = revisions.iter().find(|revision| {
-        revision
-            .spec
-            .events()
-            .find(|(name, _)| *name == event)
-            .is_some_and(|(_, section)| has_member(section.data.fields(), path))
-    })?;
-    (first.name != event_introduced).then_some(first.name)
+    event_introduced: &'a str,
+) -> &'a str {
+    revisions
+        .iter()
+        .find(|revision| {
+            revision
+                .spec
+                .events()
+                .find(|(name, _)| *name == event)
+                .is_some_and(|(_, section)| has_member(section.data.fields(), path))
+        })
+        .map_or(event_introduced, |revision| revision.name)
 }
 
 fn has_member(fields: &[Field], path: &[&str]) -> bool {
@@ -175,7 +177,7 @@ impl<'a> Shapes<'a> {
         fields: &'a [Field],
         event: &'a str,
         path: &mut Vec<&'a str>,
-        introduced: &dyn Fn(&[&str]) -> Option<&'a str>,
+        introduced: &dyn Fn(&[&str]) -> &'a str,
     ) -> Vec<Member<'a>> {
         fields
             .iter()
@@ -198,7 +200,7 @@ impl<'a> Shapes<'a> {
         field: &'a Field,
         event: &'a str,
         path: &mut Vec<&'a str>,
-        introduced: &dyn Fn(&[&str]) -> Option<&'a str>,
+        introduced: &dyn Fn(&[&str]) -> &'a str,
     ) -> TypeRef {
         match &field.ty {
             JsonType::String if !field.values.is_empty() => {

@@ -6,30 +6,42 @@ use crate::*;
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BalloonChangeData {
     /// actual level of the guest memory balloon in bytes
+    ///
+    /// Since revision `balloon-change`.
     pub actual: serde_json::Number,
 }
 /// The data of [`Event::BlockImageCorrupted`] (`BLOCK_IMAGE_CORRUPTED`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BlockImageCorruptedData {
     /// Device name
+    ///
+    /// Since revision `quorum-and-acpi`.
     pub device: String,
     /// Node name
     ///
     /// Optional.
+    ///
+    /// Since revision `quorum-and-acpi`.
     #[serde(rename = "node-name")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub node_name: Option<String>,
     /// Informative message (e.g., reason for the corruption)
+    ///
+    /// Since revision `quorum-and-acpi`.
     pub msg: String,
     /// If the corruption resulted from an image access, this is the host's access offset into the
     /// image
     ///
     /// Optional.
+    ///
+    /// Since revision `quorum-and-acpi`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// If the corruption resulted from an image access, this is the access size
     ///
     /// Optional.
+    ///
+    /// Since revision `quorum-and-acpi`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
@@ -38,6 +50,8 @@ pub struct BlockImageCorruptedData {
 pub struct BlockIoErrorData {
     /// device name. This is always present for compatibility reasons, but it can be empty ("") if
     /// the image does not have a device name associated.
+    ///
+    /// Since revision `pre-resume`.
     pub device: String,
     /// node name. Note that errors may be reported for the root node that is directly attached to
     /// a guest device rather than for the node where the error occurred.
@@ -46,44 +60,70 @@ pub struct BlockIoErrorData {
     #[serde(rename = "node-name")]
     pub node_name: String,
     /// I/O operation
+    ///
+    /// Since revision `pre-resume`.
     pub operation: BlockOperation,
     /// action that has been taken, it's one of the following
+    ///
+    /// Since revision `pre-resume`.
     pub action: BlockIoErrorAction,
 }
 /// The data of [`Event::BlockJobCancelled`] (`BLOCK_JOB_CANCELLED`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BlockJobCancelledData {
     /// Job type
+    ///
+    /// Since revision `block-job-completion`.
     #[serde(rename = "type")]
     pub r#type: BlockJobType,
     /// Job identifier. Originally the device name but other values are allowed since QEMU 2.7
+    ///
+    /// Since revision `block-job-completion`.
     pub device: String,
     /// Maximum progress value
+    ///
+    /// Since revision `block-job-completion`.
     pub len: i64,
     /// Current progress value On success this is equal to len. On failure this is less than len.
+    ///
+    /// Since revision `block-job-completion`.
     pub offset: i64,
     /// Rate limit, bytes per second
+    ///
+    /// Since revision `block-job-completion`.
     pub speed: i64,
 }
 /// The data of [`Event::BlockJobCompleted`] (`BLOCK_JOB_COMPLETED`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BlockJobCompletedData {
     /// Job type
+    ///
+    /// Since revision `block-job-completion`.
     #[serde(rename = "type")]
     pub r#type: BlockJobType,
     /// Job identifier. Originally the device name but other values are allowed since QEMU 2.7
+    ///
+    /// Since revision `block-job-completion`.
     pub device: String,
     /// Maximum progress value
+    ///
+    /// Since revision `block-job-completion`.
     pub len: i64,
     /// Current progress value On success this is equal to len. On failure this is less than len.
+    ///
+    /// Since revision `block-job-completion`.
     pub offset: i64,
     /// Rate limit, bytes per second
+    ///
+    /// Since revision `block-job-completion`.
     pub speed: i64,
     /// Error message Only present on failure. This field contains a human-readable error message.
     /// There are no semantics other than that streaming has failed and clients should not try to
     /// interpret the error string.
     ///
     /// Optional.
+    ///
+    /// Since revision `block-job-completion`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
 }
@@ -91,10 +131,16 @@ pub struct BlockJobCompletedData {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BlockJobErrorData {
     /// Job identifier. Originally the device name but other values are allowed since QEMU 2.7
+    ///
+    /// Since revision `block-job-error`.
     pub device: String,
     /// I/O operation
+    ///
+    /// Since revision `block-job-error`.
     pub operation: BlockOperation,
     /// action that has been taken, it's one of the following
+    ///
+    /// Since revision `block-job-error`.
     pub action: BlockJobErrorAction,
 }
 /// The data of [`Event::BlockJobReady`] (`BLOCK_JOB_READY`).
@@ -106,6 +152,8 @@ pub struct BlockJobReadyData {
     #[serde(rename = "type")]
     pub r#type: BlockJobType,
     /// Job identifier. Originally the device name but other values are allowed since QEMU 2.7
+    ///
+    /// Since revision `block-job-ready`.
     pub device: String,
     /// Maximum progress value
     ///
@@ -124,12 +172,18 @@ pub struct BlockJobReadyData {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ColoExitData {
     /// COLO mode, primary or secondary side
+    ///
+    /// Since revision `migration-and-colo-exit`.
     pub mode: String,
     /// the exit reason, internal error or external request.
+    ///
+    /// Since revision `migration-and-colo-exit`.
     pub reason: String,
     /// error message
     ///
     /// Optional.
+    ///
+    /// Since revision `migration-and-colo-exit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
 }
@@ -139,6 +193,8 @@ pub struct DeviceDeletedData {
     /// device name
     ///
     /// Optional.
+    ///
+    /// Since revision `block-job-ready`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device: Option<String>,
     /// device path
@@ -151,12 +207,16 @@ pub struct DeviceDeletedData {
 pub struct DeviceTrayMovedData {
     /// Block device name. This is always present for compatibility reasons, but it can be empty
     /// ("") if the image does not have a device name associated.
+    ///
+    /// Since revision `device-tray-moved`.
     pub device: String,
     /// The name or QOM path of the guest device
     ///
     /// Since revision `block-node-names`.
     pub id: String,
     /// true if the tray has been opened or false if it has been closed
+    ///
+    /// Since revision `device-tray-moved`.
     #[serde(rename = "tray-open")]
     pub tray_open: bool,
 }
@@ -164,11 +224,15 @@ pub struct DeviceTrayMovedData {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DumpCompletedData {
     /// DumpQueryResult type described in qapi-schema.json
+    ///
+    /// Since revision `block-node-names`.
     pub result: serde_json::Value,
     /// Error message when dump failed. This is only a human-readable string provided when dump
     /// failed. It should not be parsed in any way
     ///
     /// Optional.
+    ///
+    /// Since revision `block-node-names`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
 }
@@ -176,53 +240,77 @@ pub struct DumpCompletedData {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GuestPanickedData {
     /// Action that has been taken.
+    ///
+    /// Since revision `guest-panicked`.
     pub action: GuestPanickedAction,
 }
 /// The data of [`Event::MemHotUnplugError`] (`MEM_HOT_UNPLUG_ERROR`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MemHotUnplugErrorData {
     /// device name
+    ///
+    /// Since revision `quorum-and-acpi`.
     pub device: String,
     /// Informative message (e.g., reason for the error)
+    ///
+    /// Since revision `quorum-and-acpi`.
     pub msg: String,
 }
 /// The data of [`Event::MemUnplugError`] (`MEM_UNPLUG_ERROR`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MemUnplugErrorData {
     /// device name
+    ///
+    /// Since revision `mem-unplug-error`.
     pub device: String,
     /// Informative message (e.g., reason for the error)
+    ///
+    /// Since revision `mem-unplug-error`.
     pub msg: String,
 }
 /// The data of [`Event::Migration`] (`MIGRATION`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MigrationData {
     /// migration status See MigrationStatus in ~/qapi-schema.json for possible values
+    ///
+    /// Since revision `migration-and-colo-exit`.
     pub status: serde_json::Value,
 }
 /// The data of [`Event::MigrationPass`] (`MIGRATION_PASS`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MigrationPassData {
     /// An incrementing count (starting at 1 on the first pass)
+    ///
+    /// Since revision `block-node-names`.
     pub pass: i64,
 }
 /// The data of [`Event::NicRxFilterChanged`] (`NIC_RX_FILTER_CHANGED`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NicRxFilterChangedData {
     /// net client name
+    ///
+    /// Since revision `quorum-and-acpi`.
     pub name: String,
     /// device path
+    ///
+    /// Since revision `quorum-and-acpi`.
     pub path: String,
 }
 /// The data of [`Event::QuorumFailure`] (`QUORUM_FAILURE`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct QuorumFailureData {
     /// device name if defined else node name.
+    ///
+    /// Since revision `quorum-and-acpi`.
     pub reference: String,
     /// Number of the first sector of the failed read operation.
+    ///
+    /// Since revision `quorum-and-acpi`.
     #[serde(rename = "sector-num")]
     pub sector_num: i64,
     /// Failed read operation sector count.
+    ///
+    /// Since revision `quorum-and-acpi`.
     #[serde(rename = "sectors-count")]
     pub sectors_count: i64,
 }
@@ -239,15 +327,23 @@ pub struct QuorumReportBadData {
     /// not try to interpret the error string.
     ///
     /// Optional.
+    ///
+    /// Since revision `quorum-and-acpi`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// The graph node name of the block driver state.
+    ///
+    /// Since revision `quorum-and-acpi`.
     #[serde(rename = "node-name")]
     pub node_name: String,
     /// Number of the first sector of the failed read operation.
+    ///
+    /// Since revision `quorum-and-acpi`.
     #[serde(rename = "sector-num")]
     pub sector_num: i64,
     /// Failed read operation sector count.
+    ///
+    /// Since revision `quorum-and-acpi`.
     #[serde(rename = "sectors-count")]
     pub sectors_count: i64,
 }
@@ -255,67 +351,99 @@ pub struct QuorumReportBadData {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RtcChangeData {
     /// Offset between base RTC clock (as specified by -rtc base), and new RTC clock value
+    ///
+    /// Since revision `pre-resume`.
     pub offset: serde_json::Number,
 }
 /// The data of [`Event::SpiceConnected`] (`SPICE_CONNECTED`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SpiceConnectedData {
     /// Server information
+    ///
+    /// Since revision `qemu-1bf9c315`.
     pub server: SpiceServer,
     /// Client information
+    ///
+    /// Since revision `qemu-1bf9c315`.
     pub client: SpiceServer,
 }
 /// The data of [`Event::SpiceDisconnected`] (`SPICE_DISCONNECTED`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SpiceDisconnectedData {
     /// Server information
+    ///
+    /// Since revision `qemu-1bf9c315`.
     pub server: SpiceServer,
     /// Client information
+    ///
+    /// Since revision `qemu-1bf9c315`.
     pub client: SpiceServer,
 }
 /// The data of [`Event::SpiceInitialized`] (`SPICE_INITIALIZED`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SpiceInitializedData {
     /// Server information
+    ///
+    /// Since revision `qemu-1bf9c315`.
     pub server: SpiceInitializedServer,
     /// Client information
+    ///
+    /// Since revision `qemu-1bf9c315`.
     pub client: SpiceInitializedClient,
 }
 /// The data of [`Event::VncConnected`] (`VNC_CONNECTED`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VncConnectedData {
     /// Server information
+    ///
+    /// Since revision `pre-resume`.
     pub server: VncServer,
     /// Client information
+    ///
+    /// Since revision `pre-resume`.
     pub client: VncConnectedClient,
 }
 /// The data of [`Event::VncDisconnected`] (`VNC_DISCONNECTED`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VncDisconnectedData {
     /// Server information
+    ///
+    /// Since revision `pre-resume`.
     pub server: VncServer,
     /// Client information
+    ///
+    /// Since revision `pre-resume`.
     pub client: VncClient,
 }
 /// The data of [`Event::VncInitialized`] (`VNC_INITIALIZED`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VncInitializedData {
     /// Server information
+    ///
+    /// Since revision `pre-resume`.
     pub server: VncServer,
     /// Client information
+    ///
+    /// Since revision `pre-resume`.
     pub client: VncClient,
 }
 /// The data of [`Event::VserportChange`] (`VSERPORT_CHANGE`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VserportChangeData {
     /// device identifier of the virtio-serial port
+    ///
+    /// Since revision `quorum-and-acpi`.
     pub id: String,
     /// true if the guest has opened the virtio-serial port
+    ///
+    /// Since revision `quorum-and-acpi`.
     pub open: bool,
 }
 /// The data of [`Event::Watchdog`] (`WATCHDOG`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WatchdogData {
     /// Action that has been taken, it's one of the following
+    ///
+    /// Since revision `pre-resume`.
     pub action: WatchdogAction,
 }

@@ -5,24 +5,38 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SpiceServer {
     /// IP address
+    ///
+    /// Since revision `qemu-1bf9c315`.
     pub host: String,
     /// port number
+    ///
+    /// Since revision `qemu-1bf9c315`.
     pub port: String,
     /// address family
+    ///
+    /// Since revision `qemu-1bf9c315`.
     pub family: Family,
 }
 /// Server information (in `SPICE_INITIALIZED`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SpiceInitializedServer {
     /// IP address
+    ///
+    /// Since revision `qemu-1bf9c315`.
     pub host: String,
     /// port number
+    ///
+    /// Since revision `qemu-1bf9c315`.
     pub port: String,
     /// address family
+    ///
+    /// Since revision `qemu-1bf9c315`.
     pub family: Family,
     /// authentication method
     ///
     /// Optional.
+    ///
+    /// Since revision `qemu-1bf9c315`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth: Option<String>,
 }
@@ -30,37 +44,59 @@ pub struct SpiceInitializedServer {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SpiceInitializedClient {
     /// IP address
+    ///
+    /// Since revision `qemu-1bf9c315`.
     pub host: String,
     /// port number
+    ///
+    /// Since revision `qemu-1bf9c315`.
     pub port: String,
     /// address family
+    ///
+    /// Since revision `qemu-1bf9c315`.
     pub family: Family,
     /// spice connection id. All channels with the same id belong to the same spice session
+    ///
+    /// Since revision `qemu-1bf9c315`.
     #[serde(rename = "connection-id")]
     pub connection_id: i64,
     /// channel type. "1" is the main control channel, filter for this one if you want track spice
     /// sessions only
+    ///
+    /// Since revision `qemu-1bf9c315`.
     #[serde(rename = "channel-type")]
     pub channel_type: i64,
     /// channel id. Usually "0", might be different needed when multiple channels of the same type
     /// exist, such as multiple display channels in a multihead setup
+    ///
+    /// Since revision `qemu-1bf9c315`.
     #[serde(rename = "channel-id")]
     pub channel_id: i64,
     /// whevener the channel is encrypted
+    ///
+    /// Since revision `qemu-1bf9c315`.
     pub tls: bool,
 }
 /// Server information (in `VNC_CONNECTED`, `VNC_DISCONNECTED`, `VNC_INITIALIZED`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VncServer {
     /// IP address
+    ///
+    /// Since revision `pre-resume`.
     pub host: String,
     /// port number
+    ///
+    /// Since revision `pre-resume`.
     pub service: String,
     /// address family
+    ///
+    /// Since revision `pre-resume`.
     pub family: Family,
     /// authentication method
     ///
     /// Optional.
+    ///
+    /// Since revision `pre-resume`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth: Option<String>,
 }
@@ -68,29 +104,45 @@ pub struct VncServer {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VncConnectedClient {
     /// IP address
+    ///
+    /// Since revision `pre-resume`.
     pub host: String,
     /// port number
+    ///
+    /// Since revision `pre-resume`.
     pub service: String,
     /// address family
+    ///
+    /// Since revision `pre-resume`.
     pub family: Family,
 }
 /// Client information (in `VNC_DISCONNECTED`, `VNC_INITIALIZED`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VncClient {
     /// IP address
+    ///
+    /// Since revision `pre-resume`.
     pub host: String,
     /// port number
+    ///
+    /// Since revision `pre-resume`.
     pub service: String,
     /// address family
+    ///
+    /// Since revision `pre-resume`.
     pub family: Family,
     /// TLS dname
     ///
     /// Optional.
+    ///
+    /// Since revision `pre-resume`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x509_dname: Option<String>,
     /// SASL username
     ///
     /// Optional.
+    ///
+    /// Since revision `pre-resume`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sasl_username: Option<String>,
 }

@@ -78,18 +78,14 @@ fn object(
             ty = quote! { Option<#ty> };
             attrs.push(quote! { #[serde(default, skip_serializing_if = "Option::is_none")] });
         }
-        let since = member.introduced.map(|r| format!("Since revision `{r}`."));
+        let since = format!("Since revision `{}`.", member.introduced);
         let optional = field.optional.then_some("Optional.");
         let description = if field.description.is_empty() {
             format!("`{}`", field.name)
         } else {
             escape(&field.description)
         };
-        let docs = doc(&[
-            &description,
-            optional.unwrap_or(""),
-            since.as_deref().unwrap_or(""),
-        ]);
+        let docs = doc(&[&description, optional.unwrap_or(""), &since]);
         quote! { #docs #(#attrs)* pub #ident: #ty, }
     });
     quote! {
