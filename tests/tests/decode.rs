@@ -157,3 +157,53 @@ fn decodes_from_text_borrowing_the_data() {
     assert!(data.tray_open);
     assert_eq!(message.timestamp.seconds, 1265044230);
 }
+
+/// Examples whose only defect is a missing timestamp still exercise their
+/// event's data type: with a timestamp added they decode and re-encode too.
+#[test]
+fn examples_without_a_timestamp_decode_once_given_one() {
+    use qmp_spec::WarningKind;
+    let history = History::load(&workspace_root().join("qmp-spec/history")).unwrap();
+    let views: Vec<codegen::Revision<'_>> = history
+        .revisions
+        .iter()
+        .map(codegen::Revision::from)
+        .collect();
+    let catalog = Catalog::new(&views);
+    let mut events = Vec::new();
+    for event in &catalog.events {
+        for example in &event.section.examples {
+            let Some(json) = &example.json else { continue };
+            let lines = example.raw.lines().count() as u32;
+            let inside = |line: u32| line >= example.span.line && line < example.span.line + lines;
+            let kinds: Vec<WarningKind> = event
+                .section
+                .warnings
+                .iter()
+                .filter(|w| inside(w.span.line))
+                .map(|w| w.kind)
+                .collect();
+            if kinds != [WarningKind::ExampleWithoutTimestamp]
+                || !lint::check_example(event.section, example).is_empty()
+            {
+                continue;
+            }
+            let message = with_timestamp(json.clone());
+            let decoded = decode(message.clone());
+            assert_eq!(decoded.event.name(), event.name);
+            assert!(!matches!(decoded.event, Event::Unknown { .. }));
+            assert_eq!(
+                serde_json::to_value(&decoded).unwrap(),
+                message,
+                "{}",
+                event.name
+            );
+            events.push(event.name);
+        }
+    }
+    events.dedup();
+    assert_eq!(
+        events,
+        ["ACPI_DEVICE_OST", "DUMP_COMPLETED", "GUEST_PANICKED"]
+    );
+}
