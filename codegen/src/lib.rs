@@ -3,6 +3,7 @@
 //! writes them.
 
 pub mod catalog;
+pub mod changes;
 pub mod docs;
 pub mod files;
 pub mod ir;
@@ -34,7 +35,10 @@ impl<'a> From<&'a qmp_spec::history::Revision> for Revision<'a> {
 /// Every file of `generated/`, in path order.
 pub fn generate(revisions: &[Revision<'_>]) -> Vec<GeneratedFile> {
     let catalog = catalog::Catalog::new(revisions);
-    let mut files = vec![docs::index(revisions, catalog.events.len())];
+    let mut files = vec![
+        docs::index(revisions, catalog.events.len()),
+        changes::changelog(revisions),
+    ];
     for revision in revisions {
         files.push(ir::revision_file(revision));
         files.push(docs::revision_file(revision));

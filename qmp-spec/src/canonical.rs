@@ -13,12 +13,13 @@ impl Spec {
     pub fn canonical(&self) -> Value {
         json!({
             "title": self.title,
-            "sections": self.sections.iter().map(canonical_section).collect::<Vec<_>>(),
+            "sections": self.sections.iter().map(section).collect::<Vec<_>>(),
         })
     }
 }
 
-fn canonical_section(section: &Section) -> Value {
+/// One section's canonical form.
+pub fn section(section: &Section) -> Value {
     json!({
         "names": section.names,
         "description": section.description,

@@ -4,6 +4,7 @@
 //! Data flows one way: text → [`model`] → artifacts (the `codegen` crate).
 
 pub mod canonical;
+pub mod changes;
 pub mod diff;
 pub mod history;
 pub mod lint;

@@ -2,6 +2,7 @@
 //! each command lives in its own module.
 
 mod apply;
+mod diff;
 mod ir;
 mod lint;
 mod regen;
@@ -20,6 +21,9 @@ commands:
   ir [--canonical] FILE   print FILE's model as JSON (warnings on stderr)
   lint FILE... | --history  report spec defects with their positions
   schema FILE --out DIR   write FILE's JSON Schemas: DIR/EVENT.json, DIR/events.json
+  diff OLD NEW [--format markdown|json] [--fail-on-breaking]
+                          the changes between two revisions (names or files),
+                          classified for clients
   apply BASE PATCH [--reverse] [--strict] [-o OUT]
                           apply a git, cgit or lossy diff; the text on stdout
                           (or OUT), the report on stderr
@@ -35,6 +39,7 @@ fn main() -> ExitCode {
         Some("apply") => apply::run(rest),
         Some("lint") => lint::run(rest),
         Some("schema") => schema::run(rest),
+        Some("diff") => diff::run(rest),
         Some("help" | "--help" | "-h") => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;

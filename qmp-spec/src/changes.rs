@@ -1,0 +1,395 @@
+//! The semantic changes between two revisions, each classified by its effect
+//! on a client that consumes the events (with the generated types or
+//! schemas). The rule, stated once (the README repeats it):
+//!
+//! - **breaking**: a client that reads what changed can fail: a member
+//!   removed or made optional, a member's type changed, data gone, an event
+//!   renamed;
+//! - **potentially breaking**: a client may fail depending on how it is
+//!   written: an enumerated value added (exhaustive matches) or removed, a
+//!   member's values newly enumerated or no longer enumerated, an event
+//!   removed from the document (QEMU moved its documentation into the QAPI
+//!   schema; QEMU still sends it);
+//! - **compatible**: a client keeps working: an event, a member (optional or
+//!   required: a consumer receives more) or data added, a member made
+//!   required;
+//! - **documentation only**: descriptions, notes, examples, the title.
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::canonical;
+use crate::model::{Data, Field, Section, Spec};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Class {
+    Breaking,
+    PotentiallyBreaking,
+    Compatible,
+    Documentation,
+}
+
+impl Class {
+    pub fn label(self) -> &'static str {
+        match self {
+            Class::Breaking => "breaking",
+            Class::PotentiallyBreaking => "potentially breaking",
+            Class::Compatible => "compatible",
+            Class::Documentation => "documentation only",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Kind {
+    EventAdded,
+    /// Gone from the document; QEMU may still send it.
+    EventRemoved,
+    /// A removal and an addition with the same body.
+    EventRenamed {
+        from: String,
+    },
+    DataAdded,
+    DataRemoved,
+    MemberAdded {
+        optional: bool,
+    },
+    MemberRemoved,
+    MadeOptional,
+    MadeRequired,
+    TypeChanged,
+    ValueAdded {
+        value: String,
+    },
+    ValueRemoved {
+        value: String,
+    },
+    ValuesEnumerated,
+    ValuesNoLongerEnumerated,
+    DescriptionChanged,
+    NotesChanged,
+    ExamplesChanged,
+    TitleChanged,
+}
+
+/// One change. `member` is the member's path in the data (`server.host`),
+/// empty for the event itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Change {
+    pub event: String,
+    pub member: String,
+    #[serde(flatten)]
+    pub kind: Kind,
+    pub class: Class,
+    /// What the old revision says, where that helps a reviewer.
+    pub old: Option<String>,
+    /// What the new revision says.
+    pub new: Option<String>,
+}
+
+/// All changes from `old` to `new`, in a stable order: by event name, then
+/// in the order of the members.
+pub fn compare(old: &Spec, new: &Spec) -> Vec<Change> {
+    let mut changes = Vec::new();
+    if old.title != new.title {
+        changes.push(change(
+            "",
+            "",
+            Kind::TitleChanged,
+            Some(old.title.clone()),
+            Some(new.title.clone()),
+        ));
+    }
+    let old_events: Vec<(&str, &Section)> = old.events().collect();
+    let new_events: Vec<(&str, &Section)> = new.events().collect();
+
+    let mut added: Vec<(&str, &Section)> = new_events
+        .iter()
+        .filter(|(n, _)| find(&old_events, n).is_none())
+        .copied()
+        .collect();
+    let mut removed: Vec<(&str, &Section)> = old_events
+        .iter()
+        .filter(|(n, _)| find(&new_events, n).is_none())
+        .copied()
+        .collect();
+    // A removal and an addition with the same body: a likely rename.
+    let mut renamed = Vec::new();
+    removed.retain(|(old_name, old_section)| {
+        match added
+            .iter()
+            .position(|(_, new_section)| body(old_section) == body(new_section))
+        {
+            Some(i) => {
+                let (new_name, _) = added.remove(i);
+                renamed.push((old_name.to_string(), new_name.to_string()));
+                false
+            }
+            None => true,
+        }
+    });
+    for (name, _) in &added {
+        changes.push(change(name, "", Kind::EventAdded, None, None));
+    }
+    for (name, _) in &removed {
+        changes.push(change(name, "", Kind::EventRemoved, None, None));
+    }
+    for (from, to) in renamed {
+        changes.push(change(
+            &to,
+            "",
+            Kind::EventRenamed { from: from.clone() },
+            Some(from),
+            Some(to.clone()),
+        ));
+    }
+    for (name, new_section) in &new_events {
+        if let Some(old_section) = find(&old_events, name) {
+            section_changes(name, old_section, new_section, &mut changes);
+        }
+    }
+    changes.sort_by(|a, b| a.event.cmp(&b.event));
+    changes
+}
+
+fn find<'s>(events: &[(&str, &'s Section)], name: &str) -> Option<&'s Section> {
+    events
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, section)| *section)
+}
+
+/// What an event's section says apart from its name and examples (which
+/// name the event).
+fn body(section: &Section) -> Value {
+    let canonical = canonical::section(section);
+    serde_json::json!({ "description": canonical["description"], "data": canonical["data"], "notes": canonical["notes"] })
+}
+
+fn change(
+    event: &str,
+    member: &str,
+    kind: Kind,
+    old: Option<String>,
+    new: Option<String>,
+) -> Change {
+    let class = classify(&kind);
+    Change {
+        event: event.to_string(),
+        member: member.to_string(),
+        kind,
+        class,
+        old,
+        new,
+    }
+}
+
+/// The rule of this module's documentation.
+pub fn classify(kind: &Kind) -> Class {
+    match kind {
+        Kind::MemberRemoved
+        | Kind::MadeOptional
+        | Kind::TypeChanged
+        | Kind::DataRemoved
+        | Kind::EventRenamed { .. } => Class::Breaking,
+        Kind::ValueAdded { .. }
+        | Kind::ValueRemoved { .. }
+        | Kind::ValuesEnumerated
+        | Kind::ValuesNoLongerEnumerated
+        | Kind::EventRemoved => Class::PotentiallyBreaking,
+        Kind::EventAdded | Kind::DataAdded | Kind::MemberAdded { .. } | Kind::MadeRequired => {
+            Class::Compatible
+        }
+        Kind::DescriptionChanged
+        | Kind::NotesChanged
+        | Kind::ExamplesChanged
+        | Kind::TitleChanged => Class::Documentation,
+    }
+}
+
+fn section_changes(event: &str, old: &Section, new: &Section, out: &mut Vec<Change>) {
+    if old.description != new.description {
+        out.push(change(
+            event,
+            "",
+            Kind::DescriptionChanged,
+            Some(old.description.clone()),
+            Some(new.description.clone()),
+        ));
+    }
+    match (&old.data, &new.data) {
+        (Data::Fields { fields: a }, Data::Fields { fields: b }) => members(event, "", a, b, out),
+        (Data::External { type_name: a, .. }, Data::External { type_name: b, .. }) if a != b => out
+            .push(change(
+                event,
+                "",
+                Kind::TypeChanged,
+                Some(a.clone()),
+                Some(b.clone()),
+            )),
+        (Data::None | Data::Unspecified, Data::Fields { .. } | Data::External { .. }) => {
+            out.push(change(event, "", Kind::DataAdded, None, None))
+        }
+        (Data::Fields { .. } | Data::External { .. }, Data::None | Data::Unspecified) => {
+            out.push(change(event, "", Kind::DataRemoved, None, None))
+        }
+        (Data::Fields { .. }, Data::External { type_name, .. }) => out.push(change(
+            event,
+            "",
+            Kind::TypeChanged,
+            Some("members".into()),
+            Some(type_name.clone()),
+        )),
+        (Data::External { type_name, .. }, Data::Fields { .. }) => out.push(change(
+            event,
+            "",
+            Kind::TypeChanged,
+            Some(type_name.clone()),
+            Some("members".into()),
+        )),
+        _ => {}
+    }
+    let notes = |s: &Section| {
+        s.notes
+            .iter()
+            .map(|n| n.text.clone())
+            .collect::<Vec<_>>()
+            .join("\n\n")
+    };
+    if notes(old) != notes(new) {
+        out.push(change(
+            event,
+            "",
+            Kind::NotesChanged,
+            Some(notes(old)),
+            Some(notes(new)),
+        ));
+    }
+    let examples = |s: &Section| canonical::section(s)["examples"].clone();
+    if examples(old) != examples(new) {
+        let raw = |s: &Section| {
+            s.examples
+                .iter()
+                .map(|e| e.raw.clone())
+                .collect::<Vec<_>>()
+                .join("\n\n")
+        };
+        out.push(change(
+            event,
+            "",
+            Kind::ExamplesChanged,
+            Some(raw(old)),
+            Some(raw(new)),
+        ));
+    }
+}
+
+fn members(event: &str, prefix: &str, old: &[Field], new: &[Field], out: &mut Vec<Change>) {
+    for field in new {
+        let path = format!("{prefix}{}", field.name);
+        match old.iter().find(|f| f.name == field.name) {
+            None => out.push(change(
+                event,
+                &path,
+                Kind::MemberAdded {
+                    optional: field.optional,
+                },
+                None,
+                Some(field.ty.label()),
+            )),
+            Some(before) => member(event, &path, before, field, out),
+        }
+    }
+    for field in old.iter().filter(|f| !new.iter().any(|n| n.name == f.name)) {
+        out.push(change(
+            event,
+            &format!("{prefix}{}", field.name),
+            Kind::MemberRemoved,
+            Some(field.ty.label()),
+            None,
+        ));
+    }
+}
+
+fn member(event: &str, path: &str, old: &Field, new: &Field, out: &mut Vec<Change>) {
+    if old.ty != new.ty {
+        out.push(change(
+            event,
+            path,
+            Kind::TypeChanged,
+            Some(old.ty.label()),
+            Some(new.ty.label()),
+        ));
+    } else if !old.fields.is_empty() || !new.fields.is_empty() {
+        members(event, &format!("{path}."), &old.fields, &new.fields, out);
+    }
+    match (old.optional, new.optional) {
+        (false, true) => out.push(change(event, path, Kind::MadeOptional, None, None)),
+        (true, false) => out.push(change(event, path, Kind::MadeRequired, None, None)),
+        _ => {}
+    }
+    let values = |f: &Field| f.values.iter().map(|v| v.value.clone()).collect::<Vec<_>>();
+    let (before, after) = (values(old), values(new));
+    match (before.is_empty(), after.is_empty()) {
+        (true, false) => out.push(change(
+            event,
+            path,
+            Kind::ValuesEnumerated,
+            None,
+            Some(after.join(", ")),
+        )),
+        (false, true) => out.push(change(
+            event,
+            path,
+            Kind::ValuesNoLongerEnumerated,
+            Some(before.join(", ")),
+            None,
+        )),
+        _ => {
+            for value in after.iter().filter(|v| !before.contains(v)) {
+                out.push(change(
+                    event,
+                    path,
+                    Kind::ValueAdded {
+                        value: value.clone(),
+                    },
+                    None,
+                    None,
+                ));
+            }
+            for value in before.iter().filter(|v| !after.contains(v)) {
+                out.push(change(
+                    event,
+                    path,
+                    Kind::ValueRemoved {
+                        value: value.clone(),
+                    },
+                    None,
+                    None,
+                ));
+            }
+        }
+    }
+    if old.description != new.description {
+        out.push(change(
+            event,
+            path,
+            Kind::DescriptionChanged,
+            Some(old.description.clone()),
+            Some(new.description.clone()),
+        ));
+    }
+}
+
+/// How many changes of each class, in the order of [`Class`].
+pub fn summary(changes: &[Change]) -> [(Class, usize); 4] {
+    [
+        Class::Breaking,
+        Class::PotentiallyBreaking,
+        Class::Compatible,
+        Class::Documentation,
+    ]
+    .map(|class| (class, changes.iter().filter(|c| c.class == class).count()))
+}
