@@ -114,7 +114,8 @@ pub fn index(revisions: &[Revision<'_>], events: usize) -> GeneratedFile {
         "- `src/`: the `qmp-events` crate, Rust types for all {events} events the history documents;\n\
          - `schema/REVISION/`: JSON Schema (Draft 2020-12) of each revision: `EVENT.json` per event, `events.json` for any event message;\n\
          - `docs/REVISION.md`: a reference of each revision's events;\n\
-         - `ir/REVISION.json`: each revision's model, in the canonical form of `cargo xtask ir --canonical`.\n"
+         - `ir/REVISION.json`: each revision's model, in the canonical form of `cargo xtask ir --canonical`;\n\
+         - `CHANGELOG.md`: the changes of each revision for clients, newest first (`cargo xtask diff`).\n"
     );
     out.push_str("## Revisions, oldest first\n\n| revision | events | reference | schema | model |\n|---|---|---|---|---|\n");
     for revision in revisions {
