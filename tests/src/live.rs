@@ -1,0 +1,331 @@
+//! Checks of a recorded QMP event stream against the generated types and
+//! schemas, and a small driver for a real QEMU.
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::os::unix::net::UnixStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use codegen::catalog::Catalog;
+use qmp_spec::history::History;
+use serde_json::{Value, json};
+
+/// What checking a stream found, by event name.
+#[derive(Debug, Default)]
+pub struct StreamReport {
+    /// Events recorded, by name, with their count.
+    pub counts: BTreeMap<String, usize>,
+    /// The events that decoded into their own typed variant.
+    pub typed: Vec<String>,
+    /// Those that went to `Event::Unknown` (no revision documents them).
+    pub unknown: Vec<String>,
+    /// What failed: a documented event that did not decode into its
+    /// variant, or did not pass its schema.
+    pub failures: Vec<String>,
+}
+
+/// Decodes every line with the generated `Message`, and validates every
+/// event the history documents against the schema of the newest revision
+/// that documents it.
+pub fn check_stream(lines: &[String]) -> StreamReport {
+    let history =
+        History::load(&crate::workspace_root().join("qmp-spec/history")).expect("history");
+    let views: Vec<codegen::Revision<'_>> = history
+        .revisions
+        .iter()
+        .map(codegen::Revision::from)
+        .collect();
+    let catalog = Catalog::new(&views);
+    let mut report = StreamReport::default();
+    for line in lines {
+        let json: Value = match serde_json::from_str(line) {
+            Ok(json) => json,
+            Err(err) => {
+                report.failures.push(format!("not JSON ({err}): {line}"));
+                continue;
+            }
+        };
+        let name = json["event"].as_str().unwrap_or_default().to_string();
+        *report.counts.entry(name.clone()).or_default() += 1;
+        let documented = catalog.events.iter().find(|e| e.name == name);
+        match serde_json::from_str::<qmp_events::Message>(line) {
+            Ok(message) => match (&message.event, documented) {
+                (qmp_events::Event::Unknown { .. }, None) => push_once(&mut report.unknown, &name),
+                (qmp_events::Event::Unknown { .. }, Some(_)) => report
+                    .failures
+                    .push(format!("{name} decoded into Event::Unknown")),
+                (_, _) => push_once(&mut report.typed, &name),
+            },
+            Err(err) => report
+                .failures
+                .push(format!("{name} does not decode: {err}: {line}")),
+        }
+        if let Some(event) = documented {
+            let revision = views
+                .iter()
+                .find(|r| r.name == event.revision)
+                .expect("revision");
+            let files = codegen::schema::revision_files("", revision.name, revision.spec);
+            let file = files
+                .iter()
+                .find(|f| f.path == format!("/{name}.json"))
+                .expect("schema");
+            let schema: Value = serde_json::from_str(&file.contents).expect("schema JSON");
+            let validator = jsonschema::validator_for(&schema).expect("valid schema");
+            let errors: Vec<String> = validator
+                .iter_errors(&json)
+                .map(|e| e.to_string())
+                .collect();
+            if !errors.is_empty() {
+                report.failures.push(format!(
+                    "{name} fails schema/{}/{name}.json: {}",
+                    event.revision,
+                    errors.join("; ")
+                ));
+            }
+        }
+    }
+    report
+}
+
+fn push_once(list: &mut Vec<String>, name: &str) {
+    if !list.iter().any(|n| n == name) {
+        list.push(name.to_string());
+    }
+}
+
+/// `qemu-system-x86_64` on the PATH, if any.
+pub fn find_qemu() -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join("qemu-system-x86_64"))
+        .find(|p| p.is_file())
+}
+
+/// A running QEMU with its QMP connection. Dropping it kills QEMU and
+/// removes its files, on every way out (a failed assertion, a timeout).
+pub struct Qemu {
+    child: Child,
+    pub dir: PathBuf,
+    reader: BufReader<UnixStream>,
+    writer: UnixStream,
+    /// Every event line received, in order.
+    pub events: Vec<String>,
+    next_id: u64,
+}
+
+const TIMEOUT: Duration = Duration::from_secs(30);
+
+impl Qemu {
+    /// Starts QEMU with no guest: paused, no default devices, no display, a
+    /// QMP socket in a temporary folder, VNC on 127.0.0.1 only, an empty
+    /// IDE CD-ROM drive for the tray.
+    pub fn start(binary: &Path) -> Qemu {
+        let dir = std::env::temp_dir().join(format!("qmp-live-{}-{}", std::process::id(), nanos()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let socket = dir.join("qmp.sock");
+        let child = Command::new(binary)
+            .args(["-machine", "pc", "-nodefaults", "-display", "none", "-S"])
+            .arg("-qmp")
+            .arg(format!("unix:{},server=on,wait=off", socket.display()))
+            .args([
+                "-vnc",
+                "127.0.0.1:0,to=99",
+                "-device",
+                "ide-cd,id=cdrom0,bus=ide.1",
+            ])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("qemu starts");
+        // Connect as soon as the socket exists; the guard below cleans up.
+        let deadline = Instant::now() + TIMEOUT;
+        let stream = loop {
+            match UnixStream::connect(&socket) {
+                Ok(stream) => break stream,
+                Err(_) if Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(20))
+                }
+                Err(err) => {
+                    let mut child = child;
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    let _ = std::fs::remove_dir_all(&dir);
+                    panic!("no QMP socket after {TIMEOUT:?}: {err}");
+                }
+            }
+        };
+        stream.set_read_timeout(Some(TIMEOUT)).expect("timeout");
+        let writer = stream.try_clone().expect("socket");
+        let mut qemu = Qemu {
+            child,
+            dir,
+            reader: BufReader::new(stream),
+            writer,
+            events: Vec::new(),
+            next_id: 0,
+        };
+        let greeting = qemu.read_line();
+        assert!(greeting.contains("\"QMP\""), "{greeting}");
+        qemu
+    }
+
+    fn read_line(&mut self) -> String {
+        let mut line = String::new();
+        match self.reader.read_line(&mut line) {
+            Ok(0) => panic!("QMP closed the connection"),
+            Ok(_) => line.trim_end().to_string(),
+            Err(err) => panic!("reading QMP: {err}"),
+        }
+    }
+
+    /// Reads one message; keeps it if it is an event.
+    fn next_message(&mut self) -> Value {
+        let line = self.read_line();
+        let value: Value =
+            serde_json::from_str(&line).unwrap_or_else(|err| panic!("QMP sent {line:?}: {err}"));
+        if value.get("event").is_some() {
+            self.events.push(line);
+        }
+        value
+    }
+
+    /// Runs a command; panics on an error response.
+    pub fn execute(&mut self, command: &str, arguments: Value) -> Value {
+        self.next_id += 1;
+        let id = self.next_id;
+        let mut request = json!({ "execute": command, "id": id });
+        if !arguments.is_null() {
+            request["arguments"] = arguments;
+        }
+        writeln!(self.writer, "{request}").expect("write QMP");
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            assert!(Instant::now() < deadline, "no response to {command}");
+            let message = self.next_message();
+            if message["id"] == id {
+                if let Some(error) = message.get("error") {
+                    panic!("{command} failed: {error}");
+                }
+                return message["return"].clone();
+            }
+        }
+    }
+
+    /// Waits for an event whose data matches `data` (a subset); returns it.
+    pub fn wait_for(&mut self, event: &str, data: Value) -> Value {
+        let matches = |line: &str| {
+            let value: Value = serde_json::from_str(line).unwrap_or_default();
+            value["event"] == event && subset(&data, &value["data"])
+        };
+        if let Some(line) = self.events.iter().find(|line| matches(line)) {
+            return serde_json::from_str(line).unwrap_or_default();
+        }
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            assert!(
+                Instant::now() < deadline,
+                "no {event} {data} within {TIMEOUT:?}"
+            );
+            let message = self.next_message();
+            if message["event"] == event && subset(&data, &message["data"]) {
+                return message;
+            }
+        }
+    }
+
+    /// QEMU's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Sends `quit` and waits for QEMU to exit; returns the events.
+    pub fn quit(mut self) -> Vec<String> {
+        self.execute("quit", Value::Null);
+        // The last events may follow the response; read to the end.
+        let _ = self
+            .reader
+            .get_ref()
+            .set_read_timeout(Some(Duration::from_secs(5)));
+        let mut line = String::new();
+        while matches!(self.reader.read_line(&mut line), Ok(n) if n > 0) {
+            if line.contains("\"event\"") {
+                self.events.push(line.trim_end().to_string());
+            }
+            line.clear();
+        }
+        let deadline = Instant::now() + TIMEOUT;
+        while self.child.try_wait().ok().flatten().is_none() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        std::mem::take(&mut self.events)
+    }
+}
+
+impl Drop for Qemu {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn subset(want: &Value, have: &Value) -> bool {
+    match (want, have) {
+        (Value::Null, _) => true,
+        (Value::Object(want), Value::Object(have)) => want
+            .iter()
+            .all(|(k, v)| have.get(k).is_some_and(|h| subset(v, h))),
+        _ => want == have,
+    }
+}
+
+fn nanos() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos())
+}
+
+/// Creates a disk image with qemu-img.
+pub fn qemu_img(args: &[&str]) {
+    let status = Command::new("qemu-img")
+        .args(args)
+        .stdout(Stdio::null())
+        .status()
+        .expect("qemu-img runs");
+    assert!(status.success(), "qemu-img {args:?}");
+}
+
+/// Connects to a VNC server, does the RFB 3.8 handshake with no
+/// authentication up to the server's init message, and hangs up.
+pub fn vnc_handshake(port: u16) {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("VNC connects");
+    stream.set_read_timeout(Some(TIMEOUT)).expect("timeout");
+    let mut version = [0u8; 12];
+    stream.read_exact(&mut version).expect("RFB version");
+    assert!(
+        version.starts_with(b"RFB 003."),
+        "{:?}",
+        String::from_utf8_lossy(&version)
+    );
+    stream.write_all(b"RFB 003.008\n").expect("version");
+    let mut count = [0u8; 1];
+    stream.read_exact(&mut count).expect("security types");
+    let mut types = vec![0u8; count[0] as usize];
+    stream.read_exact(&mut types).expect("security types");
+    assert!(types.contains(&1), "no 'None' security type: {types:?}");
+    stream.write_all(&[1]).expect("security type");
+    let mut result = [0u8; 4];
+    stream.read_exact(&mut result).expect("security result");
+    assert_eq!(result, [0, 0, 0, 0], "security failed");
+    stream.write_all(&[1]).expect("client init (shared)");
+    let mut init = [0u8; 24];
+    stream.read_exact(&mut init).expect("server init");
+    let name_length = u32::from_be_bytes([init[20], init[21], init[22], init[23]]) as usize;
+    let mut name = vec![0u8; name_length];
+    stream.read_exact(&mut name).expect("desktop name");
+}
