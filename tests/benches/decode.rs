@@ -10,8 +10,7 @@ use qmp_spec::history::History;
 use serde::de::IgnoredAny;
 
 fn stream() -> Vec<String> {
-    let history =
-        History::load(&qmp_tests::workspace_root().join("qmp-spec/history")).expect("history");
+    let history = qmp_tests::history();
     let newest = history
         .revisions
         .iter()

@@ -13,6 +13,12 @@ pub fn workspace_root() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from(".."))
 }
 
+/// QEMU's upstream history, rebuilt from `qmp-spec/history/`.
+pub fn history() -> qmp_spec::history::History {
+    qmp_spec::history::History::load(&workspace_root().join("qmp-spec/history"))
+        .unwrap_or_else(|err| panic!("{err}"))
+}
+
 /// A vendored full text: its name (the file stem) and contents.
 pub struct SpecFile {
     pub name: String,

@@ -31,8 +31,7 @@ pub struct StreamReport {
 /// event the history documents against the schema of the newest revision
 /// that documents it.
 pub fn check_stream(lines: &[String]) -> StreamReport {
-    let history =
-        History::load(&crate::workspace_root().join("qmp-spec/history")).expect("history");
+    let history = crate::history();
     let views: Vec<codegen::Revision<'_>> = history
         .revisions
         .iter()

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 #[test]
 fn every_valid_example_decodes_and_reencodes_to_the_same_json() {
-    let history = History::load(&workspace_root().join("qmp-spec/history")).unwrap();
+    let history = qmp_tests::history();
     let views: Vec<codegen::Revision<'_>> = history
         .revisions
         .iter()
@@ -163,7 +163,7 @@ fn decodes_from_text_borrowing_the_data() {
 #[test]
 fn examples_without_a_timestamp_decode_once_given_one() {
     use qmp_spec::WarningKind;
-    let history = History::load(&workspace_root().join("qmp-spec/history")).unwrap();
+    let history = qmp_tests::history();
     let views: Vec<codegen::Revision<'_>> = history
         .revisions
         .iter()

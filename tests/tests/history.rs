@@ -8,7 +8,7 @@ use qmp_spec::history::{History, Origin};
 use qmp_tests::{render, workspace_root};
 
 fn history() -> History {
-    History::load(&workspace_root().join("qmp-spec/history")).unwrap_or_else(|err| panic!("{err}"))
+    qmp_tests::history()
 }
 
 #[test]

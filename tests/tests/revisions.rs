@@ -68,7 +68,7 @@ fn model_snapshots() {
 #[test]
 fn history_snapshots() {
     use qmp_spec::history::History;
-    let history = History::load(&qmp_tests::workspace_root().join("qmp-spec/history")).unwrap();
+    let history = qmp_tests::history();
     let views: Vec<codegen::Revision<'_>> = history
         .revisions
         .iter()

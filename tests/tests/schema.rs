@@ -77,7 +77,7 @@ fn check_revision(name: &str, spec: &Spec) -> (usize, usize) {
 
 #[test]
 fn every_history_example_passes_or_is_reported() {
-    let history = History::load(&workspace_root().join("qmp-spec/history")).unwrap();
+    let history = qmp_tests::history();
     let (mut passed, mut reported) = (0, 0);
     for revision in &history.revisions {
         let (p, r) = check_revision(&revision.name, &revision.spec);
@@ -96,7 +96,7 @@ fn every_corpus_example_passes_or_is_reported() {
 }
 
 fn newest_bundle() -> jsonschema::Validator {
-    let history = History::load(&workspace_root().join("qmp-spec/history")).unwrap();
+    let history = qmp_tests::history();
     let revision = history.get("block-node-names").unwrap();
     let files = schemas(&revision.name, &revision.spec);
     jsonschema::validator_for(

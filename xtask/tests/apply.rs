@@ -1,28 +1,12 @@
 //! `cargo xtask apply`: the text on stdout or in OUT, the report on stderr,
 //! exit 1 when --strict and anything is not applied, or on a malformed patch.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn xtask(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .args(args)
-        .output()
-        .expect("xtask runs")
-}
+use common::{project, temp_path, xtask};
 
 fn history(file: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../qmp-spec/history")
-        .join(file)
-        .to_string_lossy()
-        .into_owned()
-}
-
-fn temp_path(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("xtask-apply-test-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir.join(name)
+    project(&format!("qmp-spec/history/{file}"))
 }
 
 #[test]
@@ -49,8 +33,8 @@ fn applies_and_reports_every_change() {
 
 #[test]
 fn writes_to_out_and_applies_backwards() {
-    let tray = temp_path("tray.txt");
-    let pre = temp_path("pre.txt");
+    let tray = temp_path("apply", "tray.txt");
+    let pre = temp_path("apply", "pre.txt");
     let forward = xtask(&[
         "apply",
         &history("qemu_1bf9c315.txt"),
@@ -79,7 +63,7 @@ fn writes_to_out_and_applies_backwards() {
 
 #[test]
 fn strict_fails_when_a_change_does_not_apply() {
-    let out_path = temp_path("never-written.txt");
+    let out_path = temp_path("apply", "never-written.txt");
     let _ = std::fs::remove_file(&out_path);
     let lenient = xtask(&[
         "apply",
@@ -103,7 +87,7 @@ fn strict_fails_when_a_change_does_not_apply() {
 
 #[test]
 fn malformed_patch_exits_1() {
-    let garbage = temp_path("garbage.diff");
+    let garbage = temp_path("apply", "garbage.diff");
     std::fs::write(&garbage, "just some words\n").unwrap();
     let out = xtask(&[
         "apply",

@@ -1,14 +1,10 @@
 //! `cargo xtask diff`: Markdown or JSON on stdout, exit codes.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
 
-fn xtask(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .args(args)
-        .output()
-        .expect("xtask runs")
-}
+use std::process::Output;
+
+use common::{project, xtask};
 
 fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
@@ -38,13 +34,8 @@ fn revision_names_give_a_markdown_report() {
 
 #[test]
 fn identical_sides_say_so_and_exit_0() {
-    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("../qmp-spec/corpus/qemu_586fc27e.txt");
-    let out = xtask(&[
-        "diff",
-        file.to_str().unwrap(),
-        file.to_str().unwrap(),
-        "--fail-on-breaking",
-    ]);
+    let file = project("qmp-spec/corpus/qemu_586fc27e.txt");
+    let out = xtask(&["diff", &file, &file, "--fail-on-breaking"]);
     assert!(out.status.success());
     assert!(
         stdout(&out)
@@ -54,14 +45,8 @@ fn identical_sides_say_so_and_exit_0() {
 
 #[test]
 fn a_file_against_a_revision_as_json() {
-    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("../qmp-spec/corpus/vivier_488fe275.txt");
-    let out = xtask(&[
-        "diff",
-        "migration-and-colo-exit",
-        file.to_str().unwrap(),
-        "--format",
-        "json",
-    ]);
+    let file = project("qmp-spec/corpus/vivier_488fe275.txt");
+    let out = xtask(&["diff", "migration-and-colo-exit", &file, "--format", "json"]);
     assert!(out.status.success());
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
     assert_eq!(report["old"], "migration-and-colo-exit");

@@ -1,30 +1,18 @@
 //! `cargo xtask ir`: the model on stdout, warnings on stderr, exit codes.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn xtask(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .args(args)
-        .output()
-        .expect("xtask runs")
-}
+use common::{project, temp_path, xtask};
 
-fn spec_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../qmp-spec")
-}
-
-fn temp_file(name: &str, contents: &[u8]) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("xtask-ir-test-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let path = dir.join(name);
+fn temp_file(name: &str, contents: &[u8]) -> std::path::PathBuf {
+    let path = temp_path("ir", name);
     std::fs::write(&path, contents).expect("temp file");
     path
 }
 
 #[test]
 fn prints_the_model_and_warnings_apart() {
-    let file = spec_dir().join("corpus/qemu_586fc27e.txt");
+    let file = std::path::PathBuf::from(project("qmp-spec/corpus/qemu_586fc27e.txt"));
     let out = xtask(&["ir", file.to_str().unwrap()]);
     assert!(out.status.success());
     let model: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
@@ -42,7 +30,7 @@ fn prints_the_model_and_warnings_apart() {
 
 #[test]
 fn canonical_output_ignores_layout() {
-    let file = spec_dir().join("history/qemu_1bf9c315.txt");
+    let file = std::path::PathBuf::from(project("qmp-spec/history/qemu_1bf9c315.txt"));
     let text = std::fs::read_to_string(&file).expect("seed");
     let lossy = temp_file("lossy.txt", qmp_tests_lossy(&text).as_bytes());
     let a = xtask(&["ir", "--canonical", file.to_str().unwrap()]);

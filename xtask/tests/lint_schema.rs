@@ -1,21 +1,11 @@
 //! `cargo xtask lint` and `cargo xtask schema`.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
 
-fn xtask(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .args(args)
-        .output()
-        .expect("xtask runs")
-}
+use common::{project, xtask};
 
 fn corpus(file: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../qmp-spec/corpus")
-        .join(file)
-        .to_string_lossy()
-        .into_owned()
+    project(&format!("qmp-spec/corpus/{file}"))
 }
 
 #[test]
