@@ -10,7 +10,6 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use codegen::catalog::Catalog;
-use qmp_spec::history::History;
 use serde_json::{Value, json};
 
 /// What checking a stream found, by event name.

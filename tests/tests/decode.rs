@@ -3,9 +3,7 @@
 
 use codegen::catalog::Catalog;
 use qmp_events::{BlockJobType, Event, Family, Message};
-use qmp_spec::history::History;
 use qmp_spec::lint;
-use qmp_tests::workspace_root;
 use serde_json::{Value, json};
 
 #[test]

@@ -67,7 +67,6 @@ fn model_snapshots() {
 /// changed.
 #[test]
 fn history_snapshots() {
-    use qmp_spec::history::History;
     let history = qmp_tests::history();
     let views: Vec<codegen::Revision<'_>> = history
         .revisions

@@ -3,9 +3,8 @@
 //! lint reports it.
 
 use codegen::schema;
-use qmp_spec::history::History;
 use qmp_spec::{Spec, lint};
-use qmp_tests::{spec_files, workspace_root};
+use qmp_tests::spec_files;
 use serde_json::{Value, json};
 
 fn schemas(name: &str, spec: &Spec) -> Vec<(String, Value)> {
