@@ -6,7 +6,6 @@
 //! (one compact line each, `event` before `data`), repeated to 8 MB.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use qmp_spec::history::History;
 use serde::de::IgnoredAny;
 
 fn stream() -> Vec<String> {
