@@ -4,12 +4,8 @@
 //! the newer one's model.
 
 use qmp_spec::diff::{self, Dialect, Direction};
-use qmp_spec::history::{History, Origin};
-use qmp_tests::{render, workspace_root};
-
-fn history() -> History {
-    qmp_tests::history()
-}
+use qmp_spec::history::Origin;
+use qmp_tests::{history, render};
 
 #[test]
 fn the_upstream_line_in_order() {
