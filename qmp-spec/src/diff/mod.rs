@@ -3,8 +3,8 @@
 //! revision from its neighbour ([`apply`](apply::apply)).
 
 pub mod apply;
-mod cgit;
 mod parse;
+mod split;
 
 pub use apply::{Applied, ChangeReport, Direction, Outcome, apply};
 pub use parse::{parse, parse_bytes};
