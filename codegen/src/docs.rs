@@ -80,6 +80,9 @@ fn members(out: &mut String, fields: &[Field], prefix: &str) {
                     None => format!("`\"{}\"`", v.value),
                 })
                 .collect();
+            if !description.is_empty() && !description.ends_with(['.', ':', ';', '!', '?']) {
+                description.push('.');
+            }
             description.push_str(&format!(" Values: {}.", values.join("; ")));
         }
         let _ = writeln!(
