@@ -22,6 +22,13 @@ pub struct Revision<'a> {
     pub spec: &'a Spec,
 }
 
+impl<'a> Revision<'a> {
+    /// Every revision of a history, oldest first.
+    pub fn all(history: &'a qmp_spec::history::History) -> Vec<Revision<'a>> {
+        history.revisions.iter().map(Revision::from).collect()
+    }
+}
+
 impl<'a> From<&'a qmp_spec::history::Revision> for Revision<'a> {
     fn from(revision: &'a qmp_spec::history::Revision) -> Self {
         Revision {

@@ -168,6 +168,11 @@ impl BlockOperation {
         }
     }
 }
+impl std::fmt::Display for BlockOperation {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str(self.as_str())
+    }
+}
 impl From<&str> for BlockOperation {
     fn from(value: &str) -> Self {
         match value {
@@ -212,6 +217,11 @@ impl BlockIoErrorAction {
         }
     }
 }
+impl std::fmt::Display for BlockIoErrorAction {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str(self.as_str())
+    }
+}
 impl From<&str> for BlockIoErrorAction {
     fn from(value: &str) -> Self {
         match value {
@@ -252,6 +262,11 @@ impl BlockJobType {
             Self::Commit => "commit",
             Self::Unknown(value) => value,
         }
+    }
+}
+impl std::fmt::Display for BlockJobType {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str(self.as_str())
     }
 }
 impl From<&str> for BlockJobType {
@@ -298,6 +313,11 @@ impl BlockJobErrorAction {
         }
     }
 }
+impl std::fmt::Display for BlockJobErrorAction {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str(self.as_str())
+    }
+}
 impl From<&str> for BlockJobErrorAction {
     fn from(value: &str) -> Self {
         match value {
@@ -335,6 +355,11 @@ impl GuestPanickedAction {
             Self::Pause => "pause",
             Self::Unknown(value) => value,
         }
+    }
+}
+impl std::fmt::Display for GuestPanickedAction {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str(self.as_str())
     }
 }
 impl From<&str> for GuestPanickedAction {
@@ -376,6 +401,11 @@ impl Family {
             Self::Ipv6 => "ipv6",
             Self::Unknown(value) => value,
         }
+    }
+}
+impl std::fmt::Display for Family {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str(self.as_str())
     }
 }
 impl From<&str> for Family {
@@ -429,6 +459,11 @@ impl WatchdogAction {
             Self::None => "none",
             Self::Unknown(value) => value,
         }
+    }
+}
+impl std::fmt::Display for WatchdogAction {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str(self.as_str())
     }
 }
 impl From<&str> for WatchdogAction {

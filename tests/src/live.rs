@@ -31,11 +31,7 @@ pub struct StreamReport {
 /// that documents it.
 pub fn check_stream(lines: &[String]) -> StreamReport {
     let history = crate::history();
-    let views: Vec<codegen::Revision<'_>> = history
-        .revisions
-        .iter()
-        .map(codegen::Revision::from)
-        .collect();
+    let views = codegen::Revision::all(&history);
     let catalog = Catalog::new(&views);
     let mut report = StreamReport::default();
     for line in lines {

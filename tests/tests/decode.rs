@@ -9,11 +9,7 @@ use serde_json::{Value, json};
 #[test]
 fn every_valid_example_decodes_and_reencodes_to_the_same_json() {
     let history = qmp_tests::history();
-    let views: Vec<codegen::Revision<'_>> = history
-        .revisions
-        .iter()
-        .map(codegen::Revision::from)
-        .collect();
+    let views = codegen::Revision::all(&history);
     let catalog = Catalog::new(&views);
     let (mut decoded, mut skipped) = (0, 0);
     for event in &catalog.events {
@@ -74,6 +70,8 @@ fn qemu_7_2_block_job_completed_with_a_mirror_job() {
     };
     assert_eq!(data.r#type, BlockJobType::Unknown("mirror".into()));
     assert_eq!(data.r#type.as_str(), "mirror");
+    assert_eq!(data.r#type.to_string(), "mirror");
+    assert_eq!(BlockJobType::from("stream"), BlockJobType::Stream);
     assert_eq!(data.device, "mirror0");
     // The unknown value survives a round trip.
     assert_eq!(
@@ -162,11 +160,7 @@ fn decodes_from_text_borrowing_the_data() {
 fn examples_without_a_timestamp_decode_once_given_one() {
     use qmp_spec::WarningKind;
     let history = qmp_tests::history();
-    let views: Vec<codegen::Revision<'_>> = history
-        .revisions
-        .iter()
-        .map(codegen::Revision::from)
-        .collect();
+    let views = codegen::Revision::all(&history);
     let catalog = Catalog::new(&views);
     let mut events = Vec::new();
     for event in &catalog.events {

@@ -68,11 +68,7 @@ fn model_snapshots() {
 #[test]
 fn history_snapshots() {
     let history = qmp_tests::history();
-    let views: Vec<codegen::Revision<'_>> = history
-        .revisions
-        .iter()
-        .map(codegen::Revision::from)
-        .collect();
+    let views = codegen::Revision::all(&history);
     for (i, revision) in views.iter().enumerate() {
         let upto = &views[..=i];
         let catalog = codegen::catalog::Catalog::new(upto);

@@ -33,11 +33,7 @@ pub fn run(args: Vec<OsString>) -> Result<ExitCode, lexopt::Error> {
             return Ok(ExitCode::FAILURE);
         }
     };
-    let views: Vec<codegen::Revision<'_>> = history
-        .revisions
-        .iter()
-        .map(codegen::Revision::from)
-        .collect();
+    let views = codegen::Revision::all(&history);
     let mut files = codegen::generate(&views);
     // `cargo fmt --all` formats the generated crate too; its files are
     // written as rustfmt would leave them, so the two never disagree.

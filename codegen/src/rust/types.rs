@@ -171,6 +171,12 @@ fn open_enum(enum_type: &EnumType<'_>) -> TokenStream {
             }
         }
 
+        impl std::fmt::Display for #name {
+            fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                formatter.write_str(self.as_str())
+            }
+        }
+
         impl From<&str> for #name {
             fn from(value: &str) -> Self {
                 match value {
