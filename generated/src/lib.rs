@@ -424,6 +424,10 @@ impl Event {
         data: D,
     ) -> Result<Self, D::Error> {
         use serde::Deserialize;
+        if let Some(event) = Self::dataless(name) {
+            serde::de::IgnoredAny::deserialize(data)?;
+            return Ok(event);
+        }
         Ok(match name {
             "ACPI_DEVICE_OST" => Self::AcpiDeviceOst(serde::Deserialize::deserialize(data)?),
             "BALLOON_CHANGE" => Self::BalloonChange(serde::Deserialize::deserialize(data)?),
@@ -453,52 +457,16 @@ impl Event {
             "NIC_RX_FILTER_CHANGED" => {
                 Self::NicRxFilterChanged(serde::Deserialize::deserialize(data)?)
             }
-            "POWERDOWN" => {
-                serde::de::IgnoredAny::deserialize(data)?;
-                Self::Powerdown
-            }
             "QUORUM_FAILURE" => Self::QuorumFailure(serde::Deserialize::deserialize(data)?),
             "QUORUM_REPORT_BAD" => Self::QuorumReportBad(serde::Deserialize::deserialize(data)?),
-            "RESET" => {
-                serde::de::IgnoredAny::deserialize(data)?;
-                Self::Reset
-            }
-            "RESUME" => {
-                serde::de::IgnoredAny::deserialize(data)?;
-                Self::Resume
-            }
             "RTC_CHANGE" => Self::RtcChange(serde::Deserialize::deserialize(data)?),
-            "SHUTDOWN" => {
-                serde::de::IgnoredAny::deserialize(data)?;
-                Self::Shutdown
-            }
             "SPICE_CONNECTED" => Self::SpiceConnected(serde::Deserialize::deserialize(data)?),
             "SPICE_DISCONNECTED" => Self::SpiceDisconnected(serde::Deserialize::deserialize(data)?),
             "SPICE_INITIALIZED" => Self::SpiceInitialized(serde::Deserialize::deserialize(data)?),
-            "SPICE_MIGRATE_COMPLETED" => {
-                serde::de::IgnoredAny::deserialize(data)?;
-                Self::SpiceMigrateCompleted
-            }
-            "STOP" => {
-                serde::de::IgnoredAny::deserialize(data)?;
-                Self::Stop
-            }
-            "SUSPEND" => {
-                serde::de::IgnoredAny::deserialize(data)?;
-                Self::Suspend
-            }
-            "SUSPEND_DISK" => {
-                serde::de::IgnoredAny::deserialize(data)?;
-                Self::SuspendDisk
-            }
             "VNC_CONNECTED" => Self::VncConnected(serde::Deserialize::deserialize(data)?),
             "VNC_DISCONNECTED" => Self::VncDisconnected(serde::Deserialize::deserialize(data)?),
             "VNC_INITIALIZED" => Self::VncInitialized(serde::Deserialize::deserialize(data)?),
             "VSERPORT_CHANGE" => Self::VserportChange(serde::Deserialize::deserialize(data)?),
-            "WAKEUP" => {
-                serde::de::IgnoredAny::deserialize(data)?;
-                Self::Wakeup
-            }
             "WATCHDOG" => Self::Watchdog(serde::Deserialize::deserialize(data)?),
             _ => Self::Unknown {
                 name: name.to_owned(),
@@ -510,48 +478,54 @@ impl Event {
     /// needs data.
     pub fn without_data(name: &str) -> Option<Self> {
         match name {
-            "ACPI_DEVICE_OST" => None,
-            "BALLOON_CHANGE" => None,
-            "BLOCK_IMAGE_CORRUPTED" => None,
-            "BLOCK_IO_ERROR" => None,
-            "BLOCK_JOB_CANCELLED" => None,
-            "BLOCK_JOB_COMPLETED" => None,
-            "BLOCK_JOB_ERROR" => None,
-            "BLOCK_JOB_READY" => None,
-            "COLO_EXIT" => None,
-            "DEVICE_DELETED" => None,
-            "DEVICE_TRAY_MOVED" => None,
-            "DUMP_COMPLETED" => None,
-            "GUEST_PANICKED" => None,
-            "MEM_HOT_UNPLUG_ERROR" => None,
-            "MEM_UNPLUG_ERROR" => None,
-            "MIGRATION" => None,
-            "MIGRATION_PASS" => None,
-            "NIC_RX_FILTER_CHANGED" => None,
+            "ACPI_DEVICE_OST"
+            | "BALLOON_CHANGE"
+            | "BLOCK_IMAGE_CORRUPTED"
+            | "BLOCK_IO_ERROR"
+            | "BLOCK_JOB_CANCELLED"
+            | "BLOCK_JOB_COMPLETED"
+            | "BLOCK_JOB_ERROR"
+            | "BLOCK_JOB_READY"
+            | "COLO_EXIT"
+            | "DEVICE_DELETED"
+            | "DEVICE_TRAY_MOVED"
+            | "DUMP_COMPLETED"
+            | "GUEST_PANICKED"
+            | "MEM_HOT_UNPLUG_ERROR"
+            | "MEM_UNPLUG_ERROR"
+            | "MIGRATION"
+            | "MIGRATION_PASS"
+            | "NIC_RX_FILTER_CHANGED"
+            | "QUORUM_FAILURE"
+            | "QUORUM_REPORT_BAD"
+            | "RTC_CHANGE"
+            | "SPICE_CONNECTED"
+            | "SPICE_DISCONNECTED"
+            | "SPICE_INITIALIZED"
+            | "VNC_CONNECTED"
+            | "VNC_DISCONNECTED"
+            | "VNC_INITIALIZED"
+            | "VSERPORT_CHANGE"
+            | "WATCHDOG" => None,
+            _ => Some(Self::dataless(name).unwrap_or_else(|| Self::Unknown {
+                name: name.to_owned(),
+                data: None,
+            })),
+        }
+    }
+    /// The variant of an event the history documents without data.
+    fn dataless(name: &str) -> Option<Self> {
+        match name {
             "POWERDOWN" => Some(Self::Powerdown),
-            "QUORUM_FAILURE" => None,
-            "QUORUM_REPORT_BAD" => None,
             "RESET" => Some(Self::Reset),
             "RESUME" => Some(Self::Resume),
-            "RTC_CHANGE" => None,
             "SHUTDOWN" => Some(Self::Shutdown),
-            "SPICE_CONNECTED" => None,
-            "SPICE_DISCONNECTED" => None,
-            "SPICE_INITIALIZED" => None,
             "SPICE_MIGRATE_COMPLETED" => Some(Self::SpiceMigrateCompleted),
             "STOP" => Some(Self::Stop),
             "SUSPEND" => Some(Self::Suspend),
             "SUSPEND_DISK" => Some(Self::SuspendDisk),
-            "VNC_CONNECTED" => None,
-            "VNC_DISCONNECTED" => None,
-            "VNC_INITIALIZED" => None,
-            "VSERPORT_CHANGE" => None,
             "WAKEUP" => Some(Self::Wakeup),
-            "WATCHDOG" => None,
-            _ => Some(Self::Unknown {
-                name: name.to_owned(),
-                data: None,
-            }),
+            _ => None,
         }
     }
     fn serialize_data<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {

@@ -29,31 +29,28 @@ pub fn event_enum(catalog: &Catalog<'_>) -> TokenStream {
             _ => quote! { Self::#variant(_) => #wire, },
         }
     });
-    let decoders = catalog.events.iter().map(|event| {
+    // Events documented without data, once: `dataless` gives their variant,
+    // and both decoders use it.
+    let dataless = catalog
+        .events
+        .iter()
+        .filter(|e| matches!(e.data, EventData::None))
+        .map(|event| {
+            let variant = format_ident!("{}", event.type_name);
+            let wire = event.name;
+            quote! { #wire => Some(Self::#variant), }
+        });
+    let with_data: Vec<&EventType<'_>> = catalog
+        .events
+        .iter()
+        .filter(|e| !matches!(e.data, EventData::None))
+        .collect();
+    let decoders = with_data.iter().map(|event| {
         let variant = format_ident!("{}", event.type_name);
         let wire = event.name;
-        match &event.data {
-            // The spec says no data; a newer QEMU may send some (RESET and
-            // SHUTDOWN do): it is skipped like any unknown member.
-            EventData::None => quote! {
-                #wire => {
-                    serde::de::IgnoredAny::deserialize(data)?;
-                    Self::#variant
-                }
-            },
-            EventData::Fields(_) | EventData::External { .. } => {
-                quote! { #wire => Self::#variant(serde::Deserialize::deserialize(data)?), }
-            }
-        }
+        quote! { #wire => Self::#variant(serde::Deserialize::deserialize(data)?), }
     });
-    let without_data = catalog.events.iter().map(|event| {
-        let variant = format_ident!("{}", event.type_name);
-        let wire = event.name;
-        match event.data {
-            EventData::None => quote! { #wire => Some(Self::#variant), },
-            _ => quote! { #wire => None, },
-        }
-    });
+    let needs_data = with_data.iter().map(|event| event.name);
     let encoders = catalog.events.iter().filter_map(|event| {
         let variant = format_ident!("{}", event.type_name);
         match &event.data {
@@ -88,6 +85,12 @@ pub fn event_enum(catalog: &Catalog<'_>) -> TokenStream {
             /// Decodes an event from its name and its data.
             pub fn from_data<'de, D: serde::Deserializer<'de>>(name: &str, data: D) -> Result<Self, D::Error> {
                 use serde::Deserialize;
+                // The spec says no data; a newer QEMU may send some (RESET
+                // and SHUTDOWN do): it is skipped like any unknown member.
+                if let Some(event) = Self::dataless(name) {
+                    serde::de::IgnoredAny::deserialize(data)?;
+                    return Ok(event);
+                }
                 Ok(match name {
                     #(#decoders)*
                     _ => Self::Unknown { name: name.to_owned(), data: Some(serde_json::Value::deserialize(data)?) },
@@ -98,8 +101,16 @@ pub fn event_enum(catalog: &Catalog<'_>) -> TokenStream {
             /// needs data.
             pub fn without_data(name: &str) -> Option<Self> {
                 match name {
-                    #(#without_data)*
-                    _ => Some(Self::Unknown { name: name.to_owned(), data: None }),
+                    #(#needs_data)|* => None,
+                    _ => Some(Self::dataless(name).unwrap_or_else(|| Self::Unknown { name: name.to_owned(), data: None })),
+                }
+            }
+
+            /// The variant of an event the history documents without data.
+            fn dataless(name: &str) -> Option<Self> {
+                match name {
+                    #(#dataless)*
+                    _ => None,
                 }
             }
 
