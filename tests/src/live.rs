@@ -91,12 +91,64 @@ fn push_once(list: &mut Vec<String>, name: &str) {
     }
 }
 
-/// `qemu-system-x86_64` on the PATH, if any.
-pub fn find_qemu() -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|dir| dir.join("qemu-system-x86_64"))
-        .find(|p| p.is_file())
+/// The QEMU programs the live tests run.
+#[derive(Debug, Clone)]
+pub struct Binaries {
+    /// `qemu-system-x86_64`.
+    pub qemu: PathBuf,
+    /// `qemu-img`, which makes the disk images of the block jobs.
+    pub qemu_img: PathBuf,
+}
+
+/// Both programs on the PATH, or why not: the missing ones by name.
+pub fn find_binaries() -> Result<Binaries, String> {
+    find_binaries_in(&std::env::var_os("PATH").unwrap_or_default())
+}
+
+/// Both programs in the folders of `path` (a PATH value), or why not.
+pub fn find_binaries_in(path: &std::ffi::OsStr) -> Result<Binaries, String> {
+    let find = |name: &str| {
+        std::env::split_paths(path)
+            .map(|dir| dir.join(name))
+            .find(|p| is_executable(p))
+    };
+    match (find("qemu-system-x86_64"), find("qemu-img")) {
+        (Some(qemu), Some(qemu_img)) => Ok(Binaries { qemu, qemu_img }),
+        (qemu, qemu_img) => {
+            let missing: Vec<&str> = [
+                qemu.is_none()
+                    .then_some("qemu-system-x86_64 (Debian: qemu-system-x86)"),
+                qemu_img
+                    .is_none()
+                    .then_some("qemu-img (Debian: qemu-utils)"),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            Err(format!("not on the PATH: {}", missing.join(", ")))
+        }
+    }
+}
+
+fn is_executable(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    path.metadata()
+        .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+}
+
+/// The programs for a live test, or `None` after saying why the test is
+/// skipped. With `QMP_LIVE=1` (as in CI) a missing program fails the test.
+pub fn binaries_or_skip(test: &str) -> Option<Binaries> {
+    match find_binaries() {
+        Ok(binaries) => Some(binaries),
+        Err(why) if std::env::var("QMP_LIVE").as_deref() == Ok("1") => {
+            panic!("QMP_LIVE=1 but {why}")
+        }
+        Err(why) => {
+            eprintln!("SKIPPED {test}: {why}");
+            None
+        }
+    }
 }
 
 /// A running QEMU with its QMP connection. Dropping it kills QEMU and
@@ -284,14 +336,21 @@ fn nanos() -> u128 {
         .map_or(0, |d| d.as_nanos())
 }
 
-/// Creates a disk image with qemu-img.
-pub fn qemu_img(args: &[&str]) {
-    let status = Command::new("qemu-img")
+/// Creates a disk image with `qemu-img`; a failure names the command and
+/// what it printed.
+pub fn qemu_img(binary: &Path, args: &[&str]) {
+    let output = Command::new(binary)
         .args(args)
-        .stdout(Stdio::null())
-        .status()
-        .expect("qemu-img runs");
-    assert!(status.success(), "qemu-img {args:?}");
+        .stdin(Stdio::null())
+        .output()
+        .unwrap_or_else(|err| panic!("{} could not be run: {err}", binary.display()));
+    assert!(
+        output.status.success(),
+        "{} {args:?}: {}\n{}",
+        binary.display(),
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
 }
 
 /// Connects to a VNC server, does the RFB 3.8 handshake with no

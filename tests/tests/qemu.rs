@@ -9,7 +9,10 @@
 
 use std::path::PathBuf;
 
-use qmp_tests::live::{Qemu, StreamReport, check_stream, find_qemu, qemu_img, vnc_handshake};
+use qmp_tests::live::{
+    Binaries, Qemu, StreamReport, binaries_or_skip, check_stream, find_binaries_in, qemu_img,
+    vnc_handshake,
+};
 use serde_json::{Value, json};
 
 fn fixture() -> PathBuf {
@@ -55,15 +58,11 @@ fn assert_conforms(report: &StreamReport) {
 
 #[test]
 fn live_qemu_events_decode_and_pass_the_schemas() {
-    let Some(binary) = find_qemu() else {
-        let why = "qemu-system-x86_64 is not on the PATH (Debian: apt-get install qemu-system-x86 qemu-utils)";
-        if std::env::var("QMP_LIVE").as_deref() == Ok("1") {
-            panic!("QMP_LIVE=1 but {why}");
-        }
-        eprintln!("SKIPPED live QEMU test: {why}; the recorded fixture is still checked");
+    let Some(binaries) = binaries_or_skip("live QEMU test (the recorded fixture is still checked)")
+    else {
         return;
     };
-    let events = run_session(&binary);
+    let events = run_session(&binaries);
     if let Ok(path) = std::env::var("QMP_RECORD") {
         std::fs::write(&path, events.join("\n") + "\n").expect("write recording");
     }
@@ -76,8 +75,8 @@ fn live_qemu_events_decode_and_pass_the_schemas() {
 }
 
 /// Drives QEMU through the session of the issue; returns every event line.
-fn run_session(binary: &std::path::Path) -> Vec<String> {
-    let mut qemu = Qemu::start(binary);
+fn run_session(binaries: &Binaries) -> Vec<String> {
+    let mut qemu = Qemu::start(&binaries.qemu);
     let dir = qemu.dir.clone();
     let file = |name: &str| dir.join(name).to_string_lossy().into_owned();
 
@@ -96,18 +95,24 @@ fn run_session(binary: &std::path::Path) -> Vec<String> {
     qemu.wait_for("DEVICE_TRAY_MOVED", json!({ "tray-open": false }));
 
     // block-stream into a qcow2 overlay of a qcow2 base.
-    qemu_img(&["create", "-q", "-f", "qcow2", &file("base.qcow2"), "4M"]);
-    qemu_img(&[
-        "create",
-        "-q",
-        "-f",
-        "qcow2",
-        "-b",
-        &file("base.qcow2"),
-        "-F",
-        "qcow2",
-        &file("overlay.qcow2"),
-    ]);
+    qemu_img(
+        &binaries.qemu_img,
+        &["create", "-q", "-f", "qcow2", &file("base.qcow2"), "4M"],
+    );
+    qemu_img(
+        &binaries.qemu_img,
+        &[
+            "create",
+            "-q",
+            "-f",
+            "qcow2",
+            "-b",
+            &file("base.qcow2"),
+            "-F",
+            "qcow2",
+            &file("overlay.qcow2"),
+        ],
+    );
     qemu.execute("blockdev-add", json!({ "driver": "qcow2", "node-name": "overlay", "file": { "driver": "file", "filename": file("overlay.qcow2") } }));
     qemu.execute(
         "block-stream",
@@ -117,7 +122,10 @@ fn run_session(binary: &std::path::Path) -> Vec<String> {
 
     // A mirror left to become ready, then completed.
     std::fs::write(file("source.raw"), vec![0x5a; 4 << 20]).expect("source image");
-    qemu_img(&["create", "-q", "-f", "raw", &file("target.raw"), "4M"]);
+    qemu_img(
+        &binaries.qemu_img,
+        &["create", "-q", "-f", "raw", &file("target.raw"), "4M"],
+    );
     qemu.execute("blockdev-add", json!({ "driver": "raw", "node-name": "source", "file": { "driver": "file", "filename": file("source.raw") } }));
     qemu.execute("blockdev-add", json!({ "driver": "raw", "node-name": "target", "file": { "driver": "file", "filename": file("target.raw") } }));
     qemu.execute(
@@ -130,7 +138,10 @@ fn run_session(binary: &std::path::Path) -> Vec<String> {
 
     // A slow mirror cancelled before it is ready.
     std::fs::write(file("slow.raw"), vec![0xa5; 16 << 20]).expect("slow image");
-    qemu_img(&["create", "-q", "-f", "raw", &file("slow-target.raw"), "16M"]);
+    qemu_img(
+        &binaries.qemu_img,
+        &["create", "-q", "-f", "raw", &file("slow-target.raw"), "16M"],
+    );
     qemu.execute("blockdev-add", json!({ "driver": "raw", "node-name": "slow", "file": { "driver": "file", "filename": file("slow.raw") } }));
     qemu.execute("blockdev-add", json!({ "driver": "raw", "node-name": "slow-target", "file": { "driver": "file", "filename": file("slow-target.raw") } }));
     qemu.execute("blockdev-mirror", json!({ "job-id": "slow0", "device": "slow", "target": "slow-target", "sync": "full", "speed": 65536 }));
@@ -209,18 +220,12 @@ fn a_broken_copy_of_the_recording_is_rejected() {
 /// its files.
 #[test]
 fn qemu_is_cleaned_up_when_a_check_fails() {
-    let Some(binary) = find_qemu() else {
-        assert_ne!(
-            std::env::var("QMP_LIVE").as_deref(),
-            Ok("1"),
-            "QMP_LIVE=1 but qemu-system-x86_64 is missing"
-        );
-        eprintln!("SKIPPED: qemu-system-x86_64 is not on the PATH");
+    let Some(binaries) = binaries_or_skip("QEMU clean-up test") else {
         return;
     };
     let seen = std::sync::Mutex::new(None);
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        let mut qemu = Qemu::start(&binary);
+        let mut qemu = Qemu::start(&binaries.qemu);
         *seen.lock().unwrap() = Some((qemu.pid(), qemu.dir.clone()));
         qemu.execute("qmp_capabilities", Value::Null);
         qemu.execute("no-such-command", Value::Null);
@@ -232,5 +237,26 @@ fn qemu_is_cleaned_up_when_a_check_fails() {
     assert!(
         status.is_empty() || status.contains("State:\tZ"),
         "QEMU {pid} still runs"
+    );
+}
+
+/// A machine with QEMU but no `qemu-img` (Debian's qemu-system-x86 7.2 removes
+/// a qemu-utils of another release) is told which program is missing.
+#[test]
+fn a_missing_program_is_named() {
+    let dir = std::env::temp_dir().join(format!("qmp-path-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let fake = dir.join("qemu-system-x86_64");
+    std::fs::write(&fake, "#!/bin/sh\n").unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let only_qemu = find_binaries_in(dir.as_os_str()).unwrap_err();
+    std::fs::remove_file(&fake).unwrap();
+    let neither = find_binaries_in(dir.as_os_str()).unwrap_err();
+    std::fs::remove_dir(&dir).unwrap();
+    assert_eq!(only_qemu, "not on the PATH: qemu-img (Debian: qemu-utils)");
+    assert_eq!(
+        neither,
+        "not on the PATH: qemu-system-x86_64 (Debian: qemu-system-x86), qemu-img (Debian: qemu-utils)"
     );
 }
