@@ -58,6 +58,8 @@ pub enum Origin {
         base: String,
         direction: Direction,
         report: Vec<ChangeReport>,
+        /// What the apply spent of its work budget.
+        work: diff::Work,
     },
 }
 
@@ -279,6 +281,7 @@ fn patch_revision(
             base: base.name.clone(),
             direction,
             report: applied.report,
+            work: applied.work,
         },
         text: applied.text,
         spec,

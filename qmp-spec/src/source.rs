@@ -22,17 +22,43 @@ impl fmt::Display for ParseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let gutter = self.line.to_string();
         let pad = " ".repeat(gutter.len());
-        let caret = " ".repeat(self.column.saturating_sub(1) as usize);
+        let (shown, caret_at) = window(&self.line_text, self.column.saturating_sub(1) as usize);
+        let caret = " ".repeat(caret_at);
         writeln!(
             f,
             "{}:{}:{}: {}",
             self.file, self.line, self.column, self.message
         )?;
         writeln!(f, "{pad} |")?;
-        writeln!(f, "{gutter} | {}", self.line_text)?;
+        writeln!(f, "{gutter} | {shown}")?;
         write!(f, "{pad} | {caret}^")
     }
 }
+
+/// The characters of a line shown under a diagnostic: all of a short line;
+/// of a long one, [`WINDOW`] characters around `column` (0-based, in
+/// characters), with `…` where it was cut. Returns them and where the caret
+/// goes.
+fn window(line: &str, column: usize) -> (String, usize) {
+    let count = line.chars().count();
+    if count <= WINDOW {
+        return (line.to_string(), column);
+    }
+    let start = column.saturating_sub(WINDOW / 2).min(count - WINDOW);
+    let end = start + WINDOW;
+    let mut shown = String::new();
+    if start > 0 {
+        shown.push('…');
+    }
+    shown.extend(line.chars().skip(start).take(WINDOW));
+    if end < count {
+        shown.push('…');
+    }
+    (shown, column - start + usize::from(start > 0))
+}
+
+/// How many characters of a long line a diagnostic shows.
+const WINDOW: usize = 100;
 
 /// The input with its name and line starts, to turn offsets into positions.
 pub(crate) struct Source<'a> {
@@ -127,5 +153,32 @@ pub(crate) fn reject_binary(file: &str, text: &str) -> Result<(), ParseError> {
             "not a text file: NUL byte here (is this a binary file?)",
         )),
         None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::window;
+
+    #[test]
+    fn a_short_line_is_shown_whole() {
+        assert_eq!(window("abc", 2), ("abc".to_string(), 2));
+    }
+
+    #[test]
+    fn a_long_line_is_cut_around_the_column() {
+        let line: String = (0..1000)
+            .map(|i| char::from(b'a' + (i % 26) as u8))
+            .collect();
+        let (shown, caret) = window(&line, 500);
+        assert_eq!(shown.chars().count(), 102);
+        assert!(shown.starts_with('…') && shown.ends_with('…'));
+        assert_eq!(shown.chars().nth(caret), line.chars().nth(500));
+        let (start, caret) = window(&line, 3);
+        assert!(!start.starts_with('…') && start.ends_with('…'));
+        assert_eq!(caret, 3);
+        let (end, caret) = window(&line, 999);
+        assert!(end.starts_with('…') && !end.ends_with('…'));
+        assert_eq!(end.chars().nth(caret), line.chars().nth(999));
     }
 }

@@ -52,6 +52,7 @@ fn consecutive_revisions_round_trip_through_every_dialect() {
             };
             assert_eq!(patch.dialect, dialect, "{label}");
             let applied = diff::apply(&old.text, &patch, Direction::Forward);
+            headroom(&label, applied.work, &mut failures);
             for change in applied.not_applied() {
                 failures.push(format!("{label}: {change}"));
             }
@@ -71,6 +72,35 @@ fn consecutive_revisions_round_trip_through_every_dialect() {
         failures.len(),
         failures.join("\n")
     );
+}
+
+/// Real patches spend under a tenth of the work budget that keeps hostile
+/// ones linear (`qmp_spec::diff::budget`), so the budget never decides
+/// whether a real patch applies.
+fn headroom(label: &str, work: diff::Work, failures: &mut Vec<String>) {
+    if work.spent.saturating_mul(10) > work.budget {
+        failures.push(format!(
+            "{label}: spent {} of its work budget of {}",
+            work.spent, work.budget
+        ));
+    }
+}
+
+#[test]
+fn the_seed_patches_spend_under_a_tenth_of_their_budget() {
+    let mut failures = Vec::new();
+    let mut most = 0.0f64;
+    for revision in history().revisions {
+        if let Origin::Patch { work, file, .. } = &revision.origin {
+            headroom(file, *work, &mut failures);
+            most = most.max(work.spent as f64 / work.budget as f64);
+        }
+    }
+    eprintln!(
+        "the costliest seed patch spent {:.2}% of its budget",
+        most * 100.0
+    );
+    assert!(failures.is_empty(), "{failures:#?}");
 }
 
 #[test]

@@ -95,7 +95,9 @@ fn cargo_toml() -> String {
          \n\
          [dependencies]\n\
          serde = {{ version = \"1\", features = [\"derive\"] }}\n\
-         serde_json = \"1\"\n"
+         # float_roundtrip: a number decodes to the float nearest it, so that\n\
+         # decoding, encoding and decoding again gives the same number.\n\
+         serde_json = {{ version = \"1\", features = [\"float_roundtrip\"] }}\n"
     )
 }
 

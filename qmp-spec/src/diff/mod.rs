@@ -3,10 +3,11 @@
 //! revision from its neighbour ([`apply`](apply::apply)).
 
 pub mod apply;
+pub mod budget;
 mod parse;
 mod split;
 
-pub use apply::{Applied, ChangeReport, Direction, Outcome, apply};
+pub use apply::{Applied, ChangeReport, Direction, Outcome, Work, apply};
 pub use parse::{parse, parse_bytes};
 
 use serde::{Deserialize, Serialize};
@@ -32,6 +33,20 @@ pub struct Patch {
     /// Insertions and deletions the page's diffstat announces (cgit).
     pub diffstat: Option<Diffstat>,
     pub hunks: Vec<Hunk>,
+}
+
+impl Patch {
+    /// The patch's text size in bytes, about: what an apply's work budget
+    /// grows with.
+    pub fn size(&self) -> usize {
+        self.hunks
+            .iter()
+            .map(|hunk| match &hunk.body {
+                HunkBody::Lines(lines) => lines.iter().map(|l| l.text.len() + 2).sum(),
+                HunkBody::Collapsed(body) => body.len() + 24,
+            })
+            .sum()
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -113,7 +113,7 @@ fn git_hunk(source: &Source<'_>, pair: Pair<'_, Rule>) -> Result<Hunk, ParseErro
     let end = pair.as_span().end();
     let mut inner = pair.into_inner();
     let header = match inner.next() {
-        Some(header) => hunk_header(header),
+        Some(header) => hunk_header(source, header)?,
         None => return Err(source.error_at(end, "a hunk needs a header")),
     };
     let mut lines = Vec::new();
@@ -173,17 +173,22 @@ fn counts(lines: &[PatchLine]) -> (usize, usize) {
     (old, new)
 }
 
-fn hunk_header(pair: Pair<'_, Rule>) -> HunkHeader {
+fn hunk_header(source: &Source<'_>, pair: Pair<'_, Rule>) -> Result<HunkHeader, ParseError> {
     let mut ranges = Vec::new();
     let mut section = String::new();
     for part in pair.into_inner() {
         match part.as_rule() {
             Rule::range => {
-                let mut numbers = part
-                    .into_inner()
-                    .map(|n| n.as_str().parse::<usize>().unwrap_or(0));
-                let start = numbers.next().unwrap_or(0);
-                ranges.push((start, numbers.next().unwrap_or(1)));
+                let mut numbers = part.into_inner();
+                let start = match numbers.next() {
+                    Some(n) => number(source, &n, "line number")?,
+                    None => 0,
+                };
+                let count = match numbers.next() {
+                    Some(n) => number(source, &n, "line count")?,
+                    None => 1,
+                };
+                ranges.push((start, count));
             }
             Rule::section_name => section = part.as_str().trim().to_string(),
             _ => {}
@@ -191,12 +196,29 @@ fn hunk_header(pair: Pair<'_, Rule>) -> HunkHeader {
     }
     let (old_start, old_count) = ranges.first().copied().unwrap_or((0, 0));
     let (new_start, new_count) = ranges.get(1).copied().unwrap_or((0, 0));
-    HunkHeader {
+    Ok(HunkHeader {
         old_start,
         old_count,
         new_start,
         new_count,
         section,
+    })
+}
+
+/// The largest line number or count a patch may give: no text of more lines
+/// could be read into memory, so a larger one is an error, not a hint.
+const MAX_NUMBER: usize = u32::MAX as usize;
+
+/// A number of the patch (a line number, a count, a diffstat figure), or an
+/// error at it when it is larger than any text could be.
+fn number(source: &Source<'_>, pair: &Pair<'_, Rule>, what: &str) -> Result<usize, ParseError> {
+    let digits = pair.as_str();
+    match digits.parse::<usize>() {
+        Ok(n) if n <= MAX_NUMBER => Ok(n),
+        _ => Err(source.error_at(
+            pair.as_span().start(),
+            format!("{what} {digits} is out of range: at most {MAX_NUMBER}"),
+        )),
     }
 }
 
@@ -214,11 +236,10 @@ fn cgit(source: &Source<'_>) -> Result<Patch, ParseError> {
                     deletions: 0,
                 };
                 for count in part.into_inner() {
-                    let number = count
-                        .clone()
-                        .into_inner()
-                        .next()
-                        .map_or(0, |n| n.as_str().parse().unwrap_or(0));
+                    let number = match count.clone().into_inner().next() {
+                        Some(n) => number(source, &n, "diffstat figure")?,
+                        None => 0,
+                    };
                     match count.as_rule() {
                         Rule::insertions => stat.insertions = number,
                         Rule::deletions => stat.deletions = number,
@@ -231,7 +252,10 @@ fn cgit(source: &Source<'_>) -> Result<Patch, ParseError> {
                 for hunk in part.into_inner().filter(|p| p.as_rule() == Rule::cgit_hunk) {
                     let line = source.span_of(&hunk).line;
                     let mut inner = hunk.into_inner();
-                    let header = inner.next().map(hunk_header);
+                    let header = match inner.next() {
+                        Some(header) => Some(hunk_header(source, header)?),
+                        None => None,
+                    };
                     let body = inner
                         .next()
                         .map_or(String::new(), |b| b.as_str().to_string());
@@ -246,12 +270,14 @@ fn cgit(source: &Source<'_>) -> Result<Patch, ParseError> {
         }
     }
     if let Some(stat) = diffstat {
-        let net: i64 = hunks
+        // Every figure is at most MAX_NUMBER and there are fewer hunks than
+        // bytes, so these sums cannot overflow an i128.
+        let net: i128 = hunks
             .iter()
             .filter_map(|h| h.header.as_ref())
-            .map(|h| h.new_count as i64 - h.old_count as i64)
+            .map(|h| h.new_count as i128 - h.old_count as i128)
             .sum();
-        if net != stat.insertions as i64 - stat.deletions as i64 {
+        if net != stat.insertions as i128 - stat.deletions as i128 {
             let at = source.text.find("diff --git").unwrap_or(0);
             return Err(source.error_at(
                 at,

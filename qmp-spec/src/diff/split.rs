@@ -11,6 +11,7 @@
 use std::collections::HashSet;
 
 use super::Marker;
+use super::budget::Budget;
 use crate::model::normalize_whitespace;
 
 /// Splits `body` (the text after the `@@ ... @@` header) given the base lines
@@ -24,6 +25,7 @@ pub(super) fn split(
     consume: char,
     other: usize,
     section: Option<&str>,
+    work: &Budget,
 ) -> Option<Vec<(Marker, String)>> {
     let free = if consume == '-' { '+' } else { '-' };
     let mut splitter = Splitter {
@@ -37,7 +39,7 @@ pub(super) fn split(
         free,
         other,
         failed: HashSet::new(),
-        budget: BUDGET,
+        work,
         out: Vec::new(),
     };
     // git prints the nearest line above the hunk that starts with a letter
@@ -46,18 +48,14 @@ pub(super) fn split(
         let prefix = format!(" {section}");
         if body.starts_with(&prefix)
             && splitter.at_boundary(prefix.len())
-            && splitter.go(prefix.len(), 0, 0)
+            && splitter.search((prefix.len(), 0, 0))
         {
             return Some(splitter.out);
         }
         splitter.failed.clear();
     }
-    splitter.go(0, 0, 0).then_some(splitter.out)
+    splitter.search((0, 0, 0)).then_some(splitter.out)
 }
-
-/// How many search states one split may visit. The history's hunks need at
-/// most a few thousand.
-const BUDGET: usize = 200_000;
 
 struct Splitter<'a> {
     body: &'a str,
@@ -68,9 +66,9 @@ struct Splitter<'a> {
     other: usize,
     /// States (position, consumed lines, other lines) known not to lead to a split.
     failed: HashSet<(usize, usize, usize)>,
-    /// States left to visit before giving up: a hunk whose text allows too
-    /// many splits is reported as not applied rather than searched forever.
-    budget: usize,
+    /// The apply's budget: every state, and every byte a state scans, is
+    /// paid for from it.
+    work: &'a Budget,
     out: Vec<(Marker, String)>,
 }
 
@@ -85,35 +83,80 @@ impl Splitter<'_> {
         (rest.starts_with(pattern) && self.at_boundary(at + pattern.len())).then_some(pattern.len())
     }
 
-    fn go(&mut self, pos: usize, i: usize, k: usize) -> bool {
+    /// Depth-first search from `start` for a split that reaches the end of
+    /// the body with every base line and `other` lines of the other side;
+    /// the split's lines are left in `out`. An explicit stack, not recursion:
+    /// a hunk may have as many lines as the base.
+    fn search(&mut self, start: State) -> bool {
+        let mut stack: Vec<Frame> = Vec::new();
+        match self.enter(start) {
+            Enter::Done => return true,
+            Enter::Failed => return false,
+            Enter::Frame(frame) => stack.push(frame),
+        }
+        while let Some(top) = stack.last_mut() {
+            // Back from a child that failed: take back its line.
+            if top.pushed {
+                self.out.pop();
+                top.pushed = false;
+            }
+            let Some(step) = top.moves.get(top.next).cloned() else {
+                let state = top.state;
+                stack.pop();
+                self.failed.insert(state);
+                continue;
+            };
+            top.next += 1;
+            if let Some(line) = step.line {
+                self.out.push(line);
+                top.pushed = true;
+            }
+            match self.enter(step.to) {
+                Enter::Done => return true,
+                Enter::Failed => {}
+                Enter::Frame(frame) => stack.push(frame),
+            }
+        }
+        false
+    }
+
+    /// Arrives at a state: the split is complete, this state cannot lead to
+    /// one, or these are the moves to try from it, in order.
+    fn enter(&mut self, state: State) -> Enter {
+        let (pos, i, k) = state;
         if k > self.other {
-            return false;
+            return Enter::Failed;
         }
         if pos == self.body.len() && i == self.words.len() && k == self.other {
-            return true;
+            return Enter::Done;
         }
-        if self.failed.contains(&(pos, i, k)) || self.budget == 0 {
-            return false;
+        if self.failed.contains(&state) || !self.work.spend(1) {
+            return Enter::Failed;
         }
-        self.budget -= 1;
         // A blank base line leaves nothing in the collapsed text, so it may
         // sit before or after a line of the other side that starts here; the
         // document's structure decides (see `blank_goes_first`).
-        let blank_next = self.words.get(i).is_some_and(String::is_empty);
-        if blank_next {
-            if self.free_line(pos, i, k, Some(false)) || self.consumed_line(pos, i, k) {
-                return true;
+        let mut moves = Vec::new();
+        if self.words.get(i).is_some_and(String::is_empty) {
+            self.free_lines(state, Some(false), &mut moves);
+            self.consumed_line(state, &mut moves);
+            self.free_lines(state, Some(true), &mut moves);
+        } else {
+            if i < self.words.len() {
+                self.consumed_line(state, &mut moves);
             }
-            if self.free_line(pos, i, k, Some(true)) {
-                return true;
-            }
-        } else if (i < self.words.len() && self.consumed_line(pos, i, k))
-            || self.free_line(pos, i, k, None)
-        {
-            return true;
+            self.free_lines(state, None, &mut moves);
         }
-        self.failed.insert((pos, i, k));
-        false
+        if moves.is_empty() {
+            self.failed.insert(state);
+            return Enter::Failed;
+        }
+        Enter::Frame(Frame {
+            state,
+            moves,
+            next: 0,
+            pushed: false,
+        })
     }
 
     /// Whether the blank base line `i` comes before `line`, of the other
@@ -122,6 +165,7 @@ impl Splitter<'_> {
     /// after the blank (a bullet before a bullet, a label before a note);
     /// otherwise the new line continues what precedes the blank.
     fn blank_goes_first(&self, line: &str, i: usize) -> bool {
+        self.work.spend(self.words.len() - i + line.len());
         let new = Kind::of(line.trim_start());
         let previous = i
             .checked_sub(1)
@@ -135,8 +179,11 @@ impl Splitter<'_> {
     }
 
     /// The next base line, as context or as a line of the consumed side.
-    fn consumed_line(&mut self, pos: usize, i: usize, k: usize) -> bool {
-        let words = self.words[i].clone();
+    fn consumed_line(&self, (pos, i, k): State, moves: &mut Vec<Move>) {
+        if !self.work.spend(self.words[i].len()) {
+            return;
+        }
+        let words = &self.words[i];
         let raw = self.raw[i];
         // Context: a blank one leaves nothing in the collapsed text.
         let context = if words.is_empty() {
@@ -145,11 +192,10 @@ impl Splitter<'_> {
             self.matches(pos, &format!(" {words}"))
         };
         if let Some(len) = context {
-            self.out.push((Marker::Context, raw.to_string()));
-            if self.go(pos + len, i + 1, k + 1) {
-                return true;
-            }
-            self.out.pop();
+            moves.push(Move {
+                to: (pos + len, i + 1, k + 1),
+                line: Some((Marker::Context, raw.to_string())),
+            });
         }
         let indent = if raw.starts_with([' ', '\t']) && !words.is_empty() {
             " "
@@ -157,27 +203,37 @@ impl Splitter<'_> {
             ""
         };
         let marked = format!(" {}{indent}{words}", self.consume);
-        match self.matches(pos, marked.trim_end()) {
-            Some(len) => self.go(pos + len, i + 1, k),
-            None => false,
+        if let Some(len) = self.matches(pos, marked.trim_end()) {
+            moves.push(Move {
+                to: (pos + len, i + 1, k),
+                line: None,
+            });
         }
     }
 
-    /// A line of the other side: from its marker to a place where another
-    /// line can start.
+    /// The lines of the other side that can start here: from its marker to
+    /// a place where another line can start.
     /// With `blank_first`, only the lines that go after (`Some(true)`) or
     /// before (`Some(false)`) the blank base line `i`.
-    fn free_line(&mut self, pos: usize, i: usize, k: usize, blank_first: Option<bool>) -> bool {
+    fn free_lines(&self, (pos, i, k): State, blank_first: Option<bool>, moves: &mut Vec<Move>) {
         let marker = format!(" {}", self.free);
         if !self.body[pos..].starts_with(&marker) {
-            return false;
+            return;
         }
         let start = pos + marker.len();
+        // The scan for the line's possible ends below reads the rest of the
+        // body and of the base's words.
+        if !self
+            .work
+            .spend(self.body.len() - start + self.words.len() - i)
+        {
+            return;
+        }
         let next_words = self.words[i..]
             .iter()
             .find(|w| !w.is_empty())
             .map(|w| format!(" {w}"));
-        let ends: Vec<usize> = (start..=self.body.len())
+        let ends = (start..=self.body.len())
             .filter(|&end| self.at_boundary(end))
             .filter(|&end| {
                 let rest = &self.body[end..];
@@ -185,21 +241,45 @@ impl Splitter<'_> {
                     || rest.starts_with(" +")
                     || rest.starts_with(" -")
                     || next_words.as_deref().is_some_and(|w| rest.starts_with(w))
-            })
-            .collect();
+            });
         for end in ends {
             let line = &self.body[start..end];
             if blank_first.is_some_and(|first| self.blank_goes_first(line, i) != first) {
                 continue;
             }
-            self.out.push((Marker::Added, line.to_string()));
-            if self.go(end, i, k + 1) {
-                return true;
-            }
-            self.out.pop();
+            moves.push(Move {
+                to: (end, i, k + 1),
+                line: Some((Marker::Added, line.to_string())),
+            });
         }
-        false
     }
+}
+
+/// A point of the search: (position in the body, base lines read, lines of
+/// the other side made).
+type State = (usize, usize, usize);
+
+/// A way on from a state: the state it leads to, and the line of the split
+/// it makes (none for a line of the consumed side, which is the base's).
+#[derive(Clone)]
+struct Move {
+    to: State,
+    line: Option<(Marker, String)>,
+}
+
+/// A state on the search's stack: its moves, the next one to try, and
+/// whether the move being tried pushed a line.
+struct Frame {
+    state: State,
+    moves: Vec<Move>,
+    next: usize,
+    pushed: bool,
+}
+
+enum Enter {
+    Done,
+    Failed,
+    Frame(Frame),
 }
 
 /// What a line of the document is, as far as blank lines around it go.

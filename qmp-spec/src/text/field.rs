@@ -304,13 +304,36 @@ impl<'s, 'i> Words<'s, 'i> {
     }
 
     /// The annotation and where it sits in `joined`.
+    ///
+    /// An annotation never contains another `(`, so each `(` opens a
+    /// candidate that ends at the next `(` or `)`: the candidates do not
+    /// overlap, and reading all of them is one pass over the words, however
+    /// many parentheses a line has.
     fn annotation(&self) -> Result<Option<(usize, usize, Pair<'_, Rule>)>, ParseError> {
-        for (at, _) in self.joined.match_indices('(') {
-            let rest = &self.joined[at..];
-            let group_end = rest.find(')');
-            let group = &rest[..group_end.map_or(rest.len(), |end| end + 1)];
+        let joined = self.joined.as_str();
+        let mut opens = joined.match_indices('(').map(|(at, _)| at).peekable();
+        while let Some(at) = opens.next() {
+            let next_open = opens.peek().copied().unwrap_or(joined.len());
+            let close = joined[at..next_open].find(')').map(|end| at + end);
+            let group = &joined[at..close.map_or(next_open, |end| end + 1)];
             let mentions_type = group.to_ascii_lowercase().contains("json-");
-            match Grammar::parse(Rule::annotation, rest) {
+            if close.is_none() {
+                if !mentions_type {
+                    continue;
+                }
+                let (what, offset) = if next_open == joined.len() {
+                    ("unterminated annotation", at)
+                } else {
+                    ("malformed annotation", next_open)
+                };
+                let message = if next_open == joined.len() {
+                    format!("{what}: {group:?} is not closed with ')'")
+                } else {
+                    format!("{what} {group:?}: a '(' inside it, expected (json-TYPE[, optional])")
+                };
+                return Err(self.source.error(self.span(offset), message));
+            }
+            match Grammar::parse(Rule::annotation, group) {
                 Ok(mut pairs) => {
                     let Some(pair) = pairs.next() else { continue };
                     if pair
@@ -321,15 +344,6 @@ impl<'s, 'i> Words<'s, 'i> {
                         let end = at + pair.as_str().len();
                         return Ok(Some((at, end, pair)));
                     }
-                }
-                Err(_) if mentions_type && group_end.is_none() => {
-                    return Err(self.source.error(
-                        self.span(at),
-                        format!(
-                            "unterminated annotation: {:?} is not closed with ')'",
-                            group
-                        ),
-                    ));
                 }
                 Err(err) if mentions_type => {
                     let column = match err.line_col {

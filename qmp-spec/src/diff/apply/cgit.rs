@@ -21,16 +21,27 @@ impl Applier<'_> {
             Direction::Forward => (header.old_start, header.old_count, header.new_count),
             Direction::Reverse => (header.new_start, header.new_count, header.old_count),
         };
-        let expected = if count == 0 {
+        let expected = self.clamp(if count == 0 {
             start
         } else {
             start.saturating_sub(1)
-        };
-        let hint = (expected as isize + self.drift).max(0) as usize;
+        });
+        let hint = self.hint(expected);
         let text = format!(
             "@@ -{},{} +{},{} @@{body}",
             header.old_start, header.old_count, header.new_start, header.new_count
         );
+        if let Some(outcome) = self
+            .count_beyond_base(count.min(other_count))
+            .or_else(|| lines_beyond_body(body, count, other_count))
+        {
+            self.report.push(ChangeReport {
+                patch_line: hunk.line,
+                text,
+                outcome,
+            });
+            return;
+        }
 
         let pending = self.split_near(body, hint, take, count, other_count);
         // Both sides can fit at one place only where the hunk has no context
@@ -57,6 +68,9 @@ impl Applier<'_> {
                 Outcome::AlreadyApplied { line: at + 1 }
             }
             (Some((at, lines)), None) => self.apply_collapsed(at, count, lines, expected),
+            (None, None) if self.budget.exhausted() => Outcome::NotApplied {
+                reason: self.budget.reason(),
+            },
             (None, None) => Outcome::NotApplied {
                 reason: format!(
                     "no split of the collapsed hunk into {count} lines of the base and {other_count} \
@@ -95,13 +109,14 @@ impl Applier<'_> {
             lines,
         });
         self.cursor = at + count;
-        self.drift = at as isize - expected as isize;
+        self.drift = Self::drift_of(at, expected);
         Outcome::Applied { line: at + 1 }
     }
 
     /// Splits the collapsed hunk at the base position nearest `hint` where its
     /// `consumed` lines are the base's own; returns that position and the
-    /// lines of the other side.
+    /// lines of the other side. Positions are the base's (never counted from
+    /// a number in the patch); each try is paid for from the apply's budget.
     fn split_near(
         &self,
         body: &str,
@@ -110,31 +125,67 @@ impl Applier<'_> {
         consumed: usize,
         other: usize,
     ) -> Option<(usize, Vec<(Marker, String)>)> {
-        let reach = self.base.len().max(hint) + 1;
-        (0..reach)
-            .flat_map(|d| [hint.checked_add(d), hint.checked_sub(d).filter(|_| d > 0)])
+        let last = self.base.len().checked_sub(consumed)?;
+        if self.cursor > last {
+            return None;
+        }
+        let hint = hint.clamp(self.cursor, last);
+        // Nearest first: the hint, then one line below and one above it, ...
+        let reach = (hint - self.cursor).max(last - hint);
+        (0..=reach)
+            .flat_map(|d| {
+                [
+                    Some(hint + d).filter(|&at| at <= last),
+                    hint.checked_sub(d).filter(|&at| d > 0 && at >= self.cursor),
+                ]
+            })
             .flatten()
-            .filter(|&at| at >= self.cursor && at + consumed <= self.base.len())
+            .take_while(|_| !self.budget.exhausted())
             .filter(|&at| self.in_order(body, &self.normalized[at..at + consumed]))
             .find_map(|at| {
                 let section = self.sections[at].map(|line| self.base[line]);
-                split::split(body, &self.base[at..at + consumed], consume, other, section)
-                    .map(|lines| (at, lines))
+                split::split(
+                    body,
+                    &self.base[at..at + consumed],
+                    consume,
+                    other,
+                    section,
+                    &self.budget,
+                )
+                .map(|lines| (at, lines))
             })
     }
 
     /// Whether the non-blank `lines` occur in `body` in order: a quick test
-    /// that every split needs to pass.
+    /// that every split needs to pass, paid for by what it scans.
     fn in_order(&self, body: &str, lines: &[String]) -> bool {
         let mut from = 0;
         lines.iter().filter(|line| !line.is_empty()).all(|line| {
             match body[from..].find(line.as_str()) {
                 Some(at) => {
-                    from += at + line.len();
-                    true
+                    let scanned = at + line.len();
+                    from += scanned;
+                    self.budget.spend(scanned + line.len())
                 }
-                None => false,
+                None => {
+                    self.budget.spend(body.len() - from + line.len());
+                    false
+                }
             }
         })
     }
+}
+
+/// Why a collapsed hunk cannot hold the lines its header counts, if it
+/// cannot: every line of the side the base does not have is either a line
+/// of the base (context) or a line of its own, which leaves its marker in
+/// the collapsed text.
+fn lines_beyond_body(body: &str, count: usize, other_count: usize) -> Option<Outcome> {
+    let markers = body.matches(" +").count() + body.matches(" -").count();
+    (other_count > count.saturating_add(markers)).then(|| Outcome::NotApplied {
+        reason: format!(
+            "its header counts {other_count} lines of the result, more than its {count} lines \
+             of the base and {markers} marked lines can make"
+        ),
+    })
 }

@@ -31,13 +31,21 @@ impl Applier<'_> {
             Direction::Reverse => (header.new_start, header.new_count),
         };
         // `@@ -5,0 ...` inserts after line 5; otherwise the hunk starts at its line.
-        let expected = if count == 0 {
+        let expected = self.clamp(if count == 0 {
             start
         } else {
             start.saturating_sub(1)
-        };
-        let hint = (expected as isize + self.drift).max(0) as usize;
+        });
+        let hint = self.hint(expected);
         let text = patch_text(lines);
+        if let Some(outcome) = self.count_beyond_base(old.len().min(new.len())) {
+            self.report.push(ChangeReport {
+                patch_line: hunk.line,
+                text,
+                outcome,
+            });
+            return;
+        }
 
         let old_at = self.find_exact(&old, hint);
         let new_at = self.find_exact(&new, hint);
@@ -53,6 +61,9 @@ impl Applier<'_> {
                 Outcome::AlreadyApplied { line: at + 1 }
             }
             (Some(at), None) => self.apply_exact(at, old.len(), &new, expected),
+            (None, None) if self.budget.exhausted() => Outcome::NotApplied {
+                reason: self.budget.reason(),
+            },
             (None, None) => Outcome::NotApplied {
                 reason: format!(
                     "its lines are not in the base (expected at line {})",
@@ -74,29 +85,53 @@ impl Applier<'_> {
             lines: new.iter().map(|s| s.to_string()).collect(),
         });
         self.cursor = at + len;
-        self.drift = at as isize - expected as isize;
+        self.drift = Self::drift_of(at, expected);
         Outcome::Applied { line: at + 1 }
     }
 
     /// Where `block` sits in the base, exactly, nearest to `hint`, not before
-    /// the cursor.
+    /// the cursor. Candidates come from the index, nearest first, each paid
+    /// for by the lines it compares.
     fn find_exact(&self, block: &[&str], hint: usize) -> Option<usize> {
+        // Comparing reads at most the block's lines.
+        let cost = block.len() + block.iter().map(|l| l.len()).sum::<usize>();
         let fits = |at: usize| {
             at >= self.cursor
                 && at + block.len() <= self.base.len()
+                && self.budget.spend(cost)
                 && block.iter().zip(&self.base[at..]).all(|(a, b)| a == b)
         };
         let Some(first) = block.iter().position(|l| !blank(l)) else {
             return fits(hint).then_some(hint);
         };
-        let lookup = self.cursor + first;
-        let mut candidates: Vec<usize> = self
-            .index
-            .positions(block[first], lookup)
-            .iter()
-            .filter_map(|&p| p.checked_sub(first))
-            .collect();
-        candidates.sort_by_key(|&p| (p.abs_diff(hint), p));
-        candidates.into_iter().find(|&p| fits(p))
+        // Positions of the first non-blank line, as block starts.
+        let positions = self.index.positions(block[first], self.cursor + first);
+        let split = positions.partition_point(|&p| p < hint + first);
+        let mut below = positions[..split].iter().rev().map(|&p| p - first);
+        let mut above = positions[split..].iter().map(|&p| p - first);
+        let (mut low, mut high) = (below.next(), above.next());
+        loop {
+            let at = match (low, high) {
+                (Some(l), Some(h)) if hint - l <= h - hint => {
+                    low = below.next();
+                    l
+                }
+                (_, Some(h)) => {
+                    high = above.next();
+                    h
+                }
+                (Some(l), None) => {
+                    low = below.next();
+                    l
+                }
+                (None, None) => return None,
+            };
+            if fits(at) {
+                return Some(at);
+            }
+            if self.budget.exhausted() {
+                return None;
+            }
+        }
     }
 }

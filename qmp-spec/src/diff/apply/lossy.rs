@@ -197,6 +197,9 @@ impl Applier<'_> {
                 (None, None) => Vec::new(),
             },
         };
+        if !self.budget.spend(candidates.len()) {
+            return None;
+        }
         candidates.into_iter().find_map(|at| {
             // An anchor found through the context after the change inserts
             // after any blank lines that follow the context before it.
@@ -233,11 +236,14 @@ impl Applier<'_> {
     }
 
     fn prev_non_blank(&self, at: usize) -> Option<usize> {
-        (0..at).rev().find(|&p| !blank(self.base[p]))
+        self.prev_non_blank.get(at).copied().flatten()
     }
 
     fn next_non_blank(&self, at: usize) -> Option<usize> {
-        (at..self.base.len()).find(|&p| !blank(self.base[p]))
+        self.next_non_blank
+            .get(at)
+            .copied()
+            .filter(|&p| p < self.base.len())
     }
 
     /// Walks the steps over the base from `at`: what they match must be there
@@ -249,6 +255,9 @@ impl Applier<'_> {
         // Per step that kept, dropped or inserted a line: whether it kept one.
         let mut kinds: Vec<bool> = Vec::with_capacity(steps.len());
         for step in steps {
+            if !self.budget.spend(1) {
+                return None;
+            }
             match step {
                 Step::Insert(text) => {
                     lines.push(text.clone());
@@ -274,11 +283,16 @@ impl Applier<'_> {
                     }
                 }
                 _ => {
-                    let mut p = q;
-                    while p < self.base.len() && blank(self.base[p]) {
-                        p += 1;
+                    let p = self.next_non_blank.get(q).copied().unwrap_or(q);
+                    // The blank lines skipped are copied.
+                    if !self.budget.spend(p - q) {
+                        return None;
                     }
                     let line = self.base.get(p).copied();
+                    // Comparing reads at most the base line.
+                    if !self.budget.spend(line.map_or(0, str::len)) {
+                        return None;
+                    }
                     let outcome = line.and_then(|line| step.meets(line));
                     match (outcome, step) {
                         (Some(keep), _) => {

@@ -10,8 +10,12 @@
 //! where its context contradicts it.
 //!
 //! Every change is looked up through an index of the base's lines and applied
-//! as an edit of the original base, so the work grows with the size of the
-//! base plus the patch, not their product.
+//! as an edit of the original base, and every search pays from one
+//! [budget](super::budget) for the whole apply, so the work grows with the
+//! size of the base plus the patch, not their product, whatever the input.
+//! Numbers read from the patch (start lines, counts) are hints and checks,
+//! never loop bounds: a start beyond the base is searched from the base's
+//! end, a count the base cannot hold is reported.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -20,6 +24,7 @@ mod cgit;
 mod git;
 mod lossy;
 
+use super::budget::Budget;
 use super::{Dialect, HunkBody, Marker, Patch, PatchLine};
 use crate::model::normalize_whitespace;
 
@@ -35,6 +40,15 @@ pub enum Direction {
 pub struct Applied {
     pub text: String,
     pub report: Vec<ChangeReport>,
+    /// The units of work the apply spent, and its budget.
+    pub work: Work,
+}
+
+/// What an apply spent of its [budget](super::budget).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Work {
+    pub spent: u64,
+    pub budget: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -123,17 +137,46 @@ pub fn apply(base: &str, patch: &Patch, direction: Direction) -> Applied {
         }
     }
     sections.push(above);
+    let mut next_non_blank = vec![base_lines.len(); base_lines.len() + 1];
+    for i in (0..base_lines.len()).rev() {
+        next_non_blank[i] = if blank(base_lines[i]) {
+            next_non_blank[i + 1]
+        } else {
+            i
+        };
+    }
+    let mut prev_non_blank = vec![None; base_lines.len() + 1];
+    for i in 1..=base_lines.len() {
+        prev_non_blank[i] = if blank(base_lines[i - 1]) {
+            prev_non_blank[i - 1]
+        } else {
+            Some(i - 1)
+        };
+    }
     let mut applier = Applier {
         base: &base_lines,
         index: Index::new(&normalized),
         normalized,
         sections,
+        next_non_blank,
+        prev_non_blank,
+        budget: Budget::for_input(base.len(), patch.size()),
         edits: Vec::new(),
         report: Vec::new(),
         cursor: 0,
         drift: 0,
     };
     for hunk in &patch.hunks {
+        if applier.budget.exhausted() {
+            applier.report.push(ChangeReport {
+                patch_line: hunk.line,
+                text: String::new(),
+                outcome: Outcome::NotApplied {
+                    reason: applier.budget.reason(),
+                },
+            });
+            continue;
+        }
         match (&hunk.body, &hunk.header) {
             (HunkBody::Lines(lines), Some(header)) if patch.dialect == Dialect::Git => {
                 applier.git_hunk(hunk, header, lines, direction)
@@ -152,8 +195,12 @@ pub fn apply(base: &str, patch: &Patch, direction: Direction) -> Applied {
         }
     }
     let report = std::mem::take(&mut applier.report);
+    let work = Work {
+        spent: applier.budget.spent(),
+        budget: applier.budget.total(),
+    };
     let text = applier.render(base.ends_with('\n') || base.is_empty());
-    Applied { text, report }
+    Applied { text, report, work }
 }
 
 /// A replacement of base lines `start..end`.
@@ -171,6 +218,13 @@ struct Applier<'b> {
     /// after a hunk header (one that starts with a letter, '_' or '$').
     sections: Vec<Option<usize>>,
     index: Index,
+    /// For each base line (and the end), the first non-blank line from it
+    /// on, or the base's length.
+    next_non_blank: Vec<usize>,
+    /// For each base line (and the end), the last non-blank line before it.
+    prev_non_blank: Vec<Option<usize>>,
+    /// What the searches of this apply may still spend.
+    budget: Budget,
     edits: Vec<Edit>,
     report: Vec<ChangeReport>,
     /// Changes apply in order: none starts before this base line.
@@ -242,6 +296,35 @@ fn patch_text(lines: &[PatchLine]) -> String {
 }
 
 impl Applier<'_> {
+    /// A line number read from the patch, as a position in the base: past
+    /// the end it is the end (a hint to search from, never a loop bound).
+    fn clamp(&self, line: usize) -> usize {
+        line.min(self.base.len())
+    }
+
+    /// How far `at` is from `expected`, both within the base.
+    fn drift_of(at: usize, expected: usize) -> isize {
+        // Both are at most the base's length, which fits an isize.
+        at as isize - expected as isize
+    }
+
+    /// The hint for a hunk expected at `expected`: moved by the last drift,
+    /// within the base.
+    fn hint(&self, expected: usize) -> usize {
+        self.clamp(expected.saturating_add_signed(self.drift))
+    }
+
+    /// Why a hunk whose header counts `count` lines of the base cannot apply,
+    /// if the base is shorter than that.
+    fn count_beyond_base(&self, count: usize) -> Option<Outcome> {
+        (count > self.base.len()).then(|| Outcome::NotApplied {
+            reason: format!(
+                "its header counts {count} lines of the base, which has only {}",
+                self.base.len()
+            ),
+        })
+    }
+
     fn render(self, final_newline: bool) -> String {
         let mut edits = self.edits;
         edits.sort_by_key(|e| (e.start, e.end));

@@ -1,0 +1,121 @@
+//! What every fuzz target checks, one function per target: the targets in
+//! `fuzz/fuzz_targets/` call these, and `tests/tests/fuzz_regressions.rs`
+//! replays every input kept in `fuzz/regressions/` through them, so an
+//! ordinary `cargo test` checks what once broke a target, without a fuzzer.
+//!
+//! Each function panics when the contract of the readers is broken: a panic
+//! inside a reader, an error that names no place in its input, an apply
+//! that spends more than its budget, a decoded message that does not survive
+//! being encoded and decoded again. Time is the fuzzer's to judge (its
+//! `-timeout`); the benchmarks measure how work grows.
+
+use std::sync::OnceLock;
+
+use qmp_spec::ParseError;
+use qmp_spec::diff::{self, Direction};
+
+/// The byte that splits a diff input into `BASE` and `PATCH`.
+pub const SPLIT: u8 = 0xFF;
+
+/// The text reader: any bytes give a model or an error inside the input.
+/// An accepted text also gives its canonical form and its lint.
+pub fn text(data: &[u8]) {
+    match qmp_spec::parse_bytes("fuzz.txt", data) {
+        Ok(spec) => {
+            let canonical = spec.canonical();
+            serde_json::to_string(&canonical).expect("the canonical form serializes");
+            let _ = qmp_spec::lint::check(&spec);
+        }
+        Err(error) => check_position(data, &error),
+    }
+}
+
+/// The diff reader and applier, both ways. `BASE 0xFF PATCH` applies PATCH
+/// to BASE; otherwise the first byte picks one of the history's revisions as
+/// the base and the rest is the patch, so the fuzzer explores patches
+/// against real documents.
+pub fn diff(data: &[u8]) {
+    let (base, patch) = match data.iter().position(|&b| b == SPLIT) {
+        Some(at) => match std::str::from_utf8(&data[..at]) {
+            Ok(base) => (base, &data[at + 1..]),
+            // The applier takes text; binary bases are the reader's to refuse.
+            Err(_) => return,
+        },
+        None => match data.split_first() {
+            Some((pick, patch)) => {
+                let bases = bases();
+                (bases[*pick as usize % bases.len()].as_str(), patch)
+            }
+            None => ("", data),
+        },
+    };
+    let patch_text = patch;
+    let patch = match diff::parse_bytes("fuzz.patch", patch_text) {
+        Ok(patch) => patch,
+        Err(error) => return check_position(patch_text, &error),
+    };
+    for direction in [Direction::Forward, Direction::Reverse] {
+        let applied = diff::apply(base, &patch, direction);
+        assert!(
+            applied.work.spent <= applied.work.budget,
+            "spent {} of a budget of {}",
+            applied.work.spent,
+            applied.work.budget
+        );
+        if patch.dialect != diff::Dialect::Lossy {
+            assert_eq!(
+                applied.report.len(),
+                patch.hunks.len(),
+                "one report per hunk"
+            );
+        }
+    }
+}
+
+/// The generated decoder: a line that decodes encodes to JSON that decodes
+/// to the same message, and encodes the same again (numbers included:
+/// floats are parsed exactly).
+pub fn decode(data: &[u8]) {
+    let Ok(message) = serde_json::from_slice::<qmp_events::Message>(data) else {
+        return;
+    };
+    let encoded = serde_json::to_string(&message).expect("a decoded message encodes");
+    let again: qmp_events::Message = serde_json::from_str(&encoded)
+        .unwrap_or_else(|err| panic!("{encoded} does not decode again: {err}"));
+    assert_eq!(again, message, "decoded again from {encoded}");
+    let twice = serde_json::to_string(&again).expect("encodes");
+    assert_eq!(twice, encoded, "encodes the same twice");
+}
+
+/// The full texts of the history, oldest first: the bases the diff target
+/// picks from.
+fn bases() -> &'static [String] {
+    static BASES: OnceLock<Vec<String>> = OnceLock::new();
+    BASES.get_or_init(|| {
+        crate::history()
+            .revisions
+            .into_iter()
+            .map(|revision| revision.text)
+            .collect()
+    })
+}
+
+/// An error names a place inside its input: a line that exists (or the one
+/// after the last), a column within that line (or just past its end).
+fn check_position(data: &[u8], error: &ParseError) {
+    let text = String::from_utf8_lossy(data);
+    let lines: Vec<&str> = text.split('\n').collect();
+    assert!(error.line >= 1 && error.column >= 1, "{error}");
+    let line = error.line as usize;
+    assert!(
+        line <= lines.len(),
+        "line {line} of {}: {error}",
+        lines.len()
+    );
+    let width = lines[line - 1].chars().count();
+    assert!(
+        error.column as usize <= width + 1,
+        "column {} of a line of {width} characters: {error}",
+        error.column
+    );
+}
