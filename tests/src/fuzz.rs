@@ -87,6 +87,95 @@ pub fn decode(data: &[u8]) {
     assert_eq!(twice, encoded, "encodes the same twice");
 }
 
+/// A seed input of a fuzz target.
+pub struct Seed {
+    pub target: &'static str,
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// The seed corpora: every vendored full text (text); every patch of the
+/// history against its base, and git, cgit and lossy diffs between each two
+/// consecutive revisions, rendered as `tests/src/render.rs` does (diff);
+/// every example of the history, with a timestamp where it has none, and
+/// every line QEMU 7.2 sent (decode).
+pub fn seeds() -> Vec<Seed> {
+    let mut seeds = Vec::new();
+    for file in crate::spec_files() {
+        seeds.push(Seed {
+            target: "text",
+            name: file.name,
+            bytes: file.text.into_bytes(),
+        });
+    }
+    let history = crate::history();
+    let index = |name: &str| {
+        history
+            .revisions
+            .iter()
+            .position(|r| r.name == name)
+            .expect("a revision of the history") as u8
+    };
+    let root = crate::workspace_root().join("qmp-spec/history");
+    for revision in &history.revisions {
+        if let qmp_spec::history::Origin::Patch { file, base, .. } = &revision.origin {
+            let mut bytes = vec![index(base)];
+            bytes.extend(std::fs::read(root.join(file)).expect("a vendored patch"));
+            seeds.push(Seed {
+                target: "diff",
+                name: format!("{}-{file}", revision.name),
+                bytes,
+            });
+        }
+    }
+    for pair in history.revisions.windows(2) {
+        let (old, new) = (&pair[0], &pair[1]);
+        for (dialect, rendered) in [
+            ("git", crate::render::git(&old.text, &new.text)),
+            ("cgit", crate::render::cgit(&old.text, &new.text)),
+            ("lossy", crate::render::lossy(&old.text, &new.text)),
+        ] {
+            let mut bytes = vec![index(&old.name)];
+            bytes.extend(rendered.into_bytes());
+            seeds.push(Seed {
+                target: "diff",
+                name: format!("{}-to-{}.{dialect}", old.name, new.name),
+                bytes,
+            });
+        }
+    }
+    for revision in &history.revisions {
+        for (event, section) in revision.spec.events() {
+            for (n, example) in section.examples.iter().enumerate() {
+                let Some(json) = &example.json else { continue };
+                if json["event"] != event {
+                    continue;
+                }
+                let mut json = json.clone();
+                if json.get("timestamp").is_none() {
+                    json["timestamp"] =
+                        serde_json::json!({"seconds": 1267061043, "microseconds": 959568});
+                }
+                seeds.push(Seed {
+                    target: "decode",
+                    name: format!("{}-{event}-{n}", revision.name),
+                    bytes: json.to_string().into_bytes(),
+                });
+            }
+        }
+    }
+    let fixture = crate::workspace_root().join("tests/fixtures/qemu-7.2-events.jsonl");
+    let recorded = std::fs::read_to_string(fixture).expect("fixture");
+    for (n, line) in recorded.lines().enumerate() {
+        seeds.push(Seed {
+            target: "decode",
+            name: format!("qemu-7.2-{n:02}"),
+            bytes: line.as_bytes().to_vec(),
+        });
+    }
+    seeds
+}
+
 /// The full texts of the history, oldest first: the bases the diff target
 /// picks from.
 fn bases() -> &'static [String] {

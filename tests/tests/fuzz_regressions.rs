@@ -86,3 +86,21 @@ fn every_example_and_fixture_line_survives_a_round_trip() {
         serde_json::from_str::<qmp_events::Message>(line).expect(line);
     }
 }
+
+/// The seed corpora pass their targets' checks too, and each target has
+/// seeds.
+#[test]
+fn the_seeds_pass_the_checks() {
+    let seeds = fuzz::seeds();
+    for (target, check) in [
+        ("text", fuzz::text as fn(&[u8])),
+        ("diff", fuzz::diff),
+        ("decode", fuzz::decode),
+    ] {
+        let mine: Vec<_> = seeds.iter().filter(|s| s.target == target).collect();
+        assert!(mine.len() >= 10, "{target}: {} seeds", mine.len());
+        for seed in mine {
+            check(&seed.bytes);
+        }
+    }
+}

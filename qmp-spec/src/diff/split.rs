@@ -6,7 +6,13 @@
 //! lines run together. The base decides: the hunk's context and removed lines
 //! (its "consumed" lines, for the side being matched) are the base's own, in
 //! order, and the `@@` counts fix how many lines each side has. A memoized
-//! search finds the split that satisfies both.
+//! depth-first search finds the split that satisfies both.
+//!
+//! The search keeps its own stack (a hunk may have as many lines as the
+//! base), makes its moves lazily, one at a time, finds where a line can end
+//! through an index of the body's markers instead of rescanning the body, and
+//! records lines as ranges of the body: each move costs about a constant, and
+//! every one is paid for from the apply's budget.
 
 use std::collections::HashSet;
 
@@ -27,14 +33,36 @@ pub(super) fn split(
     section: Option<&str>,
     work: &Budget,
 ) -> Option<Vec<(Marker, String)>> {
+    // Indexing reads the body and the base's lines once.
+    if !work.spend(body.len() + consumed.iter().map(|l| l.len() + 1).sum::<usize>()) {
+        return None;
+    }
     let free = if consume == '-' { '+' } else { '-' };
+    let words: Vec<String> = consumed
+        .iter()
+        .map(|line| normalize_whitespace(line))
+        .collect();
+    let mut next_word = vec![None; words.len() + 1];
+    for i in (0..words.len()).rev() {
+        next_word[i] = if words[i].is_empty() {
+            next_word[i + 1]
+        } else {
+            Some(i)
+        };
+    }
+    let markers = body
+        .match_indices(" +")
+        .chain(body.match_indices(" -"))
+        .map(|(at, _)| at)
+        .collect::<std::collections::BTreeSet<usize>>()
+        .into_iter()
+        .collect();
     let mut splitter = Splitter {
         body,
         raw: consumed,
-        words: consumed
-            .iter()
-            .map(|line| normalize_whitespace(line))
-            .collect(),
+        words,
+        next_word,
+        markers,
         consume,
         free,
         other,
@@ -44,32 +72,88 @@ pub(super) fn split(
     };
     // git prints the nearest line above the hunk that starts with a letter
     // after the header; collapsed, it reads like a context line.
+    let mut found = false;
     if let Some(section) = section.map(normalize_whitespace).filter(|s| !s.is_empty()) {
         let prefix = format!(" {section}");
-        if body.starts_with(&prefix)
+        found = body.starts_with(&prefix)
             && splitter.at_boundary(prefix.len())
-            && splitter.search((prefix.len(), 0, 0))
-        {
-            return Some(splitter.out);
+            && splitter.search((prefix.len(), 0, 0));
+        if !found {
+            splitter.failed.clear();
         }
-        splitter.failed.clear();
     }
-    splitter.search((0, 0, 0)).then_some(splitter.out)
+    if !found && !splitter.search((0, 0, 0)) {
+        return None;
+    }
+    Some(
+        splitter
+            .out
+            .iter()
+            .map(|piece| match *piece {
+                Piece::Context(i) => (Marker::Context, consumed[i].to_string()),
+                Piece::Line(start, end) => (Marker::Added, body[start..end].to_string()),
+            })
+            .collect(),
+    )
 }
 
 struct Splitter<'a> {
     body: &'a str,
     raw: &'a [&'a str],
     words: Vec<String>,
+    /// For each base line (and the end), the first non-blank one from it on.
+    next_word: Vec<Option<usize>>,
+    /// Where a marked line may start in the body (` +`, ` -`), ascending.
+    markers: Vec<usize>,
     consume: char,
     free: char,
     other: usize,
-    /// States (position, consumed lines, other lines) known not to lead to a split.
-    failed: HashSet<(usize, usize, usize)>,
-    /// The apply's budget: every state, and every byte a state scans, is
-    /// paid for from it.
+    /// States known not to lead to a split.
+    failed: HashSet<State>,
+    /// The apply's budget: every state and every move is paid for from it.
     work: &'a Budget,
-    out: Vec<(Marker, String)>,
+    out: Vec<Piece>,
+}
+
+/// A point of the search: (position in the body, base lines read, lines of
+/// the other side made).
+type State = (usize, usize, usize);
+
+/// A line of the split: the base's line `i` as context, or a line of the
+/// other side, a range of the body.
+#[derive(Debug, Clone, Copy)]
+enum Piece {
+    Context(usize),
+    Line(usize, usize),
+}
+
+/// A state on the search's stack, with where it is in making its moves.
+struct Frame {
+    state: State,
+    /// The kinds of move to make, in order, and which is being made.
+    phases: [Option<Phase>; 3],
+    phase: usize,
+    /// Whether the move being tried added a line to `out`.
+    pushed: bool,
+}
+
+#[derive(Clone, Copy)]
+enum Phase {
+    /// The next base line as context (`step` 0) or consumed (`step` 1).
+    Consumed { step: u8 },
+    /// A line of the other side, from `start` to one of its possible ends
+    /// (from `next` on), with `blank_first` as in [`Splitter::blank_goes_first`].
+    Free {
+        start: usize,
+        next: usize,
+        blank_first: Option<bool>,
+    },
+}
+
+enum Enter {
+    Done,
+    Failed,
+    Frame(Frame),
 }
 
 impl Splitter<'_> {
@@ -85,8 +169,7 @@ impl Splitter<'_> {
 
     /// Depth-first search from `start` for a split that reaches the end of
     /// the body with every base line and `other` lines of the other side;
-    /// the split's lines are left in `out`. An explicit stack, not recursion:
-    /// a hunk may have as many lines as the base.
+    /// the split's lines are left in `out`.
     fn search(&mut self, start: State) -> bool {
         let mut stack: Vec<Frame> = Vec::new();
         match self.enter(start) {
@@ -100,18 +183,17 @@ impl Splitter<'_> {
                 self.out.pop();
                 top.pushed = false;
             }
-            let Some(step) = top.moves.get(top.next).cloned() else {
+            let Some((to, piece)) = self.next_move(top) else {
                 let state = top.state;
                 stack.pop();
                 self.failed.insert(state);
                 continue;
             };
-            top.next += 1;
-            if let Some(line) = step.line {
-                self.out.push(line);
+            if let Some(piece) = piece {
+                self.out.push(piece);
                 top.pushed = true;
             }
-            match self.enter(step.to) {
+            match self.enter(to) {
                 Enter::Done => return true,
                 Enter::Failed => {}
                 Enter::Frame(frame) => stack.push(frame),
@@ -121,7 +203,7 @@ impl Splitter<'_> {
     }
 
     /// Arrives at a state: the split is complete, this state cannot lead to
-    /// one, or these are the moves to try from it, in order.
+    /// one, or the frame that makes its moves.
     fn enter(&mut self, state: State) -> Enter {
         let (pos, i, k) = state;
         if k > self.other {
@@ -133,30 +215,122 @@ impl Splitter<'_> {
         if self.failed.contains(&state) || !self.work.spend(1) {
             return Enter::Failed;
         }
+        let free = |blank_first| {
+            let marker = [b' ', self.free as u8];
+            self.body.as_bytes()[pos..]
+                .starts_with(&marker)
+                .then_some(Phase::Free {
+                    start: pos + 2,
+                    next: pos + 2,
+                    blank_first,
+                })
+        };
+        let consumed = (i < self.words.len()).then_some(Phase::Consumed { step: 0 });
         // A blank base line leaves nothing in the collapsed text, so it may
         // sit before or after a line of the other side that starts here; the
         // document's structure decides (see `blank_goes_first`).
-        let mut moves = Vec::new();
-        if self.words.get(i).is_some_and(String::is_empty) {
-            self.free_lines(state, Some(false), &mut moves);
-            self.consumed_line(state, &mut moves);
-            self.free_lines(state, Some(true), &mut moves);
+        let phases = if self.words.get(i).is_some_and(String::is_empty) {
+            [free(Some(false)), consumed, free(Some(true))]
         } else {
-            if i < self.words.len() {
-                self.consumed_line(state, &mut moves);
-            }
-            self.free_lines(state, None, &mut moves);
-        }
-        if moves.is_empty() {
-            self.failed.insert(state);
-            return Enter::Failed;
-        }
+            [consumed, free(None), None]
+        };
         Enter::Frame(Frame {
             state,
-            moves,
-            next: 0,
+            phases,
+            phase: 0,
             pushed: false,
         })
+    }
+
+    /// The frame's next move: the state it leads to and the line it makes
+    /// (none for a consumed line, which is the base's), or `None` when the
+    /// frame has tried them all.
+    fn next_move(&self, frame: &mut Frame) -> Option<(State, Option<Piece>)> {
+        let (pos, i, k) = frame.state;
+        while frame.phase < frame.phases.len() {
+            if !self.work.spend(1) {
+                return None;
+            }
+            let Some(phase) = &mut frame.phases[frame.phase] else {
+                frame.phase += 1;
+                continue;
+            };
+            match phase {
+                Phase::Consumed { step } => {
+                    let words = &self.words[i];
+                    let raw = self.raw[i];
+                    if *step == 0 {
+                        *step = 1;
+                        self.work.spend(words.len());
+                        // Context: a blank one leaves nothing in the collapsed text.
+                        let context = if words.is_empty() {
+                            Some(0)
+                        } else {
+                            self.matches(pos, &format!(" {words}"))
+                        };
+                        if let Some(len) = context {
+                            return Some(((pos + len, i + 1, k + 1), Some(Piece::Context(i))));
+                        }
+                    }
+                    frame.phase += 1;
+                    let indent = if raw.starts_with([' ', '\t']) && !words.is_empty() {
+                        " "
+                    } else {
+                        ""
+                    };
+                    let marked = format!(" {}{indent}{words}", self.consume);
+                    if let Some(len) = self.matches(pos, marked.trim_end()) {
+                        return Some(((pos + len, i + 1, k), None));
+                    }
+                }
+                Phase::Free {
+                    start,
+                    next,
+                    blank_first,
+                } => {
+                    let (start, blank_first) = (*start, *blank_first);
+                    match self.line_end(*next, i) {
+                        Some(end) => {
+                            *next = end + 1;
+                            if blank_first.is_some_and(|first| {
+                                self.blank_goes_first(&self.body[start..end], i) != first
+                            }) {
+                                continue;
+                            }
+                            return Some(((end, i, k + 1), Some(Piece::Line(start, end))));
+                        }
+                        None => frame.phase += 1,
+                    }
+                }
+            }
+        }
+        None
+    }
+
+    /// The first place from `from` on where a line of the other side can
+    /// end, with base line `i` next: before a marked line, before the next
+    /// non-blank base line, or at the end of the body.
+    fn line_end(&self, from: usize, i: usize) -> Option<usize> {
+        let len = self.body.len();
+        if from > len {
+            return None;
+        }
+        let marker = self
+            .markers
+            .get(self.markers.partition_point(|&m| m < from))
+            .copied();
+        // The next base line's text, searched only as far as the next marker.
+        let limit = marker.unwrap_or(len);
+        let word = self.next_word[i].and_then(|w| {
+            let pattern = format!(" {}", self.words[w]);
+            let window = self.body.get(from..(limit + pattern.len()).min(len))?;
+            self.work.spend(window.len() + pattern.len());
+            window
+                .match_indices(pattern.as_str())
+                .map(|(at, _)| from + at)
+                .find(|&at| at <= limit)
+        });
+        [marker, word, Some(len)].into_iter().flatten().min()
     }
 
     /// Whether the blank base line `i` comes before `line`, of the other
@@ -165,121 +339,14 @@ impl Splitter<'_> {
     /// after the blank (a bullet before a bullet, a label before a note);
     /// otherwise the new line continues what precedes the blank.
     fn blank_goes_first(&self, line: &str, i: usize) -> bool {
-        self.work.spend(self.words.len() - i + line.len());
         let new = Kind::of(line.trim_start());
         let previous = i
             .checked_sub(1)
             .and_then(|p| self.words.get(p))
             .map(|w| Kind::of(w));
-        let next = self.words[i..]
-            .iter()
-            .find(|w| !w.is_empty())
-            .map(|w| Kind::of(w));
+        let next = self.next_word[i].map(|w| Kind::of(&self.words[w]));
         new == Kind::Header || previous == Some(Kind::Label) || next == Some(new)
     }
-
-    /// The next base line, as context or as a line of the consumed side.
-    fn consumed_line(&self, (pos, i, k): State, moves: &mut Vec<Move>) {
-        if !self.work.spend(self.words[i].len()) {
-            return;
-        }
-        let words = &self.words[i];
-        let raw = self.raw[i];
-        // Context: a blank one leaves nothing in the collapsed text.
-        let context = if words.is_empty() {
-            Some(0)
-        } else {
-            self.matches(pos, &format!(" {words}"))
-        };
-        if let Some(len) = context {
-            moves.push(Move {
-                to: (pos + len, i + 1, k + 1),
-                line: Some((Marker::Context, raw.to_string())),
-            });
-        }
-        let indent = if raw.starts_with([' ', '\t']) && !words.is_empty() {
-            " "
-        } else {
-            ""
-        };
-        let marked = format!(" {}{indent}{words}", self.consume);
-        if let Some(len) = self.matches(pos, marked.trim_end()) {
-            moves.push(Move {
-                to: (pos + len, i + 1, k),
-                line: None,
-            });
-        }
-    }
-
-    /// The lines of the other side that can start here: from its marker to
-    /// a place where another line can start.
-    /// With `blank_first`, only the lines that go after (`Some(true)`) or
-    /// before (`Some(false)`) the blank base line `i`.
-    fn free_lines(&self, (pos, i, k): State, blank_first: Option<bool>, moves: &mut Vec<Move>) {
-        let marker = format!(" {}", self.free);
-        if !self.body[pos..].starts_with(&marker) {
-            return;
-        }
-        let start = pos + marker.len();
-        // The scan for the line's possible ends below reads the rest of the
-        // body and of the base's words.
-        if !self
-            .work
-            .spend(self.body.len() - start + self.words.len() - i)
-        {
-            return;
-        }
-        let next_words = self.words[i..]
-            .iter()
-            .find(|w| !w.is_empty())
-            .map(|w| format!(" {w}"));
-        let ends = (start..=self.body.len())
-            .filter(|&end| self.at_boundary(end))
-            .filter(|&end| {
-                let rest = &self.body[end..];
-                rest.is_empty()
-                    || rest.starts_with(" +")
-                    || rest.starts_with(" -")
-                    || next_words.as_deref().is_some_and(|w| rest.starts_with(w))
-            });
-        for end in ends {
-            let line = &self.body[start..end];
-            if blank_first.is_some_and(|first| self.blank_goes_first(line, i) != first) {
-                continue;
-            }
-            moves.push(Move {
-                to: (end, i, k + 1),
-                line: Some((Marker::Added, line.to_string())),
-            });
-        }
-    }
-}
-
-/// A point of the search: (position in the body, base lines read, lines of
-/// the other side made).
-type State = (usize, usize, usize);
-
-/// A way on from a state: the state it leads to, and the line of the split
-/// it makes (none for a line of the consumed side, which is the base's).
-#[derive(Clone)]
-struct Move {
-    to: State,
-    line: Option<(Marker, String)>,
-}
-
-/// A state on the search's stack: its moves, the next one to try, and
-/// whether the move being tried pushed a line.
-struct Frame {
-    state: State,
-    moves: Vec<Move>,
-    next: usize,
-    pushed: bool,
-}
-
-enum Enter {
-    Done,
-    Failed,
-    Frame(Frame),
 }
 
 /// What a line of the document is, as far as blank lines around it go.
@@ -315,7 +382,9 @@ impl Kind {
         } else if first == "Note:"
             || first == "Data:"
             || first.starts_with("Example")
-            || (text.ends_with(':') && text.split(' ').count() <= 3 && !text.starts_with('"'))
+            || (text.ends_with(':')
+                && text.split(' ').take(4).count() <= 3
+                && !text.starts_with('"'))
         {
             Kind::Label
         } else {

@@ -1,0 +1,135 @@
+//! The adversarial families of `fuzz/regressions/` (from the fuzz findings),
+//! generated at any size `n`: the test `tests/hostile.rs` checks that each
+//! member ends in an error or a report, and `benches/hostile.rs` measures how
+//! the time grows with `n`.
+
+/// A family: its name, and its member of size `n`.
+pub struct Family {
+    pub name: &'static str,
+    pub input: fn(usize) -> Input,
+}
+
+/// A spec text (for the text reader), or a base and a patch.
+pub enum Input {
+    Text(String),
+    Diff { base: String, patch: String },
+}
+
+pub const FAMILIES: &[Family] = &[
+    // A hunk header's start line near the largest allowed number: a hint,
+    // never a loop bound (once 10^8 iterations of a loop).
+    Family {
+        name: "cgit_hint",
+        input: |n| Input::Diff {
+            base: "a\n".repeat(n),
+            patch: format!("diff --git @@ -4000000000,1 +1,1 @@ {}", " x".repeat(n)),
+        },
+    },
+    // Blank base lines and a collapsed hunk whose counts can be met in many
+    // ways, none of which fits: every interleaving of the blank lines with
+    // the added ones is a state of the split search, at every base position.
+    Family {
+        name: "cgit_split",
+        input: |n| Input::Diff {
+            base: format!("{}b\n", "\n".repeat(n)),
+            patch: format!(
+                "diff --git @@ -1,{} +1,{} @@{} c",
+                n + 1,
+                2 * n + 1,
+                " +a".repeat(n)
+            ),
+        },
+    },
+    // A collapsed hunk with as many context lines as the base (once a stack
+    // overflow: the search recursed once per line).
+    Family {
+        name: "cgit_deep",
+        input: |n| Input::Diff {
+            base: (0..n).map(|i| format!("a{i}\n")).collect(),
+            patch: format!(
+                "diff --git @@ -1,{n} +1,{} @@{} +x",
+                n + 1,
+                (0..n).map(|i| format!(" a{i}")).collect::<String>()
+            ),
+        },
+    },
+    // A base of identical lines and a lossy patch removing them all before
+    // a context line the base lacks: every position of the first line is a
+    // candidate anchor, each walked over the whole patch.
+    Family {
+        name: "lossy_anchor",
+        input: |n| Input::Diff {
+            base: "x\n".repeat(n),
+            patch: format!("{}+y\nq\n", "-x\n".repeat(n)),
+        },
+    },
+    // The same for git: a hunk of identical lines whose last line differs,
+    // every position of the first line a candidate.
+    Family {
+        name: "git_offsets",
+        input: |n| Input::Diff {
+            base: "x\n".repeat(n),
+            patch: format!(
+                "--- a\n+++ b\n@@ -1,{} +1,{} @@\n{} q\n-x\n+y\n",
+                n / 2 + 2,
+                n / 2 + 2,
+                " x\n".repeat(n / 2)
+            ),
+        },
+    },
+    // One field line followed by `n` opening parentheses (once re-parsed
+    // from every one of them).
+    Family {
+        name: "text_paren",
+        input: |n| {
+            Input::Text(format!(
+                "T\n===\n\nEV\n---\n\nData:\n\n- \"a\": {}\n",
+                "(".repeat(n)
+            ))
+        },
+    },
+    // The same with `(a` groups, which the annotation rule reads further.
+    Family {
+        name: "text_paren_words",
+        input: |n| {
+            Input::Text(format!(
+                "T\n===\n\nEV\n---\n\nData:\n\n- \"a\": {}(json-int)\n",
+                "(a \"b\" ".repeat(n)
+            ))
+        },
+    },
+];
+
+impl Input {
+    pub fn len(&self) -> usize {
+        match self {
+            Input::Text(text) => text.len(),
+            Input::Diff { base, patch } => base.len() + patch.len(),
+        }
+    }
+
+    /// Reads (and applies, both ways) the input; what came of it, in words.
+    pub fn run(&self) -> String {
+        use qmp_spec::diff::{self, Direction};
+        match self {
+            Input::Text(text) => match qmp_spec::parse("hostile.txt", text) {
+                Ok(spec) => format!("parsed: {} sections", spec.sections.len()),
+                Err(err) => format!("error at {}:{}", err.line, err.column),
+            },
+            Input::Diff { base, patch } => match diff::parse("hostile.patch", patch) {
+                Err(err) => format!("error at {}:{}", err.line, err.column),
+                Ok(patch) => [Direction::Forward, Direction::Reverse]
+                    .map(|direction| {
+                        let applied = diff::apply(base, &patch, direction);
+                        assert!(applied.work.spent <= applied.work.budget);
+                        let not = applied.not_applied().count();
+                        format!(
+                            "{direction:?}: {} changes, {not} not applied",
+                            applied.report.len()
+                        )
+                    })
+                    .join("; "),
+            },
+        }
+    }
+}
