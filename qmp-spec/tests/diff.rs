@@ -345,3 +345,75 @@ fn cgit_hunk_that_fits_nowhere_is_reported() {
         "{reason}"
     );
 }
+
+/// Numbers in a patch are untrusted: one larger than any text could be is an
+/// error at the number; a start line beyond the base is a hint searched from
+/// the base's end, and says so when nothing is found; a count the base or the
+/// hunk cannot hold is reported at once.
+#[test]
+fn numbers_in_a_patch_are_checked() {
+    let error = |text: &str| {
+        let err = diff::parse("p", text).unwrap_err();
+        (err.line, err.column, err.message)
+    };
+    assert_eq!(
+        error("--- a\n+++ b\n@@ -18446744073709551615,1 +1,1 @@\n-a\n+b\n"),
+        (
+            3,
+            5,
+            "line number 18446744073709551615 is out of range: at most 4294967295".into()
+        )
+    );
+    assert_eq!(
+        error("diff --git @@ -1,99999999999999999999999 +1,1 @@ x"),
+        (
+            1,
+            18,
+            "line count 99999999999999999999999 is out of range: at most 4294967295".into()
+        )
+    );
+    assert_eq!(
+        error("1 file changed, 9223372036854775807 insertions(+)\ndiff --git @@ -1,1 +1,1 @@ x"),
+        (
+            1,
+            17,
+            "diffstat figure 9223372036854775807 is out of range: at most 4294967295".into()
+        )
+    );
+
+    let base = "a\nb\nc\n";
+    let reason = |text: &str, direction| {
+        let patch = diff::parse("p", text).unwrap_or_else(|err| panic!("{err}"));
+        let applied = diff::apply(base, &patch, direction);
+        assert!(applied.work.spent <= applied.work.budget);
+        match &applied.report[0].outcome {
+            Outcome::NotApplied { reason } => reason.clone(),
+            other => format!("{other:?}"),
+        }
+    };
+    // Found anyway, at its real place.
+    assert_eq!(
+        reason(
+            "--- a\n+++ b\n@@ -4000000000,2 +4000000000,2 @@\n b\n-c\n+C\n",
+            Direction::Forward
+        ),
+        "Applied { line: 2 }"
+    );
+    assert_eq!(
+        reason(
+            "--- a\n+++ b\n@@ -4000000000,1 +4000000000,1 @@\n-x\n+y\n",
+            Direction::Forward
+        ),
+        "its lines are not in the base (looked for near line 4 \
+         (its header says line 4000000000, beyond the base's 3 lines))"
+    );
+    assert_eq!(
+        reason("diff --git @@ -1,4000000000 +1,1 @@ x", Direction::Forward),
+        "its header counts 4000000000 lines of the base, which has only 3"
+    );
+    assert_eq!(
+        reason("diff --git @@ -1,1 +1,3 @@ x", Direction::Forward),
+        "its header counts 3 lines of the result, more than its 1 lines of the base \
+         and 0 marked lines can make"
+    );
+}

@@ -57,13 +57,30 @@ pub(super) fn split(
         .collect::<std::collections::BTreeSet<usize>>()
         .into_iter()
         .collect();
+    // What each base line reads as in the body: as context, and marked as
+    // consumed (indented lines keep one space after the marker).
+    let context: Vec<String> = words.iter().map(|w| format!(" {w}")).collect();
+    let marked: Vec<String> = words
+        .iter()
+        .zip(consumed)
+        .map(|(w, raw)| {
+            let indent = if raw.starts_with([' ', '\t']) && !w.is_empty() {
+                " "
+            } else {
+                ""
+            };
+            format!(" {consume}{indent}{w}").trim_end().to_string()
+        })
+        .collect();
+    let kinds: Vec<Kind> = words.iter().map(|w| Kind::of(w)).collect();
     let mut splitter = Splitter {
         body,
-        raw: consumed,
         words,
+        context,
+        marked,
+        kinds,
         next_word,
         markers,
-        consume,
         free,
         other,
         failed: HashSet::new(),
@@ -99,13 +116,16 @@ pub(super) fn split(
 
 struct Splitter<'a> {
     body: &'a str,
-    raw: &'a [&'a str],
     words: Vec<String>,
+    /// Each base line as context in the body (` words`) and as a consumed
+    /// line (` -words`), and its kind.
+    context: Vec<String>,
+    marked: Vec<String>,
+    kinds: Vec<Kind>,
     /// For each base line (and the end), the first non-blank one from it on.
     next_word: Vec<Option<usize>>,
     /// Where a marked line may start in the body (` +`, ` -`), ascending.
     markers: Vec<usize>,
-    consume: char,
     free: char,
     other: usize,
     /// States known not to lead to a split.
@@ -257,29 +277,21 @@ impl Splitter<'_> {
             };
             match phase {
                 Phase::Consumed { step } => {
-                    let words = &self.words[i];
-                    let raw = self.raw[i];
                     if *step == 0 {
                         *step = 1;
-                        self.work.spend(words.len());
+                        self.work.spend(self.context[i].len());
                         // Context: a blank one leaves nothing in the collapsed text.
-                        let context = if words.is_empty() {
+                        let context = if self.words[i].is_empty() {
                             Some(0)
                         } else {
-                            self.matches(pos, &format!(" {words}"))
+                            self.matches(pos, &self.context[i])
                         };
                         if let Some(len) = context {
                             return Some(((pos + len, i + 1, k + 1), Some(Piece::Context(i))));
                         }
                     }
                     frame.phase += 1;
-                    let indent = if raw.starts_with([' ', '\t']) && !words.is_empty() {
-                        " "
-                    } else {
-                        ""
-                    };
-                    let marked = format!(" {}{indent}{words}", self.consume);
-                    if let Some(len) = self.matches(pos, marked.trim_end()) {
+                    if let Some(len) = self.matches(pos, &self.marked[i]) {
                         return Some(((pos + len, i + 1, k), None));
                     }
                 }
@@ -322,7 +334,7 @@ impl Splitter<'_> {
         // The next base line's text, searched only as far as the next marker.
         let limit = marker.unwrap_or(len);
         let word = self.next_word[i].and_then(|w| {
-            let pattern = format!(" {}", self.words[w]);
+            let pattern = &self.context[w];
             let window = self.body.get(from..(limit + pattern.len()).min(len))?;
             self.work.spend(window.len() + pattern.len());
             window
@@ -340,11 +352,8 @@ impl Splitter<'_> {
     /// otherwise the new line continues what precedes the blank.
     fn blank_goes_first(&self, line: &str, i: usize) -> bool {
         let new = Kind::of(line.trim_start());
-        let previous = i
-            .checked_sub(1)
-            .and_then(|p| self.words.get(p))
-            .map(|w| Kind::of(w));
-        let next = self.next_word[i].map(|w| Kind::of(&self.words[w]));
+        let previous = i.checked_sub(1).map(|p| self.kinds[p]);
+        let next = self.next_word[i].map(|w| self.kinds[w]);
         new == Kind::Header || previous == Some(Kind::Label) || next == Some(new)
     }
 }

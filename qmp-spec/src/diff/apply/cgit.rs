@@ -71,11 +71,12 @@ impl Applier<'_> {
             (None, None) if self.budget.exhausted() => Outcome::NotApplied {
                 reason: self.budget.reason(),
             },
+            (None, None) if count > self.base.len() => self.count_reason(count),
             (None, None) => Outcome::NotApplied {
                 reason: format!(
                     "no split of the collapsed hunk into {count} lines of the base and {other_count} \
-                     lines of the result fits the base near line {}",
-                    hint + 1
+                     lines of the result fits the base {}",
+                    self.looked_near(start, hint)
                 ),
             },
         };

@@ -66,8 +66,8 @@ impl Applier<'_> {
             },
             (None, None) => Outcome::NotApplied {
                 reason: format!(
-                    "its lines are not in the base (expected at line {})",
-                    hint + 1
+                    "its lines are not in the base (looked for {})",
+                    self.looked_near(start, hint)
                 ),
             },
         };

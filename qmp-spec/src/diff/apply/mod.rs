@@ -314,15 +314,33 @@ impl Applier<'_> {
         self.clamp(expected.saturating_add_signed(self.drift))
     }
 
+    /// Where a hunk was looked for, for a report: the line the search started
+    /// from, and the header's own when it lies beyond the base.
+    fn looked_near(&self, start: usize, hint: usize) -> String {
+        if start > self.base.len() + 1 {
+            format!(
+                "near line {} (its header says line {start}, beyond the base's {} lines)",
+                hint + 1,
+                self.base.len()
+            )
+        } else {
+            format!("near line {}", hint + 1)
+        }
+    }
+
     /// Why a hunk whose header counts `count` lines of the base cannot apply,
     /// if the base is shorter than that.
     fn count_beyond_base(&self, count: usize) -> Option<Outcome> {
-        (count > self.base.len()).then(|| Outcome::NotApplied {
+        (count > self.base.len()).then(|| self.count_reason(count))
+    }
+
+    fn count_reason(&self, count: usize) -> Outcome {
+        Outcome::NotApplied {
             reason: format!(
                 "its header counts {count} lines of the base, which has only {}",
                 self.base.len()
             ),
-        })
+        }
     }
 
     fn render(self, final_newline: bool) -> String {
