@@ -1,7 +1,9 @@
 //! The catalog of types the generators share: every event any revision of the
 //! history documents, typed from the newest revision that documents it, with
 //! nested objects and enumerations named once and shared where their shapes
-//! are equal. It stands between the spec models and the outputs, so the Rust
+//! are equal. A member is required only where every revision documenting
+//! its event requires it, so the types decode what any QEMU of the history
+//! sends. It stands between the spec models and the outputs, so the Rust
 //! and JSON Schema generators name things the same way.
 
 use std::collections::BTreeMap;
@@ -48,6 +50,17 @@ pub struct Member<'a> {
     pub ty: TypeRef,
     /// The first revision in which the event has this member.
     pub introduced: &'a str,
+    /// Whether every revision that documents the event has the member and
+    /// requires it. A member added by a later revision, or optional in any,
+    /// is not: a QEMU of the earlier revisions does not send it.
+    pub required: bool,
+}
+
+/// What the history says of one member of an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct MemberHistory<'a> {
+    introduced: &'a str,
+    required: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -102,7 +115,7 @@ impl<'a> Catalog<'a> {
                 Data::External { type_name, .. } => EventData::External { type_name },
                 Data::Fields { fields } => {
                     EventData::Fields(shapes.members(fields, name, &mut Vec::new(), &|path| {
-                        member_introduced(revisions, name, path, introduced)
+                        member_history(revisions, name, path, introduced)
                     }))
                 }
             };
@@ -126,31 +139,43 @@ impl<'a> Catalog<'a> {
 }
 
 /// The first revision in which `event` has the member at `path` (the
-/// event's own first revision if none says otherwise).
-fn member_introduced<'a>(
+/// event's own first revision if none says otherwise), and whether every
+/// revision documenting the event requires it.
+fn member_history<'a>(
     revisions: &'a [Revision<'a>],
     event: &str,
     path: &[&str],
     event_introduced: &'a str,
-) -> &'a str {
-    revisions
-        .iter()
-        .find(|revision| {
-            revision
-                .spec
-                .events()
-                .find(|(name, _)| *name == event)
-                .is_some_and(|(_, section)| has_member(section.data.fields(), path))
-        })
-        .map_or(event_introduced, |revision| revision.name)
+) -> MemberHistory<'a> {
+    let mut introduced = None;
+    let mut required = true;
+    for revision in revisions {
+        let Some((_, section)) = revision.spec.events().find(|(name, _)| *name == event) else {
+            continue;
+        };
+        match find_member(section.data.fields(), path) {
+            Some(field) => {
+                introduced.get_or_insert(revision.name);
+                required &= !field.optional;
+            }
+            None => required = false,
+        }
+    }
+    MemberHistory {
+        introduced: introduced.unwrap_or(event_introduced),
+        required,
+    }
 }
 
-fn has_member(fields: &[Field], path: &[&str]) -> bool {
-    match path.split_first() {
-        None => true,
-        Some((head, rest)) => fields
-            .iter()
-            .any(|f| f.name == *head && has_member(&f.fields, rest)),
+/// The member at `path`, if the fields have it; each member on the way must
+/// be required for the last to be sent whenever its parent is.
+fn find_member<'f>(fields: &'f [Field], path: &[&str]) -> Option<&'f Field> {
+    let (head, rest) = path.split_first()?;
+    let field = fields.iter().find(|f| f.name == *head)?;
+    if rest.is_empty() {
+        Some(field)
+    } else {
+        find_member(&field.fields, rest)
     }
 }
 
@@ -177,17 +202,19 @@ impl<'a> Shapes<'a> {
         fields: &'a [Field],
         event: &'a str,
         path: &mut Vec<&'a str>,
-        introduced: &dyn Fn(&[&str]) -> &'a str,
+        introduced: &dyn Fn(&[&str]) -> MemberHistory<'a>,
     ) -> Vec<Member<'a>> {
         fields
             .iter()
             .map(|field| {
                 path.push(&field.name);
                 let ty = self.type_of(field, event, path, introduced);
+                let history = introduced(path);
                 let member = Member {
                     field,
                     ty,
-                    introduced: introduced(path),
+                    introduced: history.introduced,
+                    required: history.required,
                 };
                 path.pop();
                 member
@@ -200,7 +227,7 @@ impl<'a> Shapes<'a> {
         field: &'a Field,
         event: &'a str,
         path: &mut Vec<&'a str>,
-        introduced: &dyn Fn(&[&str]) -> &'a str,
+        introduced: &dyn Fn(&[&str]) -> MemberHistory<'a>,
     ) -> TypeRef {
         match &field.ty {
             JsonType::String if !field.values.is_empty() => {
@@ -312,7 +339,7 @@ fn shape_of_enum(values: &[EnumValue]) -> String {
 fn shape_of_object(members: &[Member<'_>]) -> String {
     members
         .iter()
-        .map(|m| format!("{}:{:?}:{}", m.field.name, m.ty, m.field.optional))
+        .map(|m| format!("{}:{:?}:{}", m.field.name, m.ty, m.required))
         .collect::<Vec<_>>()
         .join("\n")
 }

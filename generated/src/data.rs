@@ -56,9 +56,12 @@ pub struct BlockIoErrorData {
     /// node name. Note that errors may be reported for the root node that is directly attached to
     /// a guest device rather than for the node where the error occurred.
     ///
+    /// Optional in this type: not every revision of the event sends it.
+    ///
     /// Since revision `block-node-names`.
     #[serde(rename = "node-name")]
-    pub node_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node_name: Option<String>,
     /// I/O operation
     ///
     /// Since revision `pre-resume`.
@@ -148,25 +151,37 @@ pub struct BlockJobErrorData {
 pub struct BlockJobReadyData {
     /// Job type
     ///
+    /// Optional in this type: not every revision of the event sends it.
+    ///
     /// Since revision `quorum-and-acpi`.
     #[serde(rename = "type")]
-    pub r#type: BlockJobType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<BlockJobType>,
     /// Job identifier. Originally the device name but other values are allowed since QEMU 2.7
     ///
     /// Since revision `block-job-ready`.
     pub device: String,
     /// Maximum progress value
     ///
+    /// Optional in this type: not every revision of the event sends it.
+    ///
     /// Since revision `quorum-and-acpi`.
-    pub len: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub len: Option<i64>,
     /// Current progress value On success this is equal to len. On failure this is less than len.
     ///
-    /// Since revision `quorum-and-acpi`.
-    pub offset: i64,
-    /// Rate limit, bytes per second
+    /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `quorum-and-acpi`.
-    pub speed: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offset: Option<i64>,
+    /// Rate limit, bytes per second
+    ///
+    /// Optional in this type: not every revision of the event sends it.
+    ///
+    /// Since revision `quorum-and-acpi`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speed: Option<i64>,
 }
 /// The data of [`Event::ColoExit`] (`COLO_EXIT`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -199,8 +214,11 @@ pub struct DeviceDeletedData {
     pub device: Option<String>,
     /// device path
     ///
+    /// Optional in this type: not every revision of the event sends it.
+    ///
     /// Since revision `guest-panicked`.
-    pub path: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
 }
 /// The data of [`Event::DeviceTrayMoved`] (`DEVICE_TRAY_MOVED`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -212,8 +230,11 @@ pub struct DeviceTrayMovedData {
     pub device: String,
     /// The name or QOM path of the guest device
     ///
+    /// Optional in this type: not every revision of the event sends it.
+    ///
     /// Since revision `block-node-names`.
-    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// true if the tray has been opened or false if it has been closed
     ///
     /// Since revision `device-tray-moved`.
@@ -319,9 +340,12 @@ pub struct QuorumFailureData {
 pub struct QuorumReportBadData {
     /// Quorum operation type
     ///
+    /// Optional in this type: not every revision of the event sends it.
+    ///
     /// Since revision `block-node-names`.
     #[serde(rename = "type")]
-    pub r#type: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
     /// Error message Only present on failure. This field contains a human-readable error message.
     /// There are no semantics other than that the block layer reported an error and clients should
     /// not try to interpret the error string.

@@ -74,12 +74,20 @@ fn object(
             let wire = &field.name;
             attrs.push(quote! { #[serde(rename = #wire)] });
         }
-        if field.optional {
+        if !member.required {
             ty = quote! { Option<#ty> };
             attrs.push(quote! { #[serde(default, skip_serializing_if = "Option::is_none")] });
         }
         let since = format!("Since revision `{}`.", member.introduced);
-        let optional = field.optional.then_some("Optional.");
+        // Why a member is an `Option`: the spec says so, or an earlier
+        // revision of the event does not send it.
+        let optional = if field.optional {
+            Some("Optional.")
+        } else if !member.required {
+            Some("Optional in this type: not every revision of the event sends it.")
+        } else {
+            None
+        };
         let description = if field.description.is_empty() {
             format!("`{}`", field.name)
         } else {
