@@ -2,6 +2,9 @@
 //! ([`crate::diff::split`]), then applied at the line the header names or
 //! the nearest offset where the split fits.
 
+use std::cell::RefCell;
+use std::collections::HashSet;
+
 use super::{Applier, ChangeReport, Direction, Edit, Outcome, reindent};
 use crate::diff::{Hunk, HunkHeader, Marker, split};
 
@@ -131,6 +134,9 @@ impl Applier<'_> {
             return None;
         }
         let hint = hint.clamp(self.cursor, last);
+        // Base lines' texts found nowhere in the body: a position that has
+        // one is passed over without scanning the body again.
+        let absent: RefCell<HashSet<&str>> = RefCell::default();
         // Nearest first: the hint, then one line below and one above it, ...
         let reach = (hint - self.cursor).max(last - hint);
         (0..=reach)
@@ -142,7 +148,7 @@ impl Applier<'_> {
             })
             .flatten()
             .take_while(|_| !self.budget.exhausted())
-            .filter(|&at| self.in_order(body, &self.normalized[at..at + consumed]))
+            .filter(|&at| self.in_order(body, &self.normalized[at..at + consumed], &absent))
             .find_map(|at| {
                 let section = self.sections[at].map(|line| self.base[line]);
                 split::split(
@@ -158,10 +164,19 @@ impl Applier<'_> {
     }
 
     /// Whether the non-blank `lines` occur in `body` in order: a quick test
-    /// that every split needs to pass, paid for by what it scans.
-    fn in_order(&self, body: &str, lines: &[String]) -> bool {
+    /// that every split needs to pass, paid for by what it scans. A line not
+    /// found from the body's start is remembered in `absent`.
+    fn in_order<'l>(
+        &self,
+        body: &str,
+        lines: &'l [String],
+        absent: &RefCell<HashSet<&'l str>>,
+    ) -> bool {
         let mut from = 0;
         lines.iter().filter(|line| !line.is_empty()).all(|line| {
+            if !self.budget.spend(1) || absent.borrow().contains(line.as_str()) {
+                return false;
+            }
             match body[from..].find(line.as_str()) {
                 Some(at) => {
                     let scanned = at + line.len();
@@ -170,6 +185,9 @@ impl Applier<'_> {
                 }
                 None => {
                     self.budget.spend(body.len() - from + line.len());
+                    if from == 0 {
+                        absent.borrow_mut().insert(line.as_str());
+                    }
                     false
                 }
             }
