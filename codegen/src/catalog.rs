@@ -9,8 +9,10 @@
 use std::collections::BTreeMap;
 
 use qmp_spec::{Data, EnumValue, Field, JsonType, Section};
+use serde_json::Value;
 
 use crate::Revision;
+use crate::names::{Case, RESERVED_TYPES, Scope, sanitize};
 
 pub struct Catalog<'a> {
     /// Every event, by name.
@@ -50,6 +52,9 @@ pub struct Member<'a> {
     pub ty: TypeRef,
     /// The first revision in which the event has this member.
     pub introduced: &'a str,
+    /// The last revision that has the member, when a later revision that
+    /// documents the event no longer does.
+    pub dropped_after: Option<&'a str>,
     /// Whether every revision that documents the event has the member and
     /// requires it. A member added by a later revision, or optional in any,
     /// is not: a QEMU of the earlier revisions does not send it.
@@ -60,13 +65,20 @@ pub struct Member<'a> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct MemberHistory<'a> {
     introduced: &'a str,
+    dropped_after: Option<&'a str>,
     required: bool,
+    /// Whether every value the history's examples give the member is an
+    /// integer (and there is one at least).
+    integral: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum TypeRef {
     String,
     Int,
+    /// A `json-number` whose every example in the history is an integer:
+    /// QEMU sends integers (its QAPI schema says `int`).
+    IntegralNumber,
     Number,
     Bool,
     Array,
@@ -108,6 +120,8 @@ impl<'a> Catalog<'a> {
 
         let mut shapes = Shapes::default();
         let mut events = Vec::with_capacity(latest.len());
+        // Variants of `Event` and `EventKind`; `Unknown` is the catch-all.
+        let mut variants = Scope::with_reserved(&["Unknown"]);
         for (&name, &(revision, section)) in &latest {
             let introduced = first[name];
             let data = match &section.data {
@@ -121,7 +135,7 @@ impl<'a> Catalog<'a> {
             };
             events.push(EventType {
                 name,
-                type_name: pascal_case(name),
+                type_name: variants.claim(name, Case::Pascal),
                 section,
                 revision: revision.name,
                 introduced,
@@ -138,9 +152,31 @@ impl<'a> Catalog<'a> {
     }
 }
 
-/// The first revision in which `event` has the member at `path` (the
-/// event's own first revision if none says otherwise), and whether every
-/// revision documenting the event requires it.
+impl Catalog<'_> {
+    /// Whether data of this kind can derive `Eq`: no floating-point number
+    /// anywhere in it.
+    pub fn is_eq(&self, data: &EventData<'_>) -> bool {
+        match data {
+            EventData::Fields(members) => self.members_eq(members),
+            EventData::None | EventData::External { .. } => true,
+        }
+    }
+
+    /// Whether an object of these members can derive `Eq`.
+    pub fn members_eq(&self, members: &[Member<'_>]) -> bool {
+        members.iter().all(|m| match &m.ty {
+            TypeRef::Number => false,
+            TypeRef::Object(index) => self.members_eq(&self.objects[*index].members),
+            _ => true,
+        })
+    }
+}
+
+/// What the history says of the member at `path` of `event`: the first
+/// revision that has it (the event's own first revision if none says
+/// otherwise) and the last, when a later one drops it; whether every
+/// revision documenting the event requires it; whether its examples are
+/// all integers.
 fn member_history<'a>(
     revisions: &'a [Revision<'a>],
     event: &str,
@@ -148,7 +184,10 @@ fn member_history<'a>(
     event_introduced: &'a str,
 ) -> MemberHistory<'a> {
     let mut introduced = None;
+    let mut last_with = None;
+    let mut dropped = false;
     let mut required = true;
+    let (mut integers, mut others) = (0, 0);
     for revision in revisions {
         let Some((_, section)) = revision.spec.events().find(|(name, _)| *name == event) else {
             continue;
@@ -156,14 +195,32 @@ fn member_history<'a>(
         match find_member(section.data.fields(), path) {
             Some(field) => {
                 introduced.get_or_insert(revision.name);
+                last_with = Some(revision.name);
+                dropped = false;
                 required &= !field.optional;
             }
-            None => required = false,
+            None => {
+                required = false;
+                dropped |= last_with.is_some();
+            }
+        }
+        for example in &section.examples {
+            let value = example.json.as_ref().and_then(|json| {
+                path.iter()
+                    .try_fold(json.get("data")?, |value, key| value.get(key))
+            });
+            match value {
+                Some(Value::Number(n)) if n.is_i64() || n.is_u64() => integers += 1,
+                Some(_) => others += 1,
+                None => {}
+            }
         }
     }
     MemberHistory {
         introduced: introduced.unwrap_or(event_introduced),
+        dropped_after: if dropped { last_with } else { None },
         required,
+        integral: integers > 0 && others == 0,
     }
 }
 
@@ -183,16 +240,27 @@ fn find_member<'f>(fields: &'f [Field], path: &[&str]) -> Option<&'f Field> {
 #[derive(Default)]
 struct Shapes<'a> {
     objects: Vec<Shape<'a, Vec<Member<'a>>>>,
+    object_index: BTreeMap<ObjectKey<'a>, usize>,
     enums: Vec<Shape<'a, &'a [EnumValue]>>,
+    enum_index: BTreeMap<EnumKey<'a>, usize>,
 }
 
-/// A shape before it is named: its key, what it holds, the events that use
-/// it, the member name it was first met under and that member's description.
+/// What makes two objects the same type: their members' names, types and
+/// whether they are required, in order.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct ObjectKey<'a>(Vec<(&'a str, TypeRef, bool)>);
+
+/// What makes two enumerations the same type: their values and meanings.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct EnumKey<'a>(Vec<(&'a str, Option<&'a str>)>);
+
+/// A shape before it is named: what it holds, the events that use it, the
+/// member names it is met under (first first) and the first one's
+/// description.
 struct Shape<'a, T> {
-    key: String,
     content: T,
     users: Vec<&'a str>,
-    field: &'a str,
+    fields: Vec<&'a str>,
     description: &'a str,
 }
 
@@ -210,10 +278,15 @@ impl<'a> Shapes<'a> {
                 path.push(&field.name);
                 let ty = self.type_of(field, event, path, introduced);
                 let history = introduced(path);
+                let ty = match ty {
+                    TypeRef::Number if history.integral => TypeRef::IntegralNumber,
+                    ty => ty,
+                };
                 let member = Member {
                     field,
                     ty,
                     introduced: history.introduced,
+                    dropped_after: history.dropped_after,
                     required: history.required,
                 };
                 path.pop();
@@ -231,8 +304,21 @@ impl<'a> Shapes<'a> {
     ) -> TypeRef {
         match &field.ty {
             JsonType::String if !field.values.is_empty() => {
-                let key = shape_of_enum(&field.values);
-                TypeRef::Enum(Self::add(&mut self.enums, key, &field.values, field, event))
+                let key = EnumKey(
+                    field
+                        .values
+                        .iter()
+                        .map(|v| (v.value.as_str(), v.meaning.as_deref()))
+                        .collect(),
+                );
+                TypeRef::Enum(Self::add(
+                    &mut self.enums,
+                    &mut self.enum_index,
+                    key,
+                    &field.values,
+                    field,
+                    event,
+                ))
             }
             JsonType::String => TypeRef::String,
             JsonType::Int => TypeRef::Int,
@@ -244,45 +330,59 @@ impl<'a> Shapes<'a> {
             JsonType::Object if field.fields.is_empty() => TypeRef::Value,
             JsonType::Object => {
                 let members = self.members(&field.fields, event, path, introduced);
-                let key = shape_of_object(&members);
-                TypeRef::Object(Self::add(&mut self.objects, key, members, field, event))
+                let key = ObjectKey(
+                    members
+                        .iter()
+                        .map(|m| (m.field.name.as_str(), m.ty.clone(), m.required))
+                        .collect(),
+                );
+                TypeRef::Object(Self::add(
+                    &mut self.objects,
+                    &mut self.object_index,
+                    key,
+                    members,
+                    field,
+                    event,
+                ))
             }
         }
     }
 
     /// The index of the shape with `key`, added if new, with `event` as a user.
-    fn add<T>(
+    fn add<K: Ord, T>(
         shapes: &mut Vec<Shape<'a, T>>,
-        key: String,
+        index: &mut BTreeMap<K, usize>,
+        key: K,
         content: T,
         field: &'a Field,
         event: &'a str,
     ) -> usize {
-        let index = match shapes.iter().position(|shape| shape.key == key) {
-            Some(index) => index,
-            None => {
-                shapes.push(Shape {
-                    key,
-                    content,
-                    users: Vec::new(),
-                    field: &field.name,
-                    description: &field.description,
-                });
-                shapes.len() - 1
-            }
-        };
-        shapes[index].users.push(event);
-        index
+        let at = *index.entry(key).or_insert_with(|| {
+            shapes.push(Shape {
+                content,
+                users: Vec::new(),
+                fields: Vec::new(),
+                description: &field.description,
+            });
+            shapes.len() - 1
+        });
+        let shape = &mut shapes[at];
+        shape.users.push(event);
+        if !shape.fields.contains(&field.name.as_str()) {
+            shape.fields.push(&field.name);
+        }
+        at
     }
 
-    /// Names every shape after what its users have in common, and resolves
-    /// the rare clash by the first user's full name.
+    /// Names every shape after what its users have in common and the
+    /// members it is met under (`VncServer`; `SpiceServerOrClient` for the
+    /// shape both SPICE members share), unique among the crate's types.
     fn finish(self, events: &[EventType<'a>]) -> (Vec<ObjectType<'a>>, Vec<EnumType<'a>>) {
-        let mut taken: Vec<String> = events
-            .iter()
-            .flat_map(|e| [e.type_name.clone(), data_type_name(e)])
-            .collect();
-        let mut name = |users: &mut Vec<&'a str>, field: &str| {
+        let mut types = Scope::with_reserved(RESERVED_TYPES);
+        for event in events {
+            types.claim_exact(data_type_name(event), Case::Pascal);
+        }
+        let mut name = |users: &mut Vec<&'a str>, fields: &[&str]| {
             users.sort_unstable();
             users.dedup();
             // One user: named after it; several: after what they share.
@@ -291,20 +391,29 @@ impl<'a> Shapes<'a> {
             } else {
                 common_prefix(users)
             };
-            let candidate = pascal_case(&format!("{prefix}_{field}"));
-            let name = if taken.contains(&candidate) {
-                pascal_case(&format!("{}_{field}", users[0]))
-            } else {
-                candidate
+            let what = fields
+                .iter()
+                .map(|f| sanitize(f, Case::Pascal))
+                .collect::<Vec<_>>()
+                .join("Or");
+            let candidate = match prefix.as_str() {
+                "" => what.clone(),
+                prefix => sanitize(prefix, Case::Pascal) + &what,
             };
-            taken.push(name.clone());
-            name
+            if types.contains(&candidate) {
+                // Another shape under the same members: named after its
+                // first user's full name.
+                let full = sanitize(users[0], Case::Pascal) + &what;
+                types.claim_exact(full, Case::Pascal)
+            } else {
+                types.claim_exact(candidate, Case::Pascal)
+            }
         };
         let objects = self
             .objects
             .into_iter()
             .map(|mut shape| ObjectType {
-                name: name(&mut shape.users, shape.field),
+                name: name(&mut shape.users, &shape.fields),
                 members: shape.content,
                 users: shape.users,
                 description: shape.description,
@@ -314,7 +423,7 @@ impl<'a> Shapes<'a> {
             .enums
             .into_iter()
             .map(|mut shape| EnumType {
-                name: name(&mut shape.users, shape.field),
+                name: name(&mut shape.users, &shape.fields),
                 values: shape.content,
                 users: shape.users,
             })
@@ -326,22 +435,6 @@ impl<'a> Shapes<'a> {
 /// The name of an event's data struct: `BlockIoErrorData`.
 pub fn data_type_name(event: &EventType<'_>) -> String {
     format!("{}Data", event.type_name)
-}
-
-fn shape_of_enum(values: &[EnumValue]) -> String {
-    values
-        .iter()
-        .map(|v| format!("{}={}", v.value, v.meaning.as_deref().unwrap_or("")))
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-fn shape_of_object(members: &[Member<'_>]) -> String {
-    members
-        .iter()
-        .map(|m| format!("{}:{:?}:{}", m.field.name, m.ty, m.required))
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 /// The words (split at '_') that all names start with: `VNC` for
@@ -364,29 +457,4 @@ fn common_prefix(names: &[&str]) -> String {
         }
     }
     prefix.join("_")
-}
-
-/// `BLOCK_IO_ERROR` → `BlockIoError`, `tray-open` → `TrayOpen`,
-/// `__com.redhat_reason` → `ComRedhatReason`.
-pub fn pascal_case(name: &str) -> String {
-    name.split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|word| !word.is_empty())
-        .map(|word| {
-            let lower = word.to_ascii_lowercase();
-            let mut chars = lower.chars();
-            match chars.next() {
-                Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
-                None => String::new(),
-            }
-        })
-        .collect()
-}
-
-/// `tray-open` → `tray_open`, `__com.redhat_reason` → `com_redhat_reason`.
-pub fn snake_case(name: &str) -> String {
-    name.split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|word| !word.is_empty())
-        .map(str::to_ascii_lowercase)
-        .collect::<Vec<_>>()
-        .join("_")
 }

@@ -165,23 +165,19 @@ fn describe(change: &Change) -> String {
 }
 
 /// The same as JSON, for machines.
-pub fn json(old: &str, new: &str, changes: &[Change]) -> String {
-    let summary: serde_json::Map<String, serde_json::Value> = changes::summary(changes)
-        .iter()
-        .map(|(class, count)| {
-            (
-                serde_json::to_value(class)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_owned))
-                    .unwrap_or_default(),
-                json!(count),
-            )
-        })
-        .collect();
+pub fn json(old: &str, new: &str, changes: &[Change]) -> Result<String, crate::Error> {
+    let mut summary = serde_json::Map::new();
+    for (class, count) in changes::summary(changes) {
+        let serde_json::Value::String(class) = serde_json::to_value(class)? else {
+            return Err(crate::Error::Json(serde::ser::Error::custom(
+                "a class is not a string",
+            )));
+        };
+        summary.insert(class, json!(count));
+    }
+    let changes = serde_json::to_value(changes)?;
     let value = json!({ "old": old, "new": new, "summary": summary, "changes": changes });
-    let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
-    text.push('\n');
-    text
+    crate::files::pretty_json(&value)
 }
 
 /// `CHANGELOG.md`: the history's changes, revision by revision, newest first.

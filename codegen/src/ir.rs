@@ -1,26 +1,19 @@
 //! The model as JSON: the stable format `cargo xtask ir` prints.
 
-use serde::Serialize;
-
 use qmp_spec::Spec;
+
+use crate::Error;
+use crate::files::pretty_json;
 
 /// The full model: every field, with source positions and warnings, in the
 /// order the model declares them.
-pub fn render(spec: &Spec) -> String {
-    to_pretty(spec)
+pub fn render(spec: &Spec) -> Result<String, Error> {
+    pretty_json(spec)
 }
 
 /// Only what does not depend on layout ([`Spec::canonical`]).
-pub fn render_canonical(spec: &Spec) -> String {
-    to_pretty(&spec.canonical())
-}
-
-fn to_pretty(value: &impl Serialize) -> String {
-    // Serializing plain data to a String cannot fail: no maps with non-string
-    // keys, no I/O.
-    let mut text = serde_json::to_string_pretty(value).unwrap_or_default();
-    text.push('\n');
-    text
+pub fn render_canonical(spec: &Spec) -> Result<String, Error> {
+    pretty_json(&spec.canonical())
 }
 
 /// `ir/NAME.json`: a revision's canonical model, for tools that read it.

@@ -7,6 +7,7 @@ pub mod changes;
 pub mod docs;
 pub mod files;
 pub mod ir;
+pub mod names;
 pub mod rust;
 pub mod schema;
 
@@ -39,8 +40,18 @@ impl<'a> From<&'a qmp_spec::history::Revision> for Revision<'a> {
     }
 }
 
+/// Why a generator could not make its files: a bug in the generator, never
+/// a property of the input, reported rather than written out.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("encoding JSON: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("the Rust generated for {path} does not parse: {message}")]
+    Rust { path: String, message: String },
+}
+
 /// Every file of `generated/`, in path order.
-pub fn generate(revisions: &[Revision<'_>]) -> Vec<GeneratedFile> {
+pub fn generate(revisions: &[Revision<'_>]) -> Result<Vec<GeneratedFile>, Error> {
     let catalog = catalog::Catalog::new(revisions);
     let mut files = vec![
         docs::index(revisions, catalog.events.len()),
@@ -55,7 +66,7 @@ pub fn generate(revisions: &[Revision<'_>]) -> Vec<GeneratedFile> {
             revision.spec,
         ));
     }
-    files.extend(rust::generate(&catalog, revisions));
+    files.extend(rust::generate(&catalog, revisions)?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    files
+    Ok(files)
 }

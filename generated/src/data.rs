@@ -3,15 +3,23 @@
 //! The data of each event that has some.
 use crate::*;
 /// The data of [`Event::BalloonChange`] (`BALLOON_CHANGE`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BalloonChangeData {
     /// actual level of the guest memory balloon in bytes
     ///
+    /// An integer: the spec says `json-number`, and every example of the history is an integer.
+    ///
     /// Since revision `balloon-change`.
-    pub actual: serde_json::Number,
+    pub actual: i64,
+}
+impl BalloonChangeData {
+    /// The event whose data this is.
+    pub const KIND: EventKind = EventKind::BalloonChange;
 }
 /// The data of [`Event::BlockImageCorrupted`] (`BLOCK_IMAGE_CORRUPTED`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BlockImageCorruptedData {
     /// Device name
     ///
@@ -45,8 +53,13 @@ pub struct BlockImageCorruptedData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
+impl BlockImageCorruptedData {
+    /// The event whose data this is.
+    pub const KIND: EventKind = EventKind::BlockImageCorrupted;
+}
 /// The data of [`Event::BlockIoError`] (`BLOCK_IO_ERROR`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BlockIoErrorData {
     /// device name. This is always present for compatibility reasons, but it can be empty ("") if
     /// the image does not have a device name associated.
@@ -71,14 +84,19 @@ pub struct BlockIoErrorData {
     /// Since revision `pre-resume`.
     pub action: BlockIoErrorAction,
 }
+impl BlockIoErrorData {
+    /// The event whose data this is.
+    pub const KIND: EventKind = EventKind::BlockIoError;
+}
 /// The data of [`Event::BlockJobCancelled`] (`BLOCK_JOB_CANCELLED`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BlockJobCancelledData {
     /// Job type
     ///
     /// Since revision `block-job-completion`.
     #[serde(rename = "type")]
-    pub r#type: BlockJobType,
+    pub type_: BlockJobType,
     /// Job identifier. Originally the device name but other values are allowed since QEMU 2.7
     ///
     /// Since revision `block-job-completion`.
@@ -96,14 +114,19 @@ pub struct BlockJobCancelledData {
     /// Since revision `block-job-completion`.
     pub speed: i64,
 }
+impl BlockJobCancelledData {
+    /// The event whose data this is.
+    pub const KIND: EventKind = EventKind::BlockJobCancelled;
+}
 /// The data of [`Event::BlockJobCompleted`] (`BLOCK_JOB_COMPLETED`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BlockJobCompletedData {
     /// Job type
     ///
     /// Since revision `block-job-completion`.
     #[serde(rename = "type")]
-    pub r#type: BlockJobType,
+    pub type_: BlockJobType,
     /// Job identifier. Originally the device name but other values are allowed since QEMU 2.7
     ///
     /// Since revision `block-job-completion`.
@@ -130,8 +153,13 @@ pub struct BlockJobCompletedData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
 }
+impl BlockJobCompletedData {
+    /// The event whose data this is.
+    pub const KIND: EventKind = EventKind::BlockJobCompleted;
+}
 /// The data of [`Event::BlockJobError`] (`BLOCK_JOB_ERROR`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BlockJobErrorData {
     /// Job identifier. Originally the device name but other values are allowed since QEMU 2.7
     ///
@@ -146,8 +174,13 @@ pub struct BlockJobErrorData {
     /// Since revision `block-job-error`.
     pub action: BlockJobErrorAction,
 }
+impl BlockJobErrorData {
+    /// The event whose data this is.
+    pub const KIND: EventKind = EventKind::BlockJobError;
+}
 /// The data of [`Event::BlockJobReady`] (`BLOCK_JOB_READY`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BlockJobReadyData {
     /// Job type
     ///
@@ -156,7 +189,7 @@ pub struct BlockJobReadyData {
     /// Since revision `quorum-and-acpi`.
     #[serde(rename = "type")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<BlockJobType>,
+    pub type_: Option<BlockJobType>,
     /// Job identifier. Originally the device name but other values are allowed since QEMU 2.7
     ///
     /// Since revision `block-job-ready`.
@@ -183,8 +216,13 @@ pub struct BlockJobReadyData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub speed: Option<i64>,
 }
+impl BlockJobReadyData {
+    /// The event whose data this is.
+    pub const KIND: EventKind = EventKind::BlockJobReady;
+}
 /// The data of [`Event::ColoExit`] (`COLO_EXIT`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ColoExitData {
     /// COLO mode, primary or secondary side
     ///
@@ -202,8 +240,13 @@ pub struct ColoExitData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
 }
+impl ColoExitData {
+    /// The event whose data this is.
+    pub const KIND: EventKind = EventKind::ColoExit;
+}
 /// The data of [`Event::DeviceDeleted`] (`DEVICE_DELETED`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DeviceDeletedData {
     /// device name
     ///
@@ -220,8 +263,13 @@ pub struct DeviceDeletedData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
 }
+impl DeviceDeletedData {
+    /// The event whose data this is.
+    pub const KIND: EventKind = EventKind::DeviceDeleted;
+}
 /// The data of [`Event::DeviceTrayMoved`] (`DEVICE_TRAY_MOVED`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DeviceTrayMovedData {
     /// Block device name. This is always present for compatibility reasons, but it can be empty
     /// ("") if the image does not have a device name associated.
@@ -241,8 +289,13 @@ pub struct DeviceTrayMovedData {
     #[serde(rename = "tray-open")]
     pub tray_open: bool,
 }
+impl DeviceTrayMovedData {
+    /// The event whose data this is.
+    pub const KIND: EventKind = EventKind::DeviceTrayMoved;
+}
 /// The data of [`Event::DumpCompleted`] (`DUMP_COMPLETED`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DumpCompletedData {
     /// DumpQueryResult type described in qapi-schema.json
     ///
@@ -257,16 +310,26 @@ pub struct DumpCompletedData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
 }
+impl DumpCompletedData {
+    /// The event whose data this is.
+    pub const KIND: EventKind = EventKind::DumpCompleted;
+}
 /// The data of [`Event::GuestPanicked`] (`GUEST_PANICKED`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GuestPanickedData {
     /// Action that has been taken.
     ///
     /// Since revision `guest-panicked`.
     pub action: GuestPanickedAction,
 }
+impl GuestPanickedData {
+    /// The event whose data this is.
+    pub const KIND: EventKind = EventKind::GuestPanicked;
+}
 /// The data of [`Event::MemHotUnplugError`] (`MEM_HOT_UNPLUG_ERROR`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MemHotUnplugErrorData {
     /// device name
     ///
@@ -277,8 +340,13 @@ pub struct MemHotUnplugErrorData {
     /// Since revision `quorum-and-acpi`.
     pub msg: String,
 }
+impl MemHotUnplugErrorData {
+    /// The event whose data this is.
+    pub const KIND: EventKind = EventKind::MemHotUnplugError;
+}
 /// The data of [`Event::MemUnplugError`] (`MEM_UNPLUG_ERROR`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MemUnplugErrorData {
     /// device name
     ///
@@ -289,24 +357,39 @@ pub struct MemUnplugErrorData {
     /// Since revision `mem-unplug-error`.
     pub msg: String,
 }
+impl MemUnplugErrorData {
+    /// The event whose data this is.
+    pub const KIND: EventKind = EventKind::MemUnplugError;
+}
 /// The data of [`Event::Migration`] (`MIGRATION`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MigrationData {
     /// migration status See MigrationStatus in ~/qapi-schema.json for possible values
     ///
     /// Since revision `migration-and-colo-exit`.
     pub status: serde_json::Value,
 }
+impl MigrationData {
+    /// The event whose data this is.
+    pub const KIND: EventKind = EventKind::Migration;
+}
 /// The data of [`Event::MigrationPass`] (`MIGRATION_PASS`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MigrationPassData {
     /// An incrementing count (starting at 1 on the first pass)
     ///
     /// Since revision `block-node-names`.
     pub pass: i64,
 }
+impl MigrationPassData {
+    /// The event whose data this is.
+    pub const KIND: EventKind = EventKind::MigrationPass;
+}
 /// The data of [`Event::NicRxFilterChanged`] (`NIC_RX_FILTER_CHANGED`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct NicRxFilterChangedData {
     /// net client name
     ///
@@ -317,8 +400,13 @@ pub struct NicRxFilterChangedData {
     /// Since revision `quorum-and-acpi`.
     pub path: String,
 }
+impl NicRxFilterChangedData {
+    /// The event whose data this is.
+    pub const KIND: EventKind = EventKind::NicRxFilterChanged;
+}
 /// The data of [`Event::QuorumFailure`] (`QUORUM_FAILURE`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct QuorumFailureData {
     /// device name if defined else node name.
     ///
@@ -335,8 +423,13 @@ pub struct QuorumFailureData {
     #[serde(rename = "sectors-count")]
     pub sectors_count: i64,
 }
+impl QuorumFailureData {
+    /// The event whose data this is.
+    pub const KIND: EventKind = EventKind::QuorumFailure;
+}
 /// The data of [`Event::QuorumReportBad`] (`QUORUM_REPORT_BAD`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct QuorumReportBadData {
     /// Quorum operation type
     ///
@@ -345,7 +438,7 @@ pub struct QuorumReportBadData {
     /// Since revision `block-node-names`.
     #[serde(rename = "type")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
+    pub type_: Option<String>,
     /// Error message Only present on failure. This field contains a human-readable error message.
     /// There are no semantics other than that the block layer reported an error and clients should
     /// not try to interpret the error string.
@@ -371,40 +464,62 @@ pub struct QuorumReportBadData {
     #[serde(rename = "sectors-count")]
     pub sectors_count: i64,
 }
+impl QuorumReportBadData {
+    /// The event whose data this is.
+    pub const KIND: EventKind = EventKind::QuorumReportBad;
+}
 /// The data of [`Event::RtcChange`] (`RTC_CHANGE`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RtcChangeData {
     /// Offset between base RTC clock (as specified by -rtc base), and new RTC clock value
     ///
+    /// An integer: the spec says `json-number`, and every example of the history is an integer.
+    ///
     /// Since revision `pre-resume`.
-    pub offset: serde_json::Number,
+    pub offset: i64,
+}
+impl RtcChangeData {
+    /// The event whose data this is.
+    pub const KIND: EventKind = EventKind::RtcChange;
 }
 /// The data of [`Event::SpiceConnected`] (`SPICE_CONNECTED`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SpiceConnectedData {
     /// Server information
     ///
     /// Since revision `qemu-1bf9c315`.
-    pub server: SpiceServer,
+    pub server: SpiceServerOrClient,
     /// Client information
     ///
     /// Since revision `qemu-1bf9c315`.
-    pub client: SpiceServer,
+    pub client: SpiceServerOrClient,
+}
+impl SpiceConnectedData {
+    /// The event whose data this is.
+    pub const KIND: EventKind = EventKind::SpiceConnected;
 }
 /// The data of [`Event::SpiceDisconnected`] (`SPICE_DISCONNECTED`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SpiceDisconnectedData {
     /// Server information
     ///
     /// Since revision `qemu-1bf9c315`.
-    pub server: SpiceServer,
+    pub server: SpiceServerOrClient,
     /// Client information
     ///
     /// Since revision `qemu-1bf9c315`.
-    pub client: SpiceServer,
+    pub client: SpiceServerOrClient,
+}
+impl SpiceDisconnectedData {
+    /// The event whose data this is.
+    pub const KIND: EventKind = EventKind::SpiceDisconnected;
 }
 /// The data of [`Event::SpiceInitialized`] (`SPICE_INITIALIZED`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SpiceInitializedData {
     /// Server information
     ///
@@ -415,8 +530,13 @@ pub struct SpiceInitializedData {
     /// Since revision `qemu-1bf9c315`.
     pub client: SpiceInitializedClient,
 }
+impl SpiceInitializedData {
+    /// The event whose data this is.
+    pub const KIND: EventKind = EventKind::SpiceInitialized;
+}
 /// The data of [`Event::VncConnected`] (`VNC_CONNECTED`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VncConnectedData {
     /// Server information
     ///
@@ -427,8 +547,13 @@ pub struct VncConnectedData {
     /// Since revision `pre-resume`.
     pub client: VncConnectedClient,
 }
+impl VncConnectedData {
+    /// The event whose data this is.
+    pub const KIND: EventKind = EventKind::VncConnected;
+}
 /// The data of [`Event::VncDisconnected`] (`VNC_DISCONNECTED`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VncDisconnectedData {
     /// Server information
     ///
@@ -439,8 +564,13 @@ pub struct VncDisconnectedData {
     /// Since revision `pre-resume`.
     pub client: VncClient,
 }
+impl VncDisconnectedData {
+    /// The event whose data this is.
+    pub const KIND: EventKind = EventKind::VncDisconnected;
+}
 /// The data of [`Event::VncInitialized`] (`VNC_INITIALIZED`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VncInitializedData {
     /// Server information
     ///
@@ -451,8 +581,13 @@ pub struct VncInitializedData {
     /// Since revision `pre-resume`.
     pub client: VncClient,
 }
+impl VncInitializedData {
+    /// The event whose data this is.
+    pub const KIND: EventKind = EventKind::VncInitialized;
+}
 /// The data of [`Event::VserportChange`] (`VSERPORT_CHANGE`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VserportChangeData {
     /// device identifier of the virtio-serial port
     ///
@@ -463,11 +598,20 @@ pub struct VserportChangeData {
     /// Since revision `quorum-and-acpi`.
     pub open: bool,
 }
+impl VserportChangeData {
+    /// The event whose data this is.
+    pub const KIND: EventKind = EventKind::VserportChange;
+}
 /// The data of [`Event::Watchdog`] (`WATCHDOG`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WatchdogData {
     /// Action that has been taken, it's one of the following
     ///
     /// Since revision `pre-resume`.
     pub action: WatchdogAction,
+}
+impl WatchdogData {
+    /// The event whose data this is.
+    pub const KIND: EventKind = EventKind::Watchdog;
 }

@@ -167,6 +167,28 @@ pub enum WarningKind {
     ExampleUnexpectedData,
 }
 
+impl WarningKind {
+    /// The kind's stable name, as the JSON model writes it
+    /// (`underline-length`).
+    pub fn name(self) -> &'static str {
+        match self {
+            WarningKind::UnderlineLength => "underline-length",
+            WarningKind::ExampleNotJson => "example-not-json",
+            WarningKind::ExampleWithoutTimestamp => "example-without-timestamp",
+            WarningKind::ExampleEventMismatch => "example-event-mismatch",
+            WarningKind::DataNoneWithFields => "data-none-with-fields",
+            WarningKind::AnnotationWord => "annotation-word",
+            WarningKind::TypeInferred => "type-inferred",
+            WarningKind::StrayText => "stray-text",
+            WarningKind::ExampleUndocumentedMember => "example-undocumented-member",
+            WarningKind::ExampleMissingMember => "example-missing-member",
+            WarningKind::ExampleWrongType => "example-wrong-type",
+            WarningKind::ExampleUnknownValue => "example-unknown-value",
+            WarningKind::ExampleUnexpectedData => "example-unexpected-data",
+        }
+    }
+}
+
 impl Spec {
     /// Every event the document defines, in order, with its section.
     pub fn events(&self) -> impl Iterator<Item = (&str, &Section)> {
@@ -221,4 +243,31 @@ pub fn normalize_whitespace(text: &str) -> String {
         out.push_str(word);
     }
     out
+}
+
+#[cfg(test)]
+mod warning_kind_tests {
+    use super::WarningKind;
+
+    #[test]
+    fn names_are_the_serialized_names() {
+        use WarningKind::*;
+        for kind in [
+            UnderlineLength,
+            ExampleNotJson,
+            ExampleWithoutTimestamp,
+            ExampleEventMismatch,
+            DataNoneWithFields,
+            AnnotationWord,
+            TypeInferred,
+            StrayText,
+            ExampleUndocumentedMember,
+            ExampleMissingMember,
+            ExampleWrongType,
+            ExampleUnknownValue,
+            ExampleUnexpectedData,
+        ] {
+            assert_eq!(serde_json::to_value(kind).unwrap(), kind.name());
+        }
+    }
 }

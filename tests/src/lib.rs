@@ -20,6 +20,13 @@ pub fn history() -> qmp_spec::history::History {
         .unwrap_or_else(|err| panic!("{err}"))
 }
 
+/// The events a real QEMU 7.2 sent, one message a line
+/// (`tests/fixtures/qemu-7.2-events.jsonl`).
+pub fn qemu_7_2_fixture() -> String {
+    let path = workspace_root().join("tests/fixtures/qemu-7.2-events.jsonl");
+    std::fs::read_to_string(&path).unwrap_or_else(|err| panic!("{}: {err}", path.display()))
+}
+
 /// A vendored full text: its name (the file stem) and contents.
 pub struct SpecFile {
     pub name: String,

@@ -100,9 +100,13 @@ fn qemu_7_2_block_job_completed_with_a_mirror_job() {
     let Event::BlockJobCompleted(data) = &message.event else {
         panic!("{message:?}")
     };
-    assert_eq!(data.r#type, BlockJobType::Unknown("mirror".into()));
-    assert_eq!(data.r#type.as_str(), "mirror");
-    assert_eq!(data.r#type.to_string(), "mirror");
+    let BlockJobType::Unknown(value) = &data.type_ else {
+        panic!("{data:?}")
+    };
+    assert_eq!(value.as_str(), "mirror");
+    assert_eq!(data.type_.as_str(), "mirror");
+    assert_eq!(data.type_.to_string(), "mirror");
+    assert_eq!(data.type_, BlockJobType::from("mirror"));
     assert_eq!(BlockJobType::from("stream"), BlockJobType::Stream);
     assert_eq!(data.device, "mirror0");
     // The unknown value survives a round trip.
@@ -128,7 +132,11 @@ fn qemu_7_2_vnc_events_with_websocket_and_unix_family() {
             Event::VncDisconnected(data) => data.client.family.clone(),
             other => panic!("{other:?}"),
         };
-        assert_eq!(family, Family::Unknown("unix".into()), "{name}");
+        assert!(
+            matches!(&family, Family::Unknown(value) if value.as_str() == "unix"),
+            "{name}: {family:?}"
+        );
+        assert_eq!(family, "unix".parse().unwrap());
     }
 }
 
@@ -149,17 +157,29 @@ fn an_undocumented_event_keeps_its_name_and_data() {
     let message = decode(with_timestamp(
         json!({"event": "JOB_STATUS_CHANGE", "data": {"id": "job0", "status": "created"}}),
     ));
-    assert_eq!(
-        message.event,
-        Event::Unknown {
-            name: "JOB_STATUS_CHANGE".into(),
-            data: Some(json!({"id": "job0", "status": "created"}))
-        }
-    );
+    let Event::Unknown {
+        name,
+        data: Some(data),
+    } = &message.event
+    else {
+        panic!("{message:?}")
+    };
+    assert_eq!(name, "JOB_STATUS_CHANGE");
+    assert_eq!(data.to_value(), json!({"id": "job0", "status": "created"}));
+    assert_eq!(message.event.kind(), None);
+    assert_eq!(message.event.name(), "JOB_STATUS_CHANGE");
     assert_eq!(
         serde_json::to_value(&message).unwrap()["data"]["status"],
         "created"
     );
+    // Parsed on demand, into any type.
+    #[derive(serde::Deserialize)]
+    struct JobStatus<'a> {
+        id: &'a str,
+        status: &'a str,
+    }
+    let job: JobStatus = data.parse().unwrap();
+    assert_eq!((job.id, job.status), ("job0", "created"));
 }
 
 #[test]
@@ -230,4 +250,53 @@ fn examples_without_a_timestamp_decode_once_given_one() {
         events,
         ["ACPI_DEVICE_OST", "DUMP_COMPLETED", "GUEST_PANICKED"]
     );
+}
+
+/// The API a client uses besides decoding: kinds, names, parsing and
+/// printing of kinds and values, encoding of events, timestamps.
+#[test]
+fn kinds_values_and_timestamps_as_a_client_uses_them() {
+    use qmp_events::{EventKind, UnknownEventName};
+    use std::str::FromStr;
+
+    // Every kind round-trips through its name, and names are sorted.
+    assert_eq!(EventKind::ALL.len(), 38);
+    for kind in EventKind::ALL {
+        assert_eq!(EventKind::from_str(kind.name()), Ok(kind));
+        assert_eq!(kind.to_string(), kind.name());
+    }
+    assert!(EventKind::ALL.windows(2).all(|w| w[0].name() < w[1].name()));
+    assert_eq!(
+        "JOB_STATUS_CHANGE".parse::<EventKind>(),
+        Err(UnknownEventName("JOB_STATUS_CHANGE".into()))
+    );
+    assert_eq!(qmp_events::BlockIoErrorData::KIND, EventKind::BlockIoError);
+
+    // An open enumeration parses any string, never into `Unknown` for a
+    // value it knows, and compares by the wire string.
+    let known: BlockJobType = "stream".parse().unwrap();
+    assert_eq!(known, BlockJobType::Stream);
+    let unknown: BlockJobType = "mirror".parse().unwrap();
+    assert!(matches!(unknown, BlockJobType::Unknown(_)));
+    assert_eq!(unknown, BlockJobType::from("mirror"));
+    assert_ne!(unknown, BlockJobType::from("commit"));
+    assert_eq!(format!("{unknown}"), "mirror");
+
+    // `Event` encodes as QEMU writes an event, without a timestamp, and
+    // decodes from that.
+    let message = decode(with_timestamp(json!({
+        "event": "BLOCK_JOB_READY",
+        "data": {"device": "m0", "len": 2, "offset": 2, "speed": 0, "type": "mirror"}
+    })));
+    let event_json = serde_json::to_value(&message.event).unwrap();
+    assert_eq!(event_json["event"], "BLOCK_JOB_READY");
+    assert!(event_json.get("timestamp").is_none());
+    let event: Event = serde_json::from_value(event_json).unwrap();
+    assert_eq!(event, message.event);
+
+    // Timestamps are points in time.
+    let time = std::time::SystemTime::try_from(message.timestamp).unwrap();
+    let since = time.duration_since(std::time::UNIX_EPOCH).unwrap();
+    assert_eq!((since.as_secs(), since.subsec_micros()), (1700000000, 1));
+    assert_eq!(qmp_events::Timestamp::from(time), message.timestamp);
 }

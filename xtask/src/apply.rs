@@ -3,12 +3,13 @@
 
 use std::ffi::OsString;
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 use lexopt::prelude::*;
 use qmp_spec::diff::{self, Direction};
 
-pub fn run(args: Vec<OsString>) -> Result<ExitCode, lexopt::Error> {
+use crate::Failure;
+
+pub fn run(args: Vec<OsString>) -> Result<(), Failure> {
     let mut reverse = false;
     let mut strict = false;
     let mut out: Option<PathBuf> = None;
@@ -20,36 +21,26 @@ pub fn run(args: Vec<OsString>) -> Result<ExitCode, lexopt::Error> {
             Long("strict") => strict = true,
             Short('o') | Long("output") => out = Some(parser.value()?.into()),
             Value(path) if files.len() < 2 => files.push(path.into()),
-            _ => return Err(arg.unexpected()),
+            _ => return Err(arg.unexpected().into()),
         }
     }
-    let [base_path, patch_path] = <[PathBuf; 2]>::try_from(files).map_err(
-        |_| "expected BASE and PATCH: cargo xtask apply BASE PATCH [--reverse] [--strict] [-o OUT]",
-    )?;
+    let [base_path, patch_path] = <[PathBuf; 2]>::try_from(files).map_err(|_| {
+        Failure::Usage(
+            "expected BASE and PATCH: cargo xtask apply BASE PATCH [--reverse] [--strict] [-o OUT]"
+                .into(),
+        )
+    })?;
 
-    let Some(base) = crate::read_file(&base_path) else {
-        return Ok(ExitCode::FAILURE);
-    };
-    let Some(patch_bytes) = crate::read_file(&patch_path) else {
-        return Ok(ExitCode::FAILURE);
-    };
-    let base = match std::str::from_utf8(&base) {
-        Ok(text) => text.to_string(),
-        Err(_) => {
-            eprintln!(
-                "error: {}: not a text file (invalid UTF-8)",
-                base_path.display()
-            );
-            return Ok(ExitCode::FAILURE);
-        }
-    };
-    let patch = match diff::parse_bytes(&patch_path.display().to_string(), &patch_bytes) {
-        Ok(patch) => patch,
-        Err(err) => {
-            eprintln!("error: {err}");
-            return Ok(ExitCode::FAILURE);
-        }
-    };
+    let base = crate::read_file(&base_path)?;
+    let patch_bytes = crate::read_file(&patch_path)?;
+    let base = String::from_utf8(base).map_err(|_| {
+        Failure::Failed(format!(
+            "error: {}: not a text file (invalid UTF-8)",
+            base_path.display()
+        ))
+    })?;
+    let patch = diff::parse_bytes(&patch_path.display().to_string(), &patch_bytes)
+        .map_err(|err| Failure::Failed(format!("error: {err}")))?;
     let direction = if reverse {
         Direction::Reverse
     } else {
@@ -77,17 +68,15 @@ pub fn run(args: Vec<OsString>) -> Result<ExitCode, lexopt::Error> {
             .count(),
     );
     if strict && failed > 0 {
-        eprintln!("error: --strict: {failed} changes not applied; nothing written");
-        return Ok(ExitCode::FAILURE);
+        return Err(Failure::Failed(format!(
+            "error: --strict: {failed} changes not applied; nothing written"
+        )));
     }
     match out {
-        Some(path) => {
-            if let Err(err) = std::fs::write(&path, &applied.text) {
-                eprintln!("error: cannot write {}: {err}", path.display());
-                return Ok(ExitCode::FAILURE);
-            }
-        }
+        Some(path) => std::fs::write(&path, &applied.text).map_err(|err| {
+            Failure::Failed(format!("error: cannot write {}: {err}", path.display()))
+        })?,
         None => print!("{}", applied.text),
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }

@@ -2,11 +2,12 @@
 
 use std::ffi::OsString;
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 use lexopt::prelude::*;
 
-pub fn run(args: Vec<OsString>) -> Result<ExitCode, lexopt::Error> {
+use crate::Failure;
+
+pub fn run(args: Vec<OsString>) -> Result<(), Failure> {
     let mut canonical = false;
     let mut file: Option<PathBuf> = None;
     let mut parser = lexopt::Parser::from_args(args);
@@ -14,20 +15,17 @@ pub fn run(args: Vec<OsString>) -> Result<ExitCode, lexopt::Error> {
         match arg {
             Long("canonical") => canonical = true,
             Value(path) if file.is_none() => file = Some(path.into()),
-            _ => return Err(arg.unexpected()),
+            _ => return Err(arg.unexpected().into()),
         }
     }
-    let file = file.ok_or("missing FILE: cargo xtask ir [--canonical] FILE")?;
-    let Some(spec) = crate::read_spec(&file) else {
-        return Ok(ExitCode::FAILURE);
+    let file = file
+        .ok_or_else(|| Failure::Usage("missing FILE: cargo xtask ir [--canonical] FILE".into()))?;
+    let spec = crate::read_spec(&file)?;
+    let text = if canonical {
+        codegen::ir::render_canonical(&spec)?
+    } else {
+        codegen::ir::render(&spec)?
     };
-    print!(
-        "{}",
-        if canonical {
-            codegen::ir::render_canonical(&spec)
-        } else {
-            codegen::ir::render(&spec)
-        }
-    );
-    Ok(ExitCode::SUCCESS)
+    print!("{text}");
+    Ok(())
 }

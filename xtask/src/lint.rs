@@ -4,13 +4,13 @@
 
 use std::ffi::OsString;
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 use lexopt::prelude::*;
-use qmp_spec::history::History;
 use qmp_spec::{Spec, lint};
 
-pub fn run(args: Vec<OsString>) -> Result<ExitCode, lexopt::Error> {
+use crate::Failure;
+
+pub fn run(args: Vec<OsString>) -> Result<(), Failure> {
     let mut history = false;
     let mut files: Vec<PathBuf> = Vec::new();
     let mut parser = lexopt::Parser::from_args(args);
@@ -18,48 +18,51 @@ pub fn run(args: Vec<OsString>) -> Result<ExitCode, lexopt::Error> {
         match arg {
             Long("history") => history = true,
             Value(path) => files.push(path.into()),
-            _ => return Err(arg.unexpected()),
+            _ => return Err(arg.unexpected().into()),
         }
     }
     if !history && files.is_empty() {
-        return Err("give FILE or --history: cargo xtask lint FILE... | --history".into());
+        return Err(Failure::Usage(
+            "give FILE or --history: cargo xtask lint FILE... | --history".into(),
+        ));
     }
-    let mut failed = false;
+    // Every file is linted; those that cannot be read or parsed are
+    // reported at the end, and fail the command.
+    let mut errors = Vec::new();
     let mut total = 0;
     for path in &files {
         match crate::parse_quietly(path) {
-            Some(spec) => total += report(&path.display().to_string(), &spec),
-            None => failed = true,
+            Ok(spec) => total += report(&path.display().to_string(), &spec),
+            Err(failure) => errors.push(failure),
         }
     }
     if history {
-        match History::load(&crate::project_root().join("qmp-spec/history")) {
+        match crate::load_history(&crate::project_root()) {
             Ok(history) => {
                 for revision in &history.revisions {
                     total += report(&format!("revision {}", revision.name), &revision.spec);
                 }
             }
-            Err(err) => {
-                eprintln!("error: {err}");
-                failed = true;
-            }
+            Err(failure) => errors.push(failure),
         }
     }
     eprintln!("lint: {total} findings");
-    Ok(if failed {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    })
+    if errors.is_empty() {
+        return Ok(());
+    }
+    let messages: Vec<String> = errors
+        .into_iter()
+        .map(|failure| match failure {
+            Failure::Usage(m) | Failure::Failed(m) | Failure::Exit { message: m, .. } => m,
+        })
+        .collect();
+    Err(Failure::Failed(messages.join("\n")))
 }
 
 fn report(name: &str, spec: &Spec) -> usize {
     let findings = lint::check(spec);
     for finding in &findings {
-        let kind = serde_json::to_value(finding.kind)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default();
+        let kind = finding.kind.name();
         println!(
             "{name}:{}:{}: {kind}: {}",
             finding.span.line, finding.span.column, finding.message

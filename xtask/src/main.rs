@@ -44,25 +44,62 @@ fn main() -> ExitCode {
             print!("{USAGE}");
             return ExitCode::SUCCESS;
         }
-        _ => {
-            eprint!("{USAGE}");
-            return ExitCode::from(2);
-        }
+        Some(other) => Err(Failure::Usage(format!("unknown command {other:?}"))),
+        None => Err(Failure::Usage("no command".into())),
     };
-    // Commands report their own failures (exit 1); an error here is a
-    // command line that does not fit the command.
     match result {
-        Ok(code) => code,
-        Err(err) => {
-            eprintln!("error: {err}\n\n{USAGE}");
-            ExitCode::from(2)
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            match &failure {
+                Failure::Usage(message) => eprintln!("error: {message}\n\n{USAGE}"),
+                Failure::Failed(message) | Failure::Exit { message, .. } => {
+                    eprintln!("{message}")
+                }
+            }
+            ExitCode::from(failure.code())
         }
     }
 }
 
-/// Reads and parses a spec file, printing its warnings, or its error, on
-/// stderr; `None` when it cannot be read or parsed.
-fn read_spec(path: &std::path::Path) -> Option<qmp_spec::Spec> {
+/// How a command ends when it does not succeed. Each carries its exit code
+/// and what to print on stderr.
+#[derive(Debug)]
+pub enum Failure {
+    /// The command line does not fit the command: exit 2, with the usage.
+    Usage(String),
+    /// The command could not do its work (a file that cannot be read or
+    /// parsed, a patch that does not apply): exit 1; the message names the
+    /// file and the place.
+    Failed(String),
+    /// The command did its work, and its result asks for another exit code
+    /// (`diff --fail-on-breaking` exits 2 when something is breaking).
+    Exit { code: u8, message: String },
+}
+
+impl Failure {
+    pub fn code(&self) -> u8 {
+        match self {
+            Failure::Usage(_) => 2,
+            Failure::Failed(_) => 1,
+            Failure::Exit { code, .. } => *code,
+        }
+    }
+}
+
+impl From<lexopt::Error> for Failure {
+    fn from(err: lexopt::Error) -> Failure {
+        Failure::Usage(err.to_string())
+    }
+}
+
+impl From<codegen::Error> for Failure {
+    fn from(err: codegen::Error) -> Failure {
+        Failure::Failed(format!("error: {err}"))
+    }
+}
+
+/// Reads and parses a spec file, printing its warnings on stderr.
+fn read_spec(path: &std::path::Path) -> Result<qmp_spec::Spec, Failure> {
     let spec = parse_quietly(path)?;
     for warning in spec.warnings() {
         eprintln!(
@@ -73,15 +110,14 @@ fn read_spec(path: &std::path::Path) -> Option<qmp_spec::Spec> {
             warning.message
         );
     }
-    Some(spec)
+    Ok(spec)
 }
 
-/// Reads and parses a spec file; only an error is printed (on stderr).
-fn parse_quietly(path: &std::path::Path) -> Option<qmp_spec::Spec> {
+/// Reads and parses a spec file, without its warnings.
+fn parse_quietly(path: &std::path::Path) -> Result<qmp_spec::Spec, Failure> {
     let bytes = read_file(path)?;
     qmp_spec::parse_bytes(&path.display().to_string(), &bytes)
-        .inspect_err(|err| eprintln!("error: {err}"))
-        .ok()
+        .map_err(|err| Failure::Failed(format!("error: {err}")))
 }
 
 /// The workspace's root folder (xtask lives one level below it).
@@ -90,9 +126,14 @@ fn project_root() -> std::path::PathBuf {
     manifest.parent().unwrap_or(manifest).to_path_buf()
 }
 
-/// A file's bytes, or `None` after saying on stderr why it cannot be read.
-fn read_file(path: &std::path::Path) -> Option<Vec<u8>> {
+/// A file's bytes.
+fn read_file(path: &std::path::Path) -> Result<Vec<u8>, Failure> {
     std::fs::read(path)
-        .inspect_err(|err| eprintln!("{}: error: cannot read: {err}", path.display()))
-        .ok()
+        .map_err(|err| Failure::Failed(format!("{}: error: cannot read: {err}", path.display())))
+}
+
+/// The history, or why it cannot be built.
+fn load_history(root: &std::path::Path) -> Result<qmp_spec::history::History, Failure> {
+    qmp_spec::history::History::load(&root.join("qmp-spec/history"))
+        .map_err(|err| Failure::Failed(format!("error: {err}")))
 }

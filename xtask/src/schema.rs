@@ -4,11 +4,12 @@
 
 use std::ffi::OsString;
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 use lexopt::prelude::*;
 
-pub fn run(args: Vec<OsString>) -> Result<ExitCode, lexopt::Error> {
+use crate::Failure;
+
+pub fn run(args: Vec<OsString>) -> Result<(), Failure> {
     let mut file: Option<PathBuf> = None;
     let mut out: Option<PathBuf> = None;
     let mut parser = lexopt::Parser::from_args(args);
@@ -16,30 +17,27 @@ pub fn run(args: Vec<OsString>) -> Result<ExitCode, lexopt::Error> {
         match arg {
             Long("out") | Short('o') => out = Some(parser.value()?.into()),
             Value(path) if file.is_none() => file = Some(path.into()),
-            _ => return Err(arg.unexpected()),
+            _ => return Err(arg.unexpected().into()),
         }
     }
     let (Some(file), Some(out)) = (file, out) else {
-        return Err("usage: cargo xtask schema FILE --out DIR".into());
+        return Err(Failure::Usage(
+            "usage: cargo xtask schema FILE --out DIR".into(),
+        ));
     };
-    let Some(spec) = crate::read_spec(&file) else {
-        return Ok(ExitCode::FAILURE);
-    };
+    let spec = crate::read_spec(&file)?;
     let name = file
         .file_stem()
         .map_or("spec".into(), |s| s.to_string_lossy().into_owned());
     let files = codegen::schema::revision_files("", &name, &spec);
-    if let Err(err) = std::fs::create_dir_all(&out) {
-        eprintln!("error: cannot create {}: {err}", out.display());
-        return Ok(ExitCode::FAILURE);
-    }
+    std::fs::create_dir_all(&out)
+        .map_err(|err| Failure::Failed(format!("error: cannot create {}: {err}", out.display())))?;
     for generated in &files {
         let path = out.join(generated.path.trim_start_matches('/'));
-        if let Err(err) = std::fs::write(&path, &generated.contents) {
-            eprintln!("error: cannot write {}: {err}", path.display());
-            return Ok(ExitCode::FAILURE);
-        }
+        std::fs::write(&path, &generated.contents).map_err(|err| {
+            Failure::Failed(format!("error: cannot write {}: {err}", path.display()))
+        })?;
     }
     eprintln!("schema: {} files in {}", files.len(), out.display());
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }

@@ -1,16 +1,31 @@
-//! The `Event` enum over every event, the message envelope, and the decoder:
-//! it borrows the event's name and the raw JSON of its data, then decodes the
-//! data by name, so a message is parsed once and nothing is buffered.
+//! `Event` over every event, the fieldless `EventKind`, and `Message`; their
+//! codecs call the runtime's envelope functions (`runtime.rs`).
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use super::{doc, escape};
 use crate::catalog::{Catalog, EventData, EventType, data_type_name};
 
-pub fn event_enum(catalog: &Catalog<'_>) -> TokenStream {
+pub fn events(catalog: &Catalog<'_>) -> TokenStream {
+    let event = event_enum(catalog);
+    let kind = kind_enum(catalog);
+    let message = message(catalog.events.iter().all(|e| catalog.is_eq(&e.data)));
+    quote! { #event #kind #message }
+}
+
+fn variant(event: &EventType<'_>) -> Ident {
+    format_ident!("{}", event.type_name)
+}
+
+fn event_enum(catalog: &Catalog<'_>) -> TokenStream {
+    let derives = if catalog.events.iter().all(|e| catalog.is_eq(&e.data)) {
+        quote! { #[derive(Debug, Clone, PartialEq, Eq)] }
+    } else {
+        quote! { #[derive(Debug, Clone, PartialEq)] }
+    };
     let variants = catalog.events.iter().map(|event| {
-        let variant = format_ident!("{}", event.type_name);
+        let variant = variant(event);
         let docs = event_doc(event);
         match &event.data {
             EventData::None => quote! { #docs #variant, },
@@ -21,130 +36,200 @@ pub fn event_enum(catalog: &Catalog<'_>) -> TokenStream {
             EventData::External { .. } => quote! { #docs #variant(serde_json::Value), },
         }
     });
-    let names = catalog.events.iter().map(|event| {
-        let variant = format_ident!("{}", event.type_name);
-        let wire = event.name;
+    let kinds = catalog.events.iter().map(|event| {
+        let variant = variant(event);
         match &event.data {
-            EventData::None => quote! { Self::#variant => #wire, },
-            _ => quote! { Self::#variant(_) => #wire, },
+            EventData::None => quote! { Self::#variant => EventKind::#variant, },
+            _ => quote! { Self::#variant(_) => EventKind::#variant, },
         }
     });
-    // Events documented without data, once: `dataless` gives their variant,
-    // and both decoders use it.
-    let dataless = catalog
+    let dataless: Vec<Ident> = catalog
         .events
         .iter()
         .filter(|e| matches!(e.data, EventData::None))
-        .map(|event| {
-            let variant = format_ident!("{}", event.type_name);
-            let wire = event.name;
-            quote! { #wire => Some(Self::#variant), }
-        });
-    let with_data: Vec<&EventType<'_>> = catalog
+        .map(variant)
+        .collect();
+    let with_data: Vec<Ident> = catalog
         .events
         .iter()
         .filter(|e| !matches!(e.data, EventData::None))
+        .map(variant)
         .collect();
-    let decoders = with_data.iter().map(|event| {
-        let variant = format_ident!("{}", event.type_name);
-        let wire = event.name;
-        quote! { #wire => Self::#variant(serde::Deserialize::deserialize(data)?), }
-    });
-    let needs_data = with_data.iter().map(|event| event.name);
-    let encoders = catalog.events.iter().filter_map(|event| {
-        let variant = format_ident!("{}", event.type_name);
-        match &event.data {
-            EventData::None => None,
-            _ => Some(quote! { Self::#variant(data) => map.serialize_entry("data", data)?, }),
-        }
-    });
     quote! {
         /// A QMP event: one variant per event the history documents, and
-        /// `Unknown` for any other, which keeps its name and data.
-        #[derive(Debug, Clone, PartialEq)]
+        /// `Unknown` for any other, which keeps its name and its data as
+        /// raw JSON.
+        ///
+        /// A revision that documents a new event adds a variant: match with
+        /// a wildcard arm.
+        #derives
+        #[non_exhaustive]
         pub enum Event {
             #(#variants)*
             /// An event no revision of the history documents, as received.
             Unknown {
                 /// The event's name.
                 name: String,
-                /// Its data, if it had any.
-                data: Option<serde_json::Value>,
+                /// Its data, if it had any, as the JSON text received.
+                data: Option<RawData>,
             },
         }
 
         impl Event {
             /// The event's name, as QMP writes it.
             pub fn name(&self) -> &str {
-                match self {
-                    #(#names)*
-                    Self::Unknown { name, .. } => name,
+                match (self, self.kind()) {
+                    (Self::Unknown { name, .. }, _) => name,
+                    (_, kind) => kind.map_or("", EventKind::name),
                 }
             }
 
-            /// Decodes an event from its name and its data.
+            /// The event's kind; `None` for an event no revision documents.
+            pub fn kind(&self) -> Option<EventKind> {
+                Some(match self {
+                    #(#kinds)*
+                    Self::Unknown { .. } => return None,
+                })
+            }
+
+            /// Decodes an event from its name and its data, with any serde
+            /// deserializer (for an unknown event's data, one of
+            /// serde_json's).
             pub fn from_data<'de, D: serde::Deserializer<'de>>(name: &str, data: D) -> Result<Self, D::Error> {
                 use serde::Deserialize;
-                // The spec says no data; a newer QEMU may send some (RESET
-                // and SHUTDOWN do): it is skipped like any unknown member.
-                if let Some(event) = Self::dataless(name) {
-                    serde::de::IgnoredAny::deserialize(data)?;
-                    return Ok(event);
-                }
-                Ok(match name {
-                    #(#decoders)*
-                    _ => Self::Unknown { name: name.to_owned(), data: Some(serde_json::Value::deserialize(data)?) },
+                let Ok(kind) = name.parse::<EventKind>() else {
+                    return Ok(Self::Unknown { name: name.to_owned(), data: Some(RawData::deserialize(data)?) });
+                };
+                Ok(match kind {
+                    #(EventKind::#with_data => Self::#with_data(Deserialize::deserialize(data)?),)*
+                    // Documented without data; a newer QEMU may send some
+                    // (RESET and SHUTDOWN do): it is skipped like any
+                    // unknown member.
+                    #(EventKind::#dataless => {
+                        serde::de::IgnoredAny::deserialize(data)?;
+                        Self::#dataless
+                    })*
                 })
             }
 
             /// The event of a message without data; `None` when the event
             /// needs data.
             pub fn without_data(name: &str) -> Option<Self> {
-                match name {
-                    #(#needs_data)|* => None,
-                    _ => Some(Self::dataless(name).unwrap_or_else(|| Self::Unknown { name: name.to_owned(), data: None })),
-                }
-            }
-
-            /// The variant of an event the history documents without data.
-            fn dataless(name: &str) -> Option<Self> {
-                match name {
-                    #(#dataless)*
+                let Ok(kind) = name.parse::<EventKind>() else {
+                    return Some(Self::Unknown { name: name.to_owned(), data: None });
+                };
+                match kind {
+                    #(EventKind::#dataless => Some(Self::#dataless),)*
                     _ => None,
                 }
+            }
+        }
+
+        impl EventCodec for Event {
+            fn from_data<'de, D: serde::Deserializer<'de>>(name: &str, data: D) -> Result<Self, D::Error> {
+                Event::from_data(name, data)
+            }
+
+            fn without_data(name: &str) -> Option<Self> {
+                Event::without_data(name)
+            }
+
+            fn name(&self) -> &str {
+                Event::name(self)
             }
 
             fn serialize_data<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
                 match self {
-                    #(#encoders)*
-                    Self::Unknown { data: Some(data), .. } => map.serialize_entry("data", data)?,
-                    _ => {}
+                    #(Self::#with_data(data) => map.serialize_entry("data", data),)*
+                    Self::Unknown { data: Some(data), .. } => map.serialize_entry("data", data),
+                    _ => Ok(()),
                 }
-                Ok(())
             }
         }
 
+        /// An event without its timestamp: `{"event": NAME, "data": {...}}`
+        /// (a `timestamp` member, if any, is ignored).
+        impl<'de> serde::Deserialize<'de> for Event {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                crate::runtime::decode_envelope(deserializer).map(|(event, _)| event)
+            }
+        }
+
+        /// As QEMU writes it: `{"event": NAME, "data": {...}}`, without a
+        /// timestamp.
+        impl serde::Serialize for Event {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                crate::runtime::encode_envelope(self, None, serializer)
+            }
+        }
     }
 }
 
-/// The message envelope and its (de)serialization.
-pub fn message() -> TokenStream {
+fn kind_enum(catalog: &Catalog<'_>) -> TokenStream {
+    let variants: Vec<Ident> = catalog.events.iter().map(variant).collect();
+    let names: Vec<&str> = catalog.events.iter().map(|e| e.name).collect();
+    let docs = catalog.events.iter().map(|event| {
+        let line = format!("`{}`", event.name);
+        doc(&[&line])
+    });
+    let count = variants.len();
     quote! {
-        /// When QEMU emitted an event.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-        pub struct Timestamp {
-            /// Seconds since the Unix epoch.
-            pub seconds: i64,
-            /// Microseconds within the second.
-            pub microseconds: i64,
+        /// Which event a message is, without its data: one variant per event
+        /// the history documents. Parses from and displays as the name QMP
+        /// writes.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum EventKind {
+            #(#docs #variants,)*
         }
 
+        impl EventKind {
+            /// Every kind, in the order of their names.
+            pub const ALL: [EventKind; #count] = [#(EventKind::#variants),*];
+
+            /// The event's name, as QMP writes it.
+            pub const fn name(self) -> &'static str {
+                match self {
+                    #(EventKind::#variants => #names,)*
+                }
+            }
+        }
+
+        impl std::str::FromStr for EventKind {
+            type Err = UnknownEventName;
+
+            fn from_str(name: &str) -> Result<Self, UnknownEventName> {
+                match name {
+                    #(#names => Ok(EventKind::#variants),)*
+                    _ => Err(UnknownEventName(name.to_owned())),
+                }
+            }
+        }
+
+        impl std::fmt::Display for EventKind {
+            fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                formatter.write_str(self.name())
+            }
+        }
+    }
+}
+
+/// The message envelope and its codec.
+fn message(eq: bool) -> TokenStream {
+    let derives = if eq {
+        quote! { #[derive(Debug, Clone, PartialEq, Eq)] }
+    } else {
+        quote! { #[derive(Debug, Clone, PartialEq)] }
+    };
+    quote! {
         /// An event message as QMP sends it:
         /// `{"event": NAME, "data": {...}, "timestamp": {...}}`.
         ///
-        /// Decoding reads the message once: the data decodes into the type its
-        /// event's name says, with any serde deserializer.
-        #[derive(Debug, Clone, PartialEq)]
+        /// Decoding reads the message once: when `event` comes before
+        /// `data`, as QEMU writes them, the data decodes straight into the
+        /// type its event's name says. Encoding writes the members in
+        /// QEMU's order.
+        #derives
         pub struct Message {
             /// The event and its data.
             pub event: Event,
@@ -154,114 +239,16 @@ pub fn message() -> TokenStream {
 
         impl<'de> serde::Deserialize<'de> for Message {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                deserializer.deserialize_map(MessageVisitor)
-            }
-        }
-
-        /// Reads a message's members in one pass. When `event` comes before
-        /// `data`, as QEMU writes them, the data decodes straight into its
-        /// type; otherwise it is held as a JSON value until the name is known.
-        struct MessageVisitor;
-
-        impl<'de> serde::de::Visitor<'de> for MessageVisitor {
-            type Value = Message;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("a QMP event message")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Message, A::Error> {
                 use serde::de::Error;
-                let mut name: Option<std::borrow::Cow<'de, str>> = None;
-                let mut event: Option<Event> = None;
-                let mut early_data: Option<serde_json::Value> = None;
-                let mut timestamp: Option<Timestamp> = None;
-                while let Some(CowStr(key)) = map.next_key::<CowStr<'de>>()? {
-                    match &*key {
-                        "event" => name = Some(map.next_value::<CowStr<'de>>()?.0),
-                        "data" => match &name {
-                            Some(name) => event = Some(map.next_value_seed(DataSeed(name))?),
-                            None => early_data = Some(map.next_value()?),
-                        },
-                        "timestamp" => timestamp = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let name = name.ok_or_else(|| A::Error::missing_field("event"))?;
-                let timestamp = timestamp.ok_or_else(|| A::Error::missing_field("timestamp"))?;
-                let event = match (event, early_data) {
-                    (Some(event), _) => event,
-                    (None, Some(data)) => Event::from_data(&name, data).map_err(A::Error::custom)?,
-                    (None, None) => Event::without_data(&name).ok_or_else(|| A::Error::missing_field("data"))?,
-                };
+                let (event, timestamp) = crate::runtime::decode_envelope(deserializer)?;
+                let timestamp = timestamp.ok_or_else(|| D::Error::missing_field("timestamp"))?;
                 Ok(Message { event, timestamp })
-            }
-        }
-
-        /// Decodes a message's data once its event's name is known.
-        struct DataSeed<'n>(&'n str);
-
-        impl<'de> serde::de::DeserializeSeed<'de> for DataSeed<'_> {
-            type Value = Event;
-
-            fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Event, D::Error> {
-                Event::from_data(self.0, deserializer)
-            }
-        }
-
-        /// A string borrowed from the input when it can be.
-        struct CowStr<'de>(std::borrow::Cow<'de, str>);
-
-        impl<'de> serde::Deserialize<'de> for CowStr<'de> {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                struct Visitor;
-                impl<'de> serde::de::Visitor<'de> for Visitor {
-                    type Value = CowStr<'de>;
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        formatter.write_str("a string")
-                    }
-                    fn visit_borrowed_str<E: serde::de::Error>(self, value: &'de str) -> Result<Self::Value, E> {
-                        Ok(CowStr(std::borrow::Cow::Borrowed(value)))
-                    }
-                    fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<Self::Value, E> {
-                        Ok(CowStr(std::borrow::Cow::Owned(value.to_owned())))
-                    }
-                }
-                deserializer.deserialize_str(Visitor)
             }
         }
 
         impl serde::Serialize for Message {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                use serde::ser::SerializeMap;
-                let mut map = serializer.serialize_map(None)?;
-                map.serialize_entry("event", self.event.name())?;
-                self.event.serialize_data(&mut map)?;
-                map.serialize_entry("timestamp", &self.timestamp)?;
-                map.end()
-            }
-        }
-
-        /// Decodes a string into anything `From<&str>` without copying it first.
-        struct StrVisitor<T>(std::marker::PhantomData<T>);
-
-        impl<T> StrVisitor<T> {
-            fn new() -> Self {
-                StrVisitor(std::marker::PhantomData)
-            }
-        }
-
-        impl<T: for<'a> From<&'a str>> serde::de::Visitor<'_> for StrVisitor<T> {
-            type Value = T;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("a string")
-            }
-
-            fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<T, E> {
-                Ok(T::from(value))
+                crate::runtime::encode_envelope(&self.event, Some(&self.timestamp), serializer)
             }
         }
     }

@@ -1,21 +1,34 @@
 //! The `generated/` crate: Rust types for every event of the history.
 //!
-//! Code is built as token streams (quote) and formatted with prettyplease; the
-//! only text added is each file's first line, the comment that says it is
-//! generated.
+//! Code is built as token streams (quote) and formatted by prettyplease, the
+//! one formatter: what the snapshots show is what is committed, whatever
+//! rustfmt is installed. `lib.rs` declares the generated modules with
+//! `#[rustfmt::skip]`, so `cargo fmt` leaves them as prettyplease wrote
+//! them. The fixed runtime (`runtime.rs` beside this file) is hand-written
+//! Rust, copied as it is.
 
 mod event;
 mod types;
 
+#[cfg(test)]
+mod runtime;
+
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::GeneratedFile;
 use crate::catalog::Catalog;
 use crate::files::GENERATOR;
+use crate::{Error, GeneratedFile};
 
-/// The crate's files: `Cargo.toml`, `src/lib.rs`, `src/data.rs`, `src/types.rs`.
-pub fn generate(catalog: &Catalog<'_>, revisions: &[crate::Revision<'_>]) -> Vec<GeneratedFile> {
+/// The runtime, copied into `generated/src/runtime.rs`.
+const RUNTIME: &str = include_str!("runtime.rs");
+
+/// The crate's files: `Cargo.toml`, `src/lib.rs`, `src/runtime.rs`,
+/// `src/events.rs`, `src/data.rs`, `src/types.rs`.
+pub fn generate(
+    catalog: &Catalog<'_>,
+    revisions: &[crate::Revision<'_>],
+) -> Result<Vec<GeneratedFile>, Error> {
     let first = revisions.first().map_or("", |r| r.name);
     let last = revisions.last().map_or("", |r| r.name);
     let summary = format!(
@@ -23,32 +36,59 @@ pub fn generate(catalog: &Catalog<'_>, revisions: &[crate::Revision<'_>]) -> Vec
          history of `qmp-events.txt`: {} events, documented from revision `{first}` to `{last}`.",
         catalog.events.len()
     );
-    let compat = "Decoding is forward compatible, as QMP asks of clients: an event no revision \
-                  documents decodes into [`Event::Unknown`], members the spec does not list are \
-                  ignored, and a value an enumeration does not know decodes into its `Unknown` variant.";
-    let crate_doc = inner_doc(&[&summary, compat]);
-    let example = inner_doc(&[
+    let crate_doc = inner_doc(&[
+        &summary,
+        "# Any QEMU of the history, and newer ones",
+        "A member is required only where every revision documenting its event requires it: a \
+         member added later is an `Option` whose documentation names the revision that added it, \
+         so a message of any QEMU of the history decodes.",
+        "Decoding is forward compatible, as QMP asks of clients: an event no revision documents \
+         decodes into [`Event::Unknown`], its data kept as raw JSON ([`RawData`]) to parse on \
+         demand; members the spec does not list are ignored; data on an event documented without \
+         data is ignored; a value an enumeration does not know decodes into its `Unknown` variant, \
+         which holds an [`UnknownValue`] (made only by decoding, so it never holds a value the \
+         enumeration knows).",
+        "# What a regeneration may change",
+        "`cargo xtask regen` rebuilds this crate when a revision is added. Types, enumerations \
+         and [`Event`] are `#[non_exhaustive]`: a new revision may add events, members and values \
+         without breaking code that matches them with a wildcard. What is new moves from the \
+         catch-alls to typed variants: a message that decoded into `Event::Unknown`, or a value \
+         that decoded into `Unknown(\"mirror\")`, decodes into its own variant once a revision \
+         documents it. A member a new revision no longer sends becomes optional. Those are \
+         breaking changes for code that relies on the catch-all or on the member, and come with \
+         a new version.",
         "```",
         "let line = r#\"{\"event\": \"STOP\", \"timestamp\": {\"seconds\": 1267041730, \"microseconds\": 281295}}\"#;",
         "let message: qmp_events::Message = serde_json::from_str(line).unwrap();",
         "assert_eq!(message.event, qmp_events::Event::Stop);",
+        "assert_eq!(message.event.kind(), Some(qmp_events::EventKind::Stop));",
+        "assert_eq!(serde_json::to_string(&message).unwrap(), line.replace(\": \", \":\").replace(\", \", \",\"));",
         "```",
     ]);
-    let event = event::event_enum(catalog);
-    let message = event::message();
     let lib = quote! {
         #crate_doc
-        #example
         #![deny(missing_docs)]
 
+        mod runtime;
+        #[rustfmt::skip]
+        mod events;
+        #[rustfmt::skip]
         mod data;
+        #[rustfmt::skip]
         mod types;
 
+        // Sorted, as rustfmt would have them: `cargo fmt` formats this file.
         pub use data::*;
+        pub use events::*;
+        pub use runtime::*;
         pub use types::*;
-
-        #message
-        #event
+    };
+    let events = event::events(catalog);
+    let events = quote! {
+        //! The events, their kinds and the message envelope.
+        use crate::*;
+        use crate::runtime::EventCodec;
+        #events
     };
     let data = types::data_structs(catalog);
     let data = quote! {
@@ -59,27 +99,37 @@ pub fn generate(catalog: &Catalog<'_>, revisions: &[crate::Revision<'_>]) -> Vec
     let shared = types::shared_types(catalog);
     let shared = quote! {
         //! Objects nested in event data, and enumerations.
+        use crate::*;
         #shared
     };
-    vec![
+    Ok(vec![
         GeneratedFile::new("Cargo.toml", cargo_toml()),
-        GeneratedFile::new("src/lib.rs", format(lib)),
-        GeneratedFile::new("src/data.rs", format(data)),
-        GeneratedFile::new("src/types.rs", format(shared)),
-    ]
+        GeneratedFile::new("src/lib.rs", format("src/lib.rs", lib)?),
+        GeneratedFile::new("src/runtime.rs", runtime()),
+        GeneratedFile::new("src/events.rs", format("src/events.rs", events)?),
+        GeneratedFile::new("src/data.rs", format("src/data.rs", data)?),
+        GeneratedFile::new("src/types.rs", format("src/types.rs", shared)?),
+    ])
 }
 
-fn format(tokens: TokenStream) -> String {
-    let file: syn::File = match syn::parse2(tokens) {
-        Ok(file) => file,
-        // The generators build the tokens; a parse failure is a bug here,
-        // reported in the output where a reviewer sees it.
-        Err(err) => return format!("compile_error!({:?});\n", err.to_string()),
-    };
+/// The runtime with the generated-file line first.
+fn runtime() -> String {
     format!(
+        "// Copied by `{GENERATOR}` from codegen/src/rust/runtime.rs. Do not edit by hand.\n\n{RUNTIME}"
+    )
+}
+
+/// Formats a file's tokens; tokens that do not parse are a generator bug,
+/// reported as an error rather than written out.
+fn format(path: &str, tokens: TokenStream) -> Result<String, Error> {
+    let file: syn::File = syn::parse2(tokens).map_err(|err| Error::Rust {
+        path: path.to_string(),
+        message: err.to_string(),
+    })?;
+    Ok(format!(
         "// Generated by `{GENERATOR}`. Do not edit by hand.\n\n{}",
         prettyplease::unparse(&file)
-    )
+    ))
 }
 
 fn cargo_toml() -> String {
@@ -94,10 +144,11 @@ fn cargo_toml() -> String {
          publish = false\n\
          \n\
          [dependencies]\n\
-         serde = {{ version = \"1\", features = [\"derive\"] }}\n\
+         serde = {{ version = \"1\", default-features = false, features = [\"std\", \"derive\"] }}\n\
          # float_roundtrip: a number decodes to the float nearest it, so that\n\
          # decoding, encoding and decoding again gives the same number.\n\
-         serde_json = {{ version = \"1\", features = [\"float_roundtrip\"] }}\n"
+         # raw_value: the data of an unknown event is kept as JSON text.\n\
+         serde_json = {{ version = \"1\", default-features = false, features = [\"std\", \"float_roundtrip\", \"raw_value\"] }}\n"
     )
 }
 
@@ -113,19 +164,24 @@ fn inner_doc(paragraphs: &[&str]) -> TokenStream {
     quote! { #(#![doc = #lines])* }
 }
 
+/// The lines of a doc comment: paragraphs wrapped at 90 columns and
+/// separated by a blank line; a code block (from a ```` ``` ```` entry to the
+/// next) kept line for line, without blank lines inside.
 fn doc_lines(paragraphs: &[&str]) -> Vec<String> {
-    let mut lines = Vec::new();
+    let mut lines: Vec<String> = Vec::new();
+    let mut in_code = false;
     for paragraph in paragraphs.iter().filter(|p| !p.is_empty()) {
+        let fence = paragraph.starts_with("```");
+        if in_code || fence {
+            if fence && !in_code && !lines.is_empty() {
+                lines.push(String::new());
+            }
+            lines.push(format!(" {paragraph}"));
+            in_code ^= fence;
+            continue;
+        }
         if !lines.is_empty() {
             lines.push(String::new());
-        }
-        // Code blocks and links the generators write stay as they are.
-        if paragraph.starts_with("```")
-            || paragraph.starts_with("let ")
-            || paragraph.starts_with("assert")
-        {
-            lines.push(format!(" {paragraph}"));
-            continue;
         }
         let mut line = String::new();
         for word in paragraph.split_whitespace() {
@@ -142,23 +198,7 @@ fn doc_lines(paragraphs: &[&str]) -> Vec<String> {
             lines.push(format!(" {line}"));
         }
     }
-    // Consecutive code lines belong to one block: no blank lines inside.
-    let mut out: Vec<String> = Vec::with_capacity(lines.len());
-    let mut in_code = false;
-    for line in lines {
-        if line.trim_start().starts_with("```") {
-            if in_code && out.last().is_some_and(String::is_empty) {
-                out.pop();
-            }
-            in_code = !in_code;
-            out.push(line);
-        } else if in_code && line.is_empty() {
-            continue;
-        } else {
-            out.push(line);
-        }
-    }
-    out
+    lines
 }
 
 /// Spec text inside rustdoc: brackets and angle brackets are Markdown and
@@ -168,4 +208,75 @@ pub fn escape(text: &str) -> String {
         .replace(']', "\\]")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paragraphs_wrap_and_are_separated_by_blank_lines() {
+        let long = "word ".repeat(40);
+        let lines = doc_lines(&["One.", "", &long]);
+        assert_eq!(lines[0], " One.");
+        assert_eq!(lines[1], "");
+        assert!(lines[2..].iter().all(|l| l.len() <= 91), "{lines:?}");
+        assert_eq!(lines.len(), 5);
+    }
+
+    #[test]
+    fn code_blocks_stay_line_for_line() {
+        let lines = doc_lines(&[
+            "Text.",
+            "```",
+            "let a = 1;",
+            "",
+            "assert!(a == 1);",
+            "```",
+            "After.",
+        ]);
+        assert_eq!(
+            lines,
+            [
+                " Text.",
+                "",
+                " ```",
+                " let a = 1;",
+                " assert!(a == 1);",
+                " ```",
+                "",
+                " After."
+            ]
+        );
+    }
+
+    #[test]
+    fn markdown_and_html_in_spec_text_are_escaped() {
+        assert_eq!(escape("a [b] <c>"), "a \\[b\\] &lt;c&gt;");
+    }
+
+    #[test]
+    fn doc_attributes_carry_the_lines() {
+        let tokens = doc(&["Hello."]).to_string();
+        assert_eq!(tokens, "# [doc = \" Hello.\"]");
+    }
+
+    #[test]
+    fn tokens_that_do_not_parse_are_an_error_naming_the_file() {
+        let err = format("src/x.rs", quote! { fn }).unwrap_err();
+        assert!(err.to_string().contains("src/x.rs"), "{err}");
+        let ok = format("src/x.rs", quote! { fn f() {} }).unwrap();
+        assert!(
+            ok.starts_with("// Generated by `cargo xtask regen`."),
+            "{ok}"
+        );
+        assert!(ok.ends_with("fn f() {}\n"), "{ok}");
+    }
+
+    #[test]
+    fn the_runtime_is_copied_whole() {
+        let copy = runtime();
+        assert!(copy.ends_with(RUNTIME));
+        assert!(copy.starts_with("// Copied by `cargo xtask regen`"));
+    }
 }

@@ -5,10 +5,8 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
 use super::{doc, escape};
-use crate::catalog::{
-    Catalog, EnumType, EventData, Member, ObjectType, TypeRef, data_type_name, pascal_case,
-    snake_case,
-};
+use crate::catalog::{Catalog, EnumType, EventData, Member, ObjectType, TypeRef, data_type_name};
+use crate::names::{Case, Scope};
 
 /// The structs of event data, in event order.
 pub fn data_structs(catalog: &Catalog<'_>) -> TokenStream {
@@ -21,7 +19,15 @@ pub fn data_structs(catalog: &Catalog<'_>) -> TokenStream {
             "The data of [`Event::{}`] (`{}`).",
             event.type_name, event.name
         );
-        Some(object(&name, &summary, "", members, catalog))
+        let kind = format_ident!("{}", event.type_name);
+        let object = object(&name, &summary, members, catalog);
+        Some(quote! {
+            #object
+            impl #name {
+                /// The event whose data this is.
+                pub const KIND: EventKind = EventKind::#kind;
+            }
+        })
     });
     quote! { #(#structs)* }
 }
@@ -44,7 +50,7 @@ fn shared_object(object_type: &ObjectType<'_>, catalog: &Catalog<'_>) -> TokenSt
             users(&object_type.users)
         )
     };
-    object(&name, &summary, "", &object_type.members, catalog)
+    object(&name, &summary, &object_type.members, catalog)
 }
 
 fn users(users: &[&str]) -> String {
@@ -60,55 +66,83 @@ fn users(users: &[&str]) -> String {
 fn object(
     name: &Ident,
     summary: &str,
-    extra: &str,
     members: &[Member<'_>],
     catalog: &Catalog<'_>,
 ) -> TokenStream {
-    let docs = doc(&[summary, extra]);
+    let docs = doc(&[summary]);
+    let mut scope = Scope::default();
     let fields = members.iter().map(|member| {
         let field = member.field;
-        let ident = field_ident(&field.name);
+        let ident = scope.claim(&field.name, Case::Snake);
         let mut ty = rust_type(&member.ty, catalog);
         let mut attrs = Vec::new();
-        if snake_case(&field.name) != field.name || is_keyword(&field.name) {
+        if ident != field.name {
             let wire = &field.name;
             attrs.push(quote! { #[serde(rename = #wire)] });
         }
+        let ident = Ident::new(&ident, Span::call_site());
         if !member.required {
             ty = quote! { Option<#ty> };
             attrs.push(quote! { #[serde(default, skip_serializing_if = "Option::is_none")] });
         }
-        let since = format!("Since revision `{}`.", member.introduced);
-        // Why a member is an `Option`: the spec says so, or an earlier
-        // revision of the event does not send it.
-        let optional = if field.optional {
-            Some("Optional.")
-        } else if !member.required {
-            Some("Optional in this type: not every revision of the event sends it.")
-        } else {
-            None
-        };
-        let description = if field.description.is_empty() {
-            format!("`{}`", field.name)
-        } else {
-            escape(&field.description)
-        };
-        let docs = doc(&[&description, optional.unwrap_or(""), &since]);
+        let docs = doc(&member_doc(member)
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>());
         quote! { #docs #(#attrs)* pub #ident: #ty, }
     });
+    let derives = if catalog.members_eq(members) {
+        quote! { #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)] }
+    } else {
+        quote! { #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)] }
+    };
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+        #derives
+        #[non_exhaustive]
         pub struct #name { #(#fields)* }
     }
+}
+
+/// A member's documentation: its description, why it is optional, and the
+/// revisions that send it.
+fn member_doc(member: &Member<'_>) -> Vec<String> {
+    let field = member.field;
+    let mut paragraphs = vec![if field.description.is_empty() {
+        format!("`{}`", field.name)
+    } else {
+        escape(&field.description)
+    }];
+    // Why a member is an `Option`: the spec says so, or a revision of the
+    // event does not send it.
+    if field.optional {
+        paragraphs.push("Optional.".to_string());
+    } else if !member.required {
+        paragraphs
+            .push("Optional in this type: not every revision of the event sends it.".to_string());
+    }
+    if member.ty == TypeRef::IntegralNumber {
+        paragraphs.push(
+            "An integer: the spec says `json-number`, and every example of the history is an \
+             integer."
+                .to_string(),
+        );
+    }
+    paragraphs.push(match member.dropped_after {
+        Some(last) => format!(
+            "Sent from revision `{}` to revision `{last}`: later revisions drop it.",
+            member.introduced
+        ),
+        None => format!("Since revision `{}`.", member.introduced),
+    });
+    paragraphs
 }
 
 pub fn rust_type(ty: &TypeRef, catalog: &Catalog<'_>) -> TokenStream {
     match ty {
         TypeRef::String => quote! { String },
-        TypeRef::Int => quote! { i64 },
-        // Kept as written: an integer stays an integer, a fraction a fraction.
-        TypeRef::Number => quote! { serde_json::Number },
+        TypeRef::Int | TypeRef::IntegralNumber => quote! { i64 },
+        TypeRef::Number => quote! { f64 },
         TypeRef::Bool => quote! { bool },
         TypeRef::Array => quote! { Vec<serde_json::Value> },
         TypeRef::Value | TypeRef::External(_) => quote! { serde_json::Value },
@@ -129,7 +163,9 @@ fn open_enum(enum_type: &EnumType<'_>) -> TokenStream {
     let summary = format!("The values of a member of {}.", users(&enum_type.users));
     let docs = doc(&[
         &summary,
-        "A value this crate does not know decodes into `Unknown`, which keeps it.",
+        "Open: a value this crate does not know decodes into `Unknown`, which keeps it; a later \
+         revision that documents the value gives it a variant of its own. `From<&str>` and \
+         `FromStr` never fail, and never give `Unknown` for a value with a variant.",
     ]);
     let variants = variant_names(enum_type);
     let declarations = enum_type
@@ -163,10 +199,11 @@ fn open_enum(enum_type: &EnumType<'_>) -> TokenStream {
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
         pub enum #name {
             #(#declarations)*
             /// A value newer than the spec, as received.
-            Unknown(String),
+            Unknown(UnknownValue),
         }
 
         impl #name {
@@ -174,8 +211,16 @@ fn open_enum(enum_type: &EnumType<'_>) -> TokenStream {
             pub fn as_str(&self) -> &str {
                 match self {
                     #(#to_str)*
-                    Self::Unknown(value) => value,
+                    Self::Unknown(value) => value.as_str(),
                 }
+            }
+        }
+
+        impl std::str::FromStr for #name {
+            type Err = std::convert::Infallible;
+
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                Ok(Self::from(value))
             }
         }
 
@@ -189,7 +234,7 @@ fn open_enum(enum_type: &EnumType<'_>) -> TokenStream {
             fn from(value: &str) -> Self {
                 match value {
                     #(#from_str)*
-                    other => Self::Unknown(other.to_owned()),
+                    other => Self::Unknown(UnknownValue::new(other)),
                 }
             }
         }
@@ -202,7 +247,7 @@ fn open_enum(enum_type: &EnumType<'_>) -> TokenStream {
 
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                deserializer.deserialize_str(crate::StrVisitor::<Self>::new())
+                crate::runtime::decode_str(deserializer)
             }
         }
     }
@@ -210,86 +255,10 @@ fn open_enum(enum_type: &EnumType<'_>) -> TokenStream {
 
 /// Variant names for an enumeration's values, unique and never `Unknown`.
 fn variant_names(enum_type: &EnumType<'_>) -> Vec<Ident> {
-    let mut taken: Vec<String> = vec!["Unknown".to_string()];
+    let mut scope = Scope::with_reserved(&["Unknown"]);
     enum_type
         .values
         .iter()
-        .map(|value| {
-            let mut name = pascal_case(&value.value);
-            if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
-                name = format!("V{name}");
-            }
-            while taken.contains(&name) {
-                name.push('_');
-            }
-            taken.push(name.clone());
-            Ident::new(&name, Span::call_site())
-        })
+        .map(|value| Ident::new(&scope.claim(&value.value, Case::Pascal), Span::call_site()))
         .collect()
-}
-
-/// A member's identifier: snake case, raw when it is a keyword (`r#type`).
-pub fn field_ident(name: &str) -> Ident {
-    let snake = snake_case(name);
-    if is_keyword(&snake) {
-        Ident::new_raw(&snake, Span::call_site())
-    } else {
-        Ident::new(&snake, Span::call_site())
-    }
-}
-
-fn is_keyword(word: &str) -> bool {
-    matches!(
-        word,
-        "as" | "break"
-            | "const"
-            | "continue"
-            | "crate"
-            | "else"
-            | "enum"
-            | "extern"
-            | "false"
-            | "fn"
-            | "for"
-            | "if"
-            | "impl"
-            | "in"
-            | "let"
-            | "loop"
-            | "match"
-            | "mod"
-            | "move"
-            | "mut"
-            | "pub"
-            | "ref"
-            | "return"
-            | "self"
-            | "static"
-            | "struct"
-            | "super"
-            | "trait"
-            | "true"
-            | "type"
-            | "unsafe"
-            | "use"
-            | "where"
-            | "while"
-            | "async"
-            | "await"
-            | "dyn"
-            | "abstract"
-            | "become"
-            | "box"
-            | "do"
-            | "final"
-            | "macro"
-            | "override"
-            | "priv"
-            | "typeof"
-            | "unsized"
-            | "virtual"
-            | "yield"
-            | "try"
-            | "gen"
-    )
 }

@@ -1,0 +1,530 @@
+// Copied by `cargo xtask regen` from codegen/src/rust/runtime.rs. Do not edit by hand.
+
+//! The fixed part of the generated crate: the timestamp, open enumeration
+//! values, the raw data of unknown events, and the one-pass message codec.
+//!
+//! This file is ordinary hand-written Rust. `cargo xtask regen` copies it
+//! unchanged from `codegen/src/rust/runtime.rs` into `generated/src/runtime.rs`;
+//! `codegen` compiles and tests it too, against a small event type of its own.
+//! It knows nothing of any particular event: the generated `Event` enum plugs
+//! in through [`EventCodec`].
+
+use std::borrow::Cow;
+use std::fmt;
+use std::marker::PhantomData;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::ser::{SerializeMap, Serializer};
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+
+/// When QEMU emitted an event: `{"seconds": ..., "microseconds": ...}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Timestamp {
+    /// Seconds since the Unix epoch.
+    pub seconds: i64,
+    /// Microseconds within the second, `0..1_000_000`.
+    pub microseconds: i64,
+}
+
+/// A [`Timestamp`] that is no point in time: microseconds outside
+/// `0..1_000_000`, or a time [`SystemTime`] cannot hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimestampOutOfRange(pub Timestamp);
+
+impl fmt::Display for TimestampOutOfRange {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            formatter,
+            "timestamp {}.{:06} is out of range",
+            self.0.seconds, self.0.microseconds
+        )
+    }
+}
+
+impl std::error::Error for TimestampOutOfRange {}
+
+impl TryFrom<Timestamp> for SystemTime {
+    type Error = TimestampOutOfRange;
+
+    fn try_from(timestamp: Timestamp) -> Result<SystemTime, TimestampOutOfRange> {
+        let out_of_range = || TimestampOutOfRange(timestamp);
+        let micros = u32::try_from(timestamp.microseconds)
+            .ok()
+            .filter(|m| *m < 1_000_000)
+            .ok_or_else(out_of_range)?;
+        let fraction = Duration::from_micros(u64::from(micros));
+        let whole = Duration::from_secs(timestamp.seconds.unsigned_abs());
+        let time = if timestamp.seconds >= 0 {
+            UNIX_EPOCH.checked_add(whole)
+        } else {
+            UNIX_EPOCH.checked_sub(whole)
+        };
+        time.and_then(|t| t.checked_add(fraction))
+            .ok_or_else(out_of_range)
+    }
+}
+
+impl From<SystemTime> for Timestamp {
+    /// The timestamp QEMU would write for `time`, to the microsecond
+    /// (a time before 1970 has negative seconds and microseconds in
+    /// `0..1_000_000`).
+    fn from(time: SystemTime) -> Timestamp {
+        let micros: i128 = match time.duration_since(UNIX_EPOCH) {
+            Ok(after) => after.as_micros() as i128,
+            Err(before) => -(before.duration().as_micros() as i128),
+        };
+        let seconds = micros.div_euclid(1_000_000);
+        Timestamp {
+            seconds: seconds.clamp(i64::MIN.into(), i64::MAX.into()) as i64,
+            microseconds: micros.rem_euclid(1_000_000) as i64,
+        }
+    }
+}
+
+impl Timestamp {
+    /// The point in time, or `None` when the timestamp is out of range.
+    pub fn to_system_time(self) -> Option<SystemTime> {
+        SystemTime::try_from(self).ok()
+    }
+}
+
+/// A value of an open enumeration that this crate does not know: a QEMU
+/// newer than the history sent it.
+///
+/// It is made only by decoding (or by an enumeration's `From<&str>`), which
+/// gives a known value its own variant: an `Unknown` never holds a value
+/// the enumeration knows, so comparing variants compares wire strings.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct UnknownValue(Box<str>);
+
+impl UnknownValue {
+    /// Only the enumerations' `From<&str>` call this, for values they do
+    /// not know.
+    pub(crate) fn new(value: &str) -> UnknownValue {
+        UnknownValue(value.into())
+    }
+
+    /// The value as QMP writes it.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for UnknownValue {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str(&self.0)
+    }
+}
+
+/// The data of an event this crate does not know, kept as the JSON text it
+/// arrived as: decoding does not build a tree of it. [`RawData::parse`]
+/// decodes it on demand, into any type.
+///
+/// Two values are equal when their JSON is (member order and layout aside).
+#[derive(Clone)]
+pub struct RawData(Box<RawValue>);
+
+impl RawData {
+    /// The JSON text, as received.
+    pub fn get(&self) -> &str {
+        self.0.get()
+    }
+
+    /// Decodes the data into `T`: a type of your own, or
+    /// `serde_json::Value`.
+    pub fn parse<'a, T: Deserialize<'a>>(&'a self) -> serde_json::Result<T> {
+        serde_json::from_str(self.0.get())
+    }
+
+    /// The data as a JSON value.
+    pub fn to_value(&self) -> serde_json::Value {
+        // Any JSON text decodes into a `Value`; the text is JSON already.
+        self.parse().unwrap_or(serde_json::Value::Null)
+    }
+
+    /// Raw data holding `value`.
+    pub fn from_value(value: &serde_json::Value) -> serde_json::Result<RawData> {
+        serde_json::value::to_raw_value(value).map(RawData)
+    }
+}
+
+impl PartialEq for RawData {
+    fn eq(&self, other: &RawData) -> bool {
+        self.get() == other.get() || self.to_value() == other.to_value()
+    }
+}
+
+impl Eq for RawData {}
+
+impl fmt::Debug for RawData {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str(self.get())
+    }
+}
+
+impl fmt::Display for RawData {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str(self.get())
+    }
+}
+
+impl Serialize for RawData {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for RawData {
+    /// Needs one of serde_json's deserializers (text, reader or `Value`).
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<RawData, D::Error> {
+        Box::<RawValue>::deserialize(deserializer).map(RawData)
+    }
+}
+
+/// An event name [`std::str::FromStr`] does not know.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownEventName(pub String);
+
+impl fmt::Display for UnknownEventName {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(formatter, "no revision documents the event {:?}", self.0)
+    }
+}
+
+impl std::error::Error for UnknownEventName {}
+
+/// What the envelope's codec needs of the event type.
+pub(crate) trait EventCodec: Sized {
+    /// Decodes an event from its name and its data.
+    fn from_data<'de, D: Deserializer<'de>>(name: &str, data: D) -> Result<Self, D::Error>;
+    /// The event of a message without data; `None` when the event needs data.
+    fn without_data(name: &str) -> Option<Self>;
+    /// The event's name, as QMP writes it.
+    fn name(&self) -> &str;
+    /// Writes the `data` member, if the event has data.
+    fn serialize_data<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error>;
+}
+
+/// Decodes `{"event": ..., "data": ..., "timestamp": ...}` in one pass.
+/// When `event` comes before `data`, as QEMU writes them, the data decodes
+/// straight into its type; otherwise it is held as a JSON value until the
+/// name is known. Members other than these three are ignored.
+pub(crate) fn decode_envelope<'de, E: EventCodec, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<(E, Option<Timestamp>), D::Error> {
+    deserializer.deserialize_map(EnvelopeVisitor(PhantomData))
+}
+
+/// Encodes an event (and the timestamp, when there is one) as QEMU does:
+/// `event`, then `data`, then `timestamp`.
+pub(crate) fn encode_envelope<E: EventCodec, S: Serializer>(
+    event: &E,
+    timestamp: Option<&Timestamp>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    let mut map = serializer.serialize_map(None)?;
+    map.serialize_entry("event", event.name())?;
+    event.serialize_data(&mut map)?;
+    if let Some(timestamp) = timestamp {
+        map.serialize_entry("timestamp", timestamp)?;
+    }
+    map.end()
+}
+
+struct EnvelopeVisitor<E>(PhantomData<E>);
+
+impl<'de, E: EventCodec> Visitor<'de> for EnvelopeVisitor<E> {
+    type Value = (E, Option<Timestamp>);
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("a QMP event message")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        use serde::de::Error;
+        let mut name: Option<Cow<'de, str>> = None;
+        let mut event: Option<E> = None;
+        let mut early_data: Option<serde_json::Value> = None;
+        let mut timestamp: Option<Timestamp> = None;
+        while let Some(CowStr(key)) = map.next_key::<CowStr<'de>>()? {
+            match &*key {
+                "event" if name.is_some() => return Err(A::Error::duplicate_field("event")),
+                "event" => name = Some(map.next_value::<CowStr<'de>>()?.0),
+                "data" if event.is_some() || early_data.is_some() => {
+                    return Err(A::Error::duplicate_field("data"));
+                }
+                "data" => match &name {
+                    Some(name) => event = Some(map.next_value_seed(DataSeed(name, PhantomData))?),
+                    None => early_data = Some(map.next_value()?),
+                },
+                "timestamp" => timestamp = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        let name = name.ok_or_else(|| A::Error::missing_field("event"))?;
+        let event = match (event, early_data) {
+            (Some(event), _) => event,
+            (None, Some(data)) => E::from_data(&name, data).map_err(A::Error::custom)?,
+            (None, None) => {
+                E::without_data(&name).ok_or_else(|| A::Error::missing_field("data"))?
+            }
+        };
+        Ok((event, timestamp))
+    }
+}
+
+/// Decodes a message's data once its event's name is known.
+struct DataSeed<'n, E>(&'n str, PhantomData<E>);
+
+impl<'de, E: EventCodec> DeserializeSeed<'de> for DataSeed<'_, E> {
+    type Value = E;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<E, D::Error> {
+        E::from_data(self.0, deserializer)
+    }
+}
+
+/// A string borrowed from the input when it can be.
+struct CowStr<'de>(Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for CowStr<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct CowVisitor;
+        impl<'de> Visitor<'de> for CowVisitor {
+            type Value = CowStr<'de>;
+            fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+                formatter.write_str("a string")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, value: &'de str) -> Result<Self::Value, E> {
+                Ok(CowStr(Cow::Borrowed(value)))
+            }
+            fn visit_str<E: de::Error>(self, value: &str) -> Result<Self::Value, E> {
+                Ok(CowStr(Cow::Owned(value.to_owned())))
+            }
+        }
+        deserializer.deserialize_str(CowVisitor)
+    }
+}
+
+/// Decodes a string into an open enumeration (anything `From<&str>`)
+/// without copying it first.
+pub(crate) fn decode_str<'de, T, D>(deserializer: D) -> Result<T, D::Error>
+where
+    T: for<'a> From<&'a str>,
+    D: Deserializer<'de>,
+{
+    struct StrVisitor<T>(PhantomData<T>);
+    impl<T: for<'a> From<&'a str>> Visitor<'_> for StrVisitor<T> {
+        type Value = T;
+        fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+            formatter.write_str("a string")
+        }
+        fn visit_str<E: de::Error>(self, value: &str) -> Result<T, E> {
+            Ok(T::from(value))
+        }
+    }
+    deserializer.deserialize_str(StrVisitor(PhantomData))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// A stand-in for the generated `Event`: one event with data, one
+    /// without, and the catch-all.
+    #[derive(Debug, PartialEq)]
+    enum TestEvent {
+        Stop,
+        Job { id: String },
+        Unknown { name: String, data: Option<RawData> },
+    }
+
+    #[derive(Deserialize)]
+    struct JobData {
+        id: String,
+    }
+
+    impl EventCodec for TestEvent {
+        fn from_data<'de, D: Deserializer<'de>>(name: &str, data: D) -> Result<Self, D::Error> {
+            Ok(match name {
+                "STOP" => {
+                    IgnoredAny::deserialize(data)?;
+                    TestEvent::Stop
+                }
+                "JOB" => TestEvent::Job {
+                    id: JobData::deserialize(data)?.id,
+                },
+                _ => TestEvent::Unknown {
+                    name: name.to_owned(),
+                    data: Some(RawData::deserialize(data)?),
+                },
+            })
+        }
+        fn without_data(name: &str) -> Option<Self> {
+            match name {
+                "JOB" => None,
+                "STOP" => Some(TestEvent::Stop),
+                _ => Some(TestEvent::Unknown {
+                    name: name.to_owned(),
+                    data: None,
+                }),
+            }
+        }
+        fn name(&self) -> &str {
+            match self {
+                TestEvent::Stop => "STOP",
+                TestEvent::Job { .. } => "JOB",
+                TestEvent::Unknown { name, .. } => name,
+            }
+        }
+        fn serialize_data<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+            match self {
+                TestEvent::Job { id } => map.serialize_entry("data", &json!({ "id": id })),
+                TestEvent::Unknown {
+                    data: Some(data), ..
+                } => map.serialize_entry("data", data),
+                _ => Ok(()),
+            }
+        }
+    }
+
+    struct Envelope(TestEvent, Option<Timestamp>);
+
+    impl<'de> Deserialize<'de> for Envelope {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            decode_envelope(deserializer).map(|(event, timestamp)| Envelope(event, timestamp))
+        }
+    }
+
+    impl Serialize for Envelope {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            encode_envelope(&self.0, self.1.as_ref(), serializer)
+        }
+    }
+
+    fn decode(text: &str) -> Result<Envelope, serde_json::Error> {
+        serde_json::from_str(text)
+    }
+
+    const STAMP: Timestamp = Timestamp {
+        seconds: 1,
+        microseconds: 2,
+    };
+
+    #[test]
+    fn data_decodes_whether_it_comes_before_or_after_the_name() {
+        for text in [
+            r#"{"event": "JOB", "data": {"id": "j"}, "timestamp": {"seconds": 1, "microseconds": 2}}"#,
+            r#"{"data": {"id": "j"}, "timestamp": {"seconds": 1, "microseconds": 2}, "event": "JOB"}"#,
+        ] {
+            let Envelope(event, timestamp) = decode(text).unwrap();
+            assert_eq!(event, TestEvent::Job { id: "j".into() }, "{text}");
+            assert_eq!(timestamp, Some(STAMP));
+        }
+    }
+
+    #[test]
+    fn unknown_data_is_kept_as_text_from_any_serde_json_source() {
+        let text = r#"{"event": "NEW", "data": {"b": [1, 2.5], "a": null}}"#;
+        let from_text = decode(text).unwrap().0;
+        let from_value: Envelope =
+            serde_json::from_value(serde_json::from_str(text).unwrap()).unwrap();
+        let TestEvent::Unknown {
+            name,
+            data: Some(data),
+        } = &from_text
+        else {
+            panic!("{from_text:?}")
+        };
+        assert_eq!(name, "NEW");
+        assert_eq!(data.get(), r#"{"b": [1, 2.5], "a": null}"#);
+        assert_eq!(data.to_value(), json!({"a": null, "b": [1, 2.5]}));
+        // Equality is the JSON's, not the text's.
+        assert_eq!(from_value.0, from_text);
+        let parsed: std::collections::BTreeMap<String, serde_json::Value> = data.parse().unwrap();
+        assert_eq!(parsed.len(), 2);
+        assert_ne!(data, &RawData::from_value(&json!({"a": null})).unwrap());
+    }
+
+    #[test]
+    fn a_message_encodes_as_qemu_writes_it_and_decodes_back() {
+        let text =
+            r#"{"event":"NEW","data":{"x":-7e-40},"timestamp":{"seconds":1,"microseconds":2}}"#;
+        let envelope = decode(text).unwrap();
+        let encoded = serde_json::to_string(&envelope).unwrap();
+        assert_eq!(encoded, text);
+        let job = Envelope(TestEvent::Job { id: "j".into() }, None);
+        assert_eq!(
+            serde_json::to_string(&job).unwrap(),
+            r#"{"event":"JOB","data":{"id":"j"}}"#
+        );
+        assert_eq!(
+            serde_json::to_value(&envelope).unwrap()["data"],
+            json!({"x": -7e-40})
+        );
+    }
+
+    #[test]
+    fn data_on_an_event_without_data_is_ignored_and_missing_data_is_an_error() {
+        let stop = decode(r#"{"event": "STOP", "data": {"reason": "x"}}"#).unwrap();
+        assert_eq!(stop.0, TestEvent::Stop);
+        let err = decode(r#"{"event": "JOB", "timestamp": {"seconds": 1, "microseconds": 2}}"#)
+            .err()
+            .unwrap();
+        assert!(err.to_string().contains("missing field `data`"), "{err}");
+        let err = decode(r#"{"data": {}}"#).err().unwrap();
+        assert!(err.to_string().contains("missing field `event`"), "{err}");
+        let err = decode(r#"{"event": "A", "event": "B"}"#).err().unwrap();
+        assert!(err.to_string().contains("duplicate field `event`"), "{err}");
+        assert!(decode(r#"["STOP"]"#).is_err());
+        assert!(decode(r#"{"event": 1}"#).is_err());
+    }
+
+    #[test]
+    fn timestamps_convert_to_and_from_system_time() {
+        let time = SystemTime::try_from(STAMP).unwrap();
+        assert_eq!(time, UNIX_EPOCH + Duration::new(1, 2_000));
+        assert_eq!(Timestamp::from(time), STAMP);
+        let before = Timestamp {
+            seconds: -2,
+            microseconds: 250_000,
+        };
+        let time = before.to_system_time().unwrap();
+        assert_eq!(time, UNIX_EPOCH - Duration::from_millis(1_750));
+        assert_eq!(Timestamp::from(time), before);
+        for bad in [(0, -1), (0, 1_000_000), (5, i64::MAX), (5, i64::MIN)] {
+            let bad = Timestamp {
+                seconds: bad.0,
+                microseconds: bad.1,
+            };
+            assert_eq!(SystemTime::try_from(bad), Err(TimestampOutOfRange(bad)));
+        }
+    }
+
+    #[test]
+    fn strings_decode_without_a_copy_into_open_values() {
+        #[derive(Debug, PartialEq)]
+        struct Open(String);
+        impl From<&str> for Open {
+            fn from(value: &str) -> Open {
+                Open(value.to_owned())
+            }
+        }
+        let mut json = serde_json::Deserializer::from_str(r#""a\"b""#);
+        assert_eq!(
+            decode_str::<Open, _>(&mut json).unwrap(),
+            Open("a\"b".into())
+        );
+        assert_eq!(UnknownValue::new("x").as_str(), "x");
+        assert_eq!(UnknownValue::new("x").to_string(), "x");
+        assert_eq!(
+            UnknownEventName("X".into()).to_string(),
+            "no revision documents the event \"X\""
+        );
+    }
+}
