@@ -458,3 +458,141 @@ fn common_prefix(names: &[&str]) -> String {
     }
     prefix.join("_")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A spec text of one section per `(name, fields, example data)`.
+    fn spec(sections: &[(&str, &str, &str)]) -> qmp_spec::Spec {
+        let mut text = String::from("QEMU Monitor Protocol Events\n============================\n");
+        for (name, fields, data) in sections {
+            text.push_str(&format!(
+                "\n{name}\n{}\n\nAn event.\n\nData:\n\n{fields}\n\nExample:\n\n\
+                 {{ \"event\": \"{name}\", \"data\": {data},\n  \
+                 \"timestamp\": {{ \"seconds\": 1, \"microseconds\": 2 }} }}\n",
+                "-".repeat(name.len())
+            ));
+        }
+        qmp_spec::parse("test", &text).unwrap_or_else(|err| panic!("{err}\n{text}"))
+    }
+
+    fn catalog_of<'a>(specs: &'a [(&'a str, qmp_spec::Spec)]) -> Vec<Revision<'a>> {
+        specs
+            .iter()
+            .map(|(name, spec)| Revision {
+                name,
+                about: "",
+                spec,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_member_is_required_only_where_every_revision_requires_it() {
+        let specs = [
+            (
+                "a",
+                spec(&[("EVENT", "- \"x\": x (json-string)", "{ \"x\": \"1\" }")]),
+            ),
+            (
+                "b",
+                spec(&[(
+                    "EVENT",
+                    "- \"x\": x (json-string)\n- \"y\": y (json-int)",
+                    "{ \"x\": \"1\", \"y\": 2 }",
+                )]),
+            ),
+            (
+                "c",
+                spec(&[("EVENT", "- \"y\": y (json-int)", "{ \"y\": 2 }")]),
+            ),
+        ];
+        let revisions = catalog_of(&specs);
+        let catalog = Catalog::new(&revisions);
+        let EventData::Fields(members) = &catalog.events[0].data else {
+            panic!("fields")
+        };
+        // The newest revision's members: `y` only, sent since `b`.
+        assert_eq!(members.len(), 1);
+        assert_eq!(members[0].introduced, "b");
+        assert!(!members[0].required, "a revision without it");
+        let x = member_history(&revisions, "EVENT", &["x"], "a");
+        assert_eq!(
+            (x.introduced, x.dropped_after, x.required),
+            ("a", Some("b"), false)
+        );
+        let y = member_history(&revisions, "EVENT", &["y"], "a");
+        assert_eq!((y.introduced, y.dropped_after), ("b", None));
+        assert!(y.integral);
+    }
+
+    #[test]
+    fn numbers_whose_examples_are_integers_are_integers() {
+        let specs = [(
+            "a",
+            spec(&[
+                ("INT", "- \"n\": n (json-number)", "{ \"n\": 3 }"),
+                ("FLOAT", "- \"n\": n (json-number)", "{ \"n\": 0.5 }"),
+            ]),
+        )];
+        let revisions = catalog_of(&specs);
+        let catalog = Catalog::new(&revisions);
+        let types: Vec<(&str, TypeRef)> = catalog
+            .events
+            .iter()
+            .map(|e| match &e.data {
+                EventData::Fields(members) => (e.name, members[0].ty.clone()),
+                _ => panic!("fields"),
+            })
+            .collect();
+        assert_eq!(
+            types,
+            [("FLOAT", TypeRef::Number), ("INT", TypeRef::IntegralNumber)]
+        );
+        assert!(!catalog.is_eq(&catalog.events[0].data));
+        assert!(catalog.is_eq(&catalog.events[1].data));
+    }
+
+    #[test]
+    fn shapes_are_shared_and_named_for_the_members_they_are_met_under() {
+        let object = "- \"server\": server (json-object)\n  - \"host\": host (json-string)\n\
+                      - \"client\": client (json-object)\n  - \"host\": host (json-string)";
+        let data = "{ \"server\": { \"host\": \"a\" }, \"client\": { \"host\": \"b\" } }";
+        let specs = [(
+            "a",
+            spec(&[("NET_UP", object, data), ("NET_DOWN", object, data)]),
+        )];
+        let revisions = catalog_of(&specs);
+        let catalog = Catalog::new(&revisions);
+        let names: Vec<&str> = catalog.objects.iter().map(|o| o.name.as_str()).collect();
+        assert_eq!(names, ["NetServerOrClient"]);
+        assert_eq!(catalog.objects[0].users, ["NET_DOWN", "NET_UP"]);
+    }
+
+    #[test]
+    fn names_never_clash_with_the_crates_own() {
+        let specs = [(
+            "a",
+            spec(&[
+                (
+                    "MESSAGE",
+                    "- \"type\": t (json-string, \"a\" or \"b\")",
+                    "{ \"type\": \"a\" }",
+                ),
+                ("EVENT_KIND", "- \"x\": x (json-int)", "{ \"x\": 1 }"),
+            ]),
+        )];
+        let revisions = catalog_of(&specs);
+        let catalog = Catalog::new(&revisions);
+        let variants: Vec<&str> = catalog
+            .events
+            .iter()
+            .map(|e| e.type_name.as_str())
+            .collect();
+        // Variants live in `Event`'s namespace; data structs are `...Data`.
+        assert_eq!(variants, ["EventKind", "Message"]);
+        assert_eq!(data_type_name(&catalog.events[1]), "MessageData");
+        assert_eq!(catalog.enums[0].name, "MessageType");
+    }
+}

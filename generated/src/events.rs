@@ -24,7 +24,7 @@ pub enum Event {
     /// Note: this event is rate-limited.
     ///
     /// Documented since revision `balloon-change`.
-    BalloonChange(BalloonChangeData),
+    BalloonChange(Box<BalloonChangeData>),
     /// `BLOCK_IMAGE_CORRUPTED`: Emitted when a disk image is being marked corrupt. The image can
     /// be identified by its device or node name. The 'device' field is always present for
     /// compatibility reasons, but it can be empty ("") if the image does not have a device name
@@ -34,7 +34,7 @@ pub enum Event {
     ///
     /// Last documented in revision `block-node-names`: later revisions leave it to QEMU's QAPI
     /// schema, and QEMU still sends it.
-    BlockImageCorrupted(BlockImageCorruptedData),
+    BlockImageCorrupted(Box<BlockImageCorruptedData>),
     /// `BLOCK_IO_ERROR`: Emitted when a disk I/O error occurs.
     ///
     /// Note: If action is "stop", a STOP event will eventually follow the BLOCK_IO_ERROR event.
@@ -43,28 +43,28 @@ pub enum Event {
     ///
     /// Last documented in revision `block-node-names`: later revisions leave it to QEMU's QAPI
     /// schema, and QEMU still sends it.
-    BlockIoError(BlockIoErrorData),
+    BlockIoError(Box<BlockIoErrorData>),
     /// `BLOCK_JOB_CANCELLED`: Emitted when a block job has been cancelled.
     ///
     /// Documented since revision `block-job-completion`.
     ///
     /// Last documented in revision `block-node-names`: later revisions leave it to QEMU's QAPI
     /// schema, and QEMU still sends it.
-    BlockJobCancelled(BlockJobCancelledData),
+    BlockJobCancelled(Box<BlockJobCancelledData>),
     /// `BLOCK_JOB_COMPLETED`: Emitted when a block job has completed.
     ///
     /// Documented since revision `block-job-completion`.
     ///
     /// Last documented in revision `block-node-names`: later revisions leave it to QEMU's QAPI
     /// schema, and QEMU still sends it.
-    BlockJobCompleted(BlockJobCompletedData),
+    BlockJobCompleted(Box<BlockJobCompletedData>),
     /// `BLOCK_JOB_ERROR`: Emitted when a block job encounters an error.
     ///
     /// Documented since revision `block-job-error`.
     ///
     /// Last documented in revision `block-node-names`: later revisions leave it to QEMU's QAPI
     /// schema, and QEMU still sends it.
-    BlockJobError(BlockJobErrorData),
+    BlockJobError(Box<BlockJobErrorData>),
     /// `BLOCK_JOB_READY`: Emitted when a block job is ready to complete.
     ///
     /// Note: The "ready to complete" status is always reset by a BLOCK_JOB_ERROR event.
@@ -73,7 +73,7 @@ pub enum Event {
     ///
     /// Last documented in revision `block-node-names`: later revisions leave it to QEMU's QAPI
     /// schema, and QEMU still sends it.
-    BlockJobReady(BlockJobReadyData),
+    BlockJobReady(Box<BlockJobReadyData>),
     /// `COLO_EXIT`: Emitted when VM finishes COLO mode due to some errors happening or the request
     /// of users.
     ///
@@ -81,13 +81,13 @@ pub enum Event {
     ///
     /// Last documented in revision `block-node-names`: later revisions leave it to QEMU's QAPI
     /// schema, and QEMU still sends it.
-    ColoExit(ColoExitData),
+    ColoExit(Box<ColoExitData>),
     /// `DEVICE_DELETED`: Emitted whenever the device removal completion is acknowledged by the
     /// guest. At this point, it's safe to reuse the specified device ID. Device removal can be
     /// initiated by the guest or by HMP/QMP commands.
     ///
     /// Documented since revision `block-job-ready`.
-    DeviceDeleted(DeviceDeletedData),
+    DeviceDeleted(Box<DeviceDeletedData>),
     /// `DEVICE_TRAY_MOVED`: It's emitted whenever the tray of a removable device is moved by the
     /// guest or by HMP/QMP commands.
     ///
@@ -95,40 +95,40 @@ pub enum Event {
     ///
     /// Last documented in revision `block-node-names`: later revisions leave it to QEMU's QAPI
     /// schema, and QEMU still sends it.
-    DeviceTrayMoved(DeviceTrayMovedData),
+    DeviceTrayMoved(Box<DeviceTrayMovedData>),
     /// `DUMP_COMPLETED`: Emitted when the guest has finished one memory dump.
     ///
     /// Documented since revision `block-node-names`.
-    DumpCompleted(DumpCompletedData),
+    DumpCompleted(Box<DumpCompletedData>),
     /// `GUEST_PANICKED`: Emitted when guest OS panic is detected.
     ///
     /// Documented since revision `guest-panicked`.
-    GuestPanicked(GuestPanickedData),
+    GuestPanicked(Box<GuestPanickedData>),
     /// `MEM_HOT_UNPLUG_ERROR`: Emitted when memory hot unplug error occurs.
     ///
     /// Documented since revision `quorum-and-acpi`.
     ///
     /// Last documented in revision `quorum-and-acpi`: later revisions leave it to QEMU's QAPI
     /// schema, and QEMU still sends it.
-    MemHotUnplugError(MemHotUnplugErrorData),
+    MemHotUnplugError(Box<MemHotUnplugErrorData>),
     /// `MEM_UNPLUG_ERROR`: Emitted when memory hot unplug error occurs.
     ///
     /// Documented since revision `mem-unplug-error`.
-    MemUnplugError(MemUnplugErrorData),
+    MemUnplugError(Box<MemUnplugErrorData>),
     /// `MIGRATION`: Emitted when a migration event happens
     ///
     /// Documented since revision `migration-and-colo-exit`.
-    Migration(MigrationData),
+    Migration(Box<MigrationData>),
     /// `MIGRATION_PASS`: Emitted from the source side of a migration at the start of each pass
     /// (when it syncs the dirty bitmap)
     ///
     /// Documented since revision `block-node-names`.
-    MigrationPass(MigrationPassData),
+    MigrationPass(Box<MigrationPassData>),
     /// `NIC_RX_FILTER_CHANGED`: The event is emitted once until the query command is executed, the
     /// first event will always be emitted.
     ///
     /// Documented since revision `quorum-and-acpi`.
-    NicRxFilterChanged(NicRxFilterChangedData),
+    NicRxFilterChanged(Box<NicRxFilterChangedData>),
     /// `POWERDOWN`: Emitted when the Virtual Machine is powered down through the power control
     /// system, such as via ACPI.
     ///
@@ -139,13 +139,13 @@ pub enum Event {
     /// Note: this event is rate-limited.
     ///
     /// Documented since revision `quorum-and-acpi`.
-    QuorumFailure(QuorumFailureData),
+    QuorumFailure(Box<QuorumFailureData>),
     /// `QUORUM_REPORT_BAD`: Emitted to report a corruption of a Quorum file.
     ///
     /// Note: this event is rate-limited.
     ///
     /// Documented since revision `quorum-and-acpi`.
-    QuorumReportBad(QuorumReportBadData),
+    QuorumReportBad(Box<QuorumReportBadData>),
     /// `RESET`: Emitted when the Virtual Machine is reset.
     ///
     /// Documented since revision `pre-resume`.
@@ -159,7 +159,7 @@ pub enum Event {
     /// Note: this event is rate-limited.
     ///
     /// Documented since revision `pre-resume`.
-    RtcChange(RtcChangeData),
+    RtcChange(Box<RtcChangeData>),
     /// `SHUTDOWN`: Emitted when the Virtual Machine has shut down, indicating that qemu is about
     /// to exit.
     ///
@@ -171,16 +171,16 @@ pub enum Event {
     /// `SPICE_CONNECTED`: Emitted when a SPICE client connects.
     ///
     /// Documented since revision `qemu-1bf9c315`.
-    SpiceConnected(SpiceConnectedData),
+    SpiceConnected(Box<SpiceConnectedData>),
     /// `SPICE_DISCONNECTED`: Emitted when a SPICE client disconnects.
     ///
     /// Documented since revision `qemu-1bf9c315`.
-    SpiceDisconnected(SpiceDisconnectedData),
+    SpiceDisconnected(Box<SpiceDisconnectedData>),
     /// `SPICE_INITIALIZED`: Emitted after initial handshake and authentication takes place (if
     /// any) and the SPICE channel is up and running
     ///
     /// Documented since revision `qemu-1bf9c315`.
-    SpiceInitialized(SpiceInitializedData),
+    SpiceInitialized(Box<SpiceInitializedData>),
     /// `SPICE_MIGRATE_COMPLETED`: Emitted when SPICE migration has completed
     ///
     /// Documented since revision `quorum-and-acpi`.
@@ -205,22 +205,22 @@ pub enum Event {
     /// ID is not provided.
     ///
     /// Documented since revision `pre-resume`.
-    VncConnected(VncConnectedData),
+    VncConnected(Box<VncConnectedData>),
     /// `VNC_DISCONNECTED`: Emitted when the connection is closed.
     ///
     /// Documented since revision `pre-resume`.
-    VncDisconnected(VncDisconnectedData),
+    VncDisconnected(Box<VncDisconnectedData>),
     /// `VNC_INITIALIZED`: Emitted after authentication takes place (if any) and the VNC session is
     /// made active.
     ///
     /// Documented since revision `pre-resume`.
-    VncInitialized(VncInitializedData),
+    VncInitialized(Box<VncInitializedData>),
     /// `VSERPORT_CHANGE`: Emitted when the guest opens or closes a virtio-serial port.
     ///
     /// Note: this event is rate-limited separately for each "id".
     ///
     /// Documented since revision `quorum-and-acpi`.
-    VserportChange(VserportChangeData),
+    VserportChange(Box<VserportChangeData>),
     /// `WAKEUP`: Emitted when the guest has woken up from S3 and is running.
     ///
     /// Documented since revision `block-job-ready`.
@@ -233,7 +233,7 @@ pub enum Event {
     /// Note: this event is rate-limited.
     ///
     /// Documented since revision `pre-resume`.
-    Watchdog(WatchdogData),
+    Watchdog(Box<WatchdogData>),
     /// An event no revision of the history documents, as received.
     Unknown {
         /// The event's name.
@@ -304,7 +304,7 @@ impl Event {
         data: D,
     ) -> Result<Self, D::Error> {
         use serde::Deserialize;
-        let Ok(kind) = name.parse::<EventKind>() else {
+        let Some(kind) = EventKind::from_name(name) else {
             return Ok(Self::Unknown {
                 name: name.to_owned(),
                 data: Some(RawData::deserialize(data)?),
@@ -433,7 +433,7 @@ impl Event {
     /// The event of a message without data; `None` when the event
     /// needs data.
     pub fn without_data(name: &str) -> Option<Self> {
-        let Ok(kind) = name.parse::<EventKind>() else {
+        let Some(kind) = EventKind::from_name(name) else {
             return Some(Self::Unknown {
                 name: name.to_owned(),
                 data: None,
@@ -689,51 +689,56 @@ impl EventKind {
             EventKind::Watchdog => "WATCHDOG",
         }
     }
+    /// The kind of the event named `name`; `None` for an event no
+    /// revision documents.
+    pub fn from_name(name: &str) -> Option<EventKind> {
+        match name {
+            "ACPI_DEVICE_OST" => Some(EventKind::AcpiDeviceOst),
+            "BALLOON_CHANGE" => Some(EventKind::BalloonChange),
+            "BLOCK_IMAGE_CORRUPTED" => Some(EventKind::BlockImageCorrupted),
+            "BLOCK_IO_ERROR" => Some(EventKind::BlockIoError),
+            "BLOCK_JOB_CANCELLED" => Some(EventKind::BlockJobCancelled),
+            "BLOCK_JOB_COMPLETED" => Some(EventKind::BlockJobCompleted),
+            "BLOCK_JOB_ERROR" => Some(EventKind::BlockJobError),
+            "BLOCK_JOB_READY" => Some(EventKind::BlockJobReady),
+            "COLO_EXIT" => Some(EventKind::ColoExit),
+            "DEVICE_DELETED" => Some(EventKind::DeviceDeleted),
+            "DEVICE_TRAY_MOVED" => Some(EventKind::DeviceTrayMoved),
+            "DUMP_COMPLETED" => Some(EventKind::DumpCompleted),
+            "GUEST_PANICKED" => Some(EventKind::GuestPanicked),
+            "MEM_HOT_UNPLUG_ERROR" => Some(EventKind::MemHotUnplugError),
+            "MEM_UNPLUG_ERROR" => Some(EventKind::MemUnplugError),
+            "MIGRATION" => Some(EventKind::Migration),
+            "MIGRATION_PASS" => Some(EventKind::MigrationPass),
+            "NIC_RX_FILTER_CHANGED" => Some(EventKind::NicRxFilterChanged),
+            "POWERDOWN" => Some(EventKind::Powerdown),
+            "QUORUM_FAILURE" => Some(EventKind::QuorumFailure),
+            "QUORUM_REPORT_BAD" => Some(EventKind::QuorumReportBad),
+            "RESET" => Some(EventKind::Reset),
+            "RESUME" => Some(EventKind::Resume),
+            "RTC_CHANGE" => Some(EventKind::RtcChange),
+            "SHUTDOWN" => Some(EventKind::Shutdown),
+            "SPICE_CONNECTED" => Some(EventKind::SpiceConnected),
+            "SPICE_DISCONNECTED" => Some(EventKind::SpiceDisconnected),
+            "SPICE_INITIALIZED" => Some(EventKind::SpiceInitialized),
+            "SPICE_MIGRATE_COMPLETED" => Some(EventKind::SpiceMigrateCompleted),
+            "STOP" => Some(EventKind::Stop),
+            "SUSPEND" => Some(EventKind::Suspend),
+            "SUSPEND_DISK" => Some(EventKind::SuspendDisk),
+            "VNC_CONNECTED" => Some(EventKind::VncConnected),
+            "VNC_DISCONNECTED" => Some(EventKind::VncDisconnected),
+            "VNC_INITIALIZED" => Some(EventKind::VncInitialized),
+            "VSERPORT_CHANGE" => Some(EventKind::VserportChange),
+            "WAKEUP" => Some(EventKind::Wakeup),
+            "WATCHDOG" => Some(EventKind::Watchdog),
+            _ => None,
+        }
+    }
 }
 impl std::str::FromStr for EventKind {
     type Err = UnknownEventName;
     fn from_str(name: &str) -> Result<Self, UnknownEventName> {
-        match name {
-            "ACPI_DEVICE_OST" => Ok(EventKind::AcpiDeviceOst),
-            "BALLOON_CHANGE" => Ok(EventKind::BalloonChange),
-            "BLOCK_IMAGE_CORRUPTED" => Ok(EventKind::BlockImageCorrupted),
-            "BLOCK_IO_ERROR" => Ok(EventKind::BlockIoError),
-            "BLOCK_JOB_CANCELLED" => Ok(EventKind::BlockJobCancelled),
-            "BLOCK_JOB_COMPLETED" => Ok(EventKind::BlockJobCompleted),
-            "BLOCK_JOB_ERROR" => Ok(EventKind::BlockJobError),
-            "BLOCK_JOB_READY" => Ok(EventKind::BlockJobReady),
-            "COLO_EXIT" => Ok(EventKind::ColoExit),
-            "DEVICE_DELETED" => Ok(EventKind::DeviceDeleted),
-            "DEVICE_TRAY_MOVED" => Ok(EventKind::DeviceTrayMoved),
-            "DUMP_COMPLETED" => Ok(EventKind::DumpCompleted),
-            "GUEST_PANICKED" => Ok(EventKind::GuestPanicked),
-            "MEM_HOT_UNPLUG_ERROR" => Ok(EventKind::MemHotUnplugError),
-            "MEM_UNPLUG_ERROR" => Ok(EventKind::MemUnplugError),
-            "MIGRATION" => Ok(EventKind::Migration),
-            "MIGRATION_PASS" => Ok(EventKind::MigrationPass),
-            "NIC_RX_FILTER_CHANGED" => Ok(EventKind::NicRxFilterChanged),
-            "POWERDOWN" => Ok(EventKind::Powerdown),
-            "QUORUM_FAILURE" => Ok(EventKind::QuorumFailure),
-            "QUORUM_REPORT_BAD" => Ok(EventKind::QuorumReportBad),
-            "RESET" => Ok(EventKind::Reset),
-            "RESUME" => Ok(EventKind::Resume),
-            "RTC_CHANGE" => Ok(EventKind::RtcChange),
-            "SHUTDOWN" => Ok(EventKind::Shutdown),
-            "SPICE_CONNECTED" => Ok(EventKind::SpiceConnected),
-            "SPICE_DISCONNECTED" => Ok(EventKind::SpiceDisconnected),
-            "SPICE_INITIALIZED" => Ok(EventKind::SpiceInitialized),
-            "SPICE_MIGRATE_COMPLETED" => Ok(EventKind::SpiceMigrateCompleted),
-            "STOP" => Ok(EventKind::Stop),
-            "SUSPEND" => Ok(EventKind::Suspend),
-            "SUSPEND_DISK" => Ok(EventKind::SuspendDisk),
-            "VNC_CONNECTED" => Ok(EventKind::VncConnected),
-            "VNC_DISCONNECTED" => Ok(EventKind::VncDisconnected),
-            "VNC_INITIALIZED" => Ok(EventKind::VncInitialized),
-            "VSERPORT_CHANGE" => Ok(EventKind::VserportChange),
-            "WAKEUP" => Ok(EventKind::Wakeup),
-            "WATCHDOG" => Ok(EventKind::Watchdog),
-            _ => Err(UnknownEventName(name.to_owned())),
-        }
+        EventKind::from_name(name).ok_or_else(|| UnknownEventName(name.to_owned()))
     }
 }
 impl std::fmt::Display for EventKind {

@@ -29,9 +29,11 @@ fn event_enum(catalog: &Catalog<'_>) -> TokenStream {
         let docs = event_doc(event);
         match &event.data {
             EventData::None => quote! { #docs #variant, },
+            // Boxed: `Event` stays small (the size of `Unknown`), so
+            // decoding moves a few words, not the largest event's data.
             EventData::Fields(_) => {
                 let data = format_ident!("{}", data_type_name(event));
-                quote! { #docs #variant(#data), }
+                quote! { #docs #variant(Box<#data>), }
             }
             EventData::External { .. } => quote! { #docs #variant(serde_json::Value), },
         }
@@ -97,7 +99,7 @@ fn event_enum(catalog: &Catalog<'_>) -> TokenStream {
             /// serde_json's).
             pub fn from_data<'de, D: serde::Deserializer<'de>>(name: &str, data: D) -> Result<Self, D::Error> {
                 use serde::Deserialize;
-                let Ok(kind) = name.parse::<EventKind>() else {
+                let Some(kind) = EventKind::from_name(name) else {
                     return Ok(Self::Unknown { name: name.to_owned(), data: Some(RawData::deserialize(data)?) });
                 };
                 Ok(match kind {
@@ -115,7 +117,7 @@ fn event_enum(catalog: &Catalog<'_>) -> TokenStream {
             /// The event of a message without data; `None` when the event
             /// needs data.
             pub fn without_data(name: &str) -> Option<Self> {
-                let Ok(kind) = name.parse::<EventKind>() else {
+                let Some(kind) = EventKind::from_name(name) else {
                     return Some(Self::Unknown { name: name.to_owned(), data: None });
                 };
                 match kind {
@@ -193,16 +195,22 @@ fn kind_enum(catalog: &Catalog<'_>) -> TokenStream {
                     #(EventKind::#variants => #names,)*
                 }
             }
+
+            /// The kind of the event named `name`; `None` for an event no
+            /// revision documents.
+            pub fn from_name(name: &str) -> Option<EventKind> {
+                match name {
+                    #(#names => Some(EventKind::#variants),)*
+                    _ => None,
+                }
+            }
         }
 
         impl std::str::FromStr for EventKind {
             type Err = UnknownEventName;
 
             fn from_str(name: &str) -> Result<Self, UnknownEventName> {
-                match name {
-                    #(#names => Ok(EventKind::#variants),)*
-                    _ => Err(UnknownEventName(name.to_owned())),
-                }
+                EventKind::from_name(name).ok_or_else(|| UnknownEventName(name.to_owned()))
             }
         }
 
