@@ -35,6 +35,10 @@ pub struct EventType<'a> {
     /// The newest revision documenting it, when the history's newest does not.
     pub last_documented: Option<&'a str>,
     pub data: EventData<'a>,
+    /// The revisions documenting the event without data, when some do and
+    /// the newest has data: a QEMU of theirs sends none, so the data is
+    /// optional in the types.
+    pub dataless_in: Vec<&'a str>,
 }
 
 pub enum EventData<'a> {
@@ -111,10 +115,14 @@ impl<'a> Catalog<'a> {
         // The newest and the first revision documenting each event.
         let mut latest: BTreeMap<&'a str, (&'a Revision<'a>, &'a Section)> = BTreeMap::new();
         let mut first: BTreeMap<&'a str, &'a str> = BTreeMap::new();
+        let mut dataless: BTreeMap<&'a str, Vec<&'a str>> = BTreeMap::new();
         for revision in revisions {
             for (name, section) in revision.spec.events() {
                 latest.insert(name, (revision, section));
                 first.entry(name).or_insert(revision.name);
+                if matches!(section.data, Data::None | Data::Unspecified) {
+                    dataless.entry(name).or_default().push(revision.name);
+                }
             }
         }
 
@@ -133,6 +141,10 @@ impl<'a> Catalog<'a> {
                     }))
                 }
             };
+            let dataless_in = match data {
+                EventData::None => Vec::new(),
+                _ => dataless.remove(name).unwrap_or_default(),
+            };
             events.push(EventType {
                 name,
                 type_name: variants.claim(name, Case::Pascal),
@@ -141,6 +153,7 @@ impl<'a> Catalog<'a> {
                 introduced,
                 last_documented: (Some(revision.name) != newest).then_some(revision.name),
                 data,
+                dataless_in,
             });
         }
         let (objects, enums) = shapes.finish(&events);
@@ -525,6 +538,34 @@ mod tests {
         let y = member_history(&revisions, "EVENT", &["y"], "a");
         assert_eq!((y.introduced, y.dropped_after), ("b", None));
         assert!(y.integral);
+    }
+
+    #[test]
+    fn data_absent_in_some_revision_is_optional() {
+        let none = "QEMU Monitor Protocol Events\n============================\n\n\
+                    EVENT\n-----\n\nAn event.\n\nData: None.\n";
+        let specs = [
+            ("a", qmp_spec::parse("a", none).unwrap()),
+            (
+                "b",
+                spec(&[("EVENT", "- \"x\": x (json-int)", "{ \"x\": 1 }")]),
+            ),
+        ];
+        let revisions = catalog_of(&specs);
+        let catalog = Catalog::new(&revisions);
+        assert_eq!(catalog.events[0].dataless_in, ["a"]);
+        let rust = crate::rust::generate(&catalog, &revisions).unwrap();
+        let events = rust.iter().find(|f| f.path == "src/events.rs").unwrap();
+        assert!(
+            events.contents.contains("Event(Option<Box<EventData>>)"),
+            "{}",
+            events.contents
+        );
+        assert!(
+            events
+                .contents
+                .contains("EventKind::Event => Some(Self::Event(None))")
+        );
     }
 
     #[test]

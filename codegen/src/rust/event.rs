@@ -31,6 +31,10 @@ fn event_enum(catalog: &Catalog<'_>) -> TokenStream {
             EventData::None => quote! { #docs #variant, },
             // Boxed: `Event` stays small (the size of `Unknown`), so
             // decoding moves a few words, not the largest event's data.
+            EventData::Fields(_) if !event.dataless_in.is_empty() => {
+                let data = format_ident!("{}", data_type_name(event));
+                quote! { #docs #variant(Option<Box<#data>>), }
+            }
             EventData::Fields(_) => {
                 let data = format_ident!("{}", data_type_name(event));
                 quote! { #docs #variant(Box<#data>), }
@@ -54,7 +58,14 @@ fn event_enum(catalog: &Catalog<'_>) -> TokenStream {
     let with_data: Vec<Ident> = catalog
         .events
         .iter()
-        .filter(|e| !matches!(e.data, EventData::None))
+        .filter(|e| !matches!(e.data, EventData::None) && e.dataless_in.is_empty())
+        .map(variant)
+        .collect();
+    // Data some revisions do not send: `Option`, `None` without data.
+    let optional_data: Vec<Ident> = catalog
+        .events
+        .iter()
+        .filter(|e| !matches!(e.data, EventData::None) && !e.dataless_in.is_empty())
         .map(variant)
         .collect();
     quote! {
@@ -104,6 +115,7 @@ fn event_enum(catalog: &Catalog<'_>) -> TokenStream {
                 };
                 Ok(match kind {
                     #(EventKind::#with_data => Self::#with_data(Deserialize::deserialize(data)?),)*
+                    #(EventKind::#optional_data => Self::#optional_data(Some(Deserialize::deserialize(data)?)),)*
                     // Documented without data; a newer QEMU may send some
                     // (RESET and SHUTDOWN do): it is skipped like any
                     // unknown member.
@@ -122,6 +134,7 @@ fn event_enum(catalog: &Catalog<'_>) -> TokenStream {
                 };
                 match kind {
                     #(EventKind::#dataless => Some(Self::#dataless),)*
+                    #(EventKind::#optional_data => Some(Self::#optional_data(None)),)*
                     _ => None,
                 }
             }
@@ -143,6 +156,7 @@ fn event_enum(catalog: &Catalog<'_>) -> TokenStream {
             fn serialize_data<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
                 match self {
                     #(Self::#with_data(data) => map.serialize_entry("data", data),)*
+                    #(Self::#optional_data(Some(data)) => map.serialize_entry("data", data),)*
                     Self::Unknown { data: Some(data), .. } => map.serialize_entry("data", data),
                     _ => Ok(()),
                 }
@@ -278,6 +292,17 @@ fn event_doc(event: &EventType<'_>) -> TokenStream {
     if let EventData::External { type_name } = &event.data {
         paragraphs.push(format!(
             "Its data is QEMU's QAPI type `{type_name}`, kept as JSON."
+        ));
+    }
+    if !event.dataless_in.is_empty() {
+        paragraphs.push(format!(
+            "Its data is optional: revisions {} document the event without data.",
+            event
+                .dataless_in
+                .iter()
+                .map(|r| format!("`{r}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
         ));
     }
     paragraphs.push(format!("Documented since revision `{}`.", event.introduced));
