@@ -174,6 +174,21 @@ impl Applier<'_> {
     /// The first place, from the cursor on, where the steps walk the base and
     /// the context next to them agrees.
     fn anchor(&self, steps: &[Step<'_>], before: &[&str], after: &[&str]) -> Option<Found> {
+        // A step that must meet a line the base lacks from the cursor on
+        // fails every walk: none is tried (one index look-up per step).
+        if !self.budget.spend(steps.len()) {
+            return None;
+        }
+        let missing = steps.iter().any(|step| {
+            step.anchor_texts().is_some_and(|texts| {
+                texts
+                    .iter()
+                    .all(|t| self.index.positions(t, self.cursor).is_empty())
+            })
+        });
+        if missing {
+            return None;
+        }
         let candidates: Vec<usize> = match steps.iter().find_map(Step::anchor_texts) {
             Some(texts) => {
                 let mut all: Vec<usize> = texts
