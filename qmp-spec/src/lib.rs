@@ -1,5 +1,6 @@
 //! The model of a revision of QEMU's `qmp-events.txt`, and the readers that
-//! build it: [`text`] for the document itself.
+//! build it: [`text`] for the document itself; [`qapi`] reads QEMU's QAPI
+//! schema, where the events are documented since 2017.
 //!
 //! Data flows one way: text → [`model`] → artifacts (the `codegen` crate).
 
@@ -9,6 +10,7 @@ pub mod diff;
 pub mod history;
 pub mod lint;
 pub mod model;
+pub mod qapi;
 mod source;
 pub mod text;
 

@@ -1,0 +1,612 @@
+//! Expressions → definitions: every key checked against what its kind of
+//! definition takes, every type a member, branch, base or event names
+//! checked to exist, names unique, a union's discriminator a member of its
+//! base whose type is an enum.
+
+use std::collections::BTreeMap;
+
+use super::doc;
+use super::model::*;
+use super::{Expr, Item, error_at};
+use crate::text::ParseError;
+
+/// The keys each kind of definition takes (QEMU's `scripts/qapi/expr.py`,
+/// plus what older releases wrote: `type` for `struct`, `gen`, `base` on an
+/// old simple union).
+fn allowed(meta: &str) -> &'static [&'static str] {
+    match meta {
+        "struct" | "type" => &["struct", "type", "data", "base", "if", "features"],
+        "enum" => &["enum", "data", "prefix", "if", "features"],
+        "union" => &["union", "base", "discriminator", "data", "if", "features"],
+        "alternate" => &["alternate", "data", "if", "features"],
+        "command" => &[
+            "command",
+            "data",
+            "returns",
+            "boxed",
+            "if",
+            "features",
+            "gen",
+            "success-response",
+            "allow-oob",
+            "allow-preconfig",
+            "coroutine",
+        ],
+        "event" => &["event", "data", "boxed", "if", "features"],
+        "pragma" => &["pragma"],
+        _ => &[],
+    }
+}
+
+const METAS: &[&str] = &[
+    "struct",
+    "type",
+    "enum",
+    "union",
+    "alternate",
+    "command",
+    "event",
+    "pragma",
+];
+
+struct Builder {
+    files: Vec<(String, String)>,
+}
+
+impl Builder {
+    fn line(&self, at: &Location) -> &str {
+        self.files
+            .iter()
+            .find(|(name, _)| *name == at.file)
+            .and_then(|(_, text)| text.lines().nth(at.line.saturating_sub(1) as usize))
+            .unwrap_or("")
+    }
+
+    fn err(&self, at: &Location, message: impl Into<String>) -> ParseError {
+        error_at(at, self.line(at), message)
+    }
+
+    fn string(&self, expr: &Expr, what: &str) -> Result<String, ParseError> {
+        match expr {
+            Expr::Str(s, _) => Ok(s.clone()),
+            other => Err(self.err(other.location(), format!("{what} must be a string"))),
+        }
+    }
+
+    fn condition(&self, expr: &Expr) -> Result<Condition, ParseError> {
+        match expr {
+            Expr::Str(text, at) => super::c_condition(text)
+                .ok_or_else(|| self.err(at, format!("cannot read the condition {text:?}"))),
+            // QEMU 3.x–6.0: a list is all of its conditions.
+            Expr::List(items, _) => Ok(Condition::All(
+                items
+                    .iter()
+                    .map(|c| self.condition(c))
+                    .collect::<Result<_, _>>()?,
+            )),
+            Expr::Dict(pairs, at) => {
+                let [(key, key_at, value)] = pairs.as_slice() else {
+                    return Err(self.err(at, "a condition is one of 'all', 'any' or 'not'"));
+                };
+                let list = |value: &Expr| -> Result<Vec<Condition>, ParseError> {
+                    match value {
+                        Expr::List(items, _) => items.iter().map(|c| self.condition(c)).collect(),
+                        other => Err(self.err(other.location(), format!("'{key}' takes a list"))),
+                    }
+                };
+                match key.as_str() {
+                    "all" => Ok(Condition::All(list(value)?)),
+                    "any" => Ok(Condition::Any(list(value)?)),
+                    "not" => Ok(Condition::Not(Box::new(self.condition(value)?))),
+                    other => Err(self.err(key_at, format!("unknown condition operator '{other}'"))),
+                }
+            }
+            Expr::Bool(_, at) => Err(self.err(at, "a condition is a string, a list or a dict")),
+        }
+    }
+
+    fn features(&self, expr: &Expr) -> Result<Vec<Feature>, ParseError> {
+        let Expr::List(items, _) = expr else {
+            return Err(self.err(expr.location(), "'features' takes a list"));
+        };
+        items
+            .iter()
+            .map(|item| match item {
+                Expr::Str(name, _) => Ok(Feature {
+                    name: name.clone(),
+                    condition: None,
+                }),
+                Expr::Dict(pairs, at) => {
+                    let mut feature = Feature {
+                        name: String::new(),
+                        condition: None,
+                    };
+                    for (key, key_at, value) in pairs {
+                        match key.as_str() {
+                            "name" => feature.name = self.string(value, "a feature's name")?,
+                            "if" => feature.condition = Some(self.condition(value)?),
+                            other => {
+                                return Err(
+                                    self.err(key_at, format!("unknown key '{other}' in a feature"))
+                                );
+                            }
+                        }
+                    }
+                    if feature.name.is_empty() {
+                        return Err(self.err(at, "a feature needs a 'name'"));
+                    }
+                    Ok(feature)
+                }
+                other => Err(self.err(other.location(), "a feature is a string or a dict")),
+            })
+            .collect()
+    }
+
+    fn type_ref(&self, expr: &Expr) -> Result<TypeRef, ParseError> {
+        match expr {
+            Expr::Str(name, _) => Ok(TypeRef::Named(name.clone())),
+            Expr::List(items, at) => match items.as_slice() {
+                [Expr::Str(name, _)] => Ok(TypeRef::Array(name.clone())),
+                _ => Err(self.err(at, "an array type is a list of one type name")),
+            },
+            other => Err(self.err(other.location(), "a type is a name or a list of one name")),
+        }
+    }
+
+    /// `{ 'name': TYPE, '*optional': TYPE, 'x': { 'type': TYPE, 'if': ..., ... } }`
+    fn members(&self, expr: &Expr) -> Result<Vec<Member>, ParseError> {
+        let Expr::Dict(pairs, _) = expr else {
+            return Err(self.err(expr.location(), "members are a dict"));
+        };
+        pairs
+            .iter()
+            .map(|(key, key_at, value)| {
+                let (name, optional) = match key.strip_prefix('*') {
+                    Some(name) => (name.to_string(), true),
+                    None => (key.clone(), false),
+                };
+                let mut member = Member {
+                    name,
+                    optional,
+                    ty: TypeRef::Named(String::new()),
+                    condition: None,
+                    features: Vec::new(),
+                    default: None,
+                    location: key_at.clone(),
+                };
+                match value {
+                    // Options (`type`, `if`, ...), or else an anonymous
+                    // struct's members.
+                    Expr::Dict(options, at)
+                        if options.iter().any(|(k, _, _)| k == "type")
+                            && options.iter().all(|(k, _, _)| {
+                                ["type", "if", "features", "default"].contains(&k.as_str())
+                            }) =>
+                    {
+                        let mut ty = None;
+                        for (option, _, value) in options {
+                            match option.as_str() {
+                                "type" => ty = Some(self.type_ref(value)?),
+                                "if" => member.condition = Some(self.condition(value)?),
+                                "features" => member.features = self.features(value)?,
+                                // "default": the only other option.
+                                _ => member.default = Some(to_json(value)),
+                            }
+                        }
+                        member.ty = ty
+                            .ok_or_else(|| self.err(at, format!("member '{key}' has no 'type'")))?;
+                    }
+                    Expr::Dict(..) => member.ty = TypeRef::Object(self.members(value)?),
+                    other => member.ty = self.type_ref(other)?,
+                }
+                Ok(member)
+            })
+            .collect()
+    }
+
+    fn branches(&self, expr: &Expr) -> Result<Vec<Branch>, ParseError> {
+        Ok(self
+            .members(expr)?
+            .into_iter()
+            .map(|m| Branch {
+                name: m.name,
+                ty: m.ty,
+                condition: m.condition,
+                location: m.location,
+            })
+            .collect())
+    }
+
+    fn enum_values(&self, expr: &Expr) -> Result<Vec<EnumValue>, ParseError> {
+        let Expr::List(items, _) = expr else {
+            return Err(self.err(expr.location(), "an enum's 'data' is a list"));
+        };
+        items
+            .iter()
+            .map(|item| match item {
+                Expr::Str(name, _) => Ok(EnumValue {
+                    name: name.clone(),
+                    condition: None,
+                    features: Vec::new(),
+                }),
+                Expr::Dict(pairs, at) => {
+                    let mut value = EnumValue {
+                        name: String::new(),
+                        condition: None,
+                        features: Vec::new(),
+                    };
+                    for (key, key_at, v) in pairs {
+                        match key.as_str() {
+                            "name" => value.name = self.string(v, "an enum value's name")?,
+                            "if" => value.condition = Some(self.condition(v)?),
+                            "features" => value.features = self.features(v)?,
+                            other => {
+                                return Err(self.err(
+                                    key_at,
+                                    format!("unknown key '{other}' in an enum value"),
+                                ));
+                            }
+                        }
+                    }
+                    if value.name.is_empty() {
+                        return Err(self.err(at, "an enum value needs a 'name'"));
+                    }
+                    Ok(value)
+                }
+                other => Err(self.err(other.location(), "an enum value is a string or a dict")),
+            })
+            .collect()
+    }
+
+    fn definition(
+        &self,
+        pairs: &[(String, Location, Expr)],
+        at: &Location,
+    ) -> Result<Option<Definition>, ParseError> {
+        let Some((meta, meta_at, name_expr)) =
+            pairs.iter().find(|(k, _, _)| METAS.contains(&k.as_str()))
+        else {
+            let (key, key_at, _) = pairs
+                .first()
+                .ok_or_else(|| self.err(at, "an empty expression"))?;
+            return Err(self.err(key_at, format!("unknown definition '{key}': expected one of struct, enum, union, alternate, command, event, include, pragma")));
+        };
+        for (key, key_at, _) in pairs {
+            if !allowed(meta).contains(&key.as_str()) {
+                return Err(self.err(key_at, format!("unknown key '{key}' in {meta} definition")));
+            }
+        }
+        if meta == "pragma" {
+            return Ok(None);
+        }
+        let name = self.string(name_expr, &format!("the name of a {meta}"))?;
+        if name.is_empty() {
+            return Err(self.err(meta_at, format!("a {meta} needs a name")));
+        }
+        let get = |key: &str| pairs.iter().find(|(k, _, _)| k == key).map(|(_, _, v)| v);
+        let condition = get("if").map(|c| self.condition(c)).transpose()?;
+        let features = get("features")
+            .map(|f| self.features(f))
+            .transpose()?
+            .unwrap_or_default();
+        let kind = match meta.as_str() {
+            "struct" | "type" => Kind::Struct {
+                base: get("base")
+                    .map(|b| self.string(b, "a struct's base"))
+                    .transpose()?,
+                members: match get("data") {
+                    Some(data) => self.members(data)?,
+                    None => Vec::new(),
+                },
+            },
+            "enum" => Kind::Enum {
+                values: match get("data") {
+                    Some(data) => self.enum_values(data)?,
+                    None => return Err(self.err(meta_at, format!("enum '{name}' has no 'data'"))),
+                },
+                prefix: get("prefix")
+                    .map(|p| self.string(p, "an enum's prefix"))
+                    .transpose()?,
+            },
+            // 2.x wrote an alternate as a union with an empty discriminator.
+            "union" if matches!(get("discriminator"), Some(Expr::Dict(d, _)) if d.is_empty()) => {
+                Kind::Alternate {
+                    branches: match get("data") {
+                        Some(data) => self.branches(data)?,
+                        None => {
+                            return Err(self.err(meta_at, format!("union '{name}' has no 'data'")));
+                        }
+                    },
+                }
+            }
+            "union" => Kind::Union {
+                base: match get("base") {
+                    None => None,
+                    Some(Expr::Str(base, _)) => Some(Base::Named(base.clone())),
+                    Some(members @ Expr::Dict(..)) => Some(Base::Members(self.members(members)?)),
+                    Some(other) => {
+                        return Err(
+                            self.err(other.location(), "a union's base is a type name or members")
+                        );
+                    }
+                },
+                discriminator: get("discriminator")
+                    .map(|d| self.string(d, "a discriminator"))
+                    .transpose()?,
+                branches: match get("data") {
+                    Some(data) => self.branches(data)?,
+                    None => return Err(self.err(meta_at, format!("union '{name}' has no 'data'"))),
+                },
+            },
+            "alternate" => Kind::Alternate {
+                branches: match get("data") {
+                    Some(data) => self.branches(data)?,
+                    None => {
+                        return Err(self.err(meta_at, format!("alternate '{name}' has no 'data'")));
+                    }
+                },
+            },
+            "command" => Kind::Command,
+            _ => {
+                let boxed = match get("boxed") {
+                    Some(Expr::Bool(b, _)) => *b,
+                    Some(other) => {
+                        return Err(self.err(other.location(), "'boxed' is true or false"));
+                    }
+                    None => false,
+                };
+                Kind::Event {
+                    data: match get("data") {
+                        None => EventData::None,
+                        Some(Expr::Str(type_name, _)) => EventData::Type {
+                            name: type_name.clone(),
+                        },
+                        Some(members @ Expr::Dict(..)) => EventData::Members {
+                            members: self.members(members)?,
+                        },
+                        Some(other) => {
+                            return Err(self.err(
+                                other.location(),
+                                "an event's 'data' is members or a type name",
+                            ));
+                        }
+                    },
+                    boxed,
+                }
+            }
+        };
+        Ok(Some(Definition {
+            name,
+            kind,
+            condition,
+            features,
+            doc: None,
+            location: meta_at.clone(),
+        }))
+    }
+
+    /// Every type a definition refers to exists; a union's discriminator is
+    /// an enum member of its base.
+    fn check(&self, definitions: &[Definition]) -> Result<(), ParseError> {
+        let by_name: BTreeMap<&str, &Definition> =
+            definitions.iter().map(|d| (d.name.as_str(), d)).collect();
+        let exists = |ty: &TypeRef| match ty.name() {
+            Some(name) => BUILTINS.contains(&name) || by_name.contains_key(name),
+            None => true,
+        };
+        fn check_members(
+            builder: &Builder,
+            members: &[Member],
+            exists: &dyn Fn(&TypeRef) -> bool,
+        ) -> Result<(), ParseError> {
+            for member in members {
+                if let TypeRef::Object(inner) = &member.ty {
+                    check_members(builder, inner, exists)?;
+                } else if !exists(&member.ty) {
+                    return Err(builder.err(
+                        &member.location,
+                        format!(
+                            "member '{}' has type '{}', which does not exist",
+                            member.name,
+                            member.ty.name().unwrap_or_default()
+                        ),
+                    ));
+                }
+            }
+            Ok(())
+        }
+        let check_members = |members: &[Member]| check_members(self, members, &exists);
+        for definition in definitions {
+            let at = &definition.location;
+            match &definition.kind {
+                Kind::Struct { base, members } => {
+                    if let Some(base) = base
+                        && !by_name.contains_key(base.as_str())
+                    {
+                        return Err(self.err(
+                            at,
+                            format!(
+                                "struct '{}' has base '{base}', which does not exist",
+                                definition.name
+                            ),
+                        ));
+                    }
+                    check_members(members)?;
+                }
+                Kind::Union {
+                    base,
+                    discriminator,
+                    branches,
+                } => {
+                    for branch in branches {
+                        if !exists(&branch.ty) {
+                            return Err(self.err(
+                                &branch.location,
+                                format!(
+                                    "branch '{}' has type '{}', which does not exist",
+                                    branch.name,
+                                    branch.ty.name().unwrap_or_default()
+                                ),
+                            ));
+                        }
+                    }
+                    let base_members: Vec<Member> = match base {
+                        Some(Base::Named(name)) => {
+                            let Some(def) = by_name.get(name.as_str()) else {
+                                return Err(self.err(
+                                    at,
+                                    format!(
+                                        "union '{}' has base '{name}', which does not exist",
+                                        definition.name
+                                    ),
+                                ));
+                            };
+                            all_members(def, &by_name)
+                        }
+                        Some(Base::Members(members)) => {
+                            check_members(members)?;
+                            members.clone()
+                        }
+                        None => Vec::new(),
+                    };
+                    if let Some(discriminator) = discriminator {
+                        let member = base_members.iter().find(|m| &m.name == discriminator);
+                        let is_enum = member.is_some_and(|m| {
+                            matches!(
+                                m.ty.name().and_then(|n| by_name.get(n)),
+                                Some(Definition {
+                                    kind: Kind::Enum { .. },
+                                    ..
+                                })
+                            ) && matches!(m.ty, TypeRef::Named(_))
+                        });
+                        if !is_enum {
+                            return Err(self.err(at, format!("union '{}' has discriminator '{discriminator}', which is not an enum member of its base", definition.name)));
+                        }
+                    }
+                }
+                Kind::Alternate { branches } => {
+                    for branch in branches {
+                        if !exists(&branch.ty) {
+                            return Err(self.err(
+                                &branch.location,
+                                format!(
+                                    "branch '{}' has type '{}', which does not exist",
+                                    branch.name,
+                                    branch.ty.name().unwrap_or_default()
+                                ),
+                            ));
+                        }
+                    }
+                }
+                Kind::Event { data, .. } => match data {
+                    EventData::Members { members } => check_members(members)?,
+                    EventData::Type { name } if !by_name.contains_key(name.as_str()) => {
+                        return Err(self.err(
+                            at,
+                            format!(
+                                "event '{}' has data '{name}', which does not exist",
+                                definition.name
+                            ),
+                        ));
+                    }
+                    _ => {}
+                },
+                Kind::Enum { .. } | Kind::Command => {}
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A struct's members with its bases' first (a base's own base first).
+pub(crate) fn all_members(
+    definition: &Definition,
+    by_name: &BTreeMap<&str, &Definition>,
+) -> Vec<Member> {
+    let mut chain = Vec::new();
+    let mut next = Some(definition);
+    // A base chain is short; a cycle is cut at the schema's size.
+    while let Some(def) = next.take() {
+        if chain.len() > by_name.len() {
+            break;
+        }
+        chain.push(def);
+        if let Kind::Struct {
+            base: Some(base), ..
+        } = &def.kind
+        {
+            next = by_name.get(base.as_str()).copied();
+        }
+    }
+    chain
+        .iter()
+        .rev()
+        .flat_map(|def| match &def.kind {
+            Kind::Struct { members, .. } => members.clone(),
+            _ => Vec::new(),
+        })
+        .collect()
+}
+
+/// An expression as JSON (for member defaults).
+fn to_json(expr: &Expr) -> serde_json::Value {
+    match expr {
+        Expr::Str(s, _) => serde_json::Value::String(s.clone()),
+        Expr::Bool(b, _) => serde_json::Value::Bool(*b),
+        Expr::List(items, _) => items.iter().map(to_json).collect(),
+        Expr::Dict(pairs, _) => pairs
+            .iter()
+            .map(|(k, _, v)| (k.clone(), to_json(v)))
+            .collect(),
+    }
+}
+
+pub(crate) fn build(files: Vec<(String, String)>, items: Vec<Item>) -> Result<Schema, ParseError> {
+    let builder = Builder { files };
+    let mut definitions: Vec<Definition> = Vec::new();
+    let mut seen: BTreeMap<String, Location> = BTreeMap::new();
+    let mut warnings = Vec::new();
+    let mut pending: Option<(Vec<(String, Location)>, Location)> = None;
+    for item in items {
+        let (pairs, at) = match item {
+            Item::Doc { lines, location } => {
+                pending = Some((lines, location));
+                continue;
+            }
+            Item::Expr(Expr::Dict(pairs, at)) => (pairs, at),
+            Item::Expr(other) => {
+                return Err(builder.err(other.location(), "a definition is a dict"));
+            }
+        };
+        let Some(mut definition) = builder.definition(&pairs, &at)? else {
+            pending = None;
+            continue;
+        };
+        if let Some(first) = seen.get(&definition.name) {
+            return Err(builder.err(
+                &definition.location,
+                format!(
+                    "'{}' is defined twice (first at {}:{})",
+                    definition.name, first.file, first.line
+                ),
+            ));
+        }
+        seen.insert(definition.name.clone(), definition.location.clone());
+        if let Some((lines, location)) = pending.take() {
+            match doc::read(&lines, location, &definition.name) {
+                Ok(Some(doc)) => definition.doc = Some(doc),
+                Ok(None) => {}
+                Err(warning) => warnings.push(warning),
+            }
+        }
+        definitions.push(definition);
+    }
+    builder.check(&definitions)?;
+    doc::check(&definitions, &mut warnings);
+    Ok(Schema {
+        files: builder.files.into_iter().map(|(name, _)| name).collect(),
+        definitions,
+        warnings,
+    })
+}

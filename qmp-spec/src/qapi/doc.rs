@@ -1,0 +1,230 @@
+//! Documentation blocks: `@NAME:`, a description, `@member: text` items,
+//! and sections (`Since:`, `Note:`/`Notes:`/`.. note::`, `Example:`/
+//! `Examples:`/`.. qmp-example::`, `Features:`, `Returns:`, `Errors:`).
+//! Examples keep each message's JSON parsed where it parses. Documentation
+//! that disagrees with the code is a warning, never an error.
+
+use super::model::*;
+use crate::model::normalize_whitespace;
+
+/// What a section heading opens.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Section {
+    Description,
+    Member,
+    Feature,
+    Since,
+    Note,
+    Example,
+    /// `Returns:`, `Errors:`, `TODO:` and the like: kept out of the
+    /// description.
+    Other,
+}
+
+fn heading(line: &str) -> Option<(Section, &str)> {
+    let trimmed = line.trim_start();
+    for (prefix, section) in [
+        ("Since:", Section::Since),
+        ("Notes:", Section::Note),
+        ("Note:", Section::Note),
+        (".. note::", Section::Note),
+        ("Examples:", Section::Example),
+        ("Example:", Section::Example),
+        (".. qmp-example::", Section::Example),
+        ("Features:", Section::Feature),
+        ("Returns:", Section::Other),
+        ("Errors:", Section::Other),
+        ("TODO:", Section::Other),
+    ] {
+        // Only at the left margin: an indented `Note:` belongs to the text
+        // above it.
+        if line.len() == trimmed.len() && trimmed.starts_with(prefix) {
+            return Some((section, trimmed[prefix.len()..].trim()));
+        }
+    }
+    None
+}
+
+/// The documentation of `name`, from its block's lines; `Ok(None)` for a
+/// free-form block (a section heading); a warning when the block documents
+/// another name.
+pub(super) fn read(
+    lines: &[(String, Location)],
+    location: Location,
+    name: &str,
+) -> Result<Option<Doc>, SchemaWarning> {
+    let mut lines = lines.iter().skip_while(|(l, _)| l.trim().is_empty());
+    let Some((first, first_at)) = lines.next() else {
+        return Ok(None);
+    };
+    let Some(symbol) = first.trim().strip_prefix('@') else {
+        return Ok(None); // Free-form documentation.
+    };
+    let (symbol, rest) = symbol.split_once(':').unwrap_or((symbol, ""));
+    if symbol.trim() != name {
+        return Err(SchemaWarning {
+            location: first_at.clone(),
+            message: format!(
+                "the documentation of '{}' stands before the definition of '{name}'",
+                symbol.trim()
+            ),
+        });
+    }
+    let mut doc = Doc {
+        location,
+        ..Doc::default()
+    };
+    let mut description = vec![rest.to_string()];
+    let mut section = Section::Description;
+    let mut text: Vec<&str> = Vec::new();
+    let mut item: Option<DocItem> = None;
+    let mut example: Option<(String, Vec<String>, Location)> = None;
+    let finish_item = |item: &mut Option<DocItem>, section: Section, doc: &mut Doc| {
+        if let Some(mut done) = item.take() {
+            done.text = normalize_whitespace(&done.text);
+            match section {
+                Section::Feature => doc.features.push(done),
+                _ => doc.members.push(done),
+            }
+        }
+    };
+    for (line, at) in lines {
+        let trimmed = line.trim();
+        // An example's messages: `<- {...}` / `-> {...}`, each to the next
+        // arrow or the end of the section.
+        if section == Section::Example {
+            if let Some(rest) = trimmed
+                .strip_prefix("<-")
+                .map(|r| ("<-", r))
+                .or_else(|| trimmed.strip_prefix("->").map(|r| ("->", r)))
+            {
+                flush_example(&mut example, &mut doc);
+                example = Some((rest.0.to_string(), vec![rest.1.to_string()], at.clone()));
+                continue;
+            }
+            if heading(line).is_none() && !line.starts_with('@') {
+                match &mut example {
+                    Some((_, json, _)) if !trimmed.is_empty() => json.push(trimmed.to_string()),
+                    _ => {}
+                }
+                continue;
+            }
+        }
+        if let Some((next, rest)) = heading(line) {
+            flush_example(&mut example, &mut doc);
+            finish_item(&mut item, section, &mut doc);
+            flush_text(&mut text, section, &mut doc);
+            section = next;
+            match next {
+                Section::Since => doc.since = Some(rest.to_string()),
+                Section::Note | Section::Other if !rest.is_empty() => text.push(rest),
+                _ => {}
+            }
+            continue;
+        }
+        if let Some(member) = line.strip_prefix('@')
+            && let Some((member, rest)) = member.split_once(':')
+            && !member.contains(char::is_whitespace)
+        {
+            finish_item(&mut item, section, &mut doc);
+            if section != Section::Feature {
+                flush_text(&mut text, section, &mut doc);
+                section = Section::Member;
+            }
+            item = Some(DocItem {
+                name: member.to_string(),
+                text: rest.to_string(),
+                location: at.clone(),
+            });
+            continue;
+        }
+        match (&mut item, section) {
+            // A blank line after an item ends it; the text that follows is
+            // the definition's again (notes in later releases).
+            (Some(_), _) if trimmed.is_empty() => {
+                finish_item(&mut item, section, &mut doc);
+                if section == Section::Member {
+                    section = Section::Description;
+                }
+            }
+            (Some(current), _) => {
+                current.text.push(' ');
+                current.text.push_str(trimmed);
+            }
+            (None, Section::Description) => description.push(trimmed.to_string()),
+            (None, Section::Since) if !trimmed.is_empty() => {
+                let since = doc.since.get_or_insert_with(String::new);
+                since.push(' ');
+                since.push_str(trimmed);
+            }
+            (None, Section::Note | Section::Other) => text.push(trimmed),
+            _ => {}
+        }
+    }
+    flush_example(&mut example, &mut doc);
+    finish_item(&mut item, section, &mut doc);
+    flush_text(&mut text, section, &mut doc);
+    doc.description = normalize_whitespace(&description.join(" "));
+    if let Some(since) = &mut doc.since {
+        *since = normalize_whitespace(since);
+    }
+    Ok(Some(doc))
+}
+
+fn flush_text(text: &mut Vec<&str>, section: Section, doc: &mut Doc) {
+    if section == Section::Note && !text.is_empty() {
+        doc.notes.push(normalize_whitespace(&text.join(" ")));
+    }
+    text.clear();
+}
+
+fn flush_example(example: &mut Option<(String, Vec<String>, Location)>, doc: &mut Doc) {
+    if let Some((direction, lines, location)) = example.take() {
+        let raw = lines.join("\n");
+        doc.examples.push(DocExample {
+            direction,
+            text: normalize_whitespace(&raw),
+            json: serde_json::from_str(&raw).ok(),
+            location,
+        });
+    }
+}
+
+/// Documentation that disagrees with the code: a documented member the
+/// definition lacks, a member without documentation (for events).
+pub(super) fn check(definitions: &[Definition], warnings: &mut Vec<SchemaWarning>) {
+    for definition in definitions {
+        let (
+            Some(doc),
+            Kind::Event {
+                data: EventData::Members { members },
+                ..
+            },
+        ) = (&definition.doc, &definition.kind)
+        else {
+            continue;
+        };
+        for item in &doc.members {
+            if !members.iter().any(|m| m.name == item.name) {
+                warnings.push(SchemaWarning {
+                    location: item.location.clone(),
+                    message: format!(
+                        "'{}' documents member '{}', which it does not have",
+                        definition.name, item.name
+                    ),
+                });
+            }
+        }
+        for member in members {
+            if !doc.members.iter().any(|item| item.name == member.name) {
+                warnings.push(SchemaWarning {
+                    location: member.location.clone(),
+                    message: format!(
+                        "member '{}' of '{}' has no documentation",
+                        member.name, definition.name
+                    ),
+                });
+            }
+        }
+    }
+}

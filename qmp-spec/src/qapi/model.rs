@@ -1,0 +1,248 @@
+//! A QAPI schema as read: every definition of every file, in the order the
+//! includes give, with its condition, features and documentation.
+
+use serde::Serialize;
+use serde_json::Value;
+
+/// Where something is: the file (as the include chain named it), line and
+/// column, 1-based.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct Location {
+    pub file: String,
+    pub line: u32,
+    pub column: u32,
+}
+
+/// A whole schema: the top file and everything it includes.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Schema {
+    /// Every file read, in the order first met (the top file first).
+    pub files: Vec<String>,
+    pub definitions: Vec<Definition>,
+    /// Defects that do not stop the reading (documentation that disagrees
+    /// with the code), with where they are.
+    pub warnings: Vec<SchemaWarning>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SchemaWarning {
+    pub location: Location,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Definition {
+    pub name: String,
+    pub kind: Kind,
+    /// The `if` that decides whether a build has the definition.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub condition: Option<Condition>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub features: Vec<Feature>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub doc: Option<Doc>,
+    pub location: Location,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "meta", rename_all = "kebab-case")]
+pub enum Kind {
+    Struct {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        base: Option<String>,
+        members: Vec<Member>,
+    },
+    Enum {
+        values: Vec<EnumValue>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        prefix: Option<String>,
+    },
+    /// A flat union (`base` and `discriminator`), or an old simple union
+    /// (neither: the wire format is `{"type": BRANCH, "data": ...}`).
+    Union {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        base: Option<Base>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        discriminator: Option<String>,
+        branches: Vec<Branch>,
+    },
+    Alternate {
+        branches: Vec<Branch>,
+    },
+    /// Kept by name only: events are what this project reads.
+    Command,
+    Event {
+        data: EventData,
+        /// `'boxed': true`: the data is the named type's members.
+        boxed: bool,
+    },
+}
+
+/// A union's base: a struct's name, or members written in place.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Base {
+    Named(String),
+    Members(Vec<Member>),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum EventData {
+    None,
+    Members {
+        members: Vec<Member>,
+    },
+    /// A struct or union named here.
+    Type {
+        name: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Member {
+    pub name: String,
+    pub optional: bool,
+    #[serde(rename = "type")]
+    pub ty: TypeRef,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub condition: Option<Condition>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub features: Vec<Feature>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default: Option<Value>,
+    pub location: Location,
+}
+
+/// A union's or alternate's branch.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Branch {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub ty: TypeRef,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub condition: Option<Condition>,
+    pub location: Location,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TypeRef {
+    /// A built-in (`str`, `int`, ..., `any`, `null`) or a definition.
+    Named(String),
+    /// `['Type']`
+    Array(String),
+    /// An anonymous struct written in place (`'qemu': { 'major': 'int' }`),
+    /// as releases before 2.5 allowed.
+    Object(Vec<Member>),
+}
+
+impl TypeRef {
+    /// The type named, or whose elements are; `None` for an anonymous
+    /// struct.
+    pub fn name(&self) -> Option<&str> {
+        match self {
+            TypeRef::Named(name) | TypeRef::Array(name) => Some(name),
+            TypeRef::Object(_) => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EnumValue {
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub condition: Option<Condition>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub features: Vec<Feature>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Feature {
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub condition: Option<Condition>,
+}
+
+/// An `if`: a configuration symbol (`CONFIG_SPICE`, `TARGET_I386`), or
+/// `all`/`any`/`not` of others.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Condition {
+    Name(String),
+    All(Vec<Condition>),
+    Any(Vec<Condition>),
+    Not(Box<Condition>),
+}
+
+impl Condition {
+    /// Whether the condition holds for a build that defines exactly the
+    /// symbols for which `defined` is true.
+    pub fn holds(&self, defined: &dyn Fn(&str) -> bool) -> bool {
+        match self {
+            Condition::Name(name) => defined(name),
+            Condition::All(all) => all.iter().all(|c| c.holds(defined)),
+            Condition::Any(any) => any.iter().any(|c| c.holds(defined)),
+            Condition::Not(not) => !not.holds(defined),
+        }
+    }
+}
+
+/// A definition's documentation block.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct Doc {
+    /// The paragraphs before the members, whitespace-normalized.
+    pub description: String,
+    /// `@member: text`, in order.
+    pub members: Vec<DocItem>,
+    /// `@feature: text` under `Features:`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub features: Vec<DocItem>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub since: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub examples: Vec<DocExample>,
+    pub location: Location,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DocItem {
+    pub name: String,
+    pub text: String,
+    pub location: Location,
+}
+
+/// One message of an example (`<- {...}` or `-> {...}`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DocExample {
+    /// `<-` (from QEMU: an event or a reply) or `->` (to QEMU).
+    pub direction: String,
+    /// The JSON as written, whitespace-normalized.
+    pub text: String,
+    /// The JSON, when it parses.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub json: Option<Value>,
+    pub location: Location,
+}
+
+impl Schema {
+    /// The events, in schema order.
+    pub fn events(&self) -> impl Iterator<Item = &Definition> {
+        self.definitions
+            .iter()
+            .filter(|d| matches!(d.kind, Kind::Event { .. }))
+    }
+
+    /// The definition named `name`.
+    pub fn get(&self, name: &str) -> Option<&Definition> {
+        self.definitions.iter().find(|d| d.name == name)
+    }
+}
+
+/// The built-in types of the schema language.
+pub const BUILTINS: &[&str] = &[
+    "str", "int", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "size",
+    "number", "bool", "any", "null", "QType",
+];

@@ -1,0 +1,273 @@
+//! The reader on small schemas held in memory: every kind of definition,
+//! includes, documentation, and bad input with exact positions.
+
+use std::collections::BTreeMap;
+use std::io;
+use std::path::Path;
+
+use super::*;
+
+/// Reads `top` from the files given as (path, text).
+fn read_files(files: &[(&str, &str)], top: &str) -> Result<Schema, ParseError> {
+    let map: BTreeMap<String, String> = files
+        .iter()
+        .map(|(p, t)| (p.to_string(), t.to_string()))
+        .collect();
+    read_with(Path::new(top), &mut |path| {
+        map.get(&normalize(path).display().to_string())
+            .map(|t| t.clone().into_bytes())
+            .ok_or_else(|| io::Error::new(io::ErrorKind::NotFound, "no such file"))
+    })
+}
+
+fn read_one(text: &str) -> Result<Schema, ParseError> {
+    read_files(&[("s.json", text)], "s.json")
+}
+
+fn error(text: &str) -> (u32, u32, String) {
+    let err = read_one(text).expect_err("an error");
+    (err.line, err.column, err.message)
+}
+
+const EVENT: &str = "##
+# @SHUTDOWN:
+#
+# Emitted when the virtual machine has shut down.
+#
+# @guest: If true, the guest asked.
+#     (since 2.10)
+#
+# @reason: The cause. (since 4.0)
+#
+# .. note:: A STOP event may follow.
+#
+# Since: 0.12
+#
+# .. qmp-example::
+#
+#     <- { \"event\": \"SHUTDOWN\",
+#          \"data\": { \"guest\": true, \"reason\": \"guest-shutdown\" },
+#          \"timestamp\": { \"seconds\": 1, \"microseconds\": 2 } }
+##
+{ 'event': 'SHUTDOWN', 'data': { 'guest': 'bool', 'reason': 'ShutdownCause' },
+  'features': [ 'unstable' ] }
+
+{ 'enum': 'ShutdownCause', 'data': [ 'none', { 'name': 'guest-shutdown', 'if': 'CONFIG_X' } ] }
+";
+
+#[test]
+fn an_event_with_its_documentation() {
+    let schema = read_one(EVENT).unwrap();
+    assert_eq!(schema.events().count(), 1);
+    let event = schema.get("SHUTDOWN").unwrap();
+    let Kind::Event {
+        data: EventData::Members { members },
+        boxed: false,
+    } = &event.kind
+    else {
+        panic!("{:?}", event.kind)
+    };
+    assert_eq!(members.len(), 2);
+    assert_eq!(members[1].ty, TypeRef::Named("ShutdownCause".into()));
+    assert_eq!(event.features[0].name, "unstable");
+    let doc = event.doc.as_ref().unwrap();
+    assert_eq!(
+        doc.description,
+        "Emitted when the virtual machine has shut down."
+    );
+    assert_eq!(doc.members[0].name, "guest");
+    assert_eq!(
+        doc.members[0].text,
+        "If true, the guest asked. (since 2.10)"
+    );
+    assert_eq!(doc.since.as_deref(), Some("0.12"));
+    assert_eq!(doc.notes, ["A STOP event may follow."]);
+    assert_eq!(doc.examples.len(), 1);
+    assert_eq!(doc.examples[0].direction, "<-");
+    assert_eq!(
+        doc.examples[0].json.as_ref().unwrap()["data"]["guest"],
+        true
+    );
+    assert!(schema.warnings.is_empty(), "{:?}", schema.warnings);
+    let cause = schema.get("ShutdownCause").unwrap();
+    let Kind::Enum { values, .. } = &cause.kind else {
+        panic!()
+    };
+    assert_eq!(
+        values[1].condition,
+        Some(Condition::Name("CONFIG_X".into()))
+    );
+}
+
+#[test]
+fn every_kind_of_definition() {
+    let text = "
+{ 'struct': 'Base', 'data': { 'type': 'Kind', '*id': 'str' } }
+{ 'enum': 'Kind', 'data': [ 'a', 'b' ], 'prefix': 'K' }
+{ 'struct': 'A', 'base': 'Base', 'data': { 'x': ['int'], 'y': { 'type': 'size', 'if': { 'not': 'CONFIG_Y' } } } }
+{ 'union': 'U', 'base': 'Base', 'discriminator': 'type', 'data': { 'a': 'A', 'b': 'A' } }
+{ 'union': 'Simple', 'data': { 'one': 'str', 'two': 'int' } }
+{ 'alternate': 'Alt', 'data': { 's': 'str', 'n': 'null' } }
+{ 'command': 'do-it', 'data': { 'x': 'int' }, 'returns': 'A', 'allow-preconfig': true }
+{ 'event': 'BOXED', 'data': 'U', 'boxed': true, 'if': 'defined(CONFIG_A) || !defined(CONFIG_B)' }
+{ 'pragma': { 'doc-required': true } }
+{ 'type': 'Old', 'data': { 'z': 'number' } }
+";
+    let schema = read_one(text).unwrap();
+    let names: Vec<&str> = schema.definitions.iter().map(|d| d.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "Base", "Kind", "A", "U", "Simple", "Alt", "do-it", "BOXED", "Old"
+        ]
+    );
+    let boxed = schema.get("BOXED").unwrap();
+    assert_eq!(
+        boxed.condition,
+        Some(Condition::Any(vec![
+            Condition::Name("CONFIG_A".into()),
+            Condition::Not(Box::new(Condition::Name("CONFIG_B".into())))
+        ]))
+    );
+    assert!(
+        boxed
+            .condition
+            .as_ref()
+            .unwrap()
+            .holds(&|s| s == "CONFIG_B" || s == "CONFIG_A")
+    );
+    let a = schema.get("A").unwrap();
+    let Kind::Struct { members, base } = &a.kind else {
+        panic!()
+    };
+    assert_eq!(base.as_deref(), Some("Base"));
+    assert_eq!(members[0].ty, TypeRef::Array("int".into()));
+    assert!(matches!(members[1].condition, Some(Condition::Not(_))));
+}
+
+#[test]
+fn includes_are_read_once_relative_to_the_including_file() {
+    let files = [
+        (
+            "top.json",
+            "{ 'include': 'qapi/a.json' }\n{ 'include': 'qapi/b.json' }\n",
+        ),
+        (
+            "qapi/a.json",
+            "{ 'include': 'common.json' }\n{ 'event': 'A', 'data': 'C' }\n",
+        ),
+        (
+            "qapi/b.json",
+            "{ 'include': 'common.json' }\n{ 'event': 'B' }\n",
+        ),
+        ("qapi/common.json", "{ 'struct': 'C', 'data': {} }\n"),
+    ];
+    let schema = read_files(&files, "top.json").unwrap();
+    assert_eq!(
+        schema.files,
+        ["top.json", "qapi/a.json", "qapi/common.json", "qapi/b.json"]
+    );
+    let names: Vec<&str> = schema.definitions.iter().map(|d| d.name.as_str()).collect();
+    assert_eq!(names, ["C", "A", "B"]);
+}
+
+#[test]
+fn a_missing_include_and_a_cycle_are_errors_at_the_include() {
+    let err = read_files(
+        &[("top.json", "\n  { 'include': 'gone.json' }\n")],
+        "top.json",
+    )
+    .unwrap_err();
+    assert_eq!(
+        (err.file.as_str(), err.line, err.column),
+        ("top.json", 2, 3)
+    );
+    assert!(
+        err.message.contains("cannot read included file gone.json"),
+        "{err}"
+    );
+    let files = [
+        ("a.json", "{ 'include': 'b.json' }\n"),
+        ("b.json", "# b\n{ 'include': 'a.json' }\n"),
+    ];
+    let err = read_files(&files, "a.json").unwrap_err();
+    assert_eq!((err.file.as_str(), err.line, err.column), ("b.json", 2, 1));
+    assert!(err.message.contains("include cycle"), "{err}");
+}
+
+#[test]
+fn bad_input_is_an_error_with_its_position() {
+    // Broken syntax.
+    assert_eq!(
+        error("{ 'event': 'A',\n  'data': { 'x' 'int' } }"),
+        (2, 17, "expected ':'".into())
+    );
+    let (line, column, message) = error("{ 'event': 'A' }\n}");
+    assert_eq!((line, column), (2, 1), "{message}");
+    // An unknown key.
+    assert_eq!(
+        error("{ 'event': 'A', 'dta': {} }"),
+        (1, 17, "unknown key 'dta' in event definition".into())
+    );
+    // A type that does not exist.
+    assert_eq!(
+        error("{ 'event': 'A',\n  'data': { 'x': 'Nope' } }"),
+        (
+            2,
+            13,
+            "member 'x' has type 'Nope', which does not exist".into()
+        )
+    );
+    // A duplicate definition.
+    let (line, column, message) = error("{ 'event': 'A' }\n{ 'event': 'A' }");
+    assert_eq!((line, column), (2, 3));
+    assert!(
+        message.contains("'A' is defined twice (first at s.json:1)"),
+        "{message}"
+    );
+    // A discriminator that is not an enum member of the base.
+    let text = "{ 'struct': 'B', 'data': { 'kind': 'str' } }\n\
+                { 'union': 'U', 'base': 'B', 'discriminator': 'kind', 'data': {} }";
+    assert_eq!(
+        error(text),
+        (
+            2,
+            3,
+            "union 'U' has discriminator 'kind', which is not an enum member of its base".into()
+        )
+    );
+    // A duplicate key, an unknown escape, an unknown definition.
+    assert_eq!(error("{ 'event': 'A', 'event': 'B' }").0, 1);
+    assert_eq!(
+        error("{ 'event': 'A\\q' }"),
+        (1, 14, "unknown escape in a string".into())
+    );
+    assert_eq!(
+        error("{ 'thing': 'A' }").2,
+        "unknown definition 'thing': expected one of struct, enum, union, alternate, command, event, include, pragma"
+    );
+    // Too deep, binary, empty-ish.
+    assert!(error(&"[".repeat(100)).2.contains("nest deeper"));
+    assert!(read_one("{ 'event': 'A' }\0").is_err());
+    assert_eq!(read_one("# nothing\n").unwrap().definitions.len(), 0);
+}
+
+#[test]
+fn documentation_that_disagrees_with_the_code_is_a_warning() {
+    let text = "##\n# @E:\n#\n# @gone: not there\n##\n{ 'event': 'E', 'data': { 'x': 'int' } }\n\
+                ##\n# @OTHER:\n##\n{ 'event': 'F' }\n";
+    let schema = read_one(text).unwrap();
+    let messages: Vec<String> = schema
+        .warnings
+        .iter()
+        .map(|w| format!("{}:{}: {}", w.location.line, w.location.column, w.message))
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "8:1: the documentation of 'OTHER' stands before the definition of 'F'",
+            "4:1: 'E' documents member 'gone', which it does not have",
+            "6:27: member 'x' of 'E' has no documentation",
+        ]
+    );
+}

@@ -1,0 +1,89 @@
+//! Every vendored QAPI release (`qmp-spec/qapi/`) reads without error; the
+//! events per release are what an independent count finds.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use qmp_spec::qapi;
+
+/// Every vendored release, oldest first, with its top file.
+fn releases() -> Vec<(String, PathBuf)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("qapi");
+    let mut releases: Vec<(String, PathBuf)> = std::fs::read_dir(&root)
+        .expect("qmp-spec/qapi")
+        .filter_map(|entry| {
+            let path = entry.ok()?.path();
+            let name = path.file_name()?.to_str()?.to_string();
+            let top = [
+                path.join("qapi/qapi-schema.json"),
+                path.join("qapi-schema.json"),
+            ]
+            .into_iter()
+            .find(|p| p.is_file())?;
+            Some((name, top))
+        })
+        .collect();
+    releases.sort_by_key(|(name, _)| version(name));
+    releases
+}
+
+fn version(name: &str) -> Vec<u32> {
+    name.split(['.', '-'])
+        .map(|part| part.trim_start_matches("rc").parse().unwrap_or(0))
+        .collect()
+}
+
+/// Every release read once: its name and schema.
+fn schemas() -> &'static [(String, qapi::Schema)] {
+    static SCHEMAS: std::sync::OnceLock<Vec<(String, qapi::Schema)>> = std::sync::OnceLock::new();
+    SCHEMAS.get_or_init(|| {
+        releases()
+            .into_iter()
+            .map(|(name, top)| {
+                let schema = qapi::read(&top).unwrap_or_else(|err| panic!("{name}:\n{err}"));
+                (name, schema)
+            })
+            .collect()
+    })
+}
+
+/// Events per release, as `qapi/README.md` tabulates them.
+fn counts() -> Vec<(String, usize, usize)> {
+    schemas()
+        .iter()
+        .map(|(name, schema)| {
+            (
+                name.clone(),
+                schema.events().count(),
+                schema.definitions.len(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn every_release_reads_with_the_events_an_independent_count_finds() {
+    assert_eq!(schemas().len(), 32);
+    let mut all = BTreeSet::new();
+    for (_, schema) in schemas() {
+        all.extend(schema.events().map(|e| e.name.clone()));
+    }
+    let counts = counts();
+    let count = |release: &str| counts.iter().find(|(n, _, _)| n == release).map(|c| c.1);
+    assert_eq!(count("2.1.0"), Some(32));
+    assert_eq!(count("7.2.0"), Some(52));
+    assert_eq!(count("9.2.0-rc2"), Some(54));
+    assert_eq!(all.len(), 57);
+}
+
+/// The README's table is the reader's count.
+#[test]
+fn the_readme_table_is_current() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("qapi/README.md"))
+            .expect("README");
+    for (name, events, definitions) in counts() {
+        let row = format!("| {name} | {events} | {definitions} |");
+        assert!(readme.contains(&row), "qapi/README.md lacks the row {row}");
+    }
+}
