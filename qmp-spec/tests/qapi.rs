@@ -87,3 +87,65 @@ fn the_readme_table_is_current() {
         assert!(readme.contains(&row), "qapi/README.md lacks the row {row}");
     }
 }
+
+/// Each release's events, with the types they reach, in canonical form
+/// (`tests/snapshots/qapi__events__RELEASE.snap`): a new release shows up
+/// as a new snapshot, and its diff against the one before is what changed.
+#[test]
+fn event_snapshots() {
+    for (name, schema) in schemas() {
+        let view = serde_json::to_string_pretty(&schema.event_view()).expect("serializes");
+        insta::assert_snapshot!(format!("events__{name}"), view);
+    }
+}
+
+/// Layout-only edits (expressions spread over more lines, other
+/// indentation, documentation re-wrapped) give the same canonical form.
+#[test]
+fn layout_does_not_change_the_canonical_form() {
+    let (_, top) = releases()
+        .into_iter()
+        .find(|(name, _)| name == "7.2.0")
+        .expect("7.2.0");
+    let relayout = |text: &str| -> String {
+        text.lines()
+            .map(|line| {
+                if line.trim_start().starts_with('#') {
+                    // Documentation: a word per line, the paragraph kept.
+                    match line.trim_start().strip_prefix("# ") {
+                        Some(words)
+                            if !words.trim().is_empty()
+                                && !words.starts_with(['@', ' ', '.'])
+                                && !words.contains(':') =>
+                        {
+                            words
+                                .split_whitespace()
+                                .map(|w| format!("# {w}"))
+                                .collect::<Vec<_>>()
+                                .join("\n")
+                        }
+                        _ => line.to_string(),
+                    }
+                } else {
+                    // Between tokens only: a string holds no `'`.
+                    line.replace("', '", "',\n      '")
+                        .replace("{ '", "{\n   '")
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let original = qapi::read(&top).expect("reads");
+    let edited = qapi::read_with(&top, &mut |path| {
+        std::fs::read_to_string(path).map(|text| relayout(&text).into_bytes())
+    })
+    .expect("reads after the edit");
+    assert_ne!(
+        original.definitions[0].location, edited.definitions[0].location,
+        "the edit moved things"
+    );
+    assert_eq!(
+        serde_json::to_value(original.event_view()).unwrap(),
+        serde_json::to_value(edited.event_view()).unwrap()
+    );
+}

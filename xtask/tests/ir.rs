@@ -90,3 +90,40 @@ fn bad_usage_exits_2() {
     assert_eq!(xtask(&["ir"]).status.code(), Some(2));
     assert_eq!(xtask(&["ir", "--bogus", "x"]).status.code(), Some(2));
 }
+
+#[test]
+fn a_qapi_top_file_is_detected_and_read_with_its_includes() {
+    let top = project("qmp-spec/qapi/7.2.0/qapi/qapi-schema.json");
+    let out = xtask(&["ir", "--canonical", &top]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let schema: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+    assert_eq!(schema["files"].as_array().map(Vec::len), Some(38));
+    let events = schema["definitions"]
+        .as_array()
+        .expect("definitions")
+        .iter()
+        .filter(|d| d["kind"]["meta"] == "event")
+        .count();
+    assert_eq!(events, 52);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("rdma.json:39:13: warning: member 'interface-id' of 'RDMA_GID_STATUS_CHANGED' has no documentation"),
+        "{stderr}"
+    );
+    // A broken schema: an error with its place, exit 1.
+    let broken = temp_file(
+        "broken.json",
+        b"# a schema\n{ 'event': 'X', 'data': { 'a': 'Nope' } }\n",
+    );
+    let out = xtask(&["ir", broken.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("broken.json:2:27: member 'a' has type 'Nope', which does not exist"),
+        "{stderr}"
+    );
+}

@@ -1,5 +1,9 @@
 //! A QAPI schema as read: every definition of every file, in the order the
 //! includes give, with its condition, features and documentation.
+//!
+//! Serialized, the model is its canonical form: locations (and warnings,
+//! which carry them) are left out, texts are whitespace-normalized, so a
+//! layout-only edit of the schema serializes the same.
 
 use serde::Serialize;
 use serde_json::Value;
@@ -21,11 +25,13 @@ pub struct Schema {
     pub definitions: Vec<Definition>,
     /// Defects that do not stop the reading (documentation that disagrees
     /// with the code), with where they are.
+    #[serde(skip)]
     pub warnings: Vec<SchemaWarning>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SchemaWarning {
+    #[serde(skip)]
     pub location: Location,
     pub message: String,
 }
@@ -41,6 +47,7 @@ pub struct Definition {
     pub features: Vec<Feature>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub doc: Option<Doc>,
+    #[serde(skip)]
     pub location: Location,
 }
 
@@ -111,6 +118,7 @@ pub struct Member {
     pub features: Vec<Feature>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default: Option<Value>,
+    #[serde(skip)]
     pub location: Location,
 }
 
@@ -122,6 +130,7 @@ pub struct Branch {
     pub ty: TypeRef,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub condition: Option<Condition>,
+    #[serde(skip)]
     pub location: Location,
 }
 
@@ -204,6 +213,7 @@ pub struct Doc {
     pub notes: Vec<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub examples: Vec<DocExample>,
+    #[serde(skip)]
     pub location: Location,
 }
 
@@ -211,6 +221,7 @@ pub struct Doc {
 pub struct DocItem {
     pub name: String,
     pub text: String,
+    #[serde(skip)]
     pub location: Location,
 }
 
@@ -224,10 +235,78 @@ pub struct DocExample {
     /// The JSON, when it parses.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub json: Option<Value>,
+    #[serde(skip)]
     pub location: Location,
 }
 
+/// The events of a schema and every type they reach, by name: the part of a
+/// release this project reads, in canonical form.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EventView<'a> {
+    pub events: Vec<&'a Definition>,
+    pub types: Vec<&'a Definition>,
+}
+
 impl Schema {
+    /// The events and the types they reach (through members, bases,
+    /// branches and arrays), the types sorted by name.
+    pub fn event_view(&self) -> EventView<'_> {
+        let by_name: std::collections::BTreeMap<&str, &Definition> = self
+            .definitions
+            .iter()
+            .map(|d| (d.name.as_str(), d))
+            .collect();
+        let mut reached: std::collections::BTreeMap<&str, &Definition> = Default::default();
+        let mut queue: Vec<&str> = Vec::new();
+        fn member_types<'m>(members: &'m [Member], out: &mut Vec<&'m str>) {
+            for member in members {
+                match &member.ty {
+                    TypeRef::Object(inner) => member_types(inner, out),
+                    other => out.extend(other.name()),
+                }
+            }
+        }
+        for event in self.events() {
+            if let Kind::Event { data, .. } = &event.kind {
+                match data {
+                    EventData::Members { members } => member_types(members, &mut queue),
+                    EventData::Type { name } => queue.push(name),
+                    EventData::None => {}
+                }
+            }
+        }
+        while let Some(name) = queue.pop() {
+            let Some(definition) = by_name.get(name) else {
+                continue; // A built-in.
+            };
+            if reached.insert(name, definition).is_some() {
+                continue;
+            }
+            match &definition.kind {
+                Kind::Struct { base, members } => {
+                    queue.extend(base.as_deref());
+                    member_types(members, &mut queue);
+                }
+                Kind::Union { base, branches, .. } => {
+                    match base {
+                        Some(Base::Named(name)) => queue.push(name),
+                        Some(Base::Members(members)) => member_types(members, &mut queue),
+                        None => {}
+                    }
+                    queue.extend(branches.iter().filter_map(|b| b.ty.name()));
+                }
+                Kind::Alternate { branches } => {
+                    queue.extend(branches.iter().filter_map(|b| b.ty.name()))
+                }
+                Kind::Enum { .. } | Kind::Command | Kind::Event { .. } => {}
+            }
+        }
+        EventView {
+            events: self.events().collect(),
+            types: reached.into_values().collect(),
+        }
+    }
+
     /// The events, in schema order.
     pub fn events(&self) -> impl Iterator<Item = &Definition> {
         self.definitions
