@@ -1,6 +1,7 @@
 //! Helpers shared by the cross-crate tests: where the vendored inputs are.
 
 pub mod fuzz;
+pub mod introspect;
 pub mod live;
 pub mod render;
 
