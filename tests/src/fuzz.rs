@@ -30,6 +30,30 @@ pub fn text(data: &[u8]) {
     }
 }
 
+/// The QAPI reader: any bytes, read as a schema's top file whose includes
+/// do not exist, give a schema or an error inside the input (an include of
+/// a missing file is an error at the include). An accepted schema gives
+/// its canonical event view.
+pub fn qapi(data: &[u8]) {
+    let top = std::path::Path::new("fuzz.json");
+    let result = qmp_spec::qapi::read_with(top, &mut |path| {
+        if path == top {
+            Ok(data.to_vec())
+        } else {
+            Err(std::io::Error::from(std::io::ErrorKind::NotFound))
+        }
+    });
+    match result {
+        Ok(schema) => {
+            serde_json::to_string(&schema.event_view()).expect("the canonical form serializes");
+        }
+        Err(error) => {
+            assert_eq!(error.file, "fuzz.json", "{error}");
+            check_position(data, &error)
+        }
+    }
+}
+
 /// The diff reader and applier, both ways. `BASE 0xFF PATCH` applies PATCH
 /// to BASE; otherwise the first byte picks one of the history's revisions as
 /// the base and the rest is the patch, so the fuzzer explores patches
@@ -98,9 +122,32 @@ pub struct Seed {
 /// history against its base, and git, cgit and lossy diffs between each two
 /// consecutive revisions, rendered as `tests/src/render.rs` does (diff);
 /// every example of the history, with a timestamp where it has none, and
-/// every line QEMU 7.2 sent (decode).
+/// every line QEMU 7.2 sent (decode); every file of QAPI release 7.2.0 and
+/// the top files of 2.1.0 and 9.2.0-rc2 (qapi).
 pub fn seeds() -> Vec<Seed> {
     let mut seeds = Vec::new();
+    let qapi = crate::workspace_root().join("qmp-spec/qapi");
+    let mut qapi_files: Vec<std::path::PathBuf> = std::fs::read_dir(qapi.join("7.2.0/qapi"))
+        .expect("qmp-spec/qapi/7.2.0")
+        .filter_map(|e| Some(e.ok()?.path()))
+        .chain([
+            qapi.join("2.1.0/qapi-schema.json"),
+            qapi.join("9.2.0-rc2/qapi/qapi-schema.json"),
+        ])
+        .collect();
+    qapi_files.sort();
+    for path in qapi_files {
+        seeds.push(Seed {
+            target: "qapi",
+            name: path
+                .strip_prefix(&qapi)
+                .unwrap_or(&path)
+                .display()
+                .to_string()
+                .replace('/', "-"),
+            bytes: std::fs::read(&path).expect("a vendored schema file"),
+        });
+    }
     for file in crate::spec_files() {
         seeds.push(Seed {
             target: "text",

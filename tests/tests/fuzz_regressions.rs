@@ -36,6 +36,11 @@ fn text_regressions() {
 }
 
 #[test]
+fn qapi_regressions() {
+    replay("qapi", fuzz::qapi);
+}
+
+#[test]
 fn diff_regressions() {
     replay("diff", fuzz::diff);
 }
@@ -97,6 +102,7 @@ fn the_seeds_pass_the_checks() {
         ("text", fuzz::text as fn(&[u8])),
         ("diff", fuzz::diff),
         ("decode", fuzz::decode),
+        ("qapi", fuzz::qapi),
     ] {
         let mine: Vec<_> = seeds.iter().filter(|s| s.target == target).collect();
         assert!(mine.len() >= 10, "{target}: {} seeds", mine.len());
