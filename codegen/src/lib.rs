@@ -58,7 +58,7 @@ pub fn generate(revisions: &[Revision<'_>]) -> Result<Vec<GeneratedFile>, Error>
         changes::changelog(revisions),
     ];
     for revision in revisions {
-        files.push(ir::revision_file(revision));
+        files.push(ir::revision_file(revision)?);
         files.push(docs::revision_file(revision));
         files.extend(schema::revision_files(
             &format!("schema/{}", revision.name),

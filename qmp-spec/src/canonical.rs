@@ -3,69 +3,132 @@
 //! No source positions, no warnings (they carry positions), no raw example
 //! text: an example is its parsed JSON, or, when it does not parse, its
 //! whitespace-normalized text. Two revisions that differ only in layout have
-//! equal canonical forms; the history tests compare models this way.
+//! equal canonical forms; the history tests compare models this way. The
+//! form is typed: it borrows from the model, compares with `==` and
+//! serializes as the JSON `cargo xtask ir --canonical` prints.
 
-use serde_json::{Map, Value, json};
+use serde::Serialize;
+use serde_json::Value;
 
-use crate::model::{Data, Example, Field, Section, Spec, normalize_whitespace};
+use crate::model::{
+    Data, EnumValue, Example, Field, JsonType, Section, Spec, TypeSource, normalize_whitespace,
+};
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CanonicalSpec<'a> {
+    pub title: &'a str,
+    pub sections: Vec<CanonicalSection<'a>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CanonicalSection<'a> {
+    pub names: &'a [String],
+    pub description: &'a str,
+    pub data: CanonicalData<'a>,
+    pub examples: Vec<CanonicalExample<'a>>,
+    pub notes: Vec<&'a str>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum CanonicalData<'a> {
+    Unspecified,
+    None,
+    Fields {
+        fields: Vec<CanonicalField<'a>>,
+    },
+    External {
+        type_name: &'a str,
+        description: &'a str,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CanonicalField<'a> {
+    pub name: &'a str,
+    #[serde(rename = "type")]
+    pub ty: &'a JsonType,
+    pub type_source: TypeSource,
+    pub optional: bool,
+    pub values: &'a [EnumValue],
+    pub description: &'a str,
+    pub fields: Vec<CanonicalField<'a>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CanonicalExample<'a> {
+    pub label: Option<&'a str>,
+    #[serde(flatten)]
+    pub content: ExampleContent<'a>,
+}
+
+/// An example's JSON, or its whitespace-normalized text when it is not JSON.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ExampleContent<'a> {
+    Json(&'a Value),
+    Text(String),
+}
 
 impl Spec {
-    pub fn canonical(&self) -> Value {
-        json!({
-            "title": self.title,
-            "sections": self.sections.iter().map(section).collect::<Vec<_>>(),
-        })
+    pub fn canonical(&self) -> CanonicalSpec<'_> {
+        CanonicalSpec {
+            title: &self.title,
+            sections: self.sections.iter().map(section).collect(),
+        }
     }
 }
 
 /// One section's canonical form.
-pub fn section(section: &Section) -> Value {
-    json!({
-        "names": section.names,
-        "description": section.description,
-        "data": canonical_data(&section.data),
-        "examples": section.examples.iter().map(canonical_example).collect::<Vec<_>>(),
-        "notes": section.notes.iter().map(|note| note.text.as_str()).collect::<Vec<_>>(),
-    })
-}
-
-fn canonical_data(data: &Data) -> Value {
-    match data {
-        Data::Unspecified => json!({ "kind": "unspecified" }),
-        Data::None => json!({ "kind": "none" }),
-        Data::Fields { fields } => json!({
-            "kind": "fields",
-            "fields": fields.iter().map(canonical_field).collect::<Vec<_>>(),
-        }),
-        Data::External {
-            type_name,
-            description,
-        } => json!({
-            "kind": "external",
-            "type_name": type_name,
-            "description": description,
-        }),
+pub fn section(section: &Section) -> CanonicalSection<'_> {
+    CanonicalSection {
+        names: &section.names,
+        description: &section.description,
+        data: data(&section.data),
+        examples: section.examples.iter().map(example).collect(),
+        notes: section
+            .notes
+            .iter()
+            .map(|note| note.text.as_str())
+            .collect(),
     }
 }
 
-fn canonical_field(field: &Field) -> Value {
-    json!({
-        "name": field.name,
-        "type": field.ty,
-        "type_source": field.type_source,
-        "optional": field.optional,
-        "values": field.values,
-        "description": field.description,
-        "fields": field.fields.iter().map(canonical_field).collect::<Vec<_>>(),
-    })
+fn data(data: &Data) -> CanonicalData<'_> {
+    match data {
+        Data::Unspecified => CanonicalData::Unspecified,
+        Data::None => CanonicalData::None,
+        Data::Fields { fields } => CanonicalData::Fields {
+            fields: fields.iter().map(field).collect(),
+        },
+        Data::External {
+            type_name,
+            description,
+        } => CanonicalData::External {
+            type_name,
+            description,
+        },
+    }
 }
 
-fn canonical_example(example: &Example) -> Value {
-    let mut out = Map::new();
-    out.insert("label".into(), json!(example.label));
-    match &example.json {
-        Some(value) => out.insert("json".into(), value.clone()),
-        None => out.insert("text".into(), json!(normalize_whitespace(&example.raw))),
-    };
-    Value::Object(out)
+fn field(field: &Field) -> CanonicalField<'_> {
+    CanonicalField {
+        name: &field.name,
+        ty: &field.ty,
+        type_source: field.type_source,
+        optional: field.optional,
+        values: &field.values,
+        description: &field.description,
+        fields: field.fields.iter().map(self::field).collect(),
+    }
+}
+
+fn example(example: &Example) -> CanonicalExample<'_> {
+    CanonicalExample {
+        label: example.label.as_deref(),
+        content: match &example.json {
+            Some(value) => ExampleContent::Json(value),
+            None => ExampleContent::Text(normalize_whitespace(&example.raw)),
+        },
+    }
 }

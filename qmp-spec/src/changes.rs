@@ -16,7 +16,6 @@
 //! - **documentation only**: descriptions, notes, examples, the title.
 
 use serde::Serialize;
-use serde_json::Value;
 
 use crate::canonical;
 use crate::model::{Data, Field, Section, Spec};
@@ -163,9 +162,9 @@ fn find<'s>(events: &[(&str, &'s Section)], name: &str) -> Option<&'s Section> {
 
 /// What an event's section says apart from its name and examples (which
 /// name the event).
-fn body(section: &Section) -> Value {
+fn body(section: &Section) -> (&str, canonical::CanonicalData<'_>, Vec<&str>) {
     let canonical = canonical::section(section);
-    serde_json::json!({ "description": canonical["description"], "data": canonical["data"], "notes": canonical["notes"] })
+    (canonical.description, canonical.data, canonical.notes)
 }
 
 fn change(
@@ -267,7 +266,7 @@ fn section_changes(event: &str, old: &Section, new: &Section, out: &mut Vec<Chan
             Some(notes(new)),
         ));
     }
-    let examples = |s: &Section| canonical::section(s)["examples"].clone();
+    let examples = |s| canonical::section(s).examples;
     if examples(old) != examples(new) {
         let raw = |s: &Section| {
             s.examples

@@ -22,9 +22,8 @@ fn apply(base: &str, path: &str) -> Applied {
 }
 
 fn canonical(text: &str) -> serde_json::Value {
-    qmp_spec::parse("rebuilt", text)
-        .unwrap_or_else(|err| panic!("{err}"))
-        .canonical()
+    let spec = qmp_spec::parse("rebuilt", text).unwrap_or_else(|err| panic!("{err}"));
+    serde_json::to_value(spec.canonical()).expect("serializes")
 }
 
 /// Each change's outcome, with the line it names.

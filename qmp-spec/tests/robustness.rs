@@ -64,8 +64,9 @@ fn mangled_specs_parse_or_fail_without_panicking() {
     {
         for variant in mangled(&bytes) {
             cases += 1;
-            let result =
-                catch_unwind(|| qmp_spec::parse_bytes(&name, &variant).map(|s| s.canonical()));
+            let result = catch_unwind(|| {
+                qmp_spec::parse_bytes(&name, &variant).map(|s| s.canonical().sections.len())
+            });
             assert!(
                 result.is_ok(),
                 "{name}: parse panicked on a variant of {} bytes",

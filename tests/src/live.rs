@@ -170,6 +170,24 @@ impl Qemu {
     /// QMP socket in a temporary folder, VNC on 127.0.0.1 only, an empty
     /// IDE CD-ROM drive for the tray.
     pub fn start(binary: &Path) -> Qemu {
+        Qemu::launch(
+            binary,
+            &[
+                "-vnc",
+                "127.0.0.1:0,to=99",
+                "-device",
+                "ide-cd,id=cdrom0,bus=ide.1",
+            ],
+        )
+    }
+
+    /// Starts QEMU as [`Qemu::start`] does, without VNC and devices: for a
+    /// test that only asks QEMU questions, and may run beside another.
+    pub fn start_bare(binary: &Path) -> Qemu {
+        Qemu::launch(binary, &[])
+    }
+
+    fn launch(binary: &Path, extra: &[&str]) -> Qemu {
         let dir = std::env::temp_dir().join(format!("qmp-live-{}-{}", std::process::id(), nanos()));
         std::fs::create_dir_all(&dir).expect("temp dir");
         let socket = dir.join("qmp.sock");
@@ -177,15 +195,14 @@ impl Qemu {
             .args(["-machine", "pc", "-nodefaults", "-display", "none", "-S"])
             .arg("-qmp")
             .arg(format!("unix:{},server=on,wait=off", socket.display()))
-            .args([
-                "-vnc",
-                "127.0.0.1:0,to=99",
-                "-device",
-                "ide-cd,id=cdrom0,bus=ide.1",
-            ])
+            .args(extra)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(
+                std::fs::File::create(dir.join("stderr.log"))
+                    .map(Stdio::from)
+                    .unwrap_or_else(|_| Stdio::null()),
+            )
             .spawn()
             .expect("qemu starts");
         // Connect as soon as the socket exists; the guard below cleans up.
@@ -220,10 +237,23 @@ impl Qemu {
         qemu
     }
 
+    /// What became of QEMU, when its connection broke: its exit status and
+    /// what it wrote on stderr.
+    fn why_gone(&mut self) -> String {
+        std::thread::sleep(Duration::from_millis(100));
+        let status = match self.child.try_wait() {
+            Ok(Some(status)) => format!("QEMU exited: {status}"),
+            Ok(None) => "QEMU still runs".to_string(),
+            Err(err) => format!("QEMU's status is unknown: {err}"),
+        };
+        let stderr = std::fs::read_to_string(self.dir.join("stderr.log")).unwrap_or_default();
+        format!("{status}; its stderr: {:?}", stderr.trim())
+    }
+
     fn read_line(&mut self) -> String {
         let mut line = String::new();
         match self.reader.read_line(&mut line) {
-            Ok(0) => panic!("QMP closed the connection"),
+            Ok(0) => panic!("QMP closed the connection; {}", self.why_gone()),
             Ok(_) => line.trim_end().to_string(),
             Err(err) => panic!("reading QMP: {err}"),
         }
@@ -248,7 +278,9 @@ impl Qemu {
         if !arguments.is_null() {
             request["arguments"] = arguments;
         }
-        writeln!(self.writer, "{request}").expect("write QMP");
+        if let Err(err) = writeln!(self.writer, "{request}") {
+            panic!("writing {command} to QMP: {err}; {}", self.why_gone());
+        }
         let deadline = Instant::now() + TIMEOUT;
         loop {
             assert!(Instant::now() < deadline, "no response to {command}");
