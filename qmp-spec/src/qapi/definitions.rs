@@ -3,7 +3,7 @@
 //! checked to exist, names unique, a union's discriminator a member of its
 //! base whose type is an enum.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 use super::doc;
 use super::model::*;
@@ -57,7 +57,7 @@ impl Builder {
     fn line(&self, at: &Location) -> &str {
         self.files
             .iter()
-            .find(|(name, _)| *name == at.file)
+            .find(|(name, _)| **name == *at.file)
             .and_then(|(_, text)| text.lines().nth(at.line.saturating_sub(1) as usize))
             .unwrap_or("")
     }
@@ -388,7 +388,7 @@ impl Builder {
     /// Every type a definition refers to exists; a union's discriminator is
     /// an enum member of its base.
     fn check(&self, definitions: &[Definition]) -> Result<(), ParseError> {
-        let by_name: BTreeMap<&str, &Definition> =
+        let by_name: HashMap<&str, &Definition> =
             definitions.iter().map(|d| (d.name.as_str(), d)).collect();
         let exists = |ty: &TypeRef| match ty.name() {
             Some(name) => BUILTINS.contains(&name) || by_name.contains_key(name),
@@ -522,7 +522,7 @@ impl Builder {
 /// A struct's members with its bases' first (a base's own base first).
 pub(crate) fn all_members(
     definition: &Definition,
-    by_name: &BTreeMap<&str, &Definition>,
+    by_name: &HashMap<&str, &Definition>,
 ) -> Vec<Member> {
     let mut chain = Vec::new();
     let mut next = Some(definition);
@@ -565,7 +565,7 @@ fn to_json(expr: &Expr) -> serde_json::Value {
 pub(crate) fn build(files: Vec<(String, String)>, items: Vec<Item>) -> Result<Schema, ParseError> {
     let builder = Builder { files };
     let mut definitions: Vec<Definition> = Vec::new();
-    let mut seen: BTreeMap<String, Location> = BTreeMap::new();
+    let mut seen: HashMap<String, Location> = HashMap::new();
     let mut warnings = Vec::new();
     let mut pending: Option<(Vec<(String, Location)>, Location)> = None;
     for item in items {

@@ -15,6 +15,7 @@ mod model;
 use std::collections::BTreeSet;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use pest::Parser as _;
 use pest::iterators::Pair;
@@ -111,7 +112,7 @@ impl Reader<'_> {
         if self.stack.contains(&key) {
             let (at, line) = from
                 .cloned()
-                .unwrap_or_else(|| (location(&name, 1, 1), String::new()));
+                .unwrap_or_else(|| (location(&Arc::from(name.as_str()), 1, 1), String::new()));
             return Err(error_at(
                 &at,
                 &line,
@@ -137,7 +138,7 @@ impl Reader<'_> {
         source::reject_binary(&name, text)?;
         let src = Source::new(&name, text);
         check_depth(&src)?;
-        let items = parse_file(&src)?;
+        let items = parse_file(&src, &Arc::from(name.as_str()))?;
         self.files.push((name.clone(), text.to_string()));
         self.stack.push(key);
         let dir = path.parent().unwrap_or(Path::new(""));
@@ -177,9 +178,9 @@ fn normalize(path: &Path) -> PathBuf {
     out
 }
 
-fn location(file: &str, line: u32, column: u32) -> Location {
+fn location(file: &Arc<str>, line: u32, column: u32) -> Location {
     Location {
-        file: file.to_string(),
+        file: Arc::clone(file),
         line,
         column,
     }
@@ -187,7 +188,7 @@ fn location(file: &str, line: u32, column: u32) -> Location {
 
 pub(crate) fn error_at(at: &Location, line_text: &str, message: impl Into<String>) -> ParseError {
     ParseError {
-        file: at.file.clone(),
+        file: at.file.to_string(),
         line: at.line,
         column: at.column,
         line_text: line_text.to_string(),
@@ -230,7 +231,7 @@ fn check_depth(src: &Source<'_>) -> Result<(), ParseError> {
     Ok(())
 }
 
-fn parse_file(src: &Source<'_>) -> Result<Vec<Item>, ParseError> {
+fn parse_file(src: &Source<'_>, file_name: &Arc<str>) -> Result<Vec<Item>, ParseError> {
     let file = QapiParser::parse(Rule::file, src.text).map_err(|err| {
         let offset = match err.location {
             pest::error::InputLocation::Pos(p) => p,
@@ -247,12 +248,12 @@ fn parse_file(src: &Source<'_>) -> Result<Vec<Item>, ParseError> {
     {
         match pair.as_rule() {
             Rule::doc => {
-                let location = at(src, &pair);
+                let location = at(src, file_name, &pair);
                 let lines = pair
                     .into_inner()
                     .filter(|p| p.as_rule() == Rule::doc_line)
                     .map(|line| {
-                        let loc = at(src, &line);
+                        let loc = at(src, file_name, &line);
                         (strip_hash(line.as_str()).to_string(), loc)
                     })
                     .collect();
@@ -260,7 +261,7 @@ fn parse_file(src: &Source<'_>) -> Result<Vec<Item>, ParseError> {
             }
             Rule::expr => {
                 if let Some(dict) = pair.into_inner().next() {
-                    items.push(Item::Expr(expr(src, dict)?));
+                    items.push(Item::Expr(expr(src, file_name, dict)?));
                 }
             }
             _ => {}
@@ -314,20 +315,20 @@ fn strip_hash(line: &str) -> &str {
     line.strip_prefix(' ').unwrap_or(line)
 }
 
-fn at(src: &Source<'_>, pair: &Pair<'_, Rule>) -> Location {
+fn at(src: &Source<'_>, file: &Arc<str>, pair: &Pair<'_, Rule>) -> Location {
     let span = src.span_of(pair);
-    location(src.file, span.line, span.column)
+    location(file, span.line, span.column)
 }
 
-fn expr(src: &Source<'_>, pair: Pair<'_, Rule>) -> Result<Expr, ParseError> {
-    let location = at(src, &pair);
+fn expr(src: &Source<'_>, file: &Arc<str>, pair: Pair<'_, Rule>) -> Result<Expr, ParseError> {
+    let location = at(src, file, &pair);
     Ok(match pair.as_rule() {
         Rule::string => Expr::Str(unescape(src, &pair)?, location),
         Rule::bool => Expr::Bool(pair.as_str() == "true", location),
         Rule::list => Expr::List(
             pair.into_inner()
                 .filter(|p| !punctuation(p.as_rule()))
-                .map(|p| expr(src, p))
+                .map(|p| expr(src, file, p))
                 .collect::<Result<_, _>>()?,
             location,
         ),
@@ -338,7 +339,7 @@ fn expr(src: &Source<'_>, pair: Pair<'_, Rule>) -> Result<Expr, ParseError> {
                 let (Some(key), Some(value)) = (inner.next(), inner.next()) else {
                     continue;
                 };
-                let key_at = at(src, &key);
+                let key_at = at(src, file, &key);
                 let key = unescape(src, &key)?;
                 if pairs.iter().any(|(k, _, _)| *k == key) {
                     return Err(src.error(
@@ -349,7 +350,7 @@ fn expr(src: &Source<'_>, pair: Pair<'_, Rule>) -> Result<Expr, ParseError> {
                         format!("duplicate key '{key}'"),
                     ));
                 }
-                pairs.push((key, key_at, expr(src, value)?));
+                pairs.push((key, key_at, expr(src, file, value)?));
             }
             Expr::Dict(pairs, location)
         }

@@ -10,11 +10,23 @@ use serde_json::Value;
 
 /// Where something is: the file (as the include chain named it), line and
 /// column, 1-based.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Location {
-    pub file: String,
+    /// Shared by every location in the file.
+    pub file: std::sync::Arc<str>,
     pub line: u32,
     pub column: u32,
+}
+
+impl Serialize for Location {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("Location", 3)?;
+        out.serialize_field("file", &*self.file)?;
+        out.serialize_field("line", &self.line)?;
+        out.serialize_field("column", &self.column)?;
+        out.end()
+    }
 }
 
 /// A whole schema: the top file and everything it includes.
