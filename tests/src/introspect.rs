@@ -243,24 +243,7 @@ impl Model<'_> {
 
     /// A struct's members, its bases' first.
     fn struct_members(&self, definition: &Definition) -> Vec<Member> {
-        let mut chain = vec![definition];
-        while let Some(Kind::Struct {
-            base: Some(base), ..
-        }) = chain.last().map(|d| &d.kind)
-        {
-            match self.by_name.get(base.as_str()) {
-                Some(next) if chain.len() <= self.by_name.len() => chain.push(next),
-                _ => break,
-            }
-        }
-        chain
-            .iter()
-            .rev()
-            .flat_map(|d| match &d.kind {
-                Kind::Struct { members, .. } => members.clone(),
-                _ => Vec::new(),
-            })
-            .collect()
+        definition.members_with_bases(&|name| self.by_name.get(name).copied())
     }
 
     fn object(

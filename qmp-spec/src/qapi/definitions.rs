@@ -461,7 +461,7 @@ impl Builder {
                                     ),
                                 ));
                             };
-                            all_members(def, &by_name)
+                            def.members_with_bases(&|name| by_name.get(name).copied())
                         }
                         Some(Base::Members(members)) => {
                             check_members(members)?;
@@ -517,36 +517,6 @@ impl Builder {
         }
         Ok(())
     }
-}
-
-/// A struct's members with its bases' first (a base's own base first).
-pub(crate) fn all_members(
-    definition: &Definition,
-    by_name: &HashMap<&str, &Definition>,
-) -> Vec<Member> {
-    let mut chain = Vec::new();
-    let mut next = Some(definition);
-    // A base chain is short; a cycle is cut at the schema's size.
-    while let Some(def) = next.take() {
-        if chain.len() > by_name.len() {
-            break;
-        }
-        chain.push(def);
-        if let Kind::Struct {
-            base: Some(base), ..
-        } = &def.kind
-        {
-            next = by_name.get(base.as_str()).copied();
-        }
-    }
-    chain
-        .iter()
-        .rev()
-        .flat_map(|def| match &def.kind {
-            Kind::Struct { members, .. } => members.clone(),
-            _ => Vec::new(),
-        })
-        .collect()
 }
 
 /// An expression as JSON (for member defaults).

@@ -97,6 +97,35 @@ pub enum Kind {
     },
 }
 
+impl Definition {
+    /// A struct's members with its bases' first (a base's own base first),
+    /// the bases found by `lookup`; no members for other kinds. A cycle of
+    /// bases (which the checks refuse) is cut.
+    pub fn members_with_bases<'a>(
+        &'a self,
+        lookup: &dyn Fn(&str) -> Option<&'a Definition>,
+    ) -> Vec<Member> {
+        let mut chain: Vec<&Definition> = vec![self];
+        while let Some(Kind::Struct {
+            base: Some(base), ..
+        }) = chain.last().map(|d| &d.kind)
+        {
+            match lookup(base) {
+                Some(next) if !chain.iter().any(|d| d.name == next.name) => chain.push(next),
+                _ => break,
+            }
+        }
+        chain
+            .iter()
+            .rev()
+            .flat_map(|d| match &d.kind {
+                Kind::Struct { members, .. } => members.clone(),
+                _ => Vec::new(),
+            })
+            .collect()
+    }
+}
+
 /// A union's base: a struct's name, or members written in place.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "kebab-case")]
