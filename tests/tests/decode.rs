@@ -294,6 +294,9 @@ fn kinds_values_and_timestamps_as_a_client_uses_them() {
     let event: Event = serde_json::from_value(event_json).unwrap();
     assert_eq!(event, message.event);
 
+    // Data is boxed: an event is as small as the catch-all.
+    assert!(std::mem::size_of::<Event>() <= 48);
+
     // Timestamps are points in time.
     let time = std::time::SystemTime::try_from(message.timestamp).unwrap();
     let since = time.duration_since(std::time::UNIX_EPOCH).unwrap();
