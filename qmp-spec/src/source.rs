@@ -60,6 +60,15 @@ fn window(line: &str, column: usize) -> (String, usize) {
 /// How many characters of a long line a diagnostic shows.
 const WINDOW: usize = 100;
 
+/// Where [`Source::span_forward`] stopped: a 1-based line (0 before the
+/// first use), the byte offset and its 1-based column.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Cursor {
+    line: usize,
+    at: usize,
+    column: usize,
+}
+
 /// The input with its name and line starts, to turn offsets into positions.
 pub(crate) struct Source<'a> {
     pub(crate) file: &'a str,
@@ -87,6 +96,48 @@ impl<'a> Source<'a> {
             .get(start..offset)
             .map_or(0, |s| s.chars().count())
             + 1;
+        Span {
+            line: line as u32,
+            column: column as u32,
+        }
+    }
+
+    /// [`Source::span`] for offsets met mostly in increasing order (a walk
+    /// of a parse tree in document order): the cursor moves forward from the
+    /// last position, so a whole walk costs the length of the text, however
+    /// long its lines. An offset behind the cursor is found from scratch.
+    pub(crate) fn span_forward(&self, offset: usize, cursor: &std::cell::Cell<Cursor>) -> Span {
+        let Cursor {
+            mut line,
+            mut at,
+            mut column,
+        } = cursor.get();
+        if offset < at || line == 0 || offset > self.text.len() {
+            let span = self.span(offset);
+            let line_index = span.line as usize - 1;
+            cursor.set(Cursor {
+                line: span.line as usize,
+                at: offset.max(self.line_starts[line_index]),
+                column: span.column as usize,
+            });
+            return span;
+        }
+        // Whole lines first, then the characters of the last one.
+        while self
+            .line_starts
+            .get(line)
+            .is_some_and(|&next| next <= offset)
+        {
+            at = self.line_starts[line];
+            column = 1;
+            line += 1;
+        }
+        column += self.text.get(at..offset).map_or(0, |s| s.chars().count());
+        cursor.set(Cursor {
+            line,
+            at: offset,
+            column,
+        });
         Span {
             line: line as u32,
             column: column as u32,
@@ -158,7 +209,22 @@ pub(crate) fn reject_binary(file: &str, text: &str) -> Result<(), ParseError> {
 
 #[cfg(test)]
 mod tests {
-    use super::window;
+    use super::{Cursor, Source, window};
+
+    #[test]
+    fn the_forward_cursor_agrees_with_the_full_search() {
+        let text = "ab\nçd e\n\nxyz";
+        let src = Source::new("t", text);
+        let cursor = std::cell::Cell::new(Cursor::default());
+        // Forward, then backward, then forward again.
+        for offset in [0, 1, 3, 5, 6, 8, 9, 12, 2, 4, 9, 13] {
+            assert_eq!(
+                src.span_forward(offset, &cursor),
+                src.span(offset),
+                "{offset}"
+            );
+        }
+    }
 
     #[test]
     fn a_short_line_is_shown_whole() {

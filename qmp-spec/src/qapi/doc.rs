@@ -204,8 +204,13 @@ pub(super) fn check(definitions: &[Definition], warnings: &mut Vec<SchemaWarning
         else {
             continue;
         };
+        // Name sets, so that a large event costs no scan per member.
+        let have: std::collections::HashSet<&str> =
+            members.iter().map(|m| m.name.as_str()).collect();
+        let documented: std::collections::HashSet<&str> =
+            doc.members.iter().map(|item| item.name.as_str()).collect();
         for item in &doc.members {
-            if !members.iter().any(|m| m.name == item.name) {
+            if !have.contains(item.name.as_str()) {
                 warnings.push(SchemaWarning {
                     location: item.location.clone(),
                     message: format!(
@@ -216,7 +221,7 @@ pub(super) fn check(definitions: &[Definition], warnings: &mut Vec<SchemaWarning
             }
         }
         for member in members {
-            if !doc.members.iter().any(|item| item.name == member.name) {
+            if !documented.contains(member.name.as_str()) {
                 warnings.push(SchemaWarning {
                     location: member.location.clone(),
                     message: format!(

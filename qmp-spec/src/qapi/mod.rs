@@ -12,6 +12,7 @@ mod definitions;
 mod doc;
 mod model;
 
+use std::cell::Cell;
 use std::collections::BTreeSet;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -137,7 +138,7 @@ impl Reader<'_> {
         let text = source::decode(&name, &bytes)?;
         source::reject_binary(&name, text)?;
         let src = Source::new(&name, text);
-        check_depth(&src)?;
+        prescan(&src)?;
         let items = parse_file(&src, &Arc::from(name.as_str()))?;
         self.files.push((name.clone(), text.to_string()));
         self.stack.push(key);
@@ -196,18 +197,26 @@ pub(crate) fn error_at(at: &Location, line_text: &str, message: impl Into<String
     }
 }
 
-/// Rejects brackets nested deeper than [`MAX_DEPTH`] before the recursive
-/// grammar sees them (one pass, strings and comments skipped).
-fn check_depth(src: &Source<'_>) -> Result<(), ParseError> {
+/// Rejects, before the grammar sees them, brackets nested deeper than
+/// [`MAX_DEPTH`] (the grammar recurses per bracket) and a string that runs
+/// past the end of its line (the grammar reads a string to its closing
+/// quote): one pass, comments skipped.
+fn prescan(src: &Source<'_>) -> Result<(), ParseError> {
     let (mut depth, mut in_string, mut in_comment, mut escaped) = (0usize, false, false, false);
     for (offset, c) in src.text.char_indices() {
         if in_comment {
             in_comment = c != '\n';
         } else if in_string {
             match c {
+                '\n' | '\r' => {
+                    return Err(src.error_at(
+                        offset,
+                        "a string ends on its line: the closing quote is missing",
+                    ));
+                }
                 _ if escaped => escaped = false,
                 '\\' => escaped = true,
-                '\'' | '\n' => in_string = false,
+                '\'' => in_string = false,
                 _ => {}
             }
         } else {
@@ -232,6 +241,11 @@ fn check_depth(src: &Source<'_>) -> Result<(), ParseError> {
 }
 
 fn parse_file(src: &Source<'_>, file_name: &Arc<str>) -> Result<Vec<Item>, ParseError> {
+    let walk = Walk {
+        src,
+        file: Arc::clone(file_name),
+        cursor: Cell::new(source::Cursor::default()),
+    };
     let file = QapiParser::parse(Rule::file, src.text).map_err(|err| {
         let offset = match err.location {
             pest::error::InputLocation::Pos(p) => p,
@@ -248,12 +262,12 @@ fn parse_file(src: &Source<'_>, file_name: &Arc<str>) -> Result<Vec<Item>, Parse
     {
         match pair.as_rule() {
             Rule::doc => {
-                let location = at(src, file_name, &pair);
+                let location = walk.at(&pair);
                 let lines = pair
                     .into_inner()
                     .filter(|p| p.as_rule() == Rule::doc_line)
                     .map(|line| {
-                        let loc = at(src, file_name, &line);
+                        let loc = walk.at(&line);
                         (strip_hash(line.as_str()).to_string(), loc)
                     })
                     .collect();
@@ -261,7 +275,7 @@ fn parse_file(src: &Source<'_>, file_name: &Arc<str>) -> Result<Vec<Item>, Parse
             }
             Rule::expr => {
                 if let Some(dict) = pair.into_inner().next() {
-                    items.push(Item::Expr(expr(src, file_name, dict)?));
+                    items.push(Item::Expr(expr(&walk, dict)?));
                 }
             }
             _ => {}
@@ -315,33 +329,48 @@ fn strip_hash(line: &str) -> &str {
     line.strip_prefix(' ').unwrap_or(line)
 }
 
-fn at(src: &Source<'_>, file: &Arc<str>, pair: &Pair<'_, Rule>) -> Location {
-    let span = src.span_of(pair);
-    location(file, span.line, span.column)
+/// A file being turned into items: its text, its name for locations, and
+/// the cursor that finds positions (pairs are located in document order,
+/// so finding all of them costs the length of the text).
+struct Walk<'s> {
+    src: &'s Source<'s>,
+    file: Arc<str>,
+    cursor: Cell<source::Cursor>,
 }
 
-fn expr(src: &Source<'_>, file: &Arc<str>, pair: Pair<'_, Rule>) -> Result<Expr, ParseError> {
-    let location = at(src, file, &pair);
+impl Walk<'_> {
+    /// Where a pair starts.
+    fn at(&self, pair: &Pair<'_, Rule>) -> Location {
+        let span = self.src.span_forward(pair.as_span().start(), &self.cursor);
+        location(&self.file, span.line, span.column)
+    }
+}
+
+fn expr(walk: &Walk<'_>, pair: Pair<'_, Rule>) -> Result<Expr, ParseError> {
+    let src = walk.src;
+    let location = walk.at(&pair);
     Ok(match pair.as_rule() {
         Rule::string => Expr::Str(unescape(src, &pair)?, location),
         Rule::bool => Expr::Bool(pair.as_str() == "true", location),
         Rule::list => Expr::List(
             pair.into_inner()
                 .filter(|p| !punctuation(p.as_rule()))
-                .map(|p| expr(src, file, p))
+                .map(|p| expr(walk, p))
                 .collect::<Result<_, _>>()?,
             location,
         ),
         Rule::dict => {
             let mut pairs: Vec<(String, Location, Expr)> = Vec::new();
+            // Keys seen, to refuse a duplicate without a scan per key.
+            let mut keys: std::collections::HashSet<String> = std::collections::HashSet::new();
             for member in pair.into_inner().filter(|p| p.as_rule() == Rule::pair) {
                 let mut inner = member.into_inner().filter(|p| !punctuation(p.as_rule()));
                 let (Some(key), Some(value)) = (inner.next(), inner.next()) else {
                     continue;
                 };
-                let key_at = at(src, file, &key);
+                let key_at = walk.at(&key);
                 let key = unescape(src, &key)?;
-                if pairs.iter().any(|(k, _, _)| *k == key) {
+                if !keys.insert(key.clone()) {
                     return Err(src.error(
                         crate::Span {
                             line: key_at.line,
@@ -350,7 +379,7 @@ fn expr(src: &Source<'_>, file: &Arc<str>, pair: Pair<'_, Rule>) -> Result<Expr,
                         format!("duplicate key '{key}'"),
                     ));
                 }
-                pairs.push((key, key_at, expr(src, file, value)?));
+                pairs.push((key, key_at, expr(walk, value)?));
             }
             Expr::Dict(pairs, location)
         }

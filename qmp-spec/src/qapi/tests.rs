@@ -246,6 +246,16 @@ fn bad_input_is_an_error_with_its_position() {
         error("{ 'thing': 'A' }").2,
         "unknown definition 'thing': expected one of struct, enum, union, alternate, command, event, include, pragma"
     );
+    // A string that runs past its line.
+    assert_eq!(
+        error("{ 'event': 'A\nB' }"),
+        (
+            1,
+            14,
+            "a string ends on its line: the closing quote is missing".into()
+        )
+    );
+    assert_eq!(error("{ 'event': 'A\\\nB' }").0, 1);
     // Too deep, binary, empty-ish.
     assert!(error(&"[".repeat(100)).2.contains("nest deeper"));
     assert!(read_one("{ 'event': 'A' }\0").is_err());

@@ -9,9 +9,11 @@ pub struct Family {
     pub input: fn(usize) -> Input,
 }
 
-/// A spec text (for the text reader), or a base and a patch.
+/// A spec text (for the text reader), a QAPI schema file, or a base and a
+/// patch.
 pub enum Input {
     Text(String),
+    Qapi(String),
     Diff { base: String, patch: String },
 }
 
@@ -98,12 +100,35 @@ pub const FAMILIES: &[Family] = &[
             ))
         },
     },
+    // A QAPI struct of n members on one line: every member's position was
+    // found by counting the line's characters from its start (n × line).
+    Family {
+        name: "qapi_long_line",
+        input: |n| {
+            let members: Vec<String> = (0..n).map(|i| format!("'m{i}': 'int'")).collect();
+            Input::Qapi(format!(
+                "{{ 'struct': 'S', 'data': {{ {} }} }}\n",
+                members.join(", ")
+            ))
+        },
+    },
+    // A QAPI documentation block of n lines, never closed: read as
+    // comments after the block fails, each line once more at most.
+    Family {
+        name: "qapi_open_doc",
+        input: |n| {
+            Input::Qapi(format!(
+                "##\n{}{{ 'event': 'E' }}\n",
+                "# @x: text\n".repeat(n)
+            ))
+        },
+    },
 ];
 
 impl Input {
     pub fn len(&self) -> usize {
         match self {
-            Input::Text(text) => text.len(),
+            Input::Text(text) | Input::Qapi(text) => text.len(),
             Input::Diff { base, patch } => base.len() + patch.len(),
         }
     }
@@ -116,6 +141,13 @@ impl Input {
                 Ok(spec) => format!("parsed: {} sections", spec.sections.len()),
                 Err(err) => format!("error at {}:{}", err.line, err.column),
             },
+            Input::Qapi(text) => {
+                let top = std::path::Path::new("hostile.json");
+                match qmp_spec::qapi::read_with(top, &mut |_| Ok(text.clone().into_bytes())) {
+                    Ok(schema) => format!("read: {} definitions", schema.definitions.len()),
+                    Err(err) => format!("error at {}:{}", err.line, err.column),
+                }
+            }
             Input::Diff { base, patch } => match diff::parse("hostile.patch", patch) {
                 Err(err) => format!("error at {}:{}", err.line, err.column),
                 Ok(patch) => [Direction::Forward, Direction::Reverse]
