@@ -105,41 +105,63 @@ impl Builder {
         }
     }
 
-    fn features(&self, expr: &Expr) -> Result<Vec<Feature>, ParseError> {
+    /// The items of a list that are each a name, or a dict of `name`,
+    /// `if` and (where `with_features`) `features`: enum values, and
+    /// features (which have no features of their own).
+    fn named_items(
+        &self,
+        expr: &Expr,
+        what: &str,
+        with_features: bool,
+    ) -> Result<Vec<EnumValue>, ParseError> {
         let Expr::List(items, _) = expr else {
-            return Err(self.err(expr.location(), "'features' takes a list"));
+            return Err(self.err(expr.location(), format!("{what}s are a list")));
         };
         items
             .iter()
             .map(|item| match item {
-                Expr::Str(name, _) => Ok(Feature {
+                Expr::Str(name, _) => Ok(EnumValue {
                     name: name.clone(),
                     condition: None,
+                    features: Vec::new(),
                 }),
                 Expr::Dict(pairs, at) => {
-                    let mut feature = Feature {
-                        name: String::new(),
-                        condition: None,
-                    };
+                    let (mut name, mut condition, mut features) = (None, None, Vec::new());
                     for (key, key_at, value) in pairs {
                         match key.as_str() {
-                            "name" => feature.name = self.string(value, "a feature's name")?,
-                            "if" => feature.condition = Some(self.condition(value)?),
+                            "name" => name = Some(self.string(value, &format!("a {what}'s name"))?),
+                            "if" => condition = Some(self.condition(value)?),
+                            "features" if with_features => features = self.features(value)?,
                             other => {
                                 return Err(
-                                    self.err(key_at, format!("unknown key '{other}' in a feature"))
+                                    self.err(key_at, format!("unknown key '{other}' in a {what}"))
                                 );
                             }
                         }
                     }
-                    if feature.name.is_empty() {
-                        return Err(self.err(at, "a feature needs a 'name'"));
+                    match name {
+                        Some(name) if !name.is_empty() => Ok(EnumValue {
+                            name,
+                            condition,
+                            features,
+                        }),
+                        _ => Err(self.err(at, format!("a {what} needs a 'name'"))),
                     }
-                    Ok(feature)
                 }
-                other => Err(self.err(other.location(), "a feature is a string or a dict")),
+                other => Err(self.err(other.location(), format!("a {what} is a string or a dict"))),
             })
             .collect()
+    }
+
+    fn features(&self, expr: &Expr) -> Result<Vec<Feature>, ParseError> {
+        Ok(self
+            .named_items(expr, "feature", false)?
+            .into_iter()
+            .map(|item| Feature {
+                name: item.name,
+                condition: item.condition,
+            })
+            .collect())
     }
 
     fn type_ref(&self, expr: &Expr) -> Result<TypeRef, ParseError> {
@@ -218,44 +240,7 @@ impl Builder {
     }
 
     fn enum_values(&self, expr: &Expr) -> Result<Vec<EnumValue>, ParseError> {
-        let Expr::List(items, _) = expr else {
-            return Err(self.err(expr.location(), "an enum's 'data' is a list"));
-        };
-        items
-            .iter()
-            .map(|item| match item {
-                Expr::Str(name, _) => Ok(EnumValue {
-                    name: name.clone(),
-                    condition: None,
-                    features: Vec::new(),
-                }),
-                Expr::Dict(pairs, at) => {
-                    let mut value = EnumValue {
-                        name: String::new(),
-                        condition: None,
-                        features: Vec::new(),
-                    };
-                    for (key, key_at, v) in pairs {
-                        match key.as_str() {
-                            "name" => value.name = self.string(v, "an enum value's name")?,
-                            "if" => value.condition = Some(self.condition(v)?),
-                            "features" => value.features = self.features(v)?,
-                            other => {
-                                return Err(self.err(
-                                    key_at,
-                                    format!("unknown key '{other}' in an enum value"),
-                                ));
-                            }
-                        }
-                    }
-                    if value.name.is_empty() {
-                        return Err(self.err(at, "an enum value needs a 'name'"));
-                    }
-                    Ok(value)
-                }
-                other => Err(self.err(other.location(), "an enum value is a string or a dict")),
-            })
-            .collect()
+        self.named_items(expr, "enum value", true)
     }
 
     fn definition(
