@@ -50,12 +50,7 @@ pub fn run(args: Vec<OsString>) -> Result<(), Failure> {
     if errors.is_empty() {
         return Ok(());
     }
-    let messages: Vec<String> = errors
-        .into_iter()
-        .map(|failure| match failure {
-            Failure::Usage(m) | Failure::Failed(m) | Failure::Exit { message: m, .. } => m,
-        })
-        .collect();
+    let messages: Vec<&str> = errors.iter().map(Failure::message).collect();
     Err(Failure::Failed(messages.join("\n")))
 }
 

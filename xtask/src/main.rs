@@ -52,9 +52,7 @@ fn main() -> ExitCode {
         Err(failure) => {
             match &failure {
                 Failure::Usage(message) => eprintln!("error: {message}\n\n{USAGE}"),
-                Failure::Failed(message) | Failure::Exit { message, .. } => {
-                    eprintln!("{message}")
-                }
+                other => eprintln!("{}", other.message()),
             }
             ExitCode::from(failure.code())
         }
@@ -82,6 +80,15 @@ impl Failure {
             Failure::Usage(_) => 2,
             Failure::Failed(_) => 1,
             Failure::Exit { code, .. } => *code,
+        }
+    }
+
+    /// What it says on stderr (a usage error is followed by the usage).
+    pub fn message(&self) -> &str {
+        match self {
+            Failure::Usage(message) | Failure::Failed(message) | Failure::Exit { message, .. } => {
+                message
+            }
         }
     }
 }

@@ -8,9 +8,12 @@ use super::{doc, escape};
 use crate::catalog::{Catalog, EventData, EventType, data_type_name};
 
 pub fn events(catalog: &Catalog<'_>) -> TokenStream {
-    let event = event_enum(catalog);
+    // Whether every event's data can derive `Eq`, and so the enum and the
+    // message.
+    let eq = catalog.events.iter().all(|e| catalog.is_eq(&e.data));
+    let event = event_enum(catalog, eq);
     let kind = kind_enum(catalog);
-    let message = message(catalog.events.iter().all(|e| catalog.is_eq(&e.data)));
+    let message = message(eq);
     quote! { #event #kind #message }
 }
 
@@ -18,8 +21,8 @@ fn variant(event: &EventType<'_>) -> Ident {
     format_ident!("{}", event.type_name)
 }
 
-fn event_enum(catalog: &Catalog<'_>) -> TokenStream {
-    let derives = if catalog.events.iter().all(|e| catalog.is_eq(&e.data)) {
+fn event_enum(catalog: &Catalog<'_>, eq: bool) -> TokenStream {
+    let derives = if eq {
         quote! { #[derive(Debug, Clone, PartialEq, Eq)] }
     } else {
         quote! { #[derive(Debug, Clone, PartialEq)] }
@@ -31,13 +34,14 @@ fn event_enum(catalog: &Catalog<'_>) -> TokenStream {
             EventData::None => quote! { #docs #variant, },
             // Boxed: `Event` stays small (the size of `Unknown`), so
             // decoding moves a few words, not the largest event's data.
-            EventData::Fields(_) if !event.dataless_in.is_empty() => {
-                let data = format_ident!("{}", data_type_name(event));
-                quote! { #docs #variant(Option<Box<#data>>), }
-            }
+            // Optional where some revision documents the event without data.
             EventData::Fields(_) => {
                 let data = format_ident!("{}", data_type_name(event));
-                quote! { #docs #variant(Box<#data>), }
+                if event.dataless_in.is_empty() {
+                    quote! { #docs #variant(Box<#data>), }
+                } else {
+                    quote! { #docs #variant(Option<Box<#data>>), }
+                }
             }
             EventData::External { .. } => quote! { #docs #variant(serde_json::Value), },
         }
@@ -49,25 +53,17 @@ fn event_enum(catalog: &Catalog<'_>) -> TokenStream {
             _ => quote! { Self::#variant(_) => EventKind::#variant, },
         }
     });
-    let dataless: Vec<Ident> = catalog
-        .events
-        .iter()
-        .filter(|e| matches!(e.data, EventData::None))
-        .map(variant)
-        .collect();
-    let with_data: Vec<Ident> = catalog
-        .events
-        .iter()
-        .filter(|e| !matches!(e.data, EventData::None) && e.dataless_in.is_empty())
-        .map(variant)
-        .collect();
-    // Data some revisions do not send: `Option`, `None` without data.
-    let optional_data: Vec<Ident> = catalog
-        .events
-        .iter()
-        .filter(|e| !matches!(e.data, EventData::None) && !e.dataless_in.is_empty())
-        .map(variant)
-        .collect();
+    // The variants by what their data is: none; always sent; sent by some
+    // revisions only (`Option`, `None` without data).
+    let (mut dataless, mut with_data, mut optional_data) = (Vec::new(), Vec::new(), Vec::new());
+    for event in &catalog.events {
+        let list = match (&event.data, event.dataless_in.is_empty()) {
+            (EventData::None, _) => &mut dataless,
+            (_, true) => &mut with_data,
+            (_, false) => &mut optional_data,
+        };
+        list.push(variant(event));
+    }
     quote! {
         /// A QMP event: one variant per event the history documents, and
         /// `Unknown` for any other, which keeps its name and its data as

@@ -274,6 +274,10 @@ impl Builder {
             .map(|f| self.features(f))
             .transpose()?
             .unwrap_or_default();
+        // Enums, unions and alternates must have their 'data'.
+        let data = || {
+            get("data").ok_or_else(|| self.err(meta_at, format!("{meta} '{name}' has no 'data'")))
+        };
         let kind = match meta.as_str() {
             "struct" | "type" => Kind::Struct {
                 base: get("base")
@@ -285,10 +289,7 @@ impl Builder {
                 },
             },
             "enum" => Kind::Enum {
-                values: match get("data") {
-                    Some(data) => self.enum_values(data)?,
-                    None => return Err(self.err(meta_at, format!("enum '{name}' has no 'data'"))),
-                },
+                values: self.enum_values(data()?)?,
                 prefix: get("prefix")
                     .map(|p| self.string(p, "an enum's prefix"))
                     .transpose()?,
@@ -296,12 +297,7 @@ impl Builder {
             // 2.x wrote an alternate as a union with an empty discriminator.
             "union" if matches!(get("discriminator"), Some(Expr::Dict(d, _)) if d.is_empty()) => {
                 Kind::Alternate {
-                    branches: match get("data") {
-                        Some(data) => self.branches(data)?,
-                        None => {
-                            return Err(self.err(meta_at, format!("union '{name}' has no 'data'")));
-                        }
-                    },
+                    branches: self.branches(data()?)?,
                 }
             }
             "union" => Kind::Union {
@@ -318,18 +314,10 @@ impl Builder {
                 discriminator: get("discriminator")
                     .map(|d| self.string(d, "a discriminator"))
                     .transpose()?,
-                branches: match get("data") {
-                    Some(data) => self.branches(data)?,
-                    None => return Err(self.err(meta_at, format!("union '{name}' has no 'data'"))),
-                },
+                branches: self.branches(data()?)?,
             },
             "alternate" => Kind::Alternate {
-                branches: match get("data") {
-                    Some(data) => self.branches(data)?,
-                    None => {
-                        return Err(self.err(meta_at, format!("alternate '{name}' has no 'data'")));
-                    }
-                },
+                branches: self.branches(data()?)?,
             },
             "command" => Kind::Command,
             _ => {
@@ -401,6 +389,19 @@ impl Builder {
             Ok(())
         }
         let check_members = |members: &[Member]| check_members(self, members, &exists);
+        let check_branches = |branches: &[Branch]| -> Result<(), ParseError> {
+            match branches.iter().find(|branch| !exists(&branch.ty)) {
+                Some(branch) => Err(self.err(
+                    &branch.location,
+                    format!(
+                        "branch '{}' has type '{}', which does not exist",
+                        branch.name,
+                        branch.ty.name().unwrap_or_default()
+                    ),
+                )),
+                None => Ok(()),
+            }
+        };
         for definition in definitions {
             let at = &definition.location;
             match &definition.kind {
@@ -423,18 +424,7 @@ impl Builder {
                     discriminator,
                     branches,
                 } => {
-                    for branch in branches {
-                        if !exists(&branch.ty) {
-                            return Err(self.err(
-                                &branch.location,
-                                format!(
-                                    "branch '{}' has type '{}', which does not exist",
-                                    branch.name,
-                                    branch.ty.name().unwrap_or_default()
-                                ),
-                            ));
-                        }
-                    }
+                    check_branches(branches)?;
                     let base_members: Vec<Member> = match base {
                         Some(Base::Named(name)) => {
                             let Some(def) = by_name.get(name.as_str()) else {
@@ -470,20 +460,7 @@ impl Builder {
                         }
                     }
                 }
-                Kind::Alternate { branches } => {
-                    for branch in branches {
-                        if !exists(&branch.ty) {
-                            return Err(self.err(
-                                &branch.location,
-                                format!(
-                                    "branch '{}' has type '{}', which does not exist",
-                                    branch.name,
-                                    branch.ty.name().unwrap_or_default()
-                                ),
-                            ));
-                        }
-                    }
-                }
+                Kind::Alternate { branches } => check_branches(branches)?,
                 Kind::Event { data, .. } => match data {
                     EventData::Members { members } => check_members(members)?,
                     EventData::Type { name } if !by_name.contains_key(name.as_str()) => {

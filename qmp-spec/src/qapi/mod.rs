@@ -56,6 +56,22 @@ pub fn read_with(
     definitions::build(reader.files, reader.items)
 }
 
+/// Reads one schema file held in memory, `name` naming it in errors; its
+/// includes are not available (an include is an error at the include).
+pub fn read_text(name: &str, bytes: &[u8]) -> Result<Schema, ParseError> {
+    let top = Path::new(name);
+    read_with(top, &mut |path| {
+        if path == top {
+            Ok(bytes.to_vec())
+        } else {
+            Err(io::Error::new(
+                io::ErrorKind::NotFound,
+                "only one file is in memory",
+            ))
+        }
+    })
+}
+
 /// Whether `path` looks like a QAPI schema rather than a `qmp-events.txt`
 /// revision: its first expression or comment, not a title underlined with
 /// `=`.

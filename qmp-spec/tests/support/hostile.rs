@@ -141,13 +141,10 @@ impl Input {
                 Ok(spec) => format!("parsed: {} sections", spec.sections.len()),
                 Err(err) => format!("error at {}:{}", err.line, err.column),
             },
-            Input::Qapi(text) => {
-                let top = std::path::Path::new("hostile.json");
-                match qmp_spec::qapi::read_with(top, &mut |_| Ok(text.clone().into_bytes())) {
-                    Ok(schema) => format!("read: {} definitions", schema.definitions.len()),
-                    Err(err) => format!("error at {}:{}", err.line, err.column),
-                }
-            }
+            Input::Qapi(text) => match qmp_spec::qapi::read_text("hostile.json", text.as_bytes()) {
+                Ok(schema) => format!("read: {} definitions", schema.definitions.len()),
+                Err(err) => format!("error at {}:{}", err.line, err.column),
+            },
             Input::Diff { base, patch } => match diff::parse("hostile.patch", patch) {
                 Err(err) => format!("error at {}:{}", err.line, err.column),
                 Ok(patch) => [Direction::Forward, Direction::Reverse]
