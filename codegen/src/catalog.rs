@@ -6,7 +6,7 @@
 //! sends. It stands between the spec models and the outputs, so the Rust
 //! and JSON Schema generators name things the same way.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use qmp_spec::{Data, EnumValue, Field, JsonType, Section};
 use serde_json::Value;
@@ -19,6 +19,8 @@ pub struct Catalog<'a> {
     pub events: Vec<EventType<'a>>,
     pub objects: Vec<ObjectType<'a>>,
     pub enums: Vec<EnumType<'a>>,
+    pub unions: Vec<UnionType<'a>>,
+    pub alternates: Vec<AlternateType<'a>>,
 }
 
 pub struct EventType<'a> {
@@ -34,6 +36,8 @@ pub struct EventType<'a> {
     pub introduced: &'a str,
     /// The newest revision documenting it, when the history's newest does not.
     pub last_documented: Option<&'a str>,
+    /// Whether the newest revision documenting the event is a QAPI release.
+    pub qapi: bool,
     pub data: EventData<'a>,
     /// The revisions documenting the event without data, when some do and
     /// the newest has data: a QEMU of theirs sends none, so the data is
@@ -76,7 +80,7 @@ struct MemberHistory<'a> {
     integral: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum TypeRef {
     String,
     Int,
@@ -85,13 +89,66 @@ pub enum TypeRef {
     IntegralNumber,
     Number,
     Bool,
-    Array,
-    /// Any JSON value: `json-value`, or an object whose members are not listed.
+    /// A QAPI sized integer or `size`.
+    Sized(Sized),
+    /// An array: of the type given, or of any JSON value.
+    Array(Option<Box<TypeRef>>),
+    /// Any JSON value: `json-value`, `any`, or an object whose members are
+    /// not listed.
     Value,
+    /// JSON `null`.
+    Null,
     /// A QAPI type, kept as a JSON value.
     External(String),
     Object(usize),
     Enum(usize),
+    Union(usize),
+    Alternate(usize),
+}
+
+/// QAPI's sized integers; `size` is a byte count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Sized {
+    I8,
+    I16,
+    I32,
+    I64,
+    U8,
+    U16,
+    U32,
+    U64,
+    Size,
+}
+
+impl Sized {
+    /// The Rust type, and the QAPI name.
+    pub fn names(self) -> (&'static str, &'static str) {
+        match self {
+            Sized::I8 => ("i8", "int8"),
+            Sized::I16 => ("i16", "int16"),
+            Sized::I32 => ("i32", "int32"),
+            Sized::I64 => ("i64", "int64"),
+            Sized::U8 => ("u8", "uint8"),
+            Sized::U16 => ("u16", "uint16"),
+            Sized::U32 => ("u32", "uint32"),
+            Sized::U64 => ("u64", "uint64"),
+            Sized::Size => ("u64", "size"),
+        }
+    }
+
+    /// The smallest and largest value.
+    pub fn bounds(self) -> (i128, i128) {
+        match self {
+            Sized::I8 => (i8::MIN.into(), i8::MAX.into()),
+            Sized::I16 => (i16::MIN.into(), i16::MAX.into()),
+            Sized::I32 => (i32::MIN.into(), i32::MAX.into()),
+            Sized::I64 => (i64::MIN.into(), i64::MAX.into()),
+            Sized::U8 => (0, u8::MAX.into()),
+            Sized::U16 => (0, u16::MAX.into()),
+            Sized::U32 => (0, u32::MAX.into()),
+            Sized::U64 | Sized::Size => (0, u64::MAX.into()),
+        }
+    }
 }
 
 pub struct ObjectType<'a> {
@@ -101,45 +158,98 @@ pub struct ObjectType<'a> {
     pub users: Vec<&'a str>,
     /// The description of the first member that has this shape.
     pub description: &'a str,
+    /// The QAPI type it is, when it is one.
+    pub qapi_name: Option<&'a str>,
 }
 
 pub struct EnumType<'a> {
     pub name: String,
     pub values: &'a [EnumValue],
     pub users: Vec<&'a str>,
+    pub qapi_name: Option<&'a str>,
+}
+
+/// A QAPI union: the discriminator's value says which branch the object
+/// is; each branch's payload is an object of the union's other common
+/// members and the branch's own.
+pub struct UnionType<'a> {
+    pub name: String,
+    pub discriminator: &'a str,
+    /// The branches: the discriminator's value and the branch's payload.
+    pub variants: Vec<(&'a str, TypeRef)>,
+    pub users: Vec<&'a str>,
+    pub description: &'a str,
+    pub qapi_name: Option<&'a str>,
+}
+
+/// A QAPI alternate: one of several types, told apart by their JSON type.
+pub struct AlternateType<'a> {
+    pub name: String,
+    pub variants: Vec<(&'a str, TypeRef)>,
+    pub users: Vec<&'a str>,
+    pub description: &'a str,
+    pub qapi_name: Option<&'a str>,
 }
 
 impl<'a> Catalog<'a> {
+    /// The catalog of the revisions that make the timeline (the others are
+    /// left out: see [`Revision::timeline`]).
     pub fn new(revisions: &'a [Revision<'a>]) -> Catalog<'a> {
+        let revisions: Vec<&'a Revision<'a>> = revisions.iter().filter(|r| r.timeline).collect();
         let newest = revisions.last().map(|r| r.name);
         // The newest and the first revision documenting each event.
         let mut latest: BTreeMap<&'a str, (&'a Revision<'a>, &'a Section)> = BTreeMap::new();
         let mut first: BTreeMap<&'a str, &'a str> = BTreeMap::new();
         let mut dataless: BTreeMap<&'a str, Vec<&'a str>> = BTreeMap::new();
-        for revision in revisions {
+        // Each event's section in each revision, by revision.
+        let mut sections: BTreeMap<&'a str, Vec<(&'a str, &'a Section)>> = BTreeMap::new();
+        // The QAPI types the history spells out, by name (the newest wins):
+        // what a text revision's reference to one resolves to.
+        let mut named: HashMap<&'a str, &'a Field> = HashMap::new();
+        for revision in &revisions {
             for (name, section) in revision.spec.events() {
                 latest.insert(name, (revision, section));
                 first.entry(name).or_insert(revision.name);
+                sections
+                    .entry(name)
+                    .or_default()
+                    .push((revision.name, section));
                 if matches!(section.data, Data::None | Data::Unspecified) {
                     dataless.entry(name).or_default().push(revision.name);
+                }
+                for field in section.data.fields() {
+                    collect_named(field, &mut named);
                 }
             }
         }
 
-        let mut shapes = Shapes::default();
+        let mut shapes = Shapes {
+            named,
+            ..Shapes::default()
+        };
         let mut events = Vec::with_capacity(latest.len());
         // Variants of `Event` and `EventKind`; `Unknown` is the catch-all.
         let mut variants = Scope::with_reserved(&["Unknown"]);
         for (&name, &(revision, section)) in &latest {
             let introduced = first[name];
-            let data = match &section.data {
-                Data::None | Data::Unspecified => EventData::None,
-                Data::External { type_name, .. } => EventData::External { type_name },
-                Data::Fields { fields } => {
+            let history = &sections[name];
+            let fields = match &section.data {
+                Data::External { type_name, .. } => shapes
+                    .named
+                    .get(type_name.as_str())
+                    .filter(|f| f.ty == JsonType::Object)
+                    .map(|f| f.fields.as_slice()),
+                Data::Fields { fields } => Some(fields.as_slice()),
+                Data::None | Data::Unspecified => None,
+            };
+            let data = match (&section.data, fields) {
+                (_, Some(fields)) => {
                     EventData::Fields(shapes.members(fields, name, &mut Vec::new(), &|path| {
-                        member_history(revisions, name, path, introduced)
+                        member_history(history, path, introduced)
                     }))
                 }
+                (Data::External { type_name, .. }, None) => EventData::External { type_name },
+                _ => EventData::None,
             };
             let dataless_in = match data {
                 EventData::None => Vec::new(),
@@ -152,16 +262,34 @@ impl<'a> Catalog<'a> {
                 revision: revision.name,
                 introduced,
                 last_documented: (Some(revision.name) != newest).then_some(revision.name),
+                qapi: revision.qapi,
                 data,
                 dataless_in,
             });
         }
-        let (objects, enums) = shapes.finish(&events);
-        Catalog {
-            events,
-            objects,
-            enums,
+        shapes.finish(events)
+    }
+}
+
+/// Every QAPI type named in `field` (itself, its members, elements and
+/// branches).
+fn collect_named<'a>(field: &'a Field, named: &mut HashMap<&'a str, &'a Field>) {
+    if let Some(name) = &field.type_name {
+        let spelled = match &field.items {
+            Some(items) => items,
+            None => field,
+        };
+        if !matches!(spelled.ty, JsonType::External(_)) {
+            named.insert(name, spelled);
         }
+    }
+    for inner in field
+        .fields
+        .iter()
+        .chain(&field.variants)
+        .chain(field.items.as_deref())
+    {
+        collect_named(inner, named);
     }
 }
 
@@ -177,22 +305,36 @@ impl Catalog<'_> {
 
     /// Whether an object of these members can derive `Eq`.
     pub fn members_eq(&self, members: &[Member<'_>]) -> bool {
-        members.iter().all(|m| match &m.ty {
+        members.iter().all(|m| self.type_eq(&m.ty))
+    }
+
+    /// Whether a type can derive `Eq`.
+    pub fn type_eq(&self, ty: &TypeRef) -> bool {
+        match ty {
             TypeRef::Number => false,
             TypeRef::Object(index) => self.members_eq(&self.objects[*index].members),
+            TypeRef::Array(Some(items)) => self.type_eq(items),
+            TypeRef::Union(index) => self.unions[*index]
+                .variants
+                .iter()
+                .all(|(_, ty)| self.type_eq(ty)),
+            TypeRef::Alternate(index) => self.alternates[*index]
+                .variants
+                .iter()
+                .all(|(_, ty)| self.type_eq(ty)),
             _ => true,
-        })
+        }
     }
 }
 
-/// What the history says of the member at `path` of `event`: the first
-/// revision that has it (the event's own first revision if none says
-/// otherwise) and the last, when a later one drops it; whether every
-/// revision documenting the event requires it; whether its examples are
-/// all integers.
+/// What the history says of the member at `path` of an event documented by
+/// `sections` (each with its revision, oldest first): the first revision
+/// that has it (the event's own first revision if none says otherwise) and
+/// the last, when a later one drops it; whether every revision documenting
+/// the event requires it; whether its examples are all integers. A section
+/// whose data is a QAPI type it does not spell out says nothing of it.
 fn member_history<'a>(
-    revisions: &'a [Revision<'a>],
-    event: &str,
+    sections: &[(&'a str, &'a Section)],
     path: &[&str],
     event_introduced: &'a str,
 ) -> MemberHistory<'a> {
@@ -201,14 +343,19 @@ fn member_history<'a>(
     let mut dropped = false;
     let mut required = true;
     let (mut integers, mut others) = (0, 0);
-    for revision in revisions {
-        let Some((_, section)) = revision.spec.events().find(|(name, _)| *name == event) else {
+    for &(revision, section) in sections {
+        if matches!(section.data, Data::External { .. }) {
             continue;
-        };
+        }
+        // Where the member's parent is absent, the revision says nothing
+        // of the member.
+        if path.len() > 1 && find_member(section.data.fields(), &path[..path.len() - 1]).is_none() {
+            continue;
+        }
         match find_member(section.data.fields(), path) {
             Some(field) => {
-                introduced.get_or_insert(revision.name);
-                last_with = Some(revision.name);
+                introduced.get_or_insert(revision);
+                last_with = Some(revision);
                 dropped = false;
                 required &= !field.optional;
             }
@@ -237,26 +384,37 @@ fn member_history<'a>(
     }
 }
 
-/// The member at `path`, if the fields have it; each member on the way must
-/// be required for the last to be sent whenever its parent is.
+/// The member at `path`, if the fields have it: each step a member, a
+/// union's branch or an alternate's, through arrays to their elements.
 fn find_member<'f>(fields: &'f [Field], path: &[&str]) -> Option<&'f Field> {
     let (head, rest) = path.split_first()?;
     let field = fields.iter().find(|f| f.name == *head)?;
     if rest.is_empty() {
-        Some(field)
-    } else {
-        find_member(&field.fields, rest)
+        return Some(field);
     }
+    let inner = field.items.as_deref().unwrap_or(field);
+    find_member(&inner.fields, rest).or_else(|| find_member(&inner.variants, rest))
 }
 
-/// Nested objects and enumerations met so far, by shape.
+/// Nested objects, enumerations, unions and alternates met so far, by
+/// shape.
 #[derive(Default)]
 struct Shapes<'a> {
+    named: HashMap<&'a str, &'a Field>,
     objects: Vec<Shape<'a, Vec<Member<'a>>>>,
     object_index: BTreeMap<ObjectKey<'a>, usize>,
     enums: Vec<Shape<'a, &'a [EnumValue]>>,
     enum_index: BTreeMap<EnumKey<'a>, usize>,
+    unions: Vec<Shape<'a, (&'a str, Variants<'a>)>>,
+    union_index: BTreeMap<VariantsKey<'a>, usize>,
+    alternates: Vec<Shape<'a, Variants<'a>>>,
+    alternate_index: BTreeMap<VariantsKey<'a>, usize>,
+    /// QAPI types being resolved from their names, against a loop.
+    resolving: Vec<&'a str>,
 }
+
+/// A union's or alternate's branches: each name with its type.
+type Variants<'a> = Vec<(&'a str, TypeRef)>;
 
 /// What makes two objects the same type: their members' names, types and
 /// whether they are required, in order.
@@ -267,15 +425,23 @@ struct ObjectKey<'a>(Vec<(&'a str, TypeRef, bool)>);
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 struct EnumKey<'a>(Vec<(&'a str, Option<&'a str>)>);
 
+/// What makes two unions or alternates the same: the discriminator (none
+/// for an alternate) and the branches.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct VariantsKey<'a>(Option<&'a str>, Vec<(&'a str, TypeRef)>);
+
 /// A shape before it is named: what it holds, the events that use it, the
-/// member names it is met under (first first) and the first one's
-/// description.
+/// member names it is met under (first first), the first one's description
+/// and its QAPI name.
 struct Shape<'a, T> {
     content: T,
     users: Vec<&'a str>,
     fields: Vec<&'a str>,
     description: &'a str,
+    qapi_name: Option<&'a str>,
 }
+
+type History<'h, 'a> = &'h dyn Fn(&[&str]) -> MemberHistory<'a>;
 
 impl<'a> Shapes<'a> {
     fn members(
@@ -283,24 +449,24 @@ impl<'a> Shapes<'a> {
         fields: &'a [Field],
         event: &'a str,
         path: &mut Vec<&'a str>,
-        introduced: &dyn Fn(&[&str]) -> MemberHistory<'a>,
+        history: History<'_, 'a>,
     ) -> Vec<Member<'a>> {
         fields
             .iter()
             .map(|field| {
                 path.push(&field.name);
-                let ty = self.type_of(field, event, path, introduced);
-                let history = introduced(path);
+                let ty = self.type_of(field, &field.name, event, path, history);
+                let found = history(path);
                 let ty = match ty {
-                    TypeRef::Number if history.integral => TypeRef::IntegralNumber,
+                    TypeRef::Number if found.integral => TypeRef::IntegralNumber,
                     ty => ty,
                 };
                 let member = Member {
                     field,
                     ty,
-                    introduced: history.introduced,
-                    dropped_after: history.dropped_after,
-                    required: history.required,
+                    introduced: found.introduced,
+                    dropped_after: found.dropped_after,
+                    required: found.required,
                 };
                 path.pop();
                 member
@@ -308,13 +474,22 @@ impl<'a> Shapes<'a> {
             .collect()
     }
 
+    /// The type of `field`, met as a member named `name` (for an array's
+    /// elements, the array's name).
     fn type_of(
         &mut self,
         field: &'a Field,
+        name: &'a str,
         event: &'a str,
         path: &mut Vec<&'a str>,
-        introduced: &dyn Fn(&[&str]) -> MemberHistory<'a>,
+        history: History<'_, 'a>,
     ) -> TypeRef {
+        let at = Meta {
+            name,
+            description: &field.description,
+            qapi_name: field.type_name.as_deref(),
+            event,
+        };
         match &field.ty {
             JsonType::String if !field.values.is_empty() => {
                 let key = EnumKey(
@@ -324,80 +499,177 @@ impl<'a> Shapes<'a> {
                         .map(|v| (v.value.as_str(), v.meaning.as_deref()))
                         .collect(),
                 );
-                TypeRef::Enum(Self::add(
+                TypeRef::Enum(add(
                     &mut self.enums,
                     &mut self.enum_index,
                     key,
                     &field.values,
-                    field,
-                    event,
+                    at,
                 ))
             }
             JsonType::String => TypeRef::String,
             JsonType::Int => TypeRef::Int,
             JsonType::Number => TypeRef::Number,
             JsonType::Bool => TypeRef::Bool,
-            JsonType::Array => TypeRef::Array,
+            JsonType::Int8 => TypeRef::Sized(Sized::I8),
+            JsonType::Int16 => TypeRef::Sized(Sized::I16),
+            JsonType::Int32 => TypeRef::Sized(Sized::I32),
+            JsonType::Int64 => TypeRef::Sized(Sized::I64),
+            JsonType::Uint8 => TypeRef::Sized(Sized::U8),
+            JsonType::Uint16 => TypeRef::Sized(Sized::U16),
+            JsonType::Uint32 => TypeRef::Sized(Sized::U32),
+            JsonType::Uint64 => TypeRef::Sized(Sized::U64),
+            JsonType::Size => TypeRef::Sized(Sized::Size),
+            JsonType::Null => TypeRef::Null,
+            JsonType::Array => TypeRef::Array(
+                field
+                    .items
+                    .as_deref()
+                    .map(|items| Box::new(self.type_of(items, name, event, path, history))),
+            ),
             JsonType::Value => TypeRef::Value,
-            JsonType::External(name) => TypeRef::External(name.clone()),
+            JsonType::External(type_name) => {
+                match self.named.get(type_name.as_str()).copied() {
+                    // A reference a QAPI release spells out.
+                    Some(spelled) if !self.resolving.contains(&type_name.as_str()) => {
+                        self.resolving.push(type_name);
+                        let ty = self.type_of(spelled, name, event, path, history);
+                        self.resolving.pop();
+                        ty
+                    }
+                    _ => TypeRef::External(type_name.clone()),
+                }
+            }
             JsonType::Object if field.fields.is_empty() => TypeRef::Value,
             JsonType::Object => {
-                let members = self.members(&field.fields, event, path, introduced);
-                let key = ObjectKey(
-                    members
-                        .iter()
-                        .map(|m| (m.field.name.as_str(), m.ty.clone(), m.required))
-                        .collect(),
-                );
-                TypeRef::Object(Self::add(
-                    &mut self.objects,
-                    &mut self.object_index,
+                let members = self.members(&field.fields, event, path, history);
+                TypeRef::Object(self.object(members, at))
+            }
+            JsonType::Union => {
+                let discriminator = field.discriminator.as_deref().unwrap_or("type");
+                let common: Vec<&'a Field> = field
+                    .fields
+                    .iter()
+                    .filter(|f| f.name != discriminator)
+                    .collect();
+                let variants: Vec<(&'a str, TypeRef)> = field
+                    .variants
+                    .iter()
+                    .map(|variant| {
+                        path.push(&variant.name);
+                        let mut members = Vec::new();
+                        for common in &common {
+                            members.extend(self.members(
+                                std::slice::from_ref(*common),
+                                event,
+                                path,
+                                history,
+                            ));
+                        }
+                        let own = match variant.ty {
+                            JsonType::Object => variant.fields.as_slice(),
+                            _ => &[],
+                        };
+                        members.extend(self.members(own, event, path, history));
+                        path.pop();
+                        let meta = Meta {
+                            name: &variant.name,
+                            description: &variant.description,
+                            // Only the branch's own members: its QAPI type.
+                            qapi_name: variant.type_name.as_deref().filter(|_| common.is_empty()),
+                            event,
+                        };
+                        (
+                            variant.name.as_str(),
+                            TypeRef::Object(self.object(members, meta)),
+                        )
+                    })
+                    .collect();
+                let key = VariantsKey(Some(discriminator), variants.clone());
+                TypeRef::Union(add(
+                    &mut self.unions,
+                    &mut self.union_index,
                     key,
-                    members,
-                    field,
-                    event,
+                    (discriminator, variants),
+                    at,
+                ))
+            }
+            JsonType::Alternate => {
+                let variants: Vec<(&'a str, TypeRef)> = field
+                    .variants
+                    .iter()
+                    .map(|variant| {
+                        (
+                            variant.name.as_str(),
+                            self.type_of(variant, &variant.name, event, path, history),
+                        )
+                    })
+                    .collect();
+                let key = VariantsKey(None, variants.clone());
+                TypeRef::Alternate(add(
+                    &mut self.alternates,
+                    &mut self.alternate_index,
+                    key,
+                    variants,
+                    at,
                 ))
             }
         }
     }
 
-    /// The index of the shape with `key`, added if new, with `event` as a user.
-    fn add<K: Ord, T>(
-        shapes: &mut Vec<Shape<'a, T>>,
-        index: &mut BTreeMap<K, usize>,
-        key: K,
-        content: T,
-        field: &'a Field,
-        event: &'a str,
-    ) -> usize {
-        let at = *index.entry(key).or_insert_with(|| {
-            shapes.push(Shape {
-                content,
-                users: Vec::new(),
-                fields: Vec::new(),
-                description: &field.description,
-            });
-            shapes.len() - 1
-        });
-        let shape = &mut shapes[at];
-        shape.users.push(event);
-        if !shape.fields.contains(&field.name.as_str()) {
-            shape.fields.push(&field.name);
-        }
-        at
+    fn object(&mut self, members: Vec<Member<'a>>, at: Meta<'a>) -> usize {
+        let key = ObjectKey(
+            members
+                .iter()
+                .map(|m| (m.field.name.as_str(), m.ty.clone(), m.required))
+                .collect(),
+        );
+        add(&mut self.objects, &mut self.object_index, key, members, at)
     }
 
-    /// Names every shape after what its users have in common and the
-    /// members it is met under (`VncServer`; `SpiceServerOrClient` for the
-    /// shape both SPICE members share), unique among the crate's types.
-    fn finish(self, events: &[EventType<'a>]) -> (Vec<ObjectType<'a>>, Vec<EnumType<'a>>) {
+    /// Names every shape: after its QAPI type where it is one, else after
+    /// what its users have in common and the members it is met under
+    /// (`VncServer`; `SpiceServerOrClient` for the shape both SPICE members
+    /// share), unique among the crate's types.
+    fn finish(self, events: Vec<EventType<'a>>) -> Catalog<'a> {
         let mut types = Scope::with_reserved(RESERVED_TYPES);
-        for event in events {
+        for event in &events {
             types.claim_exact(data_type_name(event), Case::Pascal);
         }
+        // QAPI names first, so a shape named after its users never takes one.
+        let qapi_names: Vec<Option<&str>> = self
+            .objects
+            .iter()
+            .map(|s| s.qapi_name)
+            .chain(self.enums.iter().map(|s| s.qapi_name))
+            .chain(self.unions.iter().map(|s| s.qapi_name))
+            .chain(self.alternates.iter().map(|s| s.qapi_name))
+            .collect();
+        let mut claimed: Vec<Option<String>> = qapi_names
+            .iter()
+            .map(|q| {
+                q.map(|q| {
+                    // QAPI names are CamelCase already (`ACPIOSTInfo`):
+                    // kept as QEMU spells them where Rust can.
+                    let ident = q.starts_with(|c: char| c.is_ascii_uppercase())
+                        && q.chars().all(|c| c.is_ascii_alphanumeric());
+                    if ident {
+                        types.claim_exact(q.to_string(), Case::Pascal)
+                    } else {
+                        types.claim(q, Case::Pascal)
+                    }
+                })
+            })
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
         let mut name = |users: &mut Vec<&'a str>, fields: &[&str]| {
             users.sort_unstable();
             users.dedup();
+            if let Some(Some(name)) = claimed.pop() {
+                return name;
+            }
             // One user: named after it; several: after what they share.
             let prefix = if users.len() == 1 {
                 users[0].to_string()
@@ -430,6 +702,7 @@ impl<'a> Shapes<'a> {
                 members: shape.content,
                 users: shape.users,
                 description: shape.description,
+                qapi_name: shape.qapi_name,
             })
             .collect();
         let enums = self
@@ -439,10 +712,78 @@ impl<'a> Shapes<'a> {
                 name: name(&mut shape.users, &shape.fields),
                 values: shape.content,
                 users: shape.users,
+                qapi_name: shape.qapi_name,
             })
             .collect();
-        (objects, enums)
+        let unions = self
+            .unions
+            .into_iter()
+            .map(|mut shape| UnionType {
+                name: name(&mut shape.users, &shape.fields),
+                discriminator: shape.content.0,
+                variants: shape.content.1,
+                users: shape.users,
+                description: shape.description,
+                qapi_name: shape.qapi_name,
+            })
+            .collect();
+        let alternates = self
+            .alternates
+            .into_iter()
+            .map(|mut shape| AlternateType {
+                name: name(&mut shape.users, &shape.fields),
+                variants: shape.content,
+                users: shape.users,
+                description: shape.description,
+                qapi_name: shape.qapi_name,
+            })
+            .collect();
+        Catalog {
+            events,
+            objects,
+            enums,
+            unions,
+            alternates,
+        }
     }
+}
+
+/// Where a shape is met: under which member name, its description, its
+/// QAPI name, in which event.
+#[derive(Clone, Copy)]
+struct Meta<'a> {
+    name: &'a str,
+    description: &'a str,
+    qapi_name: Option<&'a str>,
+    event: &'a str,
+}
+
+/// The index of the shape with `key`, added if new, with `at.event` as a
+/// user.
+fn add<'a, K: Ord, T>(
+    shapes: &mut Vec<Shape<'a, T>>,
+    index: &mut BTreeMap<K, usize>,
+    key: K,
+    content: T,
+    at: Meta<'a>,
+) -> usize {
+    let position = *index.entry(key).or_insert_with(|| {
+        shapes.push(Shape {
+            content,
+            users: Vec::new(),
+            fields: Vec::new(),
+            description: at.description,
+            qapi_name: at.qapi_name,
+        });
+        shapes.len() - 1
+    });
+    let shape = &mut shapes[position];
+    shape.users.push(at.event);
+    if !shape.fields.contains(&at.name) {
+        shape.fields.push(at.name);
+    }
+    shape.qapi_name = shape.qapi_name.or(at.qapi_name);
+    position
 }
 
 /// The name of an event's data struct: `BlockIoErrorData`.
@@ -497,6 +838,8 @@ mod tests {
                 name,
                 about: "",
                 spec,
+                timeline: true,
+                qapi: false,
             })
             .collect()
     }
@@ -530,12 +873,16 @@ mod tests {
         assert_eq!(members.len(), 1);
         assert_eq!(members[0].introduced, "b");
         assert!(!members[0].required, "a revision without it");
-        let x = member_history(&revisions, "EVENT", &["x"], "a");
+        let sections: Vec<(&str, &Section)> = revisions
+            .iter()
+            .map(|r| (r.name, r.spec.events().next().unwrap().1))
+            .collect();
+        let x = member_history(&sections, &["x"], "a");
         assert_eq!(
             (x.introduced, x.dropped_after, x.required),
             ("a", Some("b"), false)
         );
-        let y = member_history(&revisions, "EVENT", &["y"], "a");
+        let y = member_history(&sections, &["y"], "a");
         assert_eq!((y.introduced, y.dropped_after), ("b", None));
         assert!(y.integral);
     }

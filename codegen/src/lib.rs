@@ -21,22 +21,28 @@ pub struct Revision<'a> {
     /// Where the revision comes from, in a sentence.
     pub about: &'a str,
     pub spec: &'a Spec,
+    /// Whether the revision decides since and until, and the types: false
+    /// for a text revision of the QAPI era (see `qmp_spec::history`).
+    pub timeline: bool,
+    /// Whether the revision is a release's QAPI schema.
+    pub qapi: bool,
 }
 
 impl<'a> Revision<'a> {
     /// Every revision of a history, oldest first.
     pub fn all(history: &'a qmp_spec::history::History) -> Vec<Revision<'a>> {
-        history.revisions.iter().map(Revision::from).collect()
-    }
-}
-
-impl<'a> From<&'a qmp_spec::history::Revision> for Revision<'a> {
-    fn from(revision: &'a qmp_spec::history::Revision) -> Self {
-        Revision {
-            name: &revision.name,
-            about: &revision.provenance,
-            spec: &revision.spec,
-        }
+        let timeline = history.timeline();
+        history
+            .revisions
+            .iter()
+            .map(|revision| Revision {
+                name: &revision.name,
+                about: &revision.provenance,
+                spec: &revision.spec,
+                timeline: timeline.iter().any(|t| std::ptr::eq(*t, revision)),
+                qapi: revision.is_qapi(),
+            })
+            .collect()
     }
 }
 
@@ -58,13 +64,18 @@ pub fn generate(revisions: &[Revision<'_>]) -> Result<Vec<GeneratedFile>, Error>
         changes::changelog(revisions),
     ];
     for revision in revisions {
-        files.push(ir::revision_file(revision)?);
+        // A release's model is its vendored schema read: `cargo xtask ir`
+        // prints it, and the reader's snapshots pin its events.
+        if !revision.qapi {
+            files.push(ir::revision_file(revision)?);
+        }
         files.push(docs::revision_file(revision));
-        files.extend(schema::revision_files(
-            &format!("schema/{}", revision.name),
-            revision.name,
-            revision.spec,
-        ));
+        let folder = format!("schema/{}", revision.name);
+        files.extend(if revision.qapi {
+            schema::release_files(&folder, revision.name, revision.spec)
+        } else {
+            schema::revision_files(&folder, revision.name, revision.spec)
+        });
     }
     files.extend(rust::generate(&catalog, revisions)?);
     files.sort_by(|a, b| a.path.cmp(&b.path));

@@ -2,13 +2,25 @@
 
 //! The data of each event that has some.
 use crate::*;
+/// The data of [`Event::AcpiDeviceOst`] (`ACPI_DEVICE_OST`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct AcpiDeviceOstData {
+    /// OSPM Status Indication
+    ///
+    /// Since revision `qemu-2.1.0`.
+    pub info: ACPIOSTInfo,
+}
+impl AcpiDeviceOstData {
+    /// The event whose data this is.
+    pub const KIND: EventKind = EventKind::AcpiDeviceOst;
+}
 /// The data of [`Event::BalloonChange`] (`BALLOON_CHANGE`).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BalloonChangeData {
-    /// actual level of the guest memory balloon in bytes
-    ///
-    /// An integer: the spec says `json-number`, and every example of the history is an integer.
+    /// the logical size of the VM in bytes Formula used: logical_vm_size = vm_ram_size -
+    /// balloon_size
     ///
     /// Since revision `balloon-change`.
     pub actual: i64,
@@ -17,15 +29,29 @@ impl BalloonChangeData {
     /// The event whose data this is.
     pub const KIND: EventKind = EventKind::BalloonChange;
 }
+/// The data of [`Event::BlockExportDeleted`] (`BLOCK_EXPORT_DELETED`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct BlockExportDeletedData {
+    /// Block export id.
+    ///
+    /// Since revision `qemu-5.2.0`.
+    pub id: String,
+}
+impl BlockExportDeletedData {
+    /// The event whose data this is.
+    pub const KIND: EventKind = EventKind::BlockExportDeleted;
+}
 /// The data of [`Event::BlockImageCorrupted`] (`BLOCK_IMAGE_CORRUPTED`).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BlockImageCorruptedData {
-    /// Device name
+    /// device name. This is always present for compatibility reasons, but it can be empty ("") if
+    /// the image does not have a device name associated.
     ///
     /// Since revision `quorum-and-acpi`.
     pub device: String,
-    /// Node name
+    /// node name (Since: 2.4)
     ///
     /// Optional.
     ///
@@ -33,11 +59,12 @@ pub struct BlockImageCorruptedData {
     #[serde(rename = "node-name")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub node_name: Option<String>,
-    /// Informative message (e.g., reason for the corruption)
+    /// informative message for human consumption, such as the kind of corruption being detected.
+    /// It should not be parsed by machine as it is not guaranteed to be stable
     ///
     /// Since revision `quorum-and-acpi`.
     pub msg: String,
-    /// If the corruption resulted from an image access, this is the host's access offset into the
+    /// if the corruption resulted from an image access, this is the host's access offset into the
     /// image
     ///
     /// Optional.
@@ -45,13 +72,21 @@ pub struct BlockImageCorruptedData {
     /// Since revision `quorum-and-acpi`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
-    /// If the corruption resulted from an image access, this is the access size
+    /// if the corruption resulted from an image access, this is the access size
     ///
     /// Optional.
     ///
     /// Since revision `quorum-and-acpi`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
+    /// if set, the image is marked corrupt and therefore unusable after this event and must be
+    /// repaired (Since 2.2; before, every BLOCK_IMAGE_CORRUPTED event was fatal)
+    ///
+    /// Optional in this type: not every revision of the event sends it.
+    ///
+    /// Since revision `qemu-2.2.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fatal: Option<bool>,
 }
 impl BlockImageCorruptedData {
     /// The event whose data this is.
@@ -61,28 +96,54 @@ impl BlockImageCorruptedData {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BlockIoErrorData {
+    /// path to the device object in the QOM tree (since 9.2)
+    ///
+    /// Optional in this type: not every revision of the event sends it.
+    ///
+    /// Since revision `qemu-9.2.0-rc2`.
+    #[serde(rename = "qom-path")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub qom_path: Option<String>,
     /// device name. This is always present for compatibility reasons, but it can be empty ("") if
     /// the image does not have a device name associated.
     ///
     /// Since revision `pre-resume`.
     pub device: String,
     /// node name. Note that errors may be reported for the root node that is directly attached to
-    /// a guest device rather than for the node where the error occurred.
+    /// a guest device rather than for the node where the error occurred. The node name is not
+    /// present if the drive is empty. (Since: 2.8)
     ///
-    /// Optional in this type: not every revision of the event sends it.
+    /// Optional.
     ///
-    /// Since revision `block-node-names`.
+    /// Since revision `qemu-2.8.0`.
     #[serde(rename = "node-name")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub node_name: Option<String>,
     /// I/O operation
     ///
     /// Since revision `pre-resume`.
-    pub operation: BlockOperation,
-    /// action that has been taken, it's one of the following
+    pub operation: IoOperationType,
+    /// action that has been taken
     ///
     /// Since revision `pre-resume`.
-    pub action: BlockIoErrorAction,
+    pub action: BlockErrorAction,
+    /// true if I/O error was caused due to a no-space condition. This key is only present if
+    /// query-block's io-status is present, please see query-block documentation for more
+    /// information (since: 2.2)
+    ///
+    /// Optional.
+    ///
+    /// Since revision `qemu-2.2.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nospace: Option<bool>,
+    /// human readable string describing the error cause. (This field is a debugging aid for
+    /// humans, it should not be parsed by applications) (since: 2.2)
+    ///
+    /// Optional in this type: not every revision of the event sends it.
+    ///
+    /// Since revision `qemu-2.2.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 impl BlockIoErrorData {
     /// The event whose data this is.
@@ -92,24 +153,24 @@ impl BlockIoErrorData {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BlockJobCancelledData {
-    /// Job type
+    /// job type
     ///
     /// Since revision `block-job-completion`.
     #[serde(rename = "type")]
-    pub type_: BlockJobType,
-    /// Job identifier. Originally the device name but other values are allowed since QEMU 2.7
+    pub type_: JobType,
+    /// The job identifier. Originally the device name but other values are allowed since QEMU 2.7
     ///
     /// Since revision `block-job-completion`.
     pub device: String,
-    /// Maximum progress value
+    /// maximum progress value
     ///
     /// Since revision `block-job-completion`.
     pub len: i64,
-    /// Current progress value On success this is equal to len. On failure this is less than len.
+    /// current progress value. On success this is equal to len. On failure this is less than len
     ///
     /// Since revision `block-job-completion`.
     pub offset: i64,
-    /// Rate limit, bytes per second
+    /// rate limit, bytes per second
     ///
     /// Since revision `block-job-completion`.
     pub speed: i64,
@@ -122,30 +183,30 @@ impl BlockJobCancelledData {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BlockJobCompletedData {
-    /// Job type
+    /// job type
     ///
     /// Since revision `block-job-completion`.
     #[serde(rename = "type")]
-    pub type_: BlockJobType,
-    /// Job identifier. Originally the device name but other values are allowed since QEMU 2.7
+    pub type_: JobType,
+    /// The job identifier. Originally the device name but other values are allowed since QEMU 2.7
     ///
     /// Since revision `block-job-completion`.
     pub device: String,
-    /// Maximum progress value
+    /// maximum progress value
     ///
     /// Since revision `block-job-completion`.
     pub len: i64,
-    /// Current progress value On success this is equal to len. On failure this is less than len.
+    /// current progress value. On success this is equal to len. On failure this is less than len
     ///
     /// Since revision `block-job-completion`.
     pub offset: i64,
-    /// Rate limit, bytes per second
+    /// rate limit, bytes per second
     ///
     /// Since revision `block-job-completion`.
     pub speed: i64,
-    /// Error message Only present on failure. This field contains a human-readable error message.
+    /// error message. Only present on failure. This field contains a human-readable error message.
     /// There are no semantics other than that streaming has failed and clients should not try to
-    /// interpret the error string.
+    /// interpret the error string
     ///
     /// Optional.
     ///
@@ -161,54 +222,72 @@ impl BlockJobCompletedData {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BlockJobErrorData {
-    /// Job identifier. Originally the device name but other values are allowed since QEMU 2.7
+    /// The job identifier. Originally the device name but other values are allowed since QEMU 2.7
     ///
     /// Since revision `block-job-error`.
     pub device: String,
     /// I/O operation
     ///
     /// Since revision `block-job-error`.
-    pub operation: BlockOperation,
-    /// action that has been taken, it's one of the following
+    pub operation: IoOperationType,
+    /// action that has been taken
     ///
     /// Since revision `block-job-error`.
-    pub action: BlockJobErrorAction,
+    pub action: BlockErrorAction,
 }
 impl BlockJobErrorData {
     /// The event whose data this is.
     pub const KIND: EventKind = EventKind::BlockJobError;
 }
+/// The data of [`Event::BlockJobPending`] (`BLOCK_JOB_PENDING`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct BlockJobPendingData {
+    /// job type
+    ///
+    /// Since revision `qemu-2.12.0`.
+    #[serde(rename = "type")]
+    pub type_: JobType,
+    /// The job identifier.
+    ///
+    /// Since revision `qemu-2.12.0`.
+    pub id: String,
+}
+impl BlockJobPendingData {
+    /// The event whose data this is.
+    pub const KIND: EventKind = EventKind::BlockJobPending;
+}
 /// The data of [`Event::BlockJobReady`] (`BLOCK_JOB_READY`).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BlockJobReadyData {
-    /// Job type
+    /// job type
     ///
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `quorum-and-acpi`.
     #[serde(rename = "type")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<BlockJobType>,
-    /// Job identifier. Originally the device name but other values are allowed since QEMU 2.7
+    pub type_: Option<JobType>,
+    /// The job identifier. Originally the device name but other values are allowed since QEMU 2.7
     ///
     /// Since revision `block-job-ready`.
     pub device: String,
-    /// Maximum progress value
+    /// maximum progress value
     ///
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `quorum-and-acpi`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub len: Option<i64>,
-    /// Current progress value On success this is equal to len. On failure this is less than len.
+    /// current progress value. On success this is equal to len. On failure this is less than len
     ///
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `quorum-and-acpi`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
-    /// Rate limit, bytes per second
+    /// rate limit, bytes per second
     ///
     /// Optional in this type: not every revision of the event sends it.
     ///
@@ -220,42 +299,95 @@ impl BlockJobReadyData {
     /// The event whose data this is.
     pub const KIND: EventKind = EventKind::BlockJobReady;
 }
+/// The data of [`Event::BlockWriteThreshold`] (`BLOCK_WRITE_THRESHOLD`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct BlockWriteThresholdData {
+    /// graph node name on which the threshold was exceeded.
+    ///
+    /// Since revision `qemu-2.3.0`.
+    #[serde(rename = "node-name")]
+    pub node_name: String,
+    /// amount of data which exceeded the threshold, in bytes.
+    ///
+    /// QAPI type `uint64`: `u64`.
+    ///
+    /// Since revision `qemu-2.3.0`.
+    #[serde(rename = "amount-exceeded")]
+    pub amount_exceeded: u64,
+    /// last configured threshold, in bytes.
+    ///
+    /// QAPI type `uint64`: `u64`.
+    ///
+    /// Since revision `qemu-2.3.0`.
+    #[serde(rename = "write-threshold")]
+    pub write_threshold: u64,
+}
+impl BlockWriteThresholdData {
+    /// The event whose data this is.
+    pub const KIND: EventKind = EventKind::BlockWriteThreshold;
+}
 /// The data of [`Event::ColoExit`] (`COLO_EXIT`).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ColoExitData {
-    /// COLO mode, primary or secondary side
+    /// report COLO mode when COLO exited.
     ///
-    /// Since revision `migration-and-colo-exit`.
-    pub mode: String,
-    /// the exit reason, internal error or external request.
+    /// Since revision `qemu-3.1.0`.
+    pub mode: COLOMode,
+    /// describes the reason for the COLO exit.
     ///
-    /// Since revision `migration-and-colo-exit`.
-    pub reason: String,
-    /// error message
-    ///
-    /// Optional.
-    ///
-    /// Since revision `migration-and-colo-exit`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
+    /// Since revision `qemu-3.1.0`.
+    pub reason: COLOExitReason,
 }
 impl ColoExitData {
     /// The event whose data this is.
     pub const KIND: EventKind = EventKind::ColoExit;
 }
+/// The data of [`Event::CommandDropped`] (`COMMAND_DROPPED`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct CommandDroppedData {
+    /// The dropped command's "id" field. FIXME Broken by design. Events are broadcast to all
+    /// monitors. If another monitor's client has a command with the same ID in flight, the event
+    /// will incorrectly claim that command was dropped.
+    ///
+    /// Since revision `qemu-2.12.0`.
+    pub id: serde_json::Value,
+    /// The reason why the command is dropped.
+    ///
+    /// Since revision `qemu-2.12.0`.
+    pub reason: CommandDropReason,
+}
+impl CommandDroppedData {
+    /// The event whose data this is.
+    pub const KIND: EventKind = EventKind::CommandDropped;
+}
+/// The data of [`Event::CpuPolarizationChange`] (`CPU_POLARIZATION_CHANGE`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct CpuPolarizationChangeData {
+    /// polarization specified by the guest
+    ///
+    /// Since revision `qemu-8.2.0`.
+    pub polarization: S390CpuPolarization,
+}
+impl CpuPolarizationChangeData {
+    /// The event whose data this is.
+    pub const KIND: EventKind = EventKind::CpuPolarizationChange;
+}
 /// The data of [`Event::DeviceDeleted`] (`DEVICE_DELETED`).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DeviceDeletedData {
-    /// device name
+    /// the device's ID if it has one
     ///
     /// Optional.
     ///
     /// Since revision `block-job-ready`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device: Option<String>,
-    /// device path
+    /// the device's QOM path
     ///
     /// Optional in this type: not every revision of the event sends it.
     ///
@@ -276,11 +408,11 @@ pub struct DeviceTrayMovedData {
     ///
     /// Since revision `device-tray-moved`.
     pub device: String,
-    /// The name or QOM path of the guest device
+    /// The name or QOM path of the guest device (since 2.8)
     ///
     /// Optional in this type: not every revision of the event sends it.
     ///
-    /// Since revision `block-node-names`.
+    /// Since revision `qemu-2.8.0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// true if the tray has been opened or false if it has been closed
@@ -293,20 +425,40 @@ impl DeviceTrayMovedData {
     /// The event whose data this is.
     pub const KIND: EventKind = EventKind::DeviceTrayMoved;
 }
+/// The data of [`Event::DeviceUnplugGuestError`] (`DEVICE_UNPLUG_GUEST_ERROR`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct DeviceUnplugGuestErrorData {
+    /// the device's ID if it has one
+    ///
+    /// Optional.
+    ///
+    /// Since revision `qemu-6.2.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device: Option<String>,
+    /// the device's QOM path
+    ///
+    /// Since revision `qemu-6.2.0`.
+    pub path: String,
+}
+impl DeviceUnplugGuestErrorData {
+    /// The event whose data this is.
+    pub const KIND: EventKind = EventKind::DeviceUnplugGuestError;
+}
 /// The data of [`Event::DumpCompleted`] (`DUMP_COMPLETED`).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DumpCompletedData {
-    /// DumpQueryResult type described in qapi-schema.json
+    /// final dump status
     ///
-    /// Since revision `block-node-names`.
-    pub result: serde_json::Value,
-    /// Error message when dump failed. This is only a human-readable string provided when dump
-    /// failed. It should not be parsed in any way
+    /// Since revision `qemu-2.6.0`.
+    pub result: DumpQueryResult,
+    /// human-readable error string that provides hint on why dump failed. Only presents on
+    /// failure. The user should not try to interpret the error string.
     ///
     /// Optional.
     ///
-    /// Since revision `block-node-names`.
+    /// Since revision `qemu-2.6.0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
 }
@@ -314,18 +466,149 @@ impl DumpCompletedData {
     /// The event whose data this is.
     pub const KIND: EventKind = EventKind::DumpCompleted;
 }
+/// The data of [`Event::FailoverNegotiated`] (`FAILOVER_NEGOTIATED`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct FailoverNegotiatedData {
+    /// QEMU device id of the unplugged device
+    ///
+    /// Since revision `qemu-4.2.0`.
+    #[serde(rename = "device-id")]
+    pub device_id: String,
+}
+impl FailoverNegotiatedData {
+    /// The event whose data this is.
+    pub const KIND: EventKind = EventKind::FailoverNegotiated;
+}
+/// The data of [`Event::GuestCrashloaded`] (`GUEST_CRASHLOADED`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct GuestCrashloadedData {
+    /// action that has been taken, currently always "run"
+    ///
+    /// Since revision `qemu-5.0.0`.
+    pub action: GuestPanicAction,
+    /// information about a panic
+    ///
+    /// Optional.
+    ///
+    /// Since revision `qemu-5.0.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub info: Option<GuestPanicInformation>,
+}
+impl GuestCrashloadedData {
+    /// The event whose data this is.
+    pub const KIND: EventKind = EventKind::GuestCrashloaded;
+}
 /// The data of [`Event::GuestPanicked`] (`GUEST_PANICKED`).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GuestPanickedData {
-    /// Action that has been taken.
+    /// action that has been taken, currently always "pause"
     ///
     /// Since revision `guest-panicked`.
-    pub action: GuestPanickedAction,
+    pub action: GuestPanicAction,
+    /// information about a panic (since 2.9)
+    ///
+    /// Optional.
+    ///
+    /// Since revision `qemu-2.9.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub info: Option<GuestPanicInformation>,
 }
 impl GuestPanickedData {
     /// The event whose data this is.
     pub const KIND: EventKind = EventKind::GuestPanicked;
+}
+/// The data of [`Event::HvBalloonStatusReport`] (`HV_BALLOON_STATUS_REPORT`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct HvBalloonStatusReportData {
+    /// the amount of memory in use inside the guest plus the amount of the memory unusable inside
+    /// the guest (ballooned out, offline, etc.)
+    ///
+    /// QAPI type `size`: `u64`.
+    ///
+    /// Since revision `qemu-8.2.0`.
+    pub committed: u64,
+    /// the amount of the memory inside the guest available for new allocations ("free")
+    ///
+    /// QAPI type `size`: `u64`.
+    ///
+    /// Since revision `qemu-8.2.0`.
+    pub available: u64,
+}
+impl HvBalloonStatusReportData {
+    /// The event whose data this is.
+    pub const KIND: EventKind = EventKind::HvBalloonStatusReport;
+}
+/// The data of [`Event::JobStatusChange`] (`JOB_STATUS_CHANGE`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct JobStatusChangeData {
+    /// The job identifier
+    ///
+    /// Since revision `qemu-3.0.0`.
+    pub id: String,
+    /// The new job status
+    ///
+    /// Since revision `qemu-3.0.0`.
+    pub status: JobStatus,
+}
+impl JobStatusChangeData {
+    /// The event whose data this is.
+    pub const KIND: EventKind = EventKind::JobStatusChange;
+}
+/// The data of [`Event::MemoryDeviceSizeChange`] (`MEMORY_DEVICE_SIZE_CHANGE`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct MemoryDeviceSizeChangeData {
+    /// device's ID
+    ///
+    /// Optional.
+    ///
+    /// Since revision `qemu-5.1.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// the new size of memory that the device provides
+    ///
+    /// QAPI type `size`: `u64`.
+    ///
+    /// Since revision `qemu-5.1.0`.
+    pub size: u64,
+    /// path to the device object in the QOM tree (since 6.2)
+    ///
+    /// Optional in this type: not every revision of the event sends it.
+    ///
+    /// Since revision `qemu-6.2.0`.
+    #[serde(rename = "qom-path")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub qom_path: Option<String>,
+}
+impl MemoryDeviceSizeChangeData {
+    /// The event whose data this is.
+    pub const KIND: EventKind = EventKind::MemoryDeviceSizeChange;
+}
+/// The data of [`Event::MemoryFailure`] (`MEMORY_FAILURE`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct MemoryFailureData {
+    /// recipient is defined as @MemoryFailureRecipient.
+    ///
+    /// Since revision `qemu-5.2.0`.
+    pub recipient: MemoryFailureRecipient,
+    /// action that has been taken.
+    ///
+    /// Since revision `qemu-5.2.0`.
+    pub action: MemoryFailureAction,
+    /// flags for MemoryFailureAction.
+    ///
+    /// Since revision `qemu-5.2.0`.
+    pub flags: MemoryFailureFlags,
+}
+impl MemoryFailureData {
+    /// The event whose data this is.
+    pub const KIND: EventKind = EventKind::MemoryFailure;
 }
 /// The data of [`Event::MemHotUnplugError`] (`MEM_HOT_UNPLUG_ERROR`).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -350,11 +633,11 @@ impl MemHotUnplugErrorData {
 pub struct MemUnplugErrorData {
     /// device name
     ///
-    /// Since revision `mem-unplug-error`.
+    /// Since revision `qemu-2.4.0`.
     pub device: String,
-    /// Informative message (e.g., reason for the error)
+    /// Informative message
     ///
-    /// Since revision `mem-unplug-error`.
+    /// Since revision `qemu-2.4.0`.
     pub msg: String,
 }
 impl MemUnplugErrorData {
@@ -365,10 +648,10 @@ impl MemUnplugErrorData {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct MigrationData {
-    /// migration status See MigrationStatus in ~/qapi-schema.json for possible values
+    /// @MigrationStatus describing the current migration status.
     ///
-    /// Since revision `migration-and-colo-exit`.
-    pub status: serde_json::Value,
+    /// Since revision `qemu-2.4.0`.
+    pub status: MigrationStatus,
 }
 impl MigrationData {
     /// The event whose data this is.
@@ -380,12 +663,44 @@ impl MigrationData {
 pub struct MigrationPassData {
     /// An incrementing count (starting at 1 on the first pass)
     ///
-    /// Since revision `block-node-names`.
+    /// Since revision `qemu-2.6.0`.
     pub pass: i64,
 }
 impl MigrationPassData {
     /// The event whose data this is.
     pub const KIND: EventKind = EventKind::MigrationPass;
+}
+/// The data of [`Event::NetdevStreamConnected`] (`NETDEV_STREAM_CONNECTED`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct NetdevStreamConnectedData {
+    /// QEMU netdev id that is connected
+    ///
+    /// Since revision `qemu-7.2.0`.
+    #[serde(rename = "netdev-id")]
+    pub netdev_id: String,
+    /// The destination address
+    ///
+    /// Since revision `qemu-7.2.0`.
+    pub addr: SocketAddress,
+}
+impl NetdevStreamConnectedData {
+    /// The event whose data this is.
+    pub const KIND: EventKind = EventKind::NetdevStreamConnected;
+}
+/// The data of [`Event::NetdevStreamDisconnected`] (`NETDEV_STREAM_DISCONNECTED`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct NetdevStreamDisconnectedData {
+    /// QEMU netdev id that is disconnected
+    ///
+    /// Since revision `qemu-7.2.0`.
+    #[serde(rename = "netdev-id")]
+    pub netdev_id: String,
+}
+impl NetdevStreamDisconnectedData {
+    /// The event whose data this is.
+    pub const KIND: EventKind = EventKind::NetdevStreamDisconnected;
 }
 /// The data of [`Event::NicRxFilterChanged`] (`NIC_RX_FILTER_CHANGED`).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -393,8 +708,11 @@ impl MigrationPassData {
 pub struct NicRxFilterChangedData {
     /// net client name
     ///
+    /// Optional.
+    ///
     /// Since revision `quorum-and-acpi`.
-    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// device path
     ///
     /// Since revision `quorum-and-acpi`.
@@ -404,20 +722,37 @@ impl NicRxFilterChangedData {
     /// The event whose data this is.
     pub const KIND: EventKind = EventKind::NicRxFilterChanged;
 }
+/// The data of [`Event::PrManagerStatusChanged`] (`PR_MANAGER_STATUS_CHANGED`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct PrManagerStatusChangedData {
+    /// The id of the PR manager object
+    ///
+    /// Since revision `qemu-3.0.0`.
+    pub id: String,
+    /// true if the PR manager is connected to a backend
+    ///
+    /// Since revision `qemu-3.0.0`.
+    pub connected: bool,
+}
+impl PrManagerStatusChangedData {
+    /// The event whose data this is.
+    pub const KIND: EventKind = EventKind::PrManagerStatusChanged;
+}
 /// The data of [`Event::QuorumFailure`] (`QUORUM_FAILURE`).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct QuorumFailureData {
-    /// device name if defined else node name.
+    /// device name if defined else node name
     ///
     /// Since revision `quorum-and-acpi`.
     pub reference: String,
-    /// Number of the first sector of the failed read operation.
+    /// number of the first sector of the failed read operation
     ///
     /// Since revision `quorum-and-acpi`.
     #[serde(rename = "sector-num")]
     pub sector_num: i64,
-    /// Failed read operation sector count.
+    /// failed read operation sector count
     ///
     /// Since revision `quorum-and-acpi`.
     #[serde(rename = "sectors-count")]
@@ -431,15 +766,15 @@ impl QuorumFailureData {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct QuorumReportBadData {
-    /// Quorum operation type
+    /// quorum operation type (Since 2.6)
     ///
     /// Optional in this type: not every revision of the event sends it.
     ///
-    /// Since revision `block-node-names`.
+    /// Since revision `qemu-2.6.0`.
     #[serde(rename = "type")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
-    /// Error message Only present on failure. This field contains a human-readable error message.
+    pub type_: Option<QuorumOpType>,
+    /// error message. Only present on failure. This field contains a human-readable error message.
     /// There are no semantics other than that the block layer reported an error and clients should
     /// not try to interpret the error string.
     ///
@@ -448,17 +783,17 @@ pub struct QuorumReportBadData {
     /// Since revision `quorum-and-acpi`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
-    /// The graph node name of the block driver state.
+    /// the graph node name of the block driver state
     ///
     /// Since revision `quorum-and-acpi`.
     #[serde(rename = "node-name")]
     pub node_name: String,
-    /// Number of the first sector of the failed read operation.
+    /// number of the first sector of the failed read operation
     ///
     /// Since revision `quorum-and-acpi`.
     #[serde(rename = "sector-num")]
     pub sector_num: i64,
-    /// Failed read operation sector count.
+    /// failed read operation sector count
     ///
     /// Since revision `quorum-and-acpi`.
     #[serde(rename = "sectors-count")]
@@ -468,33 +803,122 @@ impl QuorumReportBadData {
     /// The event whose data this is.
     pub const KIND: EventKind = EventKind::QuorumReportBad;
 }
+/// The data of [`Event::RdmaGidStatusChanged`] (`RDMA_GID_STATUS_CHANGED`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct RdmaGidStatusChangedData {
+    /// RoCE Network Device name
+    ///
+    /// Since revision `qemu-4.0.0`.
+    pub netdev: String,
+    /// Add or delete indication
+    ///
+    /// Since revision `qemu-4.0.0`.
+    #[serde(rename = "gid-status")]
+    pub gid_status: bool,
+    /// Subnet Prefix
+    ///
+    /// QAPI type `uint64`: `u64`.
+    ///
+    /// Since revision `qemu-4.0.0`.
+    #[serde(rename = "subnet-prefix")]
+    pub subnet_prefix: u64,
+    /// Interface ID
+    ///
+    /// QAPI type `uint64`: `u64`.
+    ///
+    /// Since revision `qemu-4.0.0`.
+    #[serde(rename = "interface-id")]
+    pub interface_id: u64,
+}
+impl RdmaGidStatusChangedData {
+    /// The event whose data this is.
+    pub const KIND: EventKind = EventKind::RdmaGidStatusChanged;
+}
+/// The data of [`Event::Reset`] (`RESET`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ResetData {
+    /// If true, the reset was triggered by a guest request (such as a guest-initiated ACPI reboot
+    /// request or other hardware-specific action) rather than a host request (such as the QMP
+    /// command system_reset). (since 2.10)
+    ///
+    /// Optional in this type: not every revision of the event sends it.
+    ///
+    /// Since revision `qemu-2.10.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guest: Option<bool>,
+    /// The @ShutdownCause of the RESET. (since 4.0)
+    ///
+    /// Optional in this type: not every revision of the event sends it.
+    ///
+    /// Since revision `qemu-4.0.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<ShutdownCause>,
+}
+impl ResetData {
+    /// The event whose data this is.
+    pub const KIND: EventKind = EventKind::Reset;
+}
 /// The data of [`Event::RtcChange`] (`RTC_CHANGE`).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct RtcChangeData {
-    /// Offset between base RTC clock (as specified by -rtc base), and new RTC clock value
-    ///
-    /// An integer: the spec says `json-number`, and every example of the history is an integer.
+    /// offset in seconds between base RTC clock (as specified by -rtc base), and new RTC clock
+    /// value
     ///
     /// Since revision `pre-resume`.
     pub offset: i64,
+    /// path to the RTC object in the QOM tree
+    ///
+    /// Optional in this type: not every revision of the event sends it.
+    ///
+    /// Since revision `qemu-7.0.0`.
+    #[serde(rename = "qom-path")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub qom_path: Option<String>,
 }
 impl RtcChangeData {
     /// The event whose data this is.
     pub const KIND: EventKind = EventKind::RtcChange;
 }
+/// The data of [`Event::Shutdown`] (`SHUTDOWN`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ShutdownData {
+    /// If true, the shutdown was triggered by a guest request (such as a guest-initiated ACPI
+    /// shutdown request or other hardware-specific action) rather than a host request (such as
+    /// sending qemu a SIGINT). (since 2.10)
+    ///
+    /// Optional in this type: not every revision of the event sends it.
+    ///
+    /// Since revision `qemu-2.10.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guest: Option<bool>,
+    /// The @ShutdownCause which resulted in the SHUTDOWN. (since 4.0)
+    ///
+    /// Optional in this type: not every revision of the event sends it.
+    ///
+    /// Since revision `qemu-4.0.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<ShutdownCause>,
+}
+impl ShutdownData {
+    /// The event whose data this is.
+    pub const KIND: EventKind = EventKind::Shutdown;
+}
 /// The data of [`Event::SpiceConnected`] (`SPICE_CONNECTED`).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SpiceConnectedData {
-    /// Server information
+    /// server information
     ///
     /// Since revision `qemu-1bf9c315`.
-    pub server: SpiceServerOrClient,
-    /// Client information
+    pub server: SpiceBasicInfo,
+    /// client information
     ///
     /// Since revision `qemu-1bf9c315`.
-    pub client: SpiceServerOrClient,
+    pub client: SpiceBasicInfo,
 }
 impl SpiceConnectedData {
     /// The event whose data this is.
@@ -504,14 +928,14 @@ impl SpiceConnectedData {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SpiceDisconnectedData {
-    /// Server information
+    /// server information
     ///
     /// Since revision `qemu-1bf9c315`.
-    pub server: SpiceServerOrClient,
-    /// Client information
+    pub server: SpiceBasicInfo,
+    /// client information
     ///
     /// Since revision `qemu-1bf9c315`.
-    pub client: SpiceServerOrClient,
+    pub client: SpiceBasicInfo,
 }
 impl SpiceDisconnectedData {
     /// The event whose data this is.
@@ -521,31 +945,99 @@ impl SpiceDisconnectedData {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SpiceInitializedData {
-    /// Server information
+    /// server information
     ///
     /// Since revision `qemu-1bf9c315`.
-    pub server: SpiceInitializedServer,
-    /// Client information
+    pub server: SpiceServerInfo,
+    /// client information
     ///
     /// Since revision `qemu-1bf9c315`.
-    pub client: SpiceInitializedClient,
+    pub client: SpiceChannel,
 }
 impl SpiceInitializedData {
     /// The event whose data this is.
     pub const KIND: EventKind = EventKind::SpiceInitialized;
 }
+/// The data of [`Event::UnplugPrimary`] (`UNPLUG_PRIMARY`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct UnplugPrimaryData {
+    /// QEMU device id of the unplugged device
+    ///
+    /// Since revision `qemu-4.2.0`.
+    #[serde(rename = "device-id")]
+    pub device_id: String,
+}
+impl UnplugPrimaryData {
+    /// The event whose data this is.
+    pub const KIND: EventKind = EventKind::UnplugPrimary;
+}
+/// The data of [`Event::VfioMigration`] (`VFIO_MIGRATION`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct VfioMigrationData {
+    /// The device's id, if it has one.
+    ///
+    /// Since revision `qemu-9.1.0`.
+    #[serde(rename = "device-id")]
+    pub device_id: String,
+    /// The device's QOM path.
+    ///
+    /// Since revision `qemu-9.1.0`.
+    #[serde(rename = "qom-path")]
+    pub qom_path: String,
+    /// The new changed device migration state.
+    ///
+    /// Since revision `qemu-9.1.0`.
+    #[serde(rename = "device-state")]
+    pub device_state: QapiVfioMigrationState,
+}
+impl VfioMigrationData {
+    /// The event whose data this is.
+    pub const KIND: EventKind = EventKind::VfioMigration;
+}
+/// The data of [`Event::VfuClientHangup`] (`VFU_CLIENT_HANGUP`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct VfuClientHangupData {
+    /// ID of the TYPE_VFIO_USER_SERVER object. It is the last component of @vfu-qom-path
+    /// referenced below
+    ///
+    /// Since revision `qemu-7.1.0`.
+    #[serde(rename = "vfu-id")]
+    pub vfu_id: String,
+    /// path to the TYPE_VFIO_USER_SERVER object in the QOM tree
+    ///
+    /// Since revision `qemu-7.1.0`.
+    #[serde(rename = "vfu-qom-path")]
+    pub vfu_qom_path: String,
+    /// ID of attached PCI device
+    ///
+    /// Since revision `qemu-7.1.0`.
+    #[serde(rename = "dev-id")]
+    pub dev_id: String,
+    /// path to attached PCI device in the QOM tree
+    ///
+    /// Since revision `qemu-7.1.0`.
+    #[serde(rename = "dev-qom-path")]
+    pub dev_qom_path: String,
+}
+impl VfuClientHangupData {
+    /// The event whose data this is.
+    pub const KIND: EventKind = EventKind::VfuClientHangup;
+}
 /// The data of [`Event::VncConnected`] (`VNC_CONNECTED`).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct VncConnectedData {
-    /// Server information
+    /// server information
     ///
     /// Since revision `pre-resume`.
-    pub server: VncServer,
-    /// Client information
+    pub server: VncServerInfo,
+    /// client information
     ///
     /// Since revision `pre-resume`.
-    pub client: VncConnectedClient,
+    pub client: VncBasicInfo,
 }
 impl VncConnectedData {
     /// The event whose data this is.
@@ -555,14 +1047,14 @@ impl VncConnectedData {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct VncDisconnectedData {
-    /// Server information
+    /// server information
     ///
     /// Since revision `pre-resume`.
-    pub server: VncServer,
-    /// Client information
+    pub server: VncServerInfo,
+    /// client information
     ///
     /// Since revision `pre-resume`.
-    pub client: VncClient,
+    pub client: VncClientInfo,
 }
 impl VncDisconnectedData {
     /// The event whose data this is.
@@ -572,14 +1064,14 @@ impl VncDisconnectedData {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct VncInitializedData {
-    /// Server information
+    /// server information
     ///
     /// Since revision `pre-resume`.
-    pub server: VncServer,
-    /// Client information
+    pub server: VncServerInfo,
+    /// client information
     ///
     /// Since revision `pre-resume`.
-    pub client: VncClient,
+    pub client: VncClientInfo,
 }
 impl VncInitializedData {
     /// The event whose data this is.
@@ -606,7 +1098,7 @@ impl VserportChangeData {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct WatchdogData {
-    /// Action that has been taken, it's one of the following
+    /// action that has been taken
     ///
     /// Since revision `pre-resume`.
     pub action: WatchdogAction,

@@ -14,96 +14,150 @@ use crate::runtime::EventCodec;
 pub enum Event {
     /// `ACPI_DEVICE_OST`: Emitted when guest executes ACPI _OST method.
     ///
-    /// Its data is QEMU's QAPI type `ACPIOSTInfo`, kept as JSON.
-    ///
     /// Documented since revision `quorum-and-acpi`.
-    AcpiDeviceOst(serde_json::Value),
+    AcpiDeviceOst(Box<AcpiDeviceOstData>),
     /// `BALLOON_CHANGE`: Emitted when the guest changes the actual BALLOON level. This value is
-    /// equivalent to the 'actual' field return by the 'query-balloon' command
+    /// equivalent to the @actual field return by the 'query-balloon' command
     ///
-    /// Note: this event is rate-limited.
+    /// Note: This event is rate-limited.
     ///
     /// Documented since revision `balloon-change`.
     BalloonChange(Box<BalloonChangeData>),
+    /// `BLOCK_EXPORT_DELETED`: Emitted when a block export is removed and its id can be reused.
+    ///
+    /// Documented since revision `qemu-5.2.0`.
+    BlockExportDeleted(Box<BlockExportDeletedData>),
     /// `BLOCK_IMAGE_CORRUPTED`: Emitted when a disk image is being marked corrupt. The image can
     /// be identified by its device or node name. The 'device' field is always present for
     /// compatibility reasons, but it can be empty ("") if the image does not have a device name
     /// associated.
     ///
-    /// Documented since revision `quorum-and-acpi`.
+    /// Note: If action is "stop", a STOP event will eventually follow the BLOCK_IO_ERROR event.
     ///
-    /// Last documented in revision `block-node-names`: later revisions leave it to QEMU's QAPI
-    /// schema, and QEMU still sends it.
+    /// Documented since revision `quorum-and-acpi`.
     BlockImageCorrupted(Box<BlockImageCorruptedData>),
-    /// `BLOCK_IO_ERROR`: Emitted when a disk I/O error occurs.
+    /// `BLOCK_IO_ERROR`: Emitted when a disk I/O error occurs
     ///
     /// Note: If action is "stop", a STOP event will eventually follow the BLOCK_IO_ERROR event.
     ///
+    /// Note: This event is rate-limited.
+    ///
     /// Documented since revision `pre-resume`.
-    ///
-    /// Last documented in revision `block-node-names`: later revisions leave it to QEMU's QAPI
-    /// schema, and QEMU still sends it.
     BlockIoError(Box<BlockIoErrorData>),
-    /// `BLOCK_JOB_CANCELLED`: Emitted when a block job has been cancelled.
+    /// `BLOCK_JOB_CANCELLED`: Emitted when a block job has been cancelled
     ///
     /// Documented since revision `block-job-completion`.
-    ///
-    /// Last documented in revision `block-node-names`: later revisions leave it to QEMU's QAPI
-    /// schema, and QEMU still sends it.
     BlockJobCancelled(Box<BlockJobCancelledData>),
-    /// `BLOCK_JOB_COMPLETED`: Emitted when a block job has completed.
+    /// `BLOCK_JOB_COMPLETED`: Emitted when a block job has completed
     ///
     /// Documented since revision `block-job-completion`.
-    ///
-    /// Last documented in revision `block-node-names`: later revisions leave it to QEMU's QAPI
-    /// schema, and QEMU still sends it.
     BlockJobCompleted(Box<BlockJobCompletedData>),
-    /// `BLOCK_JOB_ERROR`: Emitted when a block job encounters an error.
+    /// `BLOCK_JOB_ERROR`: Emitted when a block job encounters an error
     ///
     /// Documented since revision `block-job-error`.
-    ///
-    /// Last documented in revision `block-node-names`: later revisions leave it to QEMU's QAPI
-    /// schema, and QEMU still sends it.
     BlockJobError(Box<BlockJobErrorData>),
-    /// `BLOCK_JOB_READY`: Emitted when a block job is ready to complete.
+    /// `BLOCK_JOB_PENDING`: Emitted when a block job is awaiting explicit authorization to
+    /// finalize graph changes via @block-job-finalize. If this job is part of a transaction, it
+    /// will not emit this event until the transaction has converged first.
     ///
-    /// Note: The "ready to complete" status is always reset by a BLOCK_JOB_ERROR event.
+    /// Documented since revision `qemu-2.12.0`.
+    BlockJobPending(Box<BlockJobPendingData>),
+    /// `BLOCK_JOB_READY`: Emitted when a block job is ready to complete
+    ///
+    /// Note: The "ready to complete" status is always reset by a @BLOCK_JOB_ERROR event.
     ///
     /// Documented since revision `block-job-ready`.
-    ///
-    /// Last documented in revision `block-node-names`: later revisions leave it to QEMU's QAPI
-    /// schema, and QEMU still sends it.
     BlockJobReady(Box<BlockJobReadyData>),
-    /// `COLO_EXIT`: Emitted when VM finishes COLO mode due to some errors happening or the request
-    /// of users.
+    /// `BLOCK_WRITE_THRESHOLD`: Emitted when writes on block device reaches or exceeds the
+    /// configured write threshold. For thin-provisioned devices, this means the device should be
+    /// extended to avoid pausing for disk exhaustion. The event is one shot. Once triggered, it
+    /// needs to be re-registered with another block-set-write-threshold command.
     ///
-    /// Documented since revision `migration-and-colo-exit`.
+    /// Documented since revision `qemu-2.3.0`.
+    BlockWriteThreshold(Box<BlockWriteThresholdData>),
+    /// `COLO_EXIT`: Emitted when VM finishes COLO mode due to some errors happening or at the
+    /// request of users.
     ///
-    /// Last documented in revision `block-node-names`: later revisions leave it to QEMU's QAPI
-    /// schema, and QEMU still sends it.
+    /// Documented since revision `qemu-3.1.0`.
     ColoExit(Box<ColoExitData>),
+    /// `COMMAND_DROPPED`: Emitted when a command is dropped due to some reason. Commands can only
+    /// be dropped when the oob capability is enabled.
+    ///
+    /// Documented since revision `qemu-2.12.0`.
+    ///
+    /// Last documented in revision `qemu-3.1.0`: later revisions leave it to QEMU's QAPI schema,
+    /// and QEMU still sends it.
+    CommandDropped(Box<CommandDroppedData>),
+    /// `CPU_POLARIZATION_CHANGE`: Emitted when the guest asks to change the polarization. The
+    /// guest can tell the host (via the PTF instruction) whether the CPUs should be provisioned
+    /// using horizontal or vertical polarization. On horizontal polarization the host is expected
+    /// to provision all vCPUs equally. On vertical polarization the host can provision each vCPU
+    /// differently. The guest will get information on the details of the provisioning the next
+    /// time it uses the STSI(15) instruction.
+    ///
+    /// Documented since revision `qemu-8.2.0`.
+    CpuPolarizationChange(Box<CpuPolarizationChangeData>),
     /// `DEVICE_DELETED`: Emitted whenever the device removal completion is acknowledged by the
     /// guest. At this point, it's safe to reuse the specified device ID. Device removal can be
     /// initiated by the guest or by HMP/QMP commands.
     ///
     /// Documented since revision `block-job-ready`.
     DeviceDeleted(Box<DeviceDeletedData>),
-    /// `DEVICE_TRAY_MOVED`: It's emitted whenever the tray of a removable device is moved by the
-    /// guest or by HMP/QMP commands.
+    /// `DEVICE_TRAY_MOVED`: Emitted whenever the tray of a removable device is moved by the guest
+    /// or by HMP/QMP commands
     ///
     /// Documented since revision `device-tray-moved`.
-    ///
-    /// Last documented in revision `block-node-names`: later revisions leave it to QEMU's QAPI
-    /// schema, and QEMU still sends it.
     DeviceTrayMoved(Box<DeviceTrayMovedData>),
-    /// `DUMP_COMPLETED`: Emitted when the guest has finished one memory dump.
+    /// `DEVICE_UNPLUG_GUEST_ERROR`: Emitted when a device hot unplug fails due to a guest reported
+    /// error.
     ///
-    /// Documented since revision `block-node-names`.
+    /// Documented since revision `qemu-6.2.0`.
+    DeviceUnplugGuestError(Box<DeviceUnplugGuestErrorData>),
+    /// `DUMP_COMPLETED`: Emitted when background dump has completed
+    ///
+    /// Documented since revision `qemu-2.6.0`.
     DumpCompleted(Box<DumpCompletedData>),
-    /// `GUEST_PANICKED`: Emitted when guest OS panic is detected.
+    /// `FAILOVER_NEGOTIATED`: Emitted when VIRTIO_NET_F_STANDBY was enabled during feature
+    /// negotiation. Failover primary devices which were hidden (not hotplugged when requested)
+    /// before will now be hotplugged by the virtio-net standby device.
+    ///
+    /// Documented since revision `qemu-4.2.0`.
+    FailoverNegotiated(Box<FailoverNegotiatedData>),
+    /// `GUEST_CRASHLOADED`: Emitted when guest OS crash loaded is detected
+    ///
+    /// Documented since revision `qemu-5.0.0`.
+    GuestCrashloaded(Box<GuestCrashloadedData>),
+    /// `GUEST_PANICKED`: Emitted when guest OS panic is detected
     ///
     /// Documented since revision `guest-panicked`.
     GuestPanicked(Box<GuestPanickedData>),
+    /// `GUEST_PVSHUTDOWN`: Emitted when guest submits a shutdown request via pvpanic interface
+    ///
+    /// Documented since revision `qemu-9.1.0`.
+    GuestPvshutdown,
+    /// `HV_BALLOON_STATUS_REPORT`: Emitted when the hv-balloon driver receives a "STATUS" message
+    /// from the guest.
+    ///
+    /// Note: This event is rate-limited.
+    ///
+    /// Documented since revision `qemu-8.2.0`.
+    HvBalloonStatusReport(Box<HvBalloonStatusReportData>),
+    /// `JOB_STATUS_CHANGE`: Emitted when a job transitions to a different status.
+    ///
+    /// Documented since revision `qemu-3.0.0`.
+    JobStatusChange(Box<JobStatusChangeData>),
+    /// `MEMORY_DEVICE_SIZE_CHANGE`: Emitted when the size of a memory device changes. Only emitted
+    /// for memory devices that can actually change the size (e.g., virtio-mem due to guest
+    /// action).
+    ///
+    /// Note: This event is rate-limited.
+    ///
+    /// Documented since revision `qemu-5.1.0`.
+    MemoryDeviceSizeChange(Box<MemoryDeviceSizeChangeData>),
+    /// `MEMORY_FAILURE`: Emitted when a memory failure occurs on host side.
+    ///
+    /// Documented since revision `qemu-5.2.0`.
+    MemoryFailure(Box<MemoryFailureData>),
     /// `MEM_HOT_UNPLUG_ERROR`: Emitted when memory hot unplug error occurs.
     ///
     /// Documented since revision `quorum-and-acpi`.
@@ -113,66 +167,102 @@ pub enum Event {
     MemHotUnplugError(Box<MemHotUnplugErrorData>),
     /// `MEM_UNPLUG_ERROR`: Emitted when memory hot unplug error occurs.
     ///
-    /// Documented since revision `mem-unplug-error`.
+    /// Documented since revision `qemu-2.4.0`.
+    ///
+    /// Last documented in revision `qemu-9.0.0`: later revisions leave it to QEMU's QAPI schema,
+    /// and QEMU still sends it.
     MemUnplugError(Box<MemUnplugErrorData>),
     /// `MIGRATION`: Emitted when a migration event happens
     ///
-    /// Documented since revision `migration-and-colo-exit`.
+    /// Documented since revision `qemu-2.4.0`.
     Migration(Box<MigrationData>),
     /// `MIGRATION_PASS`: Emitted from the source side of a migration at the start of each pass
     /// (when it syncs the dirty bitmap)
     ///
-    /// Documented since revision `block-node-names`.
+    /// Documented since revision `qemu-2.6.0`.
     MigrationPass(Box<MigrationPassData>),
-    /// `NIC_RX_FILTER_CHANGED`: The event is emitted once until the query command is executed, the
-    /// first event will always be emitted.
+    /// `NETDEV_STREAM_CONNECTED`: Emitted when the netdev stream backend is connected
+    ///
+    /// Documented since revision `qemu-7.2.0`.
+    NetdevStreamConnected(Box<NetdevStreamConnectedData>),
+    /// `NETDEV_STREAM_DISCONNECTED`: Emitted when the netdev stream backend is disconnected
+    ///
+    /// Documented since revision `qemu-7.2.0`.
+    NetdevStreamDisconnected(Box<NetdevStreamDisconnectedData>),
+    /// `NIC_RX_FILTER_CHANGED`: Emitted once until the 'query-rx-filter' command is executed, the
+    /// first event will always be emitted
     ///
     /// Documented since revision `quorum-and-acpi`.
     NicRxFilterChanged(Box<NicRxFilterChangedData>),
-    /// `POWERDOWN`: Emitted when the Virtual Machine is powered down through the power control
+    /// `POWERDOWN`: Emitted when the virtual machine is powered down through the power control
     /// system, such as via ACPI.
     ///
     /// Documented since revision `quorum-and-acpi`.
     Powerdown,
-    /// `QUORUM_FAILURE`: Emitted by the Quorum block driver if it fails to establish a quorum.
+    /// `PR_MANAGER_STATUS_CHANGED`: Emitted whenever the connected status of a persistent
+    /// reservation manager changes.
     ///
-    /// Note: this event is rate-limited.
+    /// Documented since revision `qemu-3.0.0`.
+    PrManagerStatusChanged(Box<PrManagerStatusChangedData>),
+    /// `QUORUM_FAILURE`: Emitted by the Quorum block driver if it fails to establish a quorum
+    ///
+    /// Note: This event is rate-limited.
     ///
     /// Documented since revision `quorum-and-acpi`.
     QuorumFailure(Box<QuorumFailureData>),
-    /// `QUORUM_REPORT_BAD`: Emitted to report a corruption of a Quorum file.
+    /// `QUORUM_REPORT_BAD`: Emitted to report a corruption of a Quorum file
     ///
-    /// Note: this event is rate-limited.
+    /// Note: This event is rate-limited.
     ///
     /// Documented since revision `quorum-and-acpi`.
     QuorumReportBad(Box<QuorumReportBadData>),
-    /// `RESET`: Emitted when the Virtual Machine is reset.
+    /// `RDMA_GID_STATUS_CHANGED`: Emitted when guest driver adds/deletes GID to/from device
+    ///
+    /// Documented since revision `qemu-4.0.0`.
+    ///
+    /// Last documented in revision `qemu-9.0.0`: later revisions leave it to QEMU's QAPI schema,
+    /// and QEMU still sends it.
+    RdmaGidStatusChanged(Box<RdmaGidStatusChangedData>),
+    /// `RESET`: Emitted when the virtual machine is reset
+    ///
+    /// Its data is optional: revisions `pre-resume`, `qemu-1bf9c315`, `block-job-completion`,
+    /// `device-tray-moved`, `block-job-error`, `balloon-change`, `block-job-error-note`,
+    /// `block-job-ready`, `guest-panicked`, `quorum-and-acpi`, `qemu-2.1.0`, `qemu-2.2.0`,
+    /// `qemu-2.3.0`, `qemu-2.4.0`, `qemu-2.5.0`, `qemu-2.6.0`, `qemu-2.7.0`, `qemu-2.8.0`,
+    /// `qemu-2.9.0` document the event without data.
     ///
     /// Documented since revision `pre-resume`.
-    Reset,
-    /// `RESUME`: Emitted when the Virtual Machine resumes execution.
+    Reset(Option<Box<ResetData>>),
+    /// `RESUME`: Emitted when the virtual machine resumes execution
     ///
     /// Documented since revision `qemu-1bf9c315`.
     Resume,
     /// `RTC_CHANGE`: Emitted when the guest changes the RTC time.
     ///
-    /// Note: this event is rate-limited.
+    /// Note: This event is rate-limited. It is not guaranteed that the RTC in the system
+    /// implements this event, or even that the system has an RTC at all.
     ///
     /// Documented since revision `pre-resume`.
     RtcChange(Box<RtcChangeData>),
-    /// `SHUTDOWN`: Emitted when the Virtual Machine has shut down, indicating that qemu is about
+    /// `SHUTDOWN`: Emitted when the virtual machine has shut down, indicating that qemu is about
     /// to exit.
     ///
-    /// Note: If the command-line option "-no-shutdown" has been specified, a STOP event will
-    /// eventually follow the SHUTDOWN event.
+    /// Note: If the command-line option ``-no-shutdown`` has been specified, qemu will not exit,
+    /// and a STOP event will eventually follow the SHUTDOWN event.
+    ///
+    /// Its data is optional: revisions `pre-resume`, `qemu-1bf9c315`, `block-job-completion`,
+    /// `device-tray-moved`, `block-job-error`, `balloon-change`, `block-job-error-note`,
+    /// `block-job-ready`, `guest-panicked`, `quorum-and-acpi`, `qemu-2.1.0`, `qemu-2.2.0`,
+    /// `qemu-2.3.0`, `qemu-2.4.0`, `qemu-2.5.0`, `qemu-2.6.0`, `qemu-2.7.0`, `qemu-2.8.0`,
+    /// `qemu-2.9.0` document the event without data.
     ///
     /// Documented since revision `pre-resume`.
-    Shutdown,
-    /// `SPICE_CONNECTED`: Emitted when a SPICE client connects.
+    Shutdown(Option<Box<ShutdownData>>),
+    /// `SPICE_CONNECTED`: Emitted when a SPICE client establishes a connection
     ///
     /// Documented since revision `qemu-1bf9c315`.
     SpiceConnected(Box<SpiceConnectedData>),
-    /// `SPICE_DISCONNECTED`: Emitted when a SPICE client disconnects.
+    /// `SPICE_DISCONNECTED`: Emitted when the SPICE connection is closed
     ///
     /// Documented since revision `qemu-1bf9c315`.
     SpiceDisconnected(Box<SpiceDisconnectedData>),
@@ -185,52 +275,69 @@ pub enum Event {
     ///
     /// Documented since revision `quorum-and-acpi`.
     SpiceMigrateCompleted,
-    /// `STOP`: Emitted when the Virtual Machine is stopped.
+    /// `STOP`: Emitted when the virtual machine is stopped
     ///
     /// Documented since revision `pre-resume`.
     Stop,
-    /// `SUSPEND`: Emitted when guest enters S3 state.
+    /// `SUSPEND`: Emitted when guest enters a hardware suspension state, for example, S3 state,
+    /// which is sometimes called standby state
     ///
     /// Documented since revision `block-job-ready`.
     Suspend,
-    /// `SUSPEND_DISK`: Emitted when the guest makes a request to enter S4 state.
+    /// `SUSPEND_DISK`: Emitted when guest enters a hardware suspension state with data saved on
+    /// disk, for example, S4 state, which is sometimes called hibernate state
     ///
-    /// Note: QEMU shuts down when entering S4 state.
+    /// Note: QEMU shuts down (similar to event @SHUTDOWN) when entering this state.
     ///
     /// Documented since revision `block-job-ready`.
     SuspendDisk,
-    /// `VNC_CONNECTED`: Emitted when a VNC client establishes a connection.
+    /// `UNPLUG_PRIMARY`: Emitted from source side of a migration when migration state is
+    /// WAIT_UNPLUG. Device was unplugged by guest operating system. Device resources in QEMU are
+    /// kept on standby to be able to re-plug it in case of migration failure.
+    ///
+    /// Documented since revision `qemu-4.2.0`.
+    UnplugPrimary(Box<UnplugPrimaryData>),
+    /// `VFIO_MIGRATION`: This event is emitted when a VFIO device migration state is changed.
+    ///
+    /// Documented since revision `qemu-9.1.0`.
+    VfioMigration(Box<VfioMigrationData>),
+    /// `VFU_CLIENT_HANGUP`: Emitted when the client of a TYPE_VFIO_USER_SERVER closes the
+    /// communication channel
+    ///
+    /// Documented since revision `qemu-7.1.0`.
+    VfuClientHangup(Box<VfuClientHangupData>),
+    /// `VNC_CONNECTED`: Emitted when a VNC client establishes a connection
     ///
     /// Note: This event is emitted before any authentication takes place, thus the authentication
     /// ID is not provided.
     ///
     /// Documented since revision `pre-resume`.
     VncConnected(Box<VncConnectedData>),
-    /// `VNC_DISCONNECTED`: Emitted when the connection is closed.
+    /// `VNC_DISCONNECTED`: Emitted when the connection is closed
     ///
     /// Documented since revision `pre-resume`.
     VncDisconnected(Box<VncDisconnectedData>),
     /// `VNC_INITIALIZED`: Emitted after authentication takes place (if any) and the VNC session is
-    /// made active.
+    /// made active
     ///
     /// Documented since revision `pre-resume`.
     VncInitialized(Box<VncInitializedData>),
     /// `VSERPORT_CHANGE`: Emitted when the guest opens or closes a virtio-serial port.
     ///
-    /// Note: this event is rate-limited separately for each "id".
+    /// Note: This event is rate-limited.
     ///
     /// Documented since revision `quorum-and-acpi`.
     VserportChange(Box<VserportChangeData>),
-    /// `WAKEUP`: Emitted when the guest has woken up from S3 and is running.
+    /// `WAKEUP`: Emitted when the guest has woken up from suspend state and is running
     ///
     /// Documented since revision `block-job-ready`.
     Wakeup,
-    /// `WATCHDOG`: Emitted when the watchdog device's timer is expired.
+    /// `WATCHDOG`: Emitted when the watchdog device's timer is expired
     ///
     /// Note: If action is "reset", "shutdown", or "pause" the WATCHDOG event is followed
     /// respectively by the RESET, SHUTDOWN, or STOP events.
     ///
-    /// Note: this event is rate-limited.
+    /// Note: This event is rate-limited.
     ///
     /// Documented since revision `pre-resume`.
     Watchdog(Box<WatchdogData>),
@@ -256,29 +363,46 @@ impl Event {
             match self {
                 Self::AcpiDeviceOst(_) => EventKind::AcpiDeviceOst,
                 Self::BalloonChange(_) => EventKind::BalloonChange,
+                Self::BlockExportDeleted(_) => EventKind::BlockExportDeleted,
                 Self::BlockImageCorrupted(_) => EventKind::BlockImageCorrupted,
                 Self::BlockIoError(_) => EventKind::BlockIoError,
                 Self::BlockJobCancelled(_) => EventKind::BlockJobCancelled,
                 Self::BlockJobCompleted(_) => EventKind::BlockJobCompleted,
                 Self::BlockJobError(_) => EventKind::BlockJobError,
+                Self::BlockJobPending(_) => EventKind::BlockJobPending,
                 Self::BlockJobReady(_) => EventKind::BlockJobReady,
+                Self::BlockWriteThreshold(_) => EventKind::BlockWriteThreshold,
                 Self::ColoExit(_) => EventKind::ColoExit,
+                Self::CommandDropped(_) => EventKind::CommandDropped,
+                Self::CpuPolarizationChange(_) => EventKind::CpuPolarizationChange,
                 Self::DeviceDeleted(_) => EventKind::DeviceDeleted,
                 Self::DeviceTrayMoved(_) => EventKind::DeviceTrayMoved,
+                Self::DeviceUnplugGuestError(_) => EventKind::DeviceUnplugGuestError,
                 Self::DumpCompleted(_) => EventKind::DumpCompleted,
+                Self::FailoverNegotiated(_) => EventKind::FailoverNegotiated,
+                Self::GuestCrashloaded(_) => EventKind::GuestCrashloaded,
                 Self::GuestPanicked(_) => EventKind::GuestPanicked,
+                Self::GuestPvshutdown => EventKind::GuestPvshutdown,
+                Self::HvBalloonStatusReport(_) => EventKind::HvBalloonStatusReport,
+                Self::JobStatusChange(_) => EventKind::JobStatusChange,
+                Self::MemoryDeviceSizeChange(_) => EventKind::MemoryDeviceSizeChange,
+                Self::MemoryFailure(_) => EventKind::MemoryFailure,
                 Self::MemHotUnplugError(_) => EventKind::MemHotUnplugError,
                 Self::MemUnplugError(_) => EventKind::MemUnplugError,
                 Self::Migration(_) => EventKind::Migration,
                 Self::MigrationPass(_) => EventKind::MigrationPass,
+                Self::NetdevStreamConnected(_) => EventKind::NetdevStreamConnected,
+                Self::NetdevStreamDisconnected(_) => EventKind::NetdevStreamDisconnected,
                 Self::NicRxFilterChanged(_) => EventKind::NicRxFilterChanged,
                 Self::Powerdown => EventKind::Powerdown,
+                Self::PrManagerStatusChanged(_) => EventKind::PrManagerStatusChanged,
                 Self::QuorumFailure(_) => EventKind::QuorumFailure,
                 Self::QuorumReportBad(_) => EventKind::QuorumReportBad,
-                Self::Reset => EventKind::Reset,
+                Self::RdmaGidStatusChanged(_) => EventKind::RdmaGidStatusChanged,
+                Self::Reset(_) => EventKind::Reset,
                 Self::Resume => EventKind::Resume,
                 Self::RtcChange(_) => EventKind::RtcChange,
-                Self::Shutdown => EventKind::Shutdown,
+                Self::Shutdown(_) => EventKind::Shutdown,
                 Self::SpiceConnected(_) => EventKind::SpiceConnected,
                 Self::SpiceDisconnected(_) => EventKind::SpiceDisconnected,
                 Self::SpiceInitialized(_) => EventKind::SpiceInitialized,
@@ -286,6 +410,9 @@ impl Event {
                 Self::Stop => EventKind::Stop,
                 Self::Suspend => EventKind::Suspend,
                 Self::SuspendDisk => EventKind::SuspendDisk,
+                Self::UnplugPrimary(_) => EventKind::UnplugPrimary,
+                Self::VfioMigration(_) => EventKind::VfioMigration,
+                Self::VfuClientHangup(_) => EventKind::VfuClientHangup,
                 Self::VncConnected(_) => EventKind::VncConnected,
                 Self::VncDisconnected(_) => EventKind::VncDisconnected,
                 Self::VncInitialized(_) => EventKind::VncInitialized,
@@ -318,6 +445,9 @@ impl Event {
                 EventKind::BalloonChange => {
                     Self::BalloonChange(Deserialize::deserialize(data)?)
                 }
+                EventKind::BlockExportDeleted => {
+                    Self::BlockExportDeleted(Deserialize::deserialize(data)?)
+                }
                 EventKind::BlockImageCorrupted => {
                     Self::BlockImageCorrupted(Deserialize::deserialize(data)?)
                 }
@@ -333,21 +463,54 @@ impl Event {
                 EventKind::BlockJobError => {
                     Self::BlockJobError(Deserialize::deserialize(data)?)
                 }
+                EventKind::BlockJobPending => {
+                    Self::BlockJobPending(Deserialize::deserialize(data)?)
+                }
                 EventKind::BlockJobReady => {
                     Self::BlockJobReady(Deserialize::deserialize(data)?)
                 }
+                EventKind::BlockWriteThreshold => {
+                    Self::BlockWriteThreshold(Deserialize::deserialize(data)?)
+                }
                 EventKind::ColoExit => Self::ColoExit(Deserialize::deserialize(data)?),
+                EventKind::CommandDropped => {
+                    Self::CommandDropped(Deserialize::deserialize(data)?)
+                }
+                EventKind::CpuPolarizationChange => {
+                    Self::CpuPolarizationChange(Deserialize::deserialize(data)?)
+                }
                 EventKind::DeviceDeleted => {
                     Self::DeviceDeleted(Deserialize::deserialize(data)?)
                 }
                 EventKind::DeviceTrayMoved => {
                     Self::DeviceTrayMoved(Deserialize::deserialize(data)?)
                 }
+                EventKind::DeviceUnplugGuestError => {
+                    Self::DeviceUnplugGuestError(Deserialize::deserialize(data)?)
+                }
                 EventKind::DumpCompleted => {
                     Self::DumpCompleted(Deserialize::deserialize(data)?)
                 }
+                EventKind::FailoverNegotiated => {
+                    Self::FailoverNegotiated(Deserialize::deserialize(data)?)
+                }
+                EventKind::GuestCrashloaded => {
+                    Self::GuestCrashloaded(Deserialize::deserialize(data)?)
+                }
                 EventKind::GuestPanicked => {
                     Self::GuestPanicked(Deserialize::deserialize(data)?)
+                }
+                EventKind::HvBalloonStatusReport => {
+                    Self::HvBalloonStatusReport(Deserialize::deserialize(data)?)
+                }
+                EventKind::JobStatusChange => {
+                    Self::JobStatusChange(Deserialize::deserialize(data)?)
+                }
+                EventKind::MemoryDeviceSizeChange => {
+                    Self::MemoryDeviceSizeChange(Deserialize::deserialize(data)?)
+                }
+                EventKind::MemoryFailure => {
+                    Self::MemoryFailure(Deserialize::deserialize(data)?)
                 }
                 EventKind::MemHotUnplugError => {
                     Self::MemHotUnplugError(Deserialize::deserialize(data)?)
@@ -359,14 +522,26 @@ impl Event {
                 EventKind::MigrationPass => {
                     Self::MigrationPass(Deserialize::deserialize(data)?)
                 }
+                EventKind::NetdevStreamConnected => {
+                    Self::NetdevStreamConnected(Deserialize::deserialize(data)?)
+                }
+                EventKind::NetdevStreamDisconnected => {
+                    Self::NetdevStreamDisconnected(Deserialize::deserialize(data)?)
+                }
                 EventKind::NicRxFilterChanged => {
                     Self::NicRxFilterChanged(Deserialize::deserialize(data)?)
+                }
+                EventKind::PrManagerStatusChanged => {
+                    Self::PrManagerStatusChanged(Deserialize::deserialize(data)?)
                 }
                 EventKind::QuorumFailure => {
                     Self::QuorumFailure(Deserialize::deserialize(data)?)
                 }
                 EventKind::QuorumReportBad => {
                     Self::QuorumReportBad(Deserialize::deserialize(data)?)
+                }
+                EventKind::RdmaGidStatusChanged => {
+                    Self::RdmaGidStatusChanged(Deserialize::deserialize(data)?)
                 }
                 EventKind::RtcChange => Self::RtcChange(Deserialize::deserialize(data)?),
                 EventKind::SpiceConnected => {
@@ -377,6 +552,15 @@ impl Event {
                 }
                 EventKind::SpiceInitialized => {
                     Self::SpiceInitialized(Deserialize::deserialize(data)?)
+                }
+                EventKind::UnplugPrimary => {
+                    Self::UnplugPrimary(Deserialize::deserialize(data)?)
+                }
+                EventKind::VfioMigration => {
+                    Self::VfioMigration(Deserialize::deserialize(data)?)
+                }
+                EventKind::VfuClientHangup => {
+                    Self::VfuClientHangup(Deserialize::deserialize(data)?)
                 }
                 EventKind::VncConnected => {
                     Self::VncConnected(Deserialize::deserialize(data)?)
@@ -391,21 +575,21 @@ impl Event {
                     Self::VserportChange(Deserialize::deserialize(data)?)
                 }
                 EventKind::Watchdog => Self::Watchdog(Deserialize::deserialize(data)?),
+                EventKind::Reset => Self::Reset(Some(Deserialize::deserialize(data)?)),
+                EventKind::Shutdown => {
+                    Self::Shutdown(Some(Deserialize::deserialize(data)?))
+                }
+                EventKind::GuestPvshutdown => {
+                    serde::de::IgnoredAny::deserialize(data)?;
+                    Self::GuestPvshutdown
+                }
                 EventKind::Powerdown => {
                     serde::de::IgnoredAny::deserialize(data)?;
                     Self::Powerdown
                 }
-                EventKind::Reset => {
-                    serde::de::IgnoredAny::deserialize(data)?;
-                    Self::Reset
-                }
                 EventKind::Resume => {
                     serde::de::IgnoredAny::deserialize(data)?;
                     Self::Resume
-                }
-                EventKind::Shutdown => {
-                    serde::de::IgnoredAny::deserialize(data)?;
-                    Self::Shutdown
                 }
                 EventKind::SpiceMigrateCompleted => {
                     serde::de::IgnoredAny::deserialize(data)?;
@@ -440,15 +624,16 @@ impl Event {
             });
         };
         match kind {
+            EventKind::GuestPvshutdown => Some(Self::GuestPvshutdown),
             EventKind::Powerdown => Some(Self::Powerdown),
-            EventKind::Reset => Some(Self::Reset),
             EventKind::Resume => Some(Self::Resume),
-            EventKind::Shutdown => Some(Self::Shutdown),
             EventKind::SpiceMigrateCompleted => Some(Self::SpiceMigrateCompleted),
             EventKind::Stop => Some(Self::Stop),
             EventKind::Suspend => Some(Self::Suspend),
             EventKind::SuspendDisk => Some(Self::SuspendDisk),
             EventKind::Wakeup => Some(Self::Wakeup),
+            EventKind::Reset => Some(Self::Reset(None)),
+            EventKind::Shutdown => Some(Self::Shutdown(None)),
             _ => None,
         }
     }
@@ -473,33 +658,54 @@ impl EventCodec for Event {
         match self {
             Self::AcpiDeviceOst(data) => map.serialize_entry("data", data),
             Self::BalloonChange(data) => map.serialize_entry("data", data),
+            Self::BlockExportDeleted(data) => map.serialize_entry("data", data),
             Self::BlockImageCorrupted(data) => map.serialize_entry("data", data),
             Self::BlockIoError(data) => map.serialize_entry("data", data),
             Self::BlockJobCancelled(data) => map.serialize_entry("data", data),
             Self::BlockJobCompleted(data) => map.serialize_entry("data", data),
             Self::BlockJobError(data) => map.serialize_entry("data", data),
+            Self::BlockJobPending(data) => map.serialize_entry("data", data),
             Self::BlockJobReady(data) => map.serialize_entry("data", data),
+            Self::BlockWriteThreshold(data) => map.serialize_entry("data", data),
             Self::ColoExit(data) => map.serialize_entry("data", data),
+            Self::CommandDropped(data) => map.serialize_entry("data", data),
+            Self::CpuPolarizationChange(data) => map.serialize_entry("data", data),
             Self::DeviceDeleted(data) => map.serialize_entry("data", data),
             Self::DeviceTrayMoved(data) => map.serialize_entry("data", data),
+            Self::DeviceUnplugGuestError(data) => map.serialize_entry("data", data),
             Self::DumpCompleted(data) => map.serialize_entry("data", data),
+            Self::FailoverNegotiated(data) => map.serialize_entry("data", data),
+            Self::GuestCrashloaded(data) => map.serialize_entry("data", data),
             Self::GuestPanicked(data) => map.serialize_entry("data", data),
+            Self::HvBalloonStatusReport(data) => map.serialize_entry("data", data),
+            Self::JobStatusChange(data) => map.serialize_entry("data", data),
+            Self::MemoryDeviceSizeChange(data) => map.serialize_entry("data", data),
+            Self::MemoryFailure(data) => map.serialize_entry("data", data),
             Self::MemHotUnplugError(data) => map.serialize_entry("data", data),
             Self::MemUnplugError(data) => map.serialize_entry("data", data),
             Self::Migration(data) => map.serialize_entry("data", data),
             Self::MigrationPass(data) => map.serialize_entry("data", data),
+            Self::NetdevStreamConnected(data) => map.serialize_entry("data", data),
+            Self::NetdevStreamDisconnected(data) => map.serialize_entry("data", data),
             Self::NicRxFilterChanged(data) => map.serialize_entry("data", data),
+            Self::PrManagerStatusChanged(data) => map.serialize_entry("data", data),
             Self::QuorumFailure(data) => map.serialize_entry("data", data),
             Self::QuorumReportBad(data) => map.serialize_entry("data", data),
+            Self::RdmaGidStatusChanged(data) => map.serialize_entry("data", data),
             Self::RtcChange(data) => map.serialize_entry("data", data),
             Self::SpiceConnected(data) => map.serialize_entry("data", data),
             Self::SpiceDisconnected(data) => map.serialize_entry("data", data),
             Self::SpiceInitialized(data) => map.serialize_entry("data", data),
+            Self::UnplugPrimary(data) => map.serialize_entry("data", data),
+            Self::VfioMigration(data) => map.serialize_entry("data", data),
+            Self::VfuClientHangup(data) => map.serialize_entry("data", data),
             Self::VncConnected(data) => map.serialize_entry("data", data),
             Self::VncDisconnected(data) => map.serialize_entry("data", data),
             Self::VncInitialized(data) => map.serialize_entry("data", data),
             Self::VserportChange(data) => map.serialize_entry("data", data),
             Self::Watchdog(data) => map.serialize_entry("data", data),
+            Self::Reset(Some(data)) => map.serialize_entry("data", data),
+            Self::Shutdown(Some(data)) => map.serialize_entry("data", data),
             Self::Unknown { data: Some(data), .. } => map.serialize_entry("data", data),
             _ => Ok(()),
         }
@@ -531,6 +737,8 @@ pub enum EventKind {
     AcpiDeviceOst,
     /// `BALLOON_CHANGE`
     BalloonChange,
+    /// `BLOCK_EXPORT_DELETED`
+    BlockExportDeleted,
     /// `BLOCK_IMAGE_CORRUPTED`
     BlockImageCorrupted,
     /// `BLOCK_IO_ERROR`
@@ -541,18 +749,42 @@ pub enum EventKind {
     BlockJobCompleted,
     /// `BLOCK_JOB_ERROR`
     BlockJobError,
+    /// `BLOCK_JOB_PENDING`
+    BlockJobPending,
     /// `BLOCK_JOB_READY`
     BlockJobReady,
+    /// `BLOCK_WRITE_THRESHOLD`
+    BlockWriteThreshold,
     /// `COLO_EXIT`
     ColoExit,
+    /// `COMMAND_DROPPED`
+    CommandDropped,
+    /// `CPU_POLARIZATION_CHANGE`
+    CpuPolarizationChange,
     /// `DEVICE_DELETED`
     DeviceDeleted,
     /// `DEVICE_TRAY_MOVED`
     DeviceTrayMoved,
+    /// `DEVICE_UNPLUG_GUEST_ERROR`
+    DeviceUnplugGuestError,
     /// `DUMP_COMPLETED`
     DumpCompleted,
+    /// `FAILOVER_NEGOTIATED`
+    FailoverNegotiated,
+    /// `GUEST_CRASHLOADED`
+    GuestCrashloaded,
     /// `GUEST_PANICKED`
     GuestPanicked,
+    /// `GUEST_PVSHUTDOWN`
+    GuestPvshutdown,
+    /// `HV_BALLOON_STATUS_REPORT`
+    HvBalloonStatusReport,
+    /// `JOB_STATUS_CHANGE`
+    JobStatusChange,
+    /// `MEMORY_DEVICE_SIZE_CHANGE`
+    MemoryDeviceSizeChange,
+    /// `MEMORY_FAILURE`
+    MemoryFailure,
     /// `MEM_HOT_UNPLUG_ERROR`
     MemHotUnplugError,
     /// `MEM_UNPLUG_ERROR`
@@ -561,14 +793,22 @@ pub enum EventKind {
     Migration,
     /// `MIGRATION_PASS`
     MigrationPass,
+    /// `NETDEV_STREAM_CONNECTED`
+    NetdevStreamConnected,
+    /// `NETDEV_STREAM_DISCONNECTED`
+    NetdevStreamDisconnected,
     /// `NIC_RX_FILTER_CHANGED`
     NicRxFilterChanged,
     /// `POWERDOWN`
     Powerdown,
+    /// `PR_MANAGER_STATUS_CHANGED`
+    PrManagerStatusChanged,
     /// `QUORUM_FAILURE`
     QuorumFailure,
     /// `QUORUM_REPORT_BAD`
     QuorumReportBad,
+    /// `RDMA_GID_STATUS_CHANGED`
+    RdmaGidStatusChanged,
     /// `RESET`
     Reset,
     /// `RESUME`
@@ -591,6 +831,12 @@ pub enum EventKind {
     Suspend,
     /// `SUSPEND_DISK`
     SuspendDisk,
+    /// `UNPLUG_PRIMARY`
+    UnplugPrimary,
+    /// `VFIO_MIGRATION`
+    VfioMigration,
+    /// `VFU_CLIENT_HANGUP`
+    VfuClientHangup,
     /// `VNC_CONNECTED`
     VncConnected,
     /// `VNC_DISCONNECTED`
@@ -606,28 +852,45 @@ pub enum EventKind {
 }
 impl EventKind {
     /// Every kind, in the order of their names.
-    pub const ALL: [EventKind; 38usize] = [
+    pub const ALL: [EventKind; 58usize] = [
         EventKind::AcpiDeviceOst,
         EventKind::BalloonChange,
+        EventKind::BlockExportDeleted,
         EventKind::BlockImageCorrupted,
         EventKind::BlockIoError,
         EventKind::BlockJobCancelled,
         EventKind::BlockJobCompleted,
         EventKind::BlockJobError,
+        EventKind::BlockJobPending,
         EventKind::BlockJobReady,
+        EventKind::BlockWriteThreshold,
         EventKind::ColoExit,
+        EventKind::CommandDropped,
+        EventKind::CpuPolarizationChange,
         EventKind::DeviceDeleted,
         EventKind::DeviceTrayMoved,
+        EventKind::DeviceUnplugGuestError,
         EventKind::DumpCompleted,
+        EventKind::FailoverNegotiated,
+        EventKind::GuestCrashloaded,
         EventKind::GuestPanicked,
+        EventKind::GuestPvshutdown,
+        EventKind::HvBalloonStatusReport,
+        EventKind::JobStatusChange,
+        EventKind::MemoryDeviceSizeChange,
+        EventKind::MemoryFailure,
         EventKind::MemHotUnplugError,
         EventKind::MemUnplugError,
         EventKind::Migration,
         EventKind::MigrationPass,
+        EventKind::NetdevStreamConnected,
+        EventKind::NetdevStreamDisconnected,
         EventKind::NicRxFilterChanged,
         EventKind::Powerdown,
+        EventKind::PrManagerStatusChanged,
         EventKind::QuorumFailure,
         EventKind::QuorumReportBad,
+        EventKind::RdmaGidStatusChanged,
         EventKind::Reset,
         EventKind::Resume,
         EventKind::RtcChange,
@@ -639,6 +902,9 @@ impl EventKind {
         EventKind::Stop,
         EventKind::Suspend,
         EventKind::SuspendDisk,
+        EventKind::UnplugPrimary,
+        EventKind::VfioMigration,
+        EventKind::VfuClientHangup,
         EventKind::VncConnected,
         EventKind::VncDisconnected,
         EventKind::VncInitialized,
@@ -651,25 +917,42 @@ impl EventKind {
         match self {
             EventKind::AcpiDeviceOst => "ACPI_DEVICE_OST",
             EventKind::BalloonChange => "BALLOON_CHANGE",
+            EventKind::BlockExportDeleted => "BLOCK_EXPORT_DELETED",
             EventKind::BlockImageCorrupted => "BLOCK_IMAGE_CORRUPTED",
             EventKind::BlockIoError => "BLOCK_IO_ERROR",
             EventKind::BlockJobCancelled => "BLOCK_JOB_CANCELLED",
             EventKind::BlockJobCompleted => "BLOCK_JOB_COMPLETED",
             EventKind::BlockJobError => "BLOCK_JOB_ERROR",
+            EventKind::BlockJobPending => "BLOCK_JOB_PENDING",
             EventKind::BlockJobReady => "BLOCK_JOB_READY",
+            EventKind::BlockWriteThreshold => "BLOCK_WRITE_THRESHOLD",
             EventKind::ColoExit => "COLO_EXIT",
+            EventKind::CommandDropped => "COMMAND_DROPPED",
+            EventKind::CpuPolarizationChange => "CPU_POLARIZATION_CHANGE",
             EventKind::DeviceDeleted => "DEVICE_DELETED",
             EventKind::DeviceTrayMoved => "DEVICE_TRAY_MOVED",
+            EventKind::DeviceUnplugGuestError => "DEVICE_UNPLUG_GUEST_ERROR",
             EventKind::DumpCompleted => "DUMP_COMPLETED",
+            EventKind::FailoverNegotiated => "FAILOVER_NEGOTIATED",
+            EventKind::GuestCrashloaded => "GUEST_CRASHLOADED",
             EventKind::GuestPanicked => "GUEST_PANICKED",
+            EventKind::GuestPvshutdown => "GUEST_PVSHUTDOWN",
+            EventKind::HvBalloonStatusReport => "HV_BALLOON_STATUS_REPORT",
+            EventKind::JobStatusChange => "JOB_STATUS_CHANGE",
+            EventKind::MemoryDeviceSizeChange => "MEMORY_DEVICE_SIZE_CHANGE",
+            EventKind::MemoryFailure => "MEMORY_FAILURE",
             EventKind::MemHotUnplugError => "MEM_HOT_UNPLUG_ERROR",
             EventKind::MemUnplugError => "MEM_UNPLUG_ERROR",
             EventKind::Migration => "MIGRATION",
             EventKind::MigrationPass => "MIGRATION_PASS",
+            EventKind::NetdevStreamConnected => "NETDEV_STREAM_CONNECTED",
+            EventKind::NetdevStreamDisconnected => "NETDEV_STREAM_DISCONNECTED",
             EventKind::NicRxFilterChanged => "NIC_RX_FILTER_CHANGED",
             EventKind::Powerdown => "POWERDOWN",
+            EventKind::PrManagerStatusChanged => "PR_MANAGER_STATUS_CHANGED",
             EventKind::QuorumFailure => "QUORUM_FAILURE",
             EventKind::QuorumReportBad => "QUORUM_REPORT_BAD",
+            EventKind::RdmaGidStatusChanged => "RDMA_GID_STATUS_CHANGED",
             EventKind::Reset => "RESET",
             EventKind::Resume => "RESUME",
             EventKind::RtcChange => "RTC_CHANGE",
@@ -681,6 +964,9 @@ impl EventKind {
             EventKind::Stop => "STOP",
             EventKind::Suspend => "SUSPEND",
             EventKind::SuspendDisk => "SUSPEND_DISK",
+            EventKind::UnplugPrimary => "UNPLUG_PRIMARY",
+            EventKind::VfioMigration => "VFIO_MIGRATION",
+            EventKind::VfuClientHangup => "VFU_CLIENT_HANGUP",
             EventKind::VncConnected => "VNC_CONNECTED",
             EventKind::VncDisconnected => "VNC_DISCONNECTED",
             EventKind::VncInitialized => "VNC_INITIALIZED",
@@ -695,25 +981,42 @@ impl EventKind {
         match name {
             "ACPI_DEVICE_OST" => Some(EventKind::AcpiDeviceOst),
             "BALLOON_CHANGE" => Some(EventKind::BalloonChange),
+            "BLOCK_EXPORT_DELETED" => Some(EventKind::BlockExportDeleted),
             "BLOCK_IMAGE_CORRUPTED" => Some(EventKind::BlockImageCorrupted),
             "BLOCK_IO_ERROR" => Some(EventKind::BlockIoError),
             "BLOCK_JOB_CANCELLED" => Some(EventKind::BlockJobCancelled),
             "BLOCK_JOB_COMPLETED" => Some(EventKind::BlockJobCompleted),
             "BLOCK_JOB_ERROR" => Some(EventKind::BlockJobError),
+            "BLOCK_JOB_PENDING" => Some(EventKind::BlockJobPending),
             "BLOCK_JOB_READY" => Some(EventKind::BlockJobReady),
+            "BLOCK_WRITE_THRESHOLD" => Some(EventKind::BlockWriteThreshold),
             "COLO_EXIT" => Some(EventKind::ColoExit),
+            "COMMAND_DROPPED" => Some(EventKind::CommandDropped),
+            "CPU_POLARIZATION_CHANGE" => Some(EventKind::CpuPolarizationChange),
             "DEVICE_DELETED" => Some(EventKind::DeviceDeleted),
             "DEVICE_TRAY_MOVED" => Some(EventKind::DeviceTrayMoved),
+            "DEVICE_UNPLUG_GUEST_ERROR" => Some(EventKind::DeviceUnplugGuestError),
             "DUMP_COMPLETED" => Some(EventKind::DumpCompleted),
+            "FAILOVER_NEGOTIATED" => Some(EventKind::FailoverNegotiated),
+            "GUEST_CRASHLOADED" => Some(EventKind::GuestCrashloaded),
             "GUEST_PANICKED" => Some(EventKind::GuestPanicked),
+            "GUEST_PVSHUTDOWN" => Some(EventKind::GuestPvshutdown),
+            "HV_BALLOON_STATUS_REPORT" => Some(EventKind::HvBalloonStatusReport),
+            "JOB_STATUS_CHANGE" => Some(EventKind::JobStatusChange),
+            "MEMORY_DEVICE_SIZE_CHANGE" => Some(EventKind::MemoryDeviceSizeChange),
+            "MEMORY_FAILURE" => Some(EventKind::MemoryFailure),
             "MEM_HOT_UNPLUG_ERROR" => Some(EventKind::MemHotUnplugError),
             "MEM_UNPLUG_ERROR" => Some(EventKind::MemUnplugError),
             "MIGRATION" => Some(EventKind::Migration),
             "MIGRATION_PASS" => Some(EventKind::MigrationPass),
+            "NETDEV_STREAM_CONNECTED" => Some(EventKind::NetdevStreamConnected),
+            "NETDEV_STREAM_DISCONNECTED" => Some(EventKind::NetdevStreamDisconnected),
             "NIC_RX_FILTER_CHANGED" => Some(EventKind::NicRxFilterChanged),
             "POWERDOWN" => Some(EventKind::Powerdown),
+            "PR_MANAGER_STATUS_CHANGED" => Some(EventKind::PrManagerStatusChanged),
             "QUORUM_FAILURE" => Some(EventKind::QuorumFailure),
             "QUORUM_REPORT_BAD" => Some(EventKind::QuorumReportBad),
+            "RDMA_GID_STATUS_CHANGED" => Some(EventKind::RdmaGidStatusChanged),
             "RESET" => Some(EventKind::Reset),
             "RESUME" => Some(EventKind::Resume),
             "RTC_CHANGE" => Some(EventKind::RtcChange),
@@ -725,6 +1028,9 @@ impl EventKind {
             "STOP" => Some(EventKind::Stop),
             "SUSPEND" => Some(EventKind::Suspend),
             "SUSPEND_DISK" => Some(EventKind::SuspendDisk),
+            "UNPLUG_PRIMARY" => Some(EventKind::UnplugPrimary),
+            "VFIO_MIGRATION" => Some(EventKind::VfioMigration),
+            "VFU_CLIENT_HANGUP" => Some(EventKind::VfuClientHangup),
             "VNC_CONNECTED" => Some(EventKind::VncConnected),
             "VNC_DISCONNECTED" => Some(EventKind::VncDisconnected),
             "VNC_INITIALIZED" => Some(EventKind::VncInitialized),

@@ -330,10 +330,104 @@ where
     deserializer.deserialize_str(StrVisitor(PhantomData))
 }
 
+/// Decodes a QAPI union: the whole object, and the value of its
+/// `discriminator` (a branch then decodes from the object with
+/// [`union_branch`]).
+pub(crate) fn union_object<'de, D: Deserializer<'de>>(
+    deserializer: D,
+    discriminator: &'static str,
+) -> Result<(String, serde_json::Value), D::Error> {
+    let value = serde_json::Value::deserialize(deserializer)?;
+    let Some(object) = value.as_object() else {
+        return Err(de::Error::invalid_type(
+            de::Unexpected::Other("a JSON value other than an object"),
+            &"a union's object",
+        ));
+    };
+    match object.get(discriminator) {
+        Some(serde_json::Value::String(tag)) => Ok((tag.clone(), value)),
+        Some(_) => Err(de::Error::invalid_type(
+            de::Unexpected::Other("a discriminator other than a string"),
+            &"a string",
+        )),
+        None => Err(de::Error::missing_field(discriminator)),
+    }
+}
+
+/// Decodes a union's branch from the union's object.
+pub(crate) fn union_branch<T: serde::de::DeserializeOwned, E: de::Error>(
+    value: serde_json::Value,
+) -> Result<T, E> {
+    serde_json::from_value(value).map_err(E::custom)
+}
+
+/// Encodes a union's branch: its members, and the discriminator.
+pub(crate) fn encode_union<S: Serializer, T: Serialize>(
+    serializer: S,
+    discriminator: &str,
+    tag: &str,
+    branch: &T,
+) -> Result<S::Ok, S::Error> {
+    let mut value = serde_json::to_value(branch).map_err(serde::ser::Error::custom)?;
+    if let Some(object) = value.as_object_mut() {
+        object.insert(discriminator.to_owned(), tag.into());
+    }
+    value.serialize(serializer)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    /// A stand-in for a generated union: one known branch and the
+    /// catch-all.
+    #[derive(Debug, PartialEq)]
+    enum Address {
+        Inet(Inet),
+        Unknown(serde_json::Value),
+    }
+
+    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    struct Inet {
+        host: String,
+    }
+
+    impl<'de> Deserialize<'de> for Address {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            let (tag, object) = union_object(deserializer, "type")?;
+            Ok(match tag.as_str() {
+                "inet" => Address::Inet(union_branch(object)?),
+                _ => Address::Unknown(object),
+            })
+        }
+    }
+
+    impl Serialize for Address {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            match self {
+                Address::Inet(branch) => encode_union(serializer, "type", "inet", branch),
+                Address::Unknown(object) => object.serialize(serializer),
+            }
+        }
+    }
+
+    #[test]
+    fn unions_decode_by_their_discriminator_and_keep_unknown_branches() {
+        let inet = json!({"type": "inet", "host": "::1"});
+        let decoded: Address = serde_json::from_value(inet.clone()).unwrap();
+        assert_eq!(decoded, Address::Inet(Inet { host: "::1".into() }));
+        assert_eq!(serde_json::to_value(&decoded).unwrap(), inet);
+        let future = json!({"type": "quantum", "qubits": 3});
+        let decoded: Address = serde_json::from_value(future.clone()).unwrap();
+        assert_eq!(decoded, Address::Unknown(future.clone()));
+        assert_eq!(serde_json::to_value(&decoded).unwrap(), future);
+        for bad in [json!({"host": "x"}), json!({"type": 1}), json!("inet")] {
+            assert!(serde_json::from_value::<Address>(bad).is_err());
+        }
+        // A known branch missing its members is an error, not `Unknown`.
+        assert!(serde_json::from_value::<Address>(json!({"type": "inet"})).is_err());
+    }
 
     /// A stand-in for the generated `Event`: one event with data, one
     /// without, and the catch-all.

@@ -2,27 +2,255 @@
 
 //! Objects nested in event data, and enumerations.
 use crate::*;
-/// Server information (in `SPICE_CONNECTED`, `SPICE_DISCONNECTED`).
+/// OSPM Status Indication (in `ACPI_DEVICE_OST`). QAPI type `ACPIOSTInfo`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
-pub struct SpiceServerOrClient {
-    /// IP address
+pub struct ACPIOSTInfo {
+    /// device ID associated with slot
     ///
-    /// Since revision `qemu-1bf9c315`.
-    pub host: String,
-    /// port number
+    /// Optional.
     ///
-    /// Since revision `qemu-1bf9c315`.
-    pub port: String,
-    /// address family
+    /// Since revision `qemu-2.1.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device: Option<String>,
+    /// slot ID, unique per slot of a given @slot-type
     ///
-    /// Since revision `qemu-1bf9c315`.
-    pub family: Family,
+    /// Since revision `qemu-2.1.0`.
+    pub slot: String,
+    /// type of the slot
+    ///
+    /// Since revision `qemu-2.1.0`.
+    #[serde(rename = "slot-type")]
+    pub slot_type: ACPISlotType,
+    /// an integer containing the source event
+    ///
+    /// Since revision `qemu-2.1.0`.
+    pub source: i64,
+    /// an integer containing the status code
+    ///
+    /// Since revision `qemu-2.1.0`.
+    pub status: i64,
 }
-/// Server information (in `SPICE_INITIALIZED`).
+/// final dump status (in `DUMP_COMPLETED`). QAPI type `DumpQueryResult`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
-pub struct SpiceInitializedServer {
+pub struct DumpQueryResult {
+    /// enum of @DumpStatus, which shows current dump status
+    ///
+    /// Since revision `qemu-2.6.0`.
+    pub status: DumpStatus,
+    /// bytes written in latest dump (uncompressed)
+    ///
+    /// Since revision `qemu-2.6.0`.
+    pub completed: i64,
+    /// total bytes to be written in latest dump (uncompressed)
+    ///
+    /// Since revision `qemu-2.6.0`.
+    pub total: i64,
+}
+/// A type of `GUEST_CRASHLOADED`, `GUEST_PANICKED`. QAPI type `GuestPanicInformationHyperV`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct GuestPanicInformationHyperV {
+    /// for Windows, STOP code for the guest crash. For Linux, an error code.
+    ///
+    /// QAPI type `uint64`: `u64`.
+    ///
+    /// Since revision `qemu-5.0.0`.
+    pub arg1: u64,
+    /// for Windows, first argument of the STOP. For Linux, the guest OS ID, which has the kernel
+    /// version in bits 16-47 and 0x8100 in bits 48-63.
+    ///
+    /// QAPI type `uint64`: `u64`.
+    ///
+    /// Since revision `qemu-5.0.0`.
+    pub arg2: u64,
+    /// for Windows, second argument of the STOP. For Linux, the program counter of the guest.
+    ///
+    /// QAPI type `uint64`: `u64`.
+    ///
+    /// Since revision `qemu-5.0.0`.
+    pub arg3: u64,
+    /// for Windows, third argument of the STOP. For Linux, the RAX register (x86) or the stack
+    /// pointer (aarch64) of the guest.
+    ///
+    /// QAPI type `uint64`: `u64`.
+    ///
+    /// Since revision `qemu-5.0.0`.
+    pub arg4: u64,
+    /// for Windows, fourth argument of the STOP. For x86 Linux, the stack pointer of the guest.
+    ///
+    /// QAPI type `uint64`: `u64`.
+    ///
+    /// Since revision `qemu-5.0.0`.
+    pub arg5: u64,
+}
+/// A type of `GUEST_CRASHLOADED`, `GUEST_PANICKED`. QAPI type `GuestPanicInformationS390`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct GuestPanicInformationS390 {
+    /// core id of the CPU that crashed
+    ///
+    /// QAPI type `uint32`: `u32`.
+    ///
+    /// Since revision `qemu-5.0.0`.
+    pub core: u32,
+    /// control fields of guest PSW
+    ///
+    /// QAPI type `uint64`: `u64`.
+    ///
+    /// Since revision `qemu-5.0.0`.
+    #[serde(rename = "psw-mask")]
+    pub psw_mask: u64,
+    /// guest instruction address
+    ///
+    /// QAPI type `uint64`: `u64`.
+    ///
+    /// Since revision `qemu-5.0.0`.
+    #[serde(rename = "psw-addr")]
+    pub psw_addr: u64,
+    /// guest crash reason
+    ///
+    /// Since revision `qemu-5.0.0`.
+    pub reason: S390CrashReason,
+}
+/// flags for MemoryFailureAction (in `MEMORY_FAILURE`). QAPI type `MemoryFailureFlags`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct MemoryFailureFlags {
+    /// whether a memory failure event is action-required or action-optional (e.g. a failure during
+    /// memory scrub).
+    ///
+    /// Since revision `qemu-5.2.0`.
+    #[serde(rename = "action-required")]
+    pub action_required: bool,
+    /// whether the failure occurred while the previous failure was still in progress.
+    ///
+    /// Since revision `qemu-5.2.0`.
+    pub recursive: bool,
+}
+/// A type of `NETDEV_STREAM_CONNECTED`. QAPI type `InetSocketAddress`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct InetSocketAddress {
+    /// host part of the address
+    ///
+    /// Since revision `qemu-7.2.0`.
+    pub host: String,
+    /// port part of the address
+    ///
+    /// Since revision `qemu-7.2.0`.
+    pub port: String,
+    /// true if the host/port are guaranteed to be numeric, false if name resolution should be
+    /// attempted. Defaults to false. (Since 2.9)
+    ///
+    /// Optional.
+    ///
+    /// Since revision `qemu-7.2.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub numeric: Option<bool>,
+    /// If present, this is range of possible addresses, with port between @port and @to.
+    ///
+    /// Optional.
+    ///
+    /// QAPI type `uint16`: `u16`.
+    ///
+    /// Since revision `qemu-7.2.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<u16>,
+    /// whether to accept IPv4 addresses, default try both IPv4 and IPv6
+    ///
+    /// Optional.
+    ///
+    /// Since revision `qemu-7.2.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ipv4: Option<bool>,
+    /// whether to accept IPv6 addresses, default try both IPv4 and IPv6
+    ///
+    /// Optional.
+    ///
+    /// Since revision `qemu-7.2.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ipv6: Option<bool>,
+    /// enable keep-alive when connecting to this socket. Not supported for passive sockets. (Since
+    /// 4.2)
+    ///
+    /// Optional.
+    ///
+    /// Since revision `qemu-7.2.0`.
+    #[serde(rename = "keep-alive")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keep_alive: Option<bool>,
+    /// enable multi-path TCP. (Since 6.1)
+    ///
+    /// Optional.
+    ///
+    /// Only in builds where `HAVE_IPPROTO_MPTCP` holds (a QAPI condition).
+    ///
+    /// Since revision `qemu-7.2.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mptcp: Option<bool>,
+}
+/// A type of `NETDEV_STREAM_CONNECTED`. QAPI type `UnixSocketAddress`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct UnixSocketAddress {
+    /// filesystem path to use
+    ///
+    /// Since revision `qemu-7.2.0`.
+    pub path: String,
+    /// if true, this is a Linux abstract socket address. @path will be prefixed by a null byte,
+    /// and optionally padded with null bytes. Defaults to false. (Since 5.1)
+    ///
+    /// Optional.
+    ///
+    /// Only in builds where `CONFIG_LINUX` holds (a QAPI condition).
+    ///
+    /// Since revision `qemu-7.2.0`.
+    #[serde(rename = "abstract")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub abstract_: Option<bool>,
+    /// if false, pad an abstract socket address with enough null bytes to make it fill struct
+    /// sockaddr_un member sun_path. Defaults to true. (Since 5.1)
+    ///
+    /// Optional.
+    ///
+    /// Only in builds where `CONFIG_LINUX` holds (a QAPI condition).
+    ///
+    /// Since revision `qemu-7.2.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tight: Option<bool>,
+}
+/// A type of `NETDEV_STREAM_CONNECTED`. QAPI type `VsockSocketAddress`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct VsockSocketAddress {
+    /// unique host identifier
+    ///
+    /// Since revision `qemu-7.2.0`.
+    pub cid: String,
+    /// port
+    ///
+    /// Since revision `qemu-7.2.0`.
+    pub port: String,
+}
+/// A type of `NETDEV_STREAM_CONNECTED`. QAPI type `FdSocketAddress`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct FdSocketAddress {
+    /// decimal is for file descriptor number, otherwise it's a file descriptor name. Named file
+    /// descriptors are permitted in monitor commands, in combination with the 'getfd' command.
+    /// Decimal file descriptors are permitted at startup or other contexts where no monitor
+    /// context is active.
+    ///
+    /// Since revision `qemu-7.2.0`.
+    pub str: String,
+}
+/// server information (in `SPICE_CONNECTED`, `SPICE_DISCONNECTED`). QAPI type
+/// `SpiceBasicInfo`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct SpiceBasicInfo {
     /// IP address
     ///
     /// Since revision `qemu-1bf9c315`.
@@ -34,7 +262,24 @@ pub struct SpiceInitializedServer {
     /// address family
     ///
     /// Since revision `qemu-1bf9c315`.
-    pub family: Family,
+    pub family: NetworkAddressFamily,
+}
+/// server information (in `SPICE_INITIALIZED`). QAPI type `SpiceServerInfo`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct SpiceServerInfo {
+    /// IP address
+    ///
+    /// Since revision `qemu-1bf9c315`.
+    pub host: String,
+    /// port number
+    ///
+    /// Since revision `qemu-1bf9c315`.
+    pub port: String,
+    /// address family
+    ///
+    /// Since revision `qemu-1bf9c315`.
+    pub family: NetworkAddressFamily,
     /// authentication method
     ///
     /// Optional.
@@ -43,10 +288,10 @@ pub struct SpiceInitializedServer {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth: Option<String>,
 }
-/// Client information (in `SPICE_INITIALIZED`).
+/// client information (in `SPICE_INITIALIZED`). QAPI type `SpiceChannel`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
-pub struct SpiceInitializedClient {
+pub struct SpiceChannel {
     /// IP address
     ///
     /// Since revision `qemu-1bf9c315`.
@@ -58,46 +303,55 @@ pub struct SpiceInitializedClient {
     /// address family
     ///
     /// Since revision `qemu-1bf9c315`.
-    pub family: Family,
-    /// spice connection id. All channels with the same id belong to the same spice session
+    pub family: NetworkAddressFamily,
+    /// SPICE connection id number. All channels with the same id belong to the same SPICE session.
     ///
     /// Since revision `qemu-1bf9c315`.
     #[serde(rename = "connection-id")]
     pub connection_id: i64,
-    /// channel type. "1" is the main control channel, filter for this one if you want track spice
-    /// sessions only
+    /// SPICE channel type number. "1" is the main control channel, filter for this one if you want
+    /// to track spice sessions only
     ///
     /// Since revision `qemu-1bf9c315`.
     #[serde(rename = "channel-type")]
     pub channel_type: i64,
-    /// channel id. Usually "0", might be different needed when multiple channels of the same type
-    /// exist, such as multiple display channels in a multihead setup
+    /// SPICE channel ID number. Usually "0", might be different when multiple channels of the same
+    /// type exist, such as multiple display channels in a multihead setup
     ///
     /// Since revision `qemu-1bf9c315`.
     #[serde(rename = "channel-id")]
     pub channel_id: i64,
-    /// whevener the channel is encrypted
+    /// true if the channel is encrypted, false otherwise.
     ///
     /// Since revision `qemu-1bf9c315`.
     pub tls: bool,
 }
-/// Server information (in `VNC_CONNECTED`, `VNC_DISCONNECTED`, `VNC_INITIALIZED`).
+/// server information (in `VNC_CONNECTED`, `VNC_DISCONNECTED`, `VNC_INITIALIZED`). QAPI type
+/// `VncServerInfo`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
-pub struct VncServer {
+pub struct VncServerInfo {
     /// IP address
     ///
     /// Since revision `pre-resume`.
     pub host: String,
-    /// port number
+    /// The service name of the vnc port. This may depend on the host system's service database so
+    /// symbolic names should not be relied on.
     ///
     /// Since revision `pre-resume`.
     pub service: String,
     /// address family
     ///
     /// Since revision `pre-resume`.
-    pub family: Family,
-    /// authentication method
+    pub family: NetworkAddressFamily,
+    /// true in case the socket is a websocket (since 2.3).
+    ///
+    /// Optional in this type: not every revision of the event sends it.
+    ///
+    /// Since revision `qemu-2.3.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub websocket: Option<bool>,
+    /// authentication method used for the plain (non-websocket) VNC server
     ///
     /// Optional.
     ///
@@ -105,47 +359,63 @@ pub struct VncServer {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth: Option<String>,
 }
-/// Client information (in `VNC_CONNECTED`).
+/// client information (in `VNC_CONNECTED`). QAPI type `VncBasicInfo`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
-pub struct VncConnectedClient {
+pub struct VncBasicInfo {
     /// IP address
     ///
     /// Since revision `pre-resume`.
     pub host: String,
-    /// port number
+    /// The service name of the vnc port. This may depend on the host system's service database so
+    /// symbolic names should not be relied on.
     ///
     /// Since revision `pre-resume`.
     pub service: String,
     /// address family
     ///
     /// Since revision `pre-resume`.
-    pub family: Family,
+    pub family: NetworkAddressFamily,
+    /// true in case the socket is a websocket (since 2.3).
+    ///
+    /// Optional in this type: not every revision of the event sends it.
+    ///
+    /// Since revision `qemu-2.3.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub websocket: Option<bool>,
 }
-/// Client information (in `VNC_DISCONNECTED`, `VNC_INITIALIZED`).
+/// client information (in `VNC_DISCONNECTED`, `VNC_INITIALIZED`). QAPI type `VncClientInfo`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
-pub struct VncClient {
+pub struct VncClientInfo {
     /// IP address
     ///
     /// Since revision `pre-resume`.
     pub host: String,
-    /// port number
+    /// The service name of the vnc port. This may depend on the host system's service database so
+    /// symbolic names should not be relied on.
     ///
     /// Since revision `pre-resume`.
     pub service: String,
     /// address family
     ///
     /// Since revision `pre-resume`.
-    pub family: Family,
-    /// TLS dname
+    pub family: NetworkAddressFamily,
+    /// true in case the socket is a websocket (since 2.3).
+    ///
+    /// Optional in this type: not every revision of the event sends it.
+    ///
+    /// Since revision `qemu-2.3.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub websocket: Option<bool>,
+    /// If x509 authentication is in use, the Distinguished Name of the client.
     ///
     /// Optional.
     ///
     /// Since revision `pre-resume`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x509_dname: Option<String>,
-    /// SASL username
+    /// If SASL authentication is in use, the SASL username used for authentication.
     ///
     /// Optional.
     ///
@@ -153,22 +423,79 @@ pub struct VncClient {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sasl_username: Option<String>,
 }
-/// The values of a member of `BLOCK_IO_ERROR`, `BLOCK_JOB_ERROR`.
+/// The values of a member of `ACPI_DEVICE_OST`. QAPI enum `ACPISlotType`.
 ///
 /// Open: a value this crate does not know decodes into `Unknown`, which keeps it; a later
 /// revision that documents the value gives it a variant of its own. `From<&str>` and `FromStr`
 /// never fail, and never give `Unknown` for a value with a variant.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum BlockOperation {
-    /// `"read"`
+pub enum ACPISlotType {
+    /// `"DIMM"`: memory slot
+    Dimm,
+    /// `"CPU"`: logical CPU slot (since 2.7)
+    Cpu,
+    /// A value newer than the spec, as received.
+    Unknown(UnknownValue),
+}
+impl ACPISlotType {
+    /// The value as QMP writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Dimm => "DIMM",
+            Self::Cpu => "CPU",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+impl std::str::FromStr for ACPISlotType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+impl std::fmt::Display for ACPISlotType {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str(self.as_str())
+    }
+}
+impl From<&str> for ACPISlotType {
+    fn from(value: &str) -> Self {
+        match value {
+            "DIMM" => Self::Dimm,
+            "CPU" => Self::Cpu,
+            other => Self::Unknown(UnknownValue::new(other)),
+        }
+    }
+}
+impl serde::Serialize for ACPISlotType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for ACPISlotType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::decode_str(deserializer)
+    }
+}
+/// The values of a member of `BLOCK_IO_ERROR`, `BLOCK_JOB_ERROR`. QAPI enum `IoOperationType`.
+///
+/// Open: a value this crate does not know decodes into `Unknown`, which keeps it; a later
+/// revision that documents the value gives it a variant of its own. `From<&str>` and `FromStr`
+/// never fail, and never give `Unknown` for a value with a variant.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum IoOperationType {
+    /// `"read"`: read operation
     Read,
-    /// `"write"`
+    /// `"write"`: write operation
     Write,
     /// A value newer than the spec, as received.
     Unknown(UnknownValue),
 }
-impl BlockOperation {
+impl IoOperationType {
     /// The value as QMP writes it.
     pub fn as_str(&self) -> &str {
         match self {
@@ -178,18 +505,18 @@ impl BlockOperation {
         }
     }
 }
-impl std::str::FromStr for BlockOperation {
+impl std::str::FromStr for IoOperationType {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for BlockOperation {
+impl std::fmt::Display for IoOperationType {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         formatter.write_str(self.as_str())
     }
 }
-impl From<&str> for BlockOperation {
+impl From<&str> for IoOperationType {
     fn from(value: &str) -> Self {
         match value {
             "read" => Self::Read,
@@ -198,36 +525,37 @@ impl From<&str> for BlockOperation {
         }
     }
 }
-impl serde::Serialize for BlockOperation {
+impl serde::Serialize for IoOperationType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> serde::Deserialize<'de> for BlockOperation {
+impl<'de> serde::Deserialize<'de> for IoOperationType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::runtime::decode_str(deserializer)
     }
 }
-/// The values of a member of `BLOCK_IO_ERROR`.
+/// The values of a member of `BLOCK_IO_ERROR`, `BLOCK_JOB_ERROR`. QAPI enum
+/// `BlockErrorAction`.
 ///
 /// Open: a value this crate does not know decodes into `Unknown`, which keeps it; a later
 /// revision that documents the value gives it a variant of its own. `From<&str>` and `FromStr`
 /// never fail, and never give `Unknown` for a value with a variant.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum BlockIoErrorAction {
+pub enum BlockErrorAction {
     /// `"ignore"`: error has been ignored
     Ignore,
     /// `"report"`: error has been reported to the device
     Report,
-    /// `"stop"`: the VM is going to stop because of the error
+    /// `"stop"`: error caused VM to be stopped
     Stop,
     /// A value newer than the spec, as received.
     Unknown(UnknownValue),
 }
-impl BlockIoErrorAction {
+impl BlockErrorAction {
     /// The value as QMP writes it.
     pub fn as_str(&self) -> &str {
         match self {
@@ -238,18 +566,18 @@ impl BlockIoErrorAction {
         }
     }
 }
-impl std::str::FromStr for BlockIoErrorAction {
+impl std::str::FromStr for BlockErrorAction {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for BlockIoErrorAction {
+impl std::fmt::Display for BlockErrorAction {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         formatter.write_str(self.as_str())
     }
 }
-impl From<&str> for BlockIoErrorAction {
+impl From<&str> for BlockErrorAction {
     fn from(value: &str) -> Self {
         match value {
             "ignore" => Self::Ignore,
@@ -259,183 +587,1035 @@ impl From<&str> for BlockIoErrorAction {
         }
     }
 }
-impl serde::Serialize for BlockIoErrorAction {
+impl serde::Serialize for BlockErrorAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> serde::Deserialize<'de> for BlockIoErrorAction {
+impl<'de> serde::Deserialize<'de> for BlockErrorAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::runtime::decode_str(deserializer)
     }
 }
-/// The values of a member of `BLOCK_JOB_CANCELLED`, `BLOCK_JOB_COMPLETED`, `BLOCK_JOB_READY`.
+/// The values of a member of `BLOCK_JOB_CANCELLED`, `BLOCK_JOB_COMPLETED`,
+/// `BLOCK_JOB_PENDING`, `BLOCK_JOB_READY`. QAPI enum `JobType`.
 ///
 /// Open: a value this crate does not know decodes into `Unknown`, which keeps it; a later
 /// revision that documents the value gives it a variant of its own. `From<&str>` and `FromStr`
 /// never fail, and never give `Unknown` for a value with a variant.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum BlockJobType {
-    /// `"stream"`: for image streaming
-    Stream,
-    /// `"commit"`: for block commit
+pub enum JobType {
+    /// `"commit"`: block commit job type, see "block-commit"
     Commit,
+    /// `"stream"`: block stream job type, see "block-stream"
+    Stream,
+    /// `"mirror"`: drive mirror job type, see "drive-mirror"
+    Mirror,
+    /// `"backup"`: drive backup job type, see "drive-backup"
+    Backup,
+    /// `"create"`: image creation job type, see "blockdev-create" (since 3.0)
+    Create,
+    /// `"amend"`: image options amend job type, see "x-blockdev-amend" (since 5.1)
+    Amend,
+    /// `"snapshot-load"`: snapshot load job type, see "snapshot-load" (since 6.0)
+    SnapshotLoad,
+    /// `"snapshot-save"`: snapshot save job type, see "snapshot-save" (since 6.0)
+    SnapshotSave,
+    /// `"snapshot-delete"`: snapshot delete job type, see "snapshot-delete" (since 6.0)
+    SnapshotDelete,
     /// A value newer than the spec, as received.
     Unknown(UnknownValue),
 }
-impl BlockJobType {
+impl JobType {
     /// The value as QMP writes it.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::Stream => "stream",
             Self::Commit => "commit",
+            Self::Stream => "stream",
+            Self::Mirror => "mirror",
+            Self::Backup => "backup",
+            Self::Create => "create",
+            Self::Amend => "amend",
+            Self::SnapshotLoad => "snapshot-load",
+            Self::SnapshotSave => "snapshot-save",
+            Self::SnapshotDelete => "snapshot-delete",
             Self::Unknown(value) => value.as_str(),
         }
     }
 }
-impl std::str::FromStr for BlockJobType {
+impl std::str::FromStr for JobType {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for BlockJobType {
+impl std::fmt::Display for JobType {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         formatter.write_str(self.as_str())
     }
 }
-impl From<&str> for BlockJobType {
+impl From<&str> for JobType {
     fn from(value: &str) -> Self {
         match value {
-            "stream" => Self::Stream,
             "commit" => Self::Commit,
+            "stream" => Self::Stream,
+            "mirror" => Self::Mirror,
+            "backup" => Self::Backup,
+            "create" => Self::Create,
+            "amend" => Self::Amend,
+            "snapshot-load" => Self::SnapshotLoad,
+            "snapshot-save" => Self::SnapshotSave,
+            "snapshot-delete" => Self::SnapshotDelete,
             other => Self::Unknown(UnknownValue::new(other)),
         }
     }
 }
-impl serde::Serialize for BlockJobType {
+impl serde::Serialize for JobType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> serde::Deserialize<'de> for BlockJobType {
+impl<'de> serde::Deserialize<'de> for JobType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::runtime::decode_str(deserializer)
     }
 }
-/// The values of a member of `BLOCK_JOB_ERROR`.
+/// The values of a member of `COLO_EXIT`. QAPI enum `COLOMode`.
 ///
 /// Open: a value this crate does not know decodes into `Unknown`, which keeps it; a later
 /// revision that documents the value gives it a variant of its own. `From<&str>` and `FromStr`
 /// never fail, and never give `Unknown` for a value with a variant.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum BlockJobErrorAction {
-    /// `"ignore"`: error has been ignored, the job may fail later
-    Ignore,
-    /// `"report"`: error will be reported and the job canceled
-    Report,
-    /// `"stop"`: error caused job to be paused
-    Stop,
+pub enum COLOMode {
+    /// `"none"`: COLO is disabled.
+    None,
+    /// `"primary"`: COLO node in primary side.
+    Primary,
+    /// `"secondary"`: COLO node in slave side.
+    Secondary,
     /// A value newer than the spec, as received.
     Unknown(UnknownValue),
 }
-impl BlockJobErrorAction {
+impl COLOMode {
     /// The value as QMP writes it.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::Ignore => "ignore",
-            Self::Report => "report",
-            Self::Stop => "stop",
+            Self::None => "none",
+            Self::Primary => "primary",
+            Self::Secondary => "secondary",
             Self::Unknown(value) => value.as_str(),
         }
     }
 }
-impl std::str::FromStr for BlockJobErrorAction {
+impl std::str::FromStr for COLOMode {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for BlockJobErrorAction {
+impl std::fmt::Display for COLOMode {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         formatter.write_str(self.as_str())
     }
 }
-impl From<&str> for BlockJobErrorAction {
+impl From<&str> for COLOMode {
     fn from(value: &str) -> Self {
         match value {
-            "ignore" => Self::Ignore,
-            "report" => Self::Report,
-            "stop" => Self::Stop,
+            "none" => Self::None,
+            "primary" => Self::Primary,
+            "secondary" => Self::Secondary,
             other => Self::Unknown(UnknownValue::new(other)),
         }
     }
 }
-impl serde::Serialize for BlockJobErrorAction {
+impl serde::Serialize for COLOMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> serde::Deserialize<'de> for BlockJobErrorAction {
+impl<'de> serde::Deserialize<'de> for COLOMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::runtime::decode_str(deserializer)
     }
 }
-/// The values of a member of `GUEST_PANICKED`.
+/// The values of a member of `COLO_EXIT`. QAPI enum `COLOExitReason`.
 ///
 /// Open: a value this crate does not know decodes into `Unknown`, which keeps it; a later
 /// revision that documents the value gives it a variant of its own. `From<&str>` and `FromStr`
 /// never fail, and never give `Unknown` for a value with a variant.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum GuestPanickedAction {
-    /// `"pause"`
-    Pause,
+pub enum COLOExitReason {
+    /// `"none"`: failover has never happened. This state does not occur in the COLO_EXIT event,
+    /// and is only visible in the result of query-colo-status.
+    None,
+    /// `"request"`: COLO exit is due to an external request.
+    Request,
+    /// `"error"`: COLO exit is due to an internal error.
+    Error,
+    /// `"processing"`: COLO is currently handling a failover (since 4.0).
+    Processing,
     /// A value newer than the spec, as received.
     Unknown(UnknownValue),
 }
-impl GuestPanickedAction {
+impl COLOExitReason {
+    /// The value as QMP writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::None => "none",
+            Self::Request => "request",
+            Self::Error => "error",
+            Self::Processing => "processing",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+impl std::str::FromStr for COLOExitReason {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+impl std::fmt::Display for COLOExitReason {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str(self.as_str())
+    }
+}
+impl From<&str> for COLOExitReason {
+    fn from(value: &str) -> Self {
+        match value {
+            "none" => Self::None,
+            "request" => Self::Request,
+            "error" => Self::Error,
+            "processing" => Self::Processing,
+            other => Self::Unknown(UnknownValue::new(other)),
+        }
+    }
+}
+impl serde::Serialize for COLOExitReason {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for COLOExitReason {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::decode_str(deserializer)
+    }
+}
+/// The values of a member of `COMMAND_DROPPED`. QAPI enum `CommandDropReason`.
+///
+/// Open: a value this crate does not know decodes into `Unknown`, which keeps it; a later
+/// revision that documents the value gives it a variant of its own. `From<&str>` and `FromStr`
+/// never fail, and never give `Unknown` for a value with a variant.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CommandDropReason {
+    /// `"queue-full"`: the command queue is full. This can only occur when the client sends a new
+    /// non-oob command before the response to the previous non-oob command has been received.
+    QueueFull,
+    /// A value newer than the spec, as received.
+    Unknown(UnknownValue),
+}
+impl CommandDropReason {
+    /// The value as QMP writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::QueueFull => "queue-full",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+impl std::str::FromStr for CommandDropReason {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+impl std::fmt::Display for CommandDropReason {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str(self.as_str())
+    }
+}
+impl From<&str> for CommandDropReason {
+    fn from(value: &str) -> Self {
+        match value {
+            "queue-full" => Self::QueueFull,
+            other => Self::Unknown(UnknownValue::new(other)),
+        }
+    }
+}
+impl serde::Serialize for CommandDropReason {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for CommandDropReason {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::decode_str(deserializer)
+    }
+}
+/// The values of a member of `CPU_POLARIZATION_CHANGE`. QAPI enum `S390CpuPolarization`.
+///
+/// Open: a value this crate does not know decodes into `Unknown`, which keeps it; a later
+/// revision that documents the value gives it a variant of its own. `From<&str>` and `FromStr`
+/// never fail, and never give `Unknown` for a value with a variant.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum S390CpuPolarization {
+    /// `"horizontal"`
+    Horizontal,
+    /// `"vertical"`
+    Vertical,
+    /// A value newer than the spec, as received.
+    Unknown(UnknownValue),
+}
+impl S390CpuPolarization {
+    /// The value as QMP writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Horizontal => "horizontal",
+            Self::Vertical => "vertical",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+impl std::str::FromStr for S390CpuPolarization {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+impl std::fmt::Display for S390CpuPolarization {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str(self.as_str())
+    }
+}
+impl From<&str> for S390CpuPolarization {
+    fn from(value: &str) -> Self {
+        match value {
+            "horizontal" => Self::Horizontal,
+            "vertical" => Self::Vertical,
+            other => Self::Unknown(UnknownValue::new(other)),
+        }
+    }
+}
+impl serde::Serialize for S390CpuPolarization {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for S390CpuPolarization {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::decode_str(deserializer)
+    }
+}
+/// The values of a member of `DUMP_COMPLETED`. QAPI enum `DumpStatus`.
+///
+/// Open: a value this crate does not know decodes into `Unknown`, which keeps it; a later
+/// revision that documents the value gives it a variant of its own. `From<&str>` and `FromStr`
+/// never fail, and never give `Unknown` for a value with a variant.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DumpStatus {
+    /// `"none"`: no dump-guest-memory has started yet.
+    None,
+    /// `"active"`: there is one dump running in background.
+    Active,
+    /// `"completed"`: the last dump has finished successfully.
+    Completed,
+    /// `"failed"`: the last dump has failed.
+    Failed,
+    /// A value newer than the spec, as received.
+    Unknown(UnknownValue),
+}
+impl DumpStatus {
+    /// The value as QMP writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::None => "none",
+            Self::Active => "active",
+            Self::Completed => "completed",
+            Self::Failed => "failed",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+impl std::str::FromStr for DumpStatus {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+impl std::fmt::Display for DumpStatus {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str(self.as_str())
+    }
+}
+impl From<&str> for DumpStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "none" => Self::None,
+            "active" => Self::Active,
+            "completed" => Self::Completed,
+            "failed" => Self::Failed,
+            other => Self::Unknown(UnknownValue::new(other)),
+        }
+    }
+}
+impl serde::Serialize for DumpStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for DumpStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::decode_str(deserializer)
+    }
+}
+/// The values of a member of `GUEST_CRASHLOADED`, `GUEST_PANICKED`. QAPI enum
+/// `GuestPanicAction`.
+///
+/// Open: a value this crate does not know decodes into `Unknown`, which keeps it; a later
+/// revision that documents the value gives it a variant of its own. `From<&str>` and `FromStr`
+/// never fail, and never give `Unknown` for a value with a variant.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GuestPanicAction {
+    /// `"pause"`: system pauses
+    Pause,
+    /// `"poweroff"`: system powers off (since 2.8)
+    Poweroff,
+    /// `"run"`: system continues to run (since 5.0)
+    Run,
+    /// A value newer than the spec, as received.
+    Unknown(UnknownValue),
+}
+impl GuestPanicAction {
     /// The value as QMP writes it.
     pub fn as_str(&self) -> &str {
         match self {
             Self::Pause => "pause",
+            Self::Poweroff => "poweroff",
+            Self::Run => "run",
             Self::Unknown(value) => value.as_str(),
         }
     }
 }
-impl std::str::FromStr for GuestPanickedAction {
+impl std::str::FromStr for GuestPanicAction {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for GuestPanickedAction {
+impl std::fmt::Display for GuestPanicAction {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         formatter.write_str(self.as_str())
     }
 }
-impl From<&str> for GuestPanickedAction {
+impl From<&str> for GuestPanicAction {
     fn from(value: &str) -> Self {
         match value {
             "pause" => Self::Pause,
+            "poweroff" => Self::Poweroff,
+            "run" => Self::Run,
             other => Self::Unknown(UnknownValue::new(other)),
         }
     }
 }
-impl serde::Serialize for GuestPanickedAction {
+impl serde::Serialize for GuestPanicAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> serde::Deserialize<'de> for GuestPanickedAction {
+impl<'de> serde::Deserialize<'de> for GuestPanicAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::decode_str(deserializer)
+    }
+}
+/// The values of a member of `GUEST_CRASHLOADED`, `GUEST_PANICKED`. QAPI enum
+/// `S390CrashReason`.
+///
+/// Open: a value this crate does not know decodes into `Unknown`, which keeps it; a later
+/// revision that documents the value gives it a variant of its own. `From<&str>` and `FromStr`
+/// never fail, and never give `Unknown` for a value with a variant.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum S390CrashReason {
+    /// `"unknown"`: no crash reason was set
+    Unknown2,
+    /// `"disabled-wait"`: the CPU has entered a disabled wait state
+    DisabledWait,
+    /// `"extint-loop"`: clock comparator or cpu timer interrupt with new PSW enabled for external
+    /// interrupts
+    ExtintLoop,
+    /// `"pgmint-loop"`: program interrupt with BAD new PSW
+    PgmintLoop,
+    /// `"opint-loop"`: operation exception interrupt with invalid code at the program interrupt
+    /// new PSW
+    OpintLoop,
+    /// A value newer than the spec, as received.
+    Unknown(UnknownValue),
+}
+impl S390CrashReason {
+    /// The value as QMP writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Unknown2 => "unknown",
+            Self::DisabledWait => "disabled-wait",
+            Self::ExtintLoop => "extint-loop",
+            Self::PgmintLoop => "pgmint-loop",
+            Self::OpintLoop => "opint-loop",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+impl std::str::FromStr for S390CrashReason {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+impl std::fmt::Display for S390CrashReason {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str(self.as_str())
+    }
+}
+impl From<&str> for S390CrashReason {
+    fn from(value: &str) -> Self {
+        match value {
+            "unknown" => Self::Unknown2,
+            "disabled-wait" => Self::DisabledWait,
+            "extint-loop" => Self::ExtintLoop,
+            "pgmint-loop" => Self::PgmintLoop,
+            "opint-loop" => Self::OpintLoop,
+            other => Self::Unknown(UnknownValue::new(other)),
+        }
+    }
+}
+impl serde::Serialize for S390CrashReason {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for S390CrashReason {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::decode_str(deserializer)
+    }
+}
+/// The values of a member of `JOB_STATUS_CHANGE`. QAPI enum `JobStatus`.
+///
+/// Open: a value this crate does not know decodes into `Unknown`, which keeps it; a later
+/// revision that documents the value gives it a variant of its own. `From<&str>` and `FromStr`
+/// never fail, and never give `Unknown` for a value with a variant.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum JobStatus {
+    /// `"undefined"`: Erroneous, default state. Should not ever be visible.
+    Undefined,
+    /// `"created"`: The job has been created, but not yet started.
+    Created,
+    /// `"running"`: The job is currently running.
+    Running,
+    /// `"paused"`: The job is running, but paused. The pause may be requested by either the QMP
+    /// user or by internal processes.
+    Paused,
+    /// `"ready"`: The job is running, but is ready for the user to signal completion. This is used
+    /// for long-running jobs like mirror that are designed to run indefinitely.
+    Ready,
+    /// `"standby"`: The job is ready, but paused. This is nearly identical to @paused. The job may
+    /// return to @ready or otherwise be canceled.
+    Standby,
+    /// `"waiting"`: The job is waiting for other jobs in the transaction to converge to the
+    /// waiting state. This status will likely not be visible for the last job in a transaction.
+    Waiting,
+    /// `"pending"`: The job has finished its work, but has finalization steps that it needs to
+    /// make prior to completing. These changes will require manual intervention via @job-finalize
+    /// if auto-finalize was set to false. These pending changes may still fail.
+    Pending,
+    /// `"aborting"`: The job is in the process of being aborted, and will finish with an error.
+    /// The job will afterwards report that it is @concluded. This status may not be visible to the
+    /// management process.
+    Aborting,
+    /// `"concluded"`: The job has finished all work. If auto-dismiss was set to false, the job
+    /// will remain in the query list until it is dismissed via @job-dismiss.
+    Concluded,
+    /// `"null"`: The job is in the process of being dismantled. This state should not ever be
+    /// visible externally.
+    Null,
+    /// A value newer than the spec, as received.
+    Unknown(UnknownValue),
+}
+impl JobStatus {
+    /// The value as QMP writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Undefined => "undefined",
+            Self::Created => "created",
+            Self::Running => "running",
+            Self::Paused => "paused",
+            Self::Ready => "ready",
+            Self::Standby => "standby",
+            Self::Waiting => "waiting",
+            Self::Pending => "pending",
+            Self::Aborting => "aborting",
+            Self::Concluded => "concluded",
+            Self::Null => "null",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+impl std::str::FromStr for JobStatus {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+impl std::fmt::Display for JobStatus {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str(self.as_str())
+    }
+}
+impl From<&str> for JobStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "undefined" => Self::Undefined,
+            "created" => Self::Created,
+            "running" => Self::Running,
+            "paused" => Self::Paused,
+            "ready" => Self::Ready,
+            "standby" => Self::Standby,
+            "waiting" => Self::Waiting,
+            "pending" => Self::Pending,
+            "aborting" => Self::Aborting,
+            "concluded" => Self::Concluded,
+            "null" => Self::Null,
+            other => Self::Unknown(UnknownValue::new(other)),
+        }
+    }
+}
+impl serde::Serialize for JobStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for JobStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::decode_str(deserializer)
+    }
+}
+/// The values of a member of `MEMORY_FAILURE`. QAPI enum `MemoryFailureRecipient`.
+///
+/// Open: a value this crate does not know decodes into `Unknown`, which keeps it; a later
+/// revision that documents the value gives it a variant of its own. `From<&str>` and `FromStr`
+/// never fail, and never give `Unknown` for a value with a variant.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MemoryFailureRecipient {
+    /// `"hypervisor"`: memory failure at QEMU process address space. (none guest memory, but used
+    /// by QEMU itself).
+    Hypervisor,
+    /// `"guest"`: memory failure at guest memory,
+    Guest,
+    /// A value newer than the spec, as received.
+    Unknown(UnknownValue),
+}
+impl MemoryFailureRecipient {
+    /// The value as QMP writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Hypervisor => "hypervisor",
+            Self::Guest => "guest",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+impl std::str::FromStr for MemoryFailureRecipient {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+impl std::fmt::Display for MemoryFailureRecipient {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str(self.as_str())
+    }
+}
+impl From<&str> for MemoryFailureRecipient {
+    fn from(value: &str) -> Self {
+        match value {
+            "hypervisor" => Self::Hypervisor,
+            "guest" => Self::Guest,
+            other => Self::Unknown(UnknownValue::new(other)),
+        }
+    }
+}
+impl serde::Serialize for MemoryFailureRecipient {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for MemoryFailureRecipient {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::decode_str(deserializer)
+    }
+}
+/// The values of a member of `MEMORY_FAILURE`. QAPI enum `MemoryFailureAction`.
+///
+/// Open: a value this crate does not know decodes into `Unknown`, which keeps it; a later
+/// revision that documents the value gives it a variant of its own. `From<&str>` and `FromStr`
+/// never fail, and never give `Unknown` for a value with a variant.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MemoryFailureAction {
+    /// `"ignore"`: the memory failure could be ignored. This will only be the case for
+    /// action-optional failures.
+    Ignore,
+    /// `"inject"`: memory failure occurred in guest memory, the guest enabled MCE handling
+    /// mechanism, and QEMU could inject the MCE into the guest successfully.
+    Inject,
+    /// `"fatal"`: the failure is unrecoverable. This occurs for action-required failures if the
+    /// recipient is the hypervisor; QEMU will exit.
+    Fatal,
+    /// `"reset"`: the failure is unrecoverable but confined to the guest. This occurs if the
+    /// recipient is a guest guest which is not ready to handle memory failures.
+    Reset,
+    /// A value newer than the spec, as received.
+    Unknown(UnknownValue),
+}
+impl MemoryFailureAction {
+    /// The value as QMP writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ignore => "ignore",
+            Self::Inject => "inject",
+            Self::Fatal => "fatal",
+            Self::Reset => "reset",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+impl std::str::FromStr for MemoryFailureAction {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+impl std::fmt::Display for MemoryFailureAction {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str(self.as_str())
+    }
+}
+impl From<&str> for MemoryFailureAction {
+    fn from(value: &str) -> Self {
+        match value {
+            "ignore" => Self::Ignore,
+            "inject" => Self::Inject,
+            "fatal" => Self::Fatal,
+            "reset" => Self::Reset,
+            other => Self::Unknown(UnknownValue::new(other)),
+        }
+    }
+}
+impl serde::Serialize for MemoryFailureAction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for MemoryFailureAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::decode_str(deserializer)
+    }
+}
+/// The values of a member of `MIGRATION`. QAPI enum `MigrationStatus`.
+///
+/// Open: a value this crate does not know decodes into `Unknown`, which keeps it; a later
+/// revision that documents the value gives it a variant of its own. `From<&str>` and `FromStr`
+/// never fail, and never give `Unknown` for a value with a variant.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MigrationStatus {
+    /// `"none"`: no migration has ever happened.
+    None,
+    /// `"setup"`: migration process has been initiated.
+    Setup,
+    /// `"cancelling"`: in the process of cancelling migration.
+    Cancelling,
+    /// `"cancelled"`: cancelling migration is finished.
+    Cancelled,
+    /// `"active"`: in the process of doing migration.
+    Active,
+    /// `"postcopy-active"`: like active, but now in postcopy mode. (since 2.5)
+    PostcopyActive,
+    /// `"postcopy-paused"`: during postcopy but paused. (since 3.0)
+    PostcopyPaused,
+    /// `"postcopy-recover-setup"`: setup phase for a postcopy recovery process, preparing for a
+    /// recovery phase to start. (since 9.1)
+    PostcopyRecoverSetup,
+    /// `"postcopy-recover"`: trying to recover from a paused postcopy. (since 3.0)
+    PostcopyRecover,
+    /// `"completed"`: migration is finished.
+    Completed,
+    /// `"failed"`: some error occurred during migration process.
+    Failed,
+    /// `"colo"`: VM is in the process of fault tolerance, VM can not get into this state unless
+    /// colo capability is enabled for migration. (since 2.8)
+    Colo,
+    /// `"pre-switchover"`: Paused before device serialisation. (since 2.11)
+    PreSwitchover,
+    /// `"device"`: During device serialisation when pause-before-switchover is enabled (since
+    /// 2.11)
+    Device,
+    /// `"wait-unplug"`: wait for device unplug request by guest OS to be completed. (since 4.2)
+    WaitUnplug,
+    /// A value newer than the spec, as received.
+    Unknown(UnknownValue),
+}
+impl MigrationStatus {
+    /// The value as QMP writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::None => "none",
+            Self::Setup => "setup",
+            Self::Cancelling => "cancelling",
+            Self::Cancelled => "cancelled",
+            Self::Active => "active",
+            Self::PostcopyActive => "postcopy-active",
+            Self::PostcopyPaused => "postcopy-paused",
+            Self::PostcopyRecoverSetup => "postcopy-recover-setup",
+            Self::PostcopyRecover => "postcopy-recover",
+            Self::Completed => "completed",
+            Self::Failed => "failed",
+            Self::Colo => "colo",
+            Self::PreSwitchover => "pre-switchover",
+            Self::Device => "device",
+            Self::WaitUnplug => "wait-unplug",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+impl std::str::FromStr for MigrationStatus {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+impl std::fmt::Display for MigrationStatus {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str(self.as_str())
+    }
+}
+impl From<&str> for MigrationStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "none" => Self::None,
+            "setup" => Self::Setup,
+            "cancelling" => Self::Cancelling,
+            "cancelled" => Self::Cancelled,
+            "active" => Self::Active,
+            "postcopy-active" => Self::PostcopyActive,
+            "postcopy-paused" => Self::PostcopyPaused,
+            "postcopy-recover-setup" => Self::PostcopyRecoverSetup,
+            "postcopy-recover" => Self::PostcopyRecover,
+            "completed" => Self::Completed,
+            "failed" => Self::Failed,
+            "colo" => Self::Colo,
+            "pre-switchover" => Self::PreSwitchover,
+            "device" => Self::Device,
+            "wait-unplug" => Self::WaitUnplug,
+            other => Self::Unknown(UnknownValue::new(other)),
+        }
+    }
+}
+impl serde::Serialize for MigrationStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for MigrationStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::decode_str(deserializer)
+    }
+}
+/// The values of a member of `QUORUM_REPORT_BAD`. QAPI enum `QuorumOpType`.
+///
+/// Open: a value this crate does not know decodes into `Unknown`, which keeps it; a later
+/// revision that documents the value gives it a variant of its own. `From<&str>` and `FromStr`
+/// never fail, and never give `Unknown` for a value with a variant.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum QuorumOpType {
+    /// `"read"`: read operation
+    Read,
+    /// `"write"`: write operation
+    Write,
+    /// `"flush"`: flush operation
+    Flush,
+    /// A value newer than the spec, as received.
+    Unknown(UnknownValue),
+}
+impl QuorumOpType {
+    /// The value as QMP writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Read => "read",
+            Self::Write => "write",
+            Self::Flush => "flush",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+impl std::str::FromStr for QuorumOpType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+impl std::fmt::Display for QuorumOpType {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str(self.as_str())
+    }
+}
+impl From<&str> for QuorumOpType {
+    fn from(value: &str) -> Self {
+        match value {
+            "read" => Self::Read,
+            "write" => Self::Write,
+            "flush" => Self::Flush,
+            other => Self::Unknown(UnknownValue::new(other)),
+        }
+    }
+}
+impl serde::Serialize for QuorumOpType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for QuorumOpType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::decode_str(deserializer)
+    }
+}
+/// The values of a member of `RESET`, `SHUTDOWN`. QAPI enum `ShutdownCause`.
+///
+/// Open: a value this crate does not know decodes into `Unknown`, which keeps it; a later
+/// revision that documents the value gives it a variant of its own. `From<&str>` and `FromStr`
+/// never fail, and never give `Unknown` for a value with a variant.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ShutdownCause {
+    /// `"none"`: No shutdown request pending
+    None,
+    /// `"host-error"`: An error prevents further use of guest
+    HostError,
+    /// `"host-qmp-quit"`: Reaction to the QMP command 'quit'
+    HostQmpQuit,
+    /// `"host-qmp-system-reset"`: Reaction to the QMP command 'system_reset'
+    HostQmpSystemReset,
+    /// `"host-signal"`: Reaction to a signal, such as SIGINT
+    HostSignal,
+    /// `"host-ui"`: Reaction to a UI event, like window close
+    HostUi,
+    /// `"guest-shutdown"`: Guest shutdown/suspend request, via ACPI or other hardware-specific
+    /// means
+    GuestShutdown,
+    /// `"guest-reset"`: Guest reset request, and command line turns that into a shutdown
+    GuestReset,
+    /// `"guest-panic"`: Guest panicked, and command line turns that into a shutdown
+    GuestPanic,
+    /// `"subsystem-reset"`: Partial guest reset that does not trigger QMP events and ignores
+    /// --no-reboot. This is useful for sanitizing hypercalls on s390 that are used during
+    /// kexec/kdump/boot
+    SubsystemReset,
+    /// `"snapshot-load"`: A snapshot is being loaded by the record & replay subsystem. This value
+    /// is used only within QEMU. It doesn't occur in QMP. (since 7.2)
+    SnapshotLoad,
+    /// A value newer than the spec, as received.
+    Unknown(UnknownValue),
+}
+impl ShutdownCause {
+    /// The value as QMP writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::None => "none",
+            Self::HostError => "host-error",
+            Self::HostQmpQuit => "host-qmp-quit",
+            Self::HostQmpSystemReset => "host-qmp-system-reset",
+            Self::HostSignal => "host-signal",
+            Self::HostUi => "host-ui",
+            Self::GuestShutdown => "guest-shutdown",
+            Self::GuestReset => "guest-reset",
+            Self::GuestPanic => "guest-panic",
+            Self::SubsystemReset => "subsystem-reset",
+            Self::SnapshotLoad => "snapshot-load",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+impl std::str::FromStr for ShutdownCause {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+impl std::fmt::Display for ShutdownCause {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str(self.as_str())
+    }
+}
+impl From<&str> for ShutdownCause {
+    fn from(value: &str) -> Self {
+        match value {
+            "none" => Self::None,
+            "host-error" => Self::HostError,
+            "host-qmp-quit" => Self::HostQmpQuit,
+            "host-qmp-system-reset" => Self::HostQmpSystemReset,
+            "host-signal" => Self::HostSignal,
+            "host-ui" => Self::HostUi,
+            "guest-shutdown" => Self::GuestShutdown,
+            "guest-reset" => Self::GuestReset,
+            "guest-panic" => Self::GuestPanic,
+            "subsystem-reset" => Self::SubsystemReset,
+            "snapshot-load" => Self::SnapshotLoad,
+            other => Self::Unknown(UnknownValue::new(other)),
+        }
+    }
+}
+impl serde::Serialize for ShutdownCause {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShutdownCause {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -443,64 +1623,155 @@ impl<'de> serde::Deserialize<'de> for GuestPanickedAction {
     }
 }
 /// The values of a member of `SPICE_CONNECTED`, `SPICE_DISCONNECTED`, `SPICE_INITIALIZED`,
-/// `VNC_CONNECTED`, `VNC_DISCONNECTED`, `VNC_INITIALIZED`.
+/// `VNC_CONNECTED`, `VNC_DISCONNECTED`, `VNC_INITIALIZED`. QAPI enum `NetworkAddressFamily`.
 ///
 /// Open: a value this crate does not know decodes into `Unknown`, which keeps it; a later
 /// revision that documents the value gives it a variant of its own. `From<&str>` and `FromStr`
 /// never fail, and never give `Unknown` for a value with a variant.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum Family {
-    /// `"ipv4"`
+pub enum NetworkAddressFamily {
+    /// `"ipv4"`: IPV4 family
     Ipv4,
-    /// `"ipv6"`
+    /// `"ipv6"`: IPV6 family
     Ipv6,
+    /// `"unix"`: unix socket
+    Unix,
+    /// `"vsock"`: vsock family (since 2.8)
+    Vsock,
+    /// `"unknown"`: otherwise
+    Unknown2,
     /// A value newer than the spec, as received.
     Unknown(UnknownValue),
 }
-impl Family {
+impl NetworkAddressFamily {
     /// The value as QMP writes it.
     pub fn as_str(&self) -> &str {
         match self {
             Self::Ipv4 => "ipv4",
             Self::Ipv6 => "ipv6",
+            Self::Unix => "unix",
+            Self::Vsock => "vsock",
+            Self::Unknown2 => "unknown",
             Self::Unknown(value) => value.as_str(),
         }
     }
 }
-impl std::str::FromStr for Family {
+impl std::str::FromStr for NetworkAddressFamily {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for Family {
+impl std::fmt::Display for NetworkAddressFamily {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         formatter.write_str(self.as_str())
     }
 }
-impl From<&str> for Family {
+impl From<&str> for NetworkAddressFamily {
     fn from(value: &str) -> Self {
         match value {
             "ipv4" => Self::Ipv4,
             "ipv6" => Self::Ipv6,
+            "unix" => Self::Unix,
+            "vsock" => Self::Vsock,
+            "unknown" => Self::Unknown2,
             other => Self::Unknown(UnknownValue::new(other)),
         }
     }
 }
-impl serde::Serialize for Family {
+impl serde::Serialize for NetworkAddressFamily {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> serde::Deserialize<'de> for Family {
+impl<'de> serde::Deserialize<'de> for NetworkAddressFamily {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::runtime::decode_str(deserializer)
     }
 }
-/// The values of a member of `WATCHDOG`.
+/// The values of a member of `VFIO_MIGRATION`. QAPI enum `QapiVfioMigrationState`.
+///
+/// Open: a value this crate does not know decodes into `Unknown`, which keeps it; a later
+/// revision that documents the value gives it a variant of its own. `From<&str>` and `FromStr`
+/// never fail, and never give `Unknown` for a value with a variant.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum QapiVfioMigrationState {
+    /// `"stop"`: The device is stopped.
+    Stop,
+    /// `"running"`: The device is running.
+    Running,
+    /// `"stop-copy"`: The device is stopped and its internal state is available for reading.
+    StopCopy,
+    /// `"resuming"`: The device is stopped and its internal state is available for writing.
+    Resuming,
+    /// `"running-p2p"`: The device is running in the P2P quiescent state.
+    RunningP2p,
+    /// `"pre-copy"`: The device is running, tracking its internal state and its internal state is
+    /// available for reading.
+    PreCopy,
+    /// `"pre-copy-p2p"`: The device is running in the P2P quiescent state, tracking its internal
+    /// state and its internal state is available for reading.
+    PreCopyP2p,
+    /// A value newer than the spec, as received.
+    Unknown(UnknownValue),
+}
+impl QapiVfioMigrationState {
+    /// The value as QMP writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Stop => "stop",
+            Self::Running => "running",
+            Self::StopCopy => "stop-copy",
+            Self::Resuming => "resuming",
+            Self::RunningP2p => "running-p2p",
+            Self::PreCopy => "pre-copy",
+            Self::PreCopyP2p => "pre-copy-p2p",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+impl std::str::FromStr for QapiVfioMigrationState {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+impl std::fmt::Display for QapiVfioMigrationState {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str(self.as_str())
+    }
+}
+impl From<&str> for QapiVfioMigrationState {
+    fn from(value: &str) -> Self {
+        match value {
+            "stop" => Self::Stop,
+            "running" => Self::Running,
+            "stop-copy" => Self::StopCopy,
+            "resuming" => Self::Resuming,
+            "running-p2p" => Self::RunningP2p,
+            "pre-copy" => Self::PreCopy,
+            "pre-copy-p2p" => Self::PreCopyP2p,
+            other => Self::Unknown(UnknownValue::new(other)),
+        }
+    }
+}
+impl serde::Serialize for QapiVfioMigrationState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for QapiVfioMigrationState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::decode_str(deserializer)
+    }
+}
+/// The values of a member of `WATCHDOG`. QAPI enum `WatchdogAction`.
 ///
 /// Open: a value this crate does not know decodes into `Unknown`, which keeps it; a later
 /// revision that documents the value gives it a variant of its own. `From<&str>` and `FromStr`
@@ -508,18 +1779,22 @@ impl<'de> serde::Deserialize<'de> for Family {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WatchdogAction {
-    /// `"reset"`
+    /// `"reset"`: system resets
     Reset,
-    /// `"shutdown"`
+    /// `"shutdown"`: system shutdown, note that it is similar to @powerdown, which tries to set to
+    /// system status and notify guest
     Shutdown,
-    /// `"poweroff"`
+    /// `"poweroff"`: system poweroff, the emulator program exits
     Poweroff,
-    /// `"pause"`
+    /// `"pause"`: system pauses, similar to @stop
     Pause,
-    /// `"debug"`
+    /// `"debug"`: system enters debug state
     Debug,
-    /// `"none"`
+    /// `"none"`: nothing is done
     None,
+    /// `"inject-nmi"`: a non-maskable interrupt is injected into the first VCPU (all VCPUS on x86)
+    /// (since 2.4)
+    InjectNmi,
     /// A value newer than the spec, as received.
     Unknown(UnknownValue),
 }
@@ -533,6 +1808,7 @@ impl WatchdogAction {
             Self::Pause => "pause",
             Self::Debug => "debug",
             Self::None => "none",
+            Self::InjectNmi => "inject-nmi",
             Self::Unknown(value) => value.as_str(),
         }
     }
@@ -557,6 +1833,7 @@ impl From<&str> for WatchdogAction {
             "pause" => Self::Pause,
             "debug" => Self::Debug,
             "none" => Self::None,
+            "inject-nmi" => Self::InjectNmi,
             other => Self::Unknown(UnknownValue::new(other)),
         }
     }
@@ -571,5 +1848,100 @@ impl<'de> serde::Deserialize<'de> for WatchdogAction {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::runtime::decode_str(deserializer)
+    }
+}
+/// information about a panic (in `GUEST_CRASHLOADED`, `GUEST_PANICKED`). QAPI type
+/// `GuestPanicInformation`.
+///
+/// A union: member `type` says which branch the object is. Open: an object of a branch this
+/// crate does not know decodes into `Unknown`, which keeps it whole.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum GuestPanicInformation {
+    /// `type` is `"hyper-v"`.
+    HyperV(GuestPanicInformationHyperV),
+    /// `type` is `"s390"`.
+    S390(GuestPanicInformationS390),
+    /// A branch newer than the spec: the object as received.
+    Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for GuestPanicInformation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let (tag, object) = crate::runtime::union_object(deserializer, "type")?;
+        Ok(
+            match tag.as_str() {
+                "hyper-v" => Self::HyperV(crate::runtime::union_branch(object)?),
+                "s390" => Self::S390(crate::runtime::union_branch(object)?),
+                _ => Self::Unknown(object),
+            },
+        )
+    }
+}
+impl serde::Serialize for GuestPanicInformation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::HyperV(branch) => {
+                crate::runtime::encode_union(serializer, "type", "hyper-v", branch)
+            }
+            Self::S390(branch) => {
+                crate::runtime::encode_union(serializer, "type", "s390", branch)
+            }
+            Self::Unknown(object) => serde::Serialize::serialize(object, serializer),
+        }
+    }
+}
+/// The destination address (in `NETDEV_STREAM_CONNECTED`). QAPI type `SocketAddress`.
+///
+/// A union: member `type` says which branch the object is. Open: an object of a branch this
+/// crate does not know decodes into `Unknown`, which keeps it whole.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SocketAddress {
+    /// `type` is `"inet"`.
+    Inet(InetSocketAddress),
+    /// `type` is `"unix"`.
+    Unix(UnixSocketAddress),
+    /// `type` is `"vsock"`.
+    Vsock(VsockSocketAddress),
+    /// `type` is `"fd"`.
+    Fd(FdSocketAddress),
+    /// A branch newer than the spec: the object as received.
+    Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for SocketAddress {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let (tag, object) = crate::runtime::union_object(deserializer, "type")?;
+        Ok(
+            match tag.as_str() {
+                "inet" => Self::Inet(crate::runtime::union_branch(object)?),
+                "unix" => Self::Unix(crate::runtime::union_branch(object)?),
+                "vsock" => Self::Vsock(crate::runtime::union_branch(object)?),
+                "fd" => Self::Fd(crate::runtime::union_branch(object)?),
+                _ => Self::Unknown(object),
+            },
+        )
+    }
+}
+impl serde::Serialize for SocketAddress {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Inet(branch) => {
+                crate::runtime::encode_union(serializer, "type", "inet", branch)
+            }
+            Self::Unix(branch) => {
+                crate::runtime::encode_union(serializer, "type", "unix", branch)
+            }
+            Self::Vsock(branch) => {
+                crate::runtime::encode_union(serializer, "type", "vsock", branch)
+            }
+            Self::Fd(branch) => {
+                crate::runtime::encode_union(serializer, "type", "fd", branch)
+            }
+            Self::Unknown(object) => serde::Serialize::serialize(object, serializer),
+        }
     }
 }

@@ -11,7 +11,8 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::model::{
-    Data, EnumValue, Example, Field, JsonType, Section, Spec, TypeSource, normalize_whitespace,
+    Condition, Data, EnumValue, Example, Feature, Field, JsonType, Section, Spec, TypeSource,
+    normalize_whitespace,
 };
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -27,6 +28,12 @@ pub struct CanonicalSection<'a> {
     pub data: CanonicalData<'a>,
     pub examples: Vec<CanonicalExample<'a>>,
     pub notes: Vec<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub condition: Option<&'a Condition>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub features: &'a [Feature],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub since: Option<&'a str>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -53,6 +60,18 @@ pub struct CanonicalField<'a> {
     pub values: &'a [EnumValue],
     pub description: &'a str,
     pub fields: Vec<CanonicalField<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub type_name: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub items: Option<Box<CanonicalField<'a>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub discriminator: Option<&'a str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub variants: Vec<CanonicalField<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub condition: Option<&'a Condition>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub features: &'a [Feature],
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -91,6 +110,9 @@ pub fn section(section: &Section) -> CanonicalSection<'_> {
             .iter()
             .map(|note| note.text.as_str())
             .collect(),
+        condition: section.condition.as_ref(),
+        features: &section.features,
+        since: section.since.as_deref(),
     }
 }
 
@@ -120,6 +142,15 @@ fn field(field: &Field) -> CanonicalField<'_> {
         values: &field.values,
         description: &field.description,
         fields: field.fields.iter().map(self::field).collect(),
+        type_name: field.type_name.as_deref(),
+        items: field
+            .items
+            .as_deref()
+            .map(|items| Box::new(self::field(items))),
+        discriminator: field.discriminator.as_deref(),
+        variants: field.variants.iter().map(self::field).collect(),
+        condition: field.condition.as_ref(),
+        features: &field.features,
     }
 }
 

@@ -1,6 +1,15 @@
-//! QEMU's upstream history of `qmp-events.txt`: the ordered revisions of
-//! `history/history.json`, each a full text or a patch applied to another
-//! revision, rebuilt into texts and models.
+//! QEMU's history of its QMP events, both eras: the ordered revisions of
+//! `history/history.json`, each a full text of `qmp-events.txt`, a patch
+//! applied to another revision, or (from 2.1.0 on) the QAPI schema of a
+//! release, rebuilt into one model.
+//!
+//! The authority rule: up to the first QAPI release the text revisions are
+//! the history; from it on the releases are, because QEMU generates the code
+//! that sends its events from the QAPI schema, while `qmp-events.txt` was
+//! written by hand beside it. A text revision after the first release names
+//! the release that shipped it (`release`): it is read, published and
+//! linted against that release, but does not decide when an event, member or
+//! value appeared or went ([`History::timeline`]).
 //!
 //! A patch that does not apply fully makes the history an error, naming the
 //! revision and the change; changes already applied are fine and reported.
@@ -35,6 +44,10 @@ pub struct Entry {
     pub base: Option<String>,
     #[serde(default)]
     pub reverse: bool,
+    /// A QAPI schema's top file: the revision is that release's schema.
+    pub qapi: Option<String>,
+    /// For a text revision, the QAPI entry of the release that shipped it.
+    pub release: Option<String>,
     pub provenance: String,
 }
 
@@ -44,8 +57,18 @@ pub struct Revision {
     pub name: String,
     pub provenance: String,
     pub origin: Origin,
+    /// The text of a `qmp-events.txt` revision; empty for a QAPI release.
     pub text: String,
     pub spec: Spec,
+    /// For a text revision, the release that shipped it.
+    pub release: Option<String>,
+}
+
+impl Revision {
+    /// Whether the revision is a release's QAPI schema.
+    pub fn is_qapi(&self) -> bool {
+        matches!(self.origin, Origin::Qapi { .. })
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -60,6 +83,12 @@ pub enum Origin {
         report: Vec<ChangeReport>,
         /// What the apply spent of its work budget.
         work: diff::Work,
+    },
+    Qapi {
+        /// The top file.
+        file: String,
+        /// How many files the schema has, the top file included.
+        files: usize,
     },
 }
 
@@ -117,6 +146,27 @@ impl History {
     pub fn get(&self, name: &str) -> Option<&Revision> {
         self.revisions.iter().find(|r| r.name == name)
     }
+
+    /// The revisions that decide since and until: the text revisions before
+    /// the first QAPI release, then the releases.
+    pub fn timeline(&self) -> Vec<&Revision> {
+        let first_qapi = self.revisions.iter().position(Revision::is_qapi);
+        self.revisions
+            .iter()
+            .enumerate()
+            .filter(|(i, r)| r.is_qapi() || first_qapi.is_none_or(|first| *i < first))
+            .map(|(_, r)| r)
+            .collect()
+    }
+
+    /// Each text revision that names the release that shipped it, with
+    /// that release.
+    pub fn overlap(&self) -> Vec<(&Revision, &Revision)> {
+        self.revisions
+            .iter()
+            .filter_map(|text| Some((text, self.get(text.release.as_deref()?)?)))
+            .collect()
+    }
 }
 
 fn read(path: &Path) -> Result<Vec<u8>, HistoryError> {
@@ -131,7 +181,7 @@ fn read(path: &Path) -> Result<Vec<u8>, HistoryError> {
 /// once the revision it patches is.
 pub fn build(
     manifest: &Manifest,
-    read: impl Fn(&str) -> Result<Vec<u8>, HistoryError>,
+    read: impl Fn(&str) -> Result<Vec<u8>, HistoryError> + Sync,
 ) -> Result<History, HistoryError> {
     let entries = &manifest.revisions;
     let mut position: HashMap<&str, usize> = HashMap::new();
@@ -140,7 +190,30 @@ pub fn build(
             return Err(entry_error(entry, "the name is used twice"));
         }
     }
-    let mut built: Vec<Option<Revision>> = vec![None; entries.len()];
+    let first_qapi = entries.iter().position(|e| e.qapi.is_some());
+    for (i, entry) in entries.iter().enumerate() {
+        match &entry.release {
+            Some(release) => match position.get(release.as_str()) {
+                Some(&at) if entries[at].qapi.is_some() => {}
+                _ => {
+                    return Err(entry_error(
+                        entry,
+                        &format!("its release {release:?} is not a QAPI release of the history"),
+                    ));
+                }
+            },
+            None if entry.qapi.is_none() && first_qapi.is_some_and(|first| i > first) => {
+                return Err(entry_error(
+                    entry,
+                    "a text revision after the first QAPI release must name the release that \
+                     shipped it (\"release\")",
+                ));
+            }
+            None => {}
+        }
+    }
+    // The releases' schemas depend on nothing else: read side by side.
+    let mut built: Vec<Option<Revision>> = qapi_revisions(entries, &read)?;
     // Each pass builds every revision whose base is built; a pass that builds
     // nothing means a base that is missing or depends on itself.
     while built.iter().any(Option::is_none) {
@@ -150,6 +223,12 @@ pub fn build(
                 continue;
             }
             let revision = match (&entry.text, &entry.patch) {
+                _ if entry.qapi.is_some() => {
+                    return Err(entry_error(
+                        entry,
+                        "give exactly one of \"text\", \"patch\" and \"qapi\"",
+                    ));
+                }
                 (Some(file), None) => Some(text_revision(entry, file, &read)?),
                 (None, Some(file)) => {
                     let base_name = match &entry.base {
@@ -205,6 +284,89 @@ pub fn build(
     })
 }
 
+/// The revisions of the QAPI entries, read on as many threads as the
+/// machine has (at most one per entry); `None` for the others.
+fn qapi_revisions(
+    entries: &[Entry],
+    read: &(impl Fn(&str) -> Result<Vec<u8>, HistoryError> + Sync),
+) -> Result<Vec<Option<Revision>>, HistoryError> {
+    let jobs: Vec<usize> = (0..entries.len())
+        .filter(|&i| entries[i].qapi.is_some())
+        .collect();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .clamp(1, jobs.len().max(1));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results: Vec<Vec<(usize, Result<Revision, HistoryError>)>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let job = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(&i) = jobs.get(job) else { break };
+                        done.push((i, qapi_revision(&entries[i], read)));
+                    }
+                    done
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| w.join().unwrap_or_default())
+            .collect()
+    });
+    let mut built: Vec<Option<Revision>> = vec![None; entries.len()];
+    let mut results: Vec<(usize, Result<Revision, HistoryError>)> =
+        results.into_iter().flatten().collect();
+    // The first error in manifest order, whatever thread found it.
+    results.sort_by_key(|(i, _)| *i);
+    for (i, result) in results {
+        built[i] = Some(result?);
+    }
+    if let Some(&missing) = jobs.iter().find(|&&i| built[i].is_none()) {
+        return Err(entry_error(&entries[missing], "reading the schema stopped"));
+    }
+    Ok(built)
+}
+
+fn qapi_revision(
+    entry: &Entry,
+    read: &impl Fn(&str) -> Result<Vec<u8>, HistoryError>,
+) -> Result<Revision, HistoryError> {
+    let Some(top) = &entry.qapi else {
+        return Err(entry_error(entry, "not a QAPI entry"));
+    };
+    if entry.text.is_some() || entry.patch.is_some() {
+        return Err(entry_error(
+            entry,
+            "give exactly one of \"text\", \"patch\" and \"qapi\"",
+        ));
+    }
+    let schema = crate::qapi::read_with(Path::new(top), &mut |path| {
+        let name = path.to_str().unwrap_or_default();
+        read(name).map_err(|err| match err {
+            HistoryError::Io { source, .. } => source,
+            other => std::io::Error::other(other.to_string()),
+        })
+    })
+    .map_err(|error| HistoryError::Parse {
+        revision: entry.name.clone(),
+        error,
+    })?;
+    Ok(Revision {
+        name: entry.name.clone(),
+        provenance: entry.provenance.clone(),
+        origin: Origin::Qapi {
+            file: top.clone(),
+            files: schema.files.len(),
+        },
+        text: String::new(),
+        spec: schema.to_spec(&format!("QAPI schema of {}", entry.name)),
+        release: None,
+    })
+}
+
 fn entry_error(entry: &Entry, message: &str) -> HistoryError {
     HistoryError::Entry {
         revision: entry.name.clone(),
@@ -245,6 +407,7 @@ fn text_revision(
         },
         text,
         spec,
+        release: entry.release.clone(),
     })
 }
 
@@ -285,6 +448,7 @@ fn patch_revision(
         },
         text: applied.text,
         spec,
+        release: entry.release.clone(),
     })
 }
 
@@ -306,6 +470,7 @@ impl fmt::Display for Origin {
             } => {
                 write!(f, "{file} applied backwards to {base}")
             }
+            Origin::Qapi { file, files } => write!(f, "the QAPI schema {file} ({files} files)"),
         }
     }
 }

@@ -15,7 +15,7 @@ mod source;
 pub mod text;
 
 pub use model::{
-    Data, EnumValue, Example, Field, JsonType, Note, Section, Span, Spec, TypeSource, Warning,
-    WarningKind,
+    Condition, Data, EnumValue, Example, Feature, Field, JsonType, Note, Section, Span, Spec,
+    TypeSource, Warning, WarningKind,
 };
 pub use text::{ParseError, parse, parse_bytes};

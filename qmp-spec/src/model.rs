@@ -10,7 +10,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// A position in the source text, 1-based; the column counts characters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 pub struct Span {
     pub line: u32,
     pub column: u32,
@@ -37,6 +39,15 @@ pub struct Section {
     pub notes: Vec<Note>,
     /// Defects of the text that the parser survived, in source order.
     pub warnings: Vec<Warning>,
+    /// QAPI era: the `if` that decides which builds send the event.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub condition: Option<Condition>,
+    /// QAPI era: the event's features (`deprecated`, `unstable`, ...).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub features: Vec<Feature>,
+    /// QAPI era: the documentation's `Since:` line, as written (`2.12`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since: Option<String>,
 }
 
 /// What an event's `data` member holds.
@@ -69,9 +80,28 @@ pub struct Field {
     /// Enumerated string values with their meanings, in source order.
     pub values: Vec<EnumValue>,
     pub description: String,
-    /// Members of a `json-object` field.
+    /// Members of a `json-object` field; a union's common members.
     pub fields: Vec<Field>,
     pub span: Span,
+    /// QAPI era: the named type of the member (of its elements, for an
+    /// array), whose structure the other fields spell out in place.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub type_name: Option<String>,
+    /// QAPI era: an array's element type (a field without name).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub items: Option<Box<Field>>,
+    /// QAPI era: a union's member that says which branch follows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discriminator: Option<String>,
+    /// QAPI era: a union's branches (named by the discriminator's value,
+    /// holding the branch's own members) or an alternate's (named by the
+    /// branch, holding its type).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub variants: Vec<Field>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub condition: Option<Condition>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub features: Vec<Feature>,
 }
 
 /// The JSON type of a field.
@@ -88,6 +118,23 @@ pub enum JsonType {
     Value,
     /// A type of QEMU's QAPI schema, named but not described in this document.
     External(String),
+    /// QAPI era: the sized integers and `size` (a byte count, unsigned).
+    Int8,
+    Int16,
+    Int32,
+    Int64,
+    Uint8,
+    Uint16,
+    Uint32,
+    Uint64,
+    Size,
+    /// QAPI era: JSON `null`.
+    Null,
+    /// QAPI era: a union: common members (`fields`), the `discriminator`
+    /// among them, and a branch per value (`variants`).
+    Union,
+    /// QAPI era: one of several types (`variants`), told apart by JSON type.
+    Alternate,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -106,6 +153,62 @@ pub struct EnumValue {
     pub value: String,
     /// What the value means, when the text says (`"stop": error caused VM to be stopped`).
     pub meaning: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub condition: Option<Condition>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub features: Vec<Feature>,
+}
+
+/// A QAPI `if`: a configuration symbol (`CONFIG_SPICE`, `TARGET_I386`), or
+/// `all`/`any`/`not` of others.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Condition {
+    Name(String),
+    All(Vec<Condition>),
+    Any(Vec<Condition>),
+    Not(Box<Condition>),
+}
+
+impl Condition {
+    /// Whether the condition holds for a build that defines exactly the
+    /// symbols for which `defined` is true.
+    pub fn holds(&self, defined: &dyn Fn(&str) -> bool) -> bool {
+        match self {
+            Condition::Name(name) => defined(name),
+            Condition::All(all) => all.iter().all(|c| c.holds(defined)),
+            Condition::Any(any) => any.iter().any(|c| c.holds(defined)),
+            Condition::Not(not) => !not.holds(defined),
+        }
+    }
+}
+
+impl std::fmt::Display for Condition {
+    /// `CONFIG_SPICE`, `all(CONFIG_VNC, not(CONFIG_WIN32))`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (word, list) = match self {
+            Condition::Name(name) => return f.write_str(name),
+            Condition::Not(not) => return write!(f, "not({not})"),
+            Condition::All(all) => ("all", all),
+            Condition::Any(any) => ("any", any),
+        };
+        write!(f, "{word}(")?;
+        for (i, c) in list.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            write!(f, "{c}")?;
+        }
+        f.write_str(")")
+    }
+}
+
+/// A QAPI feature of an event, member or value (`deprecated`, `unstable`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Feature {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub condition: Option<Condition>,
 }
 
 /// One JSON example of a section.
@@ -218,8 +321,53 @@ impl JsonType {
             JsonType::Array => "array",
             JsonType::Value => "value",
             JsonType::External(name) => return name.clone(),
+            JsonType::Int8 => return "int8".into(),
+            JsonType::Int16 => return "int16".into(),
+            JsonType::Int32 => return "int32".into(),
+            JsonType::Int64 => return "int64".into(),
+            JsonType::Uint8 => return "uint8".into(),
+            JsonType::Uint16 => return "uint16".into(),
+            JsonType::Uint32 => return "uint32".into(),
+            JsonType::Uint64 => return "uint64".into(),
+            JsonType::Size => return "size".into(),
+            JsonType::Null => return "null".into(),
+            JsonType::Union => return "union".into(),
+            JsonType::Alternate => return "alternate".into(),
         };
         format!("json-{word}")
+    }
+}
+
+impl Field {
+    /// A required field of type `ty` with nothing else said of it.
+    pub fn new(name: String, ty: JsonType, span: Span) -> Field {
+        Field {
+            name,
+            ty,
+            type_source: TypeSource::Annotation,
+            optional: false,
+            values: Vec::new(),
+            description: String::new(),
+            fields: Vec::new(),
+            span,
+            type_name: None,
+            items: None,
+            discriminator: None,
+            variants: Vec::new(),
+            condition: None,
+            features: Vec::new(),
+        }
+    }
+}
+
+impl EnumValue {
+    pub fn new(value: String, meaning: Option<String>) -> EnumValue {
+        EnumValue {
+            value,
+            meaning,
+            condition: None,
+            features: Vec::new(),
+        }
     }
 }
 

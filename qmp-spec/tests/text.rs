@@ -41,10 +41,7 @@ fn fields(section: &Section) -> &[Field] {
 
 fn values(list: &[(&str, Option<&str>)]) -> Vec<EnumValue> {
     list.iter()
-        .map(|(value, meaning)| EnumValue {
-            value: value.to_string(),
-            meaning: meaning.map(str::to_string),
-        })
+        .map(|(value, meaning)| EnumValue::new(value.to_string(), meaning.map(str::to_string)))
         .collect()
 }
 

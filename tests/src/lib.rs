@@ -3,6 +3,7 @@
 pub mod fuzz;
 pub mod introspect;
 pub mod live;
+pub mod outline;
 pub mod render;
 
 use std::path::{Path, PathBuf};

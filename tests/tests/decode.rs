@@ -1,8 +1,7 @@
 //! The generated types decode every valid example of the revision each type
 //! was generated from, and what a real QEMU 7.2 sends.
 
-use codegen::catalog::Catalog;
-use qmp_events::{BlockJobType, Event, Family, Message};
+use qmp_events::{Event, JobType, Message, NetworkAddressFamily, ShutdownCause};
 use qmp_spec::lint;
 use serde_json::{Value, json};
 
@@ -16,6 +15,7 @@ use serde_json::{Value, json};
 fn every_example_of_every_revision_decodes_into_its_own_variant() {
     let history = qmp_tests::history();
     let (mut decoded, mut exact, mut failures) = (0, 0, Vec::new());
+    let mut excused = std::collections::BTreeSet::new();
     for revision in &history.revisions {
         for (name, section) in revision.spec.events() {
             for example in &section.examples {
@@ -31,6 +31,10 @@ fn every_example_of_every_revision_decodes_into_its_own_variant() {
                 let label = format!("{name} (revision {})", revision.name);
                 let message = match serde_json::from_value::<Message>(json.clone()) {
                     Ok(message) => message,
+                    Err(_) if WRONG_EXAMPLES.iter().any(|(event, _)| *event == name) => {
+                        excused.insert(name);
+                        continue;
+                    }
                     Err(err) => {
                         failures.push(format!("{label}: {err}\n{json}"));
                         continue;
@@ -58,15 +62,36 @@ fn every_example_of_every_revision_decodes_into_its_own_variant() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+    // The wrong examples are still wrong somewhere in the history: when one
+    // is fixed everywhere, it leaves the list.
+    let wrong: Vec<&str> = WRONG_EXAMPLES.iter().map(|(event, _)| *event).collect();
+    assert_eq!(excused.into_iter().collect::<Vec<_>>(), wrong);
     eprintln!(
         "{decoded} examples of {} revisions decode, {exact} of them to the same JSON",
         history.revisions.len()
     );
     assert!(
-        decoded >= 290 && exact >= 280,
+        decoded >= 1000 && exact >= 900,
         "{decoded} decoded, {exact} exact"
     );
 }
+
+/// Examples QEMU's own documentation gets wrong: what the code sends (and
+/// the types decode) is not what they show. They are skipped, by event,
+/// and the test fails when one no longer needs to be.
+const WRONG_EXAMPLES: &[(&str, &str)] = &[
+    (
+        "ACPI_DEVICE_OST",
+        "the text era and the QAPI examples up to 4.1 show ACPIOSTInfo's members as the data; \
+         the schema has always said `'data': { 'info': 'ACPIOSTInfo' }`, and QEMU sends \
+         `{\"info\": {...}}`",
+    ),
+    (
+        "FAILOVER_NEGOTIATED",
+        "the example gives the data as a string (`\"data\": \"net1\"`); the schema says \
+         `{'device-id': 'str'}`",
+    ),
+];
 
 /// Whether `a` says nothing `b` does not: objects' members a subset, all
 /// else equal.
@@ -100,19 +125,29 @@ fn qemu_7_2_block_job_completed_with_a_mirror_job() {
     let Event::BlockJobCompleted(data) = &message.event else {
         panic!("{message:?}")
     };
-    let BlockJobType::Unknown(value) = &data.type_ else {
+    // "mirror" was unknown to the text era; the QAPI era documents it.
+    assert_eq!(data.type_, JobType::Mirror);
+    assert_eq!(data.device, "mirror0");
+    // A job type newer than 9.2 decodes into `Unknown` and survives a
+    // round trip.
+    let message = decode(with_timestamp(json!({
+        "event": "BLOCK_JOB_COMPLETED",
+        "data": {"device": "j", "len": 1, "offset": 1, "speed": 0, "type": "teleport"}
+    })));
+    let Event::BlockJobCompleted(data) = &message.event else {
+        panic!("{message:?}")
+    };
+    let JobType::Unknown(value) = &data.type_ else {
         panic!("{data:?}")
     };
-    assert_eq!(value.as_str(), "mirror");
-    assert_eq!(data.type_.as_str(), "mirror");
-    assert_eq!(data.type_.to_string(), "mirror");
-    assert_eq!(data.type_, BlockJobType::from("mirror"));
-    assert_eq!(BlockJobType::from("stream"), BlockJobType::Stream);
-    assert_eq!(data.device, "mirror0");
-    // The unknown value survives a round trip.
+    assert_eq!(value.as_str(), "teleport");
+    assert_eq!(data.type_.as_str(), "teleport");
+    assert_eq!(data.type_.to_string(), "teleport");
+    assert_eq!(data.type_, JobType::from("teleport"));
+    assert_eq!(JobType::from("stream"), JobType::Stream);
     assert_eq!(
         serde_json::to_value(&message).unwrap()["data"]["type"],
-        "mirror"
+        "teleport"
     );
 }
 
@@ -132,10 +167,7 @@ fn qemu_7_2_vnc_events_with_websocket_and_unix_family() {
             Event::VncDisconnected(data) => data.client.family.clone(),
             other => panic!("{other:?}"),
         };
-        assert!(
-            matches!(&family, Family::Unknown(value) if value.as_str() == "unix"),
-            "{name}: {family:?}"
-        );
+        assert_eq!(family, NetworkAddressFamily::Unix, "{name}");
         assert_eq!(family, "unix".parse().unwrap());
     }
 }
@@ -145,17 +177,27 @@ fn qemu_7_2_reset_and_shutdown_with_data() {
     let reset = decode(with_timestamp(
         json!({"event": "RESET", "data": {"guest": false, "reason": "host-qmp-system-reset"}}),
     ));
-    assert_eq!(reset.event, Event::Reset);
+    let Event::Reset(Some(data)) = &reset.event else {
+        panic!("{reset:?}")
+    };
+    assert_eq!(data.guest, Some(false));
+    assert_eq!(data.reason, Some(ShutdownCause::HostQmpSystemReset));
     let shutdown = decode(with_timestamp(
         json!({"event": "SHUTDOWN", "data": {"guest": false, "reason": "host-qmp-quit"}}),
     ));
-    assert_eq!(shutdown.event, Event::Shutdown);
+    let Event::Shutdown(Some(data)) = &shutdown.event else {
+        panic!("{shutdown:?}")
+    };
+    assert_eq!(data.reason, Some(ShutdownCause::HostQmpQuit));
+    // A QEMU of the text era sends SHUTDOWN without data.
+    let old = decode(with_timestamp(json!({"event": "SHUTDOWN"})));
+    assert_eq!(old.event, Event::Shutdown(None));
 }
 
 #[test]
 fn an_undocumented_event_keeps_its_name_and_data() {
     let message = decode(with_timestamp(
-        json!({"event": "JOB_STATUS_CHANGE", "data": {"id": "job0", "status": "created"}}),
+        json!({"event": "TELEPORT_STATUS_CHANGE", "data": {"id": "job0", "status": "created"}}),
     ));
     let Event::Unknown {
         name,
@@ -164,10 +206,10 @@ fn an_undocumented_event_keeps_its_name_and_data() {
     else {
         panic!("{message:?}")
     };
-    assert_eq!(name, "JOB_STATUS_CHANGE");
+    assert_eq!(name, "TELEPORT_STATUS_CHANGE");
     assert_eq!(data.to_value(), json!({"id": "job0", "status": "created"}));
     assert_eq!(message.event.kind(), None);
-    assert_eq!(message.event.name(), "JOB_STATUS_CHANGE");
+    assert_eq!(message.event.name(), "TELEPORT_STATUS_CHANGE");
     assert_eq!(
         serde_json::to_value(&message).unwrap()["data"]["status"],
         "created"
@@ -212,44 +254,40 @@ fn decodes_from_text_borrowing_the_data() {
 fn examples_without_a_timestamp_decode_once_given_one() {
     use qmp_spec::WarningKind;
     let history = qmp_tests::history();
-    let views = codegen::Revision::all(&history);
-    let catalog = Catalog::new(&views);
     let mut events = Vec::new();
-    for event in &catalog.events {
-        for example in &event.section.examples {
+    let sections = history
+        .revisions
+        .iter()
+        .flat_map(|r| r.spec.events())
+        .filter(|(name, _)| WRONG_EXAMPLES.iter().all(|(wrong, _)| wrong != name));
+    for (name, section) in sections {
+        for example in &section.examples {
             let Some(json) = &example.json else { continue };
             let lines = example.raw.lines().count() as u32;
             let inside = |line: u32| line >= example.span.line && line < example.span.line + lines;
-            let kinds: Vec<WarningKind> = event
-                .section
+            let kinds: Vec<WarningKind> = section
                 .warnings
                 .iter()
                 .filter(|w| inside(w.span.line))
                 .map(|w| w.kind)
                 .collect();
             if kinds != [WarningKind::ExampleWithoutTimestamp]
-                || !lint::check_example(event.section, example).is_empty()
+                || !lint::check_example(section, example).is_empty()
+                || json["event"] != name
             {
                 continue;
             }
             let message = with_timestamp(json.clone());
             let decoded = decode(message.clone());
-            assert_eq!(decoded.event.name(), event.name);
+            assert_eq!(decoded.event.name(), name);
             assert!(!matches!(decoded.event, Event::Unknown { .. }));
-            assert_eq!(
-                serde_json::to_value(&decoded).unwrap(),
-                message,
-                "{}",
-                event.name
-            );
-            events.push(event.name);
+            assert_eq!(serde_json::to_value(&decoded).unwrap(), message, "{name}");
+            events.push(name);
         }
     }
+    events.sort_unstable();
     events.dedup();
-    assert_eq!(
-        events,
-        ["ACPI_DEVICE_OST", "DUMP_COMPLETED", "GUEST_PANICKED"]
-    );
+    assert_eq!(events, ["DUMP_COMPLETED", "GUEST_PANICKED"]);
 }
 
 /// The API a client uses besides decoding: kinds, names, parsing and
@@ -260,27 +298,27 @@ fn kinds_values_and_timestamps_as_a_client_uses_them() {
     use std::str::FromStr;
 
     // Every kind round-trips through its name, and names are sorted.
-    assert_eq!(EventKind::ALL.len(), 38);
+    assert_eq!(EventKind::ALL.len(), 58);
     for kind in EventKind::ALL {
         assert_eq!(EventKind::from_str(kind.name()), Ok(kind));
         assert_eq!(kind.to_string(), kind.name());
     }
     assert!(EventKind::ALL.windows(2).all(|w| w[0].name() < w[1].name()));
     assert_eq!(
-        "JOB_STATUS_CHANGE".parse::<EventKind>(),
-        Err(UnknownEventName("JOB_STATUS_CHANGE".into()))
+        "TELEPORT_STATUS_CHANGE".parse::<EventKind>(),
+        Err(UnknownEventName("TELEPORT_STATUS_CHANGE".into()))
     );
     assert_eq!(qmp_events::BlockIoErrorData::KIND, EventKind::BlockIoError);
 
     // An open enumeration parses any string, never into `Unknown` for a
     // value it knows, and compares by the wire string.
-    let known: BlockJobType = "stream".parse().unwrap();
-    assert_eq!(known, BlockJobType::Stream);
-    let unknown: BlockJobType = "mirror".parse().unwrap();
-    assert!(matches!(unknown, BlockJobType::Unknown(_)));
-    assert_eq!(unknown, BlockJobType::from("mirror"));
-    assert_ne!(unknown, BlockJobType::from("commit"));
-    assert_eq!(format!("{unknown}"), "mirror");
+    let known: JobType = "stream".parse().unwrap();
+    assert_eq!(known, JobType::Stream);
+    let unknown: JobType = "teleport".parse().unwrap();
+    assert!(matches!(unknown, JobType::Unknown(_)));
+    assert_eq!(unknown, JobType::from("teleport"));
+    assert_ne!(unknown, JobType::from("beam"));
+    assert_eq!(format!("{unknown}"), "teleport");
 
     // `Event` encodes as QEMU writes an event, without a timestamp, and
     // decodes from that.

@@ -9,7 +9,43 @@ use qmp_tests::{history, render};
 
 #[test]
 fn the_upstream_line_in_order() {
-    let names: Vec<String> = history().revisions.iter().map(|r| r.name.clone()).collect();
+    let history = history();
+    let names: Vec<String> = history
+        .revisions
+        .iter()
+        .filter(|r| !r.is_qapi())
+        .map(|r| r.name.clone())
+        .collect();
+    // Both eras: every vendored release, in order, after the text era.
+    let releases: Vec<&str> = history
+        .revisions
+        .iter()
+        .filter(|r| r.is_qapi())
+        .map(|r| r.name.as_str())
+        .collect();
+    assert_eq!(releases.len(), 32);
+    assert_eq!(releases.first(), Some(&"qemu-2.1.0"));
+    assert_eq!(releases.last(), Some(&"qemu-9.2.0-rc2"));
+    // The timeline: the text revisions up to the first release, then the
+    // releases; the later text revisions are linted against their release.
+    let timeline: Vec<&str> = history.timeline().iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(timeline.len(), 10 + 32);
+    assert_eq!(timeline[9..11], ["quorum-and-acpi", "qemu-2.1.0"]);
+    let overlap: Vec<(&str, &str)> = history
+        .overlap()
+        .iter()
+        .map(|(text, release)| (text.name.as_str(), release.name.as_str()))
+        .collect();
+    assert_eq!(
+        overlap,
+        [
+            ("quorum-and-acpi", "qemu-2.1.0"),
+            ("mem-unplug-error", "qemu-2.4.0"),
+            ("migration-and-colo-exit", "qemu-2.5.0"),
+            ("block-node-names", "qemu-2.8.0"),
+            ("moved-to-qapi", "qemu-2.9.0"),
+        ]
+    );
     assert_eq!(
         names,
         [
@@ -34,8 +70,14 @@ fn the_upstream_line_in_order() {
 #[test]
 fn consecutive_revisions_round_trip_through_every_dialect() {
     let history = history();
+    let texts: Vec<_> = history
+        .revisions
+        .iter()
+        .filter(|r| !r.is_qapi())
+        .cloned()
+        .collect();
     let mut failures = Vec::new();
-    for pair in history.revisions.windows(2) {
+    for pair in texts.windows(2) {
         let (old, new) = (&pair[0], &pair[1]);
         for (dialect, rendered) in [
             (Dialect::Git, render::git(&old.text, &new.text)),

@@ -138,3 +138,52 @@ fn wrong_types_and_missing_members_fail() {
         assert!(!bundle.is_valid(&message), "{message}");
     }
 }
+
+/// A release's per-event files refer to its bundle: valid Draft 2020-12,
+/// and with the bundle at hand each accepts its event's valid examples and
+/// refuses another event's message.
+#[test]
+fn release_event_files_refer_to_their_bundle() {
+    let history = qmp_tests::history();
+    let mut checked = 0;
+    for revision in history.revisions.iter().filter(|r| r.is_qapi()) {
+        let files = schema::release_files("", &revision.name, &revision.spec);
+        let (mut bundle, mut events) = (None, Vec::new());
+        for file in files {
+            let value: Value = serde_json::from_str(&file.contents).unwrap();
+            assert!(jsonschema::meta::is_valid(&value), "{}", file.path);
+            if file.path == "/events.json" {
+                bundle = Some(value);
+            } else {
+                events.push(value);
+            }
+        }
+        let bundle = bundle.expect("a bundle");
+        let id = bundle["$id"].as_str().unwrap().to_string();
+        for event in events {
+            let validator = jsonschema::options()
+                .with_resource(
+                    id.clone(),
+                    jsonschema::Resource::from_contents(bundle.clone()),
+                )
+                .build(&event)
+                .unwrap_or_else(|err| panic!("{}: {err}", revision.name));
+            let name = event["title"].as_str().unwrap();
+            let (_, section) = revision
+                .spec
+                .events()
+                .find(|(event, _)| *event == name)
+                .unwrap();
+            for example in &section.examples {
+                if lint::is_valid_example(section, example) {
+                    assert!(validator.is_valid(example.json.as_ref().unwrap()));
+                    checked += 1;
+                }
+            }
+            let other =
+                json!({"event": "NOT_THIS_ONE", "timestamp": {"seconds": 1, "microseconds": 1}});
+            assert!(!validator.is_valid(&other), "{}: {name}", revision.name);
+        }
+    }
+    assert!(checked >= 500, "{checked} examples checked");
+}

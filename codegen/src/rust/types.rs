@@ -5,7 +5,10 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
 use super::{doc, escape};
-use crate::catalog::{Catalog, EnumType, EventData, Member, ObjectType, TypeRef, data_type_name};
+use crate::catalog::{
+    AlternateType, Catalog, EnumType, EventData, Member, ObjectType, TypeRef, UnionType,
+    data_type_name,
+};
 use crate::names::{Case, Scope};
 
 /// The structs of event data, in event order.
@@ -36,20 +39,154 @@ pub fn data_structs(catalog: &Catalog<'_>) -> TokenStream {
 pub fn shared_types(catalog: &Catalog<'_>) -> TokenStream {
     let objects = catalog.objects.iter().map(|o| shared_object(o, catalog));
     let enums = catalog.enums.iter().map(open_enum);
-    quote! { #(#objects)* #(#enums)* }
+    let unions = catalog.unions.iter().map(|u| union(u, catalog));
+    let alternates = catalog.alternates.iter().map(|a| alternate(a, catalog));
+    quote! { #(#objects)* #(#enums)* #(#unions)* #(#alternates)* }
+}
+
+/// What a shared type is, in a sentence: its QAPI name and where it is used.
+fn type_summary(description: &str, qapi_name: Option<&str>, users: &[&str]) -> String {
+    let mut summary = if description.is_empty() {
+        format!("A type of {}.", self::users(users))
+    } else {
+        format!(
+            "{} (in {}).",
+            escape(description.trim_end_matches('.')),
+            self::users(users)
+        )
+    };
+    if let Some(qapi) = qapi_name {
+        summary.push_str(&format!(" QAPI type `{qapi}`."));
+    }
+    summary
+}
+
+/// A QAPI union: an enum over the discriminator's values, each holding its
+/// branch, and `Unknown` holding the object of a branch newer than the
+/// spec.
+fn union(union_type: &UnionType<'_>, catalog: &Catalog<'_>) -> TokenStream {
+    let name = format_ident!("{}", union_type.name);
+    let docs = doc(&[
+        &type_summary(
+            union_type.description,
+            union_type.qapi_name,
+            &union_type.users,
+        ),
+        &format!(
+            "A union: member `{}` says which branch the object is. Open: an object of a branch \
+             this crate does not know decodes into `Unknown`, which keeps it whole.",
+            union_type.discriminator
+        ),
+    ]);
+    let discriminator = union_type.discriminator;
+    let mut scope = Scope::with_reserved(&["Unknown"]);
+    let variants: Vec<(Ident, &str, TokenStream)> = union_type
+        .variants
+        .iter()
+        .map(|(value, ty)| {
+            let ident = Ident::new(&scope.claim(value, Case::Pascal), Span::call_site());
+            (ident, *value, rust_type(ty, catalog))
+        })
+        .collect();
+    let declarations = variants.iter().map(|(ident, value, ty)| {
+        let docs = doc(&[&format!("`{discriminator}` is `\"{value}\"`.")]);
+        quote! { #docs #ident(#ty), }
+    });
+    let decode = variants.iter().map(|(ident, value, _)| {
+        quote! { #value => Self::#ident(crate::runtime::union_branch(object)?), }
+    });
+    let encode = variants.iter().map(|(ident, value, _)| {
+        quote! { Self::#ident(branch) => crate::runtime::encode_union(serializer, #discriminator, #value, branch), }
+    });
+    let derives = if catalog.type_eq(&TypeRef::Union(index_of(&catalog.unions, union_type))) {
+        quote! { #[derive(Debug, Clone, PartialEq, Eq)] }
+    } else {
+        quote! { #[derive(Debug, Clone, PartialEq)] }
+    };
+    quote! {
+        #docs
+        #derives
+        #[non_exhaustive]
+        pub enum #name {
+            #(#declarations)*
+            /// A branch newer than the spec: the object as received.
+            Unknown(serde_json::Value),
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let (tag, object) = crate::runtime::union_object(deserializer, #discriminator)?;
+                Ok(match tag.as_str() {
+                    #(#decode)*
+                    _ => Self::Unknown(object),
+                })
+            }
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #(#encode)*
+                    Self::Unknown(object) => serde::Serialize::serialize(object, serializer),
+                }
+            }
+        }
+    }
+}
+
+/// A QAPI alternate: the first branch whose type fits the value, or
+/// `Unknown` with the value.
+fn alternate(alternate_type: &AlternateType<'_>, catalog: &Catalog<'_>) -> TokenStream {
+    let name = format_ident!("{}", alternate_type.name);
+    let docs = doc(&[
+        &type_summary(
+            alternate_type.description,
+            alternate_type.qapi_name,
+            &alternate_type.users,
+        ),
+        "An alternate: one of several types, told apart by their JSON type; a value of none of \
+         them decodes into `Unknown`.",
+    ]);
+    let mut scope = Scope::with_reserved(&["Unknown"]);
+    let declarations = alternate_type.variants.iter().map(|(branch, ty)| {
+        let ident = Ident::new(&scope.claim(branch, Case::Pascal), Span::call_site());
+        let ty = rust_type(ty, catalog);
+        let docs = doc(&[&format!("Branch `{branch}`.")]);
+        quote! { #docs #ident(#ty), }
+    });
+    let derives = if catalog.type_eq(&TypeRef::Alternate(index_of(
+        &catalog.alternates,
+        alternate_type,
+    ))) {
+        quote! { #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)] }
+    } else {
+        quote! { #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)] }
+    };
+    quote! {
+        #docs
+        #derives
+        #[serde(untagged)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#declarations)*
+            /// A value of none of the branches' types.
+            Unknown(serde_json::Value),
+        }
+    }
+}
+
+/// The position of `item` in `list`.
+fn index_of<T>(list: &[T], item: &T) -> usize {
+    list.iter().position(|x| std::ptr::eq(x, item)).unwrap_or(0)
 }
 
 fn shared_object(object_type: &ObjectType<'_>, catalog: &Catalog<'_>) -> TokenStream {
     let name = format_ident!("{}", object_type.name);
-    let summary = if object_type.description.is_empty() {
-        format!("An object of {}.", users(&object_type.users))
-    } else {
-        format!(
-            "{} (in {}).",
-            escape(object_type.description.trim_end_matches('.')),
-            users(&object_type.users)
-        )
-    };
+    let summary = type_summary(
+        object_type.description,
+        object_type.qapi_name,
+        &object_type.users,
+    );
     object(&name, &summary, &object_type.members, catalog)
 }
 
@@ -121,6 +258,16 @@ fn member_doc(member: &Member<'_>) -> Vec<String> {
         paragraphs
             .push("Optional in this type: not every revision of the event sends it.".to_string());
     }
+    if let Some(condition) = &field.condition {
+        paragraphs.push(format!(
+            "Only in builds where `{condition}` holds (a QAPI condition)."
+        ));
+    }
+    paragraphs.extend(features(&field.features));
+    if let TypeRef::Sized(sized) = member.ty {
+        let (rust, qapi) = sized.names();
+        paragraphs.push(format!("QAPI type `{qapi}`: `{rust}`."));
+    }
     if member.ty == TypeRef::IntegralNumber {
         paragraphs.push(
             "An integer: the spec says `json-number`, and every example of the history is an \
@@ -138,13 +285,54 @@ fn member_doc(member: &Member<'_>) -> Vec<String> {
     paragraphs
 }
 
+/// What a member's, event's or value's QAPI features tell a user.
+pub fn features(features: &[qmp_spec::Feature]) -> Vec<String> {
+    features
+        .iter()
+        .map(|feature| {
+            let what = match feature.name.as_str() {
+                "deprecated" => {
+                    "Deprecated (QAPI feature `deprecated`): QEMU still sends it, and will stop in \
+                     a later release."
+                        .to_string()
+                }
+                "unstable" => "Unstable (QAPI feature `unstable`): it may change or go without \
+                               notice."
+                    .to_string(),
+                other => format!("QAPI feature `{other}`."),
+            };
+            match &feature.condition {
+                Some(condition) => format!("{what} In builds where `{condition}` holds."),
+                None => what,
+            }
+        })
+        .collect()
+}
+
 pub fn rust_type(ty: &TypeRef, catalog: &Catalog<'_>) -> TokenStream {
     match ty {
         TypeRef::String => quote! { String },
         TypeRef::Int | TypeRef::IntegralNumber => quote! { i64 },
         TypeRef::Number => quote! { f64 },
         TypeRef::Bool => quote! { bool },
-        TypeRef::Array => quote! { Vec<serde_json::Value> },
+        TypeRef::Sized(sized) => {
+            let rust = format_ident!("{}", sized.names().0);
+            quote! { #rust }
+        }
+        TypeRef::Null => quote! { () },
+        TypeRef::Array(None) => quote! { Vec<serde_json::Value> },
+        TypeRef::Array(Some(items)) => {
+            let items = rust_type(items, catalog);
+            quote! { Vec<#items> }
+        }
+        TypeRef::Union(index) => {
+            let name = format_ident!("{}", catalog.unions[*index].name);
+            quote! { #name }
+        }
+        TypeRef::Alternate(index) => {
+            let name = format_ident!("{}", catalog.alternates[*index].name);
+            quote! { #name }
+        }
         TypeRef::Value | TypeRef::External(_) => quote! { serde_json::Value },
         TypeRef::Object(index) => {
             let name = format_ident!("{}", catalog.objects[*index].name);
@@ -160,7 +348,10 @@ pub fn rust_type(ty: &TypeRef, catalog: &Catalog<'_>) -> TokenStream {
 /// An enumeration with a catch-all that keeps any value newer than the spec.
 fn open_enum(enum_type: &EnumType<'_>) -> TokenStream {
     let name = format_ident!("{}", enum_type.name);
-    let summary = format!("The values of a member of {}.", users(&enum_type.users));
+    let mut summary = format!("The values of a member of {}.", users(&enum_type.users));
+    if let Some(qapi) = enum_type.qapi_name {
+        summary.push_str(&format!(" QAPI enum `{qapi}`."));
+    }
     let docs = doc(&[
         &summary,
         "Open: a value this crate does not know decodes into `Unknown`, which keeps it; a later \
@@ -173,11 +364,16 @@ fn open_enum(enum_type: &EnumType<'_>) -> TokenStream {
         .iter()
         .zip(&variants)
         .map(|(value, variant)| {
-            let meaning = match &value.meaning {
+            let mut paragraphs = vec![match &value.meaning {
                 Some(meaning) => format!("`\"{}\"`: {}", value.value, escape(meaning)),
                 None => format!("`\"{}\"`", value.value),
-            };
-            let docs = doc(&[&meaning]);
+            }];
+            if let Some(condition) = &value.condition {
+                paragraphs.push(format!("Only in builds where `{condition}` holds."));
+            }
+            paragraphs.extend(features(&value.features));
+            let refs: Vec<&str> = paragraphs.iter().map(String::as_str).collect();
+            let docs = doc(&refs);
             quote! { #docs #variant, }
         });
     let to_str = enum_type

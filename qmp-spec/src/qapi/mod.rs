@@ -8,6 +8,7 @@
 //! file, each file read once; a missing file or an include cycle is an error
 //! at the include.
 
+mod convert;
 mod definitions;
 mod doc;
 mod model;

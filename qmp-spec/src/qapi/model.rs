@@ -8,6 +8,8 @@
 use serde::Serialize;
 use serde_json::Value;
 
+pub use crate::model::{Condition, Feature};
+
 /// Where something is: the file (as the include chain named it), line and
 /// column, 1-based.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -205,37 +207,6 @@ pub struct EnumValue {
     pub condition: Option<Condition>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub features: Vec<Feature>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Feature {
-    pub name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub condition: Option<Condition>,
-}
-
-/// An `if`: a configuration symbol (`CONFIG_SPICE`, `TARGET_I386`), or
-/// `all`/`any`/`not` of others.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Condition {
-    Name(String),
-    All(Vec<Condition>),
-    Any(Vec<Condition>),
-    Not(Box<Condition>),
-}
-
-impl Condition {
-    /// Whether the condition holds for a build that defines exactly the
-    /// symbols for which `defined` is true.
-    pub fn holds(&self, defined: &dyn Fn(&str) -> bool) -> bool {
-        match self {
-            Condition::Name(name) => defined(name),
-            Condition::All(all) => all.iter().all(|c| c.holds(defined)),
-            Condition::Any(any) => any.iter().any(|c| c.holds(defined)),
-            Condition::Not(not) => !not.holds(defined),
-        }
-    }
 }
 
 /// A definition's documentation block.

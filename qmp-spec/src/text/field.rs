@@ -64,17 +64,13 @@ pub(super) fn item<'i>(source: &Source<'i>, pair: Pair<'i, Rule>) -> FieldItem<'
                     .map(|q| unquote(&q).to_string())
                     .unwrap_or_default();
                 let meaning = pieces.next().map(|m| normalize_whitespace(m.as_str()));
-                item.values.push(EnumValue {
-                    value,
-                    meaning: meaning.filter(|m| !m.is_empty()),
-                });
+                item.values
+                    .push(EnumValue::new(value, meaning.filter(|m| !m.is_empty())));
             }
             Rule::value_list => {
                 for quoted in part.into_inner() {
-                    item.values.push(EnumValue {
-                        value: unquote(&quoted).to_string(),
-                        meaning: None,
-                    });
+                    item.values
+                        .push(EnumValue::new(unquote(&quoted).to_string(), None));
                 }
             }
             Rule::continuation => {
@@ -366,16 +362,8 @@ impl<'s, 'i> Words<'s, 'i> {
     }
 
     fn read(&self, item: &FieldItem<'_>, section: &mut Section) -> Result<Draft, ParseError> {
-        let mut field = Field {
-            name: item.name.clone(),
-            ty: JsonType::Value,
-            type_source: TypeSource::Annotation,
-            optional: false,
-            values: Vec::new(),
-            description: normalize_whitespace(&self.joined),
-            fields: Vec::new(),
-            span: item.span,
-        };
+        let mut field = Field::new(item.name.clone(), JsonType::Value, item.span);
+        field.description = normalize_whitespace(&self.joined);
         let mut ty = None;
         if let Some((start, end, pair)) = self.annotation()? {
             for part in pair.into_inner() {
@@ -446,7 +434,7 @@ impl<'s, 'i> Words<'s, 'i> {
                         .map(|q| unquote(&q).to_string())
                         .unwrap_or_default();
                     let meaning = pieces.next().map(|g| normalize_whitespace(g.as_str()));
-                    field.values.push(EnumValue { value, meaning });
+                    field.values.push(EnumValue::new(value, meaning));
                 }
             }
             Rule::annotation_word => {

@@ -37,6 +37,9 @@ pub(super) fn read(source: &Source<'_>, pair: Pair<'_, Rule>) -> Result<Section,
         examples: Vec::new(),
         notes: Vec::new(),
         warnings: Vec::new(),
+        condition: None,
+        features: Vec::new(),
+        since: None,
     };
 
     let header_len = header.as_str().trim_end().chars().count();
