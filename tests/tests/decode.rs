@@ -287,7 +287,10 @@ fn examples_without_a_timestamp_decode_once_given_one() {
     }
     events.sort_unstable();
     events.dedup();
-    assert_eq!(events, ["DUMP_COMPLETED", "GUEST_CRASHLOADED", "GUEST_PANICKED"]);
+    assert_eq!(
+        events,
+        ["DUMP_COMPLETED", "GUEST_CRASHLOADED", "GUEST_PANICKED"]
+    );
 }
 
 /// The API a client uses besides decoding: kinds, names, parsing and

@@ -22,13 +22,20 @@ fn scratch_root(name: &str) -> std::path::PathBuf {
     let root = std::env::temp_dir().join(format!("xtask-regen-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&root);
     let source = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../qmp-spec");
-    for folder in ["history", "corpus"] {
-        let to = root.join("qmp-spec").join(folder);
-        std::fs::create_dir_all(&to).unwrap();
-        for entry in std::fs::read_dir(source.join(folder)).unwrap() {
+    fn copy(from: &std::path::Path, to: &std::path::Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap() {
             let path = entry.unwrap().path();
-            std::fs::copy(&path, to.join(path.file_name().unwrap())).unwrap();
+            let target = to.join(path.file_name().unwrap());
+            if path.is_dir() {
+                copy(&path, &target);
+            } else {
+                std::fs::copy(&path, target).unwrap();
+            }
         }
+    }
+    for folder in ["history", "corpus", "qapi"] {
+        copy(&source.join(folder), &root.join("qmp-spec").join(folder));
     }
     std::fs::create_dir_all(root.join("generated")).unwrap();
     std::fs::write(root.join("generated/SENTINEL"), "untouched").unwrap();
@@ -94,7 +101,7 @@ fn regen_writes_everything_then_nothing() {
     );
     let summary = String::from_utf8_lossy(&first.stdout);
     assert!(
-        summary.starts_with("regen: 14 revisions,") && summary.contains("1 removed"),
+        summary.starts_with("regen: 46 revisions,") && summary.contains("1 removed"),
         "{summary}"
     );
     // Byte-identical to the committed output.
