@@ -840,6 +840,7 @@ mod tests {
                 spec,
                 timeline: true,
                 qapi: false,
+                release: None,
             })
             .collect()
     }

@@ -160,6 +160,10 @@ fn describe(change: &Change) -> String {
         Kind::ValueRemoved { value } => format!("value `\"{value}\"` removed"),
         Kind::ValuesEnumerated => detail("values enumerated"),
         Kind::ValuesNoLongerEnumerated => detail("values no longer enumerated"),
+        Kind::ConditionChanged => detail("condition changed"),
+        Kind::FeatureAdded { feature } if feature == "deprecated" => "deprecated".into(),
+        Kind::FeatureAdded { feature } => format!("feature `{feature}` added"),
+        Kind::FeatureRemoved { feature } => format!("feature `{feature}` removed"),
         other => format!("{other:?}"),
     }
 }
@@ -182,6 +186,9 @@ pub fn json(old: &str, new: &str, changes: &[Change]) -> Result<String, crate::E
 
 /// `CHANGELOG.md`: the history's changes, revision by revision, newest first.
 pub fn changelog(revisions: &[Revision<'_>]) -> GeneratedFile {
+    // The timeline only: a text revision of the QAPI era is compared with
+    // its release in HISTORY-LINT.md instead.
+    let revisions: Vec<&Revision<'_>> = revisions.iter().filter(|r| r.timeline).collect();
     let mut out = markdown_preamble();
     out.push_str("\n# Changelog of the QMP events, revision by revision\n\n");
     let _ = writeln!(

@@ -7,6 +7,7 @@ pub mod changes;
 pub mod docs;
 pub mod files;
 pub mod ir;
+pub mod lint;
 pub mod names;
 pub mod rust;
 pub mod schema;
@@ -26,6 +27,8 @@ pub struct Revision<'a> {
     pub timeline: bool,
     /// Whether the revision is a release's QAPI schema.
     pub qapi: bool,
+    /// For a text revision of the QAPI era, the release that shipped it.
+    pub release: Option<&'a str>,
 }
 
 impl<'a> Revision<'a> {
@@ -41,6 +44,7 @@ impl<'a> Revision<'a> {
                 spec: &revision.spec,
                 timeline: timeline.iter().any(|t| std::ptr::eq(*t, revision)),
                 qapi: revision.is_qapi(),
+                release: revision.release.as_deref(),
             })
             .collect()
     }
@@ -62,6 +66,7 @@ pub fn generate(revisions: &[Revision<'_>]) -> Result<Vec<GeneratedFile>, Error>
     let mut files = vec![
         docs::index(revisions, catalog.events.len()),
         changes::changelog(revisions),
+        lint::report(revisions, &catalog),
     ];
     for revision in revisions {
         // A release's model is its vendored schema read: `cargo xtask ir`

@@ -18,7 +18,7 @@
 use serde::Serialize;
 
 use crate::canonical;
-use crate::model::{Data, Field, Section, Spec};
+use crate::model::{Condition, Data, Feature, Field, Section, Spec};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -71,6 +71,15 @@ pub enum Kind {
     NotesChanged,
     ExamplesChanged,
     TitleChanged,
+    /// QAPI era: the `if` deciding which builds have it changed.
+    ConditionChanged,
+    /// QAPI era: a feature added (`deprecated`: it is going).
+    FeatureAdded {
+        feature: String,
+    },
+    FeatureRemoved {
+        feature: String,
+    },
 }
 
 /// One change. `member` is the member's path in the data (`server.host`),
@@ -197,7 +206,10 @@ pub fn classify(kind: &Kind) -> Class {
         | Kind::ValueRemoved { .. }
         | Kind::ValuesEnumerated
         | Kind::ValuesNoLongerEnumerated
-        | Kind::EventRemoved => Class::PotentiallyBreaking,
+        | Kind::EventRemoved
+        | Kind::ConditionChanged
+        | Kind::FeatureAdded { .. } => Class::PotentiallyBreaking,
+        Kind::FeatureRemoved { .. } => Class::Compatible,
         Kind::EventAdded | Kind::DataAdded | Kind::MemberAdded { .. } | Kind::MadeRequired => {
             Class::Compatible
         }
@@ -208,7 +220,61 @@ pub fn classify(kind: &Kind) -> Class {
     }
 }
 
+/// Changes of an `if` and of the features of an event or member.
+fn qapi_changes(
+    event: &str,
+    path: &str,
+    (old_if, old_features): (&Option<Condition>, &[Feature]),
+    (new_if, new_features): (&Option<Condition>, &[Feature]),
+    out: &mut Vec<Change>,
+) {
+    if old_if != new_if {
+        let show =
+            |c: &Option<Condition>| Some(c.as_ref().map_or("always".into(), |c| c.to_string()));
+        out.push(change(
+            event,
+            path,
+            Kind::ConditionChanged,
+            show(old_if),
+            show(new_if),
+        ));
+    }
+    for feature in new_features {
+        if !old_features.iter().any(|f| f.name == feature.name) {
+            out.push(change(
+                event,
+                path,
+                Kind::FeatureAdded {
+                    feature: feature.name.clone(),
+                },
+                None,
+                None,
+            ));
+        }
+    }
+    for feature in old_features {
+        if !new_features.iter().any(|f| f.name == feature.name) {
+            out.push(change(
+                event,
+                path,
+                Kind::FeatureRemoved {
+                    feature: feature.name.clone(),
+                },
+                None,
+                None,
+            ));
+        }
+    }
+}
+
 fn section_changes(event: &str, old: &Section, new: &Section, out: &mut Vec<Change>) {
+    qapi_changes(
+        event,
+        "",
+        (&old.condition, &old.features),
+        (&new.condition, &new.features),
+        out,
+    );
     if old.description != new.description {
         out.push(change(
             event,
@@ -321,9 +387,32 @@ fn member(event: &str, path: &str, old: &Field, new: &Field, out: &mut Vec<Chang
             Some(old.ty.label()),
             Some(new.ty.label()),
         ));
-    } else if !old.fields.is_empty() || !new.fields.is_empty() {
-        members(event, &format!("{path}."), &old.fields, &new.fields, out);
+    } else {
+        if !old.fields.is_empty() || !new.fields.is_empty() {
+            members(event, &format!("{path}."), &old.fields, &new.fields, out);
+        }
+        // A union's branches and an alternate's, by name; an array's
+        // elements.
+        if !old.variants.is_empty() || !new.variants.is_empty() {
+            members(
+                event,
+                &format!("{path}."),
+                &old.variants,
+                &new.variants,
+                out,
+            );
+        }
+        if let (Some(a), Some(b)) = (&old.items, &new.items) {
+            member(event, &format!("{path}[]"), a, b, out);
+        }
     }
+    qapi_changes(
+        event,
+        path,
+        (&old.condition, &old.features),
+        (&new.condition, &new.features),
+        out,
+    );
     match (old.optional, new.optional) {
         (false, true) => out.push(change(event, path, Kind::MadeOptional, None, None)),
         (true, false) => out.push(change(event, path, Kind::MadeRequired, None, None)),
