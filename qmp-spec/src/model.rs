@@ -383,6 +383,21 @@ impl Data {
 
 /// Collapses every run of whitespace to one space and trims the ends.
 pub fn normalize_whitespace(text: &str) -> String {
+    let trimmed = text.trim();
+    // Most texts are normalized already: one space between words.
+    let mut previous_space = false;
+    let normalized = trimmed.bytes().all(|b| {
+        let ok = match b {
+            b' ' => !previous_space,
+            b'\t' | b'\n' | b'\r' | 0x0b | 0x0c => false,
+            _ => b.is_ascii(),
+        };
+        previous_space = b == b' ';
+        ok
+    });
+    if normalized {
+        return trimmed.to_string();
+    }
     let mut out = String::with_capacity(text.len());
     for word in text.split_whitespace() {
         if !out.is_empty() {

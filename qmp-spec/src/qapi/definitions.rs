@@ -499,11 +499,11 @@ pub(crate) fn build(files: Vec<(String, String)>, items: Vec<Item>) -> Result<Sc
     let mut definitions: Vec<Definition> = Vec::new();
     let mut seen: HashMap<String, Location> = HashMap::new();
     let mut warnings = Vec::new();
-    let mut pending: Option<(Vec<(String, Location)>, Location)> = None;
+    let mut pending: Option<(String, Location)> = None;
     for item in items {
         let (pairs, at) = match item {
-            Item::Doc { lines, location } => {
-                pending = Some((lines, location));
+            Item::Doc { text, location } => {
+                pending = Some((text, location));
                 continue;
             }
             Item::Expr(Expr::Dict(pairs, at)) => (pairs, at),
@@ -525,7 +525,20 @@ pub(crate) fn build(files: Vec<(String, String)>, items: Vec<Item>) -> Result<Sc
             ));
         }
         seen.insert(definition.name.clone(), definition.location.clone());
-        if let Some((lines, location)) = pending.take() {
+        if let Some((text, location)) = pending.take() {
+            if matches!(definition.kind, Kind::Command) {
+                // Kept by name only: its documentation is only checked to
+                // be its own, by its first line.
+                let first: Vec<(String, Location)> = super::first_doc_line(&text, &location)
+                    .into_iter()
+                    .collect();
+                if let Err(warning) = doc::check_name(&first, location, &definition.name) {
+                    warnings.push(warning);
+                }
+                definitions.push(definition);
+                continue;
+            }
+            let lines = super::doc_lines(&text, &location);
             match doc::read(&lines, location, &definition.name) {
                 Ok(Some(doc)) => definition.doc = Some(doc),
                 Ok(None) => {}

@@ -53,6 +53,25 @@ pub(super) fn read(
     location: Location,
     name: &str,
 ) -> Result<Option<Doc>, SchemaWarning> {
+    read_as(lines, location, name, true)
+}
+
+/// Only checks that the block documents `name`: a command's documentation,
+/// which this project does not keep.
+pub(super) fn check_name(
+    lines: &[(String, Location)],
+    location: Location,
+    name: &str,
+) -> Result<(), SchemaWarning> {
+    read_as(lines, location, name, false).map(|_| ())
+}
+
+fn read_as(
+    lines: &[(String, Location)],
+    location: Location,
+    name: &str,
+    whole: bool,
+) -> Result<Option<Doc>, SchemaWarning> {
     let mut lines = lines.iter().skip_while(|(l, _)| l.trim().is_empty());
     let Some((first, first_at)) = lines.next() else {
         return Ok(None);
@@ -69,6 +88,9 @@ pub(super) fn read(
                 symbol.trim()
             ),
         });
+    }
+    if !whole {
+        return Ok(None);
     }
     let mut doc = Doc {
         location,

@@ -85,8 +85,11 @@ pub fn looks_like_qapi(text: &str) -> bool {
 
 /// A documentation block or an expression, with the file it is in.
 pub(crate) enum Item {
+    /// A documentation block: its text from the opening `##` to the
+    /// closing one, split into lines only when the definition after it
+    /// keeps its documentation ([`doc_lines`]).
     Doc {
-        lines: Vec<(String, Location)>,
+        text: String,
         location: Location,
     },
     Expr(Expr),
@@ -219,28 +222,36 @@ pub(crate) fn error_at(at: &Location, line_text: &str, message: impl Into<String
 /// past the end of its line (the grammar reads a string to its closing
 /// quote): one pass, comments skipped.
 fn prescan(src: &Source<'_>) -> Result<(), ParseError> {
-    let (mut depth, mut in_string, mut in_comment, mut escaped) = (0usize, false, false, false);
-    for (offset, c) in src.text.char_indices() {
-        if in_comment {
-            in_comment = c != '\n';
-        } else if in_string {
-            match c {
-                '\n' | '\r' => {
+    // Bytes, not characters: everything looked for is ASCII, and no byte of
+    // a multi-byte character is. A comment is skipped to its line's end in
+    // one step.
+    let bytes = src.text.as_bytes();
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    let mut offset = 0;
+    while offset < bytes.len() {
+        let b = bytes[offset];
+        if in_string {
+            match b {
+                b'\n' | b'\r' => {
                     return Err(src.error_at(
                         offset,
                         "a string ends on its line: the closing quote is missing",
                     ));
                 }
                 _ if escaped => escaped = false,
-                '\\' => escaped = true,
-                '\'' => in_string = false,
+                b'\\' => escaped = true,
+                b'\'' => in_string = false,
                 _ => {}
             }
         } else {
-            match c {
-                '#' => in_comment = true,
-                '\'' => in_string = true,
-                '{' | '[' => {
+            match b {
+                b'#' => {
+                    offset =
+                        memchr::memchr(b'\n', &bytes[offset..]).map_or(bytes.len(), |n| offset + n);
+                    continue;
+                }
+                b'\'' => in_string = true,
+                b'{' | b'[' => {
                     depth += 1;
                     if depth > MAX_DEPTH {
                         return Err(src.error_at(
@@ -249,10 +260,11 @@ fn prescan(src: &Source<'_>) -> Result<(), ParseError> {
                         ));
                     }
                 }
-                '}' | ']' => depth = depth.saturating_sub(1),
+                b'}' | b']' => depth = depth.saturating_sub(1),
                 _ => {}
             }
         }
+        offset += 1;
     }
     Ok(())
 }
@@ -264,6 +276,10 @@ fn parse_file(src: &Source<'_>, file_name: &Arc<str>) -> Result<Vec<Item>, Parse
         cursor: Cell::new(source::Cursor::default()),
     };
     let file = QapiParser::parse(Rule::file, src.text).map_err(|err| {
+        // The grammar that names punctuation says what was expected.
+        let err = QapiParser::parse(Rule::checked_file, src.text)
+            .err()
+            .unwrap_or(err);
         let offset = match err.location {
             pest::error::InputLocation::Pos(p) => p,
             pest::error::InputLocation::Span((p, _)) => p,
@@ -280,15 +296,10 @@ fn parse_file(src: &Source<'_>, file_name: &Arc<str>) -> Result<Vec<Item>, Parse
         match pair.as_rule() {
             Rule::doc => {
                 let location = walk.at(&pair);
-                let lines = pair
-                    .into_inner()
-                    .filter(|p| p.as_rule() == Rule::doc_line)
-                    .map(|line| {
-                        let loc = walk.at(&line);
-                        (strip_hash(line.as_str()).to_string(), loc)
-                    })
-                    .collect();
-                items.push(Item::Doc { lines, location });
+                items.push(Item::Doc {
+                    text: pair.as_str().to_string(),
+                    location,
+                });
             }
             Rule::expr => {
                 if let Some(dict) = pair.into_inner().next() {
@@ -315,15 +326,17 @@ fn expected(err: &pest::error::Error<Rule>) -> String {
             let mut words: Vec<&str> = positives
                 .iter()
                 .map(|rule| match rule {
-                    Rule::dict | Rule::expr => "a '{' that opens a definition",
-                    Rule::pair | Rule::string => "a single-quoted string",
+                    Rule::dict | Rule::expr | Rule::checked_dict | Rule::checked_expr => {
+                        "a '{' that opens a definition"
+                    }
+                    Rule::pair | Rule::checked_pair | Rule::string => "a single-quoted string",
                     Rule::value => "a value (string, dict, list, true or false)",
                     Rule::EOI => "the end of the file",
                     Rule::colon => "':'",
                     Rule::comma => "','",
                     Rule::rbrace => "'}'",
                     Rule::rbracket => "']'",
-                    Rule::doc | Rule::doc_line => "a documentation line starting with '#'",
+                    Rule::doc | Rule::doc_lines => "a documentation line starting with '#'",
                     _ => "more of the expression",
                 })
                 .collect();
@@ -337,6 +350,43 @@ fn expected(err: &pest::error::Error<Rule>) -> String {
         }
         pest::error::ErrorVariant::CustomError { message } => message.clone(),
     }
+}
+
+/// The lines of a documentation block (`text` from its opening `##`, at
+/// `at`) between the opening and closing `##`, each without its `#`, with
+/// where it starts.
+pub(crate) fn doc_lines(text: &str, at: &Location) -> Vec<(String, Location)> {
+    let parts: Vec<&str> = text.split('\n').collect();
+    let inner = parts.get(1..parts.len().saturating_sub(1)).unwrap_or(&[]);
+    inner
+        .iter()
+        .enumerate()
+        .map(|(i, line)| {
+            let line_number = at
+                .line
+                .saturating_add(u32::try_from(i + 1).unwrap_or(u32::MAX));
+            (
+                strip_hash(line).to_string(),
+                location(&at.file, line_number, 1),
+            )
+        })
+        .collect()
+}
+
+/// The first line of a documentation block with text, as [`doc_lines`]
+/// gives it.
+pub(crate) fn first_doc_line(text: &str, at: &Location) -> Option<(String, Location)> {
+    let mut lines = text.split('\n').enumerate().skip(1).peekable();
+    while let Some((i, line)) = lines.next() {
+        // None past the closing `##`.
+        lines.peek()?;
+        let stripped = strip_hash(line);
+        if !stripped.trim().is_empty() {
+            let line_number = at.line.saturating_add(u32::try_from(i).unwrap_or(u32::MAX));
+            return Some((stripped.to_string(), location(&at.file, line_number, 1)));
+        }
+    }
+    None
 }
 
 /// `# text` → `text`; `#` → ``.
