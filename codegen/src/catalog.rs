@@ -167,6 +167,12 @@ pub struct EnumType<'a> {
     pub values: &'a [EnumValue],
     pub users: Vec<&'a str>,
     pub qapi_name: Option<&'a str>,
+    /// For each value, the first revision of the timeline that has it (none
+    /// when the enumeration always had it), and the last when a later one
+    /// that has the member no longer does.
+    pub value_history: Vec<(Option<&'a str>, Option<&'a str>)>,
+    /// Where the enumeration is used: each event and member path.
+    uses: Vec<(&'a str, Vec<&'a str>)>,
 }
 
 /// A QAPI union: the discriminator's value says which branch the object
@@ -267,8 +273,72 @@ impl<'a> Catalog<'a> {
                 dataless_in,
             });
         }
-        shapes.finish(events)
+        let mut catalog = shapes.finish(events);
+        for enum_type in &mut catalog.enums {
+            enum_type.value_history = value_history(enum_type, &revisions, &sections);
+        }
+        catalog
     }
+}
+
+/// For each value of `enum_type`, the first revision that has it where the
+/// enumeration is used, and the last when a later revision that has the
+/// member lacks the value.
+fn value_history<'a>(
+    enum_type: &EnumType<'a>,
+    revisions: &[&'a Revision<'a>],
+    sections: &BTreeMap<&'a str, Vec<(&'a str, &'a Section)>>,
+) -> Vec<(Option<&'a str>, Option<&'a str>)> {
+    // Per revision, the values its uses of the enumeration list, if any use
+    // is there.
+    let per_revision: Vec<(&'a str, Option<Vec<&'a str>>)> = revisions
+        .iter()
+        .map(|revision| {
+            let mut found: Option<Vec<&'a str>> = None;
+            for (event, path) in &enum_type.uses {
+                let Some(&(_, section)) = sections
+                    .get(event)
+                    .and_then(|list| list.iter().find(|(r, _)| *r == revision.name))
+                else {
+                    continue;
+                };
+                if let Some(field) = find_member(section.data.fields(), path) {
+                    let field = field.items.as_deref().unwrap_or(field);
+                    found
+                        .get_or_insert_with(Vec::new)
+                        .extend(field.values.iter().map(|v| v.value.as_str()));
+                }
+            }
+            (revision.name, found)
+        })
+        .collect();
+    // Values there since the enumeration itself need no date of their own.
+    let first = per_revision
+        .iter()
+        .find(|(_, values)| values.as_ref().is_some_and(|v| !v.is_empty()))
+        .map(|(revision, _)| *revision);
+    enum_type
+        .values
+        .iter()
+        .map(|value| {
+            let (mut since, mut last, mut dropped) = (None, None, false);
+            for (revision, values) in &per_revision {
+                let Some(values) = values else { continue };
+                if values.contains(&value.value.as_str()) {
+                    since.get_or_insert(*revision);
+                    last = Some(*revision);
+                    dropped = false;
+                } else if last.is_some() {
+                    dropped = true;
+                }
+            }
+            let until = if dropped { last } else { None };
+            (
+                since.filter(|s| Some(*s) != first || until.is_some()),
+                until,
+            )
+        })
+        .collect()
 }
 
 /// Every QAPI type named in `field` (itself, its members, elements and
@@ -411,6 +481,8 @@ struct Shapes<'a> {
     alternate_index: BTreeMap<VariantsKey<'a>, usize>,
     /// QAPI types being resolved from their names, against a loop.
     resolving: Vec<&'a str>,
+    /// Where each enumeration is used: each event and member path.
+    enum_uses: Vec<Vec<(&'a str, Vec<&'a str>)>>,
 }
 
 /// A union's or alternate's branches: each name with its type.
@@ -499,13 +571,23 @@ impl<'a> Shapes<'a> {
                         .map(|v| (v.value.as_str(), v.meaning.as_deref()))
                         .collect(),
                 );
-                TypeRef::Enum(add(
+                let index = add(
                     &mut self.enums,
                     &mut self.enum_index,
                     key,
                     &field.values,
                     at,
-                ))
+                );
+                if self.enum_uses.len() <= index {
+                    self.enum_uses.resize_with(index + 1, Vec::new);
+                }
+                if !self.enum_uses[index]
+                    .iter()
+                    .any(|(e, p)| *e == event && p == path)
+                {
+                    self.enum_uses[index].push((event, path.clone()));
+                }
+                TypeRef::Enum(index)
             }
             JsonType::String => TypeRef::String,
             JsonType::Int => TypeRef::Int,
@@ -705,6 +787,7 @@ impl<'a> Shapes<'a> {
                 qapi_name: shape.qapi_name,
             })
             .collect();
+        let mut enum_uses = self.enum_uses.into_iter();
         let enums = self
             .enums
             .into_iter()
@@ -713,6 +796,8 @@ impl<'a> Shapes<'a> {
                 values: shape.content,
                 users: shape.users,
                 qapi_name: shape.qapi_name,
+                value_history: Vec::new(),
+                uses: enum_uses.next().unwrap_or_default(),
             })
             .collect();
         let unions = self

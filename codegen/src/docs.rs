@@ -40,6 +40,19 @@ fn section_markdown(out: &mut String, name: &str, section: &Section) {
     if !section.description.is_empty() {
         let _ = writeln!(out, "{}\n", text(&section.description));
     }
+    let mut facts = Vec::new();
+    if let Some(since) = &section.since {
+        facts.push(format!("Since {since} (its documentation says)."));
+    }
+    if let Some(condition) = &section.condition {
+        facts.push(format!("Only in builds where `{condition}` holds."));
+    }
+    for feature in &section.features {
+        facts.push(format!("Feature `{}`.", feature.name));
+    }
+    if !facts.is_empty() {
+        let _ = writeln!(out, "{}\n", facts.join(" "));
+    }
     match &section.data {
         Data::None => out.push_str("Data: none.\n"),
         Data::Unspecified => out.push_str("Data: not documented.\n"),
@@ -85,15 +98,50 @@ fn members(out: &mut String, fields: &[Field], prefix: &str) {
             }
             description.push_str(&format!(" Values: {}.", values.join("; ")));
         }
+        if let Some(condition) = &field.condition {
+            description.push_str(&format!(" Only in builds where `{condition}` holds."));
+        }
+        for feature in &field.features {
+            description.push_str(&format!(" Feature `{}`.", feature.name));
+        }
         let _ = writeln!(
             out,
             "| `{prefix}{}` | {} | {} | {} |",
             field.name,
-            field.ty.label(),
+            type_label(field),
             if field.optional { "no" } else { "yes" },
             description.trim()
         );
-        members(out, &field.fields, &format!("{prefix}{}.", field.name));
+        let path = format!("{prefix}{}", field.name);
+        let inner = field.items.as_deref().unwrap_or(field);
+        let element = if field.items.is_some() { "[]" } else { "" };
+        members(out, &inner.fields, &format!("{path}{element}."));
+        // A union's branches, each under the discriminator's value; an
+        // alternate's, each under its name.
+        for variant in &inner.variants {
+            let when = match &inner.discriminator {
+                Some(discriminator) => {
+                    format!("when `{discriminator}` is `\"{}\"`", variant.name)
+                }
+                None => "one of the alternatives".to_string(),
+            };
+            let _ = writeln!(
+                out,
+                "| `{path}{element}` ({when}) | {} | | |",
+                type_label(variant)
+            );
+            members(out, &variant.fields, &format!("{path}{element}."));
+        }
+    }
+}
+
+/// A member's type: the JSON type, with the QAPI type's name when it has
+/// one (`union SocketAddress`, `array of BlockDeviceInfo`).
+fn type_label(field: &Field) -> String {
+    match (&field.items, &field.type_name) {
+        (Some(items), _) => format!("array of {}", type_label(items)),
+        (None, Some(name)) => format!("{} `{name}`", field.ty.label()),
+        (None, None) => field.ty.label(),
     }
 }
 
@@ -107,7 +155,7 @@ fn text(text: &str) -> String {
 /// `README.md` of `generated/`: what is there, and the index of revisions.
 pub fn index(revisions: &[Revision<'_>], events: usize) -> GeneratedFile {
     let mut out = markdown_preamble();
-    out.push_str("\n# Generated from the history of `qmp-events.txt`\n\n");
+    out.push_str("\n# Generated from the history of QEMU's QMP events\n\n");
     out.push_str(
         "Everything in this folder is written by `cargo xtask regen` from the revisions in\n\
          `qmp-spec/history/`; `cargo xtask regen --check` fails when it is stale.\n\n",
@@ -115,17 +163,29 @@ pub fn index(revisions: &[Revision<'_>], events: usize) -> GeneratedFile {
     let _ = writeln!(
         out,
         "- `src/`: the `qmp-events` crate, Rust types for all {events} events the history documents;\n\
-         - `schema/REVISION/`: JSON Schema (Draft 2020-12) of each revision: `EVENT.json` per event, `events.json` for any event message;\n\
+         - `schema/REVISION/`: JSON Schema (Draft 2020-12) of each revision: `events.json` for any event message (named QAPI types in `$defs`), `EVENT.json` per event (for a QAPI release, a reference into `events.json`);\n\
          - `docs/REVISION.md`: a reference of each revision's events;\n\
-         - `ir/REVISION.json`: each revision's model, in the canonical form of `cargo xtask ir --canonical`;\n\
-         - `CHANGELOG.md`: the changes of each revision for clients, newest first (`cargo xtask diff`).\n"
+         - `ir/REVISION.json`: each text revision's model, in the canonical form of `cargo xtask ir --canonical` (a release's is `cargo xtask ir` of its vendored schema);\n\
+         - `CHANGELOG.md`: the changes along the timeline for clients, newest first (`cargo xtask diff`);\n\
+         - `HISTORY-LINT.md`: where the text and the QAPI schema disagree, and `Since:` lines the history contradicts.\n\n\
+         The revisions are the text revisions of `qmp-events.txt`, then (from 2.1.0) the QAPI schema of every release; a text revision of the QAPI era names the release that shipped it, and the release is authoritative.\n"
     );
-    out.push_str("## Revisions, oldest first\n\n| revision | events | reference | schema | model |\n|---|---|---|---|---|\n");
+    out.push_str("## Revisions, oldest first\n\n| revision | source | events | reference | schema | model |\n|---|---|---|---|---|---|\n");
     for revision in revisions {
         let name = revision.name;
+        let source = match (revision.qapi, revision.release) {
+            (true, _) => "QAPI schema".to_string(),
+            (false, Some(release)) => format!("text, shipped in `{release}`"),
+            (false, None) => "text".to_string(),
+        };
+        let model = if revision.qapi {
+            "`cargo xtask ir`".to_string()
+        } else {
+            format!("[ir/{name}.json](ir/{name}.json)")
+        };
         let _ = writeln!(
             out,
-            "| `{name}` | {} | [docs/{name}.md](docs/{name}.md) | [schema/{name}/events.json](schema/{name}/events.json) | [ir/{name}.json](ir/{name}.json) |",
+            "| `{name}` | {source} | {} | [docs/{name}.md](docs/{name}.md) | [schema/{name}/events.json](schema/{name}/events.json) | {model} |",
             revision.spec.events().count()
         );
     }

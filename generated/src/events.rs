@@ -14,18 +14,18 @@ use crate::runtime::EventCodec;
 pub enum Event {
     /// `ACPI_DEVICE_OST`: Emitted when guest executes ACPI _OST method.
     ///
-    /// Documented since revision `quorum-and-acpi`.
+    /// Documented since revision `quorum-and-acpi` (QEMU's documentation: since 2.1).
     AcpiDeviceOst(Box<AcpiDeviceOstData>),
     /// `BALLOON_CHANGE`: Emitted when the guest changes the actual BALLOON level. This value is
     /// equivalent to the @actual field return by the 'query-balloon' command
     ///
     /// Note: This event is rate-limited.
     ///
-    /// Documented since revision `balloon-change`.
+    /// Documented since revision `balloon-change` (QEMU's documentation: since 1.2).
     BalloonChange(Box<BalloonChangeData>),
     /// `BLOCK_EXPORT_DELETED`: Emitted when a block export is removed and its id can be reused.
     ///
-    /// Documented since revision `qemu-5.2.0`.
+    /// Documented since revision `qemu-5.2.0` (QEMU's documentation: since 5.2).
     BlockExportDeleted(Box<BlockExportDeletedData>),
     /// `BLOCK_IMAGE_CORRUPTED`: Emitted when a disk image is being marked corrupt. The image can
     /// be identified by its device or node name. The 'device' field is always present for
@@ -34,7 +34,7 @@ pub enum Event {
     ///
     /// Note: If action is "stop", a STOP event will eventually follow the BLOCK_IO_ERROR event.
     ///
-    /// Documented since revision `quorum-and-acpi`.
+    /// Documented since revision `quorum-and-acpi` (QEMU's documentation: since 1.7).
     BlockImageCorrupted(Box<BlockImageCorruptedData>),
     /// `BLOCK_IO_ERROR`: Emitted when a disk I/O error occurs
     ///
@@ -42,51 +42,51 @@ pub enum Event {
     ///
     /// Note: This event is rate-limited.
     ///
-    /// Documented since revision `pre-resume`.
+    /// Documented since revision `pre-resume` (QEMU's documentation: since 0.13).
     BlockIoError(Box<BlockIoErrorData>),
     /// `BLOCK_JOB_CANCELLED`: Emitted when a block job has been cancelled
     ///
-    /// Documented since revision `block-job-completion`.
+    /// Documented since revision `block-job-completion` (QEMU's documentation: since 1.1).
     BlockJobCancelled(Box<BlockJobCancelledData>),
     /// `BLOCK_JOB_COMPLETED`: Emitted when a block job has completed
     ///
-    /// Documented since revision `block-job-completion`.
+    /// Documented since revision `block-job-completion` (QEMU's documentation: since 1.1).
     BlockJobCompleted(Box<BlockJobCompletedData>),
     /// `BLOCK_JOB_ERROR`: Emitted when a block job encounters an error
     ///
-    /// Documented since revision `block-job-error`.
+    /// Documented since revision `block-job-error` (QEMU's documentation: since 1.3).
     BlockJobError(Box<BlockJobErrorData>),
     /// `BLOCK_JOB_PENDING`: Emitted when a block job is awaiting explicit authorization to
     /// finalize graph changes via @block-job-finalize. If this job is part of a transaction, it
     /// will not emit this event until the transaction has converged first.
     ///
-    /// Documented since revision `qemu-2.12.0`.
+    /// Documented since revision `qemu-2.12.0` (QEMU's documentation: since 2.12).
     BlockJobPending(Box<BlockJobPendingData>),
     /// `BLOCK_JOB_READY`: Emitted when a block job is ready to complete
     ///
     /// Note: The "ready to complete" status is always reset by a @BLOCK_JOB_ERROR event.
     ///
-    /// Documented since revision `block-job-ready`.
+    /// Documented since revision `block-job-ready` (QEMU's documentation: since 1.3).
     BlockJobReady(Box<BlockJobReadyData>),
     /// `BLOCK_WRITE_THRESHOLD`: Emitted when writes on block device reaches or exceeds the
     /// configured write threshold. For thin-provisioned devices, this means the device should be
     /// extended to avoid pausing for disk exhaustion. The event is one shot. Once triggered, it
     /// needs to be re-registered with another block-set-write-threshold command.
     ///
-    /// Documented since revision `qemu-2.3.0`.
+    /// Documented since revision `qemu-2.3.0` (QEMU's documentation: since 2.3).
     BlockWriteThreshold(Box<BlockWriteThresholdData>),
     /// `COLO_EXIT`: Emitted when VM finishes COLO mode due to some errors happening or at the
     /// request of users.
     ///
-    /// Documented since revision `qemu-3.1.0`.
+    /// Documented since revision `qemu-3.1.0` (QEMU's documentation: since 3.1).
     ColoExit(Box<ColoExitData>),
     /// `COMMAND_DROPPED`: Emitted when a command is dropped due to some reason. Commands can only
     /// be dropped when the oob capability is enabled.
     ///
-    /// Documented since revision `qemu-2.12.0`.
+    /// Documented since revision `qemu-2.12.0` (QEMU's documentation: since 2.12).
     ///
-    /// Last documented in revision `qemu-3.1.0`: later revisions leave it to QEMU's QAPI schema,
-    /// and QEMU still sends it.
+    /// Last in release `qemu-3.1.0`: later releases' schemas no longer define it, so their QEMUs
+    /// do not send it.
     CommandDropped(Box<CommandDroppedData>),
     /// `CPU_POLARIZATION_CHANGE`: Emitted when the guest asks to change the polarization. The
     /// guest can tell the host (via the PTF instruction) whether the CPUs should be provisioned
@@ -95,56 +95,61 @@ pub enum Event {
     /// differently. The guest will get information on the details of the provisioning the next
     /// time it uses the STSI(15) instruction.
     ///
-    /// Documented since revision `qemu-8.2.0`.
+    /// Sent only by builds where `all(TARGET_S390X, CONFIG_KVM)` holds (its QAPI condition in
+    /// revision `qemu-9.2.0-rc2`).
+    ///
+    /// Unstable (QAPI feature `unstable`): it may change or go without notice.
+    ///
+    /// Documented since revision `qemu-8.2.0` (QEMU's documentation: since 8.2).
     CpuPolarizationChange(Box<CpuPolarizationChangeData>),
     /// `DEVICE_DELETED`: Emitted whenever the device removal completion is acknowledged by the
     /// guest. At this point, it's safe to reuse the specified device ID. Device removal can be
     /// initiated by the guest or by HMP/QMP commands.
     ///
-    /// Documented since revision `block-job-ready`.
+    /// Documented since revision `block-job-ready` (QEMU's documentation: since 1.5).
     DeviceDeleted(Box<DeviceDeletedData>),
     /// `DEVICE_TRAY_MOVED`: Emitted whenever the tray of a removable device is moved by the guest
     /// or by HMP/QMP commands
     ///
-    /// Documented since revision `device-tray-moved`.
+    /// Documented since revision `device-tray-moved` (QEMU's documentation: since 1.1).
     DeviceTrayMoved(Box<DeviceTrayMovedData>),
     /// `DEVICE_UNPLUG_GUEST_ERROR`: Emitted when a device hot unplug fails due to a guest reported
     /// error.
     ///
-    /// Documented since revision `qemu-6.2.0`.
+    /// Documented since revision `qemu-6.2.0` (QEMU's documentation: since 6.2).
     DeviceUnplugGuestError(Box<DeviceUnplugGuestErrorData>),
     /// `DUMP_COMPLETED`: Emitted when background dump has completed
     ///
-    /// Documented since revision `qemu-2.6.0`.
+    /// Documented since revision `qemu-2.6.0` (QEMU's documentation: since 2.6).
     DumpCompleted(Box<DumpCompletedData>),
     /// `FAILOVER_NEGOTIATED`: Emitted when VIRTIO_NET_F_STANDBY was enabled during feature
     /// negotiation. Failover primary devices which were hidden (not hotplugged when requested)
     /// before will now be hotplugged by the virtio-net standby device.
     ///
-    /// Documented since revision `qemu-4.2.0`.
+    /// Documented since revision `qemu-4.2.0` (QEMU's documentation: since 4.2).
     FailoverNegotiated(Box<FailoverNegotiatedData>),
     /// `GUEST_CRASHLOADED`: Emitted when guest OS crash loaded is detected
     ///
-    /// Documented since revision `qemu-5.0.0`.
+    /// Documented since revision `qemu-5.0.0` (QEMU's documentation: since 5.0).
     GuestCrashloaded(Box<GuestCrashloadedData>),
     /// `GUEST_PANICKED`: Emitted when guest OS panic is detected
     ///
-    /// Documented since revision `guest-panicked`.
+    /// Documented since revision `guest-panicked` (QEMU's documentation: since 1.5).
     GuestPanicked(Box<GuestPanickedData>),
     /// `GUEST_PVSHUTDOWN`: Emitted when guest submits a shutdown request via pvpanic interface
     ///
-    /// Documented since revision `qemu-9.1.0`.
+    /// Documented since revision `qemu-9.1.0` (QEMU's documentation: since 9.1).
     GuestPvshutdown,
     /// `HV_BALLOON_STATUS_REPORT`: Emitted when the hv-balloon driver receives a "STATUS" message
     /// from the guest.
     ///
     /// Note: This event is rate-limited.
     ///
-    /// Documented since revision `qemu-8.2.0`.
+    /// Documented since revision `qemu-8.2.0` (QEMU's documentation: since 8.2).
     HvBalloonStatusReport(Box<HvBalloonStatusReportData>),
     /// `JOB_STATUS_CHANGE`: Emitted when a job transitions to a different status.
     ///
-    /// Documented since revision `qemu-3.0.0`.
+    /// Documented since revision `qemu-3.0.0` (QEMU's documentation: since 3.0).
     JobStatusChange(Box<JobStatusChangeData>),
     /// `MEMORY_DEVICE_SIZE_CHANGE`: Emitted when the size of a memory device changes. Only emitted
     /// for memory devices that can actually change the size (e.g., virtio-mem due to guest
@@ -152,76 +157,79 @@ pub enum Event {
     ///
     /// Note: This event is rate-limited.
     ///
-    /// Documented since revision `qemu-5.1.0`.
+    /// Documented since revision `qemu-5.1.0` (QEMU's documentation: since 5.1).
     MemoryDeviceSizeChange(Box<MemoryDeviceSizeChangeData>),
     /// `MEMORY_FAILURE`: Emitted when a memory failure occurs on host side.
     ///
-    /// Documented since revision `qemu-5.2.0`.
+    /// Documented since revision `qemu-5.2.0` (QEMU's documentation: since 5.2).
     MemoryFailure(Box<MemoryFailureData>),
     /// `MEM_HOT_UNPLUG_ERROR`: Emitted when memory hot unplug error occurs.
     ///
     /// Documented since revision `quorum-and-acpi`.
     ///
-    /// Last documented in revision `quorum-and-acpi`: later revisions leave it to QEMU's QAPI
-    /// schema, and QEMU still sends it.
+    /// Last documented in revision `quorum-and-acpi`: no later revision of the history has it (the
+    /// last text revisions left events to the QAPI schema, where some live on under another name).
     MemHotUnplugError(Box<MemHotUnplugErrorData>),
     /// `MEM_UNPLUG_ERROR`: Emitted when memory hot unplug error occurs.
     ///
-    /// Documented since revision `qemu-2.4.0`.
+    /// Deprecated (QAPI feature `deprecated`): QEMU still sends it, and will stop in a later
+    /// release.
     ///
-    /// Last documented in revision `qemu-9.0.0`: later revisions leave it to QEMU's QAPI schema,
-    /// and QEMU still sends it.
+    /// Documented since revision `qemu-2.4.0` (QEMU's documentation: since 2.4).
+    ///
+    /// Last in release `qemu-9.0.0`: later releases' schemas no longer define it, so their QEMUs
+    /// do not send it.
     MemUnplugError(Box<MemUnplugErrorData>),
     /// `MIGRATION`: Emitted when a migration event happens
     ///
-    /// Documented since revision `qemu-2.4.0`.
+    /// Documented since revision `qemu-2.4.0` (QEMU's documentation: since 2.4).
     Migration(Box<MigrationData>),
     /// `MIGRATION_PASS`: Emitted from the source side of a migration at the start of each pass
     /// (when it syncs the dirty bitmap)
     ///
-    /// Documented since revision `qemu-2.6.0`.
+    /// Documented since revision `qemu-2.6.0` (QEMU's documentation: since 2.6).
     MigrationPass(Box<MigrationPassData>),
     /// `NETDEV_STREAM_CONNECTED`: Emitted when the netdev stream backend is connected
     ///
-    /// Documented since revision `qemu-7.2.0`.
+    /// Documented since revision `qemu-7.2.0` (QEMU's documentation: since 7.2).
     NetdevStreamConnected(Box<NetdevStreamConnectedData>),
     /// `NETDEV_STREAM_DISCONNECTED`: Emitted when the netdev stream backend is disconnected
     ///
-    /// Documented since revision `qemu-7.2.0`.
+    /// Documented since revision `qemu-7.2.0` (QEMU's documentation: since 7.2).
     NetdevStreamDisconnected(Box<NetdevStreamDisconnectedData>),
     /// `NIC_RX_FILTER_CHANGED`: Emitted once until the 'query-rx-filter' command is executed, the
     /// first event will always be emitted
     ///
-    /// Documented since revision `quorum-and-acpi`.
+    /// Documented since revision `quorum-and-acpi` (QEMU's documentation: since 1.6).
     NicRxFilterChanged(Box<NicRxFilterChangedData>),
     /// `POWERDOWN`: Emitted when the virtual machine is powered down through the power control
     /// system, such as via ACPI.
     ///
-    /// Documented since revision `quorum-and-acpi`.
+    /// Documented since revision `quorum-and-acpi` (QEMU's documentation: since 0.12).
     Powerdown,
     /// `PR_MANAGER_STATUS_CHANGED`: Emitted whenever the connected status of a persistent
     /// reservation manager changes.
     ///
-    /// Documented since revision `qemu-3.0.0`.
+    /// Documented since revision `qemu-3.0.0` (QEMU's documentation: since 3.0).
     PrManagerStatusChanged(Box<PrManagerStatusChangedData>),
     /// `QUORUM_FAILURE`: Emitted by the Quorum block driver if it fails to establish a quorum
     ///
     /// Note: This event is rate-limited.
     ///
-    /// Documented since revision `quorum-and-acpi`.
+    /// Documented since revision `quorum-and-acpi` (QEMU's documentation: since 2.0).
     QuorumFailure(Box<QuorumFailureData>),
     /// `QUORUM_REPORT_BAD`: Emitted to report a corruption of a Quorum file
     ///
     /// Note: This event is rate-limited.
     ///
-    /// Documented since revision `quorum-and-acpi`.
+    /// Documented since revision `quorum-and-acpi` (QEMU's documentation: since 2.0).
     QuorumReportBad(Box<QuorumReportBadData>),
     /// `RDMA_GID_STATUS_CHANGED`: Emitted when guest driver adds/deletes GID to/from device
     ///
-    /// Documented since revision `qemu-4.0.0`.
+    /// Documented since revision `qemu-4.0.0` (QEMU's documentation: since 4.0).
     ///
-    /// Last documented in revision `qemu-9.0.0`: later revisions leave it to QEMU's QAPI schema,
-    /// and QEMU still sends it.
+    /// Last in release `qemu-9.0.0`: later releases' schemas no longer define it, so their QEMUs
+    /// do not send it.
     RdmaGidStatusChanged(Box<RdmaGidStatusChangedData>),
     /// `RESET`: Emitted when the virtual machine is reset
     ///
@@ -231,18 +239,18 @@ pub enum Event {
     /// `qemu-2.3.0`, `qemu-2.4.0`, `qemu-2.5.0`, `qemu-2.6.0`, `qemu-2.7.0`, `qemu-2.8.0`,
     /// `qemu-2.9.0` document the event without data.
     ///
-    /// Documented since revision `pre-resume`.
+    /// Documented since revision `pre-resume` (QEMU's documentation: since 0.12).
     Reset(Option<Box<ResetData>>),
     /// `RESUME`: Emitted when the virtual machine resumes execution
     ///
-    /// Documented since revision `qemu-1bf9c315`.
+    /// Documented since revision `qemu-1bf9c315` (QEMU's documentation: since 0.12).
     Resume,
     /// `RTC_CHANGE`: Emitted when the guest changes the RTC time.
     ///
     /// Note: This event is rate-limited. It is not guaranteed that the RTC in the system
     /// implements this event, or even that the system has an RTC at all.
     ///
-    /// Documented since revision `pre-resume`.
+    /// Documented since revision `pre-resume` (QEMU's documentation: since 0.13).
     RtcChange(Box<RtcChangeData>),
     /// `SHUTDOWN`: Emitted when the virtual machine has shut down, indicating that qemu is about
     /// to exit.
@@ -256,81 +264,102 @@ pub enum Event {
     /// `qemu-2.3.0`, `qemu-2.4.0`, `qemu-2.5.0`, `qemu-2.6.0`, `qemu-2.7.0`, `qemu-2.8.0`,
     /// `qemu-2.9.0` document the event without data.
     ///
-    /// Documented since revision `pre-resume`.
+    /// Documented since revision `pre-resume` (QEMU's documentation: since 0.12).
     Shutdown(Option<Box<ShutdownData>>),
     /// `SPICE_CONNECTED`: Emitted when a SPICE client establishes a connection
     ///
-    /// Documented since revision `qemu-1bf9c315`.
+    /// Sent only by builds where `CONFIG_SPICE` holds (its QAPI condition in revision
+    /// `qemu-9.2.0-rc2`).
+    ///
+    /// Documented since revision `qemu-1bf9c315` (QEMU's documentation: since 0.14).
     SpiceConnected(Box<SpiceConnectedData>),
     /// `SPICE_DISCONNECTED`: Emitted when the SPICE connection is closed
     ///
-    /// Documented since revision `qemu-1bf9c315`.
+    /// Sent only by builds where `CONFIG_SPICE` holds (its QAPI condition in revision
+    /// `qemu-9.2.0-rc2`).
+    ///
+    /// Documented since revision `qemu-1bf9c315` (QEMU's documentation: since 0.14).
     SpiceDisconnected(Box<SpiceDisconnectedData>),
     /// `SPICE_INITIALIZED`: Emitted after initial handshake and authentication takes place (if
     /// any) and the SPICE channel is up and running
     ///
-    /// Documented since revision `qemu-1bf9c315`.
+    /// Sent only by builds where `CONFIG_SPICE` holds (its QAPI condition in revision
+    /// `qemu-9.2.0-rc2`).
+    ///
+    /// Documented since revision `qemu-1bf9c315` (QEMU's documentation: since 0.14).
     SpiceInitialized(Box<SpiceInitializedData>),
     /// `SPICE_MIGRATE_COMPLETED`: Emitted when SPICE migration has completed
     ///
-    /// Documented since revision `quorum-and-acpi`.
+    /// Sent only by builds where `CONFIG_SPICE` holds (its QAPI condition in revision
+    /// `qemu-9.2.0-rc2`).
+    ///
+    /// Documented since revision `quorum-and-acpi` (QEMU's documentation: since 1.3).
     SpiceMigrateCompleted,
     /// `STOP`: Emitted when the virtual machine is stopped
     ///
-    /// Documented since revision `pre-resume`.
+    /// Documented since revision `pre-resume` (QEMU's documentation: since 0.12).
     Stop,
     /// `SUSPEND`: Emitted when guest enters a hardware suspension state, for example, S3 state,
     /// which is sometimes called standby state
     ///
-    /// Documented since revision `block-job-ready`.
+    /// Documented since revision `block-job-ready` (QEMU's documentation: since 1.1).
     Suspend,
     /// `SUSPEND_DISK`: Emitted when guest enters a hardware suspension state with data saved on
     /// disk, for example, S4 state, which is sometimes called hibernate state
     ///
     /// Note: QEMU shuts down (similar to event @SHUTDOWN) when entering this state.
     ///
-    /// Documented since revision `block-job-ready`.
+    /// Documented since revision `block-job-ready` (QEMU's documentation: since 1.2).
     SuspendDisk,
     /// `UNPLUG_PRIMARY`: Emitted from source side of a migration when migration state is
     /// WAIT_UNPLUG. Device was unplugged by guest operating system. Device resources in QEMU are
     /// kept on standby to be able to re-plug it in case of migration failure.
     ///
-    /// Documented since revision `qemu-4.2.0`.
+    /// Documented since revision `qemu-4.2.0` (QEMU's documentation: since 4.2).
     UnplugPrimary(Box<UnplugPrimaryData>),
     /// `VFIO_MIGRATION`: This event is emitted when a VFIO device migration state is changed.
     ///
-    /// Documented since revision `qemu-9.1.0`.
+    /// Documented since revision `qemu-9.1.0` (QEMU's documentation: since 9.1).
     VfioMigration(Box<VfioMigrationData>),
     /// `VFU_CLIENT_HANGUP`: Emitted when the client of a TYPE_VFIO_USER_SERVER closes the
     /// communication channel
     ///
-    /// Documented since revision `qemu-7.1.0`.
+    /// Documented since revision `qemu-7.1.0` (QEMU's documentation: since 7.1).
     VfuClientHangup(Box<VfuClientHangupData>),
     /// `VNC_CONNECTED`: Emitted when a VNC client establishes a connection
     ///
     /// Note: This event is emitted before any authentication takes place, thus the authentication
     /// ID is not provided.
     ///
-    /// Documented since revision `pre-resume`.
+    /// Sent only by builds where `CONFIG_VNC` holds (its QAPI condition in revision
+    /// `qemu-9.2.0-rc2`).
+    ///
+    /// Documented since revision `pre-resume` (QEMU's documentation: since 0.13).
     VncConnected(Box<VncConnectedData>),
     /// `VNC_DISCONNECTED`: Emitted when the connection is closed
     ///
-    /// Documented since revision `pre-resume`.
+    /// Sent only by builds where `CONFIG_VNC` holds (its QAPI condition in revision
+    /// `qemu-9.2.0-rc2`).
+    ///
+    /// Documented since revision `pre-resume` (QEMU's documentation: since 0.13).
     VncDisconnected(Box<VncDisconnectedData>),
     /// `VNC_INITIALIZED`: Emitted after authentication takes place (if any) and the VNC session is
     /// made active
     ///
-    /// Documented since revision `pre-resume`.
+    /// Sent only by builds where `CONFIG_VNC` holds (its QAPI condition in revision
+    /// `qemu-9.2.0-rc2`).
+    ///
+    /// Documented since revision `pre-resume` (QEMU's documentation: since 0.13).
     VncInitialized(Box<VncInitializedData>),
     /// `VSERPORT_CHANGE`: Emitted when the guest opens or closes a virtio-serial port.
     ///
     /// Note: This event is rate-limited.
     ///
-    /// Documented since revision `quorum-and-acpi`.
+    /// Documented since revision `quorum-and-acpi` (QEMU's documentation: since 2.1).
     VserportChange(Box<VserportChangeData>),
     /// `WAKEUP`: Emitted when the guest has woken up from suspend state and is running
     ///
-    /// Documented since revision `block-job-ready`.
+    /// Documented since revision `block-job-ready` (QEMU's documentation: since 1.1).
     Wakeup,
     /// `WATCHDOG`: Emitted when the watchdog device's timer is expired
     ///
@@ -339,7 +368,7 @@ pub enum Event {
     ///
     /// Note: This event is rate-limited.
     ///
-    /// Documented since revision `pre-resume`.
+    /// Documented since revision `pre-resume` (QEMU's documentation: since 0.13).
     Watchdog(Box<WatchdogData>),
     /// An event no revision of the history documents, as received.
     Unknown {

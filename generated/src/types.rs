@@ -434,6 +434,8 @@ pub enum ACPISlotType {
     /// `"DIMM"`: memory slot
     Dimm,
     /// `"CPU"`: logical CPU slot (since 2.7)
+    ///
+    /// Since revision `qemu-2.7.0`.
     Cpu,
     /// A value newer than the spec, as received.
     Unknown(UnknownValue),
@@ -609,22 +611,38 @@ impl<'de> serde::Deserialize<'de> for BlockErrorAction {
 #[non_exhaustive]
 pub enum JobType {
     /// `"commit"`: block commit job type, see "block-commit"
+    ///
+    /// Since revision `block-job-ready`.
     Commit,
     /// `"stream"`: block stream job type, see "block-stream"
     Stream,
     /// `"mirror"`: drive mirror job type, see "drive-mirror"
+    ///
+    /// Since revision `qemu-2.1.0`.
     Mirror,
     /// `"backup"`: drive backup job type, see "drive-backup"
+    ///
+    /// Since revision `qemu-2.1.0`.
     Backup,
     /// `"create"`: image creation job type, see "blockdev-create" (since 3.0)
+    ///
+    /// Since revision `qemu-3.0.0`.
     Create,
     /// `"amend"`: image options amend job type, see "x-blockdev-amend" (since 5.1)
+    ///
+    /// Since revision `qemu-5.1.0`.
     Amend,
     /// `"snapshot-load"`: snapshot load job type, see "snapshot-load" (since 6.0)
+    ///
+    /// Since revision `qemu-6.0.0`.
     SnapshotLoad,
     /// `"snapshot-save"`: snapshot save job type, see "snapshot-save" (since 6.0)
+    ///
+    /// Since revision `qemu-6.0.0`.
     SnapshotSave,
     /// `"snapshot-delete"`: snapshot delete job type, see "snapshot-delete" (since 6.0)
+    ///
+    /// Since revision `qemu-6.0.0`.
     SnapshotDelete,
     /// A value newer than the spec, as received.
     Unknown(UnknownValue),
@@ -762,6 +780,8 @@ pub enum COLOExitReason {
     /// `"error"`: COLO exit is due to an internal error.
     Error,
     /// `"processing"`: COLO is currently handling a failover (since 4.0).
+    ///
+    /// Since revision `qemu-4.0.0`.
     Processing,
     /// A value newer than the spec, as received.
     Unknown(UnknownValue),
@@ -1000,8 +1020,12 @@ pub enum GuestPanicAction {
     /// `"pause"`: system pauses
     Pause,
     /// `"poweroff"`: system powers off (since 2.8)
+    ///
+    /// Since revision `qemu-2.8.0`.
     Poweroff,
     /// `"run"`: system continues to run (since 5.0)
+    ///
+    /// Since revision `qemu-5.0.0`.
     Run,
     /// A value newer than the spec, as received.
     Unknown(UnknownValue),
@@ -1371,13 +1395,21 @@ pub enum MigrationStatus {
     /// `"active"`: in the process of doing migration.
     Active,
     /// `"postcopy-active"`: like active, but now in postcopy mode. (since 2.5)
+    ///
+    /// Since revision `qemu-2.5.0`.
     PostcopyActive,
     /// `"postcopy-paused"`: during postcopy but paused. (since 3.0)
+    ///
+    /// Since revision `qemu-3.0.0`.
     PostcopyPaused,
     /// `"postcopy-recover-setup"`: setup phase for a postcopy recovery process, preparing for a
     /// recovery phase to start. (since 9.1)
+    ///
+    /// Since revision `qemu-9.1.0`.
     PostcopyRecoverSetup,
     /// `"postcopy-recover"`: trying to recover from a paused postcopy. (since 3.0)
+    ///
+    /// Since revision `qemu-3.0.0`.
     PostcopyRecover,
     /// `"completed"`: migration is finished.
     Completed,
@@ -1385,13 +1417,21 @@ pub enum MigrationStatus {
     Failed,
     /// `"colo"`: VM is in the process of fault tolerance, VM can not get into this state unless
     /// colo capability is enabled for migration. (since 2.8)
+    ///
+    /// Since revision `qemu-2.8.0`.
     Colo,
     /// `"pre-switchover"`: Paused before device serialisation. (since 2.11)
+    ///
+    /// Since revision `qemu-2.11.0`.
     PreSwitchover,
     /// `"device"`: During device serialisation when pause-before-switchover is enabled (since
     /// 2.11)
+    ///
+    /// Since revision `qemu-2.11.0`.
     Device,
     /// `"wait-unplug"`: wait for device unplug request by guest OS to be completed. (since 4.2)
+    ///
+    /// Since revision `qemu-4.2.0`.
     WaitUnplug,
     /// A value newer than the spec, as received.
     Unknown(UnknownValue),
@@ -1558,6 +1598,8 @@ pub enum ShutdownCause {
     SubsystemReset,
     /// `"snapshot-load"`: A snapshot is being loaded by the record & replay subsystem. This value
     /// is used only within QEMU. It doesn't occur in QMP. (since 7.2)
+    ///
+    /// Since revision `qemu-7.2.0`.
     SnapshotLoad,
     /// A value newer than the spec, as received.
     Unknown(UnknownValue),
@@ -1636,10 +1678,16 @@ pub enum NetworkAddressFamily {
     /// `"ipv6"`: IPV6 family
     Ipv6,
     /// `"unix"`: unix socket
+    ///
+    /// Since revision `qemu-2.1.0`.
     Unix,
     /// `"vsock"`: vsock family (since 2.8)
+    ///
+    /// Since revision `qemu-2.8.0`.
     Vsock,
     /// `"unknown"`: otherwise
+    ///
+    /// Since revision `qemu-2.1.0`.
     Unknown2,
     /// A value newer than the spec, as received.
     Unknown(UnknownValue),
@@ -1794,6 +1842,8 @@ pub enum WatchdogAction {
     None,
     /// `"inject-nmi"`: a non-maskable interrupt is injected into the first VCPU (all VCPUS on x86)
     /// (since 2.4)
+    ///
+    /// Since revision `qemu-2.4.0`.
     InjectNmi,
     /// A value newer than the spec, as received.
     Unknown(UnknownValue),

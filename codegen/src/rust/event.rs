@@ -301,12 +301,34 @@ fn event_doc(event: &EventType<'_>) -> TokenStream {
                 .join(", ")
         ));
     }
-    paragraphs.push(format!("Documented since revision `{}`.", event.introduced));
-    if let Some(last) = event.last_documented {
+    if let Some(condition) = &section.condition {
         paragraphs.push(format!(
-            "Last documented in revision `{last}`: later revisions leave it to QEMU's QAPI schema, \
-             and QEMU still sends it."
+            "Sent only by builds where `{condition}` holds (its QAPI condition in revision `{}`).",
+            event.revision
         ));
+    }
+    paragraphs.extend(super::types::features(&section.features));
+    let since = match &section.since {
+        Some(documented) => format!(" (QEMU's documentation: since {documented})"),
+        None => String::new(),
+    };
+    paragraphs.push(format!(
+        "Documented since revision `{}`{since}.",
+        event.introduced
+    ));
+    if let Some(last) = event.last_documented {
+        paragraphs.push(if event.qapi {
+            format!(
+                "Last in release `{last}`: later releases' schemas no longer define it, so \
+                 their QEMUs do not send it."
+            )
+        } else {
+            format!(
+                "Last documented in revision `{last}`: no later revision of the history has it \
+                 (the last text revisions left events to the QAPI schema, where some live on \
+                 under another name)."
+            )
+        });
     }
     let refs: Vec<&str> = paragraphs.iter().map(String::as_str).collect();
     doc(&refs)

@@ -372,6 +372,14 @@ fn open_enum(enum_type: &EnumType<'_>) -> TokenStream {
                 paragraphs.push(format!("Only in builds where `{condition}` holds."));
             }
             paragraphs.extend(features(&value.features));
+            let position = enum_type.values.iter().position(|v| std::ptr::eq(v, value));
+            match position.and_then(|i| enum_type.value_history.get(i)) {
+                Some((Some(since), Some(until))) => paragraphs.push(format!(
+                    "Sent from revision `{since}` to revision `{until}`: later revisions drop it."
+                )),
+                Some((Some(since), None)) => paragraphs.push(format!("Since revision `{since}`.")),
+                _ => {}
+            }
             let refs: Vec<&str> = paragraphs.iter().map(String::as_str).collect();
             let docs = doc(&refs);
             quote! { #docs #variant, }
