@@ -189,6 +189,11 @@ impl Qemu {
         Qemu::launch(binary, &[])
     }
 
+    /// Starts QEMU with these arguments besides the usual ones.
+    pub fn start_with(binary: &Path, extra: &[&str]) -> Qemu {
+        Qemu::launch(binary, extra)
+    }
+
     fn launch(binary: &Path, extra: &[&str]) -> Qemu {
         let dir = std::env::temp_dir().join(format!("qmp-live-{}-{}", std::process::id(), nanos()));
         std::fs::create_dir_all(&dir).expect("temp dir");

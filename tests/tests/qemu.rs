@@ -19,12 +19,170 @@ fn fixture() -> PathBuf {
     qmp_tests::workspace_root().join("tests/fixtures/qemu-7.2-events.jsonl")
 }
 
+/// The second session's recording: jobs, hot-unplug, NBD, migration, dump.
+fn jobs_fixture() -> PathBuf {
+    qmp_tests::workspace_root().join("tests/fixtures/qemu-7.2-jobs-events.jsonl")
+}
+
 fn read_fixture() -> Vec<String> {
-    std::fs::read_to_string(fixture())
-        .expect("fixture")
+    read_lines(&fixture())
+}
+
+fn read_lines(path: &std::path::Path) -> Vec<String> {
+    std::fs::read_to_string(path)
+        .unwrap_or_else(|err| panic!("{}: {err}", path.display()))
         .lines()
         .map(str::to_string)
         .collect()
+}
+
+/// What the second session's stream must show: every event typed.
+fn assert_jobs_session_conforms(report: &StreamReport) {
+    assert!(report.failures.is_empty(), "{:#?}", report.failures);
+    assert!(report.unknown.is_empty(), "{:?}", report.unknown);
+    for (event, at_least) in [
+        ("JOB_STATUS_CHANGE", 6),
+        ("BLOCK_JOB_READY", 1),
+        ("BLOCK_JOB_PENDING", 1),
+        ("BLOCK_JOB_COMPLETED", 1),
+        ("DEVICE_DELETED", 1),
+        ("BLOCK_EXPORT_DELETED", 1),
+        ("MIGRATION", 3),
+        ("MIGRATION_PASS", 1),
+        ("STOP", 1),
+        ("RESUME", 1),
+        ("DUMP_COMPLETED", 1),
+        ("SHUTDOWN", 1),
+    ] {
+        let count = report.counts.get(event).copied().unwrap_or(0);
+        assert!(
+            count >= at_least,
+            "{event}: {count} recorded, expected at least {at_least}: {:?}",
+            report.counts
+        );
+    }
+}
+
+#[test]
+fn live_qemu_jobs_unplug_nbd_migration_and_dump_decode_typed() {
+    let Some(binaries) =
+        binaries_or_skip("live QEMU jobs session (the recorded fixture is still checked)")
+    else {
+        return;
+    };
+    let events = run_jobs_session(&binaries);
+    if let Ok(path) = std::env::var("QMP_RECORD_JOBS") {
+        std::fs::write(&path, events.join("\n") + "\n").expect("write recording");
+    }
+    let report = check_stream(&events);
+    eprintln!("recorded: {:?}\ntyped: {:?}", report.counts, report.typed);
+    assert_jobs_session_conforms(&report);
+}
+
+#[test]
+fn the_recorded_jobs_stream_decodes_typed_and_passes_the_schema() {
+    let lines = read_lines(&jobs_fixture());
+    let report = check_stream(&lines);
+    assert_jobs_session_conforms(&report);
+    // SHUTDOWN of a QEMU 7.2 carries its cause, typed.
+    let shutdown = lines
+        .iter()
+        .find(|l| l.contains("\"SHUTDOWN\""))
+        .expect("SHUTDOWN");
+    let message: qmp_events::Message = serde_json::from_str(shutdown).unwrap();
+    let qmp_events::Event::Shutdown(Some(data)) = &message.event else {
+        panic!("{message:?}")
+    };
+    assert_eq!(data.guest, Some(false));
+    assert_eq!(data.reason, Some(qmp_events::ShutdownCause::HostQmpQuit));
+}
+
+/// A mirror with a finalize left pending, a USB device hot-unplugged, a
+/// block node exported over NBD, a migration to a file and a memory dump.
+fn run_jobs_session(binaries: &Binaries) -> Vec<String> {
+    let mut qemu = Qemu::start_with(
+        &binaries.qemu,
+        &[
+            "-m",
+            "32",
+            "-device",
+            "qemu-xhci,id=xhci",
+            "-device",
+            "usb-tablet,id=tablet0,bus=xhci.0",
+        ],
+    );
+    let dir = qemu.dir.clone();
+    let file = |name: &str| dir.join(name).to_string_lossy().into_owned();
+
+    qemu.execute("qmp_capabilities", Value::Null);
+    qemu.execute("cont", Value::Null);
+    qemu.wait_for("RESUME", Value::Null);
+
+    // A mirror whose finalize waits for the client.
+    std::fs::write(file("source.raw"), vec![0x5a; 1 << 20]).expect("source image");
+    qemu_img(
+        &binaries.qemu_img,
+        &["create", "-q", "-f", "raw", &file("target.raw"), "1M"],
+    );
+    qemu.execute("blockdev-add", json!({ "driver": "raw", "node-name": "source", "file": { "driver": "file", "filename": file("source.raw") } }));
+    qemu.execute("blockdev-add", json!({ "driver": "raw", "node-name": "target", "file": { "driver": "file", "filename": file("target.raw") } }));
+    qemu.execute(
+        "blockdev-mirror",
+        json!({ "job-id": "mirror0", "device": "source", "target": "target", "sync": "full", "auto-finalize": false, "auto-dismiss": false }),
+    );
+    qemu.wait_for("BLOCK_JOB_READY", json!({ "device": "mirror0" }));
+    qemu.execute("block-job-complete", json!({ "device": "mirror0" }));
+    qemu.wait_for("BLOCK_JOB_PENDING", json!({ "id": "mirror0" }));
+    qemu.execute("job-finalize", json!({ "id": "mirror0" }));
+    qemu.wait_for("BLOCK_JOB_COMPLETED", json!({ "device": "mirror0" }));
+    qemu.wait_for(
+        "JOB_STATUS_CHANGE",
+        json!({ "id": "mirror0", "status": "concluded" }),
+    );
+    qemu.execute("job-dismiss", json!({ "id": "mirror0" }));
+    qemu.wait_for(
+        "JOB_STATUS_CHANGE",
+        json!({ "id": "mirror0", "status": "null" }),
+    );
+
+    // A USB device unplugged: no guest is asked.
+    qemu.execute("device_del", json!({ "id": "tablet0" }));
+    qemu.wait_for("DEVICE_DELETED", json!({ "device": "tablet0" }));
+
+    // A block node exported over NBD, then the export removed.
+    qemu.execute(
+        "nbd-server-start",
+        json!({ "addr": { "type": "unix", "data": { "path": file("nbd.sock") } } }),
+    );
+    qemu.execute(
+        "block-export-add",
+        json!({ "type": "nbd", "id": "export0", "node-name": "target" }),
+    );
+    qemu.execute("block-export-del", json!({ "id": "export0" }));
+    qemu.wait_for("BLOCK_EXPORT_DELETED", json!({ "id": "export0" }));
+    qemu.execute("nbd-server-stop", Value::Null);
+
+    // A migration into a file, with its events.
+    qemu.execute(
+        "migrate-set-capabilities",
+        json!({ "capabilities": [{ "capability": "events", "state": true }] }),
+    );
+    qemu.execute(
+        "migrate",
+        json!({ "uri": format!("exec:cat > {}", file("migration.bin")) }),
+    );
+    qemu.wait_for("MIGRATION", json!({ "status": "completed" }));
+    qemu.wait_for("STOP", Value::Null);
+    qemu.execute("cont", Value::Null);
+    qemu.wait_for("RESUME", Value::Null);
+
+    // A memory dump in the background.
+    qemu.execute(
+        "dump-guest-memory",
+        json!({ "paging": false, "protocol": format!("file:{}", file("memory.dump")), "detach": true }),
+    );
+    qemu.wait_for("DUMP_COMPLETED", Value::Null);
+    qemu.quit()
 }
 
 /// What every stream of this session must show.
