@@ -75,13 +75,12 @@ pub fn generate(revisions: &[Revision<'_>]) -> Result<Vec<GeneratedFile>, Error>
             files.push(ir::revision_file(revision)?);
         }
         files.push(docs::revision_file(revision));
-        let folder = format!("schema/{}", revision.name);
-        files.extend(if revision.qapi {
-            schema::release_files(&folder, revision.name, revision.spec)
-        } else {
-            schema::revision_files(&folder, revision.name, revision.spec)
-        });
+        files.extend(schema::revision_files(
+            &format!("schema/{}", revision.name),
+            revision,
+        ));
     }
+    files.extend(schema::latest_files(&catalog));
     files.extend(rust::generate(&catalog, revisions)?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)

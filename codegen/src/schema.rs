@@ -1,214 +1,375 @@
-//! JSON Schema (Draft 2020-12) for one revision: a schema per event message
-//! and a bundle that accepts any event message of the revision, discriminated
-//! by `event`. Every file is self-contained.
+//! JSON Schema (Draft 2020-12): for each revision, a bundle that accepts
+//! any event message of the revision, and a file per event that refers into
+//! it; `schema/latest/`, which accepts what the Rust crate accepts.
 //!
-//! The schemas check what the revision promises (required members, JSON
-//! types) and allow what QMP adds over time: members they do not list, values
-//! their enumerations do not list, and events the revision does not document.
+//! A bundle is a union a code generator understands: its root is a `oneOf`
+//! over a `$ref` per event and one for `UnknownEvent` (an event the revision
+//! does not document). Every shape is defined once in `$defs`, titled with
+//! its PascalCase name, the one the Rust crate gives it (QEMU's QAPI names
+//! where there are any): the timestamp, each event's message and data, each
+//! struct, enumeration, union and alternate. The schemas are built from the
+//! catalog, as the Rust types are, so the two agree.
+//!
+//! The schemas check what a revision promises (required members, JSON
+//! types, bounds of sized integers and of the timestamp, `data` an object)
+//! and allow what QMP adds over time: members they do not list, values their
+//! enumerations do not list, union branches they do not list, and events the
+//! revision does not document. An event documented without data may come
+//! with none or with an object (a newer QEMU may add data: SHUTDOWN did in
+//! 2.10), never with anything else.
 
 use serde_json::{Map, Value, json};
 
-use qmp_spec::{Data, Field, JsonType, Section, Spec, lint};
+use qmp_spec::{Spec, lint};
 
-use crate::GeneratedFile;
+use crate::catalog::{Catalog, EventData, EventType, Member, TypeRef, data_type_name};
 use crate::files::json_file;
+use crate::{GeneratedFile, Revision};
 
 const DRAFT: &str = "https://json-schema.org/draft/2020-12/schema";
 
-/// `DIR/EVENT_NAME.json` for each event and `DIR/events.json`, where DIR is
-/// the `folder` given.
-pub fn revision_files(folder: &str, revision: &str, spec: &Spec) -> Vec<GeneratedFile> {
-    let mut files: Vec<GeneratedFile> = spec
-        .events()
-        .map(|(name, section)| {
-            let mut members = vec![
-                ("$schema", json!(DRAFT)),
-                ("$id", json!(id(revision, name))),
-            ];
-            let mut defs = Defs::default();
-            members.extend(event_schema(name, section, &mut defs));
-            if !defs.0.is_empty() {
-                members.push(("$defs", Value::Object(defs.0)));
-            }
-            GeneratedFile::new(format!("{folder}/{name}.json"), json_file(members))
-        })
-        .collect();
-    files.push(GeneratedFile::new(
-        format!("{folder}/events.json"),
-        json_file(bundle(revision, spec)),
-    ));
-    files
+fn id(folder: &str, file: &str) -> String {
+    format!("urn:qmp-events:schema:{folder}:{file}")
 }
 
-/// A QAPI release's files: `DIR/events.json`, the bundle, which holds each
-/// event and each named type once, and `DIR/EVENT_NAME.json` for each event,
-/// a reference to the event in the bundle (a release has hundreds of
-/// kilobytes of descriptions and examples: one copy is enough).
-pub fn release_files(folder: &str, revision: &str, spec: &Spec) -> Vec<GeneratedFile> {
-    let mut files: Vec<GeneratedFile> = spec
-        .events()
-        .map(|(name, section)| {
+/// `DIR/events.json` and `DIR/EVENT_NAME.json` for each event of one
+/// revision, DIR being `folder`.
+pub fn revision_files(folder: &str, revision: &Revision<'_>) -> Vec<GeneratedFile> {
+    let one = [Revision {
+        timeline: true,
+        release: None,
+        ..*revision
+    }];
+    let catalog = Catalog::new(&one);
+    let what = if revision.qapi {
+        format!("QEMU's QAPI schema as of `{}`", revision.name)
+    } else {
+        format!("revision `{}` of qmp-events.txt", revision.name)
+    };
+    files(
+        folder,
+        &catalog,
+        revision.name,
+        &format!(
+            "Any event message of {what}. An event it documents must fit its schema; any other \
+             event passes as an `UnknownEvent`."
+        ),
+    )
+}
+
+/// `schema/latest/`: every event of the history, typed as the Rust crate
+/// types it (from the newest revision documenting it, a member required
+/// only where every revision requires it).
+pub fn latest_files(catalog: &Catalog<'_>) -> Vec<GeneratedFile> {
+    files(
+        "schema/latest",
+        catalog,
+        "latest",
+        "Any event message of any QEMU of the history, from the 2010 text revisions to the newest \
+         release: what the `qmp-events` crate decodes. Each event is typed from the newest \
+         revision that documents it; a member is required only where every revision requires \
+         it, so an older QEMU's messages pass too.",
+    )
+}
+
+/// The bundle of one revision, for tools that want it in memory.
+pub fn bundle(name: &str, spec: &Spec) -> Value {
+    let one = [Revision {
+        name,
+        about: "",
+        spec,
+        timeline: true,
+        qapi: false,
+        release: None,
+    }];
+    let catalog = Catalog::new(&one);
+    let members = Bundle::new(&catalog, name).build(&format!("Any event message of `{name}`."));
+    Value::Object(
+        members
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect(),
+    )
+}
+
+fn files(folder: &str, catalog: &Catalog<'_>, name: &str, description: &str) -> Vec<GeneratedFile> {
+    let bundle = Bundle::new(catalog, name);
+    let bundle_id = id(name, "events");
+    let mut out: Vec<GeneratedFile> = catalog
+        .events
+        .iter()
+        .zip(&bundle.message_names)
+        .map(|(event, def)| {
             GeneratedFile::new(
-                format!("{folder}/{name}.json"),
+                format!("{folder}/{}.json", event.name),
                 json_file(vec![
                     ("$schema", json!(DRAFT)),
-                    ("$id", json!(id(revision, name))),
-                    ("title", json!(name)),
+                    ("$id", json!(id(name, event.name))),
+                    ("title", json!(def)),
                     (
                         "description",
                         json!(format!(
-                            "The message of event {name} ({revision}), as the bundle \
-                             `events.json` of the same folder defines it.{}",
-                            section
-                                .since
-                                .as_ref()
-                                .map(|s| format!(" Since {s}."))
-                                .unwrap_or_default()
+                            "The message of event {} ({name}): `$defs/{def}` of `events.json` \
+                             in the same folder, which a validator must have loaded.",
+                            event.name
                         )),
                     ),
-                    (
-                        "$ref",
-                        json!(format!("{}#/$defs/{name}", id(revision, "events"))),
-                    ),
+                    ("$ref", json!(format!("{bundle_id}#/$defs/{def}"))),
                 ]),
             )
         })
         .collect();
-    files.push(GeneratedFile::new(
+    out.push(GeneratedFile::new(
         format!("{folder}/events.json"),
-        json_file(bundle(revision, spec)),
+        json_file(bundle.build(description)),
     ));
-    files
+    out
 }
 
-fn id(revision: &str, file: &str) -> String {
-    format!("urn:qmp-events:schema:{revision}:{file}")
+/// A bundle being built: its `$defs` and the names it gives.
+struct Bundle<'c, 'a> {
+    catalog: &'c Catalog<'a>,
+    name: String,
+    /// `$defs` name of each event's message, in catalog order.
+    message_names: Vec<String>,
+    unknown: String,
+    /// `$defs` name of each enumeration's known values, by its name.
+    known_names: std::collections::BTreeMap<String, String>,
 }
 
-/// The bundle: any event message; a documented event must fit its schema.
-pub fn bundle(revision: &str, spec: &Spec) -> Vec<(&'static str, Value)> {
-    let mut defs = Defs::default();
-    let mut cases = Vec::new();
-    for (name, section) in spec.events() {
-        let schema = Value::Object(
-            event_schema(name, section, &mut defs)
-                .into_iter()
-                .map(|(k, v)| (k.to_string(), v))
-                .collect(),
-        );
-        defs.0.insert(name.to_string(), schema);
-        cases.push(json!({
-            "if": { "properties": { "event": { "const": name } }, "required": ["event"] },
-            "then": { "$ref": format!("#/$defs/{name}") },
-        }));
-    }
-    vec![
-        ("$schema", json!(DRAFT)),
-        ("$id", json!(id(revision, "events"))),
-        (
-            "title",
-            json!(format!("QMP event message (revision {revision})")),
-        ),
-        (
-            "description",
-            json!(format!(
-                "Any event message of revision `{revision}` of qmp-events.txt. An event the revision \
-                 documents must fit its schema; any other event passes with the envelope alone."
-            )),
-        ),
-        ("type", json!("object")),
-        ("required", json!(["event", "timestamp"])),
-        (
-            "properties",
-            json!({ "event": { "type": "string" }, "timestamp": timestamp() }),
-        ),
-        ("allOf", Value::Array(cases)),
-        ("$defs", Value::Object(defs.0)),
-    ]
-}
-
-/// One event's message schema, without `$schema` and `$id`.
-fn event_schema(name: &str, section: &Section, defs: &mut Defs) -> Vec<(&'static str, Value)> {
-    let mut required = vec![json!("event"), json!("timestamp")];
-    let mut properties = Map::new();
-    properties.insert("event".into(), json!({ "const": name }));
-    match &section.data {
-        Data::Fields { fields } => {
-            required.push(json!("data"));
-            properties.insert("data".into(), defs.object(fields, "The event's data."));
+impl<'c, 'a> Bundle<'c, 'a> {
+    fn new(catalog: &'c Catalog<'a>, name: &str) -> Self {
+        // Message names never take a type's name.
+        let mut taken: std::collections::BTreeSet<String> = catalog
+            .objects
+            .iter()
+            .map(|o| o.name.clone())
+            .chain(catalog.enums.iter().map(|e| e.name.clone()))
+            .chain(catalog.unions.iter().map(|u| u.name.clone()))
+            .chain(catalog.alternates.iter().map(|a| a.name.clone()))
+            .chain(catalog.events.iter().map(data_type_name))
+            .chain(["Timestamp".to_string()])
+            .collect();
+        let mut claim = |candidate: String| {
+            let mut name = candidate.clone();
+            let mut n = 2;
+            while !taken.insert(name.clone()) {
+                name = format!("{candidate}{n}");
+                n += 1;
+            }
+            name
+        };
+        let message_names = catalog
+            .events
+            .iter()
+            .map(|e| claim(format!("{}Event", e.type_name)))
+            .collect();
+        let unknown = claim("UnknownEvent".into());
+        let known_names = catalog
+            .enums
+            .iter()
+            .map(|e| (e.name.clone(), claim(format!("{}Known", e.name))))
+            .collect();
+        Bundle {
+            catalog,
+            name: name.to_string(),
+            message_names,
+            unknown,
+            known_names,
         }
-        Data::External {
-            type_name,
-            description,
-        } => {
-            required.push(json!("data"));
-            properties.insert(
-                "data".into(),
-                json!({ "description": format!("{description} (QEMU's QAPI type `{type_name}`, not described here)") }),
+    }
+
+    /// The bundle's members, in the order they are written.
+    fn build(&self, description: &str) -> Vec<(&'static str, Value)> {
+        let catalog = self.catalog;
+        let mut defs = Map::new();
+        defs.insert("Timestamp".into(), timestamp());
+        for (event, def) in catalog.events.iter().zip(&self.message_names) {
+            defs.insert(def.clone(), self.message(event, def));
+            if let EventData::Fields(members) = &event.data {
+                let name = data_type_name(event);
+                let mut schema = self.object(members);
+                schema.insert("title".into(), json!(name));
+                schema.insert(
+                    "description".into(),
+                    json!(format!("The data of event {}.", event.name)),
+                );
+                defs.insert(name, Value::Object(schema));
+            }
+        }
+        for object in &catalog.objects {
+            let mut schema = self.object(&object.members);
+            schema.insert("title".into(), json!(object.name));
+            if !object.description.is_empty() {
+                schema.insert("description".into(), json!(object.description));
+            }
+            defs.insert(object.name.clone(), Value::Object(schema));
+        }
+        for enum_type in &catalog.enums {
+            let known: Vec<Value> = enum_type
+                .values
+                .iter()
+                .map(|v| {
+                    json!({ "const": v.value, "description": v.meaning.clone().unwrap_or_default() })
+                })
+                .collect();
+            // The known values, documented, defined on their own (a code
+            // generator names them); any other string still passes, as newer
+            // QEMUs send values a revision does not know.
+            let known_name = self.known_names[&enum_type.name].clone();
+            defs.insert(
+                known_name.clone(),
+                json!({ "title": known_name, "oneOf": known }),
+            );
+            defs.insert(
+                enum_type.name.clone(),
+                json!({
+                    "title": enum_type.name,
+                    "anyOf": [
+                        { "$ref": format!("#/$defs/{known_name}") },
+                        { "description": "A value newer than this revision.", "type": "string" },
+                    ],
+                }),
             );
         }
-        // No data documented: a newer QEMU may still send some.
-        Data::None | Data::Unspecified => {}
+        for union in &catalog.unions {
+            let discriminator = union.discriminator;
+            let branches: Vec<Value> = union
+                .variants
+                .iter()
+                .map(|(value, ty)| {
+                    json!({
+                        "if": { "properties": { discriminator: { "const": value } }, "required": [discriminator] },
+                        "then": self.type_schema(ty),
+                    })
+                })
+                .collect();
+            defs.insert(
+                union.name.clone(),
+                json!({
+                    "title": union.name,
+                    "description": format!(
+                        "{} A union: member `{discriminator}` says which branch the object is; \
+                         a value this revision does not list passes with the object unchecked.",
+                        union.description
+                    ).trim_start(),
+                    "type": "object",
+                    "required": [discriminator],
+                    "properties": { discriminator: { "type": "string" } },
+                    "allOf": branches,
+                }),
+            );
+        }
+        for alternate in &catalog.alternates {
+            let branches: Vec<Value> = alternate
+                .variants
+                .iter()
+                .map(|(_, ty)| self.type_schema(ty))
+                .collect();
+            defs.insert(
+                alternate.name.clone(),
+                json!({ "title": alternate.name, "anyOf": branches }),
+            );
+        }
+        let names: Vec<&str> = catalog.events.iter().map(|e| e.name).collect();
+        defs.insert(
+            self.unknown.clone(),
+            json!({
+                "title": self.unknown,
+                "description": "An event this revision does not document: newer QEMUs add events. Only the envelope is checked.",
+                "type": "object",
+                "required": ["event", "timestamp"],
+                "properties": {
+                    "event": { "type": "string", "not": { "enum": names } },
+                    "data": { "type": "object" },
+                    "timestamp": { "$ref": "#/$defs/Timestamp" },
+                },
+            }),
+        );
+        let mut cases: Vec<Value> = self
+            .message_names
+            .iter()
+            .map(|def| json!({ "$ref": format!("#/$defs/{def}") }))
+            .collect();
+        cases.push(json!({ "$ref": format!("#/$defs/{}", self.unknown) }));
+        vec![
+            ("$schema", json!(DRAFT)),
+            ("$id", json!(id(&self.name, "events"))),
+            ("title", json!("QmpEventMessage")),
+            ("description", json!(description)),
+            ("oneOf", Value::Array(cases)),
+            ("$defs", Value::Object(defs)),
+        ]
     }
-    properties.insert("timestamp".into(), timestamp());
-    let mut description = section.description.clone();
-    for note in &section.notes {
-        description.push_str("\n\nNote: ");
-        description.push_str(&note.text);
-    }
-    let examples: Vec<Value> = section
-        .examples
-        .iter()
-        .filter(|example| lint::is_valid_example(section, example))
-        .filter_map(|example| example.json.clone())
-        .filter(|json| json["event"] == name)
-        .collect();
-    let mut schema = vec![
-        ("title", json!(name)),
-        ("description", json!(description)),
-        ("type", json!("object")),
-        ("required", Value::Array(required)),
-        ("properties", Value::Object(properties)),
-    ];
-    if !examples.is_empty() {
-        schema.push(("examples", Value::Array(examples)));
-    }
-    schema
-}
 
-fn timestamp() -> Value {
-    json!({
-        "description": "When QEMU emitted the event.",
-        "type": "object",
-        "required": ["seconds", "microseconds"],
-        "properties": {
-            "seconds": { "type": "integer" },
-            "microseconds": { "type": "integer" },
-        },
-    })
-}
-
-/// The named QAPI types of a file, by name, as `$defs` holds them.
-#[derive(Default)]
-struct Defs(Map<String, Value>);
-
-impl Defs {
-    fn object(&mut self, fields: &[Field], description: &str) -> Value {
-        let mut schema = self.members(fields);
+    /// An event's message: its name, its data, the timestamp.
+    fn message(&self, event: &EventType<'_>, def: &str) -> Value {
+        let section = event.section;
+        let mut required = vec![json!("event"), json!("timestamp")];
+        let mut properties = Map::new();
+        properties.insert("event".into(), json!({ "const": event.name }));
+        match &event.data {
+            EventData::Fields(_) => {
+                if event.dataless_in.is_empty() {
+                    required.push(json!("data"));
+                }
+                properties.insert(
+                    "data".into(),
+                    json!({ "$ref": format!("#/$defs/{}", data_type_name(event)) }),
+                );
+            }
+            EventData::External { type_name } => {
+                required.push(json!("data"));
+                properties.insert(
+                    "data".into(),
+                    json!({ "type": "object", "$comment": format!("QEMU's QAPI type `{type_name}`, not described here") }),
+                );
+            }
+            EventData::None => {
+                properties.insert(
+                    "data".into(),
+                    json!({ "type": "object", "description": "Documented without data: none, or an object a newer QEMU added." }),
+                );
+            }
+        }
+        properties.insert("timestamp".into(), json!({ "$ref": "#/$defs/Timestamp" }));
+        let mut description = section.description.clone();
+        for note in &section.notes {
+            description.push_str("\n\nNote: ");
+            description.push_str(&note.text);
+        }
+        let examples: Vec<Value> = section
+            .examples
+            .iter()
+            .filter(|example| lint::is_valid_example(section, example))
+            .filter_map(|example| example.json.clone())
+            .filter(|json| json["event"] == event.name)
+            .collect();
+        let mut schema = Map::new();
+        schema.insert("title".into(), json!(def));
         schema.insert("description".into(), json!(description));
+        if section.features.iter().any(|f| f.name == "deprecated") {
+            schema.insert("deprecated".into(), json!(true));
+        }
+        schema.insert("type".into(), json!("object"));
+        schema.insert("required".into(), Value::Array(required));
+        schema.insert("properties".into(), Value::Object(properties));
+        if !examples.is_empty() {
+            schema.insert("examples".into(), Value::Array(examples));
+        }
         Value::Object(schema)
     }
 
-    /// `type`, `required` and `properties` of an object of `fields`.
-    fn members(&mut self, fields: &[Field]) -> Map<String, Value> {
-        let properties: Map<String, Value> = fields
+    /// `type`, `required` and `properties` of an object of `members`.
+    fn object(&self, members: &[Member<'_>]) -> Map<String, Value> {
+        let properties: Map<String, Value> = members
             .iter()
-            .map(|f| (f.name.clone(), self.member(f)))
+            .map(|m| (m.field.name.clone(), self.member(m)))
             .collect();
-        let required: Vec<&str> = fields
+        let required: Vec<&str> = members
             .iter()
-            .filter(|f| !f.optional)
-            .map(|f| f.name.as_str())
+            .filter(|m| m.required)
+            .map(|m| m.field.name.as_str())
             .collect();
         let mut schema = Map::new();
         schema.insert("type".into(), json!("object"));
@@ -217,16 +378,26 @@ impl Defs {
         schema
     }
 
-    /// A member: its type, described. A named QAPI type is a reference to
-    /// its entry in `$defs`.
-    fn member(&mut self, field: &Field) -> Value {
-        let description = if field.description.is_empty() {
-            field.name.clone()
-        } else {
-            field.description.clone()
-        };
-        let mut schema = self.type_of(field);
+    /// A member: its type, described.
+    fn member(&self, member: &Member<'_>) -> Value {
+        let field = member.field;
+        let mut schema = self.type_schema(&member.ty);
+        // A reference with a description beside it is written as `allOf`
+        // of the reference: code generators (json-schema-to-typescript)
+        // take a `$ref` with siblings for a new type and number it
+        // (`JobType1`); through `allOf` they use the named type.
+        if let Value::Object(map) = &schema
+            && map.len() == 1
+            && map.contains_key("$ref")
+        {
+            schema = json!({ "allOf": [schema] });
+        }
         if let Value::Object(map) = &mut schema {
+            let description = if field.description.is_empty() {
+                field.name.clone()
+            } else {
+                field.description.clone()
+            };
             map.insert("description".into(), json!(description));
             if field.features.iter().any(|f| f.name == "deprecated") {
                 map.insert("deprecated".into(), json!(true));
@@ -235,96 +406,46 @@ impl Defs {
         schema
     }
 
-    /// The schema of `field`'s type, without a description.
-    fn type_of(&mut self, field: &Field) -> Value {
-        match (&field.type_name, &field.ty) {
-            (Some(name), ty) if *ty != JsonType::Array => {
-                if !self.0.contains_key(name) {
-                    // Taken before it is filled, against a type in itself.
-                    self.0.insert(name.clone(), json!({}));
-                    let mut def = self.structure(field);
-                    if let Value::Object(map) = &mut def {
-                        let mut titled = Map::new();
-                        titled.insert("title".into(), json!(name));
-                        titled.extend(std::mem::take(map));
-                        *map = titled;
-                    }
-                    self.0.insert(name.clone(), def);
-                }
-                json!({ "$ref": format!("#/$defs/{name}") })
+    fn type_schema(&self, ty: &TypeRef) -> Value {
+        let catalog = self.catalog;
+        let reference = |name: &str| json!({ "$ref": format!("#/$defs/{name}") });
+        match ty {
+            TypeRef::String => json!({ "type": "string" }),
+            TypeRef::Int | TypeRef::IntegralNumber => json!({ "type": "integer" }),
+            TypeRef::Number => json!({ "type": "number" }),
+            TypeRef::Bool => json!({ "type": "boolean" }),
+            TypeRef::Null => json!({ "type": "null" }),
+            TypeRef::Sized(sized) => {
+                let (min, max) = sized.bounds();
+                json!({ "type": "integer", "minimum": min, "maximum": max })
             }
-            _ => self.structure(field),
-        }
-    }
-
-    /// The schema of `field`'s type, spelled out.
-    fn structure(&mut self, field: &Field) -> Value {
-        let integer =
-            |(min, max): (i128, i128)| json!({ "type": "integer", "minimum": min, "maximum": max });
-        let mut schema = match &field.ty {
-            JsonType::String => json!({ "type": "string" }),
-            JsonType::Int => json!({ "type": "integer" }),
-            JsonType::Int8 => integer((i8::MIN.into(), i8::MAX.into())),
-            JsonType::Int16 => integer((i16::MIN.into(), i16::MAX.into())),
-            JsonType::Int32 => integer((i32::MIN.into(), i32::MAX.into())),
-            JsonType::Int64 => integer((i64::MIN.into(), i64::MAX.into())),
-            JsonType::Uint8 => integer((0, u8::MAX.into())),
-            JsonType::Uint16 => integer((0, u16::MAX.into())),
-            JsonType::Uint32 => integer((0, u32::MAX.into())),
-            JsonType::Uint64 | JsonType::Size => integer((0, u64::MAX.into())),
-            JsonType::Number => json!({ "type": "number" }),
-            JsonType::Bool => json!({ "type": "boolean" }),
-            JsonType::Null => json!({ "type": "null" }),
-            JsonType::Array => match &field.items {
-                Some(items) => json!({ "type": "array", "items": self.type_of(items) }),
-                None => json!({ "type": "array" }),
-            },
-            JsonType::Object if field.fields.is_empty() => json!({ "type": "object" }),
-            JsonType::Object => Value::Object(self.members(&field.fields)),
-            JsonType::Value => json!({}),
-            JsonType::External(name) => {
+            TypeRef::Array(None) => json!({ "type": "array" }),
+            TypeRef::Array(Some(items)) => {
+                json!({ "type": "array", "items": self.type_schema(items) })
+            }
+            TypeRef::Value => json!({}),
+            TypeRef::External(name) => {
                 json!({ "$comment": format!("QEMU's QAPI type `{name}`, not described here") })
             }
-            JsonType::Union => {
-                // The common members, then a branch per value of the
-                // discriminator; a value the revision does not know passes
-                // with the common members alone.
-                let mut schema = self.members(&field.fields);
-                let discriminator = field.discriminator.clone().unwrap_or_default();
-                let branches: Vec<Value> = field
-                    .variants
-                    .iter()
-                    .map(|variant| {
-                        json!({
-                            "if": { "properties": { &discriminator: { "const": variant.name } } },
-                            "then": self.type_of(variant),
-                        })
-                    })
-                    .collect();
-                if !branches.is_empty() {
-                    schema.insert("allOf".into(), Value::Array(branches));
-                }
-                Value::Object(schema)
-            }
-            JsonType::Alternate => {
-                let branches: Vec<Value> = field.variants.iter().map(|v| self.type_of(v)).collect();
-                json!({ "anyOf": branches })
-            }
-        };
-        if let Value::Object(map) = &mut schema
-            && !field.values.is_empty()
-        {
-            let known: Vec<Value> = field.values.iter().map(|v| json!({ "const": v.value, "description": v.meaning.clone().unwrap_or_default() })).collect();
-            // The known values, documented; any other string still passes, as
-            // newer QEMUs send values this revision does not know.
-            map.insert(
-                "anyOf".into(),
-                json!([
-                    { "oneOf": known },
-                    { "description": "A value newer than this revision.", "type": "string" },
-                ]),
-            );
+            TypeRef::Object(index) => reference(&catalog.objects[*index].name),
+            TypeRef::Enum(index) => reference(&catalog.enums[*index].name),
+            TypeRef::Union(index) => reference(&catalog.unions[*index].name),
+            TypeRef::Alternate(index) => reference(&catalog.alternates[*index].name),
         }
-        schema
     }
+}
+
+/// When QEMU emitted the event: seconds since the epoch, microseconds
+/// within the second.
+fn timestamp() -> Value {
+    json!({
+        "title": "Timestamp",
+        "description": "When QEMU emitted the event.",
+        "type": "object",
+        "required": ["seconds", "microseconds"],
+        "properties": {
+            "seconds": { "type": "integer", "minimum": 0 },
+            "microseconds": { "type": "integer", "minimum": 0, "maximum": 999_999 },
+        },
+    })
 }

@@ -104,7 +104,8 @@ fn history_snapshots() {
             .collect();
         insta::assert_snapshot!(format!("revision__{}__rust", revision.name), rust);
         let bundle =
-            codegen::files::json_file(codegen::schema::bundle(revision.name, revision.spec));
+            codegen::files::pretty_json(&codegen::schema::bundle(revision.name, revision.spec))
+                .expect("JSON");
         insta::assert_snapshot!(format!("revision__{}__schema", revision.name), bundle);
         let docs = codegen::docs::revision_file(revision).contents;
         insta::assert_snapshot!(format!("revision__{}__docs", revision.name), docs);

@@ -1,6 +1,6 @@
 //! `cargo xtask schema FILE --out DIR`: the JSON Schemas of any spec file,
-//! `DIR/EVENT_NAME.json` per event and `DIR/events.json` for any event
-//! message, each self-contained.
+//! `DIR/events.json` for any event message and `DIR/EVENT_NAME.json` per
+//! event, a reference into `events.json`.
 
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -29,7 +29,15 @@ pub fn run(args: Vec<OsString>) -> Result<(), Failure> {
     let name = file
         .file_stem()
         .map_or("spec".into(), |s| s.to_string_lossy().into_owned());
-    let files = codegen::schema::revision_files("", &name, &spec);
+    let revision = codegen::Revision {
+        name: &name,
+        about: "",
+        spec: &spec,
+        timeline: true,
+        qapi: false,
+        release: None,
+    };
+    let files = codegen::schema::revision_files("", &revision);
     std::fs::create_dir_all(&out)
         .map_err(|err| Failure::Failed(format!("error: cannot create {}: {err}", out.display())))?;
     for generated in &files {
