@@ -36,7 +36,7 @@ fn lint_exits_1_only_when_a_file_cannot_be_parsed() {
 }
 
 #[test]
-fn schema_writes_self_contained_files() {
+fn schema_writes_a_bundle_and_a_file_per_event() {
     let out_dir = std::env::temp_dir().join(format!("schema-out-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&out_dir);
     let out = xtask(&[
@@ -59,6 +59,11 @@ fn schema_writes_self_contained_files() {
     assert!(
         names.contains(&"events.json".to_string()) && names.contains(&"COLO_EXIT.json".to_string())
     );
+    let bundle_text = std::fs::read_to_string(out_dir.join("events.json")).unwrap();
+    let bundle: serde_json::Value = serde_json::from_str(&bundle_text).unwrap();
+    let bundle_id = bundle["$id"].as_str().unwrap().to_string();
+    // The bundle stands alone; each event's file refers into it.
+    assert!(!bundle_text.contains("\"$ref\": \"http") && !bundle_text.contains("\"$ref\": \"urn"));
     for name in names {
         let text = std::fs::read_to_string(out_dir.join(&name)).unwrap();
         let schema: serde_json::Value = serde_json::from_str(&text).unwrap();
@@ -66,10 +71,15 @@ fn schema_writes_self_contained_files() {
             schema["$schema"],
             "https://json-schema.org/draft/2020-12/schema"
         );
-        assert!(
-            !text.contains("\"$ref\": \"http") && !text.contains("\"$ref\": \"urn"),
-            "{name}"
-        );
+        if name != "events.json" {
+            let reference = schema["$ref"].as_str().unwrap_or_default();
+            assert!(
+                reference.starts_with(&format!("{bundle_id}#/$defs/")),
+                "{name}: {reference}"
+            );
+            let def = reference.rsplit('/').next().unwrap();
+            assert!(bundle["$defs"][def].is_object(), "{name}: {def}");
+        }
     }
     let _ = std::fs::remove_dir_all(&out_dir);
 }
