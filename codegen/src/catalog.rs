@@ -479,7 +479,8 @@ struct Shapes<'a> {
     union_index: BTreeMap<VariantsKey<'a>, usize>,
     alternates: Vec<Shape<'a, Variants<'a>>>,
     alternate_index: BTreeMap<VariantsKey<'a>, usize>,
-    /// QAPI types being resolved from their names, against a loop.
+    /// QAPI types being spelled out or resolved from their names: a
+    /// reference to one of them inside itself stays a reference.
     resolving: Vec<&'a str>,
     /// Where each enumeration is used: each event and member path.
     enum_uses: Vec<Vec<(&'a str, Vec<&'a str>)>>,
@@ -624,7 +625,12 @@ impl<'a> Shapes<'a> {
             }
             JsonType::Object if field.fields.is_empty() => TypeRef::Value,
             JsonType::Object => {
+                // A QAPI struct within itself stays a reference (JSON).
+                self.resolving.extend(field.type_name.as_deref());
                 let members = self.members(&field.fields, event, path, history);
+                if field.type_name.is_some() {
+                    self.resolving.pop();
+                }
                 TypeRef::Object(self.object(members, at))
             }
             JsonType::Union => {
@@ -1068,5 +1074,94 @@ mod tests {
         assert_eq!(variants, ["EventKind", "Message"]);
         assert_eq!(data_type_name(&catalog.events[1]), "MessageData");
         assert_eq!(catalog.enums[0].name, "MessageType");
+    }
+
+    /// QAPI unions, alternates, arrays, sized integers and a type within
+    /// itself, through the catalog to Rust and JSON Schema.
+    #[test]
+    fn qapi_types_reach_rust_and_the_schemas() {
+        let schema = qmp_spec::qapi::read_text(
+            "s.json",
+            b"{ 'struct': 'Node', 'data': { '*next': 'Node', 'size': 'size' } }
+{ 'struct': 'Inet', 'data': { 'host': 'str', '*to': 'uint16' } }
+{ 'struct': 'Path', 'data': { 'path': 'str' } }
+{ 'enum': 'Kind', 'data': [ 'inet', 'unix' ] }
+{ 'union': 'Address', 'base': { 'type': 'Kind' }, 'discriminator': 'type',
+  'data': { 'inet': 'Inet', 'unix': 'Path' } }
+{ 'alternate': 'Limit', 'data': { 'number': 'int', 'name': 'str' } }
+{ 'event': 'E', 'data': { 'nodes': [ 'Node' ], 'addr': 'Address', '*limit': 'Limit',
+  'small': 'int8', 'ratio': 'number' } }",
+        )
+        .expect("reads");
+        let spec = schema.to_spec("s");
+        let revisions = [Revision {
+            name: "r",
+            about: "",
+            spec: &spec,
+            timeline: true,
+            qapi: true,
+            release: None,
+        }];
+        let catalog = Catalog::new(&revisions);
+        let names = |list: Vec<&str>| list.join(",");
+        assert_eq!(
+            names(catalog.objects.iter().map(|o| o.name.as_str()).collect()),
+            "Node,Inet,Path"
+        );
+        assert_eq!(catalog.unions[0].name, "Address");
+        assert_eq!(catalog.unions[0].discriminator, "type");
+        assert_eq!(catalog.alternates[0].name, "Limit");
+        let EventData::Fields(members) = &catalog.events[0].data else {
+            panic!("fields")
+        };
+        let types: Vec<&TypeRef> = members.iter().map(|m| &m.ty).collect();
+        assert_eq!(
+            types,
+            [
+                &TypeRef::Array(Some(Box::new(TypeRef::Object(0)))),
+                &TypeRef::Union(0),
+                &TypeRef::Alternate(0),
+                &TypeRef::Sized(Sized::I8),
+                &TypeRef::Number,
+            ]
+        );
+        // A float inside: no `Eq` for the data, `Eq` for the union.
+        assert!(!catalog.is_eq(&catalog.events[0].data));
+        assert!(catalog.type_eq(&TypeRef::Union(0)));
+        let rust = crate::rust::generate(&catalog, &revisions).unwrap();
+        let types = &rust
+            .iter()
+            .find(|f| f.path == "src/types.rs")
+            .unwrap()
+            .contents;
+        for expected in [
+            "pub enum Address {",
+            "Inet(Inet),",
+            "Unix(Path),",
+            "Unknown(serde_json::Value),",
+            "crate::runtime::union_object(deserializer, \"type\")",
+            "#[serde(untagged)]",
+            "pub enum Limit {",
+            "Number(i64),",
+            "Name(String),",
+            "pub next: Option<serde_json::Value>,",
+            "pub size: u64,",
+        ] {
+            assert!(types.contains(expected), "{expected}\n{types}");
+        }
+        let data = &rust
+            .iter()
+            .find(|f| f.path == "src/data.rs")
+            .unwrap()
+            .contents;
+        assert!(data.contains("pub nodes: Vec<Node>,"), "{data}");
+        assert!(data.contains("pub small: i8,"), "{data}");
+        let bundle = crate::schema::bundle("r", &spec);
+        let defs = &bundle["$defs"];
+        assert_eq!(defs["Limit"]["anyOf"].as_array().map(Vec::len), Some(2));
+        assert_eq!(defs["Address"]["required"], serde_json::json!(["type"]));
+        assert_eq!(defs["Address"]["allOf"][0]["then"]["$ref"], "#/$defs/Inet");
+        assert_eq!(defs["Inet"]["properties"]["to"]["maximum"], 65535);
+        assert_eq!(defs["EData"]["properties"]["small"]["minimum"], -128);
     }
 }

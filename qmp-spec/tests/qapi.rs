@@ -148,4 +148,9 @@ fn layout_does_not_change_the_canonical_form() {
         serde_json::to_value(original.event_view()).unwrap(),
         serde_json::to_value(edited.event_view()).unwrap()
     );
+    // The one model of both eras too: positions move, the canonical form
+    // does not.
+    let (before, after) = (original.to_spec("t"), edited.to_spec("t"));
+    assert_ne!(before.sections[0].span, after.sections[0].span);
+    assert_eq!(before.canonical(), after.canonical());
 }

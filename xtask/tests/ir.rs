@@ -94,12 +94,25 @@ fn bad_usage_exits_2() {
 #[test]
 fn a_qapi_top_file_is_detected_and_read_with_its_includes() {
     let top = project("qmp-spec/qapi/7.2.0/qapi/qapi-schema.json");
+    // The one model of both eras: a section per event, types in place.
     let out = xtask(&["ir", "--canonical", &top]);
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    let model: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+    let sections = model["sections"].as_array().expect("sections");
+    assert_eq!(sections.len(), 52);
+    let shutdown = sections
+        .iter()
+        .find(|s| s["names"][0] == "SHUTDOWN")
+        .unwrap();
+    assert_eq!(shutdown["data"]["fields"][1]["type_name"], "ShutdownCause");
+    assert_eq!(shutdown["since"], "0.12");
+    // --schema: every definition as the QAPI reader sees it.
+    let out = xtask(&["ir", "--schema", &top]);
+    assert!(out.status.success());
     let schema: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
     assert_eq!(schema["files"].as_array().map(Vec::len), Some(38));
     let events = schema["definitions"]

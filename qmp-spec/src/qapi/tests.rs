@@ -281,3 +281,94 @@ fn documentation_that_disagrees_with_the_code_is_a_warning() {
         ]
     );
 }
+
+/// The one model: a schema's events with their types spelled out in place.
+#[test]
+fn events_convert_into_the_model_of_both_eras() {
+    let schema = read_one(
+        "{ 'enum': 'Color', 'data': [ 'red', { 'name': 'blue', 'if': 'CONFIG_BLUE' } ] }
+{ 'struct': 'Base', 'data': { 'id': 'str' } }
+{ 'struct': 'Node', 'base': 'Base', 'data': { '*next': 'Node', 'size': 'size' } }
+{ 'struct': 'Inet', 'data': { 'host': 'str', '*to': 'uint16' } }
+{ 'struct': 'Path', 'data': { 'path': 'str' } }
+{ 'enum': 'Kind', 'data': [ 'inet', 'unix' ] }
+{ 'union': 'Address', 'base': { 'type': 'Kind' }, 'discriminator': 'type',
+  'data': { 'inet': 'Inet', 'unix': 'Path' } }
+{ 'alternate': 'Limit', 'data': { 'number': 'int', 'name': 'str' } }
+{ 'event': 'E', 'data': { 'color': 'Color', 'nodes': [ 'Node' ], 'addr': 'Address',
+  '*limit': 'Limit', 'small': 'int8', 'anything': 'any' },
+  'features': [ 'deprecated' ], 'if': 'CONFIG_E' }
+{ 'event': 'BOXED', 'data': 'Inet', 'boxed': true }
+{ 'event': 'NONE' }",
+    )
+    .expect("reads");
+    let spec = schema.to_spec("test");
+    let events: Vec<&str> = spec.events().map(|(name, _)| name).collect();
+    assert_eq!(events, ["E", "BOXED", "NONE"]);
+    let e = &spec.sections[0];
+    assert_eq!(e.condition, Some(Condition::Name("CONFIG_E".into())));
+    assert_eq!(e.features[0].name, "deprecated");
+    let fields = e.data.fields();
+    let field = |name: &str| fields.iter().find(|f| f.name == name).unwrap();
+    let color = field("color");
+    assert_eq!(
+        (color.ty.clone(), color.type_name.as_deref()),
+        (crate::JsonType::String, Some("Color"))
+    );
+    assert_eq!(
+        color.values[1].condition,
+        Some(Condition::Name("CONFIG_BLUE".into()))
+    );
+    // An array of a struct with a base, which contains itself: spelled out
+    // once, referred to by name inside.
+    let nodes = field("nodes");
+    assert_eq!(nodes.ty, crate::JsonType::Array);
+    let node = nodes.items.as_deref().unwrap();
+    assert_eq!(node.type_name.as_deref(), Some("Node"));
+    let members: Vec<&str> = node.fields.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(members, ["id", "next", "size"]);
+    assert_eq!(node.fields[1].ty, crate::JsonType::External("Node".into()));
+    assert_eq!(node.fields[2].ty, crate::JsonType::Size);
+    // A union: its common members, the discriminator, a branch per value.
+    let addr = field("addr");
+    assert_eq!(addr.ty, crate::JsonType::Union);
+    assert_eq!(addr.discriminator.as_deref(), Some("type"));
+    assert_eq!(addr.fields[0].values.len(), 2);
+    let branches: Vec<(&str, Option<&str>)> = addr
+        .variants
+        .iter()
+        .map(|v| (v.name.as_str(), v.type_name.as_deref()))
+        .collect();
+    assert_eq!(branches, [("inet", Some("Inet")), ("unix", Some("Path"))]);
+    assert_eq!(addr.variants[0].fields[1].ty, crate::JsonType::Uint16);
+    // An alternate: its branches by JSON type.
+    let limit = field("limit");
+    assert!(limit.optional);
+    assert_eq!(limit.ty, crate::JsonType::Alternate);
+    let kinds: Vec<crate::JsonType> = limit.variants.iter().map(|v| v.ty.clone()).collect();
+    assert_eq!(kinds, [crate::JsonType::Int, crate::JsonType::String]);
+    assert_eq!(field("small").ty, crate::JsonType::Int8);
+    assert_eq!(field("anything").ty, crate::JsonType::Value);
+    // Boxed data is the struct's members; no data is `None`.
+    assert_eq!(spec.sections[1].data.fields().len(), 2);
+    assert_eq!(spec.sections[2].data, crate::Data::None);
+}
+
+/// Old simple unions: `{"type": BRANCH, "data": {...}}` on the wire.
+#[test]
+fn simple_unions_convert_with_their_type_and_data_wrapper() {
+    let schema = read_one(
+        "{ 'struct': 'A', 'data': { 'a': 'int' } }
+{ 'union': 'U', 'data': { 'one': 'A', 'two': 'str' } }
+{ 'event': 'E', 'data': { 'u': 'U' } }",
+    )
+    .expect("reads");
+    let spec = schema.to_spec("test");
+    let u = &spec.sections[0].data.fields()[0];
+    assert_eq!(u.discriminator.as_deref(), Some("type"));
+    assert_eq!(u.fields[0].name, "type");
+    let branch = &u.variants[0];
+    assert_eq!(branch.name, "one");
+    assert_eq!(branch.fields[0].name, "data");
+    assert_eq!(branch.fields[0].type_name.as_deref(), Some("A"));
+}
