@@ -1093,7 +1093,7 @@ mod tests {
   'small': 'int8', 'ratio': 'number' } }",
         )
         .expect("reads");
-        let spec = schema.to_spec("s");
+        let spec = schema.to_spec("s").expect("converts");
         let revisions = [Revision {
             name: "r",
             about: "",

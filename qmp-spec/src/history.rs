@@ -362,7 +362,12 @@ fn qapi_revision(
             files: schema.files.len(),
         },
         text: String::new(),
-        spec: schema.to_spec(&format!("QAPI schema of {}", entry.name)),
+        spec: schema
+            .to_spec(&format!("QAPI schema of {}", entry.name))
+            .map_err(|error| HistoryError::Parse {
+                revision: entry.name.clone(),
+                error,
+            })?,
         release: None,
     })
 }

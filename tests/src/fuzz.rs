@@ -33,11 +33,33 @@ pub fn text(data: &[u8]) {
 /// The QAPI reader: any bytes, read as a schema's top file whose includes
 /// do not exist, give a schema or an error inside the input (an include of
 /// a missing file is an error at the include). An accepted schema gives
-/// its canonical event view.
+/// its canonical event view, and converts into the model of both eras (or
+/// an error at an event), whose catalog, Rust and JSON Schema generate.
 pub fn qapi(data: &[u8]) {
     match qmp_spec::qapi::read_text("fuzz.json", data) {
         Ok(schema) => {
             serde_json::to_string(&schema.event_view()).expect("the canonical form serializes");
+            match schema.to_spec("fuzz") {
+                Ok(spec) => {
+                    serde_json::to_string(&spec.canonical()).expect("the model serializes");
+                    let revisions = [codegen::Revision {
+                        name: "fuzz",
+                        about: "",
+                        spec: &spec,
+                        timeline: true,
+                        qapi: true,
+                        release: None,
+                    }];
+                    let catalog = codegen::catalog::Catalog::new(&revisions);
+                    codegen::rust::generate(&catalog, &revisions)
+                        .expect("the generated Rust parses");
+                    codegen::schema::revision_files("fuzz", &revisions[0]);
+                }
+                Err(error) => {
+                    assert_eq!(error.file, "fuzz.json", "{error}");
+                    check_position(data, &error)
+                }
+            }
         }
         Err(error) => {
             assert_eq!(error.file, "fuzz.json", "{error}");
@@ -148,12 +170,14 @@ pub fn seeds() -> Vec<Seed> {
         });
     }
     let history = crate::history();
+    let texts: Vec<&qmp_spec::history::Revision> =
+        history.revisions.iter().filter(|r| !r.is_qapi()).collect();
+    // A base's index among the text revisions, as `bases` lists them.
     let index = |name: &str| {
-        history
-            .revisions
+        texts
             .iter()
             .position(|r| r.name == name)
-            .expect("a revision of the history") as u8
+            .expect("a text revision of the history") as u8
     };
     let root = crate::workspace_root().join("qmp-spec/history");
     for revision in &history.revisions {
@@ -167,8 +191,8 @@ pub fn seeds() -> Vec<Seed> {
             });
         }
     }
-    for pair in history.revisions.windows(2) {
-        let (old, new) = (&pair[0], &pair[1]);
+    for pair in texts.windows(2) {
+        let (old, new) = (pair[0], pair[1]);
         for (dialect, rendered) in [
             ("git", crate::render::git(&old.text, &new.text)),
             ("cgit", crate::render::cgit(&old.text, &new.text)),
@@ -203,26 +227,54 @@ pub fn seeds() -> Vec<Seed> {
             }
         }
     }
-    let fixture = crate::workspace_root().join("tests/fixtures/qemu-7.2-events.jsonl");
-    let recorded = std::fs::read_to_string(fixture).expect("fixture");
-    for (n, line) in recorded.lines().enumerate() {
-        seeds.push(Seed {
-            target: "decode",
-            name: format!("qemu-7.2-{n:02}"),
-            bytes: line.as_bytes().to_vec(),
-        });
+    for (fixture, prefix) in [
+        ("qemu-7.2-events.jsonl", "qemu-7.2"),
+        ("qemu-7.2-jobs-events.jsonl", "qemu-7.2-jobs"),
+    ] {
+        let path = crate::workspace_root().join("tests/fixtures").join(fixture);
+        let recorded = std::fs::read_to_string(path).expect("fixture");
+        for (n, line) in recorded.lines().enumerate() {
+            seeds.push(Seed {
+                target: "decode",
+                name: format!("{prefix}-{n:02}"),
+                bytes: line.as_bytes().to_vec(),
+            });
+        }
     }
+    // A release in one file, its includes inlined: every type defined, so
+    // the fuzzer reaches the conversion and the generators.
+    let mut whole = String::new();
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(qapi.join("7.2.0/qapi"))
+        .expect("qmp-spec/qapi/7.2.0")
+        .filter_map(|e| Some(e.ok()?.path()))
+        .collect();
+    files.sort();
+    for path in files {
+        let text = std::fs::read_to_string(&path).expect("a vendored schema file");
+        for line in text.lines() {
+            if !line.trim_start().starts_with("{ 'include'") {
+                whole.push_str(line);
+                whole.push('\n');
+            }
+        }
+    }
+    seeds.push(Seed {
+        target: "qapi",
+        name: "7.2.0-whole".into(),
+        bytes: whole.into_bytes(),
+    });
     seeds
 }
 
-/// The full texts of the history, oldest first: the bases the diff target
-/// picks from.
+/// The full texts of the history's text revisions, oldest first: the bases
+/// the diff target picks from.
 fn bases() -> &'static [String] {
     static BASES: OnceLock<Vec<String>> = OnceLock::new();
     BASES.get_or_init(|| {
         crate::history()
             .revisions
             .into_iter()
+            .filter(|revision| !revision.is_qapi())
             .map(|revision| revision.text)
             .collect()
     })

@@ -47,7 +47,9 @@ pub fn run(args: Vec<OsString>) -> Result<(), Failure> {
             return Ok(());
         }
         let title = format!("QAPI schema {}", file.display());
-        let spec = schema.to_spec(&title);
+        let spec = schema
+            .to_spec(&title)
+            .map_err(|err| Failure::Failed(format!("error: {err}")))?;
         print!(
             "{}",
             if canonical {

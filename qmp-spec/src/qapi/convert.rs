@@ -8,7 +8,15 @@
 //! the types (`BlockJobType` became `JobType` in 3.0), and the generators
 //! find the names where they want them. A type that contains itself is
 //! spelled out once and referred to by name (`JsonType::External`) inside.
+//!
+//! Spelling types out could cost more than the schema's size: a chain of
+//! types each using the next twice doubles at every step. So the work is
+//! bounded: types nest at most [`MAX_NESTING`] deep, and the fields spelled
+//! out number at most [`FIELDS_PER_MEMBER`] per member the schema declares
+//! (real releases spell out under a quarter of a field per member, and a
+//! test keeps it so): past either, an error at the event.
 
+use std::cell::Cell;
 use std::collections::HashMap;
 
 use super::model::{
@@ -18,26 +26,74 @@ use crate::model::{
     Data, EnumValue, Example, Field, JsonType, Note, Section, Span, Spec, Warning, WarningKind,
     normalize_whitespace,
 };
+use crate::source::ParseError;
+
+/// How deep named types may nest in an event's data (QEMU's go 4 deep).
+pub const MAX_NESTING: usize = 32;
+
+/// How many fields may be spelled out per member the schema declares.
+pub const FIELDS_PER_MEMBER: usize = 16;
 
 impl Schema {
-    /// The events as a revision of the model, titled `title`.
-    pub fn to_spec(&self, title: &str) -> Spec {
+    /// The events as a revision of the model, titled `title`; an error when
+    /// spelling the types out would nest deeper than [`MAX_NESTING`] or
+    /// exceed its budget.
+    pub fn to_spec(&self, title: &str) -> Result<Spec, ParseError> {
+        let members: usize = self
+            .definitions
+            .iter()
+            .map(|d| match &d.kind {
+                Kind::Struct { members, .. } => members.len(),
+                Kind::Enum { values, .. } => values.len(),
+                Kind::Union { branches, .. } | Kind::Alternate { branches } => branches.len(),
+                Kind::Event {
+                    data: EventData::Members { members },
+                    ..
+                } => members.len(),
+                _ => 0,
+            })
+            .sum();
         let converter = Converter {
             by_name: self
                 .definitions
                 .iter()
                 .map(|d| (d.name.as_str(), d))
                 .collect(),
+            budget: Cell::new(members.saturating_add(64).saturating_mul(FIELDS_PER_MEMBER)),
+            failed: Cell::new(false),
         };
-        Spec {
-            title: title.to_string(),
-            sections: self.events().map(|e| converter.event(e)).collect(),
+        let mut sections = Vec::new();
+        for event in self.events() {
+            let section = converter.event(event);
+            if converter.failed.get() {
+                return Err(ParseError {
+                    file: event.location.file.to_string(),
+                    line: event.location.line,
+                    column: event.location.column,
+                    line_text: self.line_text(&event.location.file, event.location.line),
+                    message: format!(
+                        "the types of event '{}' nest deeper than {MAX_NESTING} or spell out \
+                         more than {FIELDS_PER_MEMBER} fields per member of the schema",
+                        event.name
+                    ),
+                });
+            }
+            sections.push(section);
         }
+        Ok(Spec {
+            title: title.to_string(),
+            sections,
+        })
     }
 }
 
 struct Converter<'a> {
     by_name: HashMap<&'a str, &'a Definition>,
+    /// Fields that may still be spelled out.
+    budget: Cell<usize>,
+    /// Set when the nesting or the budget ran out: the conversion stops
+    /// spelling out and the event is an error.
+    failed: Cell<bool>,
 }
 
 fn span(location: &Location) -> Span {
@@ -186,6 +242,9 @@ impl<'a> Converter<'a> {
     /// A field named `name` of type `ty`.
     fn field(&self, name: &str, ty: &'a TypeRef, stack: &mut Vec<&'a str>) -> Field {
         let mut field = Field::new(name.to_string(), JsonType::Value, Span::default());
+        if !self.spend(stack) {
+            return field;
+        }
         match ty {
             TypeRef::Object(members) => {
                 field.ty = JsonType::Object;
@@ -203,8 +262,26 @@ impl<'a> Converter<'a> {
         field
     }
 
+    /// Takes one field from the budget at a nesting of `stack`; false (and
+    /// the conversion failed) when either runs out.
+    fn spend(&self, stack: &[&str]) -> bool {
+        match self.budget.get().checked_sub(1) {
+            Some(left) if stack.len() <= MAX_NESTING && !self.failed.get() => {
+                self.budget.set(left);
+                true
+            }
+            _ => {
+                self.failed.set(true);
+                false
+            }
+        }
+    }
+
     /// Spells out the type named `name` in `field`.
     fn named(&self, name: &'a str, field: &mut Field, stack: &mut Vec<&'a str>) {
+        if !self.spend(stack) {
+            return;
+        }
         if let Some(builtin) = builtin(name) {
             field.ty = builtin;
             return;

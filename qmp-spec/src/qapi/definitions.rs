@@ -550,8 +550,13 @@ pub(crate) fn build(files: Vec<(String, String)>, items: Vec<Item>) -> Result<Sc
     builder.check(&definitions)?;
     doc::check(&definitions, &mut warnings);
     Ok(Schema {
-        files: builder.files.into_iter().map(|(name, _)| name).collect(),
+        files: builder.files.iter().map(|(name, _)| name.clone()).collect(),
         definitions,
         warnings,
+        texts: builder
+            .files
+            .into_iter()
+            .map(|(name, text)| (name, std::sync::Arc::from(text)))
+            .collect(),
     })
 }

@@ -41,6 +41,22 @@ pub struct Schema {
     /// with the code), with where they are.
     #[serde(skip)]
     pub warnings: Vec<SchemaWarning>,
+    /// Each file's text, by its name, for errors found after the reading
+    /// that show the line.
+    #[serde(skip)]
+    pub(crate) texts: Vec<(String, std::sync::Arc<str>)>,
+}
+
+impl Schema {
+    /// Line `line` (1-based) of `file`, as read.
+    pub(crate) fn line_text(&self, file: &str, line: u32) -> String {
+        self.texts
+            .iter()
+            .find(|(name, _)| name == file)
+            .and_then(|(_, text)| text.lines().nth((line as usize).saturating_sub(1)))
+            .unwrap_or_default()
+            .to_string()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

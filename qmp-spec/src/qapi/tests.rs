@@ -302,7 +302,7 @@ fn events_convert_into_the_model_of_both_eras() {
 { 'event': 'NONE' }",
     )
     .expect("reads");
-    let spec = schema.to_spec("test");
+    let spec = schema.to_spec("test").expect("converts");
     let events: Vec<&str> = spec.events().map(|(name, _)| name).collect();
     assert_eq!(events, ["E", "BOXED", "NONE"]);
     let e = &spec.sections[0];
@@ -363,7 +363,7 @@ fn simple_unions_convert_with_their_type_and_data_wrapper() {
 { 'event': 'E', 'data': { 'u': 'U' } }",
     )
     .expect("reads");
-    let spec = schema.to_spec("test");
+    let spec = schema.to_spec("test").expect("converts");
     let u = &spec.sections[0].data.fields()[0];
     assert_eq!(u.discriminator.as_deref(), Some("type"));
     assert_eq!(u.fields[0].name, "type");
@@ -371,4 +371,37 @@ fn simple_unions_convert_with_their_type_and_data_wrapper() {
     assert_eq!(branch.name, "one");
     assert_eq!(branch.fields[0].name, "data");
     assert_eq!(branch.fields[0].type_name.as_deref(), Some("A"));
+}
+
+/// Spelling types out in place is bounded: a chain of types each using the
+/// next twice (2^n fields spelled out) and a chain nested deeper than
+/// MAX_NESTING are errors at the event, found quickly.
+#[test]
+fn hostile_type_graphs_are_errors_not_blowups() {
+    let mut doubling = String::new();
+    for i in 0..40 {
+        doubling.push_str(&format!(
+            "{{ 'struct': 'T{i}', 'data': {{ 'a': 'T{}', 'b': 'T{}' }} }}\n",
+            i + 1,
+            i + 1
+        ));
+    }
+    doubling.push_str(
+        "{ 'struct': 'T40', 'data': { 'x': 'int' } }\n{ 'event': 'BOOM', 'data': { 't': 'T0' } }\n",
+    );
+    let err = read_one(&doubling).unwrap().to_spec("t").unwrap_err();
+    assert_eq!((err.line, err.column), (42, 3), "{err}");
+    assert_eq!(err.line_text, "{ 'event': 'BOOM', 'data': { 't': 'T0' } }");
+    assert!(err.message.contains("'BOOM'"), "{err}");
+
+    let mut deep = String::new();
+    for i in 0..100 {
+        deep.push_str(&format!(
+            "{{ 'struct': 'D{i}', 'data': {{ 'next': 'D{}' }} }}\n",
+            i + 1
+        ));
+    }
+    deep.push_str("{ 'struct': 'D100', 'data': { 'x': 'int' } }\n{ 'event': 'DEEP', 'data': { 'd': 'D0' } }\n");
+    let err = read_one(&deep).unwrap().to_spec("t").unwrap_err();
+    assert!(err.message.contains("nest deeper than 32"), "{err}");
 }
