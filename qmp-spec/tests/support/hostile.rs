@@ -123,6 +123,48 @@ pub const FAMILIES: &[Family] = &[
             ))
         },
     },
+    // A chain of n QAPI types, each using the next twice, under an event:
+    // spelled out in place it doubles at every step (2^n fields); the
+    // conversion's budget makes it an error after work linear in n.
+    Family {
+        name: "qapi_doubling_types",
+        input: |n| {
+            let mut text = String::new();
+            for i in 0..n {
+                text.push_str(&format!(
+                    "{{ 'struct': 'T{i}', 'data': {{ 'a': 'T{}', 'b': 'T{}' }} }}\n",
+                    i + 1,
+                    i + 1
+                ));
+            }
+            text.push_str(&format!(
+                "{{ 'struct': 'T{n}', 'data': {{ 'x': 'int' }} }}\n\
+                 {{ 'event': 'E', 'data': {{ 't': 'T0' }} }}\n"
+            ));
+            Input::Qapi(text)
+        },
+    },
+    // An event whose data has n members of n distinct types: converted in
+    // place, linear.
+    Family {
+        name: "qapi_wide_types",
+        input: |n| {
+            let mut text = String::new();
+            let mut members = Vec::new();
+            for i in 0..n {
+                text.push_str(&format!(
+                    "{{ 'struct': 'S{i}', 'data': {{ 'a': 'int', 'b': 'str', 'c': 'K{i}' }} }}\n\
+                     {{ 'enum': 'K{i}', 'data': [ 'x', 'y' ] }}\n"
+                ));
+                members.push(format!("'m{i}': 'S{i}'"));
+            }
+            text.push_str(&format!(
+                "{{ 'event': 'E', 'data': {{ {} }} }}\n",
+                members.join(", ")
+            ));
+            Input::Qapi(text)
+        },
+    },
 ];
 
 impl Input {
@@ -142,7 +184,15 @@ impl Input {
                 Err(err) => format!("error at {}:{}", err.line, err.column),
             },
             Input::Qapi(text) => match qmp_spec::qapi::read_text("hostile.json", text.as_bytes()) {
-                Ok(schema) => format!("read: {} definitions", schema.definitions.len()),
+                // Read, then converted into the model of both eras.
+                Ok(schema) => match schema.to_spec("hostile") {
+                    Ok(spec) => format!(
+                        "read: {} definitions, {} events",
+                        schema.definitions.len(),
+                        spec.sections.len()
+                    ),
+                    Err(err) => format!("conversion error at {}:{}", err.line, err.column),
+                },
                 Err(err) => format!("error at {}:{}", err.line, err.column),
             },
             Input::Diff { base, patch } => match diff::parse("hostile.patch", patch) {
