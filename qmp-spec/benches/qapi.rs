@@ -1,5 +1,7 @@
 //! QAPI reader throughput: every vendored release (`qmp-spec/qapi/`, 16 MB
-//! in all) read from memory, top file and includes; and how the time grows
+//! in all) read from memory, top file and includes (one thread; one thread
+//! per core, as the history loads them; and with the conversion into the
+//! model of both eras); and how the time grows
 //! with the input (one release's files concatenated 1×, 2×, 4× and 8× under
 //! renamed definitions: linear reading gives equal MB/s at every size).
 
@@ -99,6 +101,42 @@ fn bench(c: &mut Criterion) {
     group.sample_size(10);
     group.throughput(Throughput::Bytes(bytes as u64));
     group.bench_function("all-releases", |b| b.iter(|| read_all(&tops, &files)));
+    // As the history loads them: the releases side by side, one thread per
+    // core.
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    group.bench_function(format!("all-releases-{threads}-threads"), |b| {
+        b.iter(|| {
+            let chunks: Vec<&[PathBuf]> = tops.chunks(tops.len().div_ceil(threads)).collect();
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = chunks
+                    .iter()
+                    .map(|chunk| scope.spawn(|| read_all(chunk, &files)))
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| h.join().expect("reads"))
+                    .sum::<usize>()
+            })
+        })
+    });
+    // Read, then converted into the model of both eras, as the history
+    // does.
+    group.bench_function("all-releases-converted", |b| {
+        b.iter(|| {
+            tops.iter()
+                .map(|top| {
+                    let schema = qmp_spec::qapi::read_with(top, &mut |path| {
+                        files
+                            .get(path)
+                            .cloned()
+                            .ok_or_else(|| std::io::Error::from(std::io::ErrorKind::NotFound))
+                    })
+                    .expect("reads");
+                    schema.to_spec("bench").expect("converts").sections.len()
+                })
+                .sum::<usize>()
+        })
+    });
     group.finish();
 
     let mut group = c.benchmark_group("qapi-scaled");

@@ -38,9 +38,21 @@ fn the_families_end_as_they_should() {
     // The annotation after 2 500 `(a "b"` groups is still found.
     assert_eq!(outcome("text_paren_words", 2_500), "parsed: 1 sections");
     assert!(outcome("text_paren", 20_000).starts_with("error at 9:"));
-    assert_eq!(outcome("qapi_long_line", 20_000), "read: 1 definitions, 0 events");
-    assert_eq!(outcome("qapi_open_doc", 20_000), "read: 1 definitions, 1 events");
+    assert_eq!(
+        outcome("qapi_long_line", 20_000),
+        "read: 1 definitions, 0 events"
+    );
+    assert_eq!(
+        outcome("qapi_open_doc", 20_000),
+        "read: 1 definitions, 1 events"
+    );
     // 2^1000 fields if spelled out: an error at the event, quickly.
-    assert_eq!(outcome("qapi_doubling_types", 1_000), "conversion error at 1002:3");
-    assert_eq!(outcome("qapi_wide_types", 5_000), "read: 10001 definitions, 1 events");
+    assert_eq!(
+        outcome("qapi_doubling_types", 1_000),
+        "conversion error at 1002:3"
+    );
+    assert_eq!(
+        outcome("qapi_wide_types", 5_000),
+        "read: 10001 definitions, 1 events"
+    );
 }

@@ -4,6 +4,7 @@
 //! base whose type is an enum.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use super::doc;
 use super::model::*;
@@ -50,7 +51,7 @@ const METAS: &[&str] = &[
 ];
 
 struct Builder {
-    files: Vec<(String, String)>,
+    files: Vec<(String, Arc<str>)>,
 }
 
 impl Builder {
@@ -494,7 +495,10 @@ fn to_json(expr: &Expr) -> serde_json::Value {
     }
 }
 
-pub(crate) fn build(files: Vec<(String, String)>, items: Vec<Item>) -> Result<Schema, ParseError> {
+pub(crate) fn build(
+    files: Vec<(String, Arc<str>)>,
+    items: Vec<Item>,
+) -> Result<Schema, ParseError> {
     let builder = Builder { files };
     let mut definitions: Vec<Definition> = Vec::new();
     let mut seen: HashMap<String, Location> = HashMap::new();
@@ -553,10 +557,6 @@ pub(crate) fn build(files: Vec<(String, String)>, items: Vec<Item>) -> Result<Sc
         files: builder.files.iter().map(|(name, _)| name.clone()).collect(),
         definitions,
         warnings,
-        texts: builder
-            .files
-            .into_iter()
-            .map(|(name, text)| (name, std::sync::Arc::from(text)))
-            .collect(),
+        texts: builder.files,
     })
 }

@@ -120,7 +120,7 @@ struct Reader<'l> {
     /// cycle.
     stack: Vec<PathBuf>,
     /// Every file read: its name and text.
-    files: Vec<(String, String)>,
+    files: Vec<(String, Arc<str>)>,
     items: Vec<Item>,
 }
 
@@ -160,7 +160,7 @@ impl Reader<'_> {
         let src = Source::new(&name, text);
         prescan(&src)?;
         let items = parse_file(&src, &Arc::from(name.as_str()))?;
-        self.files.push((name.clone(), text.to_string()));
+        self.files.push((name.clone(), Arc::from(text)));
         self.stack.push(key);
         let dir = path.parent().unwrap_or(Path::new(""));
         for item in items {
