@@ -274,6 +274,30 @@ impl Qemu {
 
     /// Runs a command; panics on an error response.
     pub fn execute(&mut self, command: &str, arguments: Value) -> Value {
+        match self.try_execute(command, arguments) {
+            Ok(value) => value,
+            Err(error) => panic!("{command} failed: {error}"),
+        }
+    }
+
+    /// Runs a command until QEMU accepts it (it may refuse while it
+    /// finishes something, as `cont` does right after a migration); panics
+    /// on the last error after the timeout.
+    pub fn execute_when_ready(&mut self, command: &str, arguments: Value) -> Value {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            match self.try_execute(command, arguments.clone()) {
+                Ok(value) => return value,
+                Err(error) if Instant::now() >= deadline => {
+                    panic!("{command} still failed after {TIMEOUT:?}: {error}")
+                }
+                Err(_) => std::thread::sleep(Duration::from_millis(20)),
+            }
+        }
+    }
+
+    /// Runs a command: its return value, or QEMU's error.
+    pub fn try_execute(&mut self, command: &str, arguments: Value) -> Result<Value, Value> {
         self.next_id += 1;
         let id = self.next_id;
         let mut request = json!({ "execute": command, "id": id });
@@ -289,9 +313,9 @@ impl Qemu {
             let message = self.next_message();
             if message["id"] == id {
                 if let Some(error) = message.get("error") {
-                    panic!("{command} failed: {error}");
+                    return Err(error.clone());
                 }
-                return message["return"].clone();
+                return Ok(message["return"].clone());
             }
         }
     }

@@ -173,7 +173,8 @@ fn run_jobs_session(binaries: &Binaries) -> Vec<String> {
     );
     qemu.wait_for("MIGRATION", json!({ "status": "completed" }));
     qemu.wait_for("STOP", Value::Null);
-    qemu.execute("cont", Value::Null);
+    // QEMU refuses `cont` until it has finalized the migration.
+    qemu.execute_when_ready("cont", Value::Null);
     qemu.wait_for("RESUME", Value::Null);
 
     // A memory dump in the background.
