@@ -33,18 +33,20 @@ fn load() -> (Vec<PathBuf>, BTreeMap<PathBuf, Vec<u8>>) {
     (tops, files)
 }
 
+/// One release's schema, its files read from `files`.
+fn read(top: &Path, files: &BTreeMap<PathBuf, Vec<u8>>) -> qmp_spec::qapi::Schema {
+    qmp_spec::qapi::read_with(top, &mut |path| {
+        files
+            .get(path)
+            .cloned()
+            .ok_or_else(|| std::io::Error::from(std::io::ErrorKind::NotFound))
+    })
+    .expect("reads")
+}
+
 fn read_all(tops: &[PathBuf], files: &BTreeMap<PathBuf, Vec<u8>>) -> usize {
     tops.iter()
-        .map(|top| {
-            let schema = qmp_spec::qapi::read_with(top, &mut |path| {
-                files
-                    .get(path)
-                    .cloned()
-                    .ok_or_else(|| std::io::Error::from(std::io::ErrorKind::NotFound))
-            })
-            .expect("reads");
-            schema.definitions.len()
-        })
+        .map(|top| read(top, files).definitions.len())
         .sum()
 }
 
@@ -125,13 +127,7 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             tops.iter()
                 .map(|top| {
-                    let schema = qmp_spec::qapi::read_with(top, &mut |path| {
-                        files
-                            .get(path)
-                            .cloned()
-                            .ok_or_else(|| std::io::Error::from(std::io::ErrorKind::NotFound))
-                    })
-                    .expect("reads");
+                    let schema = read(top, &files);
                     schema.to_spec("bench").expect("converts").sections.len()
                 })
                 .sum::<usize>()

@@ -22,11 +22,7 @@ fn variant(event: &EventType<'_>) -> Ident {
 }
 
 fn event_enum(catalog: &Catalog<'_>, eq: bool) -> TokenStream {
-    let derives = if eq {
-        quote! { #[derive(Debug, Clone, PartialEq, Eq)] }
-    } else {
-        quote! { #[derive(Debug, Clone, PartialEq)] }
-    };
+    let derives = super::derives(eq, false);
     let variants = catalog.events.iter().map(|event| {
         let variant = variant(event);
         let docs = event_doc(event);
@@ -234,11 +230,7 @@ fn kind_enum(catalog: &Catalog<'_>) -> TokenStream {
 
 /// The message envelope and its codec.
 fn message(eq: bool) -> TokenStream {
-    let derives = if eq {
-        quote! { #[derive(Debug, Clone, PartialEq, Eq)] }
-    } else {
-        quote! { #[derive(Debug, Clone, PartialEq)] }
-    };
+    let derives = super::derives(eq, false);
     quote! {
         /// An event message as QMP sends it:
         /// `{"event": NAME, "data": {...}, "timestamp": {...}}`.

@@ -169,6 +169,14 @@ fn cargo_toml() -> String {
 
 /// `#[doc = "..."]` attributes: one paragraph per entry, wrapped, with the
 /// spec's text escaped for Markdown. Empty entries are skipped.
+/// The derives of a generated type: `Eq` unless a float is inside, serde's
+/// where the type does not implement them by hand.
+pub fn derives(eq: bool, serde: bool) -> TokenStream {
+    let eq = eq.then(|| quote! { Eq, });
+    let serde = serde.then(|| quote! { serde::Serialize, serde::Deserialize, });
+    quote! { #[derive(Debug, Clone, PartialEq, #eq #serde)] }
+}
+
 pub fn doc(paragraphs: &[&str]) -> TokenStream {
     let lines = doc_lines(paragraphs);
     quote! { #(#[doc = #lines])* }

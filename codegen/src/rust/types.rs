@@ -98,11 +98,10 @@ fn union(union_type: &UnionType<'_>, catalog: &Catalog<'_>) -> TokenStream {
     let encode = variants.iter().map(|(ident, value, _)| {
         quote! { Self::#ident(branch) => crate::runtime::encode_union(serializer, #discriminator, #value, branch), }
     });
-    let derives = if catalog.type_eq(&TypeRef::Union(index_of(&catalog.unions, union_type))) {
-        quote! { #[derive(Debug, Clone, PartialEq, Eq)] }
-    } else {
-        quote! { #[derive(Debug, Clone, PartialEq)] }
-    };
+    let derives = super::derives(
+        catalog.type_eq(&TypeRef::Union(index_of(&catalog.unions, union_type))),
+        false,
+    );
     quote! {
         #docs
         #derives
@@ -154,14 +153,13 @@ fn alternate(alternate_type: &AlternateType<'_>, catalog: &Catalog<'_>) -> Token
         let docs = doc(&[&format!("Branch `{branch}`.")]);
         quote! { #docs #ident(#ty), }
     });
-    let derives = if catalog.type_eq(&TypeRef::Alternate(index_of(
-        &catalog.alternates,
-        alternate_type,
-    ))) {
-        quote! { #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)] }
-    } else {
-        quote! { #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)] }
-    };
+    let derives = super::derives(
+        catalog.type_eq(&TypeRef::Alternate(index_of(
+            &catalog.alternates,
+            alternate_type,
+        ))),
+        true,
+    );
     quote! {
         #docs
         #derives
@@ -228,11 +226,7 @@ fn object(
             .collect::<Vec<_>>());
         quote! { #docs #(#attrs)* pub #ident: #ty, }
     });
-    let derives = if catalog.members_eq(members) {
-        quote! { #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)] }
-    } else {
-        quote! { #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)] }
-    };
+    let derives = super::derives(catalog.members_eq(members), true);
     quote! {
         #docs
         #derives

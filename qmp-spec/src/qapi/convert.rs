@@ -219,19 +219,9 @@ impl<'a> Converter<'a> {
     /// A struct's members, its bases' first, each documented by the
     /// definition that declares it.
     fn struct_members(&self, definition: &'a Definition, stack: &mut Vec<&'a str>) -> Vec<Field> {
-        let mut chain = vec![definition];
-        while let Some(Kind::Struct {
-            base: Some(base), ..
-        }) = chain.last().map(|d| &d.kind)
-        {
-            match self.by_name.get(base.as_str()) {
-                Some(next) if !chain.iter().any(|d| d.name == next.name) => chain.push(next),
-                _ => break,
-            }
-        }
-        chain
+        definition
+            .bases(&|name| self.by_name.get(name).copied())
             .iter()
-            .rev()
             .flat_map(|d| match &d.kind {
                 Kind::Struct { members, .. } => self.members(members, d.doc.as_ref(), stack),
                 _ => Vec::new(),

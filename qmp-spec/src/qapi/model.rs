@@ -116,13 +116,12 @@ pub enum Kind {
 }
 
 impl Definition {
-    /// A struct's members with its bases' first (a base's own base first),
-    /// the bases found by `lookup`; no members for other kinds. A cycle of
-    /// bases (which the checks refuse) is cut.
-    pub fn members_with_bases<'a>(
+    /// The struct and its bases, outermost base first, the bases found by
+    /// `lookup`. A cycle of bases (which the checks refuse) is cut.
+    pub fn bases<'a>(
         &'a self,
         lookup: &dyn Fn(&str) -> Option<&'a Definition>,
-    ) -> Vec<Member> {
+    ) -> Vec<&'a Definition> {
         let mut chain: Vec<&Definition> = vec![self];
         while let Some(Kind::Struct {
             base: Some(base), ..
@@ -133,9 +132,18 @@ impl Definition {
                 _ => break,
             }
         }
+        chain.reverse();
         chain
+    }
+
+    /// A struct's members with its bases' first (a base's own base first),
+    /// the bases found by `lookup`; no members for other kinds.
+    pub fn members_with_bases<'a>(
+        &'a self,
+        lookup: &dyn Fn(&str) -> Option<&'a Definition>,
+    ) -> Vec<Member> {
+        self.bases(lookup)
             .iter()
-            .rev()
             .flat_map(|d| match &d.kind {
                 Kind::Struct { members, .. } => members.clone(),
                 _ => Vec::new(),
