@@ -533,7 +533,7 @@ pub(crate) fn build(
             if matches!(definition.kind, Kind::Command) {
                 // Kept by name only: its documentation is only checked to
                 // be its own, by its first line.
-                let first: Vec<(String, Location)> = super::first_doc_line(&text, &location)
+                let first: Vec<(&str, Location)> = super::first_doc_line(&text, &location)
                     .into_iter()
                     .collect();
                 if let Err(warning) = doc::check_name(&first, location, &definition.name) {

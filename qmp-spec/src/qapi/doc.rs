@@ -49,7 +49,7 @@ fn heading(line: &str) -> Option<(Section, &str)> {
 /// free-form block (a section heading); a warning when the block documents
 /// another name.
 pub(super) fn read(
-    lines: &[(String, Location)],
+    lines: &[(&str, Location)],
     location: Location,
     name: &str,
 ) -> Result<Option<Doc>, SchemaWarning> {
@@ -59,7 +59,7 @@ pub(super) fn read(
 /// Only checks that the block documents `name`: a command's documentation,
 /// which this project does not keep.
 pub(super) fn check_name(
-    lines: &[(String, Location)],
+    lines: &[(&str, Location)],
     location: Location,
     name: &str,
 ) -> Result<(), SchemaWarning> {
@@ -67,7 +67,7 @@ pub(super) fn check_name(
 }
 
 fn read_as(
-    lines: &[(String, Location)],
+    lines: &[(&str, Location)],
     location: Location,
     name: &str,
     whole: bool,

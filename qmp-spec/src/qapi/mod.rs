@@ -355,7 +355,7 @@ fn expected(err: &pest::error::Error<Rule>) -> String {
 /// The lines of a documentation block (`text` from its opening `##`, at
 /// `at`) between the opening and closing `##`, each without its `#`, with
 /// where it starts.
-pub(crate) fn doc_lines(text: &str, at: &Location) -> Vec<(String, Location)> {
+pub(crate) fn doc_lines<'t>(text: &'t str, at: &Location) -> Vec<(&'t str, Location)> {
     let parts: Vec<&str> = text.split('\n').collect();
     let inner = parts.get(1..parts.len().saturating_sub(1)).unwrap_or(&[]);
     inner
@@ -365,17 +365,14 @@ pub(crate) fn doc_lines(text: &str, at: &Location) -> Vec<(String, Location)> {
             let line_number = at
                 .line
                 .saturating_add(u32::try_from(i + 1).unwrap_or(u32::MAX));
-            (
-                strip_hash(line).to_string(),
-                location(&at.file, line_number, 1),
-            )
+            (strip_hash(line), location(&at.file, line_number, 1))
         })
         .collect()
 }
 
 /// The first line of a documentation block with text, as [`doc_lines`]
 /// gives it.
-pub(crate) fn first_doc_line(text: &str, at: &Location) -> Option<(String, Location)> {
+pub(crate) fn first_doc_line<'t>(text: &'t str, at: &Location) -> Option<(&'t str, Location)> {
     let mut lines = text.split('\n').enumerate().skip(1).peekable();
     while let Some((i, line)) = lines.next() {
         // None past the closing `##`.
@@ -383,7 +380,7 @@ pub(crate) fn first_doc_line(text: &str, at: &Location) -> Option<(String, Locat
         let stripped = strip_hash(line);
         if !stripped.trim().is_empty() {
             let line_number = at.line.saturating_add(u32::try_from(i).unwrap_or(u32::MAX));
-            return Some((stripped.to_string(), location(&at.file, line_number, 1)));
+            return Some((stripped, location(&at.file, line_number, 1)));
         }
     }
     None
@@ -428,16 +425,23 @@ fn expr(walk: &Walk<'_>, pair: Pair<'_, Rule>) -> Result<Expr, ParseError> {
         ),
         Rule::dict => {
             let mut pairs: Vec<(String, Location, Expr)> = Vec::new();
-            // Keys seen, to refuse a duplicate without a scan per key.
+            // Keys seen, to refuse a duplicate without a scan per key: a
+            // set once the dict is longer than a few keys.
             let mut keys: std::collections::HashSet<String> = std::collections::HashSet::new();
-            for member in pair.into_inner().filter(|p| p.as_rule() == Rule::pair) {
-                let mut inner = member.into_inner().filter(|p| !punctuation(p.as_rule()));
-                let (Some(key), Some(value)) = (inner.next(), inner.next()) else {
-                    continue;
-                };
+            // A key and its value in turn (`pair` is silent).
+            let mut inner = pair.into_inner().filter(|p| !punctuation(p.as_rule()));
+            while let (Some(key), Some(value)) = (inner.next(), inner.next()) {
                 let key_at = walk.at(&key);
                 let key = unescape(src, &key)?;
-                if !keys.insert(key.clone()) {
+                let duplicate = if pairs.len() < 8 {
+                    pairs.iter().any(|(k, _, _)| *k == key)
+                } else {
+                    if keys.is_empty() {
+                        keys.extend(pairs.iter().map(|(k, _, _)| k.clone()));
+                    }
+                    !keys.insert(key.clone())
+                };
+                if duplicate {
                     return Err(src.error(
                         crate::Span {
                             line: key_at.line,
