@@ -384,16 +384,15 @@ impl Catalog<'_> {
             TypeRef::Number => false,
             TypeRef::Object(index) => self.members_eq(&self.objects[*index].members),
             TypeRef::Array(Some(items)) => self.type_eq(items),
-            TypeRef::Union(index) => self.unions[*index]
-                .variants
-                .iter()
-                .all(|(_, ty)| self.type_eq(ty)),
-            TypeRef::Alternate(index) => self.alternates[*index]
-                .variants
-                .iter()
-                .all(|(_, ty)| self.type_eq(ty)),
+            TypeRef::Union(index) => self.variants_eq(&self.unions[*index].variants),
+            TypeRef::Alternate(index) => self.variants_eq(&self.alternates[*index].variants),
             _ => true,
         }
+    }
+
+    /// Whether a union or alternate of these branches can derive `Eq`.
+    pub fn variants_eq(&self, variants: &[(&str, TypeRef)]) -> bool {
+        variants.iter().all(|(_, ty)| self.type_eq(ty))
     }
 }
 
@@ -733,7 +732,7 @@ impl<'a> Shapes<'a> {
             .chain(self.unions.iter().map(|s| s.qapi_name))
             .chain(self.alternates.iter().map(|s| s.qapi_name))
             .collect();
-        let mut claimed: Vec<Option<String>> = qapi_names
+        let claimed: Vec<Option<String>> = qapi_names
             .iter()
             .map(|q| {
                 q.map(|q| {
@@ -748,14 +747,13 @@ impl<'a> Shapes<'a> {
                     }
                 })
             })
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
             .collect();
+        // Taken in the order the shapes are named below.
+        let mut claimed = claimed.into_iter();
         let mut name = |users: &mut Vec<&'a str>, fields: &[&str]| {
             users.sort_unstable();
             users.dedup();
-            if let Some(Some(name)) = claimed.pop() {
+            if let Some(Some(name)) = claimed.next() {
                 return name;
             }
             // One user: named after it; several: after what they share.
@@ -925,14 +923,7 @@ mod tests {
     fn catalog_of<'a>(specs: &'a [(&'a str, qmp_spec::Spec)]) -> Vec<Revision<'a>> {
         specs
             .iter()
-            .map(|(name, spec)| Revision {
-                name,
-                about: "",
-                spec,
-                timeline: true,
-                qapi: false,
-                release: None,
-            })
+            .map(|(name, spec)| Revision::alone(name, spec, false))
             .collect()
     }
 
@@ -1094,14 +1085,7 @@ mod tests {
         )
         .expect("reads");
         let spec = schema.to_spec("s").expect("converts");
-        let revisions = [Revision {
-            name: "r",
-            about: "",
-            spec: &spec,
-            timeline: true,
-            qapi: true,
-            release: None,
-        }];
+        let revisions = [Revision::alone("r", &spec, true)];
         let catalog = Catalog::new(&revisions);
         let names = |list: Vec<&str>| list.join(",");
         assert_eq!(

@@ -32,6 +32,19 @@ pub struct Revision<'a> {
 }
 
 impl<'a> Revision<'a> {
+    /// A revision on its own, its own timeline: what a generator of one
+    /// revision's files, or a tool given one file, works from.
+    pub fn alone(name: &'a str, spec: &'a Spec, qapi: bool) -> Revision<'a> {
+        Revision {
+            name,
+            about: "",
+            spec,
+            timeline: true,
+            qapi,
+            release: None,
+        }
+    }
+
     /// Every revision of a history, oldest first.
     pub fn all(history: &'a qmp_spec::history::History) -> Vec<Revision<'a>> {
         let timeline = history.timeline();

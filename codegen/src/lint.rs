@@ -140,7 +140,7 @@ fn since(catalog: &Catalog<'_>, shipped: &std::collections::HashMap<&str, &str>,
                     .unwrap_or(event.introduced),
             )
         {
-            rows.push((event.name.to_string(), documented.clone(), why));
+            rows.push((format!("`{}`", event.name), documented.clone(), why));
         }
         let EventData::Fields(members) = &event.data else {
             continue;
@@ -179,11 +179,6 @@ fn since(catalog: &Catalog<'_>, shipped: &std::collections::HashMap<&str, &str>,
     }
     out.push_str("| event / member | documented since | the history |\n|---|---|---|\n");
     for (what, documented, why) in rows {
-        let what = if what.starts_with('`') {
-            what
-        } else {
-            format!("`{what}`")
-        };
         let _ = writeln!(out, "| {what} | {documented} | {why} |");
     }
 }

@@ -24,6 +24,7 @@ use qmp_spec::{Spec, lint};
 
 use crate::catalog::{Catalog, EventData, EventType, Member, TypeRef, data_type_name};
 use crate::files::json_file;
+use crate::names::{Case, Scope};
 use crate::{GeneratedFile, Revision};
 
 const DRAFT: &str = "https://json-schema.org/draft/2020-12/schema";
@@ -35,11 +36,7 @@ fn id(folder: &str, file: &str) -> String {
 /// `DIR/events.json` and `DIR/EVENT_NAME.json` for each event of one
 /// revision, DIR being `folder`.
 pub fn revision_files(folder: &str, revision: &Revision<'_>) -> Vec<GeneratedFile> {
-    let one = [Revision {
-        timeline: true,
-        release: None,
-        ..*revision
-    }];
+    let one = [Revision::alone(revision.name, revision.spec, revision.qapi)];
     let catalog = Catalog::new(&one);
     let what = if revision.qapi {
         format!("QEMU's QAPI schema as of `{}`", revision.name)
@@ -74,14 +71,7 @@ pub fn latest_files(catalog: &Catalog<'_>) -> Vec<GeneratedFile> {
 
 /// The bundle of one revision, for tools that want it in memory.
 pub fn bundle(name: &str, spec: &Spec) -> Value {
-    let one = [Revision {
-        name,
-        about: "",
-        spec,
-        timeline: true,
-        qapi: false,
-        release: None,
-    }];
+    let one = [Revision::alone(name, spec, false)];
     let catalog = Catalog::new(&one);
     let members = Bundle::new(&catalog, name).build(&format!("Any event message of `{name}`."));
     Value::Object(
@@ -140,7 +130,7 @@ struct Bundle<'c, 'a> {
 impl<'c, 'a> Bundle<'c, 'a> {
     fn new(catalog: &'c Catalog<'a>, name: &str) -> Self {
         // Message names never take a type's name.
-        let mut taken: std::collections::BTreeSet<String> = catalog
+        let types: Vec<String> = catalog
             .objects
             .iter()
             .map(|o| o.name.clone())
@@ -150,15 +140,8 @@ impl<'c, 'a> Bundle<'c, 'a> {
             .chain(catalog.events.iter().map(data_type_name))
             .chain(["Timestamp".to_string()])
             .collect();
-        let mut claim = |candidate: String| {
-            let mut name = candidate.clone();
-            let mut n = 2;
-            while !taken.insert(name.clone()) {
-                name = format!("{candidate}{n}");
-                n += 1;
-            }
-            name
-        };
+        let mut scope = Scope::with_reserved(&types.iter().map(String::as_str).collect::<Vec<_>>());
+        let mut claim = |candidate: String| scope.claim_exact(candidate, Case::Pascal);
         let message_names = catalog
             .events
             .iter()

@@ -223,12 +223,6 @@ pub fn build(
                 continue;
             }
             let revision = match (&entry.text, &entry.patch) {
-                _ if entry.qapi.is_some() => {
-                    return Err(entry_error(
-                        entry,
-                        "give exactly one of \"text\", \"patch\" and \"qapi\"",
-                    ));
-                }
                 (Some(file), None) => Some(text_revision(entry, file, &read)?),
                 (None, Some(file)) => {
                     let base_name = match &entry.base {

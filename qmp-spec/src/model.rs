@@ -312,29 +312,30 @@ impl Spec {
 impl JsonType {
     /// The type as the text writes it: `json-string`, or an external type's name.
     pub fn label(&self) -> String {
-        let word = match self {
-            JsonType::String => "string",
-            JsonType::Int => "int",
-            JsonType::Number => "number",
-            JsonType::Bool => "bool",
-            JsonType::Object => "object",
-            JsonType::Array => "array",
-            JsonType::Value => "value",
-            JsonType::External(name) => return name.clone(),
-            JsonType::Int8 => return "int8".into(),
-            JsonType::Int16 => return "int16".into(),
-            JsonType::Int32 => return "int32".into(),
-            JsonType::Int64 => return "int64".into(),
-            JsonType::Uint8 => return "uint8".into(),
-            JsonType::Uint16 => return "uint16".into(),
-            JsonType::Uint32 => return "uint32".into(),
-            JsonType::Uint64 => return "uint64".into(),
-            JsonType::Size => return "size".into(),
-            JsonType::Null => return "null".into(),
-            JsonType::Union => return "union".into(),
-            JsonType::Alternate => return "alternate".into(),
+        let label = match self {
+            JsonType::String => "json-string",
+            JsonType::Int => "json-int",
+            JsonType::Number => "json-number",
+            JsonType::Bool => "json-bool",
+            JsonType::Object => "json-object",
+            JsonType::Array => "json-array",
+            JsonType::Value => "json-value",
+            JsonType::External(name) => name,
+            // The QAPI era's own words.
+            JsonType::Int8 => "int8",
+            JsonType::Int16 => "int16",
+            JsonType::Int32 => "int32",
+            JsonType::Int64 => "int64",
+            JsonType::Uint8 => "uint8",
+            JsonType::Uint16 => "uint16",
+            JsonType::Uint32 => "uint32",
+            JsonType::Uint64 => "uint64",
+            JsonType::Size => "size",
+            JsonType::Null => "null",
+            JsonType::Union => "union",
+            JsonType::Alternate => "alternate",
         };
-        format!("json-{word}")
+        label.to_string()
     }
 }
 

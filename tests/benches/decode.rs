@@ -93,14 +93,14 @@ fn group(c: &mut Criterion, name: &str, lines: &[String]) {
 }
 
 fn decode(c: &mut Criterion) {
-    let jobs = std::fs::read_to_string(
-        qmp_tests::workspace_root().join("tests/fixtures/qemu-7.2-jobs-events.jsonl"),
-    )
-    .expect("jobs fixture");
-    let fixture: Vec<String> = qmp_tests::qemu_7_2_fixture()
-        .lines()
-        .chain(jobs.lines())
-        .map(str::to_owned)
+    let fixture: Vec<String> = qmp_tests::QEMU_7_2_RECORDINGS
+        .iter()
+        .flat_map(|name| {
+            qmp_tests::fixture(name)
+                .lines()
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        })
         .collect();
     assert!(fixture.iter().all(|l| !is_unknown(l)));
     let unknown: Vec<String> = fixture

@@ -42,14 +42,7 @@ pub fn qapi(data: &[u8]) {
             match schema.to_spec("fuzz") {
                 Ok(spec) => {
                     serde_json::to_string(&spec.canonical()).expect("the model serializes");
-                    let revisions = [codegen::Revision {
-                        name: "fuzz",
-                        about: "",
-                        spec: &spec,
-                        timeline: true,
-                        qapi: true,
-                        release: None,
-                    }];
+                    let revisions = [codegen::Revision::alone("fuzz", &spec, true)];
                     let catalog = codegen::catalog::Catalog::new(&revisions);
                     codegen::rust::generate(&catalog, &revisions)
                         .expect("the generated Rust parses");
@@ -227,13 +220,11 @@ pub fn seeds() -> Vec<Seed> {
             }
         }
     }
-    for (fixture, prefix) in [
-        ("qemu-7.2-events.jsonl", "qemu-7.2"),
-        ("qemu-7.2-jobs-events.jsonl", "qemu-7.2-jobs"),
-    ] {
-        let path = crate::workspace_root().join("tests/fixtures").join(fixture);
-        let recorded = std::fs::read_to_string(path).expect("fixture");
-        for (n, line) in recorded.lines().enumerate() {
+    for (fixture, prefix) in crate::QEMU_7_2_RECORDINGS
+        .into_iter()
+        .zip(["qemu-7.2", "qemu-7.2-jobs"])
+    {
+        for (n, line) in crate::fixture(fixture).lines().enumerate() {
             seeds.push(Seed {
                 target: "decode",
                 name: format!("{prefix}-{n:02}"),

@@ -22,11 +22,19 @@ pub fn history() -> qmp_spec::history::History {
         .unwrap_or_else(|err| panic!("{err}"))
 }
 
-/// The events a real QEMU 7.2 sent, one message a line
-/// (`tests/fixtures/qemu-7.2-events.jsonl`).
-pub fn qemu_7_2_fixture() -> String {
-    let path = workspace_root().join("tests/fixtures/qemu-7.2-events.jsonl");
+/// The recordings of what a real QEMU 7.2 sent, one message a line, in
+/// `tests/fixtures/`: the first session, and the jobs session.
+pub const QEMU_7_2_RECORDINGS: [&str; 2] = ["qemu-7.2-events.jsonl", "qemu-7.2-jobs-events.jsonl"];
+
+/// `tests/fixtures/NAME`, as text.
+pub fn fixture(name: &str) -> String {
+    let path = workspace_root().join("tests/fixtures").join(name);
     std::fs::read_to_string(&path).unwrap_or_else(|err| panic!("{}: {err}", path.display()))
+}
+
+/// The events a real QEMU 7.2 sent in the first session.
+pub fn qemu_7_2_fixture() -> String {
+    fixture(QEMU_7_2_RECORDINGS[0])
 }
 
 /// A vendored full text: its name (the file stem) and contents.

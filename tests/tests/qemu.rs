@@ -3,11 +3,11 @@
 //!
 //! The live test drives `qemu-system-x86_64` (no guest) through QMP and
 //! records every event. Where QEMU is missing it says it was skipped and
-//! why; with `QMP_LIVE=1` (as in CI) it fails instead. One recorded stream is
-//! kept in `tests/fixtures/qemu-7.2-events.jsonl`, so the decode and schema
-//! checks run everywhere; `QMP_RECORD=PATH` writes a new recording.
-
-use std::path::PathBuf;
+//! why; with `QMP_LIVE=1` (as in CI) it fails instead. Each session's
+//! stream is kept in `tests/fixtures/` (`qemu-7.2-events.jsonl`,
+//! `qemu-7.2-jobs-events.jsonl`), so the decode and schema checks run
+//! everywhere; `QMP_RECORD=PATH` and `QMP_RECORD_JOBS=PATH` write new
+//! recordings.
 
 use qmp_tests::live::{
     Binaries, Qemu, StreamReport, binaries_or_skip, check_stream, find_binaries_in, qemu_img,
@@ -15,45 +15,18 @@ use qmp_tests::live::{
 };
 use serde_json::{Value, json};
 
-fn fixture() -> PathBuf {
-    qmp_tests::workspace_root().join("tests/fixtures/qemu-7.2-events.jsonl")
-}
-
-/// The second session's recording: jobs, hot-unplug, NBD, migration, dump.
-fn jobs_fixture() -> PathBuf {
-    qmp_tests::workspace_root().join("tests/fixtures/qemu-7.2-jobs-events.jsonl")
-}
-
-fn read_fixture() -> Vec<String> {
-    read_lines(&fixture())
-}
-
-fn read_lines(path: &std::path::Path) -> Vec<String> {
-    std::fs::read_to_string(path)
-        .unwrap_or_else(|err| panic!("{}: {err}", path.display()))
+/// A recording's lines (`qmp_tests::QEMU_7_2_RECORDINGS`: the first
+/// session; the second, with jobs, hot-unplug, NBD, migration and dump).
+fn recording(index: usize) -> Vec<String> {
+    qmp_tests::fixture(qmp_tests::QEMU_7_2_RECORDINGS[index])
         .lines()
         .map(str::to_string)
         .collect()
 }
 
-/// What the second session's stream must show: every event typed.
-fn assert_jobs_session_conforms(report: &StreamReport) {
-    assert!(report.failures.is_empty(), "{:#?}", report.failures);
-    assert!(report.unknown.is_empty(), "{:?}", report.unknown);
-    for (event, at_least) in [
-        ("JOB_STATUS_CHANGE", 6),
-        ("BLOCK_JOB_READY", 1),
-        ("BLOCK_JOB_PENDING", 1),
-        ("BLOCK_JOB_COMPLETED", 1),
-        ("DEVICE_DELETED", 1),
-        ("BLOCK_EXPORT_DELETED", 1),
-        ("MIGRATION", 3),
-        ("MIGRATION_PASS", 1),
-        ("STOP", 1),
-        ("RESUME", 1),
-        ("DUMP_COMPLETED", 1),
-        ("SHUTDOWN", 1),
-    ] {
+/// Each event was recorded at least so many times.
+fn assert_counts(report: &StreamReport, expected: &[(&str, usize)]) {
+    for &(event, at_least) in expected {
         let count = report.counts.get(event).copied().unwrap_or(0);
         assert!(
             count >= at_least,
@@ -61,6 +34,29 @@ fn assert_jobs_session_conforms(report: &StreamReport) {
             report.counts
         );
     }
+}
+
+/// What the second session's stream must show: every event typed.
+fn assert_jobs_session_conforms(report: &StreamReport) {
+    assert!(report.failures.is_empty(), "{:#?}", report.failures);
+    assert!(report.unknown.is_empty(), "{:?}", report.unknown);
+    assert_counts(
+        report,
+        &[
+            ("JOB_STATUS_CHANGE", 6),
+            ("BLOCK_JOB_READY", 1),
+            ("BLOCK_JOB_PENDING", 1),
+            ("BLOCK_JOB_COMPLETED", 1),
+            ("DEVICE_DELETED", 1),
+            ("BLOCK_EXPORT_DELETED", 1),
+            ("MIGRATION", 3),
+            ("MIGRATION_PASS", 1),
+            ("STOP", 1),
+            ("RESUME", 1),
+            ("DUMP_COMPLETED", 1),
+            ("SHUTDOWN", 1),
+        ],
+    );
 }
 
 #[test]
@@ -81,7 +77,7 @@ fn live_qemu_jobs_unplug_nbd_migration_and_dump_decode_typed() {
 
 #[test]
 fn the_recorded_jobs_stream_decodes_typed_and_passes_the_schema() {
-    let lines = read_lines(&jobs_fixture());
+    let lines = recording(1);
     let report = check_stream(&lines);
     assert_jobs_session_conforms(&report);
     // SHUTDOWN of a QEMU 7.2 carries its cause, typed.
@@ -189,28 +185,24 @@ fn run_jobs_session(binaries: &Binaries) -> Vec<String> {
 /// What every stream of this session must show.
 fn assert_conforms(report: &StreamReport) {
     assert!(report.failures.is_empty(), "{:#?}", report.failures);
-    for (event, at_least) in [
-        ("RESUME", 2),
-        ("STOP", 1),
-        ("RESET", 1),
-        ("DEVICE_TRAY_MOVED", 2),
-        ("BLOCK_JOB_COMPLETED", 2),
-        ("BLOCK_JOB_READY", 1),
-        ("BLOCK_JOB_CANCELLED", 1),
-        ("VNC_CONNECTED", 1),
-        ("VNC_INITIALIZED", 1),
-        ("VNC_DISCONNECTED", 1),
-        ("POWERDOWN", 1),
-        ("SHUTDOWN", 1),
-        ("JOB_STATUS_CHANGE", 1),
-    ] {
-        let count = report.counts.get(event).copied().unwrap_or(0);
-        assert!(
-            count >= at_least,
-            "{event}: {count} recorded, expected at least {at_least}: {:?}",
-            report.counts
-        );
-    }
+    assert_counts(
+        report,
+        &[
+            ("RESUME", 2),
+            ("STOP", 1),
+            ("RESET", 1),
+            ("DEVICE_TRAY_MOVED", 2),
+            ("BLOCK_JOB_COMPLETED", 2),
+            ("BLOCK_JOB_READY", 1),
+            ("BLOCK_JOB_CANCELLED", 1),
+            ("VNC_CONNECTED", 1),
+            ("VNC_INITIALIZED", 1),
+            ("VNC_DISCONNECTED", 1),
+            ("POWERDOWN", 1),
+            ("SHUTDOWN", 1),
+            ("JOB_STATUS_CHANGE", 1),
+        ],
+    );
     // Every event is typed: the QAPI era documents JOB_STATUS_CHANGE.
     assert!(report.unknown.is_empty(), "{:?}", report.unknown);
 }
@@ -326,7 +318,7 @@ fn run_session(binaries: &Binaries) -> Vec<String> {
 
 #[test]
 fn the_recorded_stream_decodes_and_passes_the_schemas() {
-    let report = check_stream(&read_fixture());
+    let report = check_stream(&recording(0));
     assert_conforms(&report);
 }
 
@@ -334,7 +326,7 @@ fn the_recorded_stream_decodes_and_passes_the_schemas() {
 /// required member missing, are both rejected by decoding and by the schema.
 #[test]
 fn a_broken_copy_of_the_recording_is_rejected() {
-    let lines = read_fixture();
+    let lines = recording(0);
     let break_line = |event: &str, edit: &dyn Fn(&mut Value)| -> String {
         let line = lines
             .iter()

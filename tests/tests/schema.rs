@@ -39,14 +39,7 @@ fn files_of(generated: Vec<codegen::GeneratedFile>) -> Files {
 }
 
 fn revision_files(name: &str, spec: &Spec, qapi: bool) -> Files {
-    let revision = codegen::Revision {
-        name,
-        about: "",
-        spec,
-        timeline: true,
-        qapi,
-        release: None,
-    };
+    let revision = codegen::Revision::alone(name, spec, qapi);
     files_of(schema::revision_files("", &revision))
 }
 
@@ -201,11 +194,8 @@ fn the_latest_bundle_accepts_what_the_crate_decodes() {
         |message: &Value| serde_json::from_value::<qmp_events::Message>(message.clone()).is_ok();
     let mut corpus: Vec<Value> = broken_messages().into_iter().map(|(_, m)| m).collect();
     corpus.extend(forward_messages());
-    for fixture in ["qemu-7.2-events.jsonl", "qemu-7.2-jobs-events.jsonl"] {
-        let path = qmp_tests::workspace_root()
-            .join("tests/fixtures")
-            .join(fixture);
-        for line in std::fs::read_to_string(path).unwrap().lines() {
+    for fixture in qmp_tests::QEMU_7_2_RECORDINGS {
+        for line in qmp_tests::fixture(fixture).lines() {
             let message: Value = serde_json::from_str(line).unwrap();
             assert!(latest.is_valid(&message), "{fixture}: {line}");
             corpus.push(message);

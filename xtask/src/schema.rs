@@ -29,14 +29,7 @@ pub fn run(args: Vec<OsString>) -> Result<(), Failure> {
     let name = file
         .file_stem()
         .map_or("spec".into(), |s| s.to_string_lossy().into_owned());
-    let revision = codegen::Revision {
-        name: &name,
-        about: "",
-        spec: &spec,
-        timeline: true,
-        qapi: false,
-        release: None,
-    };
+    let revision = codegen::Revision::alone(&name, &spec, false);
     let files = codegen::schema::revision_files("", &revision);
     std::fs::create_dir_all(&out)
         .map_err(|err| Failure::Failed(format!("error: cannot create {}: {err}", out.display())))?;

@@ -98,10 +98,7 @@ fn union(union_type: &UnionType<'_>, catalog: &Catalog<'_>) -> TokenStream {
     let encode = variants.iter().map(|(ident, value, _)| {
         quote! { Self::#ident(branch) => crate::runtime::encode_union(serializer, #discriminator, #value, branch), }
     });
-    let derives = super::derives(
-        catalog.type_eq(&TypeRef::Union(index_of(&catalog.unions, union_type))),
-        false,
-    );
+    let derives = super::derives(catalog.variants_eq(&union_type.variants), false);
     quote! {
         #docs
         #derives
@@ -153,13 +150,7 @@ fn alternate(alternate_type: &AlternateType<'_>, catalog: &Catalog<'_>) -> Token
         let docs = doc(&[&format!("Branch `{branch}`.")]);
         quote! { #docs #ident(#ty), }
     });
-    let derives = super::derives(
-        catalog.type_eq(&TypeRef::Alternate(index_of(
-            &catalog.alternates,
-            alternate_type,
-        ))),
-        true,
-    );
+    let derives = super::derives(catalog.variants_eq(&alternate_type.variants), true);
     quote! {
         #docs
         #derives
@@ -171,11 +162,6 @@ fn alternate(alternate_type: &AlternateType<'_>, catalog: &Catalog<'_>) -> Token
             Unknown(serde_json::Value),
         }
     }
-}
-
-/// The position of `item` in `list`.
-fn index_of<T>(list: &[T], item: &T) -> usize {
-    list.iter().position(|x| std::ptr::eq(x, item)).unwrap_or(0)
 }
 
 fn shared_object(object_type: &ObjectType<'_>, catalog: &Catalog<'_>) -> TokenStream {
@@ -357,7 +343,8 @@ fn open_enum(enum_type: &EnumType<'_>) -> TokenStream {
         .values
         .iter()
         .zip(&variants)
-        .map(|(value, variant)| {
+        .zip(&enum_type.value_history)
+        .map(|((value, variant), history)| {
             let mut paragraphs = vec![match &value.meaning {
                 Some(meaning) => format!("`\"{}\"`: {}", value.value, escape(meaning)),
                 None => format!("`\"{}\"`", value.value),
@@ -366,12 +353,11 @@ fn open_enum(enum_type: &EnumType<'_>) -> TokenStream {
                 paragraphs.push(format!("Only in builds where `{condition}` holds."));
             }
             paragraphs.extend(features(&value.features));
-            let position = enum_type.values.iter().position(|v| std::ptr::eq(v, value));
-            match position.and_then(|i| enum_type.value_history.get(i)) {
-                Some((Some(since), Some(until))) => paragraphs.push(format!(
+            match history {
+                (Some(since), Some(until)) => paragraphs.push(format!(
                     "Sent from revision `{since}` to revision `{until}`: later revisions drop it."
                 )),
-                Some((Some(since), None)) => paragraphs.push(format!("Since revision `{since}`.")),
+                (Some(since), None) => paragraphs.push(format!("Since revision `{since}`.")),
                 _ => {}
             }
             let refs: Vec<&str> = paragraphs.iter().map(String::as_str).collect();

@@ -243,7 +243,9 @@ impl<'a> Converter<'a> {
             TypeRef::Array(element) => {
                 field.ty = JsonType::Array;
                 let mut items = Field::new(String::new(), JsonType::Value, Span::default());
-                self.named(element, &mut items, stack);
+                if self.spend(stack) {
+                    self.named(element, &mut items, stack);
+                }
                 field.type_name = items.type_name.clone();
                 field.items = Some(Box::new(items));
             }
@@ -252,8 +254,9 @@ impl<'a> Converter<'a> {
         field
     }
 
-    /// Takes one field from the budget at a nesting of `stack`; false (and
-    /// the conversion failed) when either runs out.
+    /// Takes one field from the budget, for each field spelled out, at a
+    /// nesting of `stack`; false (and the conversion failed) when either
+    /// runs out.
     fn spend(&self, stack: &[&str]) -> bool {
         match self.budget.get().checked_sub(1) {
             Some(left) if stack.len() <= MAX_NESTING && !self.failed.get() => {
@@ -267,11 +270,9 @@ impl<'a> Converter<'a> {
         }
     }
 
-    /// Spells out the type named `name` in `field`.
+    /// Spells out the type named `name` in `field` (paid for by its
+    /// caller).
     fn named(&self, name: &'a str, field: &mut Field, stack: &mut Vec<&'a str>) {
-        if !self.spend(stack) {
-            return;
-        }
         if let Some(builtin) = builtin(name) {
             field.ty = builtin;
             return;

@@ -312,13 +312,6 @@ fn parse_file(src: &Source<'_>, file_name: &Arc<str>) -> Result<Vec<Item>, Parse
     Ok(items)
 }
 
-fn punctuation(rule: Rule) -> bool {
-    matches!(
-        rule,
-        Rule::colon | Rule::comma | Rule::rbrace | Rule::rbracket
-    )
-}
-
 /// What the grammar expected where it stopped, in words.
 fn expected(err: &pest::error::Error<Rule>) -> String {
     match &err.variant {
@@ -418,7 +411,6 @@ fn expr(walk: &Walk<'_>, pair: Pair<'_, Rule>) -> Result<Expr, ParseError> {
         Rule::bool => Expr::Bool(pair.as_str() == "true", location),
         Rule::list => Expr::List(
             pair.into_inner()
-                .filter(|p| !punctuation(p.as_rule()))
                 .map(|p| expr(walk, p))
                 .collect::<Result<_, _>>()?,
             location,
@@ -429,7 +421,7 @@ fn expr(walk: &Walk<'_>, pair: Pair<'_, Rule>) -> Result<Expr, ParseError> {
             // set once the dict is longer than a few keys.
             let mut keys: std::collections::HashSet<String> = std::collections::HashSet::new();
             // A key and its value in turn (`pair` is silent).
-            let mut inner = pair.into_inner().filter(|p| !punctuation(p.as_rule()));
+            let mut inner = pair.into_inner();
             while let (Some(key), Some(value)) = (inner.next(), inner.next()) {
                 let key_at = walk.at(&key);
                 let key = unescape(src, &key)?;
