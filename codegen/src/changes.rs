@@ -78,7 +78,11 @@ fn markdown_body(changes: &[Change]) -> String {
             "### Changed events\n\n| event | member | change | class |\n|---|---|---|---|\n",
         );
         for change in interface {
-            let member = if change.member.is_empty() {
+            let member = if change.member.is_empty()
+                && matches!(change.kind, Kind::AbsentFromBuild { .. })
+            {
+                "the event".to_string()
+            } else if change.member.is_empty() {
                 "data".to_string()
             } else {
                 format!("`{}`", change.member)
@@ -164,6 +168,18 @@ fn describe(change: &Change) -> String {
         Kind::FeatureAdded { feature } if feature == "deprecated" => "deprecated".into(),
         Kind::FeatureAdded { feature } => format!("feature `{feature}` added"),
         Kind::FeatureRemoved { feature } => format!("feature `{feature}` removed"),
+        Kind::AbsentFromBuild {
+            condition,
+            value,
+            feature,
+        } => {
+            let what = match (value, feature) {
+                (Some(value), _) => format!("value `\"{value}\"` "),
+                (_, Some(feature)) => format!("feature `{feature}` "),
+                _ => String::new(),
+            };
+            format!("{what}absent from this build (only where `{condition}` holds)")
+        }
         other => format!("{other:?}"),
     }
 }

@@ -17,6 +17,9 @@ pub fn revision_file(revision: &Revision<'_>) -> GeneratedFile {
     if !revision.about.is_empty() {
         let _ = writeln!(out, "{}\n", revision.about);
     }
+    if let Some(build) = &spec.build {
+        let _ = writeln!(out, "{}\n", build_note(build));
+    }
     let _ = writeln!(
         out,
         "{} events. Schemas: [`schema/{}/`](../schema/{}/events.json).\n",
@@ -33,6 +36,27 @@ pub fn revision_file(revision: &Revision<'_>) -> GeneratedFile {
         }
     }
     GeneratedFile::new(format!("docs/{}.md", revision.name), out)
+}
+
+/// What a revision read from a binary's introspection is, and where its
+/// documentation comes from.
+pub fn build_note(build: &qmp_spec::Build) -> String {
+    let mut note = String::from(
+        "The wire schema of one QEMU build, as its `query-qmp-schema` gives it: its `if` \
+         conditions decided, no documentation of its own.",
+    );
+    match &build.documented_from {
+        Some(release) => {
+            let _ = write!(
+                note,
+                " Type names and documentation come from QAPI release `{release}` wherever the \
+                 wire shape matches; types it does not name are named by their first path, and \
+                 what it does not document has no documentation."
+            );
+        }
+        None => note.push_str(" Types are named by their first path."),
+    }
+    note
 }
 
 fn section_markdown(out: &mut String, name: &str, section: &Section) {

@@ -38,7 +38,17 @@ fn id(folder: &str, file: &str) -> String {
 pub fn revision_files(folder: &str, revision: &Revision<'_>) -> Vec<GeneratedFile> {
     let one = [Revision::alone(revision.name, revision.spec, revision.qapi)];
     let catalog = Catalog::new(&one);
-    let what = if revision.qapi {
+    let what = if let Some(build) = &revision.spec.build {
+        format!(
+            "the wire schema of `{}`, as its query-qmp-schema gives it{}",
+            revision.name,
+            build
+                .documented_from
+                .as_ref()
+                .map(|r| format!(" (names and documentation from `{r}` where the wire matches)"))
+                .unwrap_or_default()
+        )
+    } else if revision.qapi {
         format!("QEMU's QAPI schema as of `{}`", revision.name)
     } else {
         format!("revision `{}` of qmp-events.txt", revision.name)

@@ -14,11 +14,18 @@
 //!   required: a consumer receives more) or data added, a member made
 //!   required;
 //! - **documentation only**: descriptions, notes, examples, the title.
+//!
+//! A side read from a binary's introspection (a [`Spec`] with a build)
+//! describes one build: it has no documentation of its own, so
+//! documentation is not compared when either side is one; and it has its
+//! `if` conditions decided, so what the other side has behind a condition
+//! and the build lacks is **absent from this build** (compatible, with the
+//! condition), never removed, and conditions are not compared.
 
 use serde::Serialize;
 
 use crate::canonical;
-use crate::model::{Condition, Data, Feature, Field, Section, Spec};
+use crate::model::{Condition, Data, Feature, Field, JsonType, Section, Spec};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -80,6 +87,16 @@ pub enum Kind {
     FeatureRemoved {
         feature: String,
     },
+    /// What one side has behind an `if` and the build read from
+    /// introspection on the other side lacks: the value, feature or branch
+    /// when it is one, else the event or member.
+    AbsentFromBuild {
+        condition: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        value: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        feature: Option<String>,
+    },
 }
 
 /// One change. `member` is the member's path in the data (`server.host`),
@@ -100,8 +117,12 @@ pub struct Change {
 /// All changes from `old` to `new`, in a stable order: by event name, then
 /// in the order of the members.
 pub fn compare(old: &Spec, new: &Spec) -> Vec<Change> {
+    let sides = Sides {
+        old_build: old.build.is_some(),
+        new_build: new.build.is_some(),
+    };
     let mut changes = Vec::new();
-    if old.title != new.title {
+    if sides.documented() && old.title != new.title {
         changes.push(change(
             "",
             "",
@@ -123,6 +144,19 @@ pub fn compare(old: &Spec, new: &Spec) -> Vec<Change> {
         .filter(|(n, _)| find(&new_events, n).is_none())
         .copied()
         .collect();
+    // What a build lacks by its condition is neither added nor removed.
+    for (list, build) in [
+        (&mut added, sides.old_build),
+        (&mut removed, sides.new_build),
+    ] {
+        list.retain(|(name, section)| match (&section.condition, build) {
+            (Some(condition), true) => {
+                changes.push(absent(name, "", condition, None, None));
+                false
+            }
+            _ => true,
+        });
+    }
     // A removal and an addition with the same body: a likely rename.
     let mut renamed = Vec::new();
     removed.retain(|(old_name, old_section)| {
@@ -155,11 +189,60 @@ pub fn compare(old: &Spec, new: &Spec) -> Vec<Change> {
     }
     for (name, new_section) in &new_events {
         if let Some(old_section) = find(&old_events, name) {
-            section_changes(name, old_section, new_section, &mut changes);
+            section_changes(sides, name, old_section, new_section, &mut changes);
         }
     }
     changes.sort_by(|a, b| a.event.cmp(&b.event));
     changes
+}
+
+/// Which sides are builds read from introspection.
+#[derive(Debug, Clone, Copy)]
+struct Sides {
+    old_build: bool,
+    new_build: bool,
+}
+
+impl Sides {
+    /// Whether both sides have documentation of their own to compare.
+    fn documented(self) -> bool {
+        !self.old_build && !self.new_build
+    }
+
+    /// Whether two types are the same. A build's introspection says only
+    /// `int` of every integer type: the same as any of them.
+    fn same_type(self, a: &JsonType, b: &JsonType) -> bool {
+        a == b
+            || (!self.documented()
+                && (*a == JsonType::Int || *b == JsonType::Int)
+                && a.is_integer()
+                && b.is_integer())
+    }
+
+    /// Whether conditions are compared: not when a side has them decided.
+    fn conditional(self) -> bool {
+        self.documented()
+    }
+}
+
+fn absent(
+    event: &str,
+    member: &str,
+    condition: &Condition,
+    value: Option<&str>,
+    feature: Option<&str>,
+) -> Change {
+    change(
+        event,
+        member,
+        Kind::AbsentFromBuild {
+            condition: condition.to_string(),
+            value: value.map(str::to_string),
+            feature: feature.map(str::to_string),
+        },
+        None,
+        None,
+    )
 }
 
 fn find<'s>(events: &[(&str, &'s Section)], name: &str) -> Option<&'s Section> {
@@ -209,7 +292,7 @@ pub fn classify(kind: &Kind) -> Class {
         | Kind::EventRemoved
         | Kind::ConditionChanged
         | Kind::FeatureAdded { .. } => Class::PotentiallyBreaking,
-        Kind::FeatureRemoved { .. } => Class::Compatible,
+        Kind::FeatureRemoved { .. } | Kind::AbsentFromBuild { .. } => Class::Compatible,
         Kind::EventAdded | Kind::DataAdded | Kind::MemberAdded { .. } | Kind::MadeRequired => {
             Class::Compatible
         }
@@ -222,13 +305,14 @@ pub fn classify(kind: &Kind) -> Class {
 
 /// Changes of an `if` and of the features of an event or member.
 fn qapi_changes(
+    sides: Sides,
     event: &str,
     path: &str,
     (old_if, old_features): (&Option<Condition>, &[Feature]),
     (new_if, new_features): (&Option<Condition>, &[Feature]),
     out: &mut Vec<Change>,
 ) {
-    if old_if != new_if {
+    if sides.conditional() && old_if != new_if {
         let show =
             |c: &Option<Condition>| Some(c.as_ref().map_or("always".into(), |c| c.to_string()));
         out.push(change(
@@ -241,6 +325,10 @@ fn qapi_changes(
     }
     for feature in new_features {
         if !old_features.iter().any(|f| f.name == feature.name) {
+            if let (Some(condition), true) = (&feature.condition, sides.old_build) {
+                out.push(absent(event, path, condition, None, Some(&feature.name)));
+                continue;
+            }
             out.push(change(
                 event,
                 path,
@@ -254,6 +342,10 @@ fn qapi_changes(
     }
     for feature in old_features {
         if !new_features.iter().any(|f| f.name == feature.name) {
+            if let (Some(condition), true) = (&feature.condition, sides.new_build) {
+                out.push(absent(event, path, condition, None, Some(&feature.name)));
+                continue;
+            }
             out.push(change(
                 event,
                 path,
@@ -267,15 +359,16 @@ fn qapi_changes(
     }
 }
 
-fn section_changes(event: &str, old: &Section, new: &Section, out: &mut Vec<Change>) {
+fn section_changes(sides: Sides, event: &str, old: &Section, new: &Section, out: &mut Vec<Change>) {
     qapi_changes(
+        sides,
         event,
         "",
         (&old.condition, &old.features),
         (&new.condition, &new.features),
         out,
     );
-    if old.description != new.description {
+    if sides.documented() && old.description != new.description {
         out.push(change(
             event,
             "",
@@ -285,7 +378,9 @@ fn section_changes(event: &str, old: &Section, new: &Section, out: &mut Vec<Chan
         ));
     }
     match (&old.data, &new.data) {
-        (Data::Fields { fields: a }, Data::Fields { fields: b }) => members(event, "", a, b, out),
+        (Data::Fields { fields: a }, Data::Fields { fields: b }) => {
+            members(sides, event, "", a, b, out)
+        }
         (Data::External { type_name: a, .. }, Data::External { type_name: b, .. }) if a != b => out
             .push(change(
                 event,
@@ -323,6 +418,9 @@ fn section_changes(event: &str, old: &Section, new: &Section, out: &mut Vec<Chan
             .collect::<Vec<_>>()
             .join("\n\n")
     };
+    if !sides.documented() {
+        return;
+    }
     if notes(old) != notes(new) {
         out.push(change(
             event,
@@ -351,10 +449,22 @@ fn section_changes(event: &str, old: &Section, new: &Section, out: &mut Vec<Chan
     }
 }
 
-fn members(event: &str, prefix: &str, old: &[Field], new: &[Field], out: &mut Vec<Change>) {
+fn members(
+    sides: Sides,
+    event: &str,
+    prefix: &str,
+    old: &[Field],
+    new: &[Field],
+    out: &mut Vec<Change>,
+) {
     for field in new {
         let path = format!("{prefix}{}", field.name);
         match old.iter().find(|f| f.name == field.name) {
+            None if sides.old_build && field.condition.is_some() => {
+                if let Some(condition) = &field.condition {
+                    out.push(absent(event, &path, condition, None, None));
+                }
+            }
             None => out.push(change(
                 event,
                 &path,
@@ -364,10 +474,20 @@ fn members(event: &str, prefix: &str, old: &[Field], new: &[Field], out: &mut Ve
                 None,
                 Some(field.ty.label()),
             )),
-            Some(before) => member(event, &path, before, field, out),
+            Some(before) => member(sides, event, &path, before, field, out),
         }
     }
     for field in old.iter().filter(|f| !new.iter().any(|n| n.name == f.name)) {
+        if let (Some(condition), true) = (&field.condition, sides.new_build) {
+            out.push(absent(
+                event,
+                &format!("{prefix}{}", field.name),
+                condition,
+                None,
+                None,
+            ));
+            continue;
+        }
         out.push(change(
             event,
             &format!("{prefix}{}", field.name),
@@ -378,8 +498,8 @@ fn members(event: &str, prefix: &str, old: &[Field], new: &[Field], out: &mut Ve
     }
 }
 
-fn member(event: &str, path: &str, old: &Field, new: &Field, out: &mut Vec<Change>) {
-    if old.ty != new.ty {
+fn member(sides: Sides, event: &str, path: &str, old: &Field, new: &Field, out: &mut Vec<Change>) {
+    if !sides.same_type(&old.ty, &new.ty) {
         out.push(change(
             event,
             path,
@@ -389,12 +509,20 @@ fn member(event: &str, path: &str, old: &Field, new: &Field, out: &mut Vec<Chang
         ));
     } else {
         if !old.fields.is_empty() || !new.fields.is_empty() {
-            members(event, &format!("{path}."), &old.fields, &new.fields, out);
+            members(
+                sides,
+                event,
+                &format!("{path}."),
+                &old.fields,
+                &new.fields,
+                out,
+            );
         }
         // A union's branches and an alternate's, by name; an array's
         // elements.
         if !old.variants.is_empty() || !new.variants.is_empty() {
             members(
+                sides,
                 event,
                 &format!("{path}."),
                 &old.variants,
@@ -403,10 +531,11 @@ fn member(event: &str, path: &str, old: &Field, new: &Field, out: &mut Vec<Chang
             );
         }
         if let (Some(a), Some(b)) = (&old.items, &new.items) {
-            member(event, &format!("{path}[]"), a, b, out);
+            member(sides, event, &format!("{path}[]"), a, b, out);
         }
     }
     qapi_changes(
+        sides,
         event,
         path,
         (&old.condition, &old.features),
@@ -436,7 +565,17 @@ fn member(event: &str, path: &str, old: &Field, new: &Field, out: &mut Vec<Chang
             None,
         )),
         _ => {
+            let condition = |f: &'_ Field, v: &str| {
+                f.values
+                    .iter()
+                    .find(|e| e.value == v)
+                    .and_then(|e| e.condition.clone())
+            };
             for value in after.iter().filter(|v| !before.contains(v)) {
+                if let (Some(c), true) = (condition(new, value), sides.old_build) {
+                    out.push(absent(event, path, &c, Some(value), None));
+                    continue;
+                }
                 out.push(change(
                     event,
                     path,
@@ -448,6 +587,10 @@ fn member(event: &str, path: &str, old: &Field, new: &Field, out: &mut Vec<Chang
                 ));
             }
             for value in before.iter().filter(|v| !after.contains(v)) {
+                if let (Some(c), true) = (condition(old, value), sides.new_build) {
+                    out.push(absent(event, path, &c, Some(value), None));
+                    continue;
+                }
                 out.push(change(
                     event,
                     path,
@@ -460,7 +603,7 @@ fn member(event: &str, path: &str, old: &Field, new: &Field, out: &mut Vec<Chang
             }
         }
     }
-    if old.description != new.description {
+    if sides.documented() && old.description != new.description {
         out.push(change(
             event,
             path,

@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::diff::{self, ChangeReport, Direction};
-use crate::model::Spec;
+use crate::model::{QemuVersion, Spec};
 use crate::source::ParseError;
 
 /// The manifest, as `history.json` writes it.
@@ -167,6 +167,80 @@ impl History {
             .filter_map(|text| Some((text, self.get(text.release.as_deref()?)?)))
             .collect()
     }
+}
+
+impl Manifest {
+    /// Reads `dir/history.json`.
+    pub fn load(dir: &Path) -> Result<Manifest, HistoryError> {
+        let path = dir.join("history.json");
+        let bytes = read(&path)?;
+        serde_json::from_slice(&bytes).map_err(|source| HistoryError::Manifest { path, source })
+    }
+}
+
+/// The QEMU version a release's revision name gives, as QEMU itself
+/// reports it: `qemu-7.2.0` is 7.2.0; a release candidate `qemu-9.2.0-rc2`
+/// is 9.1.92, as QEMU numbers its candidates (x.y.90 + n before x.(y+1).0).
+pub fn release_version(name: &str) -> Option<QemuVersion> {
+    let rest = name.strip_prefix("qemu-")?;
+    let (numbers, rc) = match rest.split_once("-rc") {
+        Some((numbers, rc)) => (numbers, Some(rc.parse::<u32>().ok()?)),
+        None => (rest, None),
+    };
+    let mut parts = numbers.split('.').map(|p| p.parse::<u32>().ok());
+    let (Some(Some(major)), Some(Some(minor)), Some(Some(micro)), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return None;
+    };
+    Some(match rc {
+        None => QemuVersion {
+            major,
+            minor,
+            micro,
+        },
+        // x.0.0-rcN follows the last minor of x-1, unknown here: after all.
+        Some(n) if minor == 0 => QemuVersion {
+            major: major.checked_sub(1)?,
+            minor: u32::MAX,
+            micro: 90 + n.min(9),
+        },
+        Some(n) => QemuVersion {
+            major,
+            minor: minor - 1,
+            micro: 90 + n.min(9),
+        },
+    })
+}
+
+/// The QAPI release of the history nearest to a QEMU of `version`: the
+/// newest release not newer than it, else (a QEMU older than every
+/// release) the oldest; with no version, the newest. Read on its own,
+/// without the rest of the history; `None` when the history has no
+/// release.
+pub fn nearest_release(
+    dir: &Path,
+    version: Option<QemuVersion>,
+) -> Result<Option<Revision>, HistoryError> {
+    let manifest = Manifest::load(dir)?;
+    let mut releases: Vec<(QemuVersion, &Entry)> = manifest
+        .revisions
+        .iter()
+        .filter(|e| e.qapi.is_some())
+        .filter_map(|e| Some((release_version(&e.name)?, e)))
+        .collect();
+    releases.sort_by_key(|(v, _)| *v);
+    let chosen = match version {
+        Some(version) => releases
+            .iter()
+            .rev()
+            .find(|(v, _)| *v <= version)
+            .or(releases.first()),
+        None => releases.last(),
+    };
+    chosen
+        .map(|(_, entry)| qapi_revision(entry, &|file| read(&dir.join(file))))
+        .transpose()
 }
 
 fn read(path: &Path) -> Result<Vec<u8>, HistoryError> {

@@ -8,6 +8,8 @@ pub mod canonical;
 pub mod changes;
 pub mod diff;
 pub mod history;
+pub mod input;
+pub mod introspect;
 pub mod lint;
 pub mod model;
 pub mod qapi;
@@ -15,7 +17,7 @@ mod source;
 pub mod text;
 
 pub use model::{
-    Condition, Data, EnumValue, Example, Feature, Field, JsonType, Note, Section, Span, Spec,
-    TypeSource, Warning, WarningKind,
+    Build, Condition, Data, EnumValue, Example, Feature, Field, JsonType, Note, QemuVersion,
+    Section, Span, Spec, TypeSource, Warning, WarningKind,
 };
 pub use text::{ParseError, parse, parse_bytes};

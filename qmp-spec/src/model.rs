@@ -1,4 +1,10 @@
-//! The model of one revision of `qmp-events.txt`.
+//! The one model of both eras: a revision of QEMU's QMP events, whether
+//! read from a `qmp-events.txt` text (2010–2017), from a release's QAPI
+//! schema (2014 on), or from a QEMU binary's introspection
+//! (`query-qmp-schema`, its [`Build`]). A [`Spec`] is one such revision:
+//! its events ([`Section`]s), their data's members ([`Field`]s) with JSON
+//! types, enumerated values, and for the QAPI era the QAPI type names,
+//! unions, alternates, arrays, conditions and features.
 //!
 //! Text in the model is whitespace-normalized (every run of whitespace is one
 //! space), so two revisions that differ only in layout have equal models once
@@ -24,6 +30,43 @@ pub struct Spec {
     /// The title above the `=` underline, e.g. "QEMU Monitor Protocol Events".
     pub title: String,
     pub sections: Vec<Section>,
+    /// A QEMU binary's own account of its wire schema (`query-qmp-schema`):
+    /// which build it is. `None` for a document (a text revision or a QAPI
+    /// schema), which has documentation of its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub build: Option<Build>,
+}
+
+/// The build a revision read from introspection describes: one QEMU binary
+/// (one target, one configuration), its `if` conditions already decided.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Build {
+    /// What its `query-version` says, when the reply came with it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<QemuVersion>,
+    /// The package string of `query-version` (`Debian 1:7.2+dfsg-7`), empty
+    /// when QEMU gives none.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub package: String,
+    /// The QAPI release of the history whose type names and documentation
+    /// the revision carries wherever the wire shape matches; everything
+    /// else has no documentation, and types are named by their path.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub documented_from: Option<String>,
+}
+
+/// A QEMU version, as `query-version` and the QMP greeting give it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct QemuVersion {
+    pub major: u32,
+    pub minor: u32,
+    pub micro: u32,
+}
+
+impl std::fmt::Display for QemuVersion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}.{}", self.major, self.minor, self.micro)
+    }
 }
 
 /// A section: one or more events documented by one body.
@@ -336,6 +379,25 @@ impl JsonType {
             JsonType::Alternate => "alternate",
         };
         label.to_string()
+    }
+}
+
+impl JsonType {
+    /// Whether the type is one of the integers (`int`, sized, `size`).
+    pub fn is_integer(&self) -> bool {
+        matches!(
+            self,
+            JsonType::Int
+                | JsonType::Int8
+                | JsonType::Int16
+                | JsonType::Int32
+                | JsonType::Int64
+                | JsonType::Uint8
+                | JsonType::Uint16
+                | JsonType::Uint32
+                | JsonType::Uint64
+                | JsonType::Size
+        )
     }
 }
 

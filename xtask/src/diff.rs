@@ -1,15 +1,13 @@
 //! `cargo xtask diff OLD NEW [--format markdown|json] [--fail-on-breaking]`:
-//! the semantic changes between two revisions, each side a revision name of
-//! the history or a spec file. Markdown on stdout, ready for a pull request
+//! the semantic changes between two inputs, each side anything the resolver
+//! reads (a revision name, a spec file, a QAPI tree, `DIR@REV`, a reply,
+//! `unix:PATH`, `qemu:PROGRAM`). Markdown on stdout, ready for a pull request
 //! comment; exit 2 with `--fail-on-breaking` when anything is breaking.
 
 use std::ffi::OsString;
-use std::path::Path;
 
 use lexopt::prelude::*;
-use qmp_spec::Spec;
 use qmp_spec::changes::{self, Class};
-use qmp_spec::history::History;
 
 use crate::Failure;
 
@@ -36,14 +34,14 @@ pub fn run(args: Vec<OsString>) -> Result<(), Failure> {
     }
     let [old, new] = <[String; 2]>::try_from(sides)
         .map_err(|_| Failure::Usage("usage: cargo xtask diff OLD NEW".into()))?;
-    let mut history: Option<History> = None;
-    let old_spec = load(&old, &mut history)?;
-    let new_spec = load(&new, &mut history)?;
-    let found = changes::compare(&old_spec, &new_spec);
+    let mut resolver = crate::resolver();
+    let old = crate::load_quietly(&mut resolver, &old)?;
+    let new = crate::load_quietly(&mut resolver, &new)?;
+    let found = changes::compare(&old.spec, &new.spec);
     let report = if json {
-        codegen::changes::json(&old, &new, &found)?
+        codegen::changes::json(&old.name, &new.name, &found)?
     } else {
-        codegen::changes::markdown(&old, &new, &found)
+        codegen::changes::markdown(&old.name, &new.name, &found)
     };
     print!("{report}");
     if fail_on_breaking && found.iter().any(|c| c.class == Class::Breaking) {
@@ -53,25 +51,4 @@ pub fn run(args: Vec<OsString>) -> Result<(), Failure> {
         });
     }
     Ok(())
-}
-
-/// A spec file if `side` names one, else a revision of the history.
-fn load(side: &str, history: &mut Option<History>) -> Result<Spec, Failure> {
-    if Path::new(side).is_file() {
-        return crate::parse_quietly(Path::new(side));
-    }
-    let history = match history {
-        Some(history) => history,
-        None => history.insert(crate::load_history(&crate::project_root())?),
-    };
-    match history.get(side) {
-        Some(revision) => Ok(revision.spec.clone()),
-        None => {
-            let names: Vec<&str> = history.revisions.iter().map(|r| r.name.as_str()).collect();
-            Err(Failure::Failed(format!(
-                "error: {side:?} is neither a file nor a revision of the history ({})",
-                names.join(", ")
-            )))
-        }
-    }
 }

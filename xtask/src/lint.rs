@@ -1,9 +1,9 @@
-//! `cargo xtask lint FILE` / `cargo xtask lint --history`: spec defects with
-//! their positions. Exit 0 with findings; exit 1 only when a file cannot be
-//! parsed (or the history cannot be built).
+//! `cargo xtask lint INPUT...` / `cargo xtask lint --history`: spec defects
+//! with their positions, for any input (see `qmp_spec::input`). Exit 0 with
+//! findings; exit 1 only when an input cannot be read (or the history
+//! cannot be built).
 
 use std::ffi::OsString;
-use std::path::PathBuf;
 
 use lexopt::prelude::*;
 use qmp_spec::{Spec, lint};
@@ -12,27 +12,28 @@ use crate::Failure;
 
 pub fn run(args: Vec<OsString>) -> Result<(), Failure> {
     let mut history = false;
-    let mut files: Vec<PathBuf> = Vec::new();
+    let mut files: Vec<String> = Vec::new();
     let mut parser = lexopt::Parser::from_args(args);
     while let Some(arg) = parser.next()? {
         match arg {
             Long("history") => history = true,
-            Value(path) => files.push(path.into()),
+            Value(input) => files.push(input.to_string_lossy().into_owned()),
             _ => return Err(arg.unexpected().into()),
         }
     }
     if !history && files.is_empty() {
         return Err(Failure::Usage(
-            "give FILE or --history: cargo xtask lint FILE... | --history".into(),
+            "give INPUT or --history: cargo xtask lint INPUT... | --history".into(),
         ));
     }
     // Every file is linted; those that cannot be read or parsed are
     // reported at the end, and fail the command.
     let mut errors = Vec::new();
     let mut total = 0;
-    for path in &files {
-        match crate::parse_quietly(path) {
-            Ok(spec) => total += report(&path.display().to_string(), &spec),
+    let mut resolver = crate::resolver();
+    for input in &files {
+        match crate::load_quietly(&mut resolver, input) {
+            Ok(loaded) => total += report(&loaded.name, &loaded.spec),
             Err(failure) => errors.push(failure),
         }
     }

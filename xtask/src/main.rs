@@ -18,15 +18,24 @@ commands:
   regen [--check] [--root DIR]
                           rebuild generated/ from qmp-spec/history; --check
                           writes nothing and fails when generated/ is stale
-  ir [--canonical] FILE   print FILE's model as JSON (warnings on stderr)
-  lint FILE... | --history  report spec defects with their positions
-  schema FILE --out DIR   write FILE's JSON Schemas: DIR/EVENT.json, DIR/events.json
+  ir [--canonical | --schema] INPUT
+                          print INPUT's model as JSON (warnings on stderr)
+  lint INPUT... | --history  report spec defects with their positions
+  schema INPUT --out DIR  write INPUT's JSON Schemas: DIR/EVENT.json, DIR/events.json
   diff OLD NEW [--format markdown|json] [--fail-on-breaking]
-                          the changes between two revisions (names or files),
-                          classified for clients
+                          the changes between two inputs, classified for clients
   apply BASE PATCH [--reverse] [--strict] [-o OUT]
                           apply a git, cgit or lossy diff; the text on stdout
                           (or OUT), the report on stderr
+
+INPUT is any of:
+  FILE                    qmp-events.txt, a QAPI top file, or a query-qmp-schema
+                          reply in JSON (bare, {\"return\": [...]}, or a capture)
+  DIR                     a QAPI qapi/ folder or a QEMU source tree's root
+  DIR@REV                 the same in a git repository at revision REV
+  unix:PATH               a running QEMU's QMP socket (asked, never changed)
+  qemu:PROGRAM            a QEMU started with -machine none, asked, and quit
+  NAME                    a revision of the history (qemu-7.2.0, ...)
 ";
 
 fn main() -> ExitCode {
@@ -105,25 +114,41 @@ impl From<codegen::Error> for Failure {
     }
 }
 
-/// Reads and parses a spec file, printing its warnings on stderr.
-fn read_spec(path: &std::path::Path) -> Result<qmp_spec::Spec, Failure> {
-    let spec = parse_quietly(path)?;
-    for warning in spec.warnings() {
-        eprintln!(
-            "{}:{}:{}: warning: {}",
-            path.display(),
-            warning.span.line,
-            warning.span.column,
-            warning.message
-        );
+/// The one resolver of inputs every command reads through, with the
+/// project's history; `QMP_TIMEOUT` (seconds) bounds a QEMU's answers.
+fn resolver() -> qmp_spec::input::Resolver {
+    let mut resolver = qmp_spec::input::Resolver::new(project_root().join("qmp-spec/history"));
+    if let Some(seconds) = std::env::var("QMP_TIMEOUT")
+        .ok()
+        .and_then(|s| s.parse::<f64>().ok())
+        .filter(|s| s.is_finite() && *s > 0.0)
+    {
+        resolver.timeout = std::time::Duration::from_secs_f64(seconds.min(3600.0));
     }
-    Ok(spec)
+    resolver
 }
 
-/// Reads and parses a spec file, without its warnings.
-fn parse_quietly(path: &std::path::Path) -> Result<qmp_spec::Spec, Failure> {
-    let bytes = read_file(path)?;
-    qmp_spec::parse_bytes(&path.display().to_string(), &bytes)
+/// Reads what `arg` names (a spec file, a QAPI tree, `DIR@REV`, a reply,
+/// `unix:PATH`, `qemu:PROGRAM`, a revision name), printing its warnings
+/// on stderr.
+fn load(
+    resolver: &mut qmp_spec::input::Resolver,
+    arg: &str,
+) -> Result<qmp_spec::input::Loaded, Failure> {
+    let loaded = load_quietly(resolver, arg)?;
+    for warning in &loaded.warnings {
+        eprintln!("{warning}");
+    }
+    Ok(loaded)
+}
+
+/// The same, without the warnings.
+fn load_quietly(
+    resolver: &mut qmp_spec::input::Resolver,
+    arg: &str,
+) -> Result<qmp_spec::input::Loaded, Failure> {
+    resolver
+        .load(arg)
         .map_err(|err| Failure::Failed(format!("error: {err}")))
 }
 

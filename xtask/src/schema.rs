@@ -1,4 +1,4 @@
-//! `cargo xtask schema FILE --out DIR`: the JSON Schemas of any spec file,
+//! `cargo xtask schema INPUT --out DIR`: the JSON Schemas of any input,
 //! `DIR/events.json` for any event message and `DIR/EVENT_NAME.json` per
 //! event, a reference into `events.json`.
 
@@ -6,30 +6,29 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 
 use lexopt::prelude::*;
+use qmp_spec::input::Kind;
 
 use crate::Failure;
 
 pub fn run(args: Vec<OsString>) -> Result<(), Failure> {
-    let mut file: Option<PathBuf> = None;
+    let mut input: Option<String> = None;
     let mut out: Option<PathBuf> = None;
     let mut parser = lexopt::Parser::from_args(args);
     while let Some(arg) = parser.next()? {
         match arg {
             Long("out") | Short('o') => out = Some(parser.value()?.into()),
-            Value(path) if file.is_none() => file = Some(path.into()),
+            Value(arg) if input.is_none() => input = Some(arg.to_string_lossy().into_owned()),
             _ => return Err(arg.unexpected().into()),
         }
     }
-    let (Some(file), Some(out)) = (file, out) else {
+    let (Some(input), Some(out)) = (input, out) else {
         return Err(Failure::Usage(
-            "usage: cargo xtask schema FILE --out DIR".into(),
+            "usage: cargo xtask schema INPUT --out DIR".into(),
         ));
     };
-    let spec = crate::read_spec(&file)?;
-    let name = file
-        .file_stem()
-        .map_or("spec".into(), |s| s.to_string_lossy().into_owned());
-    let revision = codegen::Revision::alone(&name, &spec, false);
+    let loaded = crate::load(&mut crate::resolver(), &input)?;
+    let name = schema_name(&input, &loaded);
+    let revision = codegen::Revision::alone(&name, &loaded.spec, loaded.kind != Kind::Text);
     let files = codegen::schema::revision_files("", &revision);
     std::fs::create_dir_all(&out)
         .map_err(|err| Failure::Failed(format!("error: cannot create {}: {err}", out.display())))?;
@@ -41,4 +40,16 @@ pub fn run(args: Vec<OsString>) -> Result<(), Failure> {
     }
     eprintln!("schema: {} files in {}", files.len(), out.display());
     Ok(())
+}
+
+/// The name the schemas carry (in their `$id`s): a file's stem, a
+/// revision's name, else the side's name.
+fn schema_name(input: &str, loaded: &qmp_spec::input::Loaded) -> String {
+    let path = std::path::Path::new(input);
+    if path.is_file() {
+        return path
+            .file_stem()
+            .map_or("spec".into(), |s| s.to_string_lossy().into_owned());
+    }
+    loaded.name.clone()
 }

@@ -83,6 +83,7 @@ impl Schema {
         Ok(Spec {
             title: title.to_string(),
             sections,
+            build: None,
         })
     }
 }

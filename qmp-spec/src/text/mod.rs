@@ -54,7 +54,11 @@ pub fn parse(file: &str, text: &str) -> Result<Spec, ParseError> {
             _ => {}
         }
     }
-    Ok(Spec { title, sections })
+    Ok(Spec {
+        title,
+        sections,
+        build: None,
+    })
 }
 
 impl Source<'_> {

@@ -1,0 +1,354 @@
+//! Names and documentation for a reply's types, from a QAPI release of the
+//! history (see the module's documentation): votes by position, then one
+//! name per wire type.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use crate::model::{Data, Field, JsonType, Section, Spec};
+
+/// For each wire type name, the QAPI names found at its places, counted.
+type Votes = HashMap<String, BTreeMap<String, usize>>;
+
+/// Names every wire type of `spec` (whose `type_name`s are the reply's,
+/// those for which `is_wire` holds) and borrows documentation, from
+/// `reference` where given.
+pub(super) fn recover(spec: &mut Spec, reference: Option<&Spec>, is_wire: &dyn Fn(&str) -> bool) {
+    let mut votes = Votes::new();
+    if let Some(reference) = reference {
+        let by_name: HashMap<&str, &Section> = reference.events().collect();
+        for section in &mut spec.sections {
+            if let Some(theirs) = section.names.first().and_then(|n| by_name.get(n.as_str())) {
+                borrow_section(section, theirs, &mut votes);
+            }
+        }
+    }
+    name(spec, &votes, is_wire);
+}
+
+fn vote(votes: &mut Votes, wire: &str, qapi: &str) {
+    *votes
+        .entry(wire.to_string())
+        .or_default()
+        .entry(qapi.to_string())
+        .or_default() += 1;
+}
+
+fn borrow_section(ours: &mut Section, theirs: &Section, votes: &mut Votes) {
+    ours.description = theirs.description.clone();
+    ours.since = theirs.since.clone();
+    ours.notes = theirs.notes.clone();
+    match (&mut ours.data, &theirs.data) {
+        (Data::Fields { fields: a }, Data::Fields { fields: b }) => fields(a, b, votes),
+        (
+            Data::External {
+                type_name: a,
+                description,
+            },
+            Data::External {
+                type_name: b,
+                description: theirs,
+            },
+        ) => {
+            vote(votes, a, b);
+            description.clone_from(theirs);
+        }
+        // QAPI's `'data': {}` is no data on the wire.
+        (Data::None, Data::Fields { fields }) if fields.is_empty() => {
+            ours.data = theirs.data.clone()
+        }
+        _ => {}
+    }
+    let same = match (&ours.data, &theirs.data) {
+        (Data::Fields { fields: a }, Data::Fields { fields: b }) => same_members(a, b),
+        (Data::None, Data::None) => true,
+        (Data::External { type_name: a, .. }, Data::External { type_name: b, .. }) => a == b,
+        _ => false,
+    };
+    if same {
+        ours.examples = theirs.examples.clone();
+    }
+}
+
+/// Members matched by name.
+fn fields(ours: &mut [Field], theirs: &[Field], votes: &mut Votes) {
+    let by_name: HashMap<&str, &Field> = theirs.iter().map(|f| (f.name.as_str(), f)).collect();
+    for field in ours {
+        if let Some(theirs) = by_name.get(field.name.as_str()) {
+            node(field, theirs, votes);
+        }
+    }
+}
+
+/// One place in both models.
+fn node(ours: &mut Field, theirs: &Field, votes: &mut Votes) {
+    if kind(&ours.ty) != kind(&theirs.ty) {
+        return;
+    }
+    if ours.ty == JsonType::Int {
+        ours.ty = theirs.ty.clone();
+    }
+    if ours.optional == theirs.optional {
+        ours.description.clone_from(&theirs.description);
+    }
+    if let (Some(wire), Some(qapi)) = (&ours.type_name, &theirs.type_name) {
+        vote(votes, wire, qapi);
+    }
+    if !ours.values.is_empty() {
+        let meanings: HashMap<&str, &Option<String>> = theirs
+            .values
+            .iter()
+            .map(|v| (v.value.as_str(), &v.meaning))
+            .collect();
+        for value in &mut ours.values {
+            if let Some(meaning) = meanings.get(value.value.as_str()) {
+                value.meaning.clone_from(meaning);
+            }
+        }
+    }
+    fields(&mut ours.fields, &theirs.fields, votes);
+    match ours.ty {
+        JsonType::Alternate => {
+            // Unnamed on the wire: each branch takes the name of the branch
+            // of its kind.
+            let mut taken = vec![false; theirs.variants.len()];
+            for branch in &mut ours.variants {
+                if let Some(at) = (0..theirs.variants.len())
+                    .find(|&i| !taken[i] && kind(&theirs.variants[i].ty) == kind(&branch.ty))
+                {
+                    taken[at] = true;
+                    branch.name.clone_from(&theirs.variants[at].name);
+                }
+            }
+            fields(&mut ours.variants, &theirs.variants, votes);
+        }
+        JsonType::Union => {
+            fields(&mut ours.variants, &theirs.variants, votes);
+            // An empty branch the release writes out is no branch on the
+            // wire: back from the release, where the tag has the value.
+            let tag_values: HashSet<&str> = ours
+                .fields
+                .iter()
+                .filter(|f| Some(&f.name) == ours.discriminator.as_ref())
+                .flat_map(|f| f.values.iter().map(|v| v.value.as_str()))
+                .collect();
+            let missing: Vec<Field> = theirs
+                .variants
+                .iter()
+                .filter(|v| v.fields.is_empty() && v.variants.is_empty())
+                .filter(|v| tag_values.contains(v.name.as_str()))
+                .filter(|v| !ours.variants.iter().any(|o| o.name == v.name))
+                .cloned()
+                .collect();
+            ours.variants.extend(missing);
+        }
+        _ => {}
+    }
+    if let (Some(ours), Some(theirs)) = (&mut ours.items, &theirs.items) {
+        node(ours, theirs, votes);
+    }
+}
+
+/// A type's kind on the wire: the integer types are one.
+fn kind(ty: &JsonType) -> &'static str {
+    match ty {
+        ty if ty.is_integer() => "int",
+        JsonType::String => "string",
+        JsonType::Number => "number",
+        JsonType::Bool => "bool",
+        JsonType::Object => "object",
+        JsonType::Array => "array",
+        JsonType::Value => "value",
+        JsonType::External(_) => "named",
+        JsonType::Null => "null",
+        JsonType::Union => "union",
+        JsonType::Alternate => "alternate",
+        _ => "int",
+    }
+}
+
+/// Whether two member lists are the same on the wire: names, optionality,
+/// kinds and values, all the way down.
+fn same_members(a: &[Field], b: &[Field]) -> bool {
+    a.len() == b.len()
+        && a.iter().all(|field| {
+            b.iter()
+                .find(|other| other.name == field.name)
+                .is_some_and(|other| same_wire(field, other))
+        })
+}
+
+fn same_wire(a: &Field, b: &Field) -> bool {
+    fn values(f: &Field) -> HashSet<&str> {
+        f.values.iter().map(|v| v.value.as_str()).collect()
+    }
+    a.optional == b.optional
+        && kind(&a.ty) == kind(&b.ty)
+        && values(a) == values(b)
+        && same_members(&a.fields, &b.fields)
+        && same_members(&a.variants, &b.variants)
+        && a.discriminator == b.discriminator
+        && match (&a.items, &b.items) {
+            (Some(a), Some(b)) => same_wire(a, b),
+            (None, None) => true,
+            _ => false,
+        }
+}
+
+/// A wire name as QEMU masks it: a number.
+fn is_masked(name: &str) -> bool {
+    !name.is_empty() && name.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// The words of a path in PascalCase: `NETDEV_STREAM_CONNECTED`, `addr` →
+/// `NetdevStreamConnectedAddr`.
+fn pascal(segments: &[&str]) -> String {
+    let mut out = String::new();
+    for word in segments
+        .iter()
+        .flat_map(|s| s.split(|c: char| !c.is_ascii_alphanumeric()))
+        .filter(|w| !w.is_empty())
+    {
+        let shout = !word.bytes().any(|b| b.is_ascii_lowercase());
+        let mut chars = word.chars();
+        if let Some(first) = chars.next() {
+            out.push(first.to_ascii_uppercase());
+            for c in chars {
+                out.push(if shout { c.to_ascii_lowercase() } else { c });
+            }
+        }
+    }
+    out
+}
+
+/// Every wire type name in document order, with the path name of its
+/// first place.
+fn first_places(spec: &Spec, is_wire: &dyn Fn(&str) -> bool) -> Vec<(String, String)> {
+    fn walk<'s>(
+        field: &'s Field,
+        path: &mut Vec<&'s str>,
+        seen: &mut HashSet<&'s str>,
+        out: &mut Vec<(String, String)>,
+        is_wire: &dyn Fn(&str) -> bool,
+    ) {
+        let pushed = !field.name.is_empty();
+        if pushed {
+            path.push(&field.name);
+        }
+        if let Some(name) = field.type_name.as_deref() {
+            if is_wire(name) && seen.insert(name) {
+                out.push((name.to_string(), pascal(path)));
+            }
+        }
+        for inner in field
+            .fields
+            .iter()
+            .chain(&field.variants)
+            .chain(field.items.as_deref())
+        {
+            walk(inner, path, seen, out, is_wire);
+        }
+        if pushed {
+            path.pop();
+        }
+    }
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for section in &spec.sections {
+        let event = section.names.first().map_or("", String::as_str);
+        match &section.data {
+            Data::Fields { fields } => {
+                let mut path = vec![event];
+                for field in fields {
+                    walk(field, &mut path, &mut seen, &mut out, is_wire);
+                }
+            }
+            Data::External { type_name, .. } if is_wire(type_name) && seen.insert(type_name) => {
+                out.push((type_name.clone(), pascal(&[event, "union"])));
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// One name per wire type: the QAPI name most places give it (ties to the
+/// smaller name), each QAPI name to one wire type, the wire type that has
+/// it at the most places first; the rest by their first path, made unique
+/// with a number; a name QEMU did not mask stays.
+fn name(spec: &mut Spec, votes: &Votes, is_wire: &dyn Fn(&str) -> bool) {
+    let places = first_places(spec, is_wire);
+    let order: HashMap<&str, usize> = places
+        .iter()
+        .enumerate()
+        .map(|(i, (wire, _))| (wire.as_str(), i))
+        .collect();
+    let mut candidates: Vec<(usize, &str, usize, &str)> = votes
+        .iter()
+        .flat_map(|(wire, names)| {
+            let at = order.get(wire.as_str()).copied().unwrap_or(usize::MAX);
+            names
+                .iter()
+                .map(move |(qapi, count)| (*count, qapi.as_str(), at, wire.as_str()))
+        })
+        .collect();
+    candidates.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)).then(a.2.cmp(&b.2)));
+    let mut names: HashMap<String, String> = HashMap::new();
+    let mut used: HashSet<String> = HashSet::new();
+    for (_, qapi, _, wire) in candidates {
+        if !names.contains_key(wire) && !used.contains(qapi) {
+            used.insert(qapi.to_string());
+            names.insert(wire.to_string(), qapi.to_string());
+        }
+    }
+    for (wire, path_name) in &places {
+        if names.contains_key(wire) {
+            continue;
+        }
+        let base = if is_masked(wire) {
+            path_name.clone()
+        } else {
+            wire.clone()
+        };
+        let mut chosen = base.clone();
+        let mut n = 2;
+        while used.contains(&chosen) {
+            chosen = format!("{base}{n}");
+            n += 1;
+        }
+        used.insert(chosen.clone());
+        names.insert(wire.clone(), chosen);
+    }
+    fn rename(field: &mut Field, names: &HashMap<String, String>) {
+        if let Some(name) = field
+            .type_name
+            .as_mut()
+            .and_then(|n| names.get(n.as_str()).map(|to| (n, to)))
+        {
+            name.0.clone_from(name.1);
+        }
+        if let JsonType::External(name) = &mut field.ty {
+            if let Some(to) = names.get(name.as_str()) {
+                name.clone_from(to);
+            }
+        }
+        for inner in field
+            .fields
+            .iter_mut()
+            .chain(field.variants.iter_mut())
+            .chain(field.items.as_deref_mut())
+        {
+            rename(inner, names);
+        }
+    }
+    for section in &mut spec.sections {
+        match &mut section.data {
+            Data::Fields { fields } => fields.iter_mut().for_each(|f| rename(f, &names)),
+            Data::External { type_name, .. } => {
+                if let Some(to) = names.get(type_name.as_str()) {
+                    type_name.clone_from(to);
+                }
+            }
+            _ => {}
+        }
+    }
+}
