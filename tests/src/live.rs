@@ -440,3 +440,51 @@ pub fn vnc_handshake(port: u16) {
     let mut name = vec![0u8; name_length];
     stream.read_exact(&mut name).expect("desktop name");
 }
+
+/// A QEMU with no machine, listening on a QMP socket nobody has connected
+/// to yet: for a client that connects by itself (`unix:PATH`). Dropping it
+/// kills QEMU and removes its files.
+pub struct Listening {
+    child: Child,
+    dir: PathBuf,
+    pub socket: PathBuf,
+}
+
+impl Listening {
+    /// Starts `binary` paused (`-S`) with `-machine none`, and waits until
+    /// its socket exists.
+    pub fn start(binary: &Path) -> Listening {
+        let dir = std::env::temp_dir().join(format!("qmp-listen-{}-{}", std::process::id(), nanos()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let socket = dir.join("qmp.sock");
+        let child = Command::new(binary)
+            .args(["-machine", "none", "-nodefaults", "-display", "none", "-S"])
+            .arg("-qmp")
+            .arg(format!("unix:{},server=on,wait=off", socket.display()))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("qemu starts");
+        let listening = Listening { child, dir, socket };
+        let deadline = Instant::now() + TIMEOUT;
+        while !listening.socket.exists() {
+            assert!(Instant::now() < deadline, "no QMP socket after {TIMEOUT:?}");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        listening
+    }
+
+    /// Whether QEMU still runs.
+    pub fn running(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+}
+
+impl Drop for Listening {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}

@@ -1,64 +1,209 @@
-//! The model of QAPI release 7.2.0 against QEMU 7.2's own account of its
-//! schema (`query-qmp-schema`): the same events once the conditions are
-//! evaluated for Debian's x86_64 system build, and for each event the same
-//! members, optionality, JSON types, enum values (recursively through
-//! structs, unions, alternates and arrays) and features.
+//! QEMU 7.2's own account of its schema (`query-qmp-schema`) read by the
+//! introspection reader, against release 7.2.0 of the history: no change on
+//! the wire (the same events, members, optionality, JSON types, enum values,
+//! branches, arrays and features), with names and documentation from 7.2.0.
 //!
-//! Always checked against the reply recorded in
-//! `tests/fixtures/qemu-7.2-qmp-schema.json`; live too where QEMU is
-//! installed (required with `QMP_LIVE=1`). `QMP_RECORD_SCHEMA=PATH` writes a
-//! new recording.
+//! Always checked against the recordings in `tests/fixtures/` (the capture
+//! with the greeting and `query-version`, and the bare reply); live too,
+//! through `qemu:PROGRAM` and `unix:PATH`, where QEMU is installed
+//! (required with `QMP_LIVE=1`). `QMP_RECORD_CAPTURE=PATH` writes a new
+//! capture.
 
-use qmp_tests::introspect::{DEBIAN_7_2_X86_64, differences, introspected_events, model_events};
-use qmp_tests::live::{Qemu, binaries_or_skip};
-use serde_json::Value;
+use qmp_spec::changes::{self, Class, Kind};
+use qmp_spec::input::Kind as InputKind;
+use qmp_tests::introspect::{CAPTURE_7_2, DEBIAN_7_2_X86_64, resolver, wire_changes_from_7_2};
+use qmp_tests::live::{Listening, binaries_or_skip};
+use serde_json::{Value, json};
 
-fn model() -> std::collections::BTreeMap<String, qmp_tests::introspect::EventShape> {
+fn fixture_path(name: &str) -> String {
+    qmp_tests::workspace_root()
+        .join("tests/fixtures")
+        .join(name)
+        .to_string_lossy()
+        .into_owned()
+}
+
+fn assert_no_wire_change(loaded: &qmp_spec::input::Loaded) {
+    let found = wire_changes_from_7_2(loaded);
+    assert!(found.is_empty(), "{} changes:\n{found:#?}", found.len());
+    assert_eq!(loaded.kind, InputKind::Introspection);
+    // As many events as the release has for this build.
     let top = qmp_tests::workspace_root().join("qmp-spec/qapi/7.2.0/qapi/qapi-schema.json");
     let schema = qmp_spec::qapi::read(&top).unwrap_or_else(|err| panic!("{err}"));
-    model_events(&schema, &|symbol| DEBIAN_7_2_X86_64.contains(&symbol))
+    let built = schema
+        .events()
+        .filter(|e| {
+            e.condition
+                .as_ref()
+                .is_none_or(|c| c.holds(&|s| DEBIAN_7_2_X86_64.contains(&s)))
+        })
+        .count();
+    assert_eq!(loaded.spec.events().count(), built);
+    eprintln!("{}: {built} events, no wire change from qemu-7.2.0", loaded.name);
 }
 
-fn check(reply: &[Value]) {
-    let model = model();
-    let live = introspected_events(reply);
-    let found = differences(&model, &live);
-    assert!(
-        found.is_empty(),
-        "{} differences:\n{}",
-        found.len(),
-        found.join("\n")
+#[test]
+fn the_recorded_capture_of_qemu_7_2_has_no_wire_change_from_release_7_2_0() {
+    let loaded = resolver()
+        .load(&fixture_path(CAPTURE_7_2))
+        .unwrap_or_else(|err| panic!("{err}"));
+    assert!(loaded.name.ends_with("(QEMU 7.2.22 (Debian 1:7.2+dfsg-7+deb12u18+b3))"), "{}", loaded.name);
+    let build = loaded.spec.build.as_ref().expect("a build");
+    assert_eq!(build.documented_from.as_deref(), Some("qemu-7.2.0"));
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+    assert_no_wire_change(&loaded);
+    // Names and documentation from 7.2.0 where the wire matches: all of
+    // it, the same model but for the conditions the build decided.
+    let history = qmp_tests::history();
+    let release = &history.get("qemu-7.2.0").expect("7.2.0").spec;
+    fn unconditional(value: &mut Value) {
+        match value {
+            Value::Object(map) => {
+                map.remove("condition");
+                map.values_mut().for_each(unconditional);
+            }
+            Value::Array(list) => list.iter_mut().for_each(unconditional),
+            _ => {}
+        }
+    }
+    let canonical = |spec: &qmp_spec::Spec| {
+        let mut sections = spec.canonical().sections;
+        sections.sort_by_key(|s| s.names);
+        let mut value = serde_json::to_value(sections).expect("serializes");
+        unconditional(&mut value);
+        value
+    };
+    assert!(canonical(&loaded.spec) == canonical(release), "the models differ");
+}
+
+#[test]
+fn the_bare_recorded_reply_has_no_wire_change_and_says_what_it_lacks() {
+    let loaded = resolver()
+        .load(&fixture_path("qemu-7.2-qmp-schema.json"))
+        .unwrap_or_else(|err| panic!("{err}"));
+    // No version beside it: the newest release lends names, with a warning.
+    assert_eq!(loaded.warnings.len(), 1, "{:?}", loaded.warnings);
+    assert!(loaded.warnings[0].contains("does not say which QEMU"));
+    assert_no_wire_change(&loaded);
+}
+
+/// The recorded capture, edited by `edit`, read.
+fn edited(edit: impl FnOnce(&mut Vec<Value>)) -> qmp_spec::Spec {
+    let text = qmp_tests::fixture(CAPTURE_7_2);
+    let mut capture: Value = serde_json::from_str(&text).expect("JSON");
+    let mut list: Vec<Value> = serde_json::from_value(capture["return"].take()).expect("a list");
+    edit(&mut list);
+    capture["return"] = Value::Array(list);
+    let path = std::env::temp_dir().join(format!("edited-capture-{}-{}.json", std::process::id(), line!()));
+    let bytes = serde_json::to_vec(&capture).expect("JSON");
+    std::fs::write(&path, bytes).expect("writes");
+    let loaded = resolver().load(&path.to_string_lossy());
+    let _ = std::fs::remove_file(&path);
+    loaded.unwrap_or_else(|err| panic!("{err}")).spec
+}
+
+/// A reply that differs is reported with the path of each difference.
+#[test]
+fn a_differing_reply_is_reported_with_paths() {
+    let spec = edited(|reply| {
+        let arg_type = reply
+            .iter()
+            .find(|i| i["name"] == "SHUTDOWN")
+            .and_then(|i| i["arg-type"].as_str())
+            .expect("SHUTDOWN")
+            .to_string();
+        for info in reply.iter_mut() {
+            if info["name"] == arg_type.as_str() {
+                // `guest` becomes a string, `reason` optional.
+                info["members"][0]["type"] = "str".into();
+                info["members"][1]["default"] = Value::Null;
+            }
+            if info["name"] == "STOP" {
+                info["features"] = json!(["deprecated"]);
+            }
+        }
+        reply.retain(|i| i["name"] != "POWERDOWN");
+    });
+    let history = qmp_tests::history();
+    let release = &history.get("qemu-7.2.0").expect("7.2.0").spec;
+    let found: Vec<String> = changes::compare(release, &spec)
+        .iter()
+        .map(|c| format!("{} {} {:?} {:?}", c.event, c.member, c.kind, c.class))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            "POWERDOWN  EventRemoved PotentiallyBreaking",
+            "SHUTDOWN guest TypeChanged Breaking",
+            "SHUTDOWN reason MadeOptional Breaking",
+            "STOP  FeatureAdded { feature: \"deprecated\" } PotentiallyBreaking",
+        ]
     );
-    assert_eq!(model.len(), live.len());
-    eprintln!("{} events agree with QEMU's introspection", model.len());
+}
+
+/// A build without SPICE lacks what 7.2.0 has behind `CONFIG_SPICE`:
+/// absent from this build, compatible, never removed.
+#[test]
+fn what_a_build_lacks_by_its_conditions_is_absent_not_removed() {
+    let spec = edited(|reply| {
+        reply.retain(|i| !i["name"].as_str().unwrap_or_default().starts_with("SPICE_"));
+    });
+    let history = qmp_tests::history();
+    let release = &history.get("qemu-7.2.0").expect("7.2.0").spec;
+    let found = changes::compare(release, &spec);
+    assert_eq!(found.len(), 4, "{found:#?}");
+    for change in &found {
+        assert!(change.event.starts_with("SPICE_"), "{change:?}");
+        assert_eq!(
+            change.kind,
+            Kind::AbsentFromBuild {
+                condition: "CONFIG_SPICE".into(),
+                value: None,
+                feature: None
+            }
+        );
+        assert_eq!(change.class, Class::Compatible);
+    }
+    // The other way round, the same.
+    let back = changes::compare(&spec, release);
+    assert_eq!(back.len(), 4);
+    assert!(back.iter().all(|c| matches!(c.kind, Kind::AbsentFromBuild { .. })));
 }
 
 #[test]
-fn the_recorded_introspection_of_qemu_7_2_agrees_with_the_model() {
-    let path = qmp_tests::workspace_root().join("tests/fixtures/qemu-7.2-qmp-schema.json");
-    let text = std::fs::read_to_string(&path).expect("fixture");
-    let reply: Vec<Value> = serde_json::from_str(&text).expect("a JSON array");
-    check(&reply);
-}
-
-#[test]
-fn live_qemu_7_2_introspection_agrees_with_the_model() {
-    let Some(binaries) = binaries_or_skip("live_qemu_7_2_introspection_agrees_with_the_model")
-    else {
+fn live_qemu_introspection_has_no_wire_change_from_its_release() {
+    let Some(binaries) = binaries_or_skip("live_qemu_introspection_has_no_wire_change_from_its_release") else {
         return;
     };
-    let mut qemu = Qemu::start_bare(&binaries.qemu);
-    qemu.execute("qmp_capabilities", Value::Null);
-    let reply = qemu.execute("query-qmp-schema", Value::Null);
-    drop(qemu); // Killed: only its answer was wanted.
-    let reply = reply.as_array().cloned().expect("a list");
-    if let Ok(path) = std::env::var("QMP_RECORD_SCHEMA") {
-        let mut text = serde_json::to_string(&reply).expect("encodes");
+    let program = format!("qemu:{}", binaries.qemu.display());
+    let loaded = resolver().load(&program).unwrap_or_else(|err| panic!("{err}"));
+    assert!(loaded.name.starts_with("QEMU 7.2."), "{}", loaded.name);
+    if let Ok(path) = std::env::var("QMP_RECORD_CAPTURE") {
+        let capture = loaded.answers.as_ref().expect("answers").capture().expect("capture");
+        let mut text = serde_json::to_string(&capture).expect("encodes");
         text.push('\n');
-        std::fs::write(&path, text).expect("writes the recording");
+        std::fs::write(&path, text).expect("writes the capture");
     }
-    check(&reply);
+    assert_no_wire_change(&loaded);
 }
+
+#[test]
+fn live_qemu_socket_is_asked_and_left_as_it_was() {
+    let Some(binaries) = binaries_or_skip("live_qemu_socket_is_asked_and_left_as_it_was") else {
+        return;
+    };
+    let mut qemu = Listening::start(&binaries.qemu);
+    let socket = format!("unix:{}", qemu.socket.display());
+    let loaded = resolver().load(&socket).unwrap_or_else(|err| panic!("{err}"));
+    assert_no_wire_change(&loaded);
+    // Still running, still paused: asked again, it answers the same.
+    assert!(qemu.running());
+    let again = resolver().load(&socket).unwrap_or_else(|err| panic!("{err}"));
+    assert_eq!(again.spec, loaded.spec);
+    let answers = again.answers.expect("answers");
+    assert_eq!(answers.greeting["QMP"]["version"]["qemu"]["major"], 7);
+}
+
 /// The symbol list decides every condition the 7.2.0 events reach.
 #[test]
 fn the_build_symbols_decide_every_condition_the_events_reach() {
@@ -72,41 +217,6 @@ fn the_build_symbols_decide_every_condition_the_events_reach() {
             "CONFIG_SPICE",
             "CONFIG_VNC",
             "HAVE_IPPROTO_MPTCP"
-        ]
-    );
-}
-
-/// A reply that differs is reported with the path of each difference.
-#[test]
-fn a_differing_reply_is_reported_with_paths() {
-    let path = qmp_tests::workspace_root().join("tests/fixtures/qemu-7.2-qmp-schema.json");
-    let mut reply: Vec<Value> =
-        serde_json::from_str(&std::fs::read_to_string(&path).expect("fixture")).expect("JSON");
-    let arg_type = reply
-        .iter()
-        .find(|i| i["name"] == "SHUTDOWN")
-        .and_then(|i| i["arg-type"].as_str())
-        .expect("SHUTDOWN")
-        .to_string();
-    for info in &mut reply {
-        if info["name"] == arg_type.as_str() {
-            // `guest` becomes a string, `reason` optional.
-            info["members"][0]["type"] = "str".into();
-            info["members"][1]["default"] = Value::Null;
-        }
-        if info["name"] == "STOP" {
-            info["features"] = serde_json::json!(["deprecated"]);
-        }
-    }
-    reply.retain(|i| i["name"] != "POWERDOWN");
-    let found = differences(&model(), &introspected_events(&reply));
-    assert_eq!(
-        found,
-        [
-            "POWERDOWN: in the model, not in QEMU",
-            "SHUTDOWN.data.guest: Json(\"boolean\") in the model, Json(\"string\") in QEMU",
-            "SHUTDOWN.data.reason: optional false in the model, true in QEMU",
-            "STOP: features {} in the model, {\"deprecated\"} in QEMU",
         ]
     );
 }

@@ -88,6 +88,6 @@ fn an_unknown_side_is_an_error() {
     assert_eq!(out.status.code(), Some(1));
     assert!(
         String::from_utf8_lossy(&out.stderr)
-            .contains("is neither a file nor a revision of the history")
+            .contains("neither a file, a folder, DIR@REV, unix:PATH, qemu:PROGRAM nor a revision of the history")
     );
 }

@@ -30,6 +30,21 @@ pub struct Answers {
     pub schema: Vec<u8>,
 }
 
+impl Answers {
+    /// The answers as one JSON document that every command reads back as a
+    /// reply, the version beside it: `{"greeting": {"QMP": ...},
+    /// "query-version": {"return": ...}, "return": [...]}`.
+    pub fn capture(&self) -> Result<Value, String> {
+        let mut reply: Value = serde_json::from_slice(&self.schema)
+            .map_err(|err| format!("the query-qmp-schema reply: {err}"))?;
+        Ok(serde_json::json!({
+            "greeting": self.greeting,
+            "query-version": { "return": self.version },
+            "return": reply["return"].take(),
+        }))
+    }
+}
+
 /// A line from QEMU, or how the stream ended.
 type Line = Result<Vec<u8>, String>;
 
