@@ -454,7 +454,8 @@ impl Listening {
     /// Starts `binary` paused (`-S`) with `-machine none`, and waits until
     /// its socket exists.
     pub fn start(binary: &Path) -> Listening {
-        let dir = std::env::temp_dir().join(format!("qmp-listen-{}-{}", std::process::id(), nanos()));
+        let dir =
+            std::env::temp_dir().join(format!("qmp-listen-{}-{}", std::process::id(), nanos()));
         std::fs::create_dir_all(&dir).expect("temp dir");
         let socket = dir.join("qmp.sock");
         let child = Command::new(binary)

@@ -39,7 +39,10 @@ fn assert_no_wire_change(loaded: &qmp_spec::input::Loaded) {
         })
         .count();
     assert_eq!(loaded.spec.events().count(), built);
-    eprintln!("{}: {built} events, no wire change from qemu-7.2.0", loaded.name);
+    eprintln!(
+        "{}: {built} events, no wire change from qemu-7.2.0",
+        loaded.name
+    );
 }
 
 #[test]
@@ -47,7 +50,13 @@ fn the_recorded_capture_of_qemu_7_2_has_no_wire_change_from_release_7_2_0() {
     let loaded = resolver()
         .load(&fixture_path(CAPTURE_7_2))
         .unwrap_or_else(|err| panic!("{err}"));
-    assert!(loaded.name.ends_with("(QEMU 7.2.22 (Debian 1:7.2+dfsg-7+deb12u18+b3))"), "{}", loaded.name);
+    assert!(
+        loaded
+            .name
+            .ends_with("(QEMU 7.2.22 (Debian 1:7.2+dfsg-7+deb12u18+b3))"),
+        "{}",
+        loaded.name
+    );
     let build = loaded.spec.build.as_ref().expect("a build");
     assert_eq!(build.documented_from.as_deref(), Some("qemu-7.2.0"));
     assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
@@ -73,7 +82,10 @@ fn the_recorded_capture_of_qemu_7_2_has_no_wire_change_from_release_7_2_0() {
         unconditional(&mut value);
         value
     };
-    assert!(canonical(&loaded.spec) == canonical(release), "the models differ");
+    assert!(
+        canonical(&loaded.spec) == canonical(release),
+        "the models differ"
+    );
 }
 
 #[test]
@@ -94,7 +106,11 @@ fn edited(edit: impl FnOnce(&mut Vec<Value>)) -> qmp_spec::Spec {
     let mut list: Vec<Value> = serde_json::from_value(capture["return"].take()).expect("a list");
     edit(&mut list);
     capture["return"] = Value::Array(list);
-    let path = std::env::temp_dir().join(format!("edited-capture-{}-{}.json", std::process::id(), line!()));
+    let path = std::env::temp_dir().join(format!(
+        "edited-capture-{}-{}.json",
+        std::process::id(),
+        line!()
+    ));
     let bytes = serde_json::to_vec(&capture).expect("JSON");
     std::fs::write(&path, bytes).expect("writes");
     let loaded = resolver().load(&path.to_string_lossy());
@@ -167,19 +183,31 @@ fn what_a_build_lacks_by_its_conditions_is_absent_not_removed() {
     // The other way round, the same.
     let back = changes::compare(&spec, release);
     assert_eq!(back.len(), 4);
-    assert!(back.iter().all(|c| matches!(c.kind, Kind::AbsentFromBuild { .. })));
+    assert!(
+        back.iter()
+            .all(|c| matches!(c.kind, Kind::AbsentFromBuild { .. }))
+    );
 }
 
 #[test]
 fn live_qemu_introspection_has_no_wire_change_from_its_release() {
-    let Some(binaries) = binaries_or_skip("live_qemu_introspection_has_no_wire_change_from_its_release") else {
+    let Some(binaries) =
+        binaries_or_skip("live_qemu_introspection_has_no_wire_change_from_its_release")
+    else {
         return;
     };
     let program = format!("qemu:{}", binaries.qemu.display());
-    let loaded = resolver().load(&program).unwrap_or_else(|err| panic!("{err}"));
+    let loaded = resolver()
+        .load(&program)
+        .unwrap_or_else(|err| panic!("{err}"));
     assert!(loaded.name.starts_with("QEMU 7.2."), "{}", loaded.name);
     if let Ok(path) = std::env::var("QMP_RECORD_CAPTURE") {
-        let capture = loaded.answers.as_ref().expect("answers").capture().expect("capture");
+        let capture = loaded
+            .answers
+            .as_ref()
+            .expect("answers")
+            .capture()
+            .expect("capture");
         let mut text = serde_json::to_string(&capture).expect("encodes");
         text.push('\n');
         std::fs::write(&path, text).expect("writes the capture");
@@ -194,11 +222,15 @@ fn live_qemu_socket_is_asked_and_left_as_it_was() {
     };
     let mut qemu = Listening::start(&binaries.qemu);
     let socket = format!("unix:{}", qemu.socket.display());
-    let loaded = resolver().load(&socket).unwrap_or_else(|err| panic!("{err}"));
+    let loaded = resolver()
+        .load(&socket)
+        .unwrap_or_else(|err| panic!("{err}"));
     assert_no_wire_change(&loaded);
     // Still running, still paused: asked again, it answers the same.
     assert!(qemu.running());
-    let again = resolver().load(&socket).unwrap_or_else(|err| panic!("{err}"));
+    let again = resolver()
+        .load(&socket)
+        .unwrap_or_else(|err| panic!("{err}"));
     assert_eq!(again.spec, loaded.spec);
     let answers = again.answers.expect("answers");
     assert_eq!(answers.greeting["QMP"]["version"]["qemu"]["major"], 7);

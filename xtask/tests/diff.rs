@@ -86,8 +86,7 @@ fn fail_on_breaking_exits_2() {
 fn an_unknown_side_is_an_error() {
     let out = xtask(&["diff", "no-such-revision", "device-tray-moved"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(
-        String::from_utf8_lossy(&out.stderr)
-            .contains("neither a file, a folder, DIR@REV, unix:PATH, qemu:PROGRAM nor a revision of the history")
-    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains(
+        "neither a file, a folder, DIR@REV, unix:PATH, qemu:PROGRAM nor a revision of the history"
+    ));
 }

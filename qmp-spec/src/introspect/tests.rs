@@ -77,7 +77,11 @@ fn every_kind_of_type_is_read_into_the_model() {
     assert_eq!(branches, ["inet"]);
     assert_eq!(f[2].variants[0].fields[0].name, "host");
     assert_eq!(f[3].ty, JsonType::Alternate);
-    let kinds: Vec<_> = f[3].variants.iter().map(|v| (v.name.as_str(), v.ty.clone())).collect();
+    let kinds: Vec<_> = f[3]
+        .variants
+        .iter()
+        .map(|v| (v.name.as_str(), v.ty.clone()))
+        .collect();
     assert_eq!(kinds, [("str", JsonType::String), ("null", JsonType::Null)]);
     assert_eq!(f[4].ty, JsonType::Array);
     assert_eq!(f[4].items.as_ref().unwrap().values.len(), 2);
@@ -88,7 +92,10 @@ fn every_kind_of_type_is_read_into_the_model() {
     assert_eq!(f[2].variants[0].type_name.as_deref(), Some("EvAddrInet"));
     assert_eq!(f[2].fields[0].type_name.as_deref(), Some("EvAddrType"));
     let build = spec.build.as_ref().expect("a build");
-    assert_eq!((build.version, build.documented_from.as_deref()), (None, None));
+    assert_eq!(
+        (build.version, build.documented_from.as_deref()),
+        (None, None)
+    );
 }
 
 #[test]
@@ -106,7 +113,10 @@ fn a_reply_may_be_wrapped_with_the_version_beside_it() {
         assert_eq!(parsed.len(), list.as_array().unwrap().len());
         if wrapped.as_object().unwrap().len() > 1 {
             let (version, package) = parsed.version().expect("a version");
-            assert_eq!((version.to_string().as_str(), package), ("11.1.3", "Debian 1:11.1.3"));
+            assert_eq!(
+                (version.to_string().as_str(), package),
+                ("11.1.3", "Debian 1:11.1.3")
+            );
         }
         assert_eq!(
             parsed.to_spec("t", None).unwrap().sections,
@@ -251,7 +261,12 @@ fn truncated_json_is_an_error_at_its_end() {
     let bytes = rich();
     let cut = &bytes[..bytes.len() / 2];
     match read(cut) {
-        Err(IntrospectError::Json { line, column, message, .. }) => {
+        Err(IntrospectError::Json {
+            line,
+            column,
+            message,
+            ..
+        }) => {
             assert_eq!(line, 1);
             assert!(column > 100, "{column}");
             assert!(message.starts_with("not JSON: EOF"), "{message}");
@@ -292,8 +307,14 @@ fn an_entry_of_the_wrong_shape_is_named_with_its_path() {
 fn an_unknown_meta_type_is_an_error() {
     let bytes = reply(json!([{"name": "x", "meta-type": "struct", "members": []}]));
     let (entry, path, message) = entry_error(&bytes);
-    assert_eq!((entry.as_str(), path.as_str()), ("x", "$[5][\"meta-type\"]"));
-    assert!(message.contains("unknown meta-type \"struct\""), "{message}");
+    assert_eq!(
+        (entry.as_str(), path.as_str()),
+        ("x", "$[5][\"meta-type\"]")
+    );
+    assert!(
+        message.contains("unknown meta-type \"struct\""),
+        "{message}"
+    );
 }
 
 #[test]
@@ -317,9 +338,21 @@ fn a_reference_to_a_missing_type_is_an_error() {
 #[test]
 fn missing_keys_and_second_names_are_errors() {
     for (entries, path, expected) in [
-        (json!([{"name": "e", "meta-type": "event"}]), "$[5]", "needs \"arg-type\""),
-        (json!([{"name": "a", "meta-type": "array"}]), "$[5]", "needs \"element-type\""),
-        (json!([{"name": "str", "meta-type": "enum", "values": []}]), "$[5][\"name\"]", "a second entry"),
+        (
+            json!([{"name": "e", "meta-type": "event"}]),
+            "$[5]",
+            "needs \"arg-type\"",
+        ),
+        (
+            json!([{"name": "a", "meta-type": "array"}]),
+            "$[5]",
+            "needs \"element-type\"",
+        ),
+        (
+            json!([{"name": "str", "meta-type": "enum", "values": []}]),
+            "$[5][\"name\"]",
+            "a second entry",
+        ),
         (
             json!([{"name": "o", "meta-type": "object", "members": [], "tag": "t", "variants": []}]),
             "$[5][\"tag\"]",
@@ -342,8 +375,14 @@ fn cycles_no_value_can_have_are_errors() {
         {"name": "[y]", "meta-type": "array", "element-type": "[x]"}
     ]));
     let (entry, path, message) = entry_error(&arrays);
-    assert_eq!((entry.as_str(), path.as_str()), ("EV", "$[5][\"arg-type\"]"));
-    assert!(message.contains("through arrays or alternates only"), "{message}");
+    assert_eq!(
+        (entry.as_str(), path.as_str()),
+        ("EV", "$[5][\"arg-type\"]")
+    );
+    assert!(
+        message.contains("through arrays or alternates only"),
+        "{message}"
+    );
     assert!(message.ends_with("at data.a[][]"), "{message}");
     // An object that requires itself.
     let required = reply(json!([
@@ -385,5 +424,8 @@ fn types_that_double_at_every_step_stay_within_the_budget() {
     entries.push(json!({"name": "t40", "meta-type": "object", "members": []}));
     let (entry, _, message) = entry_error(&reply(Value::Array(entries)));
     assert_eq!(entry, "EV");
-    assert!(message.contains("nest deeper than 32 or spell out more than 16"), "{message}");
+    assert!(
+        message.contains("nest deeper than 32 or spell out more than 16"),
+        "{message}"
+    );
 }
