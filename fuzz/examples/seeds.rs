@@ -9,7 +9,7 @@ fn main() -> std::io::Result<()> {
         std::fs::create_dir_all(&dir)?;
         std::fs::write(dir.join(&seed.name), &seed.bytes)?;
     }
-    for target in ["text", "diff", "decode"] {
+    for target in ["text", "diff", "decode", "qapi", "introspect"] {
         let count = seeds.iter().filter(|s| s.target == target).count();
         println!("{target}: {count} seeds in {}", root.join(target).display());
     }

@@ -4,6 +4,11 @@
 //! model of both eras); and how the time grows
 //! with the input (one release's files concatenated 1×, 2×, 4× and 8× under
 //! renamed definitions: linear reading gives equal MB/s at every size).
+//!
+//! Beside the QAPI reader, in one group, the introspection reader on QEMU
+//! 7.2's `query-qmp-schema` reply (`tests/fixtures/`), read into the model
+//! with and without release 7.2.0 lending names and documentation; and its
+//! growth, the reply's entries repeated 1×, 4× and 16× under new names.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -96,6 +101,69 @@ fn scaled(files: &BTreeMap<PathBuf, Vec<u8>>, release: &str, copies: usize) -> S
     out
 }
 
+/// QEMU 7.2's recorded introspection: the capture with its version.
+fn reply_7_2() -> Vec<u8> {
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/qemu-7.2-introspection.json");
+    std::fs::read(path).expect("the recorded capture")
+}
+
+/// The capture's entries `copies` times, every name but a built-in's (and
+/// every reference to one) suffixed with the copy's number; the built-ins
+/// once.
+fn scaled_reply(capture: &[u8], copies: usize) -> Vec<u8> {
+    let capture: serde_json::Value = serde_json::from_slice(capture).expect("JSON");
+    let entries = capture["return"].as_array().expect("a list");
+    let builtin = |name: &str| {
+        entries
+            .iter()
+            .any(|e| e["name"] == name && e["meta-type"] == "builtin")
+    };
+    let rename = |value: &mut serde_json::Value, copy: usize| {
+        if let Some(name) = value.as_str().filter(|n| !builtin(n)) {
+            *value = format!("{name}_{copy}").into();
+        }
+    };
+    let mut out = Vec::new();
+    for copy in 0..copies {
+        for entry in entries {
+            if entry["meta-type"] == "builtin" && copy > 0 {
+                continue;
+            }
+            let mut entry = entry.clone();
+            for key in ["name", "arg-type", "ret-type", "element-type"] {
+                if let Some(value) = entry.get_mut(key) {
+                    rename(value, copy);
+                }
+            }
+            let meta = entry["meta-type"].as_str().unwrap_or_default().to_string();
+            for list in ["members", "variants"] {
+                if meta == "enum" {
+                    continue;
+                }
+                if let Some(items) = entry.get_mut(list).and_then(|l| l.as_array_mut()) {
+                    for item in items {
+                        if let Some(ty) = item.get_mut("type") {
+                            rename(ty, copy);
+                        }
+                    }
+                }
+            }
+            out.push(entry);
+        }
+    }
+    serde_json::to_vec(&serde_json::json!({ "return": out })).expect("encodes")
+}
+
+fn introspect(bytes: &[u8], reference: Option<(&str, &qmp_spec::Spec)>) -> usize {
+    qmp_spec::introspect::Reply::parse("reply.json", bytes)
+        .expect("parses")
+        .to_spec("bench", reference)
+        .expect("converts")
+        .sections
+        .len()
+}
+
 fn bench(c: &mut Criterion) {
     let (tops, files) = load();
     let bytes: usize = files.values().map(Vec::len).sum();
@@ -133,6 +201,61 @@ fn bench(c: &mut Criterion) {
                 .sum::<usize>()
         })
     });
+    group.finish();
+
+    // The two readers of release 7.2, side by side.
+    let top = Path::new(env!("CARGO_MANIFEST_DIR")).join("qapi/7.2.0/qapi/qapi-schema.json");
+    let release_bytes: usize = files
+        .iter()
+        .filter(|(path, _)| path.to_string_lossy().contains("/7.2.0/"))
+        .map(|(_, b)| b.len())
+        .sum();
+    let release = read(&top, &files).to_spec("qemu-7.2.0").expect("converts");
+    let reply = reply_7_2();
+    let mut group = c.benchmark_group("readers-7.2");
+    group.sample_size(20);
+    group.throughput(Throughput::Bytes(release_bytes as u64));
+    group.bench_function("qapi-release-converted", |b| {
+        b.iter(|| {
+            read(&top, &files)
+                .to_spec("bench")
+                .expect("converts")
+                .sections
+                .len()
+        })
+    });
+    group.throughput(Throughput::Bytes(reply.len() as u64));
+    // Baselines: serde_json skipping the reply, and reading it as a Value.
+    group.bench_function("baseline-serde-json-ignored", |b| {
+        b.iter(|| serde_json::from_slice::<serde::de::IgnoredAny>(&reply).expect("JSON"))
+    });
+    group.bench_function("baseline-serde-json-value", |b| {
+        b.iter(|| serde_json::from_slice::<serde_json::Value>(&reply).expect("JSON"))
+    });
+    group.bench_function("introspection-reply-parsed-and-checked", |b| {
+        b.iter(|| {
+            qmp_spec::introspect::Reply::parse("reply.json", &reply)
+                .expect("parses")
+                .len()
+        })
+    });
+    group.bench_function("introspection-reply", |b| {
+        b.iter(|| introspect(&reply, None))
+    });
+    group.bench_function("introspection-reply-named-from-7.2.0", |b| {
+        b.iter(|| introspect(&reply, Some(("qemu-7.2.0", &release))))
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group("introspection-scaled");
+    group.sample_size(20);
+    for copies in [1, 4, 16] {
+        let bytes = scaled_reply(&reply, copies);
+        group.throughput(Throughput::Bytes(bytes.len() as u64));
+        group.bench_with_input(BenchmarkId::from_parameter(copies), &bytes, |b, bytes| {
+            b.iter(|| introspect(bytes, None))
+        });
+    }
     group.finish();
 
     let mut group = c.benchmark_group("qapi-scaled");

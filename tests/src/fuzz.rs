@@ -61,6 +61,79 @@ pub fn qapi(data: &[u8]) {
     }
 }
 
+/// The introspection reader: any bytes, read as a `query-qmp-schema`
+/// reply, give the model or an error that names its place: a line and
+/// column inside the input for JSON that does not parse, else an entry of
+/// the reply and a JSON path into it. An accepted reply converts on its own
+/// and with release 7.2.0 lending names and documentation; its catalog,
+/// Rust and JSON Schema generate.
+pub fn introspect(data: &[u8]) {
+    use qmp_spec::introspect::{IntrospectError, Reply};
+    let reply = match Reply::parse("fuzz.json", data) {
+        Ok(reply) => reply,
+        Err(IntrospectError::Json {
+            file, line, column, ..
+        }) => {
+            assert_eq!(file, "fuzz.json");
+            let text = String::from_utf8_lossy(data);
+            let lines: Vec<&str> = text.split('\n').collect();
+            assert!(
+                line >= 1 && line <= lines.len(),
+                "line {line} of {}",
+                lines.len()
+            );
+            assert!(
+                column <= lines[line - 1].chars().count() + 1,
+                "column {column} of line {line}"
+            );
+            return;
+        }
+        Err(error @ IntrospectError::Entry { .. }) => return check_entry(&error),
+    };
+    for reference in [None, Some(("qemu-7.2.0", release_7_2()))] {
+        match reply.to_spec("fuzz", reference) {
+            Ok(spec) => {
+                serde_json::to_string(&spec.canonical()).expect("the model serializes");
+                let revisions = [codegen::Revision::alone("fuzz", &spec, true)];
+                let catalog = codegen::catalog::Catalog::new(&revisions);
+                codegen::rust::generate(&catalog, &revisions).expect("the generated Rust parses");
+                codegen::schema::revision_files("fuzz", &revisions[0]);
+            }
+            Err(error) => check_entry(&error),
+        }
+    }
+}
+
+/// An entry error names an entry and a JSON path into the reply.
+fn check_entry(error: &qmp_spec::introspect::IntrospectError) {
+    match error {
+        qmp_spec::introspect::IntrospectError::Entry { file, path, .. } => {
+            assert_eq!(file, "fuzz.json");
+            assert!(path.starts_with("$["), "{error}");
+        }
+        other => panic!("not an entry error: {other}"),
+    }
+}
+
+/// Release 7.2.0's model, read once.
+fn release_7_2() -> &'static qmp_spec::Spec {
+    static RELEASE: OnceLock<qmp_spec::Spec> = OnceLock::new();
+    RELEASE.get_or_init(|| {
+        let top = crate::workspace_root().join("qmp-spec/qapi/7.2.0/qapi/qapi-schema.json");
+        qmp_spec::qapi::read(&top)
+            .and_then(|schema| schema.to_spec("qemu-7.2.0"))
+            .unwrap_or_else(|err| panic!("{err}"))
+    })
+}
+
+/// What the targets load once, before their first input, so that no input
+/// is charged for it (`-timeout`): the diff target's bases, the
+/// introspection target's release.
+pub fn init() {
+    bases();
+    release_7_2();
+}
+
 /// The diff reader and applier, both ways. `BASE 0xFF PATCH` applies PATCH
 /// to BASE; otherwise the first byte picks one of the history's revisions as
 /// the base and the rest is the patch, so the fuzzer explores patches
@@ -130,7 +203,8 @@ pub struct Seed {
 /// consecutive revisions, rendered as `tests/src/render.rs` does (diff);
 /// every example of the history, with a timestamp where it has none, and
 /// every line QEMU 7.2 sent (decode); every file of QAPI release 7.2.0 and
-/// the top files of 2.1.0 and 9.2.0-rc2 (qapi).
+/// the top files of 2.1.0 and 9.2.0-rc2 (qapi); QEMU 7.2's recorded
+/// capture and bare reply (introspect).
 pub fn seeds() -> Vec<Seed> {
     let mut seeds = Vec::new();
     let qapi = crate::workspace_root().join("qmp-spec/qapi");
@@ -254,6 +328,13 @@ pub fn seeds() -> Vec<Seed> {
         name: "7.2.0-whole".into(),
         bytes: whole.into_bytes(),
     });
+    for fixture in [crate::introspect::CAPTURE_7_2, "qemu-7.2-qmp-schema.json"] {
+        seeds.push(Seed {
+            target: "introspect",
+            name: fixture.into(),
+            bytes: crate::fixture(fixture).into_bytes(),
+        });
+    }
     seeds
 }
 

@@ -41,6 +41,11 @@ fn qapi_regressions() {
 }
 
 #[test]
+fn introspect_regressions() {
+    replay("introspect", fuzz::introspect);
+}
+
+#[test]
 fn diff_regressions() {
     replay("diff", fuzz::diff);
 }

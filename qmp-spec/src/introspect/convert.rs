@@ -85,7 +85,7 @@ pub(super) fn spec(reply: &Reply<'_>, title: &str) -> Result<Spec, IntrospectErr
     })
 }
 
-fn features(list: &Option<Vec<std::borrow::Cow<'_, str>>>) -> Vec<Feature> {
+fn features(list: &Option<Vec<super::wire::Str<'_>>>) -> Vec<Feature> {
     list.iter()
         .flatten()
         .map(|name| Feature {
@@ -255,7 +255,7 @@ impl<'r, 'a> Converter<'r, 'a> {
                     .flatten()
                     .map(|value| {
                         let mut value_ = EnumValue::new(value.to_string(), None);
-                        if let Some(features) = value_features.get(value.as_ref()) {
+                        if let Some(features) = value_features.get(&**value) {
                             value_.features = features.clone();
                         }
                         value_

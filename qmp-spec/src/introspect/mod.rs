@@ -72,7 +72,44 @@ pub enum IntrospectError {
 pub struct Reply<'a> {
     file: String,
     wire: wire::Reply<'a>,
-    by_name: HashMap<std::borrow::Cow<'a, str>, usize>,
+    by_name: HashMap<wire::Str<'a>, usize, BuildFx>,
+    /// Each entry's meta-type, by index.
+    metas: Vec<Meta>,
+}
+
+/// The entries' names are the reply's own, and hashed once per reference:
+/// a fast hash, not a keyed one, as a few hundred KiB of a QEMU's answer
+/// are not a denial-of-service vector worth SipHash's cost here (and the
+/// work stays linear whatever the names: a table of n names).
+#[derive(Clone, Copy, Default)]
+struct BuildFx;
+
+impl std::hash::BuildHasher for BuildFx {
+    type Hasher = Fx;
+    fn build_hasher(&self) -> Fx {
+        Fx(0)
+    }
+}
+
+/// The Fx hash of rustc (one multiply and rotate per word).
+struct Fx(u64);
+
+impl std::hash::Hasher for Fx {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+            self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(K);
+        }
+        for &byte in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(byte)).wrapping_mul(K);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 /// What an entry is, by its `meta-type`.
@@ -109,13 +146,29 @@ impl Meta {
 impl<'a> Reply<'a> {
     /// Parses `bytes` (named `file` in errors) and checks every entry.
     pub fn parse(file: &str, bytes: &'a [u8]) -> Result<Reply<'a>, IntrospectError> {
-        let wire: wire::Reply<'a> = match serde_json::from_slice(bytes) {
+        // UTF-8 checked once, not string by string.
+        let text = std::str::from_utf8(bytes).map_err(|err| {
+            let before = &bytes[..err.valid_up_to()];
+            let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+            let start = before
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |at| at + 1);
+            IntrospectError::Json {
+                file: file.to_string(),
+                line,
+                column: String::from_utf8_lossy(&before[start..]).chars().count() + 1,
+                message: "not JSON: invalid UTF-8 here (is this a binary file?)".into(),
+            }
+        })?;
+        let wire: wire::Reply<'a> = match serde_json::from_str(text) {
             Ok(wire) => wire,
             Err(error) => return Err(locate(file, bytes, error)),
         };
         let mut reply = Reply {
             file: file.to_string(),
-            by_name: HashMap::with_capacity(wire.entries.len()),
+            by_name: HashMap::default(),
+            metas: Vec::new(),
             wire,
         };
         reply.check()?;
@@ -196,15 +249,16 @@ impl<'a> Reply<'a> {
     }
 
     fn meta(&self, index: usize) -> Meta {
-        // Checked by `check` for every entry.
-        Meta::of(&self.wire.entries[index].meta_type).unwrap_or(Meta::Builtin)
+        // Read by `check` for every entry.
+        self.metas.get(index).copied().unwrap_or(Meta::Builtin)
     }
 
     /// The rules of a reply, in one pass over the entries and one over
     /// their references.
     fn check(&mut self) -> Result<(), IntrospectError> {
         let entries = &self.wire.entries;
-        let mut by_name = HashMap::with_capacity(entries.len());
+        let mut by_name = HashMap::with_capacity_and_hasher(entries.len(), BuildFx);
+        let mut metas = Vec::with_capacity(entries.len());
         for (index, entry) in entries.iter().enumerate() {
             // Borrowed from the input, unless the name has escapes.
             if by_name.insert(entry.name.clone(), index).is_some() {
@@ -221,6 +275,7 @@ impl<'a> Reply<'a> {
                     ),
                 ));
             };
+            metas.push(meta);
             let need = |present: bool, key: &str| {
                 if present {
                     Ok(())
@@ -287,57 +342,67 @@ impl<'a> Reply<'a> {
             }
         }
         self.by_name = by_name;
-        // Every reference names a type of the reply.
+        self.metas = metas;
+        // Every reference names a type of the reply; the path is spelled
+        // out only for an error.
         for (index, entry) in self.wire.entries.iter().enumerate() {
             let members = entry.members.as_deref().unwrap_or_default();
-            let references = [
-                ("[\"arg-type\"]".to_string(), entry.arg_type.as_deref()),
-                ("[\"ret-type\"]".to_string(), entry.ret_type.as_deref()),
+            let keys = [
+                (Reference::Key("arg-type"), entry.arg_type.as_deref()),
+                (Reference::Key("ret-type"), entry.ret_type.as_deref()),
                 (
-                    "[\"element-type\"]".to_string(),
+                    Reference::Key("element-type"),
                     entry.element_type.as_deref(),
                 ),
-            ]
-            .into_iter()
-            .chain(
-                members
-                    .iter()
-                    .enumerate()
-                    .map(|(i, m)| (format!("[\"members\"][{i}][\"type\"]"), m.ty.as_deref())),
-            )
-            .chain(
-                entry
-                    .variants
-                    .iter()
-                    .flatten()
-                    .enumerate()
-                    .map(|(i, v)| (format!("[\"variants\"][{i}][\"type\"]"), Some(&*v.ty))),
-            );
-            for (key, name) in references {
+            ];
+            let references = keys
+                .into_iter()
+                .chain(
+                    members
+                        .iter()
+                        .enumerate()
+                        .map(|(i, m)| (Reference::Member(i), m.ty.as_deref())),
+                )
+                .chain(
+                    entry
+                        .variants
+                        .iter()
+                        .flatten()
+                        .enumerate()
+                        .map(|(i, v)| (Reference::Variant(i), Some(&*v.ty))),
+                );
+            for (at, name) in references {
                 let Some(name) = name else { continue };
-                match self.by_name.get(name) {
-                    None => {
-                        return Err(self.error(
-                            index,
-                            &key,
-                            format!("refers to type {name:?}, which the reply lacks"),
-                        ));
-                    }
-                    Some(&target) if !self.meta(target).is_type() => {
-                        return Err(self.error(
-                            index,
-                            &key,
-                            format!(
-                                "refers to {name:?}, a {}, not a type",
-                                self.wire.entries[target].meta_type
-                            ),
-                        ));
-                    }
-                    Some(_) => {}
-                }
+                let problem = match self.by_name.get(name) {
+                    None => format!("refers to type {name:?}, which the reply lacks"),
+                    Some(&target) if !self.meta(target).is_type() => format!(
+                        "refers to {name:?}, a {}, not a type",
+                        self.wire.entries[target].meta_type
+                    ),
+                    Some(_) => continue,
+                };
+                return Err(self.error(index, &at.path(), problem));
             }
         }
         Ok(())
+    }
+}
+
+/// Where in an entry a type is named.
+#[derive(Clone, Copy)]
+enum Reference {
+    Key(&'static str),
+    Member(usize),
+    Variant(usize),
+}
+
+impl Reference {
+    fn path(self) -> String {
+        match self {
+            Reference::Key(key) => format!("[{key:?}]"),
+            Reference::Member(i) => format!("[\"members\"][{i}][\"type\"]"),
+            Reference::Variant(i) => format!("[\"variants\"][{i}][\"type\"]"),
+        }
     }
 }
 

@@ -429,3 +429,26 @@ fn types_that_double_at_every_step_stay_within_the_budget() {
         "{message}"
     );
 }
+
+#[test]
+fn a_name_with_an_escape_is_refused_with_its_place() {
+    let bytes = reply(json!([{"name": "x", "meta-type": "enum", "values": ["a"]}]));
+    let text = String::from_utf8(bytes)
+        .unwrap()
+        .replace("\"a\"", "\"\\u0061\"");
+    let (entry, path, message) = entry_error(text.as_bytes());
+    assert_eq!(
+        (entry.as_str(), path.as_str()),
+        ("x", "$[5][\"values\"][0]")
+    );
+    assert!(message.contains("has an escape"), "{message}");
+}
+
+#[test]
+fn bytes_that_are_not_utf8_are_an_error_at_their_place() {
+    let error = read(b"[\n  {\"name\": \"\xff\"}]").unwrap_err().to_string();
+    assert_eq!(
+        error,
+        "reply.json:2:13: not JSON: invalid UTF-8 here (is this a binary file?)"
+    );
+}

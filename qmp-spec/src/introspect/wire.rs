@@ -5,7 +5,6 @@
 //!
 //! Keys this reader does not know are skipped: a newer QEMU may add some.
 
-use std::borrow::Cow;
 use std::fmt;
 
 use serde::Deserialize;
@@ -19,29 +18,29 @@ use crate::model::QemuVersion;
 #[derive(Debug, Deserialize)]
 pub(super) struct Entry<'a> {
     #[serde(borrow)]
-    pub name: Cow<'a, str>,
+    pub name: Str<'a>,
     #[serde(rename = "meta-type", borrow)]
-    pub meta_type: Cow<'a, str>,
+    pub meta_type: Str<'a>,
     #[serde(rename = "arg-type", borrow, default)]
-    pub arg_type: Option<Cow<'a, str>>,
+    pub arg_type: Option<Str<'a>>,
     #[serde(rename = "ret-type", borrow, default)]
-    pub ret_type: Option<Cow<'a, str>>,
+    pub ret_type: Option<Str<'a>>,
     #[serde(rename = "element-type", borrow, default)]
-    pub element_type: Option<Cow<'a, str>>,
+    pub element_type: Option<Str<'a>>,
     #[serde(rename = "json-type", borrow, default)]
-    pub json_type: Option<Cow<'a, str>>,
+    pub json_type: Option<Str<'a>>,
     /// An object's members, an alternate's branches, an enum's values with
     /// their features (QEMU 6.2 on).
     #[serde(borrow, default)]
     pub members: Option<Vec<MemberInfo<'a>>>,
     #[serde(borrow, default)]
-    pub values: Option<Vec<Cow<'a, str>>>,
+    pub values: Option<Vec<Str<'a>>>,
     #[serde(borrow, default)]
-    pub tag: Option<Cow<'a, str>>,
+    pub tag: Option<Str<'a>>,
     #[serde(borrow, default)]
     pub variants: Option<Vec<VariantInfo<'a>>>,
     #[serde(borrow, default)]
-    pub features: Option<Vec<Cow<'a, str>>>,
+    pub features: Option<Vec<Str<'a>>>,
 }
 
 /// An object's member (`name`, `type`, `default` when optional), an
@@ -49,22 +48,75 @@ pub(super) struct Entry<'a> {
 #[derive(Debug, Deserialize)]
 pub(super) struct MemberInfo<'a> {
     #[serde(borrow, default)]
-    pub name: Option<Cow<'a, str>>,
+    pub name: Option<Str<'a>>,
     #[serde(rename = "type", borrow, default)]
-    pub ty: Option<Cow<'a, str>>,
+    pub ty: Option<Str<'a>>,
     /// Present (always `null`) when the member is optional.
     #[serde(default, deserialize_with = "present")]
     pub default: bool,
     #[serde(borrow, default)]
-    pub features: Option<Vec<Cow<'a, str>>>,
+    pub features: Option<Vec<Str<'a>>>,
 }
 
 #[derive(Debug, Deserialize)]
 pub(super) struct VariantInfo<'a> {
     #[serde(borrow)]
-    pub case: Cow<'a, str>,
+    pub case: Str<'a>,
     #[serde(rename = "type", borrow)]
-    pub ty: Cow<'a, str>,
+    pub ty: Str<'a>,
+}
+
+/// A string of the reply, borrowed from the input: a name, a meta-type, a
+/// value or a feature, which QAPI spells with letters, digits, `-` and `_`
+/// (and QEMU's masks with digits), so never with an escape; a string with
+/// one is refused.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub(super) struct Str<'a>(pub &'a str);
+
+impl fmt::Debug for Str<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.0, f)
+    }
+}
+
+impl std::ops::Deref for Str<'_> {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.0
+    }
+}
+
+impl std::borrow::Borrow<str> for Str<'_> {
+    fn borrow(&self) -> &str {
+        self.0
+    }
+}
+
+impl fmt::Display for Str<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Str<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct StrVisitor<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for StrVisitor<'a> {
+            type Value = Str<'a>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, s: &'de str) -> Result<Self::Value, E> {
+                Ok(Str(s))
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<Self::Value, E> {
+                Err(E::custom(format_args!(
+                    "the string {s:?} has an escape, which no name of a reply has"
+                )))
+            }
+        }
+        deserializer.deserialize_str(StrVisitor(std::marker::PhantomData))
+    }
 }
 
 fn present<'de, D: Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {
@@ -99,7 +151,8 @@ impl<'de: 'a, 'a> Visitor<'de> for ReplyVisitor<'a> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        let mut entries = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+        // QEMU's replies have a thousand entries and more.
+        let mut entries = Vec::with_capacity(seq.size_hint().unwrap_or(1024).min(4096));
         while let Some(entry) = seq.next_element()? {
             entries.push(entry);
         }
@@ -113,8 +166,8 @@ impl<'de: 'a, 'a> Visitor<'de> for ReplyVisitor<'a> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut entries = None;
         let mut version = None;
-        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
-            if key == "return" {
+        while let Some(key) = map.next_key::<Str<'de>>()? {
+            if &*key == "return" {
                 if entries.is_some() {
                     return Err(de::Error::duplicate_field("return"));
                 }
