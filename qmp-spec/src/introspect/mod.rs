@@ -261,7 +261,7 @@ impl<'a> Reply<'a> {
         let mut metas = Vec::with_capacity(entries.len());
         for (index, entry) in entries.iter().enumerate() {
             // Borrowed from the input, unless the name has escapes.
-            if by_name.insert(entry.name.clone(), index).is_some() {
+            if by_name.insert(entry.name, index).is_some() {
                 return Err(self.error(index, "[\"name\"]", "a second entry of this name"));
             }
             let Some(meta) = Meta::of(&entry.meta_type) else {
