@@ -1,8 +1,16 @@
-//! The model of a revision of QEMU's `qmp-events.txt`, and the readers that
-//! build it: [`text`] for the document itself; [`qapi`] reads QEMU's QAPI
-//! schema, where the events are documented since 2017.
+//! The one model of QEMU's QMP events ([`model`]: a revision, whatever it
+//! was read from), and its readers, one per kind of input: [`text`] for a
+//! `qmp-events.txt` revision (2010–2017), [`diff`] for the historical
+//! diffs in three dialects, [`qapi`] for QEMU's QAPI schema (2014 on, the
+//! only home of the events since 2017), [`introspect`] for a QEMU binary's
+//! own account of its wire schema (`query-qmp-schema`); [`history`]
+//! rebuilds every revision of both eras; [`input`] is the one resolver
+//! every command reads an argument through (a file, a QAPI tree, a git
+//! revision, a reply, a running or a started QEMU, a revision name).
+//! [`changes`] and [`lint`] analyse models.
 //!
-//! Data flows one way: text → [`model`] → artifacts (the `codegen` crate).
+//! Data flows one way: inputs → [`model`] → artifacts (the `codegen`
+//! crate) → files (`xtask`).
 
 pub mod canonical;
 pub mod changes;

@@ -7,7 +7,7 @@
 //! with the greeting and `query-version`, and the bare reply); live too,
 //! through `qemu:PROGRAM` and `unix:PATH`, where QEMU is installed
 //! (required with `QMP_LIVE=1`). `QMP_RECORD_CAPTURE=PATH` writes a new
-//! capture.
+//! capture, `QMP_RECORD_SCHEMA=PATH` a new bare reply.
 
 use qmp_spec::changes::{self, Class, Kind};
 use qmp_spec::input::Kind as InputKind;
@@ -211,6 +211,17 @@ fn live_qemu_introspection_has_no_wire_change_from_its_release() {
         let mut text = serde_json::to_string(&capture).expect("encodes");
         text.push('\n');
         std::fs::write(&path, text).expect("writes the capture");
+    }
+    if let Ok(path) = std::env::var("QMP_RECORD_SCHEMA") {
+        let capture = loaded
+            .answers
+            .as_ref()
+            .expect("answers")
+            .capture()
+            .expect("capture");
+        let mut text = serde_json::to_string(&capture["return"]).expect("encodes");
+        text.push('\n');
+        std::fs::write(&path, text).expect("writes the bare reply");
     }
     assert_no_wire_change(&loaded);
 }

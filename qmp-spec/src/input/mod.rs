@@ -128,6 +128,15 @@ impl Input {
                 });
             }
         }
+        // A path (revision names have no `/`) that names nothing.
+        if arg.contains('/') {
+            if let Err(source) = std::fs::metadata(path) {
+                return Err(InputError::Io {
+                    path: path.into(),
+                    source,
+                });
+            }
+        }
         Ok(Input::Revision(arg.to_string()))
     }
 }
