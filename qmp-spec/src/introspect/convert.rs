@@ -345,29 +345,12 @@ fn branch_name<'r>(reply: &'r Reply<'_>, target: usize) -> &'r str {
 /// The model's type of a built-in: by its name where it says the size
 /// (QEMU names every integer `int`), else by its JSON type.
 fn builtin(name: &str, json_type: &str) -> JsonType {
-    match name {
-        "str" | "QType" => JsonType::String,
+    crate::qapi::builtin(name).unwrap_or(match json_type {
+        "string" => JsonType::String,
         "int" => JsonType::Int,
-        "int8" => JsonType::Int8,
-        "int16" => JsonType::Int16,
-        "int32" => JsonType::Int32,
-        "int64" => JsonType::Int64,
-        "uint8" => JsonType::Uint8,
-        "uint16" => JsonType::Uint16,
-        "uint32" => JsonType::Uint32,
-        "uint64" => JsonType::Uint64,
-        "size" => JsonType::Size,
         "number" => JsonType::Number,
-        "bool" => JsonType::Bool,
+        "boolean" => JsonType::Bool,
         "null" => JsonType::Null,
-        "any" => JsonType::Value,
-        _ => match json_type {
-            "string" => JsonType::String,
-            "int" => JsonType::Int,
-            "number" => JsonType::Number,
-            "boolean" => JsonType::Bool,
-            "null" => JsonType::Null,
-            _ => JsonType::Value,
-        },
-    }
+        _ => JsonType::Value,
+    })
 }

@@ -375,8 +375,9 @@ impl<'a> Converter<'a> {
     }
 }
 
-/// The model's type of a built-in.
-fn builtin(name: &str) -> Option<JsonType> {
+/// The model's type of a built-in (QEMU's introspection names them the
+/// same).
+pub(crate) fn builtin(name: &str) -> Option<JsonType> {
     Some(match name {
         "str" | "QType" => JsonType::String,
         "int" => JsonType::Int,

@@ -23,6 +23,7 @@ use pest::Parser as _;
 use pest::iterators::Pair;
 use pest_derive::Parser;
 
+pub(crate) use convert::builtin;
 pub use convert::{FIELDS_PER_MEMBER, MAX_NESTING};
 pub use model::*;
 
