@@ -19,7 +19,7 @@ impl AcpiDeviceOstData {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BalloonChangeData {
-    /// the logical size of the VM in bytes Formula used: logical_vm_size = vm_ram_size -
+    /// the logical size of the VM in bytes. Formula used: logical_vm_size = vm_ram_size -
     /// balloon_size
     ///
     /// Since revision `balloon-change`.
@@ -80,7 +80,7 @@ pub struct BlockImageCorruptedData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
     /// if set, the image is marked corrupt and therefore unusable after this event and must be
-    /// repaired (Since 2.2; before, every BLOCK_IMAGE_CORRUPTED event was fatal)
+    /// repaired (Since 2.2; before, every `BLOCK_IMAGE_CORRUPTED` event was fatal)
     ///
     /// Optional in this type: not every revision of the event sends it.
     ///
@@ -100,7 +100,7 @@ pub struct BlockIoErrorData {
     ///
     /// Optional in this type: not every revision of the event sends it.
     ///
-    /// Since revision `qemu-9.2.0-rc2`.
+    /// Since revision `qemu-9.2.0`.
     #[serde(rename = "qom-path")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub qom_path: Option<String>,
@@ -128,7 +128,7 @@ pub struct BlockIoErrorData {
     /// Since revision `pre-resume`.
     pub action: BlockErrorAction,
     /// true if I/O error was caused due to a no-space condition. This key is only present if
-    /// query-block's io-status is present, please see query-block documentation for more
+    /// query-block's io-status is present, please see `query-block` documentation for more
     /// information (since: 2.2)
     ///
     /// Optional.
@@ -593,7 +593,7 @@ impl MemoryDeviceSizeChangeData {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct MemoryFailureData {
-    /// recipient is defined as @MemoryFailureRecipient.
+    /// recipient is defined as `MemoryFailureRecipient`.
     ///
     /// Since revision `qemu-5.2.0`.
     pub recipient: MemoryFailureRecipient,
@@ -601,7 +601,7 @@ pub struct MemoryFailureData {
     ///
     /// Since revision `qemu-5.2.0`.
     pub action: MemoryFailureAction,
-    /// flags for MemoryFailureAction.
+    /// flags for `MemoryFailureAction`.
     ///
     /// Since revision `qemu-5.2.0`.
     pub flags: MemoryFailureFlags,
@@ -648,7 +648,7 @@ impl MemUnplugErrorData {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct MigrationData {
-    /// @MigrationStatus describing the current migration status.
+    /// `MigrationStatus` describing the current migration status.
     ///
     /// Since revision `qemu-2.4.0`.
     pub status: MigrationStatus,
@@ -701,6 +701,39 @@ pub struct NetdevStreamDisconnectedData {
 impl NetdevStreamDisconnectedData {
     /// The event whose data this is.
     pub const KIND: EventKind = EventKind::NetdevStreamDisconnected;
+}
+/// The data of [`Event::NetdevVhostUserConnected`] (`NETDEV_VHOST_USER_CONNECTED`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct NetdevVhostUserConnectedData {
+    /// QEMU netdev id that is connected
+    ///
+    /// Since revision `qemu-10.0.0`.
+    #[serde(rename = "netdev-id")]
+    pub netdev_id: String,
+    /// The character device id used by the QEMU netdev
+    ///
+    /// Since revision `qemu-10.0.0`.
+    #[serde(rename = "chardev-id")]
+    pub chardev_id: String,
+}
+impl NetdevVhostUserConnectedData {
+    /// The event whose data this is.
+    pub const KIND: EventKind = EventKind::NetdevVhostUserConnected;
+}
+/// The data of [`Event::NetdevVhostUserDisconnected`] (`NETDEV_VHOST_USER_DISCONNECTED`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct NetdevVhostUserDisconnectedData {
+    /// QEMU netdev id that is disconnected
+    ///
+    /// Since revision `qemu-10.0.0`.
+    #[serde(rename = "netdev-id")]
+    pub netdev_id: String,
+}
+impl NetdevVhostUserDisconnectedData {
+    /// The event whose data this is.
+    pub const KIND: EventKind = EventKind::NetdevVhostUserDisconnected;
 }
 /// The data of [`Event::NicRxFilterChanged`] (`NIC_RX_FILTER_CHANGED`).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -841,14 +874,14 @@ impl RdmaGidStatusChangedData {
 pub struct ResetData {
     /// If true, the reset was triggered by a guest request (such as a guest-initiated ACPI reboot
     /// request or other hardware-specific action) rather than a host request (such as the QMP
-    /// command system_reset). (since 2.10)
+    /// command `system_reset`). (since 2.10)
     ///
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.10.0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub guest: Option<bool>,
-    /// The @ShutdownCause of the RESET. (since 4.0)
+    /// The `ShutdownCause` of the `RESET`. (since 4.0)
     ///
     /// Optional in this type: not every revision of the event sends it.
     ///
@@ -888,14 +921,14 @@ impl RtcChangeData {
 pub struct ShutdownData {
     /// If true, the shutdown was triggered by a guest request (such as a guest-initiated ACPI
     /// shutdown request or other hardware-specific action) rather than a host request (such as
-    /// sending qemu a SIGINT). (since 2.10)
+    /// sending QEMU a SIGINT). (since 2.10)
     ///
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.10.0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub guest: Option<bool>,
-    /// The @ShutdownCause which resulted in the SHUTDOWN. (since 4.0)
+    /// The `ShutdownCause` which resulted in the `SHUTDOWN`. (since 4.0)
     ///
     /// Optional in this type: not every revision of the event sends it.
     ///

@@ -17,7 +17,7 @@ pub enum Event {
     /// Documented since revision `quorum-and-acpi` (QEMU's documentation: since 2.1).
     AcpiDeviceOst(Box<AcpiDeviceOstData>),
     /// `BALLOON_CHANGE`: Emitted when the guest changes the actual BALLOON level. This value is
-    /// equivalent to the @actual field return by the 'query-balloon' command
+    /// equivalent to the @actual field return by the `query-balloon` command
     ///
     /// Note: This event is rate-limited.
     ///
@@ -32,13 +32,15 @@ pub enum Event {
     /// compatibility reasons, but it can be empty ("") if the image does not have a device name
     /// associated.
     ///
-    /// Note: If action is "stop", a STOP event will eventually follow the BLOCK_IO_ERROR event.
+    /// Note: If action is "stop", a `STOP` event will eventually follow the `BLOCK_IO_ERROR`
+    /// event.
     ///
     /// Documented since revision `quorum-and-acpi` (QEMU's documentation: since 1.7).
     BlockImageCorrupted(Box<BlockImageCorruptedData>),
     /// `BLOCK_IO_ERROR`: Emitted when a disk I/O error occurs
     ///
-    /// Note: If action is "stop", a STOP event will eventually follow the BLOCK_IO_ERROR event.
+    /// Note: If action is "stop", a `STOP` event will eventually follow the `BLOCK_IO_ERROR`
+    /// event.
     ///
     /// Note: This event is rate-limited.
     ///
@@ -57,21 +59,21 @@ pub enum Event {
     /// Documented since revision `block-job-error` (QEMU's documentation: since 1.3).
     BlockJobError(Box<BlockJobErrorData>),
     /// `BLOCK_JOB_PENDING`: Emitted when a block job is awaiting explicit authorization to
-    /// finalize graph changes via @block-job-finalize. If this job is part of a transaction, it
-    /// will not emit this event until the transaction has converged first.
+    /// finalize graph changes via `job-finalize`. If this job is part of a transaction, it will
+    /// not emit this event until the transaction has converged first.
     ///
     /// Documented since revision `qemu-2.12.0` (QEMU's documentation: since 2.12).
     BlockJobPending(Box<BlockJobPendingData>),
     /// `BLOCK_JOB_READY`: Emitted when a block job is ready to complete
     ///
-    /// Note: The "ready to complete" status is always reset by a @BLOCK_JOB_ERROR event.
+    /// Note: The "ready to complete" status is always reset by a `BLOCK_JOB_ERROR` event.
     ///
     /// Documented since revision `block-job-ready` (QEMU's documentation: since 1.3).
     BlockJobReady(Box<BlockJobReadyData>),
     /// `BLOCK_WRITE_THRESHOLD`: Emitted when writes on block device reaches or exceeds the
     /// configured write threshold. For thin-provisioned devices, this means the device should be
     /// extended to avoid pausing for disk exhaustion. The event is one shot. Once triggered, it
-    /// needs to be re-registered with another block-set-write-threshold command.
+    /// needs to be re-registered with another `block-set-write-threshold` command.
     ///
     /// Documented since revision `qemu-2.3.0` (QEMU's documentation: since 2.3).
     BlockWriteThreshold(Box<BlockWriteThresholdData>),
@@ -94,9 +96,6 @@ pub enum Event {
     /// to provision all vCPUs equally. On vertical polarization the host can provision each vCPU
     /// differently. The guest will get information on the details of the provisioning the next
     /// time it uses the STSI(15) instruction.
-    ///
-    /// Sent only by builds where `all(TARGET_S390X, CONFIG_KVM)` holds (its QAPI condition in
-    /// revision `qemu-9.2.0-rc2`).
     ///
     /// Unstable (QAPI feature `unstable`): it may change or go without notice.
     ///
@@ -197,7 +196,15 @@ pub enum Event {
     ///
     /// Documented since revision `qemu-7.2.0` (QEMU's documentation: since 7.2).
     NetdevStreamDisconnected(Box<NetdevStreamDisconnectedData>),
-    /// `NIC_RX_FILTER_CHANGED`: Emitted once until the 'query-rx-filter' command is executed, the
+    /// `NETDEV_VHOST_USER_CONNECTED`: Emitted when the vhost-user chardev is connected
+    ///
+    /// Documented since revision `qemu-10.0.0` (QEMU's documentation: since 10.0).
+    NetdevVhostUserConnected(Box<NetdevVhostUserConnectedData>),
+    /// `NETDEV_VHOST_USER_DISCONNECTED`: Emitted when the vhost-user chardev is disconnected
+    ///
+    /// Documented since revision `qemu-10.0.0` (QEMU's documentation: since 10.0).
+    NetdevVhostUserDisconnected(Box<NetdevVhostUserDisconnectedData>),
+    /// `NIC_RX_FILTER_CHANGED`: Emitted once until the `query-rx-filter` command is executed, the
     /// first event will always be emitted
     ///
     /// Documented since revision `quorum-and-acpi` (QEMU's documentation: since 1.6).
@@ -252,11 +259,20 @@ pub enum Event {
     ///
     /// Documented since revision `pre-resume` (QEMU's documentation: since 0.13).
     RtcChange(Box<RtcChangeData>),
-    /// `SHUTDOWN`: Emitted when the virtual machine has shut down, indicating that qemu is about
+    /// `SCLP_CPI_INFO_AVAILABLE`:
+    ///
+    /// Note: Known only from this build's introspection: no QAPI release of the history documents
+    /// the event.
+    ///
+    /// Unstable (QAPI feature `unstable`): it may change or go without notice.
+    ///
+    /// Documented since revision `qemu-11.1.3`.
+    SclpCpiInfoAvailable,
+    /// `SHUTDOWN`: Emitted when the virtual machine has shut down, indicating that QEMU is about
     /// to exit.
     ///
-    /// Note: If the command-line option ``-no-shutdown`` has been specified, qemu will not exit,
-    /// and a STOP event will eventually follow the SHUTDOWN event.
+    /// Note: If the command-line option ``-no-shutdown`` has been specified, QEMU will not exit,
+    /// and a `STOP` event will eventually follow the `SHUTDOWN` event.
     ///
     /// Its data is optional: revisions `pre-resume`, `qemu-1bf9c315`, `block-job-completion`,
     /// `device-tray-moved`, `block-job-error`, `balloon-change`, `block-job-error-note`,
@@ -268,30 +284,18 @@ pub enum Event {
     Shutdown(Option<Box<ShutdownData>>),
     /// `SPICE_CONNECTED`: Emitted when a SPICE client establishes a connection
     ///
-    /// Sent only by builds where `CONFIG_SPICE` holds (its QAPI condition in revision
-    /// `qemu-9.2.0-rc2`).
-    ///
     /// Documented since revision `qemu-1bf9c315` (QEMU's documentation: since 0.14).
     SpiceConnected(Box<SpiceConnectedData>),
     /// `SPICE_DISCONNECTED`: Emitted when the SPICE connection is closed
-    ///
-    /// Sent only by builds where `CONFIG_SPICE` holds (its QAPI condition in revision
-    /// `qemu-9.2.0-rc2`).
     ///
     /// Documented since revision `qemu-1bf9c315` (QEMU's documentation: since 0.14).
     SpiceDisconnected(Box<SpiceDisconnectedData>),
     /// `SPICE_INITIALIZED`: Emitted after initial handshake and authentication takes place (if
     /// any) and the SPICE channel is up and running
     ///
-    /// Sent only by builds where `CONFIG_SPICE` holds (its QAPI condition in revision
-    /// `qemu-9.2.0-rc2`).
-    ///
     /// Documented since revision `qemu-1bf9c315` (QEMU's documentation: since 0.14).
     SpiceInitialized(Box<SpiceInitializedData>),
     /// `SPICE_MIGRATE_COMPLETED`: Emitted when SPICE migration has completed
-    ///
-    /// Sent only by builds where `CONFIG_SPICE` holds (its QAPI condition in revision
-    /// `qemu-9.2.0-rc2`).
     ///
     /// Documented since revision `quorum-and-acpi` (QEMU's documentation: since 1.3).
     SpiceMigrateCompleted,
@@ -307,7 +311,7 @@ pub enum Event {
     /// `SUSPEND_DISK`: Emitted when guest enters a hardware suspension state with data saved on
     /// disk, for example, S4 state, which is sometimes called hibernate state
     ///
-    /// Note: QEMU shuts down (similar to event @SHUTDOWN) when entering this state.
+    /// Note: QEMU shuts down (similar to event `SHUTDOWN`) when entering this state.
     ///
     /// Documented since revision `block-job-ready` (QEMU's documentation: since 1.2).
     SuspendDisk,
@@ -331,23 +335,14 @@ pub enum Event {
     /// Note: This event is emitted before any authentication takes place, thus the authentication
     /// ID is not provided.
     ///
-    /// Sent only by builds where `CONFIG_VNC` holds (its QAPI condition in revision
-    /// `qemu-9.2.0-rc2`).
-    ///
     /// Documented since revision `pre-resume` (QEMU's documentation: since 0.13).
     VncConnected(Box<VncConnectedData>),
     /// `VNC_DISCONNECTED`: Emitted when the connection is closed
-    ///
-    /// Sent only by builds where `CONFIG_VNC` holds (its QAPI condition in revision
-    /// `qemu-9.2.0-rc2`).
     ///
     /// Documented since revision `pre-resume` (QEMU's documentation: since 0.13).
     VncDisconnected(Box<VncDisconnectedData>),
     /// `VNC_INITIALIZED`: Emitted after authentication takes place (if any) and the VNC session is
     /// made active
-    ///
-    /// Sent only by builds where `CONFIG_VNC` holds (its QAPI condition in revision
-    /// `qemu-9.2.0-rc2`).
     ///
     /// Documented since revision `pre-resume` (QEMU's documentation: since 0.13).
     VncInitialized(Box<VncInitializedData>),
@@ -363,8 +358,8 @@ pub enum Event {
     Wakeup,
     /// `WATCHDOG`: Emitted when the watchdog device's timer is expired
     ///
-    /// Note: If action is "reset", "shutdown", or "pause" the WATCHDOG event is followed
-    /// respectively by the RESET, SHUTDOWN, or STOP events.
+    /// Note: If action is "reset", "shutdown", or "pause" the `WATCHDOG` event is followed
+    /// respectively by the `RESET`, `SHUTDOWN`, or `STOP` events.
     ///
     /// Note: This event is rate-limited.
     ///
@@ -422,6 +417,10 @@ impl Event {
                 Self::MigrationPass(_) => EventKind::MigrationPass,
                 Self::NetdevStreamConnected(_) => EventKind::NetdevStreamConnected,
                 Self::NetdevStreamDisconnected(_) => EventKind::NetdevStreamDisconnected,
+                Self::NetdevVhostUserConnected(_) => EventKind::NetdevVhostUserConnected,
+                Self::NetdevVhostUserDisconnected(_) => {
+                    EventKind::NetdevVhostUserDisconnected
+                }
                 Self::NicRxFilterChanged(_) => EventKind::NicRxFilterChanged,
                 Self::Powerdown => EventKind::Powerdown,
                 Self::PrManagerStatusChanged(_) => EventKind::PrManagerStatusChanged,
@@ -431,6 +430,7 @@ impl Event {
                 Self::Reset(_) => EventKind::Reset,
                 Self::Resume => EventKind::Resume,
                 Self::RtcChange(_) => EventKind::RtcChange,
+                Self::SclpCpiInfoAvailable => EventKind::SclpCpiInfoAvailable,
                 Self::Shutdown(_) => EventKind::Shutdown,
                 Self::SpiceConnected(_) => EventKind::SpiceConnected,
                 Self::SpiceDisconnected(_) => EventKind::SpiceDisconnected,
@@ -557,6 +557,12 @@ impl Event {
                 EventKind::NetdevStreamDisconnected => {
                     Self::NetdevStreamDisconnected(Deserialize::deserialize(data)?)
                 }
+                EventKind::NetdevVhostUserConnected => {
+                    Self::NetdevVhostUserConnected(Deserialize::deserialize(data)?)
+                }
+                EventKind::NetdevVhostUserDisconnected => {
+                    Self::NetdevVhostUserDisconnected(Deserialize::deserialize(data)?)
+                }
                 EventKind::NicRxFilterChanged => {
                     Self::NicRxFilterChanged(Deserialize::deserialize(data)?)
                 }
@@ -620,6 +626,10 @@ impl Event {
                     serde::de::IgnoredAny::deserialize(data)?;
                     Self::Resume
                 }
+                EventKind::SclpCpiInfoAvailable => {
+                    serde::de::IgnoredAny::deserialize(data)?;
+                    Self::SclpCpiInfoAvailable
+                }
                 EventKind::SpiceMigrateCompleted => {
                     serde::de::IgnoredAny::deserialize(data)?;
                     Self::SpiceMigrateCompleted
@@ -656,6 +666,7 @@ impl Event {
             EventKind::GuestPvshutdown => Some(Self::GuestPvshutdown),
             EventKind::Powerdown => Some(Self::Powerdown),
             EventKind::Resume => Some(Self::Resume),
+            EventKind::SclpCpiInfoAvailable => Some(Self::SclpCpiInfoAvailable),
             EventKind::SpiceMigrateCompleted => Some(Self::SpiceMigrateCompleted),
             EventKind::Stop => Some(Self::Stop),
             EventKind::Suspend => Some(Self::Suspend),
@@ -716,6 +727,8 @@ impl EventCodec for Event {
             Self::MigrationPass(data) => map.serialize_entry("data", data),
             Self::NetdevStreamConnected(data) => map.serialize_entry("data", data),
             Self::NetdevStreamDisconnected(data) => map.serialize_entry("data", data),
+            Self::NetdevVhostUserConnected(data) => map.serialize_entry("data", data),
+            Self::NetdevVhostUserDisconnected(data) => map.serialize_entry("data", data),
             Self::NicRxFilterChanged(data) => map.serialize_entry("data", data),
             Self::PrManagerStatusChanged(data) => map.serialize_entry("data", data),
             Self::QuorumFailure(data) => map.serialize_entry("data", data),
@@ -826,6 +839,10 @@ pub enum EventKind {
     NetdevStreamConnected,
     /// `NETDEV_STREAM_DISCONNECTED`
     NetdevStreamDisconnected,
+    /// `NETDEV_VHOST_USER_CONNECTED`
+    NetdevVhostUserConnected,
+    /// `NETDEV_VHOST_USER_DISCONNECTED`
+    NetdevVhostUserDisconnected,
     /// `NIC_RX_FILTER_CHANGED`
     NicRxFilterChanged,
     /// `POWERDOWN`
@@ -844,6 +861,8 @@ pub enum EventKind {
     Resume,
     /// `RTC_CHANGE`
     RtcChange,
+    /// `SCLP_CPI_INFO_AVAILABLE`
+    SclpCpiInfoAvailable,
     /// `SHUTDOWN`
     Shutdown,
     /// `SPICE_CONNECTED`
@@ -881,7 +900,7 @@ pub enum EventKind {
 }
 impl EventKind {
     /// Every kind, in the order of their names.
-    pub const ALL: [EventKind; 58usize] = [
+    pub const ALL: [EventKind; 61usize] = [
         EventKind::AcpiDeviceOst,
         EventKind::BalloonChange,
         EventKind::BlockExportDeleted,
@@ -914,6 +933,8 @@ impl EventKind {
         EventKind::MigrationPass,
         EventKind::NetdevStreamConnected,
         EventKind::NetdevStreamDisconnected,
+        EventKind::NetdevVhostUserConnected,
+        EventKind::NetdevVhostUserDisconnected,
         EventKind::NicRxFilterChanged,
         EventKind::Powerdown,
         EventKind::PrManagerStatusChanged,
@@ -923,6 +944,7 @@ impl EventKind {
         EventKind::Reset,
         EventKind::Resume,
         EventKind::RtcChange,
+        EventKind::SclpCpiInfoAvailable,
         EventKind::Shutdown,
         EventKind::SpiceConnected,
         EventKind::SpiceDisconnected,
@@ -976,6 +998,8 @@ impl EventKind {
             EventKind::MigrationPass => "MIGRATION_PASS",
             EventKind::NetdevStreamConnected => "NETDEV_STREAM_CONNECTED",
             EventKind::NetdevStreamDisconnected => "NETDEV_STREAM_DISCONNECTED",
+            EventKind::NetdevVhostUserConnected => "NETDEV_VHOST_USER_CONNECTED",
+            EventKind::NetdevVhostUserDisconnected => "NETDEV_VHOST_USER_DISCONNECTED",
             EventKind::NicRxFilterChanged => "NIC_RX_FILTER_CHANGED",
             EventKind::Powerdown => "POWERDOWN",
             EventKind::PrManagerStatusChanged => "PR_MANAGER_STATUS_CHANGED",
@@ -985,6 +1009,7 @@ impl EventKind {
             EventKind::Reset => "RESET",
             EventKind::Resume => "RESUME",
             EventKind::RtcChange => "RTC_CHANGE",
+            EventKind::SclpCpiInfoAvailable => "SCLP_CPI_INFO_AVAILABLE",
             EventKind::Shutdown => "SHUTDOWN",
             EventKind::SpiceConnected => "SPICE_CONNECTED",
             EventKind::SpiceDisconnected => "SPICE_DISCONNECTED",
@@ -1040,6 +1065,10 @@ impl EventKind {
             "MIGRATION_PASS" => Some(EventKind::MigrationPass),
             "NETDEV_STREAM_CONNECTED" => Some(EventKind::NetdevStreamConnected),
             "NETDEV_STREAM_DISCONNECTED" => Some(EventKind::NetdevStreamDisconnected),
+            "NETDEV_VHOST_USER_CONNECTED" => Some(EventKind::NetdevVhostUserConnected),
+            "NETDEV_VHOST_USER_DISCONNECTED" => {
+                Some(EventKind::NetdevVhostUserDisconnected)
+            }
             "NIC_RX_FILTER_CHANGED" => Some(EventKind::NicRxFilterChanged),
             "POWERDOWN" => Some(EventKind::Powerdown),
             "PR_MANAGER_STATUS_CHANGED" => Some(EventKind::PrManagerStatusChanged),
@@ -1049,6 +1078,7 @@ impl EventKind {
             "RESET" => Some(EventKind::Reset),
             "RESUME" => Some(EventKind::Resume),
             "RTC_CHANGE" => Some(EventKind::RtcChange),
+            "SCLP_CPI_INFO_AVAILABLE" => Some(EventKind::SclpCpiInfoAvailable),
             "SHUTDOWN" => Some(EventKind::Shutdown),
             "SPICE_CONNECTED" => Some(EventKind::SpiceConnected),
             "SPICE_DISCONNECTED" => Some(EventKind::SpiceDisconnected),

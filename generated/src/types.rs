@@ -35,7 +35,7 @@ pub struct ACPIOSTInfo {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DumpQueryResult {
-    /// enum of @DumpStatus, which shows current dump status
+    /// enum of `DumpStatus`, which shows current dump status
     ///
     /// Since revision `qemu-2.6.0`.
     pub status: DumpStatus,
@@ -52,33 +52,33 @@ pub struct DumpQueryResult {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GuestPanicInformationHyperV {
-    /// for Windows, STOP code for the guest crash. For Linux, an error code.
+    /// for Windows, `STOP` code for the guest crash. For Linux, an error code.
     ///
     /// QAPI type `uint64`: `u64`.
     ///
     /// Since revision `qemu-5.0.0`.
     pub arg1: u64,
-    /// for Windows, first argument of the STOP. For Linux, the guest OS ID, which has the kernel
+    /// for Windows, first argument of the `STOP`. For Linux, the guest OS ID, which has the kernel
     /// version in bits 16-47 and 0x8100 in bits 48-63.
     ///
     /// QAPI type `uint64`: `u64`.
     ///
     /// Since revision `qemu-5.0.0`.
     pub arg2: u64,
-    /// for Windows, second argument of the STOP. For Linux, the program counter of the guest.
+    /// for Windows, second argument of the `STOP`. For Linux, the program counter of the guest.
     ///
     /// QAPI type `uint64`: `u64`.
     ///
     /// Since revision `qemu-5.0.0`.
     pub arg3: u64,
-    /// for Windows, third argument of the STOP. For Linux, the RAX register (x86) or the stack
+    /// for Windows, third argument of the `STOP`. For Linux, the RAX register (x86) or the stack
     /// pointer (aarch64) of the guest.
     ///
     /// QAPI type `uint64`: `u64`.
     ///
     /// Since revision `qemu-5.0.0`.
     pub arg4: u64,
-    /// for Windows, fourth argument of the STOP. For x86 Linux, the stack pointer of the guest.
+    /// for Windows, fourth argument of the `STOP`. For x86 Linux, the stack pointer of the guest.
     ///
     /// QAPI type `uint64`: `u64`.
     ///
@@ -114,7 +114,46 @@ pub struct GuestPanicInformationS390 {
     /// Since revision `qemu-5.0.0`.
     pub reason: S390CrashReason,
 }
-/// flags for MemoryFailureAction (in `MEMORY_FAILURE`). QAPI type `MemoryFailureFlags`.
+/// A type of `GUEST_CRASHLOADED`, `GUEST_PANICKED`. QAPI type `GuestPanicInformationTdx`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct GuestPanicInformationTdx {
+    /// TD-specific error code
+    ///
+    /// QAPI type `uint32`: `u32`.
+    ///
+    /// Since revision `qemu-10.1.0`.
+    #[serde(rename = "error-code")]
+    pub error_code: u32,
+    /// Human-readable error message provided by the guest. Not to be trusted.
+    ///
+    /// Since revision `qemu-10.1.0`.
+    pub message: String,
+    /// guest-physical address of a page that contains more verbose error information, as
+    /// zero-terminated string. Present when the "GPA valid" bit (bit 63) is set in @error-code.
+    ///
+    /// Optional.
+    ///
+    /// QAPI type `uint64`: `u64`.
+    ///
+    /// Since revision `qemu-10.1.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gpa: Option<u64>,
+}
+/// A type of `GUEST_CRASHLOADED`, `GUEST_PANICKED`. QAPI type `GuestPanickedInfoSev`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct GuestPanickedInfoSev {
+    /// `set`
+    ///
+    /// Since revision `qemu-11.1.3`.
+    pub set: i64,
+    /// `code`
+    ///
+    /// Since revision `qemu-11.1.3`.
+    pub code: i64,
+}
+/// flags for `MemoryFailureAction` (in `MEMORY_FAILURE`). QAPI type `MemoryFailureFlags`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct MemoryFailureFlags {
@@ -172,8 +211,8 @@ pub struct InetSocketAddress {
     /// Since revision `qemu-7.2.0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ipv6: Option<bool>,
-    /// enable keep-alive when connecting to this socket. Not supported for passive sockets. (Since
-    /// 4.2)
+    /// enable keep-alive when connecting to/listening on this socket. (Since 4.2, not supported
+    /// for listening sockets until 10.1)
     ///
     /// Optional.
     ///
@@ -181,11 +220,47 @@ pub struct InetSocketAddress {
     #[serde(rename = "keep-alive")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keep_alive: Option<bool>,
-    /// enable multi-path TCP. (Since 6.1)
+    /// number of keep-alive packets sent before the connection is closed. Only supported for TCP
+    /// sockets on systems where TCP_KEEPCNT socket option is defined (this includes Linux,
+    /// Windows, macOS, FreeBSD, but not OpenBSD). When set to 0, system setting is used. (Since
+    /// 10.1)
     ///
     /// Optional.
     ///
-    /// Only in builds where `HAVE_IPPROTO_MPTCP` holds (a QAPI condition).
+    /// QAPI type `uint32`: `u32`.
+    ///
+    /// Since revision `qemu-10.1.0`.
+    #[serde(rename = "keep-alive-count")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keep_alive_count: Option<u32>,
+    /// time in seconds the connection needs to be idle before sending a keepalive packet. Only
+    /// supported for TCP sockets on systems where TCP_KEEPIDLE socket option is defined (this
+    /// includes Linux, Windows, macOS, FreeBSD, but not OpenBSD). When set to 0, system setting is
+    /// used. (Since 10.1)
+    ///
+    /// Optional.
+    ///
+    /// QAPI type `uint32`: `u32`.
+    ///
+    /// Since revision `qemu-10.1.0`.
+    #[serde(rename = "keep-alive-idle")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keep_alive_idle: Option<u32>,
+    /// time in seconds between keep-alive packets. Only supported for TCP sockets on systems where
+    /// TCP_KEEPINTVL is defined (this includes Linux, Windows, macOS, FreeBSD, but not OpenBSD).
+    /// When set to 0, system setting is used. (Since 10.1)
+    ///
+    /// Optional.
+    ///
+    /// QAPI type `uint32`: `u32`.
+    ///
+    /// Since revision `qemu-10.1.0`.
+    #[serde(rename = "keep-alive-interval")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keep_alive_interval: Option<u32>,
+    /// enable multi-path TCP. (Since 6.1)
+    ///
+    /// Optional.
     ///
     /// Since revision `qemu-7.2.0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -204,8 +279,6 @@ pub struct UnixSocketAddress {
     ///
     /// Optional.
     ///
-    /// Only in builds where `CONFIG_LINUX` holds (a QAPI condition).
-    ///
     /// Since revision `qemu-7.2.0`.
     #[serde(rename = "abstract")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -214,8 +287,6 @@ pub struct UnixSocketAddress {
     /// sockaddr_un member sun_path. Defaults to true. (Since 5.1)
     ///
     /// Optional.
-    ///
-    /// Only in builds where `CONFIG_LINUX` holds (a QAPI condition).
     ///
     /// Since revision `qemu-7.2.0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -239,7 +310,7 @@ pub struct VsockSocketAddress {
 #[non_exhaustive]
 pub struct FdSocketAddress {
     /// decimal is for file descriptor number, otherwise it's a file descriptor name. Named file
-    /// descriptors are permitted in monitor commands, in combination with the 'getfd' command.
+    /// descriptors are permitted in monitor commands, in combination with the `getfd` command.
     /// Decimal file descriptors are permitted at startup or other contexts where no monitor
     /// context is active.
     ///
@@ -610,37 +681,37 @@ impl<'de> serde::Deserialize<'de> for BlockErrorAction {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum JobType {
-    /// `"commit"`: block commit job type, see "block-commit"
+    /// `"commit"`: block commit job type, see `block-commit`
     ///
     /// Since revision `block-job-ready`.
     Commit,
-    /// `"stream"`: block stream job type, see "block-stream"
+    /// `"stream"`: block stream job type, see `block-stream`
     Stream,
-    /// `"mirror"`: drive mirror job type, see "drive-mirror"
+    /// `"mirror"`: drive mirror job type, see `drive-mirror`
     ///
     /// Since revision `qemu-2.1.0`.
     Mirror,
-    /// `"backup"`: drive backup job type, see "drive-backup"
+    /// `"backup"`: drive backup job type, see `drive-backup`
     ///
     /// Since revision `qemu-2.1.0`.
     Backup,
-    /// `"create"`: image creation job type, see "blockdev-create" (since 3.0)
+    /// `"create"`: image creation job type, see `blockdev-create` (since 3.0)
     ///
     /// Since revision `qemu-3.0.0`.
     Create,
-    /// `"amend"`: image options amend job type, see "x-blockdev-amend" (since 5.1)
+    /// `"amend"`: image options amend job type, see `x-blockdev-amend` (since 5.1)
     ///
     /// Since revision `qemu-5.1.0`.
     Amend,
-    /// `"snapshot-load"`: snapshot load job type, see "snapshot-load" (since 6.0)
+    /// `"snapshot-load"`: snapshot load job type, see `snapshot-load` (since 6.0)
     ///
     /// Since revision `qemu-6.0.0`.
     SnapshotLoad,
-    /// `"snapshot-save"`: snapshot save job type, see "snapshot-save" (since 6.0)
+    /// `"snapshot-save"`: snapshot save job type, see `snapshot-save` (since 6.0)
     ///
     /// Since revision `qemu-6.0.0`.
     SnapshotSave,
-    /// `"snapshot-delete"`: snapshot delete job type, see "snapshot-delete" (since 6.0)
+    /// `"snapshot-delete"`: snapshot delete job type, see `snapshot-delete` (since 6.0)
     ///
     /// Since revision `qemu-6.0.0`.
     SnapshotDelete,
@@ -772,8 +843,8 @@ impl<'de> serde::Deserialize<'de> for COLOMode {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum COLOExitReason {
-    /// `"none"`: failover has never happened. This state does not occur in the COLO_EXIT event,
-    /// and is only visible in the result of query-colo-status.
+    /// `"none"`: failover has never happened. This state does not occur in the `COLO_EXIT` event,
+    /// and is only visible in the result of `query-colo-status`.
     None,
     /// `"request"`: COLO exit is due to an external request.
     Request,
@@ -951,7 +1022,7 @@ impl<'de> serde::Deserialize<'de> for S390CpuPolarization {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DumpStatus {
-    /// `"none"`: no dump-guest-memory has started yet.
+    /// `"none"`: no `dump-guest-memory` has started yet.
     None,
     /// `"active"`: there is one dump running in background.
     Active,
@@ -1173,7 +1244,7 @@ pub enum JobStatus {
     /// waiting state. This status will likely not be visible for the last job in a transaction.
     Waiting,
     /// `"pending"`: The job has finished its work, but has finalization steps that it needs to
-    /// make prior to completing. These changes will require manual intervention via @job-finalize
+    /// make prior to completing. These changes will require manual intervention via `job-finalize`
     /// if auto-finalize was set to false. These pending changes may still fail.
     Pending,
     /// `"aborting"`: The job is in the process of being aborted, and will finish with an error.
@@ -1181,7 +1252,7 @@ pub enum JobStatus {
     /// management process.
     Aborting,
     /// `"concluded"`: The job has finished all work. If auto-dismiss was set to false, the job
-    /// will remain in the query list until it is dismissed via @job-dismiss.
+    /// will remain in this state until it is dismissed via `job-dismiss`.
     Concluded,
     /// `"null"`: The job is in the process of being dismantled. This state should not ever be
     /// visible externally.
@@ -1394,6 +1465,10 @@ pub enum MigrationStatus {
     Cancelled,
     /// `"active"`: in the process of doing migration.
     Active,
+    /// `"postcopy-device"`
+    ///
+    /// Since revision `qemu-11.1.3`.
+    PostcopyDevice,
     /// `"postcopy-active"`: like active, but now in postcopy mode. (since 2.5)
     ///
     /// Since revision `qemu-2.5.0`.
@@ -1413,6 +1488,10 @@ pub enum MigrationStatus {
     PostcopyRecover,
     /// `"completed"`: migration is finished.
     Completed,
+    /// `"failing"`
+    ///
+    /// Since revision `qemu-11.1.3`.
+    Failing,
     /// `"failed"`: some error occurred during migration process.
     Failed,
     /// `"colo"`: VM is in the process of fault tolerance, VM can not get into this state unless
@@ -1424,8 +1503,10 @@ pub enum MigrationStatus {
     ///
     /// Since revision `qemu-2.11.0`.
     PreSwitchover,
-    /// `"device"`: During device serialisation when pause-before-switchover is enabled (since
-    /// 2.11)
+    /// `"device"`: During device serialisation (also known as switchover phase). Before 9.2, this
+    /// is only used when (1) in precopy, and (2) when pre-switchover capability is enabled. After
+    /// 10.0, this state will always be present for every migration procedure as the switchover
+    /// phase. (since 2.11)
     ///
     /// Since revision `qemu-2.11.0`.
     Device,
@@ -1445,11 +1526,13 @@ impl MigrationStatus {
             Self::Cancelling => "cancelling",
             Self::Cancelled => "cancelled",
             Self::Active => "active",
+            Self::PostcopyDevice => "postcopy-device",
             Self::PostcopyActive => "postcopy-active",
             Self::PostcopyPaused => "postcopy-paused",
             Self::PostcopyRecoverSetup => "postcopy-recover-setup",
             Self::PostcopyRecover => "postcopy-recover",
             Self::Completed => "completed",
+            Self::Failing => "failing",
             Self::Failed => "failed",
             Self::Colo => "colo",
             Self::PreSwitchover => "pre-switchover",
@@ -1478,11 +1561,13 @@ impl From<&str> for MigrationStatus {
             "cancelling" => Self::Cancelling,
             "cancelled" => Self::Cancelled,
             "active" => Self::Active,
+            "postcopy-device" => Self::PostcopyDevice,
             "postcopy-active" => Self::PostcopyActive,
             "postcopy-paused" => Self::PostcopyPaused,
             "postcopy-recover-setup" => Self::PostcopyRecoverSetup,
             "postcopy-recover" => Self::PostcopyRecover,
             "completed" => Self::Completed,
+            "failing" => Self::Failing,
             "failed" => Self::Failed,
             "colo" => Self::Colo,
             "pre-switchover" => Self::PreSwitchover,
@@ -1577,9 +1662,9 @@ pub enum ShutdownCause {
     None,
     /// `"host-error"`: An error prevents further use of guest
     HostError,
-    /// `"host-qmp-quit"`: Reaction to the QMP command 'quit'
+    /// `"host-qmp-quit"`: Reaction to the QMP command `quit`
     HostQmpQuit,
-    /// `"host-qmp-system-reset"`: Reaction to the QMP command 'system_reset'
+    /// `"host-qmp-system-reset"`: Reaction to the QMP command `system_reset`
     HostQmpSystemReset,
     /// `"host-signal"`: Reaction to a signal, such as SIGINT
     HostSignal,
@@ -1764,6 +1849,10 @@ pub enum QapiVfioMigrationState {
     /// `"pre-copy-p2p"`: The device is running in the P2P quiescent state, tracking its internal
     /// state and its internal state is available for reading.
     PreCopyP2p,
+    /// `"pre-copy-p2p-prepare"`
+    ///
+    /// Since revision `qemu-11.1.3`.
+    PreCopyP2pPrepare,
     /// A value newer than the spec, as received.
     Unknown(UnknownValue),
 }
@@ -1778,6 +1867,7 @@ impl QapiVfioMigrationState {
             Self::RunningP2p => "running-p2p",
             Self::PreCopy => "pre-copy",
             Self::PreCopyP2p => "pre-copy-p2p",
+            Self::PreCopyP2pPrepare => "pre-copy-p2p-prepare",
             Self::Unknown(value) => value.as_str(),
         }
     }
@@ -1803,6 +1893,7 @@ impl From<&str> for QapiVfioMigrationState {
             "running-p2p" => Self::RunningP2p,
             "pre-copy" => Self::PreCopy,
             "pre-copy-p2p" => Self::PreCopyP2p,
+            "pre-copy-p2p-prepare" => Self::PreCopyP2pPrepare,
             other => Self::Unknown(UnknownValue::new(other)),
         }
     }
@@ -1912,6 +2003,10 @@ pub enum GuestPanicInformation {
     HyperV(GuestPanicInformationHyperV),
     /// `type` is `"s390"`.
     S390(GuestPanicInformationS390),
+    /// `type` is `"tdx"`.
+    Tdx(GuestPanicInformationTdx),
+    /// `type` is `"sev"`.
+    Sev(GuestPanickedInfoSev),
     /// A branch newer than the spec: the object as received.
     Unknown(serde_json::Value),
 }
@@ -1924,6 +2019,8 @@ impl<'de> serde::Deserialize<'de> for GuestPanicInformation {
             match tag.as_str() {
                 "hyper-v" => Self::HyperV(crate::runtime::union_branch(object)?),
                 "s390" => Self::S390(crate::runtime::union_branch(object)?),
+                "tdx" => Self::Tdx(crate::runtime::union_branch(object)?),
+                "sev" => Self::Sev(crate::runtime::union_branch(object)?),
                 _ => Self::Unknown(object),
             },
         )
@@ -1937,6 +2034,12 @@ impl serde::Serialize for GuestPanicInformation {
             }
             Self::S390(branch) => {
                 crate::runtime::encode_union(serializer, "type", "s390", branch)
+            }
+            Self::Tdx(branch) => {
+                crate::runtime::encode_union(serializer, "type", "tdx", branch)
+            }
+            Self::Sev(branch) => {
+                crate::runtime::encode_union(serializer, "type", "sev", branch)
             }
             Self::Unknown(object) => serde::Serialize::serialize(object, serializer),
         }

@@ -11,7 +11,7 @@ fn main() {
         let reply =
             qmp_spec::introspect::Reply::parse(&path, &bytes).unwrap_or_else(|e| panic!("{e}"));
         events += reply
-            .to_spec("profile", None)
+            .to_spec("profile", &[])
             .unwrap_or_else(|e| panic!("{e}"))
             .sections
             .len();

@@ -11,6 +11,18 @@
 //! linted against that release, but does not decide when an event, member or
 //! value appeared or went ([`History::timeline`]).
 //!
+//! A release may also be a QEMU binary's introspection (`introspection`: a
+//! capture of its `query-qmp-schema`, for a QEMU whose QAPI source is not at
+//! hand). Such a revision is one build of one target: its conditions are
+//! decided, and it lacks what its build leaves out. The rule for it: what
+//! the QAPI release before it has behind a condition this build lacks (an
+//! event, member, value or branch; CPU_POLARIZATION_CHANGE is s390x only)
+//! is carried into the revision with its condition, so since/until do not
+//! end it there; what that release has unconditionally and the build lacks
+//! is gone, and ends there. Its names and documentation come from the
+//! releases before it, each event's from the newest that documents it;
+//! an event no release documents says so.
+//!
 //! A patch that does not apply fully makes the history an error, naming the
 //! revision and the change; changes already applied are fine and reported.
 
@@ -18,14 +30,15 @@ use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::diff::{self, ChangeReport, Direction};
 use crate::model::{QemuVersion, Spec};
 use crate::source::ParseError;
 
-/// The manifest, as `history.json` writes it.
-#[derive(Debug, Clone, Deserialize)]
+/// The manifest, as `history.json` writes it ([`Manifest::render`] writes
+/// it back: two-space indents, keys in the order of the fields below).
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Manifest {
     #[serde(default)]
@@ -35,20 +48,29 @@ pub struct Manifest {
 
 /// One revision of the manifest: `text`, or `patch` (on `base`, by default
 /// the revision before it; `reverse` to apply it backwards).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Entry {
     pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub patch: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub base: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub reverse: bool,
     /// A QAPI schema's top file: the revision is that release's schema.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub qapi: Option<String>,
-    /// For a text revision, the QAPI entry of the release that shipped it.
-    pub release: Option<String>,
+    /// A QEMU binary's introspection (a capture of its answers): the
+    /// revision is that build's wire schema.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub introspection: Option<String>,
     pub provenance: String,
+    /// For a text revision, the QAPI entry of the release that shipped it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub release: Option<String>,
 }
 
 /// A rebuilt revision.
@@ -65,9 +87,18 @@ pub struct Revision {
 }
 
 impl Revision {
-    /// Whether the revision is a release's QAPI schema.
+    /// Whether the revision is a release of the QAPI era: its QAPI schema,
+    /// or a binary's introspection.
     pub fn is_qapi(&self) -> bool {
-        matches!(self.origin, Origin::Qapi { .. })
+        matches!(
+            self.origin,
+            Origin::Qapi { .. } | Origin::Introspection { .. }
+        )
+    }
+
+    /// Whether the revision is a binary's introspection.
+    pub fn is_introspection(&self) -> bool {
+        matches!(self.origin, Origin::Introspection { .. })
     }
 }
 
@@ -90,6 +121,12 @@ pub enum Origin {
         /// How many files the schema has, the top file included.
         files: usize,
     },
+    Introspection {
+        /// The capture.
+        file: String,
+        /// The release its names and documentation come from first.
+        documented_from: Option<String>,
+    },
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -108,6 +145,11 @@ pub enum HistoryError {
     Entry { revision: String, message: String },
     #[error("revision {revision}: {error}")]
     Parse { revision: String, error: ParseError },
+    #[error("revision {revision}: {error}")]
+    Introspect {
+        revision: String,
+        error: crate::introspect::IntrospectError,
+    },
     #[error("revision {revision}: {} changes of {file} not applied:\n{}", .changes.len(), list(.changes))]
     NotApplied {
         revision: String,
@@ -170,6 +212,25 @@ impl History {
 }
 
 impl Manifest {
+    /// The manifest as `history.json` holds it.
+    pub fn render(&self) -> String {
+        let mut text = serde_json::to_string_pretty(self).unwrap_or_default();
+        text.push('\n');
+        text
+    }
+
+    /// Where a release of `version` goes: before the first release newer
+    /// than it (text revisions keep their places), else at the end.
+    pub fn position_for(&self, version: QemuVersion) -> usize {
+        self.revisions
+            .iter()
+            .position(|e| {
+                (e.qapi.is_some() || e.introspection.is_some())
+                    && release_version(&e.name).is_some_and(|v| v > version)
+            })
+            .unwrap_or(self.revisions.len())
+    }
+
     /// Reads `dir/history.json`.
     pub fn load(dir: &Path) -> Result<Manifest, HistoryError> {
         let path = dir.join("history.json");
@@ -264,11 +325,13 @@ pub fn build(
             return Err(entry_error(entry, "the name is used twice"));
         }
     }
-    let first_qapi = entries.iter().position(|e| e.qapi.is_some());
+    let first_qapi = entries
+        .iter()
+        .position(|e| e.qapi.is_some() || e.introspection.is_some());
     for (i, entry) in entries.iter().enumerate() {
         match &entry.release {
             Some(release) => match position.get(release.as_str()) {
-                Some(&at) if entries[at].qapi.is_some() => {}
+                Some(&at) if entries[at].qapi.is_some() || entries[at].introspection.is_some() => {}
                 _ => {
                     return Err(entry_error(
                         entry,
@@ -276,7 +339,10 @@ pub fn build(
                     ));
                 }
             },
-            None if entry.qapi.is_none() && first_qapi.is_some_and(|first| i > first) => {
+            None if entry.qapi.is_none()
+                && entry.introspection.is_none()
+                && first_qapi.is_some_and(|first| i > first) =>
+            {
                 return Err(entry_error(
                     entry,
                     "a text revision after the first QAPI release must name the release that \
@@ -288,12 +354,22 @@ pub fn build(
     }
     // The releases' schemas depend on nothing else: read side by side.
     let mut built: Vec<Option<Revision>> = qapi_revisions(entries, &read)?;
+    // A binary's introspection, named and documented from the releases
+    // before it.
+    for (i, entry) in entries.iter().enumerate() {
+        if entry.introspection.is_some() {
+            built[i] = Some(introspection_revision(entry, &built, &read)?);
+        }
+    }
     // Each pass builds every revision whose base is built; a pass that builds
     // nothing means a base that is missing or depends on itself.
     while built.iter().any(Option::is_none) {
         let mut progress = false;
         for (i, entry) in entries.iter().enumerate() {
             if built[i].is_some() {
+                continue;
+            }
+            if entry.introspection.is_some() {
                 continue;
             }
             let revision = match (&entry.text, &entry.patch) {
@@ -440,6 +516,65 @@ fn qapi_revision(
     })
 }
 
+/// A binary's introspection: names and documentation from the QAPI
+/// releases before it (newest first), what the release before it has
+/// behind a condition the build lacks carried in (the module's rule).
+fn introspection_revision(
+    entry: &Entry,
+    built: &[Option<Revision>],
+    read: &impl Fn(&str) -> Result<Vec<u8>, HistoryError>,
+) -> Result<Revision, HistoryError> {
+    let Some(file) = &entry.introspection else {
+        return Err(entry_error(entry, "not an introspection entry"));
+    };
+    if entry.text.is_some() || entry.patch.is_some() || entry.qapi.is_some() {
+        return Err(entry_error(
+            entry,
+            "give exactly one of \"text\", \"patch\", \"qapi\" and \"introspection\"",
+        ));
+    }
+    let bytes = read(file)?;
+    let parse = |error| HistoryError::Introspect {
+        revision: entry.name.clone(),
+        error,
+    };
+    let reply = crate::introspect::Reply::parse(file, &bytes).map_err(parse)?;
+    let version = reply
+        .version()
+        .map(|(v, _)| v)
+        .or_else(|| release_version(&entry.name));
+    // The schema releases no newer than the build, newest first.
+    let mut releases: Vec<(QemuVersion, &Revision)> = built
+        .iter()
+        .flatten()
+        .filter(|r| matches!(r.origin, Origin::Qapi { .. }))
+        .filter_map(|r| Some((release_version(&r.name)?, r)))
+        .filter(|(v, _)| version.is_none_or(|version| *v <= version))
+        .collect();
+    releases.sort_by_key(|(v, _)| std::cmp::Reverse(*v));
+    let references: Vec<(&str, &Spec)> = releases
+        .iter()
+        .map(|(_, r)| (r.name.as_str(), &r.spec))
+        .collect();
+    let mut spec = reply
+        .to_spec(&format!("Introspection of {}", entry.name), &references)
+        .map_err(parse)?;
+    if let Some((_, before)) = references.first() {
+        crate::introspect::carry_conditional(&mut spec, before);
+    }
+    Ok(Revision {
+        name: entry.name.clone(),
+        provenance: entry.provenance.clone(),
+        origin: Origin::Introspection {
+            file: file.clone(),
+            documented_from: references.first().map(|(name, _)| name.to_string()),
+        },
+        text: String::new(),
+        spec,
+        release: None,
+    })
+}
+
 fn entry_error(entry: &Entry, message: &str) -> HistoryError {
     HistoryError::Entry {
         revision: entry.name.clone(),
@@ -544,6 +679,16 @@ impl fmt::Display for Origin {
                 write!(f, "{file} applied backwards to {base}")
             }
             Origin::Qapi { file, files } => write!(f, "the QAPI schema {file} ({files} files)"),
+            Origin::Introspection {
+                file,
+                documented_from,
+            } => {
+                write!(f, "the introspection {file}")?;
+                match documented_from {
+                    Some(release) => write!(f, " (documented from {release})"),
+                    None => Ok(()),
+                }
+            }
         }
     }
 }

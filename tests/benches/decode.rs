@@ -9,7 +9,7 @@
 //!   has a variant of its own;
 //! - `qemu-7.2-unknown`: the same lines under event names no revision has
 //!   (`X_` before the name), which decode into `Event::Unknown`;
-//! - `history`: every valid example of the newest release (9.2.0-rc2),
+//! - `history`: every valid example of the newest QAPI schema release (10.1.0),
 //!   as QEMU writes messages.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
@@ -38,7 +38,7 @@ fn history_examples() -> Vec<String> {
         .revisions
         .iter()
         .rev()
-        .find(|r| r.name == "qemu-9.2.0-rc2")
+        .find(|r| r.name == "qemu-10.1.0")
         .expect("revision");
     let mut lines = Vec::new();
     for section in &newest.spec.sections {

@@ -11,7 +11,7 @@ Run by `.ci/ecosystem` (which installs the pinned tools of
   `latest` and `qemu-7.2.0`; every message of
   `tests/fixtures/broken-messages.jsonl` fails and every message of
   `tests/fixtures/forward-messages.jsonl` passes `latest` and
-  `qemu-9.2.0-rc2`.
+  `qemu-11.1.3`.
 - `datamodel-code-generator` generates pydantic models from
   `schema/latest/events.json`: its root must be one union naming every
   event's model and the unknown event, no class name may be a numbered
@@ -92,7 +92,7 @@ def check_messages(bundles, registry):
                 fail(f"{folder}: a recorded {message.get('event')} fails: {error.message}")
     broken = lines(FIXTURES / "broken-messages.jsonl")
     forward = lines(FIXTURES / "forward-messages.jsonl")
-    for folder in ["latest", "qemu-9.2.0-rc2"]:
+    for folder in ["latest", "qemu-11.1.3"]:
         validator = Draft202012Validator(bundles[folder], registry=registry)
         for case in broken:
             if validator.is_valid(case["message"]):

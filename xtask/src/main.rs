@@ -3,6 +3,7 @@
 
 mod apply;
 mod diff;
+mod import;
 mod ir;
 mod lint;
 mod regen;
@@ -24,6 +25,9 @@ commands:
   schema INPUT --out DIR  write INPUT's JSON Schemas: DIR/EVENT.json, DIR/events.json
   diff OLD NEW [--format markdown|json] [--fail-on-breaking]
                           the changes between two inputs, classified for clients
+  import SOURCE [--name NAME] [--replace NAME] [--note TEXT]
+                          add a QEMU release to the history (a QAPI tree, DIR@REV,
+                          or a binary's introspection), vendored, then regenerate
   apply BASE PATCH [--reverse] [--strict] [-o OUT]
                           apply a git, cgit or lossy diff; the text on stdout
                           (or OUT), the report on stderr
@@ -49,6 +53,7 @@ fn main() -> ExitCode {
         Some("lint") => lint::run(rest),
         Some("schema") => schema::run(rest),
         Some("diff") => diff::run(rest),
+        Some("import") => import::run(rest),
         Some("help" | "--help" | "-h") => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -117,7 +122,12 @@ impl From<codegen::Error> for Failure {
 /// The one resolver of inputs every command reads through, with the
 /// project's history; `QMP_TIMEOUT` (seconds) bounds a QEMU's answers.
 fn resolver() -> qmp_spec::input::Resolver {
-    let mut resolver = qmp_spec::input::Resolver::new(project_root().join("qmp-spec/history"));
+    resolver_at(&project_root())
+}
+
+/// The same, for the project at `root`.
+fn resolver_at(root: &std::path::Path) -> qmp_spec::input::Resolver {
+    let mut resolver = qmp_spec::input::Resolver::new(root.join("qmp-spec/history"));
     if let Some(seconds) = std::env::var("QMP_TIMEOUT")
         .ok()
         .and_then(|s| s.parse::<f64>().ok())

@@ -71,7 +71,7 @@ pub fn sync(dir: &Path, files: &[GeneratedFile], check: bool) -> io::Result<Outc
     Ok(Outcome { changes, unchanged })
 }
 
-fn write_atomically(path: &Path, contents: &[u8]) -> io::Result<()> {
+pub fn write_atomically(path: &Path, contents: &[u8]) -> io::Result<()> {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent)?;
     }

@@ -66,6 +66,12 @@ pub struct Loaded {
     pub schema: Option<Schema>,
     /// A QEMU's own answers (a socket or a program).
     pub answers: Option<qmp::Answers>,
+    /// The files the input was read from, by their path in the tree (a
+    /// QAPI schema's `qapi/*.json`, its `VERSION` where the tree has one;
+    /// a reply's file), for `cargo xtask import` to vendor.
+    pub sources: Vec<(String, Vec<u8>)>,
+    /// For `DIR@REV`, the commit id.
+    pub commit: Option<String>,
     /// Defects that did not stop the reading, each `file:line:col:
     /// warning: message`.
     pub warnings: Vec<String>,
@@ -240,14 +246,29 @@ impl Resolver {
                 Ok(text_loaded(name, spec))
             }
             Input::Qapi(top) => {
-                let schema = qapi::read(top)?;
-                Ok(qapi_loaded(top.display().to_string(), schema)?)
+                let root = tree_root(top);
+                let mut sources = Vec::new();
+                let schema = qapi::read_with(top, &mut |path| {
+                    let bytes = std::fs::read(path)?;
+                    let relative = path.strip_prefix(&root).unwrap_or(path);
+                    sources.push((relative.to_string_lossy().into_owned(), bytes.clone()));
+                    Ok(bytes)
+                })?;
+                if let Ok(version) = std::fs::read(root.join("VERSION")) {
+                    sources.push(("VERSION".into(), version));
+                }
+                let mut loaded = qapi_loaded(top.display().to_string(), schema)?;
+                loaded.sources = sources;
+                Ok(loaded)
             }
             Input::Git { repo, rev } => self.git(arg, repo, rev),
             Input::Reply(path) => {
                 let bytes = read(path)?;
                 let name = path.display().to_string();
-                self.introspection(name, &path.display().to_string(), &bytes, None, None)
+                let mut loaded =
+                    self.introspection(name, &path.display().to_string(), &bytes, None, None)?;
+                loaded.sources = vec![(path.display().to_string(), bytes)];
+                Ok(loaded)
             }
             Input::Socket(path) => {
                 let answers =
@@ -272,6 +293,8 @@ impl Resolver {
                         spec: revision.spec.clone(),
                         schema: None,
                         answers: None,
+                        sources: Vec::new(),
+                        commit: None,
                         warnings: Vec::new(),
                     }),
                     None => {
@@ -309,17 +332,27 @@ impl Resolver {
             if read(top, &mut tree)?.is_none() {
                 continue;
             }
+            let mut sources = Vec::new();
             let schema = qapi::read_with(Path::new(top), &mut |path| {
                 let path = path.to_string_lossy();
                 match tree.read(&path)? {
-                    Some(bytes) => Ok(bytes),
+                    Some(bytes) => {
+                        sources.push((path.into_owned(), bytes.clone()));
+                        Ok(bytes)
+                    }
                     None => Err(std::io::Error::new(
                         std::io::ErrorKind::NotFound,
                         format!("no such file at {rev}"),
                     )),
                 }
             })?;
-            return qapi_loaded(name, schema);
+            if let Some(version) = read("VERSION", &mut tree)? {
+                sources.push(("VERSION".into(), version));
+            }
+            let mut loaded = qapi_loaded(name, schema)?;
+            loaded.sources = sources;
+            loaded.commit = Some(tree.commit.clone());
+            return Ok(loaded);
         }
         for text in TEXT_FILES {
             if let Some(bytes) = read(text, &mut tree)? {
@@ -392,12 +425,15 @@ impl Resolver {
                 ));
             }
         }
-        let reference = reference.or(nearest.as_ref().map(|r| (r.name.as_str(), &r.spec)));
+        let references: Vec<(&str, &Spec)> = match reference {
+            Some(reference) => vec![reference],
+            None => nearest.iter().map(|r| (r.name.as_str(), &r.spec)).collect(),
+        };
         let title = match version {
             Some(version) => format!("query-qmp-schema of {}", describe(version, &package)),
             None => format!("query-qmp-schema reply {file}"),
         };
-        let spec = reply.to_spec(&title, reference)?;
+        let spec = reply.to_spec(&title, &references)?;
         let name = match version {
             Some(version) if name == file => format!("{file} ({})", describe(version, &package)),
             _ => name,
@@ -408,6 +444,8 @@ impl Resolver {
             spec,
             schema: None,
             answers: None,
+            sources: Vec::new(),
+            commit: None,
             warnings,
         })
     }
@@ -433,6 +471,17 @@ pub fn version_of(value: &serde_json::Value) -> Option<QemuVersion> {
     })
 }
 
+/// The root of the tree a QAPI top file is in: `ROOT/qapi/qapi-schema.json`
+/// or 2.x's `ROOT/qapi-schema.json`; else its folder.
+fn tree_root(top: &Path) -> PathBuf {
+    let folder = top.parent().unwrap_or(Path::new(""));
+    if folder.file_name().is_some_and(|n| n == "qapi") {
+        folder.parent().unwrap_or(Path::new("")).to_path_buf()
+    } else {
+        folder.to_path_buf()
+    }
+}
+
 fn read(path: &Path) -> Result<Vec<u8>, InputError> {
     std::fs::read(path).map_err(|source| InputError::Io {
         path: path.into(),
@@ -456,6 +505,8 @@ fn text_loaded(name: String, spec: Spec) -> Loaded {
         spec,
         schema: None,
         answers: None,
+        sources: Vec::new(),
+        commit: None,
         warnings,
     }
 }
@@ -478,6 +529,8 @@ fn qapi_loaded(name: String, schema: Schema) -> Result<Loaded, InputError> {
         spec,
         schema: Some(schema),
         answers: None,
+        sources: Vec::new(),
+        commit: None,
         warnings,
     })
 }

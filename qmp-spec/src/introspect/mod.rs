@@ -42,6 +42,7 @@ mod wire;
 use std::collections::HashMap;
 
 pub use convert::{FIELDS_PER_MEMBER, MAX_NESTING};
+pub use names::carry_conditional;
 
 use crate::model::{Build, QemuVersion, Spec};
 
@@ -200,18 +201,18 @@ impl<'a> Reply<'a> {
     }
 
     /// The reply as a revision of the model, titled `title`: names and
-    /// documentation from `reference` (a QAPI release's model and its
-    /// revision name) wherever the wire shape matches, else types named by
-    /// their path. An error when spelling the types out would nest deeper
-    /// than [`MAX_NESTING`], exceed its budget, or meet a type no value can
-    /// have.
+    /// documentation from `references` (QAPI releases' models with their
+    /// revision names, the nearest first; each event from the first that
+    /// has it) wherever the wire shape matches, else types named by their
+    /// path. An error when spelling the types out would nest deeper than
+    /// [`MAX_NESTING`], exceed its budget, or meet a type no value can have.
     pub fn to_spec(
         &self,
         title: &str,
-        reference: Option<(&str, &Spec)>,
+        references: &[(&str, &Spec)],
     ) -> Result<Spec, IntrospectError> {
         let mut spec = convert::spec(self, title)?;
-        names::recover(&mut spec, reference.map(|(_, spec)| spec), &|name| {
+        names::recover(&mut spec, references, &|name| {
             self.by_name.contains_key(name)
         });
         spec.build = Some(Build {
@@ -220,7 +221,7 @@ impl<'a> Reply<'a> {
                 .version()
                 .map(|(_, p)| p.to_string())
                 .unwrap_or_default(),
-            documented_from: reference.map(|(name, _)| name.to_string()),
+            documented_from: references.first().map(|(name, _)| name.to_string()),
         });
         Ok(spec)
     }

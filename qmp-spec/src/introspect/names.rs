@@ -10,19 +10,85 @@ use crate::model::{Data, Field, JsonType, Section, Spec};
 type Votes = HashMap<String, BTreeMap<String, usize>>;
 
 /// Names every wire type of `spec` (whose `type_name`s are the reply's,
-/// those for which `is_wire` holds) and borrows documentation, from
-/// `reference` where given.
-pub(super) fn recover(spec: &mut Spec, reference: Option<&Spec>, is_wire: &dyn Fn(&str) -> bool) {
+/// those for which `is_wire` holds) and borrows documentation from
+/// `references` (nearest first), each event from the first that has it;
+/// with references, an event none has says it is known only from the
+/// build.
+pub(super) fn recover(
+    spec: &mut Spec,
+    references: &[(&str, &Spec)],
+    is_wire: &dyn Fn(&str) -> bool,
+) {
     let mut votes = Votes::new();
-    if let Some(reference) = reference {
-        let by_name: HashMap<&str, &Section> = reference.events().collect();
-        for section in &mut spec.sections {
-            if let Some(theirs) = section.names.first().and_then(|n| by_name.get(n.as_str())) {
-                borrow_section(section, theirs, &mut votes);
-            }
+    let mut by_name: HashMap<&str, &Section> = HashMap::new();
+    // The nearest last, so that it wins.
+    for (_, reference) in references.iter().rev() {
+        by_name.extend(reference.events());
+    }
+    for section in &mut spec.sections {
+        match section.names.first().and_then(|n| by_name.get(n.as_str())) {
+            Some(theirs) => borrow_section(section, theirs, &mut votes),
+            None if !references.is_empty() => section.notes.push(crate::model::Note {
+                text: "Known only from this build's introspection: no QAPI release of the \
+                       history documents the event."
+                    .into(),
+                span: Default::default(),
+            }),
+            None => {}
         }
     }
     name(spec, &votes, is_wire);
+}
+
+/// Carries into `build` what `release` (the QAPI release before it) has
+/// behind a condition and the build lacks: events, members, enumeration
+/// values, union and alternate branches, each with its condition. What the
+/// release has unconditionally is not carried: the build dropped it.
+pub fn carry_conditional(build: &mut Spec, release: &Spec) {
+    let present: HashSet<String> = build.events().map(|(n, _)| n.to_string()).collect();
+    for section in &release.sections {
+        if section.condition.is_some() && section.names.iter().all(|n| !present.contains(n)) {
+            build.sections.push(section.clone());
+        }
+    }
+    let theirs: HashMap<&str, &Section> = release.events().collect();
+    for section in &mut build.sections {
+        let Some(release_section) = section.names.first().and_then(|n| theirs.get(n.as_str()))
+        else {
+            continue;
+        };
+        if let (Data::Fields { fields: ours }, Data::Fields { fields: theirs }) =
+            (&mut section.data, &release_section.data)
+        {
+            carry_fields(ours, theirs);
+        }
+    }
+}
+
+fn carry_fields(ours: &mut Vec<Field>, theirs: &[Field]) {
+    for field in theirs {
+        match ours.iter_mut().find(|f| f.name == field.name) {
+            Some(our) => carry_field(our, field),
+            None if field.condition.is_some() => ours.push(field.clone()),
+            None => {}
+        }
+    }
+}
+
+fn carry_field(ours: &mut Field, theirs: &Field) {
+    if kind(&ours.ty) != kind(&theirs.ty) {
+        return;
+    }
+    for value in &theirs.values {
+        if value.condition.is_some() && !ours.values.iter().any(|v| v.value == value.value) {
+            ours.values.push(value.clone());
+        }
+    }
+    carry_fields(&mut ours.fields, &theirs.fields);
+    carry_fields(&mut ours.variants, &theirs.variants);
+    if let (Some(ours), Some(theirs)) = (&mut ours.items, &theirs.items) {
+        carry_field(ours, theirs);
+    }
 }
 
 fn vote(votes: &mut Votes, wire: &str, qapi: &str) {

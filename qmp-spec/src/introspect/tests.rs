@@ -21,7 +21,7 @@ fn reply(entries: Value) -> Vec<u8> {
 }
 
 fn read(bytes: &[u8]) -> Result<Spec, IntrospectError> {
-    Reply::parse("reply.json", bytes)?.to_spec("t", None)
+    Reply::parse("reply.json", bytes)?.to_spec("t", &[])
 }
 
 fn fields(spec: &Spec, event: &str) -> Vec<Field> {
@@ -119,7 +119,7 @@ fn a_reply_may_be_wrapped_with_the_version_beside_it() {
             );
         }
         assert_eq!(
-            parsed.to_spec("t", None).unwrap().sections,
+            parsed.to_spec("t", &[]).unwrap().sections,
             read(&rich()).unwrap().sections
         );
     }
@@ -190,7 +190,7 @@ fn names_sizes_and_documentation_come_from_the_release_where_the_wire_matches() 
     let reference = reference();
     let spec = Reply::parse("r", &rich())
         .unwrap()
-        .to_spec("t", Some(("qemu-9.0.0", &reference)))
+        .to_spec("t", &[("qemu-9.0.0", &reference)])
         .unwrap_or_else(|e| panic!("{e}"));
     let (_, ev) = spec.events().next().unwrap();
     assert_eq!(ev.description, "Something happened.");

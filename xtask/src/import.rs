@@ -1,0 +1,404 @@
+//! `cargo xtask import SOURCE [--name NAME] [--replace NAME] [--root DIR]`:
+//! adds one QEMU release to the history, from a QAPI tree (a folder, a top
+//! file, `DIR@REV`) or a binary's introspection (a capture, `unix:PATH`,
+//! `qemu:PROGRAM`), then regenerates.
+//!
+//! The release is named `qemu-X.Y.Z` from the tree's `VERSION` or the
+//! binary's `query-version` (`--name` overrides), vendored under
+//! `qmp-spec/qapi/X.Y.Z/` (the schema files as the release has them) or
+//! `qmp-spec/introspection/NAME.json` (the capture: greeting,
+//! `query-version`, reply), each with a `PROVENANCE.md` (the source, the
+//! commit id or the package, the date, the licence), and inserted into the
+//! manifest in version order. `--replace` takes an entry out as the new one
+//! goes in (a release candidate replaced by its release); `--note` adds to
+//! the provenance what the source cannot say of itself.
+//!
+//! Everything is built in memory first: a release already in the history,
+//! a source whose version cannot be found, a source that does not read, or
+//! a history that no longer builds is exit 1 with nothing written.
+
+use std::collections::BTreeMap;
+use std::ffi::OsString;
+use std::path::{Component, Path, PathBuf};
+
+use lexopt::prelude::*;
+use qmp_spec::QemuVersion;
+use qmp_spec::history::{self, Entry, Manifest};
+use qmp_spec::input::{Kind, Loaded};
+
+use crate::Failure;
+
+pub fn run(args: Vec<OsString>) -> Result<(), Failure> {
+    let mut source: Option<String> = None;
+    let mut name: Option<String> = None;
+    let mut replace: Option<String> = None;
+    let mut note: Option<String> = None;
+    let mut root = crate::project_root();
+    let mut parser = lexopt::Parser::from_args(args);
+    while let Some(arg) = parser.next()? {
+        match arg {
+            Long("name") => name = Some(parser.value()?.to_string_lossy().into_owned()),
+            Long("replace") => replace = Some(parser.value()?.to_string_lossy().into_owned()),
+            Long("note") => note = Some(parser.value()?.to_string_lossy().into_owned()),
+            Long("root") => root = parser.value()?.into(),
+            Value(arg) if source.is_none() => source = Some(arg.to_string_lossy().into_owned()),
+            _ => return Err(arg.unexpected().into()),
+        }
+    }
+    let source = source.ok_or_else(|| {
+        Failure::Usage(
+            "usage: cargo xtask import SOURCE [--name NAME] [--replace NAME] [--note TEXT]".into(),
+        )
+    })?;
+    let failed =
+        |message: String| Failure::Failed(format!("error: {message}\nimport: nothing written"));
+    let history_dir = root.join("qmp-spec/history");
+    let mut resolver = crate::resolver_at(&root);
+    let loaded = resolver
+        .load(&source)
+        .map_err(|err| failed(err.to_string()))?;
+    for warning in &loaded.warnings {
+        eprintln!("{warning}");
+    }
+    let (version, vendored) = vendor(&source, &loaded).map_err(failed)?;
+    let name = match name {
+        Some(name) => name,
+        None => format!(
+            "qemu-{}",
+            version.ok_or_else(|| failed(format!(
+                "{source}: the version cannot be found (no VERSION in the tree, no \
+                 query-version beside the reply): give --name qemu-X.Y.Z"
+            )))?
+        ),
+    };
+    let version = history::release_version(&name).ok_or_else(|| {
+        failed(format!(
+            "{name:?} is not a release name (qemu-X.Y.Z or qemu-X.Y.Z-rcN)"
+        ))
+    })?;
+
+    let mut manifest = Manifest::load(&history_dir).map_err(|err| failed(err.to_string()))?;
+    if manifest.revisions.iter().any(|e| e.name == name) {
+        return Err(failed(format!("{name} is already in the history")));
+    }
+    let mut removed: Vec<PathBuf> = Vec::new();
+    if let Some(old) = &replace {
+        let Some(at) = manifest.revisions.iter().position(|e| &e.name == old) else {
+            return Err(failed(format!("--replace {old}: not in the history")));
+        };
+        let entry = manifest.revisions.remove(at);
+        if manifest
+            .revisions
+            .iter()
+            .any(|e| e.release.as_deref() == Some(old) || e.base.as_deref() == Some(old))
+        {
+            return Err(failed(format!(
+                "--replace {old}: other revisions refer to it"
+            )));
+        }
+        removed.extend(vendored_paths(&history_dir, &entry));
+    }
+    let folder = name.trim_start_matches("qemu-").to_string();
+    let (mut entry, mut files) = vendored.place(&name, &folder, &source, &loaded);
+    if let Some(note) = &note {
+        // What the source cannot say of itself (where a tree came from).
+        entry.provenance = format!("{} {note}", entry.provenance);
+        if let Some((_, provenance)) = files
+            .iter_mut()
+            .find(|(p, _)| p.extension().is_some_and(|e| e == "md"))
+        {
+            provenance.extend_from_slice(format!("- **Note**: {note}\n").as_bytes());
+        }
+    }
+    let at = manifest.position_for(version);
+    manifest.revisions.insert(at, entry);
+
+    // The new history, its files staged in memory, then everything it
+    // generates: any error leaves the tree as it was.
+    let staged: BTreeMap<PathBuf, Vec<u8>> = files
+        .iter()
+        .map(|(path, bytes)| (lexical(&root.join(path)), bytes.clone()))
+        .collect();
+    let built = history::build(&manifest, |file| {
+        let path = lexical(&history_dir.join(file));
+        match staged.get(&path) {
+            Some(bytes) => Ok(bytes.clone()),
+            None if removed.iter().any(|r| path.starts_with(r)) => Err(history::HistoryError::Io {
+                path: path.clone(),
+                source: std::io::ErrorKind::NotFound.into(),
+            }),
+            None => {
+                std::fs::read(&path).map_err(|source| history::HistoryError::Io { path, source })
+            }
+        }
+    })
+    .map_err(|err| failed(err.to_string()))?;
+    let views = codegen::Revision::all(&built);
+    let generated = codegen::generate(&views).map_err(|err| failed(err.to_string()))?;
+
+    for path in &removed {
+        let result = if path.is_dir() {
+            std::fs::remove_dir_all(path)
+        } else {
+            std::fs::remove_file(path)
+        };
+        result
+            .map_err(|err| Failure::Failed(format!("error: removing {}: {err}", path.display())))?;
+    }
+    for (path, bytes) in &files {
+        let path = root.join(path);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|err| {
+                Failure::Failed(format!("error: creating {}: {err}", parent.display()))
+            })?;
+        }
+        crate::sync::write_atomically(&path, bytes)
+            .map_err(|err| Failure::Failed(format!("error: writing {}: {err}", path.display())))?;
+    }
+    crate::sync::write_atomically(
+        &history_dir.join("history.json"),
+        manifest.render().as_bytes(),
+    )
+    .map_err(|err| Failure::Failed(format!("error: writing history.json: {err}")))?;
+    let outcome = crate::sync::sync(&root.join("generated"), &generated, false)
+        .map_err(|err| Failure::Failed(format!("error: writing generated/: {err}")))?;
+    let before = manifest
+        .revisions
+        .get(at.wrapping_sub(1))
+        .map_or("the start".to_string(), |e| e.name.clone());
+    println!(
+        "import: {name} ({}) after {before}: {} files vendored{}; regen: {} revisions, {} files changed",
+        loaded.name,
+        files.len(),
+        replace
+            .map(|r| format!(", {r} replaced"))
+            .unwrap_or_default(),
+        built.revisions.len(),
+        outcome.changes.len()
+    );
+    println!(
+        "review: the snapshot diff (cargo test), `cargo xtask diff {before} {name}`, generated/CHANGELOG.md"
+    );
+    Ok(())
+}
+
+/// What is vendored for a source, before it has a name.
+enum Vendored {
+    /// A QAPI schema's files by their path in the tree (`qapi/x.json`).
+    Qapi {
+        top: String,
+        files: Vec<(String, Vec<u8>)>,
+    },
+    /// A capture of a binary's answers.
+    Capture(Vec<u8>),
+}
+
+/// The version a source says it is, and what to vendor of it.
+fn vendor(source: &str, loaded: &Loaded) -> Result<(Option<QemuVersion>, Vendored), String> {
+    match loaded.kind {
+        Kind::Qapi => {
+            if loaded.sources.is_empty() {
+                return Err(format!(
+                    "{source}: a revision of the history is already in it; import a QAPI tree \
+                     or a binary"
+                ));
+            }
+            let version = loaded
+                .sources
+                .iter()
+                .find(|(path, _)| path == "VERSION")
+                .and_then(|(_, bytes)| parse_version(&String::from_utf8_lossy(bytes)));
+            let files: Vec<(String, Vec<u8>)> = loaded.sources.clone();
+            let top = files
+                .iter()
+                .map(|(path, _)| path.clone())
+                .find(|p| p.ends_with("qapi-schema.json"))
+                .ok_or_else(|| format!("{source}: no qapi-schema.json was read"))?;
+            for (path, _) in &files {
+                if Path::new(path).is_absolute() || path.split('/').any(|c| c == "..") {
+                    return Err(format!("{source}: {path} is outside the tree"));
+                }
+            }
+            Ok((version, Vendored::Qapi { top, files }))
+        }
+        Kind::Introspection => {
+            let version = loaded.spec.build.as_ref().and_then(|b| b.version);
+            let capture = match &loaded.answers {
+                Some(answers) => {
+                    let mut text = serde_json::to_string(&answers.capture()?)
+                        .map_err(|err| err.to_string())?;
+                    text.push('\n');
+                    text.into_bytes()
+                }
+                None => loaded
+                    .sources
+                    .first()
+                    .map(|(_, bytes)| bytes.clone())
+                    .ok_or_else(|| format!("{source}: nothing to vendor"))?,
+            };
+            if version.is_none() {
+                return Err(format!(
+                    "{source}: the reply does not say which QEMU it is from (no query-version \
+                     beside it): import it from the binary (qemu:PROGRAM or unix:PATH), or a \
+                     capture with its version"
+                ));
+            }
+            Ok((version, Vendored::Capture(capture)))
+        }
+        Kind::Text => Err(format!(
+            "{source}: a qmp-events.txt revision; import takes a QAPI schema or a binary's \
+             introspection"
+        )),
+    }
+}
+
+/// `9.2.0` of a `VERSION` file.
+fn parse_version(text: &str) -> Option<QemuVersion> {
+    let mut parts = text.trim().split('.').map(|p| p.parse::<u32>().ok());
+    match (parts.next(), parts.next(), parts.next(), parts.next()) {
+        (Some(Some(major)), Some(Some(minor)), Some(Some(micro)), None) => Some(QemuVersion {
+            major,
+            minor,
+            micro,
+        }),
+        _ => None,
+    }
+}
+
+impl Vendored {
+    /// The manifest entry and the files (by their path from the project's
+    /// root) of a release named `name`, vendored in `folder`.
+    fn place(
+        &self,
+        name: &str,
+        folder: &str,
+        source: &str,
+        loaded: &Loaded,
+    ) -> (Entry, Vec<(PathBuf, Vec<u8>)>) {
+        let date = today();
+        match self {
+            Vendored::Qapi { top, files } => {
+                let base = PathBuf::from("qmp-spec/qapi").join(folder);
+                let origin = match &loaded.commit {
+                    Some(commit) => format!("commit {commit} of the git repository {source}"),
+                    None => format!("the tree {source} (no commit id: not read from git)"),
+                };
+                let provenance = format!(
+                    "# {name}: QEMU's QAPI schema\n\n\
+                     - **Source**: {origin}.\n\
+                     - **Files**: `VERSION` and every `qapi/*.json` file the top file \
+                     `{top}` includes, exactly as the source has them ({} files).\n\
+                     - **Imported**: {date}, by `cargo xtask import`.\n\
+                     - **Licence**: QEMU's, GPL-2.0-or-later.\n",
+                    files.len()
+                );
+                let mut out: Vec<(PathBuf, Vec<u8>)> = files
+                    .iter()
+                    .map(|(path, bytes)| (base.join(path), bytes.clone()))
+                    .collect();
+                out.push((base.join("PROVENANCE.md"), provenance.into_bytes()));
+                let entry = Entry {
+                    name: name.to_string(),
+                    qapi: Some(format!("../qapi/{folder}/{top}")),
+                    provenance: format!(
+                        "QEMU {folder}'s QAPI schema ({origin}; imported {date}), see \
+                         qmp-spec/qapi/{folder}/PROVENANCE.md."
+                    ),
+                    ..Entry::default()
+                };
+                (entry, out)
+            }
+            Vendored::Capture(bytes) => {
+                let package = loaded
+                    .spec
+                    .build
+                    .as_ref()
+                    .map(|b| b.package.clone())
+                    .unwrap_or_default();
+                let base = PathBuf::from("qmp-spec/introspection");
+                let file = format!("{name}.json");
+                let provenance = format!(
+                    "# {name}: a QEMU binary's introspection\n\n\
+                     - **Source**: `{source}`, {}: its greeting, `query-version` and \
+                     `query-qmp-schema` answers, as one capture (`{file}`).\n\
+                     - **Package**: {}.\n\
+                     - **Imported**: {date}, by `cargo xtask import`.\n\
+                     - **Licence**: QEMU's, GPL-2.0-or-later (the schema the binary was built \
+                     from).\n",
+                    loaded.name,
+                    if package.is_empty() {
+                        "none given"
+                    } else {
+                        &package
+                    }
+                );
+                let entry = Entry {
+                    name: name.to_string(),
+                    introspection: Some(format!("../introspection/{file}")),
+                    provenance: format!(
+                        "The introspection of {} (query-qmp-schema; imported {date}), see \
+                         qmp-spec/introspection/{name}.md.",
+                        loaded.name
+                    ),
+                    ..Entry::default()
+                };
+                let out = vec![
+                    (base.join(&file), bytes.clone()),
+                    (base.join(format!("{name}.md")), provenance.into_bytes()),
+                ];
+                (entry, out)
+            }
+        }
+    }
+}
+
+/// The files and folders vendored for an entry (to remove with it).
+fn vendored_paths(history_dir: &Path, entry: &Entry) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    if let Some(top) = &entry.qapi {
+        // `../qapi/FOLDER/...`: the folder.
+        let mut components = Path::new(top).components().skip(2);
+        if let Some(Component::Normal(folder)) = components.next() {
+            out.push(lexical(&history_dir.join("../qapi").join(folder)));
+        }
+    }
+    if let Some(file) = &entry.introspection {
+        let path = lexical(&history_dir.join(file));
+        out.push(path.with_extension("md"));
+        out.push(path);
+    }
+    out
+}
+
+/// `a/b/../c` → `a/c`, without the file system.
+fn lexical(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Today's date, `YYYY-MM-DD` (UTC).
+fn today() -> String {
+    let days = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() / 86_400) as i64;
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
