@@ -93,24 +93,41 @@ pub fn resolver() -> Resolver {
 /// greeting, `query-version`, `query-qmp-schema`), as one capture.
 pub const CAPTURE_7_2: &str = "qemu-7.2-introspection.json";
 
-/// The changes from release 7.2.0 to what `loaded` says of a 7.2 build,
-/// but for what the build lacks by a condition it does not define (each
-/// such condition is checked to be false for the Debian build).
-pub fn wire_changes_from_7_2(loaded: &Loaded) -> Vec<Change> {
-    let history = crate::history();
-    let release = history.get("qemu-7.2.0").expect("release 7.2.0");
+/// The changes from `revision` of the history to what `loaded` says of a
+/// build of it, but for what the build lacks by a condition: each such
+/// change is passed to `absent` to check.
+pub fn wire_changes_from(
+    history: &qmp_spec::history::History,
+    revision: &str,
+    loaded: &Loaded,
+    absent: &dyn Fn(&Change),
+) -> Vec<Change> {
+    let release = history
+        .get(revision)
+        .unwrap_or_else(|| panic!("{revision} in the history"));
     changes::compare(&release.spec, &loaded.spec)
         .into_iter()
         .filter(|change| match &change.kind {
-            ChangeKind::AbsentFromBuild { condition, .. } => {
-                // The Debian build defines every symbol the events reach.
-                assert!(
-                    !DEBIAN_7_2_X86_64.iter().any(|s| condition == s),
-                    "{change:?}: the build defines {condition}"
-                );
+            ChangeKind::AbsentFromBuild { .. } => {
+                absent(change);
                 false
             }
             _ => true,
         })
         .collect()
+}
+
+/// The changes from release 7.2.0 to what `loaded` says of a 7.2 build,
+/// but for what the build lacks by a condition it does not define (each
+/// such condition is checked to be false for the Debian build).
+pub fn wire_changes_from_7_2(loaded: &Loaded) -> Vec<Change> {
+    wire_changes_from(&crate::history(), "qemu-7.2.0", loaded, &|change| {
+        if let ChangeKind::AbsentFromBuild { condition, .. } = &change.kind {
+            // The Debian build defines every symbol the events reach.
+            assert!(
+                !DEBIAN_7_2_X86_64.iter().any(|s| condition == s),
+                "{change:?}: the build defines {condition}"
+            );
+        }
+    })
 }

@@ -27,16 +27,21 @@ pub struct StreamReport {
 }
 
 /// Decodes every line with the generated `Message`, and validates every
-/// event the history documents against the schema of the newest revision
-/// that documents it.
+/// event against the schema of release 7.2.0, the QEMU of the recordings.
 pub fn check_stream(lines: &[String]) -> StreamReport {
+    check_stream_against(lines, "qemu-7.2.0")
+}
+
+/// The same, against the schema of `revision` (the history's revision for
+/// the QEMU that sent the lines): every event must be one of its events
+/// and fit its schema.
+pub fn check_stream_against(lines: &[String], revision: &str) -> StreamReport {
     let history = crate::history();
     let views = codegen::Revision::all(&history);
     let catalog = Catalog::new(&views);
-    // The schema of the release the QEMU is: every event must fit it.
     let release = history
-        .get("qemu-7.2.0")
-        .expect("release 7.2.0 in the history");
+        .get(revision)
+        .unwrap_or_else(|| panic!("{revision} in the history"));
     let bundle = codegen::schema::bundle(&release.name, &release.spec);
     let validator = jsonschema::validator_for(&bundle).expect("valid schema");
     let mut report = StreamReport::default();
@@ -66,7 +71,7 @@ pub fn check_stream(lines: &[String]) -> StreamReport {
         if release.spec.events().all(|(event, _)| event != name) {
             report
                 .failures
-                .push(format!("{name} is not an event of release 7.2.0's schema"));
+                .push(format!("{name} is not an event of {revision}"));
         }
         let errors: Vec<String> = validator
             .iter_errors(&json)
@@ -74,7 +79,7 @@ pub fn check_stream(lines: &[String]) -> StreamReport {
             .collect();
         if !errors.is_empty() {
             report.failures.push(format!(
-                "{name} fails schema/qemu-7.2.0/events.json: {}",
+                "{name} fails schema/{revision}/events.json: {}",
                 errors.join("; ")
             ));
         }
@@ -348,6 +353,12 @@ impl Qemu {
     }
 
     /// Sends `quit` and waits for QEMU to exit; returns the events.
+    /// What `query-version` says.
+    pub fn version(&mut self) -> qmp_spec::QemuVersion {
+        let answer = self.execute("query-version", Value::Null);
+        qmp_spec::input::version_of(&answer).expect("query-version gives a version")
+    }
+
     pub fn quit(mut self) -> Vec<String> {
         self.execute("quit", Value::Null);
         // The last events may follow the response; read to the end.
@@ -439,6 +450,65 @@ pub fn vnc_handshake(port: u16) {
     let name_length = u32::from_be_bytes([init[20], init[21], init[22], init[23]]) as usize;
     let mut name = vec![0u8; name_length];
     stream.read_exact(&mut name).expect("desktop name");
+}
+
+/// The history's revision for a QEMU of `version`: the newest release not
+/// newer than it. `Err` for a QEMU older than every release (a failure);
+/// for one newer than the newest, the newest with a notice that names the
+/// command that adds it.
+pub fn revision_for(
+    history: &qmp_spec::history::History,
+    version: qmp_spec::QemuVersion,
+) -> Result<(String, Option<String>), String> {
+    let releases: Vec<(qmp_spec::QemuVersion, &str)> = history
+        .timeline()
+        .into_iter()
+        .filter(|r| r.is_qapi())
+        .filter_map(|r| {
+            Some((
+                qmp_spec::history::release_version(&r.name)?,
+                r.name.as_str(),
+            ))
+        })
+        .collect();
+    let newest = releases.iter().max().copied();
+    match releases.iter().filter(|(v, _)| *v <= version).max() {
+        None => Err(format!(
+            "QEMU {version} is older than every release of the history ({})",
+            releases.first().map_or("none", |(_, n)| n)
+        )),
+        Some((_, name)) => {
+            let notice = newest.filter(|(v, _)| *v < version).map(|(_, newest)| {
+                format!(
+                    "notice: QEMU {version} is newer than the history (its newest release is \
+                     {newest}); add it with `cargo xtask import qemu:$(command -v \
+                     qemu-system-x86_64)`"
+                )
+            });
+            Ok((name.to_string(), notice))
+        }
+    }
+}
+
+/// Appends `live QEMU VERSION: N events, all typed` (or how many were not)
+/// to the file `QMP_LIVE_SUMMARY` names, for `.ci/run` to print.
+pub fn summarize(version: qmp_spec::QemuVersion, report: &StreamReport) {
+    let Ok(path) = std::env::var("QMP_LIVE_SUMMARY") else {
+        return;
+    };
+    let events: usize = report.counts.values().sum();
+    let line = format!(
+        "{version}\t{events}\t{}\n",
+        report.unknown.len() + report.failures.len()
+    );
+    use std::io::Write as _;
+    if let Ok(mut file) = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+    {
+        let _ = file.write_all(line.as_bytes());
+    }
 }
 
 /// A QEMU with no machine, listening on a QMP socket nobody has connected

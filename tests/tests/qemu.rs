@@ -9,9 +9,10 @@
 //! everywhere; `QMP_RECORD=PATH` and `QMP_RECORD_JOBS=PATH` write new
 //! recordings.
 
+use qmp_spec::QemuVersion;
 use qmp_tests::live::{
-    Binaries, Qemu, StreamReport, binaries_or_skip, check_stream, find_binaries_in, qemu_img,
-    vnc_handshake,
+    Binaries, Qemu, StreamReport, binaries_or_skip, check_stream, check_stream_against,
+    find_binaries_in, qemu_img, summarize, vnc_handshake,
 };
 use serde_json::{Value, json};
 
@@ -66,13 +67,14 @@ fn live_qemu_jobs_unplug_nbd_migration_and_dump_decode_typed() {
     else {
         return;
     };
-    let events = run_jobs_session(&binaries);
+    let (version, events) = run_jobs_session(&binaries);
     if let Ok(path) = std::env::var("QMP_RECORD_JOBS") {
         std::fs::write(&path, events.join("\n") + "\n").expect("write recording");
     }
-    let report = check_stream(&events);
+    let report = check_stream_against(&events, &revision(version));
     eprintln!("recorded: {:?}\ntyped: {:?}", report.counts, report.typed);
     assert_jobs_session_conforms(&report);
+    summarize(version, &report);
 }
 
 #[test]
@@ -95,7 +97,7 @@ fn the_recorded_jobs_stream_decodes_typed_and_passes_the_schema() {
 
 /// A mirror with a finalize left pending, a USB device hot-unplugged, a
 /// block node exported over NBD, a migration to a file and a memory dump.
-fn run_jobs_session(binaries: &Binaries) -> Vec<String> {
+fn run_jobs_session(binaries: &Binaries) -> (QemuVersion, Vec<String>) {
     let mut qemu = Qemu::start_with(
         &binaries.qemu,
         &[
@@ -111,6 +113,7 @@ fn run_jobs_session(binaries: &Binaries) -> Vec<String> {
     let file = |name: &str| dir.join(name).to_string_lossy().into_owned();
 
     qemu.execute("qmp_capabilities", Value::Null);
+    let version = qemu.version();
     qemu.execute("cont", Value::Null);
     qemu.wait_for("RESUME", Value::Null);
 
@@ -179,7 +182,7 @@ fn run_jobs_session(binaries: &Binaries) -> Vec<String> {
         json!({ "paging": false, "protocol": format!("file:{}", file("memory.dump")), "detach": true }),
     );
     qemu.wait_for("DUMP_COMPLETED", Value::Null);
-    qemu.quit()
+    (version, qemu.quit())
 }
 
 /// What every stream of this session must show.
@@ -213,25 +216,28 @@ fn live_qemu_events_decode_and_pass_the_schemas() {
     else {
         return;
     };
-    let events = run_session(&binaries);
+    let (version, events) = run_session(&binaries);
     if let Ok(path) = std::env::var("QMP_RECORD") {
         std::fs::write(&path, events.join("\n") + "\n").expect("write recording");
     }
-    let report = check_stream(&events);
+    let report = check_stream_against(&events, &revision(version));
     eprintln!(
         "recorded: {:?}\ntyped: {:?}\nunknown: {:?}",
         report.counts, report.typed, report.unknown
     );
     assert_conforms(&report);
+    summarize(version, &report);
 }
 
-/// Drives QEMU through the session of the issue; returns every event line.
-fn run_session(binaries: &Binaries) -> Vec<String> {
+/// Drives QEMU through the session of the issue; returns its version and
+/// every event line.
+fn run_session(binaries: &Binaries) -> (QemuVersion, Vec<String>) {
     let mut qemu = Qemu::start(&binaries.qemu);
     let dir = qemu.dir.clone();
     let file = |name: &str| dir.join(name).to_string_lossy().into_owned();
 
     qemu.execute("qmp_capabilities", Value::Null);
+    let version = qemu.version();
     qemu.execute("cont", Value::Null);
     qemu.wait_for("RESUME", Value::Null);
     qemu.execute("stop", Value::Null);
@@ -313,7 +319,22 @@ fn run_session(binaries: &Binaries) -> Vec<String> {
 
     qemu.execute("system_powerdown", Value::Null);
     qemu.wait_for("POWERDOWN", Value::Null);
-    qemu.quit()
+    (version, qemu.quit())
+}
+
+/// The history's revision for a live QEMU: the newest release not newer
+/// than it; a QEMU newer than the history is a notice, an older one fails.
+fn revision(version: QemuVersion) -> String {
+    let history = qmp_tests::history();
+    match qmp_tests::live::revision_for(&history, version) {
+        Ok((name, notice)) => {
+            if let Some(notice) = notice {
+                eprintln!("{notice}");
+            }
+            name
+        }
+        Err(why) => panic!("{why}"),
+    }
 }
 
 #[test]
