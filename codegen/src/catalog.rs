@@ -8,8 +8,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use qmp_spec::history::timeline::{MemberHistory, Timeline, member_history};
 use qmp_spec::{Data, EnumValue, Field, JsonType, Section};
-use serde_json::Value;
 
 use crate::Revision;
 use crate::names::{Case, RESERVED_TYPES, Scope, sanitize};
@@ -67,17 +67,6 @@ pub struct Member<'a> {
     /// requires it. A member added by a later revision, or optional in any,
     /// is not: a QEMU of the earlier revisions does not send it.
     pub required: bool,
-}
-
-/// What the history says of one member of an event.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct MemberHistory<'a> {
-    introduced: &'a str,
-    dropped_after: Option<&'a str>,
-    required: bool,
-    /// Whether every value the history's examples give the member is an
-    /// integer (and there is one at least).
-    integral: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -202,27 +191,13 @@ impl<'a> Catalog<'a> {
     /// left out: see [`Revision::timeline`]).
     pub fn new(revisions: &'a [Revision<'a>]) -> Catalog<'a> {
         let revisions: Vec<&'a Revision<'a>> = revisions.iter().filter(|r| r.timeline).collect();
-        let newest = revisions.last().map(|r| r.name);
-        // The newest and the first revision documenting each event.
-        let mut latest: BTreeMap<&'a str, (&'a Revision<'a>, &'a Section)> = BTreeMap::new();
-        let mut first: BTreeMap<&'a str, &'a str> = BTreeMap::new();
-        let mut dataless: BTreeMap<&'a str, Vec<&'a str>> = BTreeMap::new();
-        // Each event's section in each revision, by revision.
-        let mut sections: BTreeMap<&'a str, Vec<(&'a str, &'a Section)>> = BTreeMap::new();
+        // Since and until: the history's analysis, rendered here.
+        let timeline = Timeline::new(revisions.iter().map(|r| (r.name, r.spec)));
         // The QAPI types the history spells out, by name (the newest wins):
         // what a text revision's reference to one resolves to.
         let mut named: HashMap<&'a str, &'a Field> = HashMap::new();
         for revision in &revisions {
-            for (name, section) in revision.spec.events() {
-                latest.insert(name, (revision, section));
-                first.entry(name).or_insert(revision.name);
-                sections
-                    .entry(name)
-                    .or_default()
-                    .push((revision.name, section));
-                if matches!(section.data, Data::None | Data::Unspecified) {
-                    dataless.entry(name).or_default().push(revision.name);
-                }
+            for (_, section) in revision.spec.events() {
                 for field in section.data.fields() {
                     collect_named(field, &mut named);
                 }
@@ -233,12 +208,17 @@ impl<'a> Catalog<'a> {
             named,
             ..Shapes::default()
         };
-        let mut events = Vec::with_capacity(latest.len());
+        let mut events = Vec::with_capacity(timeline.sections.len());
         // Variants of `Event` and `EventKind`; `Unknown` is the catch-all.
         let mut variants = Scope::with_reserved(&["Unknown"]);
-        for (&name, &(revision, section)) in &latest {
-            let introduced = first[name];
-            let history = &sections[name];
+        for (name, history) in timeline.events() {
+            let Some(&(revision_name, section)) = history.last() else {
+                continue;
+            };
+            let Some(revision) = revisions.iter().find(|r| r.name == revision_name) else {
+                continue;
+            };
+            let introduced = timeline.introduced(name).unwrap_or(revision_name);
             let fields = match &section.data {
                 Data::External { type_name, .. } => shapes
                     .named
@@ -259,7 +239,7 @@ impl<'a> Catalog<'a> {
             };
             let dataless_in = match data {
                 EventData::None => Vec::new(),
-                _ => dataless.remove(name).unwrap_or_default(),
+                _ => timeline.dataless.get(name).cloned().unwrap_or_default(),
             };
             events.push(EventType {
                 name,
@@ -267,7 +247,7 @@ impl<'a> Catalog<'a> {
                 section,
                 revision: revision.name,
                 introduced,
-                last_documented: (Some(revision.name) != newest).then_some(revision.name),
+                last_documented: timeline.last_documented(name),
                 qapi: revision.qapi,
                 data,
                 dataless_in,
@@ -275,70 +255,10 @@ impl<'a> Catalog<'a> {
         }
         let mut catalog = shapes.finish(events);
         for enum_type in &mut catalog.enums {
-            enum_type.value_history = value_history(enum_type, &revisions, &sections);
+            enum_type.value_history = timeline.values(enum_type.values, &enum_type.uses);
         }
         catalog
     }
-}
-
-/// For each value of `enum_type`, the first revision that has it where the
-/// enumeration is used, and the last when a later revision that has the
-/// member lacks the value.
-fn value_history<'a>(
-    enum_type: &EnumType<'a>,
-    revisions: &[&'a Revision<'a>],
-    sections: &BTreeMap<&'a str, Vec<(&'a str, &'a Section)>>,
-) -> Vec<(Option<&'a str>, Option<&'a str>)> {
-    // Per revision, the values its uses of the enumeration list, if any use
-    // is there.
-    let per_revision: Vec<(&'a str, Option<Vec<&'a str>>)> = revisions
-        .iter()
-        .map(|revision| {
-            let mut found: Option<Vec<&'a str>> = None;
-            for (event, path) in &enum_type.uses {
-                let Some(&(_, section)) = sections
-                    .get(event)
-                    .and_then(|list| list.iter().find(|(r, _)| *r == revision.name))
-                else {
-                    continue;
-                };
-                if let Some(field) = find_member(section.data.fields(), path) {
-                    let field = field.items.as_deref().unwrap_or(field);
-                    found
-                        .get_or_insert_with(Vec::new)
-                        .extend(field.values.iter().map(|v| v.value.as_str()));
-                }
-            }
-            (revision.name, found)
-        })
-        .collect();
-    // Values there since the enumeration itself need no date of their own.
-    let first = per_revision
-        .iter()
-        .find(|(_, values)| values.as_ref().is_some_and(|v| !v.is_empty()))
-        .map(|(revision, _)| *revision);
-    enum_type
-        .values
-        .iter()
-        .map(|value| {
-            let (mut since, mut last, mut dropped) = (None, None, false);
-            for (revision, values) in &per_revision {
-                let Some(values) = values else { continue };
-                if values.contains(&value.value.as_str()) {
-                    since.get_or_insert(*revision);
-                    last = Some(*revision);
-                    dropped = false;
-                } else if last.is_some() {
-                    dropped = true;
-                }
-            }
-            let until = if dropped { last } else { None };
-            (
-                since.filter(|s| Some(*s) != first || until.is_some()),
-                until,
-            )
-        })
-        .collect()
 }
 
 /// Every QAPI type named in `field` (itself, its members, elements and
@@ -394,75 +314,6 @@ impl Catalog<'_> {
     pub fn variants_eq(&self, variants: &[(&str, TypeRef)]) -> bool {
         variants.iter().all(|(_, ty)| self.type_eq(ty))
     }
-}
-
-/// What the history says of the member at `path` of an event documented by
-/// `sections` (each with its revision, oldest first): the first revision
-/// that has it (the event's own first revision if none says otherwise) and
-/// the last, when a later one drops it; whether every revision documenting
-/// the event requires it; whether its examples are all integers. A section
-/// whose data is a QAPI type it does not spell out says nothing of it.
-fn member_history<'a>(
-    sections: &[(&'a str, &'a Section)],
-    path: &[&str],
-    event_introduced: &'a str,
-) -> MemberHistory<'a> {
-    let mut introduced = None;
-    let mut last_with = None;
-    let mut dropped = false;
-    let mut required = true;
-    let (mut integers, mut others) = (0, 0);
-    for &(revision, section) in sections {
-        if matches!(section.data, Data::External { .. }) {
-            continue;
-        }
-        // Where the member's parent is absent, the revision says nothing
-        // of the member.
-        if path.len() > 1 && find_member(section.data.fields(), &path[..path.len() - 1]).is_none() {
-            continue;
-        }
-        match find_member(section.data.fields(), path) {
-            Some(field) => {
-                introduced.get_or_insert(revision);
-                last_with = Some(revision);
-                dropped = false;
-                required &= !field.optional;
-            }
-            None => {
-                required = false;
-                dropped |= last_with.is_some();
-            }
-        }
-        for example in &section.examples {
-            let value = example.json.as_ref().and_then(|json| {
-                path.iter()
-                    .try_fold(json.get("data")?, |value, key| value.get(key))
-            });
-            match value {
-                Some(Value::Number(n)) if n.is_i64() || n.is_u64() => integers += 1,
-                Some(_) => others += 1,
-                None => {}
-            }
-        }
-    }
-    MemberHistory {
-        introduced: introduced.unwrap_or(event_introduced),
-        dropped_after: if dropped { last_with } else { None },
-        required,
-        integral: integers > 0 && others == 0,
-    }
-}
-
-/// The member at `path`, if the fields have it: each step a member, a
-/// union's branch or an alternate's, through arrays to their elements.
-fn find_member<'f>(fields: &'f [Field], path: &[&str]) -> Option<&'f Field> {
-    let (head, rest) = path.split_first()?;
-    let field = fields.iter().find(|f| f.name == *head)?;
-    if rest.is_empty() {
-        return Some(field);
-    }
-    let inner = field.items.as_deref().unwrap_or(field);
-    find_member(&inner.fields, rest).or_else(|| find_member(&inner.variants, rest))
 }
 
 /// Nested objects, enumerations, unions and alternates met so far, by

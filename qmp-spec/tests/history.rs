@@ -98,3 +98,76 @@ fn manifest_mistakes_are_errors() {
     .unwrap_err();
     assert!(matches!(missing, HistoryError::Io { .. }), "{missing}");
 }
+
+/// The rule for a release known from a binary: what the release before it
+/// has behind a condition the build lacks is carried in, and since/until do
+/// not end it; what that release has unconditionally and the build lacks
+/// ends there.
+#[test]
+fn a_build_does_not_end_what_its_conditions_leave_out() {
+    let schema = r#"
+{ 'enum': 'Mode', 'data': [ 'on', { 'name': 'turbo', 'if': 'TARGET_S390X' } ] }
+{ 'event': 'EVERYWHERE', 'data': { 'mode': 'Mode', 'old': 'str',
+  '*kvm': { 'type': 'int', 'if': 'CONFIG_KVM' } } }
+{ 'event': 'S390_ONLY', 'if': 'TARGET_S390X' }
+{ 'event': 'DROPPED' }
+"#;
+    // An x86 build without KVM that also dropped `old` and DROPPED.
+    let reply = serde_json::json!({
+        "query-version": {"return": {"qemu": {"major": 2, "minor": 2, "micro": 0}, "package": ""}},
+        "return": [
+            {"name": "str", "meta-type": "builtin", "json-type": "string"},
+            {"name": "EVERYWHERE", "meta-type": "event", "arg-type": "1"},
+            {"name": "1", "meta-type": "object", "members": [{"name": "mode", "type": "2"}]},
+            {"name": "2", "meta-type": "enum", "values": ["on"]}
+        ]
+    });
+    let reply = serde_json::to_vec(&reply).unwrap();
+    let built = history::build(
+        &manifest(
+            r#"{"revisions": [
+                {"name": "qemu-2.1.0", "qapi": "schema.json", "provenance": ""},
+                {"name": "qemu-2.2.0", "introspection": "reply.json", "provenance": ""}
+            ]}"#,
+        ),
+        |file| match file {
+            "schema.json" => Ok(schema.as_bytes().to_vec()),
+            "reply.json" => Ok(reply.clone()),
+            other => files(other),
+        },
+    )
+    .unwrap_or_else(|err| panic!("{err}"));
+    let build = built.get("qemu-2.2.0").expect("the build");
+    assert!(build.is_introspection());
+    let events: Vec<&str> = build.spec.events().map(|(n, _)| n).collect();
+    assert_eq!(
+        events,
+        ["EVERYWHERE", "S390_ONLY"],
+        "S390_ONLY carried, DROPPED not"
+    );
+    let timeline = history::timeline::Timeline::new(
+        built
+            .timeline()
+            .into_iter()
+            .map(|r| (r.name.as_str(), &r.spec)),
+    );
+    assert_eq!(timeline.last_documented("S390_ONLY"), None);
+    assert_eq!(timeline.last_documented("DROPPED"), Some("qemu-2.1.0"));
+    let kvm = timeline.member("EVERYWHERE", &["kvm"]);
+    assert_eq!(kvm.dropped_after, None, "a conditional member is not ended");
+    let old = timeline.member("EVERYWHERE", &["old"]);
+    assert_eq!(
+        old.dropped_after,
+        Some("qemu-2.1.0"),
+        "an unconditional one is"
+    );
+    let (_, section) = timeline.latest("EVERYWHERE").unwrap();
+    let mode = &section.data.fields()[0];
+    let values: Vec<&str> = mode.values.iter().map(|v| v.value.as_str()).collect();
+    assert_eq!(values, ["on", "turbo"], "a conditional value carried");
+    assert_eq!(
+        section.data.fields()[0].type_name.as_deref(),
+        Some("Mode"),
+        "named from the release"
+    );
+}

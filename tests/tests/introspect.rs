@@ -313,6 +313,23 @@ fn qemu_11_1_adds_what_a_client_of_10_1_lacks() {
             "VFIO_MIGRATION device-state ValueAdded { value: \"pre-copy-p2p-prepare\" }",
         ]
     );
+    // Documented from 10.1.0 where it has the event; SCLP says it has none.
+    let build = &history.get("qemu-11.1.3").expect("11.1.3").spec;
+    let (_, migration) = build
+        .events()
+        .find(|(n, _)| *n == "MIGRATION")
+        .expect("MIGRATION");
+    assert!(!migration.description.is_empty());
+    let (_, sclp) = build
+        .events()
+        .find(|(n, _)| *n == "SCLP_CPI_INFO_AVAILABLE")
+        .expect("SCLP_CPI_INFO_AVAILABLE");
+    assert!(sclp.description.is_empty());
+    assert!(
+        sclp.notes[0]
+            .text
+            .starts_with("Known only from this build's introspection")
+    );
 }
 
 #[test]

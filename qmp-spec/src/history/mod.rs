@@ -26,6 +26,9 @@
 //! A patch that does not apply fully makes the history an error, naming the
 //! revision and the change; changes already applied are fine and reported.
 
+pub mod lint;
+pub mod timeline;
+
 use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
