@@ -204,6 +204,8 @@ fn assert_conforms(report: &StreamReport) {
             ("POWERDOWN", 1),
             ("SHUTDOWN", 1),
             ("JOB_STATUS_CHANGE", 1),
+            ("NETDEV_STREAM_CONNECTED", 2),
+            ("NETDEV_STREAM_DISCONNECTED", 2),
         ],
     );
     // Every event is typed: the QAPI era documents JOB_STATUS_CHANGE.
@@ -317,9 +319,49 @@ fn run_session(binaries: &Binaries) -> (QemuVersion, Vec<String>) {
     qemu.wait_for("VNC_INITIALIZED", Value::Null);
     qemu.wait_for("VNC_DISCONNECTED", Value::Null);
 
+    // A network backend listening on a unix socket and on loopback TCP:
+    // a peer connects and goes (NETDEV_STREAM_CONNECTED carries its address,
+    // a SocketAddress union; QEMU 7.2 added the stream backend).
+    let socket = file("net.sock");
+    qemu.execute(
+        "netdev_add",
+        json!({ "type": "stream", "id": "net0", "server": true,
+                "addr": { "type": "unix", "path": socket } }),
+    );
+    // QEMU listens once the backend is set up, just after it answers.
+    let peer = retry(|| std::os::unix::net::UnixStream::connect(&socket));
+    qemu.wait_for("NETDEV_STREAM_CONNECTED", json!({ "netdev-id": "net0" }));
+    drop(peer);
+    qemu.wait_for("NETDEV_STREAM_DISCONNECTED", json!({ "netdev-id": "net0" }));
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    qemu.execute(
+        "netdev_add",
+        json!({ "type": "stream", "id": "net1", "server": true,
+                "addr": { "type": "inet", "host": "127.0.0.1", "port": port.to_string() } }),
+    );
+    let peer = retry(|| std::net::TcpStream::connect(("127.0.0.1", port)));
+    qemu.wait_for("NETDEV_STREAM_CONNECTED", json!({ "netdev-id": "net1" }));
+    drop(peer);
+    qemu.wait_for("NETDEV_STREAM_DISCONNECTED", json!({ "netdev-id": "net1" }));
+
     qemu.execute("system_powerdown", Value::Null);
     qemu.wait_for("POWERDOWN", Value::Null);
     (version, qemu.quit())
+}
+
+/// `connect` until it succeeds, for up to ten seconds.
+fn retry<T>(connect: impl Fn() -> std::io::Result<T>) -> T {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        match connect() {
+            Ok(connected) => return connected,
+            Err(err) if std::time::Instant::now() > deadline => panic!("cannot connect: {err}"),
+            Err(_) => std::thread::sleep(std::time::Duration::from_millis(20)),
+        }
+    }
 }
 
 /// The history's revision for a live QEMU: the newest release not newer
