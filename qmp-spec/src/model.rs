@@ -63,6 +63,26 @@ pub struct QemuVersion {
     pub micro: u32,
 }
 
+impl QemuVersion {
+    /// The version and package of a `query-version` return (`{"qemu":
+    /// {"major": 7, "minor": 2, "micro": 22}, "package": " Debian …"}`), the
+    /// package trimmed.
+    pub fn from_query_version(value: &Value) -> Option<(QemuVersion, String)> {
+        let qemu = value.get("qemu")?;
+        let number = |key: &str| u32::try_from(qemu.get(key)?.as_u64()?).ok();
+        let version = QemuVersion {
+            major: number("major")?,
+            minor: number("minor")?,
+            micro: number("micro")?,
+        };
+        let package = value
+            .get("package")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        Some((version, package.trim().to_string()))
+    }
+}
+
 impl std::fmt::Display for QemuVersion {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}.{}.{}", self.major, self.minor, self.micro)

@@ -356,7 +356,9 @@ impl Qemu {
     /// What `query-version` says.
     pub fn version(&mut self) -> qmp_spec::QemuVersion {
         let answer = self.execute("query-version", Value::Null);
-        qmp_spec::input::version_of(&answer).expect("query-version gives a version")
+        qmp_spec::QemuVersion::from_query_version(&answer)
+            .expect("query-version gives a version")
+            .0
     }
 
     pub fn quit(mut self) -> Vec<String> {

@@ -223,27 +223,22 @@ fn live_qemu_introspection_has_no_wire_change_from_its_release() {
     let loaded = resolver()
         .load(&program)
         .unwrap_or_else(|err| panic!("{err}"));
-    if let Ok(path) = std::env::var("QMP_RECORD_CAPTURE") {
-        let capture = loaded
-            .answers
-            .as_ref()
-            .expect("answers")
-            .capture()
-            .expect("capture");
-        let mut text = serde_json::to_string(&capture).expect("encodes");
-        text.push('\n');
-        std::fs::write(&path, text).expect("writes the capture");
-    }
-    if let Ok(path) = std::env::var("QMP_RECORD_SCHEMA") {
-        let capture = loaded
-            .answers
-            .as_ref()
-            .expect("answers")
-            .capture()
-            .expect("capture");
-        let mut text = serde_json::to_string(&capture["return"]).expect("encodes");
-        text.push('\n');
-        std::fs::write(&path, text).expect("writes the bare reply");
+    let capture = loaded
+        .answers
+        .as_ref()
+        .expect("answers")
+        .capture()
+        .expect("capture");
+    // New recordings, where asked for: the capture, and the bare reply.
+    for (variable, value) in [
+        ("QMP_RECORD_CAPTURE", &capture),
+        ("QMP_RECORD_SCHEMA", &capture["return"]),
+    ] {
+        if let Ok(path) = std::env::var(variable) {
+            let mut text = serde_json::to_string(value).expect("encodes");
+            text.push('\n');
+            std::fs::write(&path, text).expect("writes the recording");
+        }
     }
     if loaded.name.starts_with("QEMU 7.2.") {
         assert_no_wire_change(&loaded);

@@ -117,10 +117,10 @@ pub fn run(args: Vec<OsString>) -> Result<(), Failure> {
     // generates: any error leaves the tree as it was.
     let staged: BTreeMap<PathBuf, Vec<u8>> = files
         .iter()
-        .map(|(path, bytes)| (lexical(&root.join(path)), bytes.clone()))
+        .map(|(path, bytes)| (qmp_spec::qapi::normalize(&root.join(path)), bytes.clone()))
         .collect();
     let built = history::build(&manifest, |file| {
-        let path = lexical(&history_dir.join(file));
+        let path = qmp_spec::qapi::normalize(&history_dir.join(file));
         match staged.get(&path) {
             Some(bytes) => Ok(bytes.clone()),
             None if removed.iter().any(|r| path.starts_with(r)) => Err(history::HistoryError::Io {
@@ -359,28 +359,15 @@ fn vendored_paths(history_dir: &Path, entry: &Entry) -> Vec<PathBuf> {
         // `../qapi/FOLDER/...`: the folder.
         let mut components = Path::new(top).components().skip(2);
         if let Some(Component::Normal(folder)) = components.next() {
-            out.push(lexical(&history_dir.join("../qapi").join(folder)));
+            out.push(qmp_spec::qapi::normalize(
+                &history_dir.join("../qapi").join(folder),
+            ));
         }
     }
     if let Some(file) = &entry.introspection {
-        let path = lexical(&history_dir.join(file));
+        let path = qmp_spec::qapi::normalize(&history_dir.join(file));
         out.push(path.with_extension("md"));
         out.push(path);
-    }
-    out
-}
-
-/// `a/b/../c` → `a/c`, without the file system.
-fn lexical(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::ParentDir => {
-                out.pop();
-            }
-            Component::CurDir => {}
-            other => out.push(other),
-        }
     }
     out
 }

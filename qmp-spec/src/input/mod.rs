@@ -266,7 +266,7 @@ impl Resolver {
                 let bytes = read(path)?;
                 let name = path.display().to_string();
                 let mut loaded =
-                    self.introspection(name, &path.display().to_string(), &bytes, None, None)?;
+                    self.introspection(name, &path.display().to_string(), &bytes, None)?;
                 loaded.sources = vec![(path.display().to_string(), bytes)];
                 Ok(loaded)
             }
@@ -283,20 +283,15 @@ impl Resolver {
             Input::Revision(name) => {
                 let history = self.history()?;
                 match history.get(name) {
-                    Some(revision) => Ok(Loaded {
-                        name: revision.name.clone(),
-                        kind: if revision.is_qapi() {
+                    Some(revision) => Ok(Loaded::new(
+                        revision.name.clone(),
+                        if revision.is_qapi() {
                             Kind::Qapi
                         } else {
                             Kind::Text
                         },
-                        spec: revision.spec.clone(),
-                        schema: None,
-                        answers: None,
-                        sources: Vec::new(),
-                        commit: None,
-                        warnings: Vec::new(),
-                    }),
+                        revision.spec.clone(),
+                    )),
                     None => {
                         let names: Vec<&str> =
                             history.revisions.iter().map(|r| r.name.as_str()).collect();
@@ -371,22 +366,13 @@ impl Resolver {
     }
 
     fn answered(&mut self, arg: &str, answers: qmp::Answers) -> Result<Loaded, InputError> {
-        let version = version_of(&answers.version).ok_or_else(|| {
-            input_error(arg, format!("query-version answered {}", answers.version))
-        })?;
-        let package = answers.version["package"]
-            .as_str()
-            .unwrap_or_default()
-            .trim()
-            .to_string();
+        let (version, package) =
+            QemuVersion::from_query_version(&answers.version).ok_or_else(|| {
+                input_error(arg, format!("query-version answered {}", answers.version))
+            })?;
         let name = describe(version, &package);
-        let mut loaded = self.introspection(
-            name,
-            arg,
-            &answers.schema.clone(),
-            Some((version, package)),
-            None,
-        )?;
+        let mut loaded =
+            self.introspection(name, arg, &answers.schema.clone(), Some((version, package)))?;
         loaded.answers = Some(answers);
         Ok(loaded)
     }
@@ -399,7 +385,6 @@ impl Resolver {
         file: &str,
         bytes: &[u8],
         version: Option<(QemuVersion, String)>,
-        reference: Option<(&str, &Spec)>,
     ) -> Result<Loaded, InputError> {
         let mut reply = Reply::parse(file, bytes)?;
         if let Some((version, package)) = version {
@@ -411,10 +396,7 @@ impl Resolver {
             .map(|(_, p)| p.to_string())
             .unwrap_or_default();
         let mut warnings = Vec::new();
-        let nearest = match reference {
-            Some(_) => None,
-            None => history::nearest_release(&self.history_dir, version)?,
-        };
+        let nearest = history::nearest_release(&self.history_dir, version)?;
         if version.is_none() {
             if let Some(release) = &nearest {
                 warnings.push(format!(
@@ -425,10 +407,8 @@ impl Resolver {
                 ));
             }
         }
-        let references: Vec<(&str, &Spec)> = match reference {
-            Some(reference) => vec![reference],
-            None => nearest.iter().map(|r| (r.name.as_str(), &r.spec)).collect(),
-        };
+        let references: Vec<(&str, &Spec)> =
+            nearest.iter().map(|r| (r.name.as_str(), &r.spec)).collect();
         let title = match version {
             Some(version) => format!("query-qmp-schema of {}", describe(version, &package)),
             None => format!("query-qmp-schema reply {file}"),
@@ -438,16 +418,25 @@ impl Resolver {
             Some(version) if name == file => format!("{file} ({})", describe(version, &package)),
             _ => name,
         };
-        Ok(Loaded {
+        let mut loaded = Loaded::new(name, Kind::Introspection, spec);
+        loaded.warnings = warnings;
+        Ok(loaded)
+    }
+}
+
+impl Loaded {
+    /// An input's model, with nothing else said of it yet.
+    fn new(name: String, kind: Kind, spec: Spec) -> Loaded {
+        Loaded {
             name,
-            kind: Kind::Introspection,
+            kind,
             spec,
             schema: None,
             answers: None,
             sources: Vec::new(),
             commit: None,
-            warnings,
-        })
+            warnings: Vec::new(),
+        }
     }
 }
 
@@ -458,17 +447,6 @@ pub fn describe(version: QemuVersion, package: &str) -> String {
     } else {
         format!("QEMU {version} ({package})")
     }
-}
-
-/// The version of a `query-version` return.
-pub fn version_of(value: &serde_json::Value) -> Option<QemuVersion> {
-    let qemu = value.get("qemu")?;
-    let number = |key: &str| u32::try_from(qemu.get(key)?.as_u64()?).ok();
-    Some(QemuVersion {
-        major: number("major")?,
-        minor: number("minor")?,
-        micro: number("micro")?,
-    })
 }
 
 /// The root of the tree a QAPI top file is in: `ROOT/qapi/qapi-schema.json`
@@ -492,23 +470,11 @@ fn read(path: &Path) -> Result<Vec<u8>, InputError> {
 fn text_loaded(name: String, spec: Spec) -> Loaded {
     let warnings = spec
         .warnings()
-        .map(|w| {
-            format!(
-                "{name}:{}:{}: warning: {}",
-                w.span.line, w.span.column, w.message
-            )
-        })
+        .map(|w| warning(&name, w.span.line, w.span.column, &w.message))
         .collect();
-    Loaded {
-        name,
-        kind: Kind::Text,
-        spec,
-        schema: None,
-        answers: None,
-        sources: Vec::new(),
-        commit: None,
-        warnings,
-    }
+    let mut loaded = Loaded::new(name, Kind::Text, spec);
+    loaded.warnings = warnings;
+    loaded
 }
 
 fn qapi_loaded(name: String, schema: Schema) -> Result<Loaded, InputError> {
@@ -517,24 +483,24 @@ fn qapi_loaded(name: String, schema: Schema) -> Result<Loaded, InputError> {
         .warnings
         .iter()
         .map(|w| {
-            format!(
-                "{}:{}:{}: warning: {}",
-                w.location.file, w.location.line, w.location.column, w.message
+            warning(
+                &w.location.file,
+                w.location.line,
+                w.location.column,
+                &w.message,
             )
         })
         .collect();
-    Ok(Loaded {
-        name,
-        kind: Kind::Qapi,
-        spec,
-        schema: Some(schema),
-        answers: None,
-        sources: Vec::new(),
-        commit: None,
-        warnings,
-    })
+    let mut loaded = Loaded::new(name, Kind::Qapi, spec);
+    loaded.warnings = warnings;
+    loaded.schema = Some(schema);
+    Ok(loaded)
 }
 
+/// `file:line:col: warning: message`.
+fn warning(file: &str, line: u32, column: u32, message: &str) -> String {
+    format!("{file}:{line}:{column}: warning: {message}")
+}
 #[cfg(test)]
 mod tests {
     use super::{Sniffed, sniff};

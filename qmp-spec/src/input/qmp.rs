@@ -81,15 +81,17 @@ struct Session<'w> {
 }
 
 impl Session<'_> {
-    fn line(&mut self, waiting_for: &str) -> Result<Value, String> {
+    /// The next message, as sent and parsed, before the deadline.
+    fn next(&mut self, waiting_for: &str) -> Result<(Vec<u8>, Value), String> {
         let left = self.deadline.saturating_duration_since(Instant::now());
         match self.lines.recv_timeout(left) {
-            Ok(Ok(line)) => serde_json::from_slice(&line).map_err(|err| {
-                format!(
+            Ok(Ok(line)) => match serde_json::from_slice(&line) {
+                Ok(message) => Ok((line, message)),
+                Err(err) => Err(format!(
                     "not a QMP message ({err}) while waiting for {waiting_for}: {}",
                     String::from_utf8_lossy(&line[..line.len().min(200)]).trim_end()
-                )
-            }),
+                )),
+            },
             Ok(Err(message)) => Err(format!("{message} while waiting for {waiting_for}")),
             Err(RecvTimeoutError::Timeout) => Err(format!(
                 "no answer while waiting for {waiting_for} (timed out)"
@@ -109,22 +111,9 @@ impl Session<'_> {
             .write_all(request.as_bytes())
             .and_then(|()| self.writer.flush())
             .map_err(|err| format!("sending {command}: {err}"))?;
+        let waiting_for = format!("the answer to {command}");
         loop {
-            let left = self.deadline.saturating_duration_since(Instant::now());
-            let line = match self.lines.recv_timeout(left) {
-                Ok(Ok(line)) => line,
-                Ok(Err(message)) => return Err(format!("{message} while waiting for {command}")),
-                Err(RecvTimeoutError::Timeout) => {
-                    return Err(format!("no answer to {command} (timed out)"));
-                }
-                Err(RecvTimeoutError::Disconnected) => {
-                    return Err(format!(
-                        "QEMU closed the connection before answering {command}"
-                    ));
-                }
-            };
-            let message: Value = serde_json::from_slice(&line)
-                .map_err(|err| format!("not a QMP message in answer to {command}: {err}"))?;
+            let (line, message) = self.next(&waiting_for)?;
             if message.get("id").and_then(Value::as_u64) != Some(id) {
                 continue; // An event, or another client's answer.
             }
@@ -150,7 +139,7 @@ impl Session<'_> {
     }
 
     fn ask(&mut self) -> Result<Answers, String> {
-        let greeting = self.line("the QMP greeting")?;
+        let (_, greeting) = self.next("the QMP greeting")?;
         if greeting.get("QMP").is_none() {
             return Err(format!(
                 "not a QMP greeting (is this QEMU?): {}",

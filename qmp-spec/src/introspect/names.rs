@@ -384,18 +384,17 @@ fn name(spec: &mut Spec, votes: &Votes, is_wire: &dyn Fn(&str) -> bool) {
         used.insert(chosen.clone());
         names.insert(wire.clone(), chosen);
     }
-    fn rename(field: &mut Field, names: &HashMap<String, String>) {
-        if let Some(name) = field
-            .type_name
-            .as_mut()
-            .and_then(|n| names.get(n.as_str()).map(|to| (n, to)))
-        {
-            name.0.clone_from(name.1);
+    fn name_of(wire: &mut String, names: &HashMap<String, String>) {
+        if let Some(to) = names.get(wire.as_str()) {
+            wire.clone_from(to);
         }
-        if let JsonType::External(name) = &mut field.ty {
-            if let Some(to) = names.get(name.as_str()) {
-                name.clone_from(to);
-            }
+    }
+    fn rename(field: &mut Field, names: &HashMap<String, String>) {
+        if let Some(wire) = &mut field.type_name {
+            name_of(wire, names);
+        }
+        if let JsonType::External(wire) = &mut field.ty {
+            name_of(wire, names);
         }
         for inner in field
             .fields
@@ -409,11 +408,7 @@ fn name(spec: &mut Spec, votes: &Votes, is_wire: &dyn Fn(&str) -> bool) {
     for section in &mut spec.sections {
         match &mut section.data {
             Data::Fields { fields } => fields.iter_mut().for_each(|f| rename(f, &names)),
-            Data::External { type_name, .. } => {
-                if let Some(to) = names.get(type_name.as_str()) {
-                    type_name.clone_from(to);
-                }
-            }
+            Data::External { type_name, .. } => name_of(type_name, &names),
             _ => {}
         }
     }

@@ -219,30 +219,8 @@ impl<'de: 'a, 'a> Deserialize<'de> for EntryList<'a> {
 /// reply (under `return`), or a greeting (under `QMP.version`).
 fn find_version(value: &Value, depth: usize) -> Option<(QemuVersion, String)> {
     let object = value.as_object()?;
-    if let Some(qemu) = object.get("qemu").and_then(Value::as_object) {
-        let number = |key: &str| {
-            qemu.get(key)
-                .and_then(Value::as_u64)
-                .and_then(|n| u32::try_from(n).ok())
-        };
-        if let (Some(major), Some(minor), Some(micro)) =
-            (number("major"), number("minor"), number("micro"))
-        {
-            let package = object
-                .get("package")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .trim()
-                .to_string();
-            return Some((
-                QemuVersion {
-                    major,
-                    minor,
-                    micro,
-                },
-                package,
-            ));
-        }
+    if let Some(found) = QemuVersion::from_query_version(value) {
+        return Some(found);
     }
     if depth >= 4 {
         return None;

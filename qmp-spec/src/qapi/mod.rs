@@ -75,16 +75,6 @@ pub fn read_text(name: &str, bytes: &[u8]) -> Result<Schema, ParseError> {
     })
 }
 
-/// Whether `path` looks like a QAPI schema rather than a `qmp-events.txt`
-/// revision: its first expression or comment, not a title underlined with
-/// `=`.
-pub fn looks_like_qapi(text: &str) -> bool {
-    text.lines()
-        .map(str::trim_start)
-        .find(|l| !l.is_empty())
-        .is_some_and(|l| l.starts_with('#') || l.starts_with('{'))
-}
-
 /// A documentation block or an expression, with the file it is in.
 pub(crate) enum Item {
     /// A documentation block: its text from the opening `##` to the
@@ -186,8 +176,9 @@ impl Reader<'_> {
     }
 }
 
-/// `a/./b/../c` → `a/c`, so a file included by two paths is read once.
-fn normalize(path: &Path) -> PathBuf {
+/// `a/./b/../c` → `a/c`, without the file system: a file included by two
+/// paths is read once.
+pub fn normalize(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for part in path.components() {
         match part {
