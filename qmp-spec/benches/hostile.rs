@@ -1,6 +1,6 @@
 //! How the work grows on every adversarial family (`tests/support/hostile.rs`):
 //! each is read (and applied both ways) at size n and 8n in one run; linear
-//! work costs about 8× the time, quadratic 64×. `cargo bench -p qmp-spec
+//! work costs about 8× the time, quadratic 64×. `cargo bench -p qmp-spec --features bench
 //! --bench hostile`; the ratios are printed at the end.
 
 use std::time::{Duration, Instant};
