@@ -1,12 +1,15 @@
 //! The spec diff as a reviewer reads it (Markdown, for a pull request
-//! comment) or a machine does (JSON), and the history's changelog.
+//! comment), as a GitHub workflow shows it on a patch's lines (workflow
+//! annotations), or as a machine does (JSON); and the history's changelog.
 
+use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use qmp_spec::changes::{self, Change, Class, Kind};
 use serde_json::json;
 
 use crate::files::markdown_preamble;
+use crate::version;
 use crate::{GeneratedFile, Revision};
 
 /// What an event leaving the document means; said wherever one does.
@@ -14,134 +17,164 @@ const REMOVAL: &str = "An event *removed from the document* is one the later rev
 documents: QEMU moved the documentation of its events into its QAPI schema, and it still sends \
 them. The generated types keep such an event, typed from the last revision that documented it.";
 
-/// The Markdown report: a heading, a summary line, then the changes by kind.
-pub fn markdown(old: &str, new: &str, changes: &[Change]) -> String {
+/// How much of the documentation changes a report shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Docs {
+    /// One line per event, naming what changed.
+    Collapsed,
+    /// Every change with its old and new text.
+    Full,
+}
+
+/// The Markdown report: a heading, a summary line, then the changes by
+/// event, the event with the most severe change first.
+pub fn markdown(old: &str, new: &str, changes: &[Change], docs: Docs) -> String {
     format!(
         "## QMP events: `{old}` → `{new}`\n\n{}",
-        markdown_body(changes)
+        markdown_body(changes, docs)
     )
 }
 
-fn markdown_body(changes: &[Change]) -> String {
+/// `3 breaking, 0 potentially breaking, ...; qmp-events: a major version`.
+pub fn summary_line(changes: &[Change]) -> String {
+    let counts = changes::summary(changes)
+        .iter()
+        .map(|(class, count)| format!("{count} {}", class.label()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    match changes::step(changes) {
+        Some(step) => format!("{counts}; `qmp-events` asks a {} version", step.label()),
+        None => counts,
+    }
+}
+
+/// The changes of each event, most severe event first (then by name), and
+/// within an event most severe first (then in the order found).
+fn by_event(changes: &[Change]) -> Vec<(&str, Vec<&Change>)> {
+    let mut events: BTreeMap<&str, Vec<&Change>> = BTreeMap::new();
+    for change in changes {
+        events.entry(&change.event).or_default().push(change);
+    }
+    let mut events: Vec<(&str, Vec<&Change>)> = events.into_iter().collect();
+    for (_, list) in &mut events {
+        list.sort_by_key(|c| c.class);
+    }
+    events.sort_by_key(|(name, list)| (list[0].class, *name));
+    events
+}
+
+fn markdown_body(changes: &[Change], docs: Docs) -> String {
     let mut out = String::new();
     if changes.is_empty() {
-        out.push_str("No changes: both revisions document the same events in the same way.\n");
+        out.push_str("No changes: both sides have the same events, in the same way.\n");
         return out;
     }
-    let _ = writeln!(out, "**{}**\n", summary_line(changes));
-    let events = |kind: fn(&Kind) -> bool| -> Vec<&Change> {
-        changes.iter().filter(|c| kind(&c.kind)).collect()
-    };
-    let added = events(|k| matches!(k, Kind::EventAdded));
-    if !added.is_empty() {
-        out.push_str("### Events added\n\n");
-        for change in added {
-            let _ = writeln!(out, "- `{}` ({})", change.event, change.class.label());
+    let _ = writeln!(out, "**{}.**\n", summary_line(changes));
+    for (event, list) in by_event(changes) {
+        let _ = writeln!(out, "### `{event}`: {}\n", list[0].class.label());
+        let (documentation, interface): (Vec<&Change>, Vec<&Change>) = list
+            .into_iter()
+            .partition(|c| c.class == Class::Documentation);
+        for change in interface {
+            let _ = writeln!(out, "- {}", bullet(change));
         }
-        out.push('\n');
-    }
-    let renamed = events(|k| matches!(k, Kind::EventRenamed { .. }));
-    if !renamed.is_empty() {
-        out.push_str("### Events likely renamed\n\n");
-        for change in renamed {
-            if let Kind::EventRenamed { from } = &change.kind {
+        match docs {
+            Docs::Collapsed if !documentation.is_empty() => {
                 let _ = writeln!(
                     out,
-                    "- `{from}` → `{}`: same description and data ({})",
-                    change.event,
-                    change.class.label()
+                    "- documentation only (patch): {} changed",
+                    documentation_summary(&documentation)
                 );
+            }
+            Docs::Collapsed => {}
+            Docs::Full => {
+                for change in documentation {
+                    let _ = writeln!(out, "- {}", bullet(change));
+                    let fence = if matches!(change.kind, Kind::ExamplesChanged) {
+                        "json"
+                    } else {
+                        "text"
+                    };
+                    for (label, text) in [("Old", &change.old), ("New", &change.new)] {
+                        let _ = writeln!(
+                            out,
+                            "\n  {label}:\n\n  ```{fence}\n{}\n  ```",
+                            indent(text.as_deref().unwrap_or(""))
+                        );
+                    }
+                }
             }
         }
         out.push('\n');
     }
-    let removed = events(|k| matches!(k, Kind::EventRemoved));
-    if !removed.is_empty() {
-        out.push_str("### Events removed from the document\n\n");
-        for change in removed {
-            let _ = writeln!(out, "- `{}` ({})", change.event, change.class.label());
-        }
-        let _ = writeln!(out, "\n{REMOVAL}\n");
-    }
-    let interface: Vec<&Change> = changes
-        .iter()
-        .filter(|c| {
-            !matches!(
-                c.kind,
-                Kind::EventAdded | Kind::EventRemoved | Kind::EventRenamed { .. }
-            )
-        })
-        .filter(|c| c.class != Class::Documentation)
-        .collect();
-    if !interface.is_empty() {
-        out.push_str(
-            "### Changed events\n\n| event | member | change | class |\n|---|---|---|---|\n",
-        );
-        for change in interface {
-            let member = if change.member.is_empty()
-                && matches!(change.kind, Kind::AbsentFromBuild { .. })
-            {
-                "the event".to_string()
-            } else if change.member.is_empty() {
-                "data".to_string()
-            } else {
-                format!("`{}`", change.member)
-            };
-            let _ = writeln!(
-                out,
-                "| `{}` | {member} | {} | {} |",
-                change.event,
-                describe(change),
-                change.class.label()
-            );
-        }
-        out.push('\n');
-    }
-    let docs: Vec<&Change> = changes
-        .iter()
-        .filter(|c| c.class == Class::Documentation)
-        .collect();
-    if !docs.is_empty() {
-        out.push_str("### Documentation only\n\n");
-        for change in docs {
-            let what = match change.kind {
-                Kind::NotesChanged => "notes",
-                Kind::ExamplesChanged => "examples",
-                Kind::TitleChanged => "title",
-                _ => "description",
-            };
-            let subject = match (change.event.as_str(), change.member.as_str()) {
-                ("", _) => "The document".to_string(),
-                (event, "") => format!("`{event}`"),
-                (event, member) => format!("`{event}` member `{member}`"),
-            };
-            let _ = writeln!(out, "{subject}: {what} changed.\n");
-            let fence = if matches!(change.kind, Kind::ExamplesChanged) {
-                "json"
-            } else {
-                "text"
-            };
-            let _ = writeln!(
-                out,
-                "Old:\n\n```{fence}\n{}\n```\n",
-                change.old.as_deref().unwrap_or("")
-            );
-            let _ = writeln!(
-                out,
-                "New:\n\n```{fence}\n{}\n```\n",
-                change.new.as_deref().unwrap_or("")
-            );
-        }
+    if changes.iter().any(|c| matches!(c.kind, Kind::EventRemoved)) {
+        let _ = writeln!(out, "{REMOVAL}\n");
     }
     out
 }
 
-fn summary_line(changes: &[Change]) -> String {
-    changes::summary(changes)
-        .iter()
-        .map(|(class, count)| format!("{count} {}", class.label()))
+fn indent(text: &str) -> String {
+    text.lines()
+        .map(|line| {
+            if line.is_empty() {
+                String::new()
+            } else {
+                format!("  {line}")
+            }
+        })
         .collect::<Vec<_>>()
-        .join(", ")
+        .join("\n")
+}
+
+/// `**breaking** (major): `addr.port`: made optional; via `InetSocketAddress`, qapi/sockets.json:12`.
+fn bullet(change: &Change) -> String {
+    let mut out = format!(
+        "**{}** ({}): {}{}",
+        change.class.label(),
+        change.semver.label(),
+        subject(change),
+        describe(change)
+    );
+    if let Some(via) = &change.via {
+        let _ = write!(out, "; via `{via}`");
+    }
+    if let Some(location) = &change.location {
+        let _ = write!(out, "; `{}:{}`", location.file, location.line);
+    }
+    out
+}
+
+/// What changed in an event: `` `addr.port`: ``, or nothing for the event.
+fn subject(change: &Change) -> String {
+    if change.member.is_empty() {
+        String::new()
+    } else {
+        format!("`{}`: ", change.member)
+    }
+}
+
+/// `the description, `addr`'s description and the examples`.
+fn documentation_summary(changes: &[&Change]) -> String {
+    let parts: Vec<String> = changes
+        .iter()
+        .map(|c| {
+            let what = match c.kind {
+                Kind::NotesChanged => "notes",
+                Kind::ExamplesChanged => "examples",
+                _ => "description",
+            };
+            if c.member.is_empty() {
+                format!("the {what}")
+            } else {
+                format!("`{}`'s {what}", c.member)
+            }
+        })
+        .collect();
+    match parts.as_slice() {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
 }
 
 fn describe(change: &Change) -> String {
@@ -152,11 +185,18 @@ fn describe(change: &Change) -> String {
         (None, None) => what.to_string(),
     };
     match &change.kind {
+        Kind::EventAdded => "event added".into(),
+        Kind::EventRemoved => "event removed from the document".into(),
+        Kind::EventRenamed { from } => {
+            format!("likely renamed from `{from}` (same description and data)")
+        }
         Kind::DataAdded => "data added".into(),
         Kind::DataRemoved => "data removed".into(),
         Kind::MemberAdded { optional: true } => detail("optional member added"),
         Kind::MemberAdded { optional: false } => detail("member added"),
         Kind::MemberRemoved => detail("member removed"),
+        Kind::BranchAdded => detail("union branch added"),
+        Kind::BranchRemoved => detail("union branch removed"),
         Kind::MadeOptional => "made optional".into(),
         Kind::MadeRequired => "made required".into(),
         Kind::TypeChanged => detail("type changed"),
@@ -180,11 +220,86 @@ fn describe(change: &Change) -> String {
             };
             format!("{what}absent from this build (only where `{condition}` holds)")
         }
-        other => format!("{other:?}"),
+        Kind::DescriptionChanged => "description changed".into(),
+        Kind::NotesChanged => "notes changed".into(),
+        Kind::ExamplesChanged => "examples changed".into(),
     }
 }
 
-/// The same as JSON, for machines.
+/// One GitHub Actions workflow command per change, so that a workflow shows
+/// each on the line of the definition that changed: `::error` for breaking,
+/// `::warning` for potentially breaking, `::notice` for the rest. An event's
+/// documentation changes are one notice, unless `docs` is [`Docs::Full`].
+pub fn github(changes: &[Change], docs: Docs) -> String {
+    let mut out = String::new();
+    for (event, list) in by_event(changes) {
+        let (documentation, interface): (Vec<&Change>, Vec<&Change>) = list
+            .into_iter()
+            .partition(|c| c.class == Class::Documentation);
+        let mut lines: Vec<(&Change, String)> = interface
+            .into_iter()
+            .map(|c| (c, format!("{}{}", subject(c), describe(c))))
+            .collect();
+        match docs {
+            Docs::Full => lines.extend(
+                documentation
+                    .into_iter()
+                    .map(|c| (c, format!("{}{}", subject(c), describe(c)))),
+            ),
+            Docs::Collapsed => {
+                if let Some(first) = documentation.first() {
+                    let text = format!("{} changed", documentation_summary(&documentation));
+                    lines.push((first, text));
+                }
+            }
+        }
+        for (change, text) in lines {
+            let command = match change.class {
+                Class::Breaking => "error",
+                Class::PotentiallyBreaking => "warning",
+                Class::Compatible | Class::Documentation => "notice",
+            };
+            let mut properties = Vec::new();
+            if let Some(location) = &change.location {
+                properties.push(format!("file={}", property(&location.file)));
+                properties.push(format!("line={}", location.line));
+            }
+            properties.push(format!(
+                "title={}",
+                property(&format!(
+                    "{event}: {} ({})",
+                    change.class.label(),
+                    change.semver.label()
+                ))
+            ));
+            let mut message = text;
+            if let Some(via) = &change.via {
+                let _ = write!(message, " (via {via})");
+            }
+            let _ = writeln!(
+                out,
+                "::{command} {}::{}",
+                properties.join(","),
+                data(&message)
+            );
+        }
+    }
+    out
+}
+
+/// A workflow command's message, escaped as GitHub's toolkit does.
+fn data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// A workflow command's property value, escaped as GitHub's toolkit does.
+fn property(text: &str) -> String {
+    data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// The same as JSON, for machines: every change in full.
 pub fn json(old: &str, new: &str, changes: &[Change]) -> Result<String, crate::Error> {
     let mut summary = serde_json::Map::new();
     for (class, count) in changes::summary(changes) {
@@ -195,37 +310,53 @@ pub fn json(old: &str, new: &str, changes: &[Change]) -> Result<String, crate::E
         };
         summary.insert(class, json!(count));
     }
-    let changes = serde_json::to_value(changes)?;
-    let value = json!({ "old": old, "new": new, "summary": summary, "changes": changes });
+    let value = json!({
+        "old": old,
+        "new": new,
+        "summary": summary,
+        "semver": changes::step(changes),
+        "changes": changes,
+    });
     crate::files::pretty_json(&value)
 }
 
-/// `CHANGELOG.md`: the history's changes, revision by revision, newest first.
+/// `CHANGELOG.md`: the history's changes, revision by revision, newest
+/// first, each with the version of `qmp-events` it makes.
 pub fn changelog(revisions: &[Revision<'_>]) -> GeneratedFile {
-    // The timeline only: a text revision of the QAPI era is compared with
-    // its release in HISTORY-LINT.md instead.
-    let revisions: Vec<&Revision<'_>> = revisions.iter().filter(|r| r.timeline).collect();
+    let steps = version::steps(revisions);
     let mut out = markdown_preamble();
     out.push_str("\n# Changelog of the QMP events, revision by revision\n\n");
     let _ = writeln!(
         out,
         "Newest first. Each change is classified for a client that consumes the events with the \
-         generated types or schemas (the rule is in the project's README).\n\n{REMOVAL}\n"
+         generated types or schemas, and says which step of semantic versioning it asks of the \
+         `qmp-events` crate (the rules are in the project's README). Each revision's heading \
+         gives the crate's version once it is in the history. Documentation changes are one \
+         line per event; `cargo xtask diff OLD NEW --docs full` shows them in full.\n\n\
+         {REMOVAL}\n"
     );
-    for pair in revisions.windows(2).rev() {
-        let (old, new) = (&pair[0], &pair[1]);
-        let changes = changes::compare(old.spec, new.spec);
-        let _ = writeln!(out, "## `{}` (from `{}`)\n", new.name, old.name);
-        out.push_str(&markdown_body(&changes));
-        out.push('\n');
+    for step in steps.iter().rev() {
+        match &step.from {
+            Some(from) => {
+                let _ = writeln!(
+                    out,
+                    "## `{}` (from `{from}`): `qmp-events` {}\n",
+                    step.name, step.version
+                );
+                out.push_str(&markdown_body(&step.changes, Docs::Collapsed));
+            }
+            None => {
+                let _ = writeln!(
+                    out,
+                    "## Revision `{}`: `qmp-events` {}\n\nThe oldest revision of the history: {} \
+                     events.",
+                    step.name, step.version, step.events
+                );
+            }
+        }
     }
-    if let Some(first) = revisions.first() {
-        let _ = writeln!(
-            out,
-            "## Revision `{}`\n\nThe oldest revision of the history: {} events.",
-            first.name,
-            first.spec.events().count()
-        );
+    if let Some(generator) = version::generator_note(&steps) {
+        let _ = writeln!(out, "\n## The generator\n\n{generator}");
     }
     GeneratedFile::new("CHANGELOG.md", out)
 }

@@ -11,6 +11,7 @@ pub mod ir;
 pub mod names;
 pub mod rust;
 pub mod schema;
+pub mod version;
 
 pub use files::GeneratedFile;
 

@@ -2,18 +2,29 @@
 //! on a client that consumes the events (with the generated types or
 //! schemas). The rule, stated once (the README repeats it):
 //!
-//! - **breaking**: a client that reads what changed can fail: a member
-//!   removed or made optional, a member's type changed, data gone, an event
-//!   renamed;
+//! - **breaking** (on the wire): a client that reads what changed can
+//!   fail: a member removed or made optional, a member's type changed, data
+//!   gone, an event renamed;
 //! - **potentially breaking**: a client may fail depending on how it is
 //!   written: an enumerated value added (exhaustive matches) or removed, a
-//!   member's values newly enumerated or no longer enumerated, an event
+//!   union's branch removed, a member's values newly enumerated or no longer
+//!   enumerated, a condition or a feature added (`deprecated`), an event
 //!   removed from the document (QEMU moved its documentation into the QAPI
 //!   schema; QEMU still sends it);
 //! - **compatible**: a client keeps working: an event, a member (optional or
-//!   required: a consumer receives more) or data added, a member made
-//!   required;
-//! - **documentation only**: descriptions, notes, examples, the title.
+//!   required: a consumer receives more), a union's branch (its
+//!   discriminator's new value counts on its own) or data added, a member
+//!   made required;
+//! - **documentation only**: descriptions, notes, examples. A side's title
+//!   names the side and is not compared.
+//!
+//! Each change also says which step of [semantic versioning](Step) it asks
+//! of the generated `qmp-events` crate, whose types are the union of the
+//! history (a member any revision lacks is optional; nothing a revision
+//! drops is removed): that is a rule about the Rust API, not the wire, as
+//! buf separates its wire rules from its generated-code ones. A member made
+//! required is compatible on the wire and a patch for the crate (it stays
+//! optional there); a member made optional is breaking on both.
 //!
 //! A side read from a binary's introspection (a [`Spec`] with a build)
 //! describes one build: it has no documentation of its own, so
@@ -63,6 +74,10 @@ pub enum Kind {
         optional: bool,
     },
     MemberRemoved,
+    /// A union's or alternate's branch: a new shape a client may meet.
+    BranchAdded,
+    /// A branch gone: a QEMU of the new side no longer sends that shape.
+    BranchRemoved,
     MadeOptional,
     MadeRequired,
     TypeChanged,
@@ -77,7 +92,6 @@ pub enum Kind {
     DescriptionChanged,
     NotesChanged,
     ExamplesChanged,
-    TitleChanged,
     /// QAPI era: the `if` deciding which builds have it changed.
     ConditionChanged,
     /// QAPI era: a feature added (`deprecated`: it is going).
@@ -99,6 +113,39 @@ pub enum Kind {
     },
 }
 
+/// The step of semantic versioning a change asks of the generated crate,
+/// least first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Step {
+    /// Documentation only, or nothing in the API changes (what a revision
+    /// drops stays in the types).
+    Patch,
+    /// Something added: an event, a member (optional in the types), a
+    /// value or branch (the enums and structs are `#[non_exhaustive]`).
+    Minor,
+    /// A type in the API changes: a member made optional or gone, a
+    /// member's type, an event's data.
+    Major,
+}
+
+impl Step {
+    pub fn label(self) -> &'static str {
+        match self {
+            Step::Patch => "patch",
+            Step::Minor => "minor",
+            Step::Major => "major",
+        }
+    }
+}
+
+/// Where the definition that changed is, relative to its tree's root.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Location {
+    pub file: String,
+    pub line: u32,
+}
+
 /// One change. `member` is the member's path in the data (`server.host`),
 /// empty for the event itself.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -108,10 +155,113 @@ pub struct Change {
     #[serde(flatten)]
     pub kind: Kind,
     pub class: Class,
+    pub semver: Step,
+    /// The named type the change passes through on its way to the event
+    /// (`InetSocketAddress` for `addr.inet.keep-alive-count`): the type
+    /// whose definition changed. Set by [`locate`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub via: Option<String>,
+    /// The definition that changed: on the new side for what was added or
+    /// changed, on the old side for what was removed. Set by [`locate`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
     /// What the old revision says, where that helps a reviewer.
     pub old: Option<String>,
     /// What the new revision says.
     pub new: Option<String>,
+}
+
+/// Where one side's definitions are, for [`locate`].
+#[derive(Clone, Copy)]
+pub enum Source<'a> {
+    /// A QAPI schema as read, its files named relative to `root` (empty:
+    /// named from the root already, as a git tree's are).
+    Qapi {
+        schema: &'a crate::qapi::Schema,
+        root: &'a std::path::Path,
+    },
+    /// A text revision read from `file`: its events' and members' lines.
+    Text { spec: &'a Spec, file: &'a str },
+    /// A side without files: a revision of the history, a build.
+    Unknown,
+}
+
+impl Source<'_> {
+    fn find(
+        &self,
+        event: &str,
+        path: &str,
+        value: Option<&str>,
+    ) -> Option<(Option<String>, Location)> {
+        match *self {
+            Source::Qapi { schema, root } => {
+                let found = schema.locate(event, path, value)?;
+                let file = std::path::Path::new(&*found.location.file);
+                let file = file.strip_prefix(root).unwrap_or(file);
+                Some((
+                    found.via.map(str::to_string),
+                    Location {
+                        file: file.to_string_lossy().into_owned(),
+                        line: found.location.line,
+                    },
+                ))
+            }
+            Source::Text { spec, file } => {
+                let (_, section) = spec.events().find(|(name, _)| *name == event)?;
+                let mut line = section.span.line;
+                let mut fields = match &section.data {
+                    Data::Fields { fields } => fields.as_slice(),
+                    _ => &[],
+                };
+                for segment in path.split('.').filter(|s| !s.is_empty()) {
+                    let Some(field) = fields.iter().find(|f| f.name == segment) else {
+                        break;
+                    };
+                    if field.span.line > 0 {
+                        line = field.span.line;
+                    }
+                    fields = &field.fields;
+                }
+                Some((
+                    None,
+                    Location {
+                        file: file.to_string(),
+                        line,
+                    },
+                ))
+            }
+            Source::Unknown => None,
+        }
+    }
+}
+
+/// Sets each change's `via` and `location` from the sides' sources: the new
+/// side's for what was added or changed, the old side's for what was
+/// removed, and for what a build lacks, the side that has it.
+pub fn locate(changes: &mut [Change], old: Source<'_>, new: Source<'_>) {
+    for change in changes {
+        let value = match &change.kind {
+            Kind::ValueAdded { value } | Kind::ValueRemoved { value } => Some(value.as_str()),
+            Kind::AbsentFromBuild { value, .. } => value.as_deref(),
+            _ => None,
+        };
+        let sides = match change.kind {
+            Kind::EventRemoved
+            | Kind::MemberRemoved
+            | Kind::ValueRemoved { .. }
+            | Kind::DataRemoved
+            | Kind::FeatureRemoved { .. } => [old, Source::Unknown],
+            Kind::AbsentFromBuild { .. } => [old, new],
+            _ => [new, Source::Unknown],
+        };
+        if let Some((via, location)) = sides
+            .iter()
+            .find_map(|side| side.find(&change.event, &change.member, value))
+        {
+            change.via = via;
+            change.location = Some(location);
+        }
+    }
 }
 
 /// All changes from `old` to `new`, in a stable order: by event name, then
@@ -121,16 +271,9 @@ pub fn compare(old: &Spec, new: &Spec) -> Vec<Change> {
         old_build: old.build.is_some(),
         new_build: new.build.is_some(),
     };
+    // A title names a side (a QAPI side's is made up from its name): it
+    // says nothing about the events, and is not compared.
     let mut changes = Vec::new();
-    if sides.documented() && old.title != new.title {
-        changes.push(change(
-            "",
-            "",
-            Kind::TitleChanged,
-            Some(old.title.clone()),
-            Some(new.title.clone()),
-        ));
-    }
     let old_events: Vec<(&str, &Section)> = old.events().collect();
     let new_events: Vec<(&str, &Section)> = new.events().collect();
 
@@ -267,14 +410,55 @@ fn change(
     new: Option<String>,
 ) -> Change {
     let class = classify(&kind);
+    let semver = semver(&kind);
     Change {
         event: event.to_string(),
         member: member.to_string(),
         kind,
         class,
+        semver,
+        via: None,
+        location: None,
         old,
         new,
     }
+}
+
+/// The step a change asks of the generated crate (the rule of this
+/// module's documentation). A member removed that was optional already
+/// asks a patch only: its caller says so.
+pub fn semver(kind: &Kind) -> Step {
+    match kind {
+        Kind::MemberRemoved
+        | Kind::MadeOptional
+        | Kind::TypeChanged
+        | Kind::DataAdded
+        | Kind::DataRemoved
+        | Kind::ValuesEnumerated
+        | Kind::ValuesNoLongerEnumerated => Step::Major,
+        Kind::EventAdded
+        | Kind::EventRenamed { .. }
+        | Kind::MemberAdded { .. }
+        | Kind::BranchAdded
+        | Kind::ValueAdded { .. } => Step::Minor,
+        Kind::EventRemoved
+        | Kind::BranchRemoved
+        | Kind::MadeRequired
+        | Kind::ValueRemoved { .. }
+        | Kind::ConditionChanged
+        | Kind::FeatureAdded { .. }
+        | Kind::FeatureRemoved { .. }
+        | Kind::AbsentFromBuild { .. }
+        | Kind::DescriptionChanged
+        | Kind::NotesChanged
+        | Kind::ExamplesChanged => Step::Patch,
+    }
+}
+
+/// The step a list of changes asks: the largest of theirs; `None` for no
+/// change at all.
+pub fn step(changes: &[Change]) -> Option<Step> {
+    changes.iter().map(|c| c.semver).max()
 }
 
 /// The rule of this module's documentation.
@@ -290,16 +474,18 @@ pub fn classify(kind: &Kind) -> Class {
         | Kind::ValuesEnumerated
         | Kind::ValuesNoLongerEnumerated
         | Kind::EventRemoved
+        | Kind::BranchRemoved
         | Kind::ConditionChanged
         | Kind::FeatureAdded { .. } => Class::PotentiallyBreaking,
         Kind::FeatureRemoved { .. } | Kind::AbsentFromBuild { .. } => Class::Compatible,
-        Kind::EventAdded | Kind::DataAdded | Kind::MemberAdded { .. } | Kind::MadeRequired => {
-            Class::Compatible
+        Kind::EventAdded
+        | Kind::DataAdded
+        | Kind::MemberAdded { .. }
+        | Kind::BranchAdded
+        | Kind::MadeRequired => Class::Compatible,
+        Kind::DescriptionChanged | Kind::NotesChanged | Kind::ExamplesChanged => {
+            Class::Documentation
         }
-        Kind::DescriptionChanged
-        | Kind::NotesChanged
-        | Kind::ExamplesChanged
-        | Kind::TitleChanged => Class::Documentation,
     }
 }
 
@@ -379,7 +565,7 @@ fn section_changes(sides: Sides, event: &str, old: &Section, new: &Section, out:
     }
     match (&old.data, &new.data) {
         (Data::Fields { fields: a }, Data::Fields { fields: b }) => {
-            members(sides, event, "", a, b, out)
+            members(sides, event, ("", Part::Members), a, b, out)
         }
         (Data::External { type_name: a, .. }, Data::External { type_name: b, .. }) if a != b => out
             .push(change(
@@ -449,10 +635,17 @@ fn section_changes(sides: Sides, event: &str, old: &Section, new: &Section, out:
     }
 }
 
+/// Whether a list of fields holds members or a union's branches.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Part {
+    Members,
+    Branches,
+}
+
 fn members(
     sides: Sides,
     event: &str,
-    prefix: &str,
+    (prefix, part): (&str, Part),
     old: &[Field],
     new: &[Field],
     out: &mut Vec<Change>,
@@ -465,6 +658,13 @@ fn members(
                     out.push(absent(event, &path, condition, None, None));
                 }
             }
+            None if part == Part::Branches => out.push(change(
+                event,
+                &path,
+                Kind::BranchAdded,
+                None,
+                Some(field.ty.label()),
+            )),
             None => out.push(change(
                 event,
                 &path,
@@ -488,13 +688,22 @@ fn members(
             ));
             continue;
         }
-        out.push(change(
+        let kind = match part {
+            Part::Members => Kind::MemberRemoved,
+            Part::Branches => Kind::BranchRemoved,
+        };
+        let mut removed = change(
             event,
             &format!("{prefix}{}", field.name),
-            Kind::MemberRemoved,
+            kind,
             Some(field.ty.label()),
             None,
-        ));
+        );
+        // Optional in the types already: it stays, as it was.
+        if field.optional {
+            removed.semver = Step::Patch;
+        }
+        out.push(removed);
     }
 }
 
@@ -512,7 +721,7 @@ fn member(sides: Sides, event: &str, path: &str, old: &Field, new: &Field, out: 
             members(
                 sides,
                 event,
-                &format!("{path}."),
+                (&format!("{path}."), Part::Members),
                 &old.fields,
                 &new.fields,
                 out,
@@ -524,7 +733,7 @@ fn member(sides: Sides, event: &str, path: &str, old: &Field, new: &Field, out: 
             members(
                 sides,
                 event,
-                &format!("{path}."),
+                (&format!("{path}."), Part::Branches),
                 &old.variants,
                 &new.variants,
                 out,

@@ -301,9 +301,9 @@ fn qemu_11_1_adds_what_a_client_of_10_1_lacks() {
         found,
         [
             "GUEST_CRASHLOADED info.type ValueAdded { value: \"sev\" }",
-            "GUEST_CRASHLOADED info.sev MemberAdded { optional: false }",
+            "GUEST_CRASHLOADED info.sev BranchAdded",
             "GUEST_PANICKED info.type ValueAdded { value: \"sev\" }",
-            "GUEST_PANICKED info.sev MemberAdded { optional: false }",
+            "GUEST_PANICKED info.sev BranchAdded",
             "MIGRATION status ValueAdded { value: \"postcopy-device\" }",
             "MIGRATION status ValueAdded { value: \"failing\" }",
             "SCLP_CPI_INFO_AVAILABLE  EventAdded",

@@ -23,8 +23,10 @@ commands:
                           print INPUT's model as JSON (warnings on stderr)
   lint INPUT... | --history  report spec defects with their positions
   schema INPUT --out DIR  write INPUT's JSON Schemas: DIR/EVENT.json, DIR/events.json
-  diff OLD NEW [--format markdown|json] [--fail-on-breaking]
-                          the changes between two inputs, classified for clients
+  diff OLD NEW [--format markdown|json|github] [--docs collapsed|full]
+               [--fail-on breaking|potentially-breaking]
+                          the changes between two inputs, classified for clients,
+                          each with its type (via) and the definition's file:line
   import SOURCE [--name NAME] [--replace NAME] [--note TEXT]
                           add a QEMU release to the history (a QAPI tree, DIR@REV,
                           or a binary's introspection), vendored, then regenerate
@@ -84,7 +86,7 @@ pub enum Failure {
     /// file and the place.
     Failed(String),
     /// The command did its work, and its result asks for another exit code
-    /// (`diff --fail-on-breaking` exits 2 when something is breaking).
+    /// (`diff --fail-on CLASS` exits 2 when it finds that class or worse).
     Exit { code: u8, message: String },
 }
 

@@ -75,6 +75,22 @@ pub struct Loaded {
     /// Defects that did not stop the reading, each `file:line:col:
     /// warning: message`.
     pub warnings: Vec<String>,
+    /// Where the input's definitions are, for changes to name their
+    /// location: a QAPI input's tree root (its files are named relative to
+    /// it), or a text input's file.
+    pub files: Files,
+}
+
+/// Where an input's definitions are.
+#[derive(Debug, Clone, Default)]
+pub enum Files {
+    /// A QAPI schema's files, named relative to this root.
+    Qapi(PathBuf),
+    /// A text revision's one file.
+    Text(String),
+    /// No files: a revision of the history, a build.
+    #[default]
+    None,
 }
 
 /// Why an input cannot be read.
@@ -243,7 +259,9 @@ impl Resolver {
                 let bytes = read(path)?;
                 let name = path.display().to_string();
                 let spec = crate::parse_bytes(&name, &bytes)?;
-                Ok(text_loaded(name, spec))
+                let mut loaded = text_loaded(name.clone(), spec);
+                loaded.files = Files::Text(name);
+                Ok(loaded)
             }
             Input::Qapi(top) => {
                 let root = tree_root(top);
@@ -259,6 +277,7 @@ impl Resolver {
                 }
                 let mut loaded = qapi_loaded(top.display().to_string(), schema)?;
                 loaded.sources = sources;
+                loaded.files = Files::Qapi(root);
                 Ok(loaded)
             }
             Input::Git { repo, rev } => self.git(arg, repo, rev),
@@ -347,12 +366,15 @@ impl Resolver {
             let mut loaded = qapi_loaded(name, schema)?;
             loaded.sources = sources;
             loaded.commit = Some(tree.commit.clone());
+            loaded.files = Files::Qapi(PathBuf::new());
             return Ok(loaded);
         }
         for text in TEXT_FILES {
             if let Some(bytes) = read(text, &mut tree)? {
                 let spec = crate::parse_bytes(&format!("{name}:{text}"), &bytes)?;
-                return Ok(text_loaded(name, spec));
+                let mut loaded = text_loaded(name, spec);
+                loaded.files = Files::Text(text.to_string());
+                return Ok(loaded);
             }
         }
         Err(input_error(
@@ -436,6 +458,19 @@ impl Loaded {
             sources: Vec::new(),
             commit: None,
             warnings: Vec::new(),
+            files: Files::None,
+        }
+    }
+
+    /// Where its definitions are, for [`crate::changes::locate`].
+    pub fn source(&self) -> crate::changes::Source<'_> {
+        match (&self.files, &self.schema) {
+            (Files::Qapi(root), Some(schema)) => crate::changes::Source::Qapi { schema, root },
+            (Files::Text(file), _) => crate::changes::Source::Text {
+                spec: &self.spec,
+                file,
+            },
+            _ => crate::changes::Source::Unknown,
         }
     }
 }

@@ -121,10 +121,11 @@ impl Builder {
         items
             .iter()
             .map(|item| match item {
-                Expr::Str(name, _) => Ok(EnumValue {
+                Expr::Str(name, at) => Ok(EnumValue {
                     name: name.clone(),
                     condition: None,
                     features: Vec::new(),
+                    location: at.clone(),
                 }),
                 Expr::Dict(pairs, at) => {
                     let (mut name, mut condition, mut features) = (None, None, Vec::new());
@@ -145,6 +146,7 @@ impl Builder {
                             name,
                             condition,
                             features,
+                            location: at.clone(),
                         }),
                         _ => Err(self.err(at, format!("a {what} needs a 'name'"))),
                     }

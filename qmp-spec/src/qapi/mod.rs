@@ -11,6 +11,7 @@
 mod convert;
 mod definitions;
 mod doc;
+mod locate;
 mod model;
 
 use std::cell::Cell;
@@ -25,6 +26,7 @@ use pest_derive::Parser;
 
 pub(crate) use convert::builtin;
 pub use convert::{FIELDS_PER_MEMBER, MAX_NESTING};
+pub use locate::Found;
 pub use model::*;
 
 use crate::source::{self, Source};

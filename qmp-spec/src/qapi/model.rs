@@ -231,6 +231,8 @@ pub struct EnumValue {
     pub condition: Option<Condition>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub features: Vec<Feature>,
+    #[serde(skip)]
+    pub location: Location,
 }
 
 /// A definition's documentation block.

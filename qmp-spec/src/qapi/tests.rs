@@ -405,3 +405,39 @@ fn hostile_type_graphs_are_errors_not_blowups() {
     let err = read_one(&deep).unwrap().to_spec("t").unwrap_err();
     assert!(err.message.contains("nest deeper than 32"), "{err}");
 }
+
+#[test]
+fn locate_follows_bases_branches_arrays_and_simple_unions() {
+    let text = "\
+{ 'struct': 'Base', 'data': { 'a': 'str' } }
+{ 'struct': 'Derived', 'base': 'Base',
+  'data': { 'b': 'Kind' } }
+{ 'enum': 'Kind', 'data': [ 'one',
+                            'two' ] }
+{ 'union': 'Simple', 'data': { 'x': 'Derived' } }
+{ 'event': 'E', 'data': 'Derived' }
+{ 'event': 'F', 'data': { 'u': 'Simple', 'list': [ 'Derived' ] } }
+";
+    let schema = read_text("t.json", text.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+    let at = |event: &str, path: &str, value: Option<&str>| {
+        let found = schema.locate(event, path, value).expect("the event");
+        (found.via, found.location.line)
+    };
+    // A base's member is the base's.
+    assert_eq!(at("E", "a", None), (Some("Base"), 1));
+    assert_eq!(at("E", "b", None), (Some("Derived"), 3));
+    // A value is the enumeration's, on its own line.
+    assert_eq!(at("E", "b", Some("two")), (Some("Kind"), 5));
+    // A member written in the event has no type to pass through.
+    assert_eq!(at("F", "u", None), (None, 8));
+    // An old simple union's branch, and the members of its `data`.
+    assert_eq!(at("F", "u.x", None), (Some("Simple"), 6));
+    assert_eq!(at("F", "u.x.data.a", None), (Some("Base"), 1));
+    // An array's elements.
+    assert_eq!(at("F", "list[].b", None), (Some("Derived"), 3));
+    // What the schema lacks ends at its nearest ancestor; the event itself
+    // is where its definition starts.
+    assert_eq!(at("F", "u.x.data.gone", None), (Some("Simple"), 6));
+    assert_eq!(at("F", "", None), (None, 8));
+    assert!(schema.locate("NO_SUCH_EVENT", "", None).is_none());
+}
