@@ -21,6 +21,10 @@ pub struct Catalog<'a> {
     pub enums: Vec<EnumType<'a>>,
     pub unions: Vec<UnionType<'a>>,
     pub alternates: Vec<AlternateType<'a>>,
+    /// Since and until of every member of every event's data, by event and
+    /// dotted path (`addr.inet.keep-alive-count`: members, and union
+    /// branches by the discriminator's value), sorted.
+    pub member_histories: BTreeMap<(&'a str, String), (&'a str, Option<&'a str>)>,
 }
 
 pub struct EventType<'a> {
@@ -36,6 +40,8 @@ pub struct EventType<'a> {
     pub introduced: &'a str,
     /// The newest revision documenting it, when the history's newest does not.
     pub last_documented: Option<&'a str>,
+    /// The revisions of the timeline that document it, oldest first.
+    pub documented_in: Vec<&'a str>,
     /// Whether the newest revision documenting the event is a QAPI release.
     pub qapi: bool,
     pub data: EventData<'a>,
@@ -248,6 +254,7 @@ impl<'a> Catalog<'a> {
                 revision: revision.name,
                 introduced,
                 last_documented: timeline.last_documented(name),
+                documented_in: history.iter().map(|(revision, _)| *revision).collect(),
                 qapi: revision.qapi,
                 data,
                 dataless_in,
@@ -334,6 +341,8 @@ struct Shapes<'a> {
     resolving: Vec<&'a str>,
     /// Where each enumeration is used: each event and member path.
     enum_uses: Vec<Vec<(&'a str, Vec<&'a str>)>>,
+    /// Since and until of each member met, by event and dotted path.
+    member_histories: BTreeMap<(&'a str, String), (&'a str, Option<&'a str>)>,
 }
 
 /// A union's or alternate's branches: each name with its type.
@@ -380,6 +389,9 @@ impl<'a> Shapes<'a> {
                 path.push(&field.name);
                 let ty = self.type_of(field, &field.name, event, path, history);
                 let found = history(path);
+                self.member_histories
+                    .entry((event, path.join(".")))
+                    .or_insert((found.introduced, found.dropped_after));
                 let ty = match ty {
                     TypeRef::Number if found.integral => TypeRef::IntegralNumber,
                     ty => ty,
@@ -684,6 +696,7 @@ impl<'a> Shapes<'a> {
             enums,
             unions,
             alternates,
+            member_histories: self.member_histories,
         }
     }
 }

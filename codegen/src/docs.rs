@@ -1,5 +1,5 @@
 //! Markdown: a reference of each revision's events, and the index of
-//! revisions (`generated/README.md`).
+//! revisions (`generated/INDEX.md`).
 
 use std::fmt::Write;
 
@@ -176,7 +176,8 @@ fn text(text: &str) -> String {
         .replace('>', "&gt;")
 }
 
-/// `README.md` of `generated/`: what is there, and the index of revisions.
+/// `INDEX.md` of `generated/`: what is there, and the index of revisions
+/// (`README.md` is the crate's).
 pub fn index(revisions: &[Revision<'_>], events: usize) -> GeneratedFile {
     let mut out = markdown_preamble();
     out.push_str("\n# Generated from the history of QEMU's QMP events\n\n");
@@ -186,7 +187,7 @@ pub fn index(revisions: &[Revision<'_>], events: usize) -> GeneratedFile {
     );
     let _ = writeln!(
         out,
-        "- `src/`: the `qmp-events` crate, Rust types for all {events} events the history documents;\n\
+        "- `Cargo.toml`, `README.md`, `src/`, `examples/`: the `qmp-events` crate, Rust types for all {events} events the history documents (the package holds these and `COPYING`);\n\
          - `schema/REVISION/`: JSON Schema (Draft 2020-12) of each revision: `events.json` for any event message (named QAPI types in `$defs`), `EVENT.json` per event (for a QAPI release, a reference into `events.json`);\n\
          - `docs/REVISION.md`: a reference of each revision's events;\n\
          - `ir/REVISION.json`: each text revision's model, in the canonical form of `cargo xtask ir --canonical` (a release's is `cargo xtask ir` of its vendored schema);\n\
@@ -213,5 +214,5 @@ pub fn index(revisions: &[Revision<'_>], events: usize) -> GeneratedFile {
             revision.spec.events().count()
         );
     }
-    GeneratedFile::new("README.md", out)
+    GeneratedFile::new("INDEX.md", out)
 }

@@ -52,13 +52,22 @@
 //! ```
 #![deny(missing_docs)]
 mod runtime;
+mod stream;
 #[rustfmt::skip]
 mod events;
 #[rustfmt::skip]
 mod data;
 #[rustfmt::skip]
+mod revisions;
+#[rustfmt::skip]
 mod types;
 pub use data::*;
 pub use events::*;
+pub use revisions::*;
 pub use runtime::*;
+pub use stream::*;
 pub use types::*;
+/// The README's examples, run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

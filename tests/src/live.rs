@@ -2,7 +2,7 @@
 //! schemas, and a small driver for a real QEMU.
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufReader, Read, Write};
 use std::net::TcpStream;
 use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
@@ -158,8 +158,11 @@ pub fn binaries_or_skip(test: &str) -> Option<Binaries> {
 pub struct Qemu {
     child: Child,
     pub dir: PathBuf,
-    reader: BufReader<UnixStream>,
+    /// Every line QEMU sends goes through the crate's reader.
+    reader: qmp_events::Reader<BufReader<UnixStream>>,
     writer: UnixStream,
+    /// What QEMU's greeting said.
+    pub greeting: Option<qmp_events::Greeting>,
     /// Every event line received, in order.
     pub events: Vec<String>,
     next_id: u64,
@@ -234,13 +237,18 @@ impl Qemu {
         let mut qemu = Qemu {
             child,
             dir,
-            reader: BufReader::new(stream),
+            reader: qmp_events::Reader::new(BufReader::new(stream)),
             writer,
+            greeting: None,
             events: Vec::new(),
             next_id: 0,
         };
-        let greeting = qemu.read_line();
-        assert!(greeting.contains("\"QMP\""), "{greeting}");
+        match qemu.reader.next() {
+            Some(Ok(qmp_events::ServerMessage::Greeting(greeting))) => {
+                qemu.greeting = Some(greeting)
+            }
+            other => panic!("QEMU did not greet: {other:?}"),
+        }
         qemu
     }
 
@@ -257,22 +265,22 @@ impl Qemu {
         format!("{status}; its stderr: {:?}", stderr.trim())
     }
 
-    fn read_line(&mut self) -> String {
-        let mut line = String::new();
-        match self.reader.read_line(&mut line) {
-            Ok(0) => panic!("QMP closed the connection; {}", self.why_gone()),
-            Ok(_) => line.trim_end().to_string(),
-            Err(err) => panic!("reading QMP: {err}"),
-        }
-    }
-
-    /// Reads one message; keeps it if it is an event.
+    /// Reads one message through the crate's reader (every line QEMU sends
+    /// must decode: the greeting, returns, errors, events); keeps the line
+    /// if it is an event. An event line that does not decode is kept too,
+    /// for the stream's check to report; any other bad line fails.
     fn next_message(&mut self) -> Value {
-        let line = self.read_line();
-        let value: Value =
-            serde_json::from_str(&line).unwrap_or_else(|err| panic!("QMP sent {line:?}: {err}"));
-        if value.get("event").is_some() {
-            self.events.push(line);
+        let decoded = match self.reader.next() {
+            None => panic!("QMP closed the connection; {}", self.why_gone()),
+            Some(decoded) => decoded,
+        };
+        let line = self.reader.line().to_string();
+        let value: Value = serde_json::from_str(&line).unwrap_or(Value::Null);
+        match decoded {
+            Ok(qmp_events::ServerMessage::Event(_)) => self.events.push(line),
+            Ok(_) => {}
+            Err(_) if value.get("event").is_some() => self.events.push(line),
+            Err(err) => panic!("the reader refused what QMP sent: {err}: {line:?}"),
         }
         value
     }
@@ -352,28 +360,36 @@ impl Qemu {
         self.child.id()
     }
 
-    /// Sends `quit` and waits for QEMU to exit; returns the events.
-    /// What `query-version` says.
+    /// What `query-version` says; the greeting said the same.
     pub fn version(&mut self) -> qmp_spec::QemuVersion {
         let answer = self.execute("query-version", Value::Null);
-        qmp_spec::QemuVersion::from_query_version(&answer)
+        let version = qmp_spec::QemuVersion::from_query_version(&answer)
             .expect("query-version gives a version")
-            .0
+            .0;
+        let greeted = self.greeting.as_ref().map(|g| g.version);
+        let asked = qmp_events::QemuVersion::new(version.major, version.minor, version.micro);
+        assert_eq!(greeted, Some(asked), "the greeting's version");
+        version
     }
 
+    /// Sends `quit` and waits for QEMU to exit; returns the events.
     pub fn quit(mut self) -> Vec<String> {
         self.execute("quit", Value::Null);
         // The last events may follow the response; read to the end.
         let _ = self
             .reader
             .get_ref()
+            .get_ref()
             .set_read_timeout(Some(Duration::from_secs(5)));
-        let mut line = String::new();
-        while matches!(self.reader.read_line(&mut line), Ok(n) if n > 0) {
-            if line.contains("\"event\"") {
-                self.events.push(line.trim_end().to_string());
+        while let Some(item) = self.reader.next() {
+            let event = match item {
+                Ok(message) => matches!(message, qmp_events::ServerMessage::Event(_)),
+                Err(qmp_events::ReadError::Io { .. }) => break,
+                Err(_) => self.reader.line().contains("\"event\""),
+            };
+            if event {
+                self.events.push(self.reader.line().to_string());
             }
-            line.clear();
         }
         let deadline = Instant::now() + TIMEOUT;
         while self.child.try_wait().ok().flatten().is_none() && Instant::now() < deadline {
@@ -480,6 +496,14 @@ pub fn revision_for(
             releases.first().map_or("none", |(_, n)| n)
         )),
         Some((_, name)) => {
+            // The crate answers the same at run time.
+            let crate_says =
+                qmp_events::Revision::for_qemu(version.major, version.minor, version.micro);
+            assert_eq!(
+                crate_says.map(|r| r.name()),
+                Some(*name),
+                "Revision::for_qemu({version})"
+            );
             let notice = newest.filter(|(v, _)| *v < version).map(|(_, newest)| {
                 format!(
                     "notice: QEMU {version} is newer than the history (its newest release is \

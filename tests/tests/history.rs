@@ -155,3 +155,119 @@ fn patch_reports_are_pinned() {
         }
     }
 }
+
+/// The history at run time (`qmp_events::Revision`, `EventKind::since`,
+/// `until`, `sent_by` and the member table) answers what the history says.
+#[test]
+fn the_crate_answers_what_the_history_says_at_run_time() {
+    use qmp_events::{EventKind, Revision};
+    use qmp_spec::history::timeline::Timeline;
+
+    let history = history();
+    let names: Vec<&str> = Revision::ALL.iter().map(|r| r.name()).collect();
+    let expected: Vec<&str> = history.revisions.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(names, expected);
+    assert_eq!(Revision::NEWEST, *Revision::ALL.last().unwrap());
+    assert_eq!(
+        "qemu-7.2.0".parse::<Revision>().map(|r| r.name()),
+        Ok("qemu-7.2.0")
+    );
+    assert!("qemu-0.1.0".parse::<Revision>().is_err());
+
+    // What a reader of QEMU's own documentation would check.
+    let since = |kind: EventKind| kind.since().name();
+    assert_eq!(since(EventKind::JobStatusChange), "qemu-3.0.0");
+    assert_eq!(since(EventKind::Stop), "pre-resume");
+    assert_eq!(since(EventKind::Migration), "qemu-2.4.0");
+    assert_eq!(since(EventKind::NetdevVhostUserConnected), "qemu-10.0.0");
+    assert_eq!(
+        EventKind::CommandDropped.until().map(Revision::name),
+        Some("qemu-3.1.0")
+    );
+    assert_eq!(EventKind::Stop.until(), None);
+    let stream = EventKind::NetdevStreamConnected;
+    assert_eq!(since(stream), "qemu-7.2.0");
+    let keep_alive = "addr.inet.keep-alive-count";
+    assert_eq!(
+        stream.member_since(keep_alive).map(Revision::name),
+        Some("qemu-10.1.0")
+    );
+    let at = |major, minor, micro| Revision::for_qemu(major, minor, micro).map(Revision::name);
+    assert!(!stream.member_sent_by(keep_alive, Revision::for_qemu(10, 0, 13).unwrap()));
+    assert!(stream.member_sent_by(keep_alive, Revision::NEWEST));
+    assert!(stream.member_sent_by("addr.unix.path", Revision::for_qemu(7, 2, 22).unwrap()));
+    assert!(!stream.member_sent_by("addr.unix.path", Revision::for_qemu(7, 1, 0).unwrap()));
+    assert_eq!(stream.member_since("no.such.member"), None);
+    assert_eq!(at(7, 2, 22), Some("qemu-7.2.0"));
+    assert_eq!(at(11, 1, 3), Some("qemu-11.1.3"));
+    assert_eq!(at(11, 1, 2), Some("qemu-10.1.0"));
+    assert_eq!(at(99, 0, 0), Some("qemu-11.1.3"));
+    assert_eq!(at(2, 1, 0), Some("qemu-2.1.0"));
+    assert_eq!(at(2, 0, 0), None);
+    let moved = "moved-to-qapi".parse::<Revision>().unwrap();
+    assert_eq!(moved.qemu(), None);
+    assert_eq!(
+        at(2, 9, 0)
+            .and_then(|r| r.parse::<Revision>().ok()?.qemu())
+            .map(|v| v.to_string()),
+        Some("2.9.0".into())
+    );
+
+    // Every event in every revision: a revision sends an event when it (or,
+    // for a text revision a release shipped, that release) documents it.
+    let timeline = history.timeline();
+    fn answering<'h>(
+        history: &'h qmp_spec::history::History,
+        timeline: &[&qmp_spec::history::Revision],
+        revision: &'h qmp_spec::history::Revision,
+    ) -> &'h qmp_spec::history::Revision {
+        let in_timeline = timeline.iter().any(|t| std::ptr::eq(*t, revision));
+        match &revision.release {
+            Some(release) if !in_timeline => history.get(release).expect("its release"),
+            _ => revision,
+        }
+    }
+    for kind in EventKind::ALL {
+        for (revision, variant) in history.revisions.iter().zip(Revision::ALL) {
+            let documents = answering(&history, &timeline, revision)
+                .spec
+                .events()
+                .any(|(n, _)| n == kind.name());
+            assert_eq!(kind.sent_by(variant), documents, "{kind} in {variant}");
+        }
+        let documenting: Vec<&str> = timeline
+            .iter()
+            .filter(|r| r.spec.events().any(|(n, _)| n == kind.name()))
+            .map(|r| r.name.as_str())
+            .collect();
+        assert_eq!(kind.since().name(), documenting[0], "{kind}");
+        let last = *documenting.last().unwrap();
+        let newest = timeline.last().unwrap().name.as_str();
+        assert_eq!(
+            kind.until().map(Revision::name),
+            (last != newest).then_some(last),
+            "{kind}"
+        );
+    }
+
+    // Every member of the catalog: since and until are the timeline's.
+    let views = codegen::Revision::all(&history);
+    let catalog = codegen::catalog::Catalog::new(&views);
+    let timeline = Timeline::new(timeline.iter().map(|r| (r.name.as_str(), &r.spec)));
+    assert!(catalog.member_histories.len() > 200);
+    for (event, path) in catalog.member_histories.keys() {
+        let kind = EventKind::from_name(event).unwrap();
+        let steps: Vec<&str> = path.split('.').collect();
+        let member = timeline.member(event, &steps);
+        assert_eq!(
+            kind.member_since(path).map(Revision::name),
+            Some(member.introduced),
+            "{event} {path}"
+        );
+        assert_eq!(
+            kind.member_until(path).map(Revision::name),
+            member.dropped_after,
+            "{event} {path}"
+        );
+    }
+}

@@ -474,3 +474,113 @@ fn a_missing_program_is_named() {
         "not on the PATH: qemu-system-x86_64 (Debian: qemu-system-x86), qemu-img (Debian: qemu-utils)"
     );
 }
+
+/// `target/debug/examples/watch`, the crate's example client, which
+/// `cargo test --workspace` builds (and `.ci/live-qemus` before its runs).
+fn watch_example() -> std::path::PathBuf {
+    let exe = std::env::current_exe().expect("the test's path");
+    // target/debug/deps/qemu-HASH → target/debug/examples/watch
+    let profile = exe
+        .parent()
+        .and_then(|deps| deps.parent())
+        .expect("a target folder");
+    let example = profile.join("examples/watch");
+    assert!(
+        example.is_file(),
+        "{} is missing: `cargo build -p qmp-events --example watch` builds it",
+        example.display()
+    );
+    example
+}
+
+/// The crate's example client against a live QEMU: it connects to a second
+/// QMP socket, negotiates, and prints each event typed, with the revision
+/// matched to the greeting, while this test drives QEMU on the first.
+#[test]
+fn live_watch_example_prints_each_event_typed() {
+    use std::io::BufRead;
+    use std::process::{Command, Stdio};
+    use std::time::Duration;
+
+    let Some(binaries) = binaries_or_skip("live test of examples/watch.rs") else {
+        return;
+    };
+    let example = watch_example();
+    let socket = std::env::temp_dir().join(format!("qmp-watch-{}.sock", std::process::id()));
+    let _ = std::fs::remove_file(&socket);
+    let spec = format!("unix:{},server=on,wait=off", socket.display());
+    let mut qemu = Qemu::start_with(&binaries.qemu, &["-qmp", &spec]);
+    qemu.execute("qmp_capabilities", Value::Null);
+    let version = qemu.version();
+
+    /// Kills the example on every way out.
+    struct Watch(std::process::Child);
+    impl Drop for Watch {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let mut watch = Watch(
+        Command::new(&example)
+            .arg(&socket)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the example starts"),
+    );
+    let (lines, received) = std::sync::mpsc::channel();
+    let stdout = watch.0.stdout.take().expect("stdout");
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            if lines.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let next = || {
+        received
+            .recv_timeout(Duration::from_secs(30))
+            .expect("a line from the example within 30 s")
+    };
+    // Its first line says it has negotiated: events reach it from now on.
+    let revision = revision(version);
+    assert_eq!(
+        next(),
+        format!("watching QEMU {version}: revision {revision}")
+    );
+    qemu.execute("cont", Value::Null);
+    qemu.wait_for("RESUME", Value::Null);
+    qemu.execute("stop", Value::Null);
+    qemu.wait_for("STOP", Value::Null);
+    qemu.quit();
+    let printed = [next(), next(), next()];
+    let names: Vec<&str> = printed
+        .iter()
+        .map(|line| line.split_whitespace().nth(1).unwrap_or_default())
+        .collect();
+    assert_eq!(names, ["RESUME:", "STOP:", "SHUTDOWN:"], "{printed:#?}");
+    assert!(printed[0].ends_with(": Resume"), "{}", printed[0]);
+    assert!(printed[1].ends_with(": Stop"), "{}", printed[1]);
+    assert!(printed[2].contains(": Shutdown("), "{}", printed[2]);
+    // QEMU closed the connection: the example ends, and well.
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    let status = loop {
+        if let Some(status) = watch.0.try_wait().expect("the example's status") {
+            break status;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the example still runs"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let mut stderr = String::new();
+    if let Some(mut pipe) = watch.0.stderr.take() {
+        let _ = std::io::Read::read_to_string(&mut pipe, &mut stderr);
+    }
+    assert!(status.success(), "{status}: {stderr}");
+    assert_eq!(stderr, "");
+    let _ = std::fs::remove_file(&socket);
+}
