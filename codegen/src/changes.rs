@@ -335,6 +335,10 @@ pub fn changelog(revisions: &[Revision<'_>]) -> GeneratedFile {
          line per event; `cargo xtask diff OLD NEW --docs full` shows them in full.\n\n\
          {REMOVAL}\n"
     );
+    // The generator's steps come after the newest revision: first.
+    if let Some(generator) = version::generator_note(&steps) {
+        let _ = writeln!(out, "## The generator\n\n{generator}");
+    }
     for step in steps.iter().rev() {
         match &step.from {
             Some(from) => {
@@ -354,9 +358,6 @@ pub fn changelog(revisions: &[Revision<'_>]) -> GeneratedFile {
                 );
             }
         }
-    }
-    if let Some(generator) = version::generator_note(&steps) {
-        let _ = writeln!(out, "\n## The generator\n\n{generator}");
     }
     GeneratedFile::new("CHANGELOG.md", out)
 }

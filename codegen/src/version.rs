@@ -20,7 +20,13 @@ use crate::Revision;
 /// The generator's own changes of the crate's API (not of the history),
 /// oldest first, each with what it changed. One is added with the change
 /// to the generator that makes the crate's API change.
-pub const GENERATOR: &[(Step, &str)] = &[];
+pub const GENERATOR: &[(Step, &str)] = &[(
+    Step::Minor,
+    "every line of a QMP stream (`ServerMessage`, `Reader`), the history at run time \
+     (`Revision`, `Revision::for_qemu`, `EventKind::since`, `until`, `sent_by` and their \
+     `member_` forms), `examples/watch.rs`; serde_json's `float_roundtrip` is no longer \
+     switched on for the user's build (no typed member is a float)",
+)];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Version {

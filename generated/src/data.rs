@@ -2,8 +2,9 @@
 
 //! The data of each event that has some.
 use crate::*;
+use crate::runtime::{decode_object, member, CowStr};
 /// The data of [`Event::AcpiDeviceOst`] (`ACPI_DEVICE_OST`).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct AcpiDeviceOstData {
     /// OSPM Status Indication
@@ -11,12 +12,16 @@ pub struct AcpiDeviceOstData {
     /// Since revision `qemu-2.1.0`.
     pub info: ACPIOSTInfo,
 }
+decode_object!(
+    AcpiDeviceOstData, "an object (AcpiDeviceOstData)", required { info : "info" },
+    optional {}
+);
 impl AcpiDeviceOstData {
     /// The event whose data this is.
     pub const KIND: EventKind = EventKind::AcpiDeviceOst;
 }
 /// The data of [`Event::BalloonChange`] (`BALLOON_CHANGE`).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BalloonChangeData {
     /// the logical size of the VM in bytes. Formula used: logical_vm_size = vm_ram_size -
@@ -25,12 +30,16 @@ pub struct BalloonChangeData {
     /// Since revision `balloon-change`.
     pub actual: i64,
 }
+decode_object!(
+    BalloonChangeData, "an object (BalloonChangeData)", required { actual : "actual" },
+    optional {}
+);
 impl BalloonChangeData {
     /// The event whose data this is.
     pub const KIND: EventKind = EventKind::BalloonChange;
 }
 /// The data of [`Event::BlockExportDeleted`] (`BLOCK_EXPORT_DELETED`).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BlockExportDeletedData {
     /// Block export id.
@@ -38,12 +47,16 @@ pub struct BlockExportDeletedData {
     /// Since revision `qemu-5.2.0`.
     pub id: String,
 }
+decode_object!(
+    BlockExportDeletedData, "an object (BlockExportDeletedData)", required { id : "id" },
+    optional {}
+);
 impl BlockExportDeletedData {
     /// The event whose data this is.
     pub const KIND: EventKind = EventKind::BlockExportDeleted;
 }
 /// The data of [`Event::BlockImageCorrupted`] (`BLOCK_IMAGE_CORRUPTED`).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BlockImageCorruptedData {
     /// device name. This is always present for compatibility reasons, but it can be empty ("") if
@@ -57,7 +70,7 @@ pub struct BlockImageCorruptedData {
     ///
     /// Since revision `quorum-and-acpi`.
     #[serde(rename = "node-name")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub node_name: Option<String>,
     /// informative message for human consumption, such as the kind of corruption being detected.
     /// It should not be parsed by machine as it is not guaranteed to be stable
@@ -70,14 +83,14 @@ pub struct BlockImageCorruptedData {
     /// Optional.
     ///
     /// Since revision `quorum-and-acpi`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// if the corruption resulted from an image access, this is the access size
     ///
     /// Optional.
     ///
     /// Since revision `quorum-and-acpi`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
     /// if set, the image is marked corrupt and therefore unusable after this event and must be
     /// repaired (Since 2.2; before, every `BLOCK_IMAGE_CORRUPTED` event was fatal)
@@ -85,15 +98,20 @@ pub struct BlockImageCorruptedData {
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.2.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fatal: Option<bool>,
 }
+decode_object!(
+    BlockImageCorruptedData, "an object (BlockImageCorruptedData)", required { device :
+    "device", msg : "msg" }, optional { node_name : "node-name", offset : "offset", size
+    : "size", fatal : "fatal" }
+);
 impl BlockImageCorruptedData {
     /// The event whose data this is.
     pub const KIND: EventKind = EventKind::BlockImageCorrupted;
 }
 /// The data of [`Event::BlockIoError`] (`BLOCK_IO_ERROR`).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BlockIoErrorData {
     /// path to the device object in the QOM tree (since 9.2)
@@ -102,7 +120,7 @@ pub struct BlockIoErrorData {
     ///
     /// Since revision `qemu-9.2.0`.
     #[serde(rename = "qom-path")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub qom_path: Option<String>,
     /// device name. This is always present for compatibility reasons, but it can be empty ("") if
     /// the image does not have a device name associated.
@@ -117,7 +135,7 @@ pub struct BlockIoErrorData {
     ///
     /// Since revision `qemu-2.8.0`.
     #[serde(rename = "node-name")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub node_name: Option<String>,
     /// I/O operation
     ///
@@ -134,7 +152,7 @@ pub struct BlockIoErrorData {
     /// Optional.
     ///
     /// Since revision `qemu-2.2.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub nospace: Option<bool>,
     /// human readable string describing the error cause. (This field is a debugging aid for
     /// humans, it should not be parsed by applications) (since: 2.2)
@@ -142,15 +160,20 @@ pub struct BlockIoErrorData {
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.2.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
+decode_object!(
+    BlockIoErrorData, "an object (BlockIoErrorData)", required { device : "device",
+    operation : "operation", action : "action" }, optional { qom_path : "qom-path",
+    node_name : "node-name", nospace : "nospace", reason : "reason" }
+);
 impl BlockIoErrorData {
     /// The event whose data this is.
     pub const KIND: EventKind = EventKind::BlockIoError;
 }
 /// The data of [`Event::BlockJobCancelled`] (`BLOCK_JOB_CANCELLED`).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BlockJobCancelledData {
     /// job type
@@ -175,12 +198,17 @@ pub struct BlockJobCancelledData {
     /// Since revision `block-job-completion`.
     pub speed: i64,
 }
+decode_object!(
+    BlockJobCancelledData, "an object (BlockJobCancelledData)", required { type_ :
+    "type", device : "device", len : "len", offset : "offset", speed : "speed" },
+    optional {}
+);
 impl BlockJobCancelledData {
     /// The event whose data this is.
     pub const KIND: EventKind = EventKind::BlockJobCancelled;
 }
 /// The data of [`Event::BlockJobCompleted`] (`BLOCK_JOB_COMPLETED`).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BlockJobCompletedData {
     /// job type
@@ -211,15 +239,20 @@ pub struct BlockJobCompletedData {
     /// Optional.
     ///
     /// Since revision `block-job-completion`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
 }
+decode_object!(
+    BlockJobCompletedData, "an object (BlockJobCompletedData)", required { type_ :
+    "type", device : "device", len : "len", offset : "offset", speed : "speed" },
+    optional { error : "error" }
+);
 impl BlockJobCompletedData {
     /// The event whose data this is.
     pub const KIND: EventKind = EventKind::BlockJobCompleted;
 }
 /// The data of [`Event::BlockJobError`] (`BLOCK_JOB_ERROR`).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BlockJobErrorData {
     /// The job identifier. Originally the device name but other values are allowed since QEMU 2.7
@@ -235,12 +268,16 @@ pub struct BlockJobErrorData {
     /// Since revision `block-job-error`.
     pub action: BlockErrorAction,
 }
+decode_object!(
+    BlockJobErrorData, "an object (BlockJobErrorData)", required { device : "device",
+    operation : "operation", action : "action" }, optional {}
+);
 impl BlockJobErrorData {
     /// The event whose data this is.
     pub const KIND: EventKind = EventKind::BlockJobError;
 }
 /// The data of [`Event::BlockJobPending`] (`BLOCK_JOB_PENDING`).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BlockJobPendingData {
     /// job type
@@ -253,12 +290,16 @@ pub struct BlockJobPendingData {
     /// Since revision `qemu-2.12.0`.
     pub id: String,
 }
+decode_object!(
+    BlockJobPendingData, "an object (BlockJobPendingData)", required { type_ : "type", id
+    : "id" }, optional {}
+);
 impl BlockJobPendingData {
     /// The event whose data this is.
     pub const KIND: EventKind = EventKind::BlockJobPending;
 }
 /// The data of [`Event::BlockJobReady`] (`BLOCK_JOB_READY`).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BlockJobReadyData {
     /// job type
@@ -267,7 +308,7 @@ pub struct BlockJobReadyData {
     ///
     /// Since revision `quorum-and-acpi`.
     #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub type_: Option<JobType>,
     /// The job identifier. Originally the device name but other values are allowed since QEMU 2.7
     ///
@@ -278,29 +319,33 @@ pub struct BlockJobReadyData {
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `quorum-and-acpi`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub len: Option<i64>,
     /// current progress value. On success this is equal to len. On failure this is less than len
     ///
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `quorum-and-acpi`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// rate limit, bytes per second
     ///
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `quorum-and-acpi`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub speed: Option<i64>,
 }
+decode_object!(
+    BlockJobReadyData, "an object (BlockJobReadyData)", required { device : "device" },
+    optional { type_ : "type", len : "len", offset : "offset", speed : "speed" }
+);
 impl BlockJobReadyData {
     /// The event whose data this is.
     pub const KIND: EventKind = EventKind::BlockJobReady;
 }
 /// The data of [`Event::BlockWriteThreshold`] (`BLOCK_WRITE_THRESHOLD`).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BlockWriteThresholdData {
     /// graph node name on which the threshold was exceeded.
@@ -323,12 +368,17 @@ pub struct BlockWriteThresholdData {
     #[serde(rename = "write-threshold")]
     pub write_threshold: u64,
 }
+decode_object!(
+    BlockWriteThresholdData, "an object (BlockWriteThresholdData)", required { node_name
+    : "node-name", amount_exceeded : "amount-exceeded", write_threshold :
+    "write-threshold" }, optional {}
+);
 impl BlockWriteThresholdData {
     /// The event whose data this is.
     pub const KIND: EventKind = EventKind::BlockWriteThreshold;
 }
 /// The data of [`Event::ColoExit`] (`COLO_EXIT`).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ColoExitData {
     /// report COLO mode when COLO exited.
@@ -340,12 +390,16 @@ pub struct ColoExitData {
     /// Since revision `qemu-3.1.0`.
     pub reason: COLOExitReason,
 }
+decode_object!(
+    ColoExitData, "an object (ColoExitData)", required { mode : "mode", reason : "reason"
+    }, optional {}
+);
 impl ColoExitData {
     /// The event whose data this is.
     pub const KIND: EventKind = EventKind::ColoExit;
 }
 /// The data of [`Event::CommandDropped`] (`COMMAND_DROPPED`).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CommandDroppedData {
     /// The dropped command's "id" field. FIXME Broken by design. Events are broadcast to all
@@ -359,12 +413,16 @@ pub struct CommandDroppedData {
     /// Since revision `qemu-2.12.0`.
     pub reason: CommandDropReason,
 }
+decode_object!(
+    CommandDroppedData, "an object (CommandDroppedData)", required { id : "id", reason :
+    "reason" }, optional {}
+);
 impl CommandDroppedData {
     /// The event whose data this is.
     pub const KIND: EventKind = EventKind::CommandDropped;
 }
 /// The data of [`Event::CpuPolarizationChange`] (`CPU_POLARIZATION_CHANGE`).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CpuPolarizationChangeData {
     /// polarization specified by the guest
@@ -372,12 +430,16 @@ pub struct CpuPolarizationChangeData {
     /// Since revision `qemu-8.2.0`.
     pub polarization: S390CpuPolarization,
 }
+decode_object!(
+    CpuPolarizationChangeData, "an object (CpuPolarizationChangeData)", required {
+    polarization : "polarization" }, optional {}
+);
 impl CpuPolarizationChangeData {
     /// The event whose data this is.
     pub const KIND: EventKind = EventKind::CpuPolarizationChange;
 }
 /// The data of [`Event::DeviceDeleted`] (`DEVICE_DELETED`).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DeviceDeletedData {
     /// the device's ID if it has one
@@ -385,22 +447,26 @@ pub struct DeviceDeletedData {
     /// Optional.
     ///
     /// Since revision `block-job-ready`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub device: Option<String>,
     /// the device's QOM path
     ///
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `guest-panicked`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
 }
+decode_object!(
+    DeviceDeletedData, "an object (DeviceDeletedData)", required {}, optional { device :
+    "device", path : "path" }
+);
 impl DeviceDeletedData {
     /// The event whose data this is.
     pub const KIND: EventKind = EventKind::DeviceDeleted;
 }
 /// The data of [`Event::DeviceTrayMoved`] (`DEVICE_TRAY_MOVED`).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DeviceTrayMovedData {
     /// Block device name. This is always present for compatibility reasons, but it can be empty
@@ -413,7 +479,7 @@ pub struct DeviceTrayMovedData {
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.8.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// true if the tray has been opened or false if it has been closed
     ///
@@ -421,12 +487,16 @@ pub struct DeviceTrayMovedData {
     #[serde(rename = "tray-open")]
     pub tray_open: bool,
 }
+decode_object!(
+    DeviceTrayMovedData, "an object (DeviceTrayMovedData)", required { device : "device",
+    tray_open : "tray-open" }, optional { id : "id" }
+);
 impl DeviceTrayMovedData {
     /// The event whose data this is.
     pub const KIND: EventKind = EventKind::DeviceTrayMoved;
 }
 /// The data of [`Event::DeviceUnplugGuestError`] (`DEVICE_UNPLUG_GUEST_ERROR`).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DeviceUnplugGuestErrorData {
     /// the device's ID if it has one
@@ -434,19 +504,23 @@ pub struct DeviceUnplugGuestErrorData {
     /// Optional.
     ///
     /// Since revision `qemu-6.2.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub device: Option<String>,
     /// the device's QOM path
     ///
     /// Since revision `qemu-6.2.0`.
     pub path: String,
 }
+decode_object!(
+    DeviceUnplugGuestErrorData, "an object (DeviceUnplugGuestErrorData)", required { path
+    : "path" }, optional { device : "device" }
+);
 impl DeviceUnplugGuestErrorData {
     /// The event whose data this is.
     pub const KIND: EventKind = EventKind::DeviceUnplugGuestError;
 }
 /// The data of [`Event::DumpCompleted`] (`DUMP_COMPLETED`).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DumpCompletedData {
     /// final dump status
@@ -459,15 +533,19 @@ pub struct DumpCompletedData {
     /// Optional.
     ///
     /// Since revision `qemu-2.6.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
 }
+decode_object!(
+    DumpCompletedData, "an object (DumpCompletedData)", required { result : "result" },
+    optional { error : "error" }
+);
 impl DumpCompletedData {
     /// The event whose data this is.
     pub const KIND: EventKind = EventKind::DumpCompleted;
 }
 /// The data of [`Event::FailoverNegotiated`] (`FAILOVER_NEGOTIATED`).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct FailoverNegotiatedData {
     /// QEMU device id of the unplugged device
@@ -476,12 +554,16 @@ pub struct FailoverNegotiatedData {
     #[serde(rename = "device-id")]
     pub device_id: String,
 }
+decode_object!(
+    FailoverNegotiatedData, "an object (FailoverNegotiatedData)", required { device_id :
+    "device-id" }, optional {}
+);
 impl FailoverNegotiatedData {
     /// The event whose data this is.
     pub const KIND: EventKind = EventKind::FailoverNegotiated;
 }
 /// The data of [`Event::GuestCrashloaded`] (`GUEST_CRASHLOADED`).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GuestCrashloadedData {
     /// action that has been taken, currently always "run"
@@ -493,15 +575,19 @@ pub struct GuestCrashloadedData {
     /// Optional.
     ///
     /// Since revision `qemu-5.0.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub info: Option<GuestPanicInformation>,
 }
+decode_object!(
+    GuestCrashloadedData, "an object (GuestCrashloadedData)", required { action :
+    "action" }, optional { info : "info" }
+);
 impl GuestCrashloadedData {
     /// The event whose data this is.
     pub const KIND: EventKind = EventKind::GuestCrashloaded;
 }
 /// The data of [`Event::GuestPanicked`] (`GUEST_PANICKED`).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GuestPanickedData {
     /// action that has been taken, currently always "pause"
@@ -513,15 +599,19 @@ pub struct GuestPanickedData {
     /// Optional.
     ///
     /// Since revision `qemu-2.9.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub info: Option<GuestPanicInformation>,
 }
+decode_object!(
+    GuestPanickedData, "an object (GuestPanickedData)", required { action : "action" },
+    optional { info : "info" }
+);
 impl GuestPanickedData {
     /// The event whose data this is.
     pub const KIND: EventKind = EventKind::GuestPanicked;
 }
 /// The data of [`Event::HvBalloonStatusReport`] (`HV_BALLOON_STATUS_REPORT`).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct HvBalloonStatusReportData {
     /// the amount of memory in use inside the guest plus the amount of the memory unusable inside
@@ -538,12 +628,16 @@ pub struct HvBalloonStatusReportData {
     /// Since revision `qemu-8.2.0`.
     pub available: u64,
 }
+decode_object!(
+    HvBalloonStatusReportData, "an object (HvBalloonStatusReportData)", required {
+    committed : "committed", available : "available" }, optional {}
+);
 impl HvBalloonStatusReportData {
     /// The event whose data this is.
     pub const KIND: EventKind = EventKind::HvBalloonStatusReport;
 }
 /// The data of [`Event::JobStatusChange`] (`JOB_STATUS_CHANGE`).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct JobStatusChangeData {
     /// The job identifier
@@ -555,12 +649,16 @@ pub struct JobStatusChangeData {
     /// Since revision `qemu-3.0.0`.
     pub status: JobStatus,
 }
+decode_object!(
+    JobStatusChangeData, "an object (JobStatusChangeData)", required { id : "id", status
+    : "status" }, optional {}
+);
 impl JobStatusChangeData {
     /// The event whose data this is.
     pub const KIND: EventKind = EventKind::JobStatusChange;
 }
 /// The data of [`Event::MemoryDeviceSizeChange`] (`MEMORY_DEVICE_SIZE_CHANGE`).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MemoryDeviceSizeChangeData {
     /// device's ID
@@ -568,7 +666,7 @@ pub struct MemoryDeviceSizeChangeData {
     /// Optional.
     ///
     /// Since revision `qemu-5.1.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// the new size of memory that the device provides
     ///
@@ -582,15 +680,19 @@ pub struct MemoryDeviceSizeChangeData {
     ///
     /// Since revision `qemu-6.2.0`.
     #[serde(rename = "qom-path")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub qom_path: Option<String>,
 }
+decode_object!(
+    MemoryDeviceSizeChangeData, "an object (MemoryDeviceSizeChangeData)", required { size
+    : "size" }, optional { id : "id", qom_path : "qom-path" }
+);
 impl MemoryDeviceSizeChangeData {
     /// The event whose data this is.
     pub const KIND: EventKind = EventKind::MemoryDeviceSizeChange;
 }
 /// The data of [`Event::MemoryFailure`] (`MEMORY_FAILURE`).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MemoryFailureData {
     /// recipient is defined as `MemoryFailureRecipient`.
@@ -606,12 +708,16 @@ pub struct MemoryFailureData {
     /// Since revision `qemu-5.2.0`.
     pub flags: MemoryFailureFlags,
 }
+decode_object!(
+    MemoryFailureData, "an object (MemoryFailureData)", required { recipient :
+    "recipient", action : "action", flags : "flags" }, optional {}
+);
 impl MemoryFailureData {
     /// The event whose data this is.
     pub const KIND: EventKind = EventKind::MemoryFailure;
 }
 /// The data of [`Event::MemHotUnplugError`] (`MEM_HOT_UNPLUG_ERROR`).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MemHotUnplugErrorData {
     /// device name
@@ -623,12 +729,16 @@ pub struct MemHotUnplugErrorData {
     /// Since revision `quorum-and-acpi`.
     pub msg: String,
 }
+decode_object!(
+    MemHotUnplugErrorData, "an object (MemHotUnplugErrorData)", required { device :
+    "device", msg : "msg" }, optional {}
+);
 impl MemHotUnplugErrorData {
     /// The event whose data this is.
     pub const KIND: EventKind = EventKind::MemHotUnplugError;
 }
 /// The data of [`Event::MemUnplugError`] (`MEM_UNPLUG_ERROR`).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MemUnplugErrorData {
     /// device name
@@ -640,12 +750,16 @@ pub struct MemUnplugErrorData {
     /// Since revision `qemu-2.4.0`.
     pub msg: String,
 }
+decode_object!(
+    MemUnplugErrorData, "an object (MemUnplugErrorData)", required { device : "device",
+    msg : "msg" }, optional {}
+);
 impl MemUnplugErrorData {
     /// The event whose data this is.
     pub const KIND: EventKind = EventKind::MemUnplugError;
 }
 /// The data of [`Event::Migration`] (`MIGRATION`).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MigrationData {
     /// `MigrationStatus` describing the current migration status.
@@ -653,12 +767,16 @@ pub struct MigrationData {
     /// Since revision `qemu-2.4.0`.
     pub status: MigrationStatus,
 }
+decode_object!(
+    MigrationData, "an object (MigrationData)", required { status : "status" }, optional
+    {}
+);
 impl MigrationData {
     /// The event whose data this is.
     pub const KIND: EventKind = EventKind::Migration;
 }
 /// The data of [`Event::MigrationPass`] (`MIGRATION_PASS`).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MigrationPassData {
     /// An incrementing count (starting at 1 on the first pass)
@@ -666,12 +784,16 @@ pub struct MigrationPassData {
     /// Since revision `qemu-2.6.0`.
     pub pass: i64,
 }
+decode_object!(
+    MigrationPassData, "an object (MigrationPassData)", required { pass : "pass" },
+    optional {}
+);
 impl MigrationPassData {
     /// The event whose data this is.
     pub const KIND: EventKind = EventKind::MigrationPass;
 }
 /// The data of [`Event::NetdevStreamConnected`] (`NETDEV_STREAM_CONNECTED`).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NetdevStreamConnectedData {
     /// QEMU netdev id that is connected
@@ -684,12 +806,16 @@ pub struct NetdevStreamConnectedData {
     /// Since revision `qemu-7.2.0`.
     pub addr: SocketAddress,
 }
+decode_object!(
+    NetdevStreamConnectedData, "an object (NetdevStreamConnectedData)", required {
+    netdev_id : "netdev-id", addr : "addr" }, optional {}
+);
 impl NetdevStreamConnectedData {
     /// The event whose data this is.
     pub const KIND: EventKind = EventKind::NetdevStreamConnected;
 }
 /// The data of [`Event::NetdevStreamDisconnected`] (`NETDEV_STREAM_DISCONNECTED`).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NetdevStreamDisconnectedData {
     /// QEMU netdev id that is disconnected
@@ -698,12 +824,16 @@ pub struct NetdevStreamDisconnectedData {
     #[serde(rename = "netdev-id")]
     pub netdev_id: String,
 }
+decode_object!(
+    NetdevStreamDisconnectedData, "an object (NetdevStreamDisconnectedData)", required {
+    netdev_id : "netdev-id" }, optional {}
+);
 impl NetdevStreamDisconnectedData {
     /// The event whose data this is.
     pub const KIND: EventKind = EventKind::NetdevStreamDisconnected;
 }
 /// The data of [`Event::NetdevVhostUserConnected`] (`NETDEV_VHOST_USER_CONNECTED`).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NetdevVhostUserConnectedData {
     /// QEMU netdev id that is connected
@@ -717,12 +847,16 @@ pub struct NetdevVhostUserConnectedData {
     #[serde(rename = "chardev-id")]
     pub chardev_id: String,
 }
+decode_object!(
+    NetdevVhostUserConnectedData, "an object (NetdevVhostUserConnectedData)", required {
+    netdev_id : "netdev-id", chardev_id : "chardev-id" }, optional {}
+);
 impl NetdevVhostUserConnectedData {
     /// The event whose data this is.
     pub const KIND: EventKind = EventKind::NetdevVhostUserConnected;
 }
 /// The data of [`Event::NetdevVhostUserDisconnected`] (`NETDEV_VHOST_USER_DISCONNECTED`).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NetdevVhostUserDisconnectedData {
     /// QEMU netdev id that is disconnected
@@ -731,12 +865,16 @@ pub struct NetdevVhostUserDisconnectedData {
     #[serde(rename = "netdev-id")]
     pub netdev_id: String,
 }
+decode_object!(
+    NetdevVhostUserDisconnectedData, "an object (NetdevVhostUserDisconnectedData)",
+    required { netdev_id : "netdev-id" }, optional {}
+);
 impl NetdevVhostUserDisconnectedData {
     /// The event whose data this is.
     pub const KIND: EventKind = EventKind::NetdevVhostUserDisconnected;
 }
 /// The data of [`Event::NicRxFilterChanged`] (`NIC_RX_FILTER_CHANGED`).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NicRxFilterChangedData {
     /// net client name
@@ -744,19 +882,23 @@ pub struct NicRxFilterChangedData {
     /// Optional.
     ///
     /// Since revision `quorum-and-acpi`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// device path
     ///
     /// Since revision `quorum-and-acpi`.
     pub path: String,
 }
+decode_object!(
+    NicRxFilterChangedData, "an object (NicRxFilterChangedData)", required { path :
+    "path" }, optional { name : "name" }
+);
 impl NicRxFilterChangedData {
     /// The event whose data this is.
     pub const KIND: EventKind = EventKind::NicRxFilterChanged;
 }
 /// The data of [`Event::PrManagerStatusChanged`] (`PR_MANAGER_STATUS_CHANGED`).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PrManagerStatusChangedData {
     /// The id of the PR manager object
@@ -768,12 +910,16 @@ pub struct PrManagerStatusChangedData {
     /// Since revision `qemu-3.0.0`.
     pub connected: bool,
 }
+decode_object!(
+    PrManagerStatusChangedData, "an object (PrManagerStatusChangedData)", required { id :
+    "id", connected : "connected" }, optional {}
+);
 impl PrManagerStatusChangedData {
     /// The event whose data this is.
     pub const KIND: EventKind = EventKind::PrManagerStatusChanged;
 }
 /// The data of [`Event::QuorumFailure`] (`QUORUM_FAILURE`).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct QuorumFailureData {
     /// device name if defined else node name
@@ -791,12 +937,17 @@ pub struct QuorumFailureData {
     #[serde(rename = "sectors-count")]
     pub sectors_count: i64,
 }
+decode_object!(
+    QuorumFailureData, "an object (QuorumFailureData)", required { reference :
+    "reference", sector_num : "sector-num", sectors_count : "sectors-count" }, optional
+    {}
+);
 impl QuorumFailureData {
     /// The event whose data this is.
     pub const KIND: EventKind = EventKind::QuorumFailure;
 }
 /// The data of [`Event::QuorumReportBad`] (`QUORUM_REPORT_BAD`).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct QuorumReportBadData {
     /// quorum operation type (Since 2.6)
@@ -805,7 +956,7 @@ pub struct QuorumReportBadData {
     ///
     /// Since revision `qemu-2.6.0`.
     #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub type_: Option<QuorumOpType>,
     /// error message. Only present on failure. This field contains a human-readable error message.
     /// There are no semantics other than that the block layer reported an error and clients should
@@ -814,7 +965,7 @@ pub struct QuorumReportBadData {
     /// Optional.
     ///
     /// Since revision `quorum-and-acpi`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// the graph node name of the block driver state
     ///
@@ -832,12 +983,17 @@ pub struct QuorumReportBadData {
     #[serde(rename = "sectors-count")]
     pub sectors_count: i64,
 }
+decode_object!(
+    QuorumReportBadData, "an object (QuorumReportBadData)", required { node_name :
+    "node-name", sector_num : "sector-num", sectors_count : "sectors-count" }, optional {
+    type_ : "type", error : "error" }
+);
 impl QuorumReportBadData {
     /// The event whose data this is.
     pub const KIND: EventKind = EventKind::QuorumReportBad;
 }
 /// The data of [`Event::RdmaGidStatusChanged`] (`RDMA_GID_STATUS_CHANGED`).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RdmaGidStatusChangedData {
     /// RoCE Network Device name
@@ -864,12 +1020,17 @@ pub struct RdmaGidStatusChangedData {
     #[serde(rename = "interface-id")]
     pub interface_id: u64,
 }
+decode_object!(
+    RdmaGidStatusChangedData, "an object (RdmaGidStatusChangedData)", required { netdev :
+    "netdev", gid_status : "gid-status", subnet_prefix : "subnet-prefix", interface_id :
+    "interface-id" }, optional {}
+);
 impl RdmaGidStatusChangedData {
     /// The event whose data this is.
     pub const KIND: EventKind = EventKind::RdmaGidStatusChanged;
 }
 /// The data of [`Event::Reset`] (`RESET`).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ResetData {
     /// If true, the reset was triggered by a guest request (such as a guest-initiated ACPI reboot
@@ -879,22 +1040,26 @@ pub struct ResetData {
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.10.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub guest: Option<bool>,
     /// The `ShutdownCause` of the `RESET`. (since 4.0)
     ///
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-4.0.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<ShutdownCause>,
 }
+decode_object!(
+    ResetData, "an object (ResetData)", required {}, optional { guest : "guest", reason :
+    "reason" }
+);
 impl ResetData {
     /// The event whose data this is.
     pub const KIND: EventKind = EventKind::Reset;
 }
 /// The data of [`Event::RtcChange`] (`RTC_CHANGE`).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RtcChangeData {
     /// offset in seconds between base RTC clock (as specified by -rtc base), and new RTC clock
@@ -908,15 +1073,19 @@ pub struct RtcChangeData {
     ///
     /// Since revision `qemu-7.0.0`.
     #[serde(rename = "qom-path")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub qom_path: Option<String>,
 }
+decode_object!(
+    RtcChangeData, "an object (RtcChangeData)", required { offset : "offset" }, optional
+    { qom_path : "qom-path" }
+);
 impl RtcChangeData {
     /// The event whose data this is.
     pub const KIND: EventKind = EventKind::RtcChange;
 }
 /// The data of [`Event::Shutdown`] (`SHUTDOWN`).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ShutdownData {
     /// If true, the shutdown was triggered by a guest request (such as a guest-initiated ACPI
@@ -926,22 +1095,26 @@ pub struct ShutdownData {
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.10.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub guest: Option<bool>,
     /// The `ShutdownCause` which resulted in the `SHUTDOWN`. (since 4.0)
     ///
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-4.0.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<ShutdownCause>,
 }
+decode_object!(
+    ShutdownData, "an object (ShutdownData)", required {}, optional { guest : "guest",
+    reason : "reason" }
+);
 impl ShutdownData {
     /// The event whose data this is.
     pub const KIND: EventKind = EventKind::Shutdown;
 }
 /// The data of [`Event::SpiceConnected`] (`SPICE_CONNECTED`).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SpiceConnectedData {
     /// server information
@@ -953,12 +1126,16 @@ pub struct SpiceConnectedData {
     /// Since revision `qemu-1bf9c315`.
     pub client: SpiceBasicInfo,
 }
+decode_object!(
+    SpiceConnectedData, "an object (SpiceConnectedData)", required { server : "server",
+    client : "client" }, optional {}
+);
 impl SpiceConnectedData {
     /// The event whose data this is.
     pub const KIND: EventKind = EventKind::SpiceConnected;
 }
 /// The data of [`Event::SpiceDisconnected`] (`SPICE_DISCONNECTED`).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SpiceDisconnectedData {
     /// server information
@@ -970,12 +1147,16 @@ pub struct SpiceDisconnectedData {
     /// Since revision `qemu-1bf9c315`.
     pub client: SpiceBasicInfo,
 }
+decode_object!(
+    SpiceDisconnectedData, "an object (SpiceDisconnectedData)", required { server :
+    "server", client : "client" }, optional {}
+);
 impl SpiceDisconnectedData {
     /// The event whose data this is.
     pub const KIND: EventKind = EventKind::SpiceDisconnected;
 }
 /// The data of [`Event::SpiceInitialized`] (`SPICE_INITIALIZED`).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SpiceInitializedData {
     /// server information
@@ -987,12 +1168,16 @@ pub struct SpiceInitializedData {
     /// Since revision `qemu-1bf9c315`.
     pub client: SpiceChannel,
 }
+decode_object!(
+    SpiceInitializedData, "an object (SpiceInitializedData)", required { server :
+    "server", client : "client" }, optional {}
+);
 impl SpiceInitializedData {
     /// The event whose data this is.
     pub const KIND: EventKind = EventKind::SpiceInitialized;
 }
 /// The data of [`Event::UnplugPrimary`] (`UNPLUG_PRIMARY`).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UnplugPrimaryData {
     /// QEMU device id of the unplugged device
@@ -1001,12 +1186,16 @@ pub struct UnplugPrimaryData {
     #[serde(rename = "device-id")]
     pub device_id: String,
 }
+decode_object!(
+    UnplugPrimaryData, "an object (UnplugPrimaryData)", required { device_id :
+    "device-id" }, optional {}
+);
 impl UnplugPrimaryData {
     /// The event whose data this is.
     pub const KIND: EventKind = EventKind::UnplugPrimary;
 }
 /// The data of [`Event::VfioMigration`] (`VFIO_MIGRATION`).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VfioMigrationData {
     /// The device's id, if it has one.
@@ -1025,12 +1214,16 @@ pub struct VfioMigrationData {
     #[serde(rename = "device-state")]
     pub device_state: QapiVfioMigrationState,
 }
+decode_object!(
+    VfioMigrationData, "an object (VfioMigrationData)", required { device_id :
+    "device-id", qom_path : "qom-path", device_state : "device-state" }, optional {}
+);
 impl VfioMigrationData {
     /// The event whose data this is.
     pub const KIND: EventKind = EventKind::VfioMigration;
 }
 /// The data of [`Event::VfuClientHangup`] (`VFU_CLIENT_HANGUP`).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VfuClientHangupData {
     /// ID of the TYPE_VFIO_USER_SERVER object. It is the last component of @vfu-qom-path
@@ -1055,12 +1248,17 @@ pub struct VfuClientHangupData {
     #[serde(rename = "dev-qom-path")]
     pub dev_qom_path: String,
 }
+decode_object!(
+    VfuClientHangupData, "an object (VfuClientHangupData)", required { vfu_id : "vfu-id",
+    vfu_qom_path : "vfu-qom-path", dev_id : "dev-id", dev_qom_path : "dev-qom-path" },
+    optional {}
+);
 impl VfuClientHangupData {
     /// The event whose data this is.
     pub const KIND: EventKind = EventKind::VfuClientHangup;
 }
 /// The data of [`Event::VncConnected`] (`VNC_CONNECTED`).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VncConnectedData {
     /// server information
@@ -1072,12 +1270,16 @@ pub struct VncConnectedData {
     /// Since revision `pre-resume`.
     pub client: VncBasicInfo,
 }
+decode_object!(
+    VncConnectedData, "an object (VncConnectedData)", required { server : "server",
+    client : "client" }, optional {}
+);
 impl VncConnectedData {
     /// The event whose data this is.
     pub const KIND: EventKind = EventKind::VncConnected;
 }
 /// The data of [`Event::VncDisconnected`] (`VNC_DISCONNECTED`).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VncDisconnectedData {
     /// server information
@@ -1089,12 +1291,16 @@ pub struct VncDisconnectedData {
     /// Since revision `pre-resume`.
     pub client: VncClientInfo,
 }
+decode_object!(
+    VncDisconnectedData, "an object (VncDisconnectedData)", required { server : "server",
+    client : "client" }, optional {}
+);
 impl VncDisconnectedData {
     /// The event whose data this is.
     pub const KIND: EventKind = EventKind::VncDisconnected;
 }
 /// The data of [`Event::VncInitialized`] (`VNC_INITIALIZED`).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VncInitializedData {
     /// server information
@@ -1106,12 +1312,16 @@ pub struct VncInitializedData {
     /// Since revision `pre-resume`.
     pub client: VncClientInfo,
 }
+decode_object!(
+    VncInitializedData, "an object (VncInitializedData)", required { server : "server",
+    client : "client" }, optional {}
+);
 impl VncInitializedData {
     /// The event whose data this is.
     pub const KIND: EventKind = EventKind::VncInitialized;
 }
 /// The data of [`Event::VserportChange`] (`VSERPORT_CHANGE`).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VserportChangeData {
     /// device identifier of the virtio-serial port
@@ -1123,12 +1333,16 @@ pub struct VserportChangeData {
     /// Since revision `quorum-and-acpi`.
     pub open: bool,
 }
+decode_object!(
+    VserportChangeData, "an object (VserportChangeData)", required { id : "id", open :
+    "open" }, optional {}
+);
 impl VserportChangeData {
     /// The event whose data this is.
     pub const KIND: EventKind = EventKind::VserportChange;
 }
 /// The data of [`Event::Watchdog`] (`WATCHDOG`).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct WatchdogData {
     /// action that has been taken
@@ -1136,6 +1350,9 @@ pub struct WatchdogData {
     /// Since revision `pre-resume`.
     pub action: WatchdogAction,
 }
+decode_object!(
+    WatchdogData, "an object (WatchdogData)", required { action : "action" }, optional {}
+);
 impl WatchdogData {
     /// The event whose data this is.
     pub const KIND: EventKind = EventKind::Watchdog;

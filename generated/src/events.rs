@@ -685,6 +685,14 @@ impl EventCodec for Event {
     ) -> Result<Self, D::Error> {
         Event::from_data(name, data)
     }
+    fn from_value(
+        name: &str,
+        data: serde_json::Value,
+    ) -> Result<Self, serde_json::Error> {
+        let text = data.to_string();
+        let mut deserializer = serde_json::Deserializer::from_str(&text);
+        Event::from_data(name, &mut deserializer)
+    }
     fn without_data(name: &str) -> Option<Self> {
         Event::without_data(name)
     }
@@ -1138,5 +1146,15 @@ impl<'de> serde::Deserialize<'de> for Message {
 impl serde::Serialize for Message {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         crate::runtime::encode_envelope(&self.event, Some(&self.timestamp), serializer)
+    }
+}
+impl std::str::FromStr for Message {
+    type Err = serde_json::Error;
+    /// Decodes a message from its JSON text, as
+    /// `serde_json::from_str` does, but not generic: the decoders
+    /// of every event are compiled once, in this crate, and not
+    /// again in each client's (`line.parse::<Message>()`).
+    fn from_str(text: &str) -> Result<Message, serde_json::Error> {
+        serde_json::from_str(text)
     }
 }

@@ -211,6 +211,11 @@ impl std::error::Error for UnknownRevision {}
 pub(crate) trait EventCodec: Sized {
     /// Decodes an event from its name and its data.
     fn from_data<'de, D: Deserializer<'de>>(name: &str, data: D) -> Result<Self, D::Error>;
+    /// The same from data held as a JSON value (it came before the name).
+    /// Not generic: compiled once, in this crate, rather than in every
+    /// client's for each deserializer it uses (and the generated one reads
+    /// the value's text, with the decoders `Message::from_str` has).
+    fn from_value(name: &str, data: serde_json::Value) -> Result<Self, serde_json::Error>;
     /// The event of a message without data; `None` when the event needs data.
     fn without_data(name: &str) -> Option<Self>;
     /// The event's name, as QMP writes it.
@@ -331,7 +336,7 @@ impl<'de, E: EventCodec> EnvelopeFields<'de, E> {
         let name = self.name.ok_or_else(|| Er::missing_field("event"))?;
         let event = match (self.event, self.early_data) {
             (Some(event), _) => event,
-            (None, Some(data)) => E::from_data(&name, data).map_err(Er::custom)?,
+            (None, Some(data)) => E::from_value(&name, data).map_err(Er::custom)?,
             (None, None) => E::without_data(&name).ok_or_else(|| Er::missing_field("data"))?,
         };
         Ok((event, self.timestamp))
@@ -371,6 +376,68 @@ impl<'de> Deserialize<'de> for CowStr<'de> {
     }
 }
 
+/// Implements `Deserialize` for a generated struct: a map visitor that reads
+/// each member it knows into its slot and skips the others. No sequence
+/// form and no field enum, as serde's derive would write: every client's
+/// build compiles the decoders, so they are kept small (`.ci/build-cost`).
+/// The names `CowStr` and `member` must be in scope where it is used.
+///
+/// `decode_object!(Type, "what it is", required { field: "wire", .. },
+/// optional { field: "wire", .. })`; an optional field is an `Option`.
+macro_rules! decode_object {
+    ($name:ident, $expecting:literal,
+     required { $($required:ident: $required_wire:literal),* },
+     optional { $($optional:ident: $optional_wire:literal),* }) => {
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                struct ObjectVisitor;
+                impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+                    type Value = $name;
+                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        formatter.write_str($expecting)
+                    }
+                    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<$name, A::Error> {
+                        $(let mut $required = None;)*
+                        $(let mut $optional = None;)*
+                        while let Some(CowStr(key)) = map.next_key::<CowStr<'de>>()? {
+                            match &*key {
+                                $($required_wire => member(&mut $required, $required_wire, &mut map)?,)*
+                                $($optional_wire => member(&mut $optional, $optional_wire, &mut map)?,)*
+                                _ => {
+                                    map.next_value::<serde::de::IgnoredAny>()?;
+                                }
+                            }
+                        }
+                        Ok($name {
+                            $($required: $required.ok_or_else(|| serde::de::Error::missing_field($required_wire))?,)*
+                            $($optional: $optional.flatten(),)*
+                        })
+                    }
+                }
+                deserializer.deserialize_map(ObjectVisitor)
+            }
+        }
+    };
+}
+// Used by the generated `data.rs` and `types.rs`.
+#[allow(unused_imports)]
+pub(crate) use decode_object;
+
+/// Reads a member's value into its slot (an object's decoder, generated):
+/// an optional member's slot is `Option<Option<T>>`, `null` being none. A
+/// member given twice is an error.
+pub(crate) fn member<'de, T: Deserialize<'de>, A: MapAccess<'de>>(
+    slot: &mut Option<T>,
+    key: &'static str,
+    map: &mut A,
+) -> Result<(), A::Error> {
+    if slot.is_some() {
+        return Err(de::Error::duplicate_field(key));
+    }
+    *slot = Some(map.next_value()?);
+    Ok(())
+}
+
 /// Decodes a string into an open enumeration (anything `From<&str>`)
 /// without copying it first.
 pub(crate) fn decode_str<'de, T, D>(deserializer: D) -> Result<T, D::Error>
@@ -393,7 +460,7 @@ where
 
 /// Decodes a QAPI union: the whole object, and the value of its
 /// `discriminator` (a branch then decodes from the object with
-/// [`union_branch`]).
+/// the non-generic `from_object` of each union).
 pub(crate) fn union_object<'de, D: Deserializer<'de>>(
     deserializer: D,
     discriminator: &'static str,
@@ -413,13 +480,6 @@ pub(crate) fn union_object<'de, D: Deserializer<'de>>(
         )),
         None => Err(de::Error::missing_field(discriminator)),
     }
-}
-
-/// Decodes a union's branch from the union's object.
-pub(crate) fn union_branch<T: serde::de::DeserializeOwned, E: de::Error>(
-    value: serde_json::Value,
-) -> Result<T, E> {
-    serde_json::from_value(value).map_err(E::custom)
 }
 
 /// Encodes a union's branch: its members, and the discriminator.
@@ -458,7 +518,7 @@ mod tests {
         fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             let (tag, object) = union_object(deserializer, "type")?;
             Ok(match tag.as_str() {
-                "inet" => Address::Inet(union_branch(object)?),
+                "inet" => Address::Inet(serde_json::from_value(object).map_err(de::Error::custom)?),
                 _ => Address::Unknown(object),
             })
         }
@@ -505,6 +565,9 @@ mod tests {
     }
 
     impl EventCodec for TestEvent {
+        fn from_value(name: &str, data: serde_json::Value) -> Result<Self, serde_json::Error> {
+            TestEvent::from_data(name, data)
+        }
         fn from_data<'de, D: Deserializer<'de>>(name: &str, data: D) -> Result<Self, D::Error> {
             Ok(match name {
                 "STOP" => {
@@ -663,6 +726,49 @@ mod tests {
                 microseconds: bad.1,
             };
             assert_eq!(SystemTime::try_from(bad), Err(TimestampOutOfRange(bad)));
+        }
+    }
+
+    #[test]
+    fn objects_decode_their_members_once_and_skip_the_others() {
+        #[derive(Debug, PartialEq)]
+        struct Pair {
+            a: String,
+            b: Option<i64>,
+        }
+        decode_object!(
+            Pair,
+            "a pair",
+            required { a: "a" },
+            optional { b: "b-wire" }
+        );
+        let pair: Pair = serde_json::from_str(r#"{"a": "x", "b-wire": null, "c": 1}"#).unwrap();
+        assert_eq!(
+            pair,
+            Pair {
+                a: "x".into(),
+                b: None
+            }
+        );
+        let pair: Pair = serde_json::from_str(r#"{"b-wire": 2, "a": "y"}"#).unwrap();
+        assert_eq!(
+            pair,
+            Pair {
+                a: "y".into(),
+                b: Some(2)
+            }
+        );
+        for (bad, error) in [
+            (r#"{"a": "x", "a": "y"}"#, "duplicate field `a`"),
+            (r#"{"b-wire": 2}"#, "missing field `a`"),
+            (
+                r#"{"a": 1}"#,
+                "invalid type: integer `1`, expected a string",
+            ),
+            (r#"["x", 2]"#, "expected a pair"),
+        ] {
+            let err = serde_json::from_str::<Pair>(bad).err().unwrap();
+            assert!(err.to_string().contains(error), "{bad}: {err}");
         }
     }
 

@@ -2,8 +2,9 @@
 
 //! Objects nested in event data, and enumerations.
 use crate::*;
+use crate::runtime::{decode_object, member, CowStr};
 /// OSPM Status Indication (in `ACPI_DEVICE_OST`). QAPI type `ACPIOSTInfo`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ACPIOSTInfo {
     /// device ID associated with slot
@@ -11,7 +12,7 @@ pub struct ACPIOSTInfo {
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub device: Option<String>,
     /// slot ID, unique per slot of a given @slot-type
     ///
@@ -31,8 +32,12 @@ pub struct ACPIOSTInfo {
     /// Since revision `qemu-2.1.0`.
     pub status: i64,
 }
+decode_object!(
+    ACPIOSTInfo, "an object (ACPIOSTInfo)", required { slot : "slot", slot_type :
+    "slot-type", source : "source", status : "status" }, optional { device : "device" }
+);
 /// final dump status (in `DUMP_COMPLETED`). QAPI type `DumpQueryResult`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DumpQueryResult {
     /// enum of `DumpStatus`, which shows current dump status
@@ -48,8 +53,12 @@ pub struct DumpQueryResult {
     /// Since revision `qemu-2.6.0`.
     pub total: i64,
 }
+decode_object!(
+    DumpQueryResult, "an object (DumpQueryResult)", required { status : "status",
+    completed : "completed", total : "total" }, optional {}
+);
 /// A type of `GUEST_CRASHLOADED`, `GUEST_PANICKED`. QAPI type `GuestPanicInformationHyperV`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GuestPanicInformationHyperV {
     /// for Windows, `STOP` code for the guest crash. For Linux, an error code.
@@ -85,8 +94,13 @@ pub struct GuestPanicInformationHyperV {
     /// Since revision `qemu-5.0.0`.
     pub arg5: u64,
 }
+decode_object!(
+    GuestPanicInformationHyperV, "an object (GuestPanicInformationHyperV)", required {
+    arg1 : "arg1", arg2 : "arg2", arg3 : "arg3", arg4 : "arg4", arg5 : "arg5" }, optional
+    {}
+);
 /// A type of `GUEST_CRASHLOADED`, `GUEST_PANICKED`. QAPI type `GuestPanicInformationS390`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GuestPanicInformationS390 {
     /// core id of the CPU that crashed
@@ -114,8 +128,13 @@ pub struct GuestPanicInformationS390 {
     /// Since revision `qemu-5.0.0`.
     pub reason: S390CrashReason,
 }
+decode_object!(
+    GuestPanicInformationS390, "an object (GuestPanicInformationS390)", required { core :
+    "core", psw_mask : "psw-mask", psw_addr : "psw-addr", reason : "reason" }, optional
+    {}
+);
 /// A type of `GUEST_CRASHLOADED`, `GUEST_PANICKED`. QAPI type `GuestPanicInformationTdx`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GuestPanicInformationTdx {
     /// TD-specific error code
@@ -137,11 +156,15 @@ pub struct GuestPanicInformationTdx {
     /// QAPI type `uint64`: `u64`.
     ///
     /// Since revision `qemu-10.1.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gpa: Option<u64>,
 }
+decode_object!(
+    GuestPanicInformationTdx, "an object (GuestPanicInformationTdx)", required {
+    error_code : "error-code", message : "message" }, optional { gpa : "gpa" }
+);
 /// A type of `GUEST_CRASHLOADED`, `GUEST_PANICKED`. QAPI type `GuestPanickedInfoSev`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GuestPanickedInfoSev {
     /// `set`
@@ -153,8 +176,12 @@ pub struct GuestPanickedInfoSev {
     /// Since revision `qemu-11.1.3`.
     pub code: i64,
 }
+decode_object!(
+    GuestPanickedInfoSev, "an object (GuestPanickedInfoSev)", required { set : "set",
+    code : "code" }, optional {}
+);
 /// flags for `MemoryFailureAction` (in `MEMORY_FAILURE`). QAPI type `MemoryFailureFlags`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MemoryFailureFlags {
     /// whether a memory failure event is action-required or action-optional (e.g. a failure during
@@ -168,8 +195,12 @@ pub struct MemoryFailureFlags {
     /// Since revision `qemu-5.2.0`.
     pub recursive: bool,
 }
+decode_object!(
+    MemoryFailureFlags, "an object (MemoryFailureFlags)", required { action_required :
+    "action-required", recursive : "recursive" }, optional {}
+);
 /// A type of `NETDEV_STREAM_CONNECTED`. QAPI type `InetSocketAddress`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct InetSocketAddress {
     /// host part of the address
@@ -186,7 +217,7 @@ pub struct InetSocketAddress {
     /// Optional.
     ///
     /// Since revision `qemu-7.2.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub numeric: Option<bool>,
     /// If present, this is range of possible addresses, with port between @port and @to.
     ///
@@ -195,21 +226,21 @@ pub struct InetSocketAddress {
     /// QAPI type `uint16`: `u16`.
     ///
     /// Since revision `qemu-7.2.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<u16>,
     /// whether to accept IPv4 addresses, default try both IPv4 and IPv6
     ///
     /// Optional.
     ///
     /// Since revision `qemu-7.2.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ipv4: Option<bool>,
     /// whether to accept IPv6 addresses, default try both IPv4 and IPv6
     ///
     /// Optional.
     ///
     /// Since revision `qemu-7.2.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ipv6: Option<bool>,
     /// enable keep-alive when connecting to/listening on this socket. (Since 4.2, not supported
     /// for listening sockets until 10.1)
@@ -218,7 +249,7 @@ pub struct InetSocketAddress {
     ///
     /// Since revision `qemu-7.2.0`.
     #[serde(rename = "keep-alive")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub keep_alive: Option<bool>,
     /// number of keep-alive packets sent before the connection is closed. Only supported for TCP
     /// sockets on systems where TCP_KEEPCNT socket option is defined (this includes Linux,
@@ -231,7 +262,7 @@ pub struct InetSocketAddress {
     ///
     /// Since revision `qemu-10.1.0`.
     #[serde(rename = "keep-alive-count")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub keep_alive_count: Option<u32>,
     /// time in seconds the connection needs to be idle before sending a keepalive packet. Only
     /// supported for TCP sockets on systems where TCP_KEEPIDLE socket option is defined (this
@@ -244,7 +275,7 @@ pub struct InetSocketAddress {
     ///
     /// Since revision `qemu-10.1.0`.
     #[serde(rename = "keep-alive-idle")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub keep_alive_idle: Option<u32>,
     /// time in seconds between keep-alive packets. Only supported for TCP sockets on systems where
     /// TCP_KEEPINTVL is defined (this includes Linux, Windows, macOS, FreeBSD, but not OpenBSD).
@@ -256,18 +287,24 @@ pub struct InetSocketAddress {
     ///
     /// Since revision `qemu-10.1.0`.
     #[serde(rename = "keep-alive-interval")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub keep_alive_interval: Option<u32>,
     /// enable multi-path TCP. (Since 6.1)
     ///
     /// Optional.
     ///
     /// Since revision `qemu-7.2.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mptcp: Option<bool>,
 }
+decode_object!(
+    InetSocketAddress, "an object (InetSocketAddress)", required { host : "host", port :
+    "port" }, optional { numeric : "numeric", to : "to", ipv4 : "ipv4", ipv6 : "ipv6",
+    keep_alive : "keep-alive", keep_alive_count : "keep-alive-count", keep_alive_idle :
+    "keep-alive-idle", keep_alive_interval : "keep-alive-interval", mptcp : "mptcp" }
+);
 /// A type of `NETDEV_STREAM_CONNECTED`. QAPI type `UnixSocketAddress`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UnixSocketAddress {
     /// filesystem path to use
@@ -281,7 +318,7 @@ pub struct UnixSocketAddress {
     ///
     /// Since revision `qemu-7.2.0`.
     #[serde(rename = "abstract")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub abstract_: Option<bool>,
     /// if false, pad an abstract socket address with enough null bytes to make it fill struct
     /// sockaddr_un member sun_path. Defaults to true. (Since 5.1)
@@ -289,11 +326,15 @@ pub struct UnixSocketAddress {
     /// Optional.
     ///
     /// Since revision `qemu-7.2.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tight: Option<bool>,
 }
+decode_object!(
+    UnixSocketAddress, "an object (UnixSocketAddress)", required { path : "path" },
+    optional { abstract_ : "abstract", tight : "tight" }
+);
 /// A type of `NETDEV_STREAM_CONNECTED`. QAPI type `VsockSocketAddress`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VsockSocketAddress {
     /// unique host identifier
@@ -305,8 +346,12 @@ pub struct VsockSocketAddress {
     /// Since revision `qemu-7.2.0`.
     pub port: String,
 }
+decode_object!(
+    VsockSocketAddress, "an object (VsockSocketAddress)", required { cid : "cid", port :
+    "port" }, optional {}
+);
 /// A type of `NETDEV_STREAM_CONNECTED`. QAPI type `FdSocketAddress`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct FdSocketAddress {
     /// decimal is for file descriptor number, otherwise it's a file descriptor name. Named file
@@ -317,9 +362,12 @@ pub struct FdSocketAddress {
     /// Since revision `qemu-7.2.0`.
     pub str: String,
 }
+decode_object!(
+    FdSocketAddress, "an object (FdSocketAddress)", required { str : "str" }, optional {}
+);
 /// server information (in `SPICE_CONNECTED`, `SPICE_DISCONNECTED`). QAPI type
 /// `SpiceBasicInfo`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SpiceBasicInfo {
     /// IP address
@@ -335,8 +383,12 @@ pub struct SpiceBasicInfo {
     /// Since revision `qemu-1bf9c315`.
     pub family: NetworkAddressFamily,
 }
+decode_object!(
+    SpiceBasicInfo, "an object (SpiceBasicInfo)", required { host : "host", port :
+    "port", family : "family" }, optional {}
+);
 /// server information (in `SPICE_INITIALIZED`). QAPI type `SpiceServerInfo`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SpiceServerInfo {
     /// IP address
@@ -356,11 +408,15 @@ pub struct SpiceServerInfo {
     /// Optional.
     ///
     /// Since revision `qemu-1bf9c315`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auth: Option<String>,
 }
+decode_object!(
+    SpiceServerInfo, "an object (SpiceServerInfo)", required { host : "host", port :
+    "port", family : "family" }, optional { auth : "auth" }
+);
 /// client information (in `SPICE_INITIALIZED`). QAPI type `SpiceChannel`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SpiceChannel {
     /// IP address
@@ -397,9 +453,14 @@ pub struct SpiceChannel {
     /// Since revision `qemu-1bf9c315`.
     pub tls: bool,
 }
+decode_object!(
+    SpiceChannel, "an object (SpiceChannel)", required { host : "host", port : "port",
+    family : "family", connection_id : "connection-id", channel_type : "channel-type",
+    channel_id : "channel-id", tls : "tls" }, optional {}
+);
 /// server information (in `VNC_CONNECTED`, `VNC_DISCONNECTED`, `VNC_INITIALIZED`). QAPI type
 /// `VncServerInfo`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VncServerInfo {
     /// IP address
@@ -420,18 +481,22 @@ pub struct VncServerInfo {
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.3.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub websocket: Option<bool>,
     /// authentication method used for the plain (non-websocket) VNC server
     ///
     /// Optional.
     ///
     /// Since revision `pre-resume`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auth: Option<String>,
 }
+decode_object!(
+    VncServerInfo, "an object (VncServerInfo)", required { host : "host", service :
+    "service", family : "family" }, optional { websocket : "websocket", auth : "auth" }
+);
 /// client information (in `VNC_CONNECTED`). QAPI type `VncBasicInfo`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VncBasicInfo {
     /// IP address
@@ -452,11 +517,15 @@ pub struct VncBasicInfo {
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.3.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub websocket: Option<bool>,
 }
+decode_object!(
+    VncBasicInfo, "an object (VncBasicInfo)", required { host : "host", service :
+    "service", family : "family" }, optional { websocket : "websocket" }
+);
 /// client information (in `VNC_DISCONNECTED`, `VNC_INITIALIZED`). QAPI type `VncClientInfo`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VncClientInfo {
     /// IP address
@@ -477,23 +546,28 @@ pub struct VncClientInfo {
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.3.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub websocket: Option<bool>,
     /// If x509 authentication is in use, the Distinguished Name of the client.
     ///
     /// Optional.
     ///
     /// Since revision `pre-resume`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub x509_dname: Option<String>,
     /// If SASL authentication is in use, the SASL username used for authentication.
     ///
     /// Optional.
     ///
     /// Since revision `pre-resume`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sasl_username: Option<String>,
 }
+decode_object!(
+    VncClientInfo, "an object (VncClientInfo)", required { host : "host", service :
+    "service", family : "family" }, optional { websocket : "websocket", x509_dname :
+    "x509_dname", sasl_username : "sasl_username" }
+);
 /// The values of a member of `ACPI_DEVICE_OST`. QAPI enum `ACPISlotType`.
 ///
 /// Open: a value this crate does not know decodes into `Unknown`, which keeps it; a later
@@ -2010,20 +2084,31 @@ pub enum GuestPanicInformation {
     /// A branch newer than the spec: the object as received.
     Unknown(serde_json::Value),
 }
+impl GuestPanicInformation {
+    /// The branch `tag` names, from the union's object. Not
+    /// generic: compiled once, here, whatever deserializer a client
+    /// decodes with.
+    fn from_object(
+        tag: &str,
+        object: serde_json::Value,
+    ) -> Result<Self, serde_json::Error> {
+        Ok(
+            match tag {
+                "hyper-v" => Self::HyperV(serde_json::from_value(object)?),
+                "s390" => Self::S390(serde_json::from_value(object)?),
+                "tdx" => Self::Tdx(serde_json::from_value(object)?),
+                "sev" => Self::Sev(serde_json::from_value(object)?),
+                _ => Self::Unknown(object),
+            },
+        )
+    }
+}
 impl<'de> serde::Deserialize<'de> for GuestPanicInformation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         let (tag, object) = crate::runtime::union_object(deserializer, "type")?;
-        Ok(
-            match tag.as_str() {
-                "hyper-v" => Self::HyperV(crate::runtime::union_branch(object)?),
-                "s390" => Self::S390(crate::runtime::union_branch(object)?),
-                "tdx" => Self::Tdx(crate::runtime::union_branch(object)?),
-                "sev" => Self::Sev(crate::runtime::union_branch(object)?),
-                _ => Self::Unknown(object),
-            },
-        )
+        Self::from_object(&tag, object).map_err(serde::de::Error::custom)
     }
 }
 impl serde::Serialize for GuestPanicInformation {
@@ -2063,20 +2148,31 @@ pub enum SocketAddress {
     /// A branch newer than the spec: the object as received.
     Unknown(serde_json::Value),
 }
+impl SocketAddress {
+    /// The branch `tag` names, from the union's object. Not
+    /// generic: compiled once, here, whatever deserializer a client
+    /// decodes with.
+    fn from_object(
+        tag: &str,
+        object: serde_json::Value,
+    ) -> Result<Self, serde_json::Error> {
+        Ok(
+            match tag {
+                "inet" => Self::Inet(serde_json::from_value(object)?),
+                "unix" => Self::Unix(serde_json::from_value(object)?),
+                "vsock" => Self::Vsock(serde_json::from_value(object)?),
+                "fd" => Self::Fd(serde_json::from_value(object)?),
+                _ => Self::Unknown(object),
+            },
+        )
+    }
+}
 impl<'de> serde::Deserialize<'de> for SocketAddress {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         let (tag, object) = crate::runtime::union_object(deserializer, "type")?;
-        Ok(
-            match tag.as_str() {
-                "inet" => Self::Inet(crate::runtime::union_branch(object)?),
-                "unix" => Self::Unix(crate::runtime::union_branch(object)?),
-                "vsock" => Self::Vsock(crate::runtime::union_branch(object)?),
-                "fd" => Self::Fd(crate::runtime::union_branch(object)?),
-                _ => Self::Unknown(object),
-            },
-        )
+        Self::from_object(&tag, object).map_err(serde::de::Error::custom)
     }
 }
 impl serde::Serialize for SocketAddress {

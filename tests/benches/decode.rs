@@ -10,7 +10,12 @@
 //! - `qemu-7.2-unknown`: the same lines under event names no revision has
 //!   (`X_` before the name), which decode into `Event::Unknown`;
 //! - `history`: every valid example of the newest QAPI schema release (10.1.0),
-//!   as QEMU writes messages.
+//!   as QEMU writes messages;
+//! - `stream`: the 7.2 lines as one stream, ended with `\r\n` as QEMU ends
+//!   them, read through `qmp_events::Reader` (every line a `ServerMessage`),
+//!   against what a client writes without it,
+//!   `serde_json::Deserializer::from_reader(..).into_iter::<Message>()`,
+//!   both from a `BufReader` over the bytes, in the same run.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use serde::de::IgnoredAny;
@@ -92,6 +97,34 @@ fn group(c: &mut Criterion, name: &str, lines: &[String]) {
     group.finish();
 }
 
+/// The stream benchmarks: both readers from the same buffered bytes.
+fn stream(c: &mut Criterion, lines: &[String]) {
+    let text = repeat(lines).join("\r\n") + "\r\n";
+    let count = text.lines().count();
+    let mut group = c.benchmark_group("stream");
+    group.sample_size(10);
+    group.throughput(Throughput::Bytes(text.len() as u64));
+    group.bench_function("reader", |b| {
+        b.iter(|| {
+            let read = qmp_events::Reader::new(std::io::BufReader::new(text.as_bytes()))
+                .filter(|m| matches!(m, Ok(qmp_events::ServerMessage::Event(_))))
+                .count();
+            assert_eq!(read, count);
+        })
+    });
+    group.bench_function("serde_json_from_reader", |b| {
+        b.iter(|| {
+            let read =
+                serde_json::Deserializer::from_reader(std::io::BufReader::new(text.as_bytes()))
+                    .into_iter::<qmp_events::Message>()
+                    .filter(Result::is_ok)
+                    .count();
+            assert_eq!(read, count);
+        })
+    });
+    group.finish();
+}
+
 fn decode(c: &mut Criterion) {
     let fixture: Vec<String> = qmp_tests::QEMU_7_2_RECORDINGS
         .iter()
@@ -113,6 +146,7 @@ fn decode(c: &mut Criterion) {
     group(c, "qemu-7.2", &fixture);
     group(c, "qemu-7.2-unknown", &unknown);
     group(c, "history", &history);
+    stream(c, &fixture);
 }
 
 criterion_group!(benches, decode);

@@ -22,7 +22,7 @@ fn variant(event: &EventType<'_>) -> Ident {
 }
 
 fn event_enum(catalog: &Catalog<'_>, eq: bool) -> TokenStream {
-    let derives = super::derives(eq, false);
+    let derives = super::derives(eq, false, false);
     let variants = catalog.events.iter().map(|event| {
         let variant = variant(event);
         let docs = event_doc(event);
@@ -137,6 +137,14 @@ fn event_enum(catalog: &Catalog<'_>, eq: bool) -> TokenStream {
                 Event::from_data(name, data)
             }
 
+            fn from_value(name: &str, data: serde_json::Value) -> Result<Self, serde_json::Error> {
+                // Through the text: the decoders `Message::from_str` compiles
+                // serve, rather than a second set for `Value`.
+                let text = data.to_string();
+                let mut deserializer = serde_json::Deserializer::from_str(&text);
+                Event::from_data(name, &mut deserializer)
+            }
+
             fn without_data(name: &str) -> Option<Self> {
                 Event::without_data(name)
             }
@@ -230,7 +238,7 @@ fn kind_enum(catalog: &Catalog<'_>) -> TokenStream {
 
 /// The message envelope and its codec.
 fn message(eq: bool) -> TokenStream {
-    let derives = super::derives(eq, false);
+    let derives = super::derives(eq, false, false);
     quote! {
         /// An event message as QMP sends it:
         /// `{"event": NAME, "data": {...}, "timestamp": {...}}`.
@@ -259,6 +267,18 @@ fn message(eq: bool) -> TokenStream {
         impl serde::Serialize for Message {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 crate::runtime::encode_envelope(&self.event, Some(&self.timestamp), serializer)
+            }
+        }
+
+        impl std::str::FromStr for Message {
+            type Err = serde_json::Error;
+
+            /// Decodes a message from its JSON text, as
+            /// `serde_json::from_str` does, but not generic: the decoders
+            /// of every event are compiled once, in this crate, and not
+            /// again in each client's (`line.parse::<Message>()`).
+            fn from_str(text: &str) -> Result<Message, serde_json::Error> {
+                serde_json::from_str(text)
             }
         }
     }

@@ -149,6 +149,7 @@ pub fn generate(
     let data = quote! {
         //! The data of each event that has some.
         use crate::*;
+        use crate::runtime::{decode_object, member, CowStr};
         #data
     };
     let history = revision::revisions(catalog, revisions);
@@ -162,6 +163,7 @@ pub fn generate(
     let shared = quote! {
         //! Objects nested in event data, and enumerations.
         use crate::*;
+        use crate::runtime::{decode_object, member, CowStr};
         #shared
     };
     Ok(vec![
@@ -224,7 +226,9 @@ fn cargo_toml(version: crate::version::Version) -> String {
          # raw_value: the data of an unknown event and a command's return are\n\
          # kept as JSON text. Not float_roundtrip: it would change how every\n\
          # crate of a user's build parses floats (see README.md).\n\
-         serde_json = {{ version = \"1.0.100\", default-features = false, features = [\"std\", \"raw_value\"] }}\n"
+         serde_json = {{ version = \"1.0.100\", default-features = false, features = [\"std\", \"raw_value\"] }}\n\
+         # The line ends of a QMP stream, found as serde_json finds its own.\n\
+         memchr = {{ version = \"2.5\", default-features = false }}\n"
     )
 }
 
@@ -245,11 +249,13 @@ fn readme(catalog: &Catalog<'_>, revisions: &[crate::Revision<'_>]) -> String {
 /// `#[doc = "..."]` attributes: one paragraph per entry, wrapped, with the
 /// spec's text escaped for Markdown. Empty entries are skipped.
 /// The derives of a generated type: `Eq` unless a float is inside, serde's
-/// where the type does not implement them by hand.
-pub fn derives(eq: bool, serde: bool) -> TokenStream {
+/// `Serialize` and `Deserialize` where the type does not implement them by
+/// hand (or by the runtime's `decode_object!`).
+pub fn derives(eq: bool, serialize: bool, deserialize: bool) -> TokenStream {
     let eq = eq.then(|| quote! { Eq, });
-    let serde = serde.then(|| quote! { serde::Serialize, serde::Deserialize, });
-    quote! { #[derive(Debug, Clone, PartialEq, #eq #serde)] }
+    let serialize = serialize.then(|| quote! { serde::Serialize, });
+    let deserialize = deserialize.then(|| quote! { serde::Deserialize, });
+    quote! { #[derive(Debug, Clone, PartialEq, #eq #serialize #deserialize)] }
 }
 
 pub fn doc(paragraphs: &[&str]) -> TokenStream {

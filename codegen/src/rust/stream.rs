@@ -149,6 +149,17 @@ pub enum ServerMessage {
     Event(Message),
 }
 
+impl std::str::FromStr for ServerMessage {
+    type Err = serde_json::Error;
+
+    /// Decodes a line from its JSON text, as `serde_json::from_str` does,
+    /// but not generic: compiled once, in this crate, and not again in each
+    /// client's.
+    fn from_str(text: &str) -> Result<ServerMessage, serde_json::Error> {
+        serde_json::from_str(text)
+    }
+}
+
 /// The greeting's object, under `QMP`.
 #[derive(Serialize, Deserialize)]
 struct GreetingBody {
@@ -445,7 +456,7 @@ impl<R: BufRead> Reader<R> {
                 self.text = false;
                 self.partial = true;
             }
-            let (taken, ended) = match buffer.iter().position(|&b| b == b'\n') {
+            let (taken, ended) = match memchr::memchr(b'\n', buffer) {
                 Some(end) => (end, true),
                 None => (buffer.len(), false),
             };
@@ -502,7 +513,8 @@ impl<R: BufRead> Iterator for Reader<R> {
                 continue;
             }
             return Some(
-                serde_json::from_str(text).map_err(|error| ReadError::Invalid { line, error }),
+                text.parse()
+                    .map_err(|error| ReadError::Invalid { line, error }),
             );
         }
     }

@@ -93,12 +93,12 @@ fn union(union_type: &UnionType<'_>, catalog: &Catalog<'_>) -> TokenStream {
         quote! { #docs #ident(#ty), }
     });
     let decode = variants.iter().map(|(ident, value, _)| {
-        quote! { #value => Self::#ident(crate::runtime::union_branch(object)?), }
+        quote! { #value => Self::#ident(serde_json::from_value(object)?), }
     });
     let encode = variants.iter().map(|(ident, value, _)| {
         quote! { Self::#ident(branch) => crate::runtime::encode_union(serializer, #discriminator, #value, branch), }
     });
-    let derives = super::derives(catalog.variants_eq(&union_type.variants), false);
+    let derives = super::derives(catalog.variants_eq(&union_type.variants), false, false);
     quote! {
         #docs
         #derives
@@ -109,13 +109,22 @@ fn union(union_type: &UnionType<'_>, catalog: &Catalog<'_>) -> TokenStream {
             Unknown(serde_json::Value),
         }
 
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let (tag, object) = crate::runtime::union_object(deserializer, #discriminator)?;
-                Ok(match tag.as_str() {
+        impl #name {
+            /// The branch `tag` names, from the union's object. Not
+            /// generic: compiled once, here, whatever deserializer a client
+            /// decodes with.
+            fn from_object(tag: &str, object: serde_json::Value) -> Result<Self, serde_json::Error> {
+                Ok(match tag {
                     #(#decode)*
                     _ => Self::Unknown(object),
                 })
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let (tag, object) = crate::runtime::union_object(deserializer, #discriminator)?;
+                Self::from_object(&tag, object).map_err(serde::de::Error::custom)
             }
         }
 
@@ -150,7 +159,7 @@ fn alternate(alternate_type: &AlternateType<'_>, catalog: &Catalog<'_>) -> Token
         let docs = doc(&[&format!("Branch `{branch}`.")]);
         quote! { #docs #ident(#ty), }
     });
-    let derives = super::derives(catalog.variants_eq(&alternate_type.variants), true);
+    let derives = super::derives(catalog.variants_eq(&alternate_type.variants), true, true);
     quote! {
         #docs
         #derives
@@ -192,6 +201,7 @@ fn object(
 ) -> TokenStream {
     let docs = doc(&[summary]);
     let mut scope = Scope::default();
+    let mut decoded = Vec::new();
     let fields = members.iter().map(|member| {
         let field = member.field;
         let ident = scope.claim(&field.name, Case::Snake);
@@ -204,20 +214,40 @@ fn object(
         let ident = Ident::new(&ident, Span::call_site());
         if !member.required {
             ty = quote! { Option<#ty> };
-            attrs.push(quote! { #[serde(default, skip_serializing_if = "Option::is_none")] });
+            attrs.push(quote! { #[serde(skip_serializing_if = "Option::is_none")] });
         }
+        decoded.push((ident.clone(), field.name.as_str(), member.required));
         let docs = doc(&member_doc(member)
             .iter()
             .map(String::as_str)
             .collect::<Vec<_>>());
         quote! { #docs #(#attrs)* pub #ident: #ty, }
     });
-    let derives = super::derives(catalog.members_eq(members), true);
+    let fields: Vec<TokenStream> = fields.collect();
+    let derives = super::derives(catalog.members_eq(members), true, false);
+    let deserialize = object_deserialize(name, &decoded);
     quote! {
         #docs
         #derives
         #[non_exhaustive]
         pub struct #name { #(#fields)* }
+        #deserialize
+    }
+}
+
+/// An object's decoder: the runtime's `decode_object!` with its members.
+fn object_deserialize(name: &Ident, members: &[(Ident, &str, bool)]) -> TokenStream {
+    let expecting = format!("an object ({name})");
+    let list = |required: bool| {
+        let members = members
+            .iter()
+            .filter(|(_, _, r)| *r == required)
+            .map(|(ident, wire, _)| quote! { #ident: #wire });
+        quote! { #(#members),* }
+    };
+    let (required, optional) = (list(true), list(false));
+    quote! {
+        decode_object!(#name, #expecting, required { #required }, optional { #optional });
     }
 }
 
