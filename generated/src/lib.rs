@@ -18,6 +18,16 @@
 //! which holds an [`UnknownValue`] (made only by decoding, so it never holds a value the
 //! enumeration knows).
 //!
+//! # Every line of a QMP stream, and the history at run time
+//!
+//! [`ServerMessage`] is any line a QMP server sends: the greeting, a command's return or
+//! error, or an event. [`Reader`] reads a socket or a log one message per line, names the line
+//! of a bad one and goes on, and never holds a line longer than its limit. [`Revision`] is
+//! every revision of the history; [`Revision::for_qemu`] gives the one for the QEMU that
+//! greeted, and [`EventKind::since`], [`EventKind::until`], [`EventKind::sent_by`] and
+//! [`EventKind::member_since`] say which QEMUs send an event or a member. `examples/watch.rs`
+//! is a whole client.
+//!
 //! # Types from the QAPI schema
 //!
 //! An event is typed from the newest revision that documents it, which for every event QEMU

@@ -179,8 +179,24 @@ pub fn diff(data: &[u8]) {
 
 /// The generated decoder: a line that decodes encodes to JSON that decodes
 /// to the same message, and encodes the same again (numbers included:
-/// floats are parsed exactly).
+/// floats are parsed exactly, with serde_json's `float_roundtrip`, which
+/// this crate enables as a client needing exact floats would). And the
+/// same bytes as a stream through `Reader`: no panic, a line the reader
+/// decodes decodes the same alone, and it stops at the end.
 pub fn decode(data: &[u8]) {
+    let mut reader = qmp_events::Reader::with_limit(data, 1 << 12);
+    let mut lines = 0;
+    while let Some(item) = reader.next() {
+        lines += 1;
+        assert!(lines <= data.len(), "more messages than bytes");
+        if let Ok(message) = item {
+            let alone: qmp_events::ServerMessage = reader
+                .line()
+                .parse()
+                .unwrap_or_else(|err| panic!("the reader decoded {:?}: {err}", reader.line()));
+            assert_eq!(alone, message);
+        }
+    }
     let Ok(message) = serde_json::from_slice::<qmp_events::Message>(data) else {
         return;
     };
