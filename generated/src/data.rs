@@ -2,7 +2,7 @@
 
 //! The data of each event that has some.
 use crate::*;
-use crate::runtime::{decode_object, member, CowStr};
+use crate::runtime::{decode_object, member, required, CowStr};
 /// The data of [`Event::AcpiDeviceOst`] (`ACPI_DEVICE_OST`).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]

@@ -2,7 +2,7 @@
 
 //! Objects nested in event data, and enumerations.
 use crate::*;
-use crate::runtime::{decode_object, member, CowStr};
+use crate::runtime::{decode_object, member, required, CowStr};
 /// OSPM Status Indication (in `ACPI_DEVICE_OST`). QAPI type `ACPIOSTInfo`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]

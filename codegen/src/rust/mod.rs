@@ -157,7 +157,7 @@ pub fn generate(
     let data = quote! {
         //! The data of each event that has some.
         use crate::*;
-        use crate::runtime::{decode_object, member, CowStr};
+        use crate::runtime::{decode_object, member, required, CowStr};
         #data
     };
     let history = revision::revisions(catalog, revisions);
@@ -171,7 +171,7 @@ pub fn generate(
     let shared = quote! {
         //! Objects nested in event data, and enumerations.
         use crate::*;
-        use crate::runtime::{decode_object, member, CowStr};
+        use crate::runtime::{decode_object, member, required, CowStr};
         #shared
     };
     Ok(vec![

@@ -378,7 +378,8 @@ impl<'de> Deserialize<'de> for CowStr<'de> {
 /// each member it knows into its slot and skips the others. No sequence
 /// form and no field enum, as serde's derive would write: every client's
 /// build compiles the decoders, so they are kept small (`.ci/build-cost`).
-/// The names `CowStr` and `member` must be in scope where it is used.
+/// The names `CowStr`, `member` and `required` must be in scope where it is
+/// used.
 ///
 /// `decode_object!(Type, "what it is", required { field: "wire", .. },
 /// optional { field: "wire", .. })`; an optional field is an `Option`.
@@ -407,7 +408,7 @@ macro_rules! decode_object {
                             }
                         }
                         Ok($name {
-                            $($required: $required.ok_or_else(|| serde::de::Error::missing_field($required_wire))?,)*
+                            $($required: required($required, $required_wire)?,)*
                             $($optional: $optional.flatten(),)*
                         })
                     }
@@ -434,6 +435,12 @@ pub(crate) fn member<'de, T: Deserialize<'de>, A: MapAccess<'de>>(
     }
     *slot = Some(map.next_value()?);
     Ok(())
+}
+
+/// A required member's value, or the error that it is missing: one function
+/// per type, not a closure per member.
+pub(crate) fn required<T, E: de::Error>(slot: Option<T>, key: &'static str) -> Result<T, E> {
+    slot.ok_or_else(|| E::missing_field(key))
 }
 
 /// Decodes a string into an open enumeration (anything `From<&str>`)
