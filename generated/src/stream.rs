@@ -492,6 +492,16 @@ impl<R: BufRead> Reader<R> {
     }
 }
 
+impl<R> fmt::Debug for Reader<R> {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter
+            .debug_struct("Reader")
+            .field("line_number", &self.lines)
+            .field("limit", &self.limit)
+            .finish_non_exhaustive()
+    }
+}
+
 impl<R: BufRead> Iterator for Reader<R> {
     type Item = Result<ServerMessage, ReadError>;
 
@@ -780,6 +790,19 @@ mod tests {
         fn consume(&mut self, amount: usize) {
             self.at += amount;
         }
+    }
+
+    #[test]
+    fn errors_and_messages_cross_threads() {
+        fn sendable<T: Send + Sync + 'static>() {}
+        sendable::<ReadError>();
+        sendable::<ServerMessage>();
+        sendable::<Reader<io::BufReader<std::fs::File>>>();
+        let reader = Reader::with_limit(&b""[..], 7);
+        assert_eq!(
+            format!("{reader:?}"),
+            "Reader { line_number: 0, limit: 7, .. }"
+        );
     }
 
     #[test]
