@@ -848,7 +848,8 @@ mod tests {
         let revisions = catalog_of(&specs);
         let catalog = Catalog::new(&revisions);
         assert_eq!(catalog.events[0].dataless_in, ["a"]);
-        let rust = crate::rust::generate(&catalog, &revisions).unwrap();
+        let rust =
+            crate::rust::generate(&catalog, &revisions, crate::version::Version::FIRST).unwrap();
         let events = rust.iter().find(|f| f.path == "src/events.rs").unwrap();
         assert!(
             events.contents.contains("Event(Option<Box<EventData>>)"),
@@ -976,7 +977,8 @@ mod tests {
         // A float inside: no `Eq` for the data, `Eq` for the union.
         assert!(!catalog.is_eq(&catalog.events[0].data));
         assert!(catalog.type_eq(&TypeRef::Union(0)));
-        let rust = crate::rust::generate(&catalog, &revisions).unwrap();
+        let rust =
+            crate::rust::generate(&catalog, &revisions, crate::version::Version::FIRST).unwrap();
         let types = &rust
             .iter()
             .find(|f| f.path == "src/types.rs")

@@ -8,9 +8,9 @@ use std::fmt::Write;
 use qmp_spec::changes::{self, Change, Class, Kind};
 use serde_json::json;
 
+use crate::GeneratedFile;
 use crate::files::markdown_preamble;
 use crate::version;
-use crate::{GeneratedFile, Revision};
 
 /// What an event leaving the document means; said wherever one does.
 const REMOVAL: &str = "An event *removed from the document* is one the later revision no longer \
@@ -322,8 +322,7 @@ pub fn json(old: &str, new: &str, changes: &[Change]) -> Result<String, crate::E
 
 /// `CHANGELOG.md`: the history's changes, revision by revision, newest
 /// first, each with the version of `qmp-events` it makes.
-pub fn changelog(revisions: &[Revision<'_>]) -> GeneratedFile {
-    let steps = version::steps(revisions);
+pub fn changelog(steps: &[version::RevisionStep<'_>]) -> GeneratedFile {
     let mut out = markdown_preamble();
     out.push_str("\n# Changelog of the QMP events, revision by revision\n\n");
     let _ = writeln!(
@@ -336,7 +335,7 @@ pub fn changelog(revisions: &[Revision<'_>]) -> GeneratedFile {
          {REMOVAL}\n"
     );
     // The generator's steps come after the newest revision: first.
-    if let Some(generator) = version::generator_note(&steps) {
+    if let Some(generator) = version::generator_note(steps) {
         let _ = writeln!(out, "## The generator\n\n{generator}");
     }
     for step in steps.iter().rev() {

@@ -77,9 +77,11 @@ pub enum Error {
 /// Every file of `generated/`, in path order.
 pub fn generate(revisions: &[Revision<'_>]) -> Result<Vec<GeneratedFile>, Error> {
     let catalog = catalog::Catalog::new(revisions);
+    // The history's changes, once: the changelog and the crate's version.
+    let steps = version::steps(revisions);
     let mut files = vec![
         docs::index(revisions, catalog.events.len()),
-        changes::changelog(revisions),
+        changes::changelog(&steps),
         history_lint::report(revisions),
     ];
     for revision in revisions {
@@ -95,7 +97,11 @@ pub fn generate(revisions: &[Revision<'_>]) -> Result<Vec<GeneratedFile>, Error>
         ));
     }
     files.extend(schema::latest_files(&catalog));
-    files.extend(rust::generate(&catalog, revisions)?);
+    files.extend(rust::generate(
+        &catalog,
+        revisions,
+        version::of_steps(&steps),
+    )?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }

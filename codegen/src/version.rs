@@ -110,9 +110,12 @@ pub fn steps<'a>(revisions: &[Revision<'a>]) -> Vec<RevisionStep<'a>> {
 
 /// The crate's version: the newest revision's, then the generator's steps.
 pub fn of(revisions: &[Revision<'_>]) -> Version {
-    let history = steps(revisions)
-        .last()
-        .map_or(Version::FIRST, |s| s.version);
+    of_steps(&steps(revisions))
+}
+
+/// The same, from the steps already taken (`steps`).
+pub fn of_steps(steps: &[RevisionStep<'_>]) -> Version {
+    let history = steps.last().map_or(Version::FIRST, |s| s.version);
     GENERATOR.iter().fold(history, |v, (step, _)| v.bump(*step))
 }
 

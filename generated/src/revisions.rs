@@ -319,7 +319,7 @@ impl Revision {
         Revision::Qemu11_1_3,
     ];
     /// The newest revision.
-    pub const NEWEST: Revision = Revision::Qemu11_1_3;
+    pub const NEWEST: Revision = Revision::ALL[Revision::ALL.len() - 1];
     /// The revision's name in the history (`qemu-7.2.0`,
     /// `block-job-ready`).
     pub const fn name(self) -> &'static str {

@@ -312,10 +312,7 @@ impl<'de, E: EventCodec> EnvelopeFields<'de, E> {
                 }
                 None => self.early_data = Some(map.next_value()?),
             },
-            "timestamp" if self.timestamp.is_some() => {
-                return Err(A::Error::duplicate_field("timestamp"));
-            }
-            "timestamp" => self.timestamp = Some(map.next_value()?),
+            "timestamp" => member(&mut self.timestamp, "timestamp", map)?,
             _ => return Ok(false),
         }
         Ok(true)

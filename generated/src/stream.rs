@@ -12,11 +12,11 @@
 use std::fmt;
 use std::io::{self, BufRead};
 
-use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 
-use crate::runtime::{CowStr, EnvelopeFields};
+use crate::runtime::{CowStr, EnvelopeFields, member};
 use crate::{Event, Message, RawData};
 
 /// A version of QEMU, as its greeting and `query-version` give it.
@@ -216,10 +216,10 @@ impl<'de> Visitor<'de> for ServerVisitor {
         let mut id: Option<serde_json::Value> = None;
         while let Some(CowStr(key)) = map.next_key::<CowStr<'de>>()? {
             match &*key {
-                "QMP" => once(&mut greeting, "QMP", &mut map)?,
-                "return" => once(&mut value, "return", &mut map)?,
-                "error" => once(&mut error, "error", &mut map)?,
-                "id" => once(&mut id, "id", &mut map)?,
+                "QMP" => member(&mut greeting, "QMP", &mut map)?,
+                "return" => member(&mut value, "return", &mut map)?,
+                "error" => member(&mut error, "error", &mut map)?,
+                "id" => member(&mut id, "id", &mut map)?,
                 key => {
                     if !envelope.read(key, &mut map)? {
                         map.next_value::<IgnoredAny>()?;
@@ -265,19 +265,6 @@ impl<'de> Visitor<'de> for ServerVisitor {
             }
         }
     }
-}
-
-/// Reads the value of a member that may appear once.
-fn once<'de, T: Deserialize<'de>, A: MapAccess<'de>>(
-    slot: &mut Option<T>,
-    key: &'static str,
-    map: &mut A,
-) -> Result<(), A::Error> {
-    if slot.is_some() {
-        return Err(de::Error::duplicate_field(key));
-    }
-    *slot = Some(map.next_value()?);
-    Ok(())
 }
 
 impl Serialize for Greeting {

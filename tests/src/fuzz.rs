@@ -44,7 +44,7 @@ pub fn qapi(data: &[u8]) {
                     serde_json::to_string(&spec.canonical()).expect("the model serializes");
                     let revisions = [codegen::Revision::alone("fuzz", &spec, true)];
                     let catalog = codegen::catalog::Catalog::new(&revisions);
-                    codegen::rust::generate(&catalog, &revisions)
+                    codegen::rust::generate(&catalog, &revisions, codegen::version::of(&revisions))
                         .expect("the generated Rust parses");
                     codegen::schema::revision_files("fuzz", &revisions[0]);
                 }
@@ -97,7 +97,8 @@ pub fn introspect(data: &[u8]) {
                 serde_json::to_string(&spec.canonical()).expect("the model serializes");
                 let revisions = [codegen::Revision::alone("fuzz", &spec, true)];
                 let catalog = codegen::catalog::Catalog::new(&revisions);
-                codegen::rust::generate(&catalog, &revisions).expect("the generated Rust parses");
+                codegen::rust::generate(&catalog, &revisions, codegen::version::of(&revisions))
+                    .expect("the generated Rust parses");
                 codegen::schema::revision_files("fuzz", &revisions[0]);
             }
             Err(error) => check_entry(&error),

@@ -78,28 +78,29 @@ fn history_snapshots() {
         if revision.qapi {
             // A release: the outline of the crate's API as of the release;
             // its schema and docs are committed in `generated/` already.
-            let outline: String = codegen::rust::generate(&catalog, upto)
-                .expect("generates")
-                .into_iter()
-                .filter(|file| {
-                    file.path.ends_with(".rs")
-                        && !codegen::rust::HAND_WRITTEN.contains(&file.path.as_str())
-                })
-                .map(|file| {
-                    let outline = qmp_tests::outline::outline(&file.contents)
-                        .unwrap_or_else(|err| panic!("{}: {err}", file.path));
-                    format!(
-                        "==> {} <==
+            let outline: String =
+                codegen::rust::generate(&catalog, upto, codegen::version::of(upto))
+                    .expect("generates")
+                    .into_iter()
+                    .filter(|file| {
+                        file.path.ends_with(".rs")
+                            && !codegen::rust::HAND_WRITTEN.contains(&file.path.as_str())
+                    })
+                    .map(|file| {
+                        let outline = qmp_tests::outline::outline(&file.contents)
+                            .unwrap_or_else(|err| panic!("{}: {err}", file.path));
+                        format!(
+                            "==> {} <==
 {outline}",
-                        file.path
-                    )
-                })
-                .collect();
+                            file.path
+                        )
+                    })
+                    .collect();
             insta::assert_snapshot!(format!("revision__{}__api", revision.name), outline);
             continue;
         }
         // The hand-written files are the same in every revision.
-        let rust: String = codegen::rust::generate(&catalog, upto)
+        let rust: String = codegen::rust::generate(&catalog, upto, codegen::version::of(upto))
             .expect("generates")
             .into_iter()
             .filter(|file| !codegen::rust::HAND_WRITTEN.contains(&file.path.as_str()))

@@ -61,7 +61,7 @@ fn a_recorded_session_reads_line_by_line() {
                 let kind = message
                     .event
                     .kind()
-                    .unwrap_or_else(|| panic!("untyped: {}", reader_line(&lines, events)));
+                    .unwrap_or_else(|| panic!("untyped: {}", lines[4 + events]));
                 let revision = revision.expect("the greeting first");
                 assert!(kind.sent_by(revision), "{kind} not sent by {revision}");
                 assert!(!matches!(message.event, Event::Unknown { .. }));
@@ -73,10 +73,6 @@ fn a_recorded_session_reads_line_by_line() {
     assert_eq!((returns, errors, events), (3, 1, events_recorded));
     assert_eq!(reader.line_number(), lines.len() as u64);
     assert_eq!(reader.line(), lines.last().unwrap().as_str());
-}
-
-fn reader_line(lines: &[String], event: usize) -> &str {
-    &lines[4 + event]
 }
 
 #[test]

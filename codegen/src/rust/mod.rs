@@ -58,6 +58,7 @@ pub const HAND_WRITTEN: [&str; 5] = [
 pub fn generate(
     catalog: &Catalog<'_>,
     revisions: &[crate::Revision<'_>],
+    version: crate::version::Version,
 ) -> Result<Vec<GeneratedFile>, Error> {
     let first = revisions.first().map_or("", |r| r.name);
     let last = revisions.last().map_or("", |r| r.name);
@@ -176,7 +177,7 @@ pub fn generate(
     };
     Ok(vec![
         GeneratedFile::new("COPYING", COPYING.to_string()),
-        GeneratedFile::new("Cargo.toml", cargo_toml(crate::version::of(revisions))),
+        GeneratedFile::new("Cargo.toml", cargo_toml(version)),
         GeneratedFile::new("README.md", readme(catalog, revisions)),
         GeneratedFile::new("src/lib.rs", format("src/lib.rs", lib)?),
         GeneratedFile::new("src/revisions.rs", format("src/revisions.rs", history)?),

@@ -77,9 +77,6 @@ pub fn revisions(catalog: &Catalog<'_>, revisions: &[crate::Revision<'_>]) -> To
             _ => quote! { Revision::#own },
         }
     });
-    let newest = variants.last();
-    let newest = newest.map(|v| quote! { Revision::#v });
-    let newest = newest.unwrap_or_else(|| quote! { Revision::ALL[0] });
 
     // Each event's spans of consecutive timeline revisions documenting it.
     let timeline: Vec<&str> = revisions
@@ -157,7 +154,7 @@ pub fn revisions(catalog: &Catalog<'_>, revisions: &[crate::Revision<'_>]) -> To
             pub const ALL: [Revision; #count] = [#(Revision::#variants),*];
 
             /// The newest revision.
-            pub const NEWEST: Revision = #newest;
+            pub const NEWEST: Revision = Revision::ALL[Revision::ALL.len() - 1];
 
             /// The revision's name in the history (`qemu-7.2.0`,
             /// `block-job-ready`).

@@ -54,11 +54,7 @@ impl Schema {
             })
             .sum();
         let converter = Converter {
-            by_name: self
-                .definitions
-                .iter()
-                .map(|d| (d.name.as_str(), d))
-                .collect(),
+            by_name: Definition::by_name(&self.definitions),
             budget: Cell::new(members.saturating_add(64).saturating_mul(FIELDS_PER_MEMBER)),
             failed: Cell::new(false),
         };

@@ -364,8 +364,7 @@ impl Builder {
     /// Every type a definition refers to exists; a union's discriminator is
     /// an enum member of its base.
     fn check(&self, definitions: &[Definition]) -> Result<(), ParseError> {
-        let by_name: HashMap<&str, &Definition> =
-            definitions.iter().map(|d| (d.name.as_str(), d)).collect();
+        let by_name = Definition::by_name(definitions);
         let exists = |ty: &TypeRef| match ty.name() {
             Some(name) => BUILTINS.contains(&name) || by_name.contains_key(name),
             None => true,

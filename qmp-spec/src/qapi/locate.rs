@@ -44,11 +44,7 @@ impl Schema {
     /// enumerated value of that member); `None` when the schema has no such
     /// event.
     pub fn locate(&self, event: &str, path: &str, value: Option<&str>) -> Option<Found<'_>> {
-        let by_name: HashMap<&str, &Definition> = self
-            .definitions
-            .iter()
-            .map(|d| (d.name.as_str(), d))
-            .collect();
+        let by_name = Definition::by_name(&self.definitions);
         let definition = self
             .definitions
             .iter()

@@ -5,6 +5,8 @@
 //! which carry them) are left out, texts are whitespace-normalized, so a
 //! layout-only edit of the schema serializes the same.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 use serde_json::Value;
 
@@ -116,6 +118,12 @@ pub enum Kind {
 }
 
 impl Definition {
+    /// The definitions by name: how each reader of a schema's references
+    /// looks them up.
+    pub(crate) fn by_name(definitions: &[Definition]) -> HashMap<&str, &Definition> {
+        definitions.iter().map(|d| (d.name.as_str(), d)).collect()
+    }
+
     /// The struct and its bases, outermost base first, the bases found by
     /// `lookup`. A cycle of bases (which the checks refuse) is cut.
     pub fn bases<'a>(
