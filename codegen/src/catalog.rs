@@ -198,7 +198,7 @@ impl<'a> Catalog<'a> {
     pub fn new(revisions: &'a [Revision<'a>]) -> Catalog<'a> {
         let revisions: Vec<&'a Revision<'a>> = revisions.iter().filter(|r| r.timeline).collect();
         // Since and until: the history's analysis, rendered here.
-        let timeline = Timeline::new(revisions.iter().map(|r| (r.name, r.spec)));
+        let timeline = Timeline::new(revisions.iter().map(|r| (r.name(), r.spec)));
         // The QAPI types the history spells out, by name (the newest wins):
         // what a text revision's reference to one resolves to.
         let mut named: HashMap<&'a str, &'a Field> = HashMap::new();
@@ -221,7 +221,7 @@ impl<'a> Catalog<'a> {
             let Some(&(revision_name, section)) = history.last() else {
                 continue;
             };
-            let Some(revision) = revisions.iter().find(|r| r.name == revision_name) else {
+            let Some(revision) = revisions.iter().find(|r| r.name() == revision_name) else {
                 continue;
             };
             let introduced = timeline.introduced(name).unwrap_or(revision_name);
@@ -251,11 +251,11 @@ impl<'a> Catalog<'a> {
                 name,
                 type_name: variants.claim(name, Case::Pascal),
                 section,
-                revision: revision.name,
+                revision: revision.name(),
                 introduced,
                 last_documented: timeline.last_documented(name),
                 documented_in: history.iter().map(|(revision, _)| *revision).collect(),
-                qapi: revision.qapi,
+                qapi: revision.is_release(),
                 data,
                 dataless_in,
             });
@@ -769,6 +769,7 @@ fn common_prefix(names: &[&str]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use qmp_spec::history::RevisionId;
 
     /// A spec text of one section per `(name, fields, example data)`.
     fn spec(sections: &[(&str, &str, &str)]) -> qmp_spec::Spec {
@@ -784,10 +785,10 @@ mod tests {
         qmp_spec::parse("test", &text).unwrap_or_else(|err| panic!("{err}\n{text}"))
     }
 
-    fn catalog_of<'a>(specs: &'a [(&'a str, qmp_spec::Spec)]) -> Vec<Revision<'a>> {
+    fn catalog_of(specs: &[(RevisionId, qmp_spec::Spec)]) -> Vec<Revision<'_>> {
         specs
             .iter()
-            .map(|(name, spec)| Revision::alone(name, spec, false))
+            .map(|(id, spec)| Revision::alone(id, spec))
             .collect()
     }
 
@@ -795,11 +796,11 @@ mod tests {
     fn a_member_is_required_only_where_every_revision_requires_it() {
         let specs = [
             (
-                "a",
+                RevisionId::text("a"),
                 spec(&[("EVENT", "- \"x\": x (json-string)", "{ \"x\": \"1\" }")]),
             ),
             (
-                "b",
+                RevisionId::text("b"),
                 spec(&[(
                     "EVENT",
                     "- \"x\": x (json-string)\n- \"y\": y (json-int)",
@@ -807,7 +808,7 @@ mod tests {
                 )]),
             ),
             (
-                "c",
+                RevisionId::text("c"),
                 spec(&[("EVENT", "- \"y\": y (json-int)", "{ \"y\": 2 }")]),
             ),
         ];
@@ -822,7 +823,7 @@ mod tests {
         assert!(!members[0].required, "a revision without it");
         let sections: Vec<(&str, &Section)> = revisions
             .iter()
-            .map(|r| (r.name, r.spec.events().next().unwrap().1))
+            .map(|r| (r.name(), r.spec.events().next().unwrap().1))
             .collect();
         let x = member_history(&sections, &["x"], "a");
         assert_eq!(
@@ -839,9 +840,9 @@ mod tests {
         let none = "QEMU Monitor Protocol Events\n============================\n\n\
                     EVENT\n-----\n\nAn event.\n\nData: None.\n";
         let specs = [
-            ("a", qmp_spec::parse("a", none).unwrap()),
+            (RevisionId::text("a"), qmp_spec::parse("a", none).unwrap()),
             (
-                "b",
+                RevisionId::text("b"),
                 spec(&[("EVENT", "- \"x\": x (json-int)", "{ \"x\": 1 }")]),
             ),
         ];
@@ -866,7 +867,7 @@ mod tests {
     #[test]
     fn numbers_whose_examples_are_integers_are_integers() {
         let specs = [(
-            "a",
+            RevisionId::text("a"),
             spec(&[
                 ("INT", "- \"n\": n (json-number)", "{ \"n\": 3 }"),
                 ("FLOAT", "- \"n\": n (json-number)", "{ \"n\": 0.5 }"),
@@ -896,7 +897,7 @@ mod tests {
                       - \"client\": client (json-object)\n  - \"host\": host (json-string)";
         let data = "{ \"server\": { \"host\": \"a\" }, \"client\": { \"host\": \"b\" } }";
         let specs = [(
-            "a",
+            RevisionId::text("a"),
             spec(&[("NET_UP", object, data), ("NET_DOWN", object, data)]),
         )];
         let revisions = catalog_of(&specs);
@@ -909,7 +910,7 @@ mod tests {
     #[test]
     fn names_never_clash_with_the_crates_own() {
         let specs = [(
-            "a",
+            RevisionId::text("a"),
             spec(&[
                 (
                     "MESSAGE",
@@ -950,7 +951,8 @@ mod tests {
         )
         .expect("reads");
         let spec = schema.to_spec("s").expect("converts");
-        let revisions = [Revision::alone("r", &spec, true)];
+        let id = RevisionId::alone("r", qmp_spec::history::Era::Schema);
+        let revisions = [Revision::alone(&id, &spec)];
         let catalog = Catalog::new(&revisions);
         let names = |list: Vec<&str>| list.join(",");
         assert_eq!(

@@ -3,6 +3,7 @@
 
 use std::fmt::Write;
 
+use qmp_spec::history::Era;
 use qmp_spec::{Data, Field, Section};
 
 use crate::files::markdown_preamble;
@@ -13,7 +14,7 @@ use crate::{GeneratedFile, Revision};
 pub fn revision_file(revision: &Revision<'_>) -> GeneratedFile {
     let spec = revision.spec;
     let mut out = markdown_preamble();
-    let _ = writeln!(out, "\n# {} — revision `{}`\n", spec.title, revision.name);
+    let _ = writeln!(out, "\n# {} — revision `{}`\n", spec.title, revision.name());
     if !revision.about.is_empty() {
         let _ = writeln!(out, "{}\n", revision.about);
     }
@@ -24,8 +25,8 @@ pub fn revision_file(revision: &Revision<'_>) -> GeneratedFile {
         out,
         "{} events. Schemas: [`schema/{}/`](../schema/{}/events.json).\n",
         spec.events().count(),
-        revision.name,
-        revision.name
+        revision.name(),
+        revision.name()
     );
     for (name, _) in spec.events() {
         let _ = writeln!(out, "- [`{name}`](#{})", name.to_ascii_lowercase());
@@ -35,7 +36,7 @@ pub fn revision_file(revision: &Revision<'_>) -> GeneratedFile {
             section_markdown(&mut out, name, section);
         }
     }
-    GeneratedFile::new(format!("docs/{}.md", revision.name), out)
+    GeneratedFile::new(format!("docs/{}.md", revision.name()), out)
 }
 
 /// What a revision read from a binary's introspection is, and where its
@@ -197,13 +198,14 @@ pub fn index(revisions: &[Revision<'_>], events: usize) -> GeneratedFile {
     );
     out.push_str("## Revisions, oldest first\n\n| revision | source | events | reference | schema | model |\n|---|---|---|---|---|---|\n");
     for revision in revisions {
-        let name = revision.name;
-        let source = match (revision.qapi, revision.release) {
-            (true, _) => "QAPI schema".to_string(),
-            (false, Some(release)) => format!("text, shipped in `{release}`"),
-            (false, None) => "text".to_string(),
+        let name = revision.name();
+        let source = match (revision.era(), revision.release) {
+            (Era::Schema, _) => "QAPI schema".to_string(),
+            (Era::Build, _) => "a binary's introspection".to_string(),
+            (Era::Text, Some(release)) => format!("text, shipped in `{release}`"),
+            (Era::Text, None) => "text".to_string(),
         };
-        let model = if revision.qapi {
+        let model = if revision.is_release() {
             "`cargo xtask ir`".to_string()
         } else {
             format!("[ir/{name}.json](ir/{name}.json)")

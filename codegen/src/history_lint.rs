@@ -23,13 +23,13 @@ pub fn report(revisions: &[Revision<'_>]) -> GeneratedFile {
     // A text revision shipped in a release counts as that release.
     let shipped: std::collections::HashMap<&str, &str> = revisions
         .iter()
-        .filter_map(|r| Some((r.name, r.release?)))
+        .filter_map(|r| Some((r.name(), r.release?)))
         .collect();
     let timeline = Timeline::new(
         revisions
             .iter()
             .filter(|r| r.timeline)
-            .map(|r| (r.name, r.spec)),
+            .map(|r| (r.name(), r.spec)),
     );
     since(&lint::since(&timeline, &shipped), &mut out);
     GeneratedFile::new("HISTORY-LINT.md", out)
@@ -42,7 +42,7 @@ fn overlap(revisions: &[Revision<'_>], out: &mut String) {
     for text in revisions {
         let Some(release) = text
             .release
-            .and_then(|name| revisions.iter().find(|r| r.name == name))
+            .and_then(|name| revisions.iter().find(|r| r.name() == name))
         else {
             continue;
         };
@@ -50,8 +50,8 @@ fn overlap(revisions: &[Revision<'_>], out: &mut String) {
         let _ = writeln!(
             out,
             "\n### `{}` against `{}`: {} differences\n",
-            text.name,
-            release.name,
+            text.name(),
+            release.name(),
             differences.len()
         );
         if differences.is_empty() {

@@ -19,11 +19,11 @@ pub fn render_canonical(spec: &Spec) -> Result<String, Error> {
 /// `ir/NAME.json`: a revision's canonical model, for tools that read it.
 pub fn revision_file(revision: &crate::Revision<'_>) -> Result<crate::GeneratedFile, Error> {
     let contents = crate::files::json_file(vec![
-        ("revision", serde_json::Value::from(revision.name)),
+        ("revision", serde_json::Value::from(revision.name())),
         ("model", serde_json::to_value(revision.spec.canonical())?),
     ]);
     Ok(crate::GeneratedFile::new(
-        format!("ir/{}.json", revision.name),
+        format!("ir/{}.json", revision.name()),
         contents,
     ))
 }

@@ -16,18 +16,18 @@ pub mod version;
 pub use files::GeneratedFile;
 
 use qmp_spec::Spec;
+use qmp_spec::history::{Era, RevisionId};
 
 /// One revision of the history, as the generators see it.
+#[derive(Clone, Copy)]
 pub struct Revision<'a> {
-    pub name: &'a str,
+    pub id: &'a RevisionId,
     /// Where the revision comes from, in a sentence.
     pub about: &'a str,
     pub spec: &'a Spec,
     /// Whether the revision decides since and until, and the types: false
     /// for a text revision of the QAPI era (see `qmp_spec::history`).
     pub timeline: bool,
-    /// Whether the revision is a release's QAPI schema.
-    pub qapi: bool,
     /// For a text revision of the QAPI era, the release that shipped it.
     pub release: Option<&'a str>,
 }
@@ -35,15 +35,28 @@ pub struct Revision<'a> {
 impl<'a> Revision<'a> {
     /// A revision on its own, its own timeline: what a generator of one
     /// revision's files, or a tool given one file, works from.
-    pub fn alone(name: &'a str, spec: &'a Spec, qapi: bool) -> Revision<'a> {
+    pub fn alone(id: &'a RevisionId, spec: &'a Spec) -> Revision<'a> {
         Revision {
-            name,
+            id,
             about: "",
             spec,
             timeline: true,
-            qapi,
             release: None,
         }
+    }
+
+    pub fn name(&self) -> &'a str {
+        self.id.name()
+    }
+
+    pub fn era(&self) -> Era {
+        self.id.era()
+    }
+
+    /// Whether the revision is a QEMU release: its QAPI schema, or a
+    /// build's introspection.
+    pub fn is_release(&self) -> bool {
+        self.id.is_release()
     }
 
     /// Every revision of a history, oldest first.
@@ -53,11 +66,10 @@ impl<'a> Revision<'a> {
             .revisions
             .iter()
             .map(|revision| Revision {
-                name: &revision.name,
+                id: &revision.id,
                 about: &revision.provenance,
                 spec: &revision.spec,
                 timeline: timeline.iter().any(|t| std::ptr::eq(*t, revision)),
-                qapi: revision.is_qapi(),
                 release: revision.release.as_deref(),
             })
             .collect()
@@ -87,12 +99,12 @@ pub fn generate(revisions: &[Revision<'_>]) -> Result<Vec<GeneratedFile>, Error>
     for revision in revisions {
         // A release's model is its vendored schema read: `cargo xtask ir`
         // prints it, and the reader's snapshots pin its events.
-        if !revision.qapi {
+        if !revision.is_release() {
             files.push(ir::revision_file(revision)?);
         }
         files.push(docs::revision_file(revision));
         files.extend(schema::revision_files(
-            &format!("schema/{}", revision.name),
+            &format!("schema/{}", revision.name()),
             revision,
         ));
     }

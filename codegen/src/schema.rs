@@ -20,6 +20,7 @@
 
 use serde_json::{Map, Value, json};
 
+use qmp_spec::history::{Era, RevisionId};
 use qmp_spec::{Spec, lint};
 
 use crate::catalog::{Catalog, EventData, EventType, Member, TypeRef, data_type_name};
@@ -36,27 +37,31 @@ fn id(folder: &str, file: &str) -> String {
 /// `DIR/events.json` and `DIR/EVENT_NAME.json` for each event of one
 /// revision, DIR being `folder`.
 pub fn revision_files(folder: &str, revision: &Revision<'_>) -> Vec<GeneratedFile> {
-    let one = [Revision::alone(revision.name, revision.spec, revision.qapi)];
+    let one = [Revision {
+        timeline: true,
+        release: None,
+        ..*revision
+    }];
     let catalog = Catalog::new(&one);
     let what = if let Some(build) = &revision.spec.build {
         format!(
             "the wire schema of `{}`, as its query-qmp-schema gives it{}",
-            revision.name,
+            revision.name(),
             build
                 .documented_from
                 .as_ref()
                 .map(|r| format!(" (names and documentation from `{r}` where the wire matches)"))
                 .unwrap_or_default()
         )
-    } else if revision.qapi {
-        format!("QEMU's QAPI schema as of `{}`", revision.name)
+    } else if revision.is_release() {
+        format!("QEMU's QAPI schema as of `{}`", revision.name())
     } else {
-        format!("revision `{}` of qmp-events.txt", revision.name)
+        format!("revision `{}` of qmp-events.txt", revision.name())
     };
     files(
         folder,
         &catalog,
-        revision.name,
+        revision.name(),
         &format!(
             "Any event message of {what}. An event it documents must fit its schema; any other \
              event passes as an `UnknownEvent`."
@@ -81,7 +86,8 @@ pub fn latest_files(catalog: &Catalog<'_>) -> Vec<GeneratedFile> {
 
 /// The bundle of one revision, for tools that want it in memory.
 pub fn bundle(name: &str, spec: &Spec) -> Value {
-    let one = [Revision::alone(name, spec, false)];
+    let id = RevisionId::alone(name, Era::Text);
+    let one = [Revision::alone(&id, spec)];
     let catalog = Catalog::new(&one);
     let members = Bundle::new(&catalog, name).build(&format!("Any event message of `{name}`."));
     Value::Object(

@@ -93,12 +93,12 @@ pub fn steps<'a>(revisions: &[Revision<'a>]) -> Vec<RevisionStep<'a>> {
             (Some(before), Some(last)) => {
                 let found = changes::compare(before.spec, revision.spec);
                 let version = changes::step(&found).map_or(last.version, |s| last.version.bump(s));
-                (Some(before.name), found, version)
+                (Some(before.name()), found, version)
             }
             _ => (None, Vec::new(), Version::FIRST),
         };
         out.push(RevisionStep {
-            name: revision.name,
+            name: revision.name(),
             from,
             changes: found,
             version,

@@ -64,6 +64,19 @@ pub struct QemuVersion {
 }
 
 impl QemuVersion {
+    /// `9.2.0`, as a `VERSION` file or a release's name writes it.
+    pub fn parse(text: &str) -> Option<QemuVersion> {
+        let mut parts = text.split('.').map(|p| p.parse::<u32>().ok());
+        match (parts.next(), parts.next(), parts.next(), parts.next()) {
+            (Some(Some(major)), Some(Some(minor)), Some(Some(micro)), None) => Some(QemuVersion {
+                major,
+                minor,
+                micro,
+            }),
+            _ => None,
+        }
+    }
+
     /// The version and package of a `query-version` return (`{"qemu":
     /// {"major": 7, "minor": 2, "micro": 22}, "package": " Debian …"}`), the
     /// package trimmed.

@@ -27,7 +27,7 @@ fn a_patch_applies_to_the_revision_before_it_or_to_its_base() {
         files,
     )
     .unwrap_or_else(|err| panic!("{err}"));
-    let names: Vec<&str> = built.revisions.iter().map(|r| r.name.as_str()).collect();
+    let names: Vec<&str> = built.revisions.iter().map(|r| r.name()).collect();
     assert_eq!(names, ["back", "base", "tray"]);
     assert!(matches!(&built.revisions[2].origin, Origin::Patch { base, .. } if base == "base"));
     assert_eq!(built.get("back").unwrap().spec.events().count(), 9);
@@ -82,14 +82,36 @@ fn manifest_mistakes_are_errors() {
             r#"{"revisions": [{"name": "a", "patch": "x", "base": "a", "provenance": ""}]}"#,
             "its base depends on itself",
         ),
-        (
-            r#"{"revisions": [{"name": "a", "provenance": ""}]}"#,
-            "give exactly one of \"text\" and \"patch\"",
-        ),
     ];
     for (json, expected) in cases {
         let err = history::build(&manifest(json), files).unwrap_err();
         assert_eq!(err.to_string(), format!("revision a: {expected}"), "{json}");
+    }
+    // What an entry is, and a release's name, are checked as the manifest
+    // is read.
+    let unreadable = [
+        (
+            r#"{"revisions": [{"name": "a", "provenance": ""}]}"#,
+            "revision a: give exactly one of \"text\", \"patch\", \"qapi\" and \"introspection\"",
+        ),
+        (
+            r#"{"revisions": [{"name": "a", "text": "t", "qapi": "q", "provenance": ""}]}"#,
+            "revision a: give exactly one of \"text\", \"patch\", \"qapi\" and \"introspection\"",
+        ),
+        (
+            r#"{"revisions": [{"name": "a", "text": "t", "base": "b", "provenance": ""}]}"#,
+            "revision a: \"base\" and \"reverse\" are for a \"patch\"",
+        ),
+        (
+            r#"{"revisions": [{"name": "qemu-7.2", "qapi": "q", "provenance": ""}]}"#,
+            "revision qemu-7.2: \"qemu-7.2\" is not a release name (qemu-X.Y.Z or qemu-X.Y.Z-rcN)",
+        ),
+    ];
+    for (json, expected) in unreadable {
+        let err = serde_json::from_str::<Manifest>(json)
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with(expected), "{json}: {err}");
     }
     let missing = history::build(
         &manifest(r#"{"revisions": [{"name": "a", "text": "nope.txt", "provenance": ""}]}"#),
@@ -138,19 +160,15 @@ fn a_build_does_not_end_what_its_conditions_leave_out() {
     )
     .unwrap_or_else(|err| panic!("{err}"));
     let build = built.get("qemu-2.2.0").expect("the build");
-    assert!(build.is_introspection());
+    assert_eq!(build.id.era(), history::Era::Build);
     let events: Vec<&str> = build.spec.events().map(|(n, _)| n).collect();
     assert_eq!(
         events,
         ["EVERYWHERE", "S390_ONLY"],
         "S390_ONLY carried, DROPPED not"
     );
-    let timeline = history::timeline::Timeline::new(
-        built
-            .timeline()
-            .into_iter()
-            .map(|r| (r.name.as_str(), &r.spec)),
-    );
+    let timeline =
+        history::timeline::Timeline::new(built.timeline().into_iter().map(|r| (r.name(), &r.spec)));
     assert_eq!(timeline.last_documented("S390_ONLY"), None);
     assert_eq!(timeline.last_documented("DROPPED"), Some("qemu-2.1.0"));
     let kvm = timeline.member("EVERYWHERE", &["kvm"]);

@@ -43,7 +43,7 @@ fn history_examples() -> Vec<String> {
         .revisions
         .iter()
         .rev()
-        .find(|r| r.name == "qemu-10.1.0")
+        .find(|r| r.name() == "qemu-10.1.0")
         .expect("revision");
     let mut lines = Vec::new();
     for section in &newest.spec.sections {

@@ -9,6 +9,7 @@
 //! being encoded and decoded again. Time is the fuzzer's to judge (its
 //! `-timeout`); the benchmarks measure how work grows.
 
+use qmp_spec::history::{Era, RevisionId};
 use std::sync::OnceLock;
 
 use qmp_spec::ParseError;
@@ -42,7 +43,8 @@ pub fn qapi(data: &[u8]) {
             match schema.to_spec("fuzz") {
                 Ok(spec) => {
                     serde_json::to_string(&spec.canonical()).expect("the model serializes");
-                    let revisions = [codegen::Revision::alone("fuzz", &spec, true)];
+                    let id = RevisionId::alone("fuzz", Era::Schema);
+                    let revisions = [codegen::Revision::alone(&id, &spec)];
                     let catalog = codegen::catalog::Catalog::new(&revisions);
                     codegen::rust::generate(&catalog, &revisions, codegen::version::of(&revisions))
                         .expect("the generated Rust parses");
@@ -95,7 +97,8 @@ pub fn introspect(data: &[u8]) {
         match reply.to_spec("fuzz", references) {
             Ok(spec) => {
                 serde_json::to_string(&spec.canonical()).expect("the model serializes");
-                let revisions = [codegen::Revision::alone("fuzz", &spec, true)];
+                let id = RevisionId::alone("fuzz", Era::Build);
+                let revisions = [codegen::Revision::alone(&id, &spec)];
                 let catalog = codegen::catalog::Catalog::new(&revisions);
                 codegen::rust::generate(&catalog, &revisions, codegen::version::of(&revisions))
                     .expect("the generated Rust parses");
@@ -255,13 +258,16 @@ pub fn seeds() -> Vec<Seed> {
         });
     }
     let history = crate::history();
-    let texts: Vec<&qmp_spec::history::Revision> =
-        history.revisions.iter().filter(|r| !r.is_qapi()).collect();
+    let texts: Vec<&qmp_spec::history::Revision> = history
+        .revisions
+        .iter()
+        .filter(|r| !r.is_release())
+        .collect();
     // A base's index among the text revisions, as `bases` lists them.
     let index = |name: &str| {
         texts
             .iter()
-            .position(|r| r.name == name)
+            .position(|r| r.name() == name)
             .expect("a text revision of the history") as u8
     };
     let root = crate::workspace_root().join("qmp-spec/history");
@@ -271,7 +277,7 @@ pub fn seeds() -> Vec<Seed> {
             bytes.extend(std::fs::read(root.join(file)).expect("a vendored patch"));
             seeds.push(Seed {
                 target: "diff",
-                name: format!("{}-{file}", revision.name),
+                name: format!("{}-{file}", revision.name()),
                 bytes,
             });
         }
@@ -283,11 +289,11 @@ pub fn seeds() -> Vec<Seed> {
             ("cgit", crate::render::cgit(&old.text, &new.text)),
             ("lossy", crate::render::lossy(&old.text, &new.text)),
         ] {
-            let mut bytes = vec![index(&old.name)];
+            let mut bytes = vec![index(old.name())];
             bytes.extend(rendered.into_bytes());
             seeds.push(Seed {
                 target: "diff",
-                name: format!("{}-to-{}.{dialect}", old.name, new.name),
+                name: format!("{}-to-{}.{dialect}", old.name(), new.name()),
                 bytes,
             });
         }
@@ -306,7 +312,7 @@ pub fn seeds() -> Vec<Seed> {
                 }
                 seeds.push(Seed {
                     target: "decode",
-                    name: format!("{}-{event}-{n}", revision.name),
+                    name: format!("{}-{event}-{n}", revision.name()),
                     bytes: json.to_string().into_bytes(),
                 });
             }
@@ -364,7 +370,7 @@ fn bases() -> &'static [String] {
         crate::history()
             .revisions
             .into_iter()
-            .filter(|revision| !revision.is_qapi())
+            .filter(|revision| !revision.is_release())
             .map(|revision| revision.text)
             .collect()
     })

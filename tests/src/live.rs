@@ -42,7 +42,7 @@ pub fn check_stream_against(lines: &[String], revision: &str) -> StreamReport {
     let release = history
         .get(revision)
         .unwrap_or_else(|| panic!("{revision} in the history"));
-    let bundle = codegen::schema::bundle(&release.name, &release.spec);
+    let bundle = codegen::schema::bundle(release.name(), &release.spec);
     let validator = jsonschema::validator_for(&bundle).expect("valid schema");
     let mut report = StreamReport::default();
     for line in lines {
@@ -481,13 +481,8 @@ pub fn revision_for(
     let releases: Vec<(qmp_spec::QemuVersion, &str)> = history
         .timeline()
         .into_iter()
-        .filter(|r| r.is_qapi())
-        .filter_map(|r| {
-            Some((
-                qmp_spec::history::release_version(&r.name)?,
-                r.name.as_str(),
-            ))
-        })
+        .filter(|r| r.is_release())
+        .filter_map(|r| Some((r.id.version()?, r.name())))
         .collect();
     let newest = releases.iter().max().copied();
     match releases.iter().filter(|(v, _)| *v <= version).max() {

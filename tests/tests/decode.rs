@@ -28,7 +28,7 @@ fn every_example_of_every_revision_decodes_into_its_own_variant() {
                 if json.get("timestamp").is_none() {
                     json = with_timestamp(json);
                 }
-                let label = format!("{name} (revision {})", revision.name);
+                let label = format!("{name} (revision {})", revision.name());
                 let message = match serde_json::from_value::<Message>(json.clone()) {
                     Ok(message) => message,
                     Err(_) if WRONG_EXAMPLES.iter().any(|(event, _)| *event == name) => {

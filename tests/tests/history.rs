@@ -13,28 +13,28 @@ fn the_upstream_line_in_order() {
     let names: Vec<String> = history
         .revisions
         .iter()
-        .filter(|r| !r.is_qapi())
-        .map(|r| r.name.clone())
+        .filter(|r| !r.is_release())
+        .map(|r| r.name().to_string())
         .collect();
     // Both eras: every vendored release, in order, after the text era.
     let releases: Vec<&str> = history
         .revisions
         .iter()
-        .filter(|r| r.is_qapi())
-        .map(|r| r.name.as_str())
+        .filter(|r| r.is_release())
+        .map(|r| r.name())
         .collect();
     assert_eq!(releases.len(), 35);
     assert_eq!(releases.first(), Some(&"qemu-2.1.0"));
     assert_eq!(releases.last(), Some(&"qemu-11.1.3"));
     // The timeline: the text revisions up to the first release, then the
     // releases; the later text revisions are linted against their release.
-    let timeline: Vec<&str> = history.timeline().iter().map(|r| r.name.as_str()).collect();
+    let timeline: Vec<&str> = history.timeline().iter().map(|r| r.name()).collect();
     assert_eq!(timeline.len(), 10 + 35);
     assert_eq!(timeline[9..11], ["quorum-and-acpi", "qemu-2.1.0"]);
     let overlap: Vec<(&str, &str)> = history
         .overlap()
         .iter()
-        .map(|(text, release)| (text.name.as_str(), release.name.as_str()))
+        .map(|(text, release)| (text.name(), release.name()))
         .collect();
     assert_eq!(
         overlap,
@@ -73,7 +73,7 @@ fn consecutive_revisions_round_trip_through_every_dialect() {
     let texts: Vec<_> = history
         .revisions
         .iter()
-        .filter(|r| !r.is_qapi())
+        .filter(|r| !r.is_release())
         .cloned()
         .collect();
     let mut failures = Vec::new();
@@ -84,7 +84,7 @@ fn consecutive_revisions_round_trip_through_every_dialect() {
             (Dialect::Cgit, render::cgit(&old.text, &new.text)),
             (Dialect::Lossy, render::lossy(&old.text, &new.text)),
         ] {
-            let label = format!("{} -> {} as {dialect:?}", old.name, new.name);
+            let label = format!("{} -> {} as {dialect:?}", old.name(), new.name());
             let patch = match diff::parse(&label, &rendered) {
                 Ok(patch) => patch,
                 Err(err) => {
@@ -151,7 +151,7 @@ fn patch_reports_are_pinned() {
         if let Origin::Patch { report, .. } = &revision.origin {
             let lines: Vec<String> = report.iter().map(|change| change.to_string()).collect();
             let text = format!("{}\n\n{}\n", revision.origin, lines.join("\n"));
-            insta::assert_snapshot!(format!("history__{}__report", revision.name), text);
+            insta::assert_snapshot!(format!("history__{}__report", revision.name()), text);
         }
     }
 }
@@ -165,7 +165,7 @@ fn the_crate_answers_what_the_history_says_at_run_time() {
 
     let history = history();
     let names: Vec<&str> = Revision::ALL.iter().map(|r| r.name()).collect();
-    let expected: Vec<&str> = history.revisions.iter().map(|r| r.name.as_str()).collect();
+    let expected: Vec<&str> = history.revisions.iter().map(|r| r.name()).collect();
     assert_eq!(names, expected);
     assert_eq!(Revision::NEWEST, *Revision::ALL.last().unwrap());
     assert_eq!(
@@ -238,11 +238,11 @@ fn the_crate_answers_what_the_history_says_at_run_time() {
         let documenting: Vec<&str> = timeline
             .iter()
             .filter(|r| r.spec.events().any(|(n, _)| n == kind.name()))
-            .map(|r| r.name.as_str())
+            .map(|r| r.name())
             .collect();
         assert_eq!(kind.since().name(), documenting[0], "{kind}");
         let last = *documenting.last().unwrap();
-        let newest = timeline.last().unwrap().name.as_str();
+        let newest = timeline.last().unwrap().name();
         assert_eq!(
             kind.until().map(Revision::name),
             (last != newest).then_some(last),
@@ -253,7 +253,7 @@ fn the_crate_answers_what_the_history_says_at_run_time() {
     // Every member of the catalog: since and until are the timeline's.
     let views = codegen::Revision::all(&history);
     let catalog = codegen::catalog::Catalog::new(&views);
-    let timeline = Timeline::new(timeline.iter().map(|r| (r.name.as_str(), &r.spec)));
+    let timeline = Timeline::new(timeline.iter().map(|r| (r.name(), &r.spec)));
     assert!(catalog.member_histories.len() > 200);
     for (event, path) in catalog.member_histories.keys() {
         let kind = EventKind::from_name(event).unwrap();

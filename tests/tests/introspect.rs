@@ -10,7 +10,7 @@
 //! capture, `QMP_RECORD_SCHEMA=PATH` a new bare reply.
 
 use qmp_spec::changes::{self, Class, Kind};
-use qmp_spec::input::Kind as InputKind;
+use qmp_spec::history::Era;
 use qmp_tests::introspect::{CAPTURE_7_2, DEBIAN_7_2_X86_64, resolver, wire_changes_from_7_2};
 use qmp_tests::live::{Listening, binaries_or_skip};
 use serde_json::{Value, json};
@@ -26,7 +26,7 @@ fn fixture_path(name: &str) -> String {
 fn assert_no_wire_change(loaded: &qmp_spec::input::Loaded) {
     let found = wire_changes_from_7_2(loaded);
     assert!(found.is_empty(), "{} changes:\n{found:#?}", found.len());
-    assert_eq!(loaded.kind, InputKind::Introspection);
+    assert_eq!(loaded.era, Era::Build);
     // As many events as the release has for this build.
     let top = qmp_tests::workspace_root().join("qmp-spec/qapi/7.2.0/qapi/qapi-schema.json");
     let schema = qmp_spec::qapi::read(&top).unwrap_or_else(|err| panic!("{err}"));

@@ -5,6 +5,7 @@
 //! messages fails.
 
 use codegen::schema;
+use qmp_spec::history::{Era, RevisionId};
 use qmp_spec::{Spec, lint};
 use qmp_tests::spec_files;
 use serde_json::{Value, json};
@@ -39,7 +40,9 @@ fn files_of(generated: Vec<codegen::GeneratedFile>) -> Files {
 }
 
 fn revision_files(name: &str, spec: &Spec, qapi: bool) -> Files {
-    let revision = codegen::Revision::alone(name, spec, qapi);
+    let era = if qapi { Era::Schema } else { Era::Text };
+    let id = RevisionId::alone(name, era);
+    let revision = codegen::Revision::alone(&id, spec);
     files_of(schema::revision_files("", &revision))
 }
 
@@ -103,7 +106,7 @@ fn every_history_example_passes_or_is_reported() {
     let history = qmp_tests::history();
     let (mut passed, mut reported) = (0, 0);
     for revision in &history.revisions {
-        let (p, r) = check_revision(&revision.name, &revision.spec, revision.is_qapi());
+        let (p, r) = check_revision(revision.name(), &revision.spec, revision.is_release());
         passed += p;
         reported += r;
     }
@@ -211,7 +214,7 @@ fn the_latest_bundle_accepts_what_the_crate_decodes() {
                     continue;
                 }
                 if decodes(json) && lint::is_valid_example(section, example) {
-                    assert!(latest.is_valid(json), "{} {name}: {json}", revision.name);
+                    assert!(latest.is_valid(json), "{} {name}: {json}", revision.name());
                     examples += 1;
                 }
                 corpus.push(json.clone());

@@ -23,106 +23,251 @@ use std::path::{Component, Path, PathBuf};
 
 use lexopt::prelude::*;
 use qmp_spec::QemuVersion;
-use qmp_spec::history::{self, Entry, Manifest};
-use qmp_spec::input::{Kind, Loaded};
+use qmp_spec::history::{self, Entry, Era, Manifest, RevisionId, Source};
+use qmp_spec::input::Loaded;
 
 use crate::Failure;
 
+/// What the command line asks.
+struct Request {
+    source: String,
+    name: Option<String>,
+    replace: Option<String>,
+    note: Option<String>,
+    root: PathBuf,
+}
+
 pub fn run(args: Vec<OsString>) -> Result<(), Failure> {
-    let mut source: Option<String> = None;
-    let mut name: Option<String> = None;
-    let mut replace: Option<String> = None;
-    let mut note: Option<String> = None;
-    let mut root = crate::project_root();
-    let mut parser = lexopt::Parser::from_args(args);
-    while let Some(arg) = parser.next()? {
-        match arg {
-            Long("name") => name = Some(parser.value()?.to_string_lossy().into_owned()),
-            Long("replace") => replace = Some(parser.value()?.to_string_lossy().into_owned()),
-            Long("note") => note = Some(parser.value()?.to_string_lossy().into_owned()),
-            Long("root") => root = parser.value()?.into(),
-            Value(arg) if source.is_none() => source = Some(arg.to_string_lossy().into_owned()),
-            _ => return Err(arg.unexpected().into()),
-        }
-    }
-    let source = source.ok_or_else(|| {
-        Failure::Usage(
-            "usage: cargo xtask import SOURCE [--name NAME] [--replace NAME] [--note TEXT]".into(),
-        )
-    })?;
+    let request = Request::parse(args)?;
     let failed =
         |message: String| Failure::Failed(format!("error: {message}\nimport: nothing written"));
-    let history_dir = root.join("qmp-spec/history");
-    let mut resolver = crate::resolver_at(&root);
-    let loaded = resolver
-        .load(&source)
-        .map_err(|err| failed(err.to_string()))?;
-    for warning in &loaded.warnings {
-        eprintln!("{warning}");
-    }
-    let (version, vendored) = vendor(&source, &loaded).map_err(failed)?;
-    let name = match name {
-        Some(name) => name,
-        None => format!(
-            "qemu-{}",
-            version.ok_or_else(|| failed(format!(
-                "{source}: the version cannot be found (no VERSION in the tree, no \
-                 query-version beside the reply): give --name qemu-X.Y.Z"
-            )))?
-        ),
-    };
-    let version = history::release_version(&name).ok_or_else(|| {
-        failed(format!(
-            "{name:?} is not a release name (qemu-X.Y.Z or qemu-X.Y.Z-rcN)"
-        ))
-    })?;
+    let mut plan = Plan::new(&request).map_err(failed)?;
+    plan.write(&request.root)?;
+    let Plan {
+        id,
+        loaded,
+        files,
+        history_len,
+        before,
+        ..
+    } = &plan;
+    println!(
+        "import: {id} ({}) after {before}: {} files vendored{}; regen: {history_len} revisions, {} files changed",
+        loaded.name,
+        files.len(),
+        request
+            .replace
+            .as_ref()
+            .map(|r| format!(", {r} replaced"))
+            .unwrap_or_default(),
+        plan.changed
+    );
+    println!(
+        "review: the snapshot diff (cargo test), `cargo xtask diff {before} {id}`, generated/CHANGELOG.md"
+    );
+    Ok(())
+}
 
-    let mut manifest = Manifest::load(&history_dir).map_err(|err| failed(err.to_string()))?;
-    if manifest.revisions.iter().any(|e| e.name == name) {
-        return Err(failed(format!("{name} is already in the history")));
+impl Request {
+    fn parse(args: Vec<OsString>) -> Result<Request, Failure> {
+        let mut source: Option<String> = None;
+        let mut name: Option<String> = None;
+        let mut replace: Option<String> = None;
+        let mut note: Option<String> = None;
+        let mut root = crate::project_root();
+        let mut parser = lexopt::Parser::from_args(args);
+        while let Some(arg) = parser.next()? {
+            match arg {
+                Long("name") => name = Some(parser.value()?.to_string_lossy().into_owned()),
+                Long("replace") => replace = Some(parser.value()?.to_string_lossy().into_owned()),
+                Long("note") => note = Some(parser.value()?.to_string_lossy().into_owned()),
+                Long("root") => root = parser.value()?.into(),
+                Value(arg) if source.is_none() => source = Some(arg.to_string_lossy().into_owned()),
+                _ => return Err(arg.unexpected().into()),
+            }
+        }
+        let source = source.ok_or_else(|| {
+            Failure::Usage(
+                "usage: cargo xtask import SOURCE [--name NAME] [--replace NAME] [--note TEXT]"
+                    .into(),
+            )
+        })?;
+        Ok(Request {
+            source,
+            name,
+            replace,
+            note,
+            root,
+        })
     }
-    let mut removed: Vec<PathBuf> = Vec::new();
-    if let Some(old) = &replace {
-        let Some(at) = manifest.revisions.iter().position(|e| &e.name == old) else {
-            return Err(failed(format!("--replace {old}: not in the history")));
+}
+
+/// An import worked out in memory: what to remove, what to write, and what
+/// it generates. Nothing is written until all of it is known.
+struct Plan {
+    id: RevisionId,
+    loaded: Loaded,
+    /// Vendored files and folders the replaced entry leaves behind.
+    removed: Vec<PathBuf>,
+    /// The new files, by their path from the project's root.
+    files: Vec<(PathBuf, Vec<u8>)>,
+    manifest: String,
+    generated: Vec<codegen::GeneratedFile>,
+    history_len: usize,
+    /// The revision the new one follows.
+    before: String,
+    /// How many files of generated/ the import changed, once written.
+    changed: usize,
+}
+
+impl Plan {
+    fn new(request: &Request) -> Result<Plan, String> {
+        let Request {
+            source,
+            replace,
+            note,
+            root,
+            ..
+        } = request;
+        let history_dir = root.join("qmp-spec/history");
+        let mut resolver = crate::resolver_at(root);
+        let loaded = resolver.load(source).map_err(|err| err.to_string())?;
+        for warning in &loaded.warnings {
+            eprintln!("{warning}");
+        }
+        let (version, vendored) = vendor(source, &loaded)?;
+        let name = match &request.name {
+            Some(name) => name.clone(),
+            None => format!(
+                "qemu-{}",
+                version.ok_or_else(|| format!(
+                    "{source}: the version cannot be found (no VERSION in the tree, no \
+                     query-version beside the reply): give --name qemu-X.Y.Z"
+                ))?
+            ),
         };
-        let entry = manifest.revisions.remove(at);
-        if manifest
+        let id = RevisionId::release(name.as_str(), loaded.era)?;
+        let mut manifest = Manifest::load(&history_dir).map_err(|err| err.to_string())?;
+        if manifest.get(&name).is_some() {
+            return Err(format!("{name} is already in the history"));
+        }
+        let mut removed: Vec<PathBuf> = Vec::new();
+        if let Some(old) = replace {
+            removed = take_out(&mut manifest, &history_dir, old)?;
+        }
+        let folder = name.trim_start_matches("qemu-").to_string();
+        let (mut entry, mut files) = vendored.place(&id, &folder, source, &loaded);
+        if let Some(note) = note {
+            // What the source cannot say of itself (where a tree came from).
+            entry.provenance = format!("{} {note}", entry.provenance);
+            if let Some((_, provenance)) = files
+                .iter_mut()
+                .find(|(p, _)| p.extension().is_some_and(|e| e == "md"))
+            {
+                provenance.extend_from_slice(format!("- **Note**: {note}\n").as_bytes());
+            }
+        }
+        let at = id
+            .version()
+            .map_or(manifest.revisions.len(), |v| manifest.position_for(v));
+        manifest.revisions.insert(at, entry);
+        let before = manifest
             .revisions
-            .iter()
-            .any(|e| e.release.as_deref() == Some(old) || e.base.as_deref() == Some(old))
-        {
-            return Err(failed(format!(
-                "--replace {old}: other revisions refer to it"
-            )));
-        }
-        removed.extend(vendored_paths(&history_dir, &entry));
+            .get(at.wrapping_sub(1))
+            .map_or("the start".to_string(), |e| e.name().to_string());
+        let built = build_staged(&manifest, root, &files, &removed)?;
+        let views = codegen::Revision::all(&built);
+        let generated = codegen::generate(&views).map_err(|err| err.to_string())?;
+        let manifest = manifest.render().map_err(|err| err.to_string())?;
+        Ok(Plan {
+            id,
+            loaded,
+            removed,
+            files,
+            manifest,
+            generated,
+            history_len: built.revisions.len(),
+            before,
+            changed: 0,
+        })
     }
-    let folder = name.trim_start_matches("qemu-").to_string();
-    let (mut entry, mut files) = vendored.place(&name, &folder, &source, &loaded);
-    if let Some(note) = &note {
-        // What the source cannot say of itself (where a tree came from).
-        entry.provenance = format!("{} {note}", entry.provenance);
-        if let Some((_, provenance)) = files
-            .iter_mut()
-            .find(|(p, _)| p.extension().is_some_and(|e| e == "md"))
-        {
-            provenance.extend_from_slice(format!("- **Note**: {note}\n").as_bytes());
-        }
-    }
-    let at = manifest.position_for(version);
-    manifest.revisions.insert(at, entry);
 
-    // The new history, its files staged in memory, then everything it
-    // generates: any error leaves the tree as it was.
-    let staged: BTreeMap<PathBuf, Vec<u8>> = files
+    /// Removes, vendors, writes the manifest and syncs generated/.
+    fn write(&mut self, root: &Path) -> Result<(), Failure> {
+        let failed =
+            |what: String, err: std::io::Error| Failure::Failed(format!("error: {what}: {err}"));
+        for path in &self.removed {
+            let result = if path.is_dir() {
+                std::fs::remove_dir_all(path)
+            } else {
+                std::fs::remove_file(path)
+            };
+            result.map_err(|err| failed(format!("removing {}", path.display()), err))?;
+        }
+        for (path, bytes) in &self.files {
+            let path = root.join(path);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)
+                    .map_err(|err| failed(format!("creating {}", parent.display()), err))?;
+            }
+            crate::sync::write_atomically(&path, bytes)
+                .map_err(|err| failed(format!("writing {}", path.display()), err))?;
+        }
+        crate::sync::write_atomically(
+            &root.join("qmp-spec/history/history.json"),
+            self.manifest.as_bytes(),
+        )
+        .map_err(|err| failed("writing history.json".into(), err))?;
+        let outcome = crate::sync::sync(&root.join("generated"), &self.generated, false)
+            .map_err(|err| failed("writing generated/".into(), err))?;
+        self.changed = outcome.changes.len();
+        Ok(())
+    }
+}
+
+/// Takes the entry `old` out of the manifest (`--replace`): the vendored
+/// paths to remove with it.
+fn take_out(
+    manifest: &mut Manifest,
+    history_dir: &Path,
+    old: &str,
+) -> Result<Vec<PathBuf>, String> {
+    let Some(at) = manifest.revisions.iter().position(|e| e.name() == old) else {
+        return Err(format!("--replace {old}: not in the history"));
+    };
+    let entry = manifest.revisions.remove(at);
+    let refers = |e: &Entry| {
+        e.release.as_deref() == Some(old)
+            || matches!(&e.source, Source::Patch { base: Some(base), .. } if base == old)
+    };
+    if manifest.revisions.iter().any(refers) {
+        return Err(format!("--replace {old}: other revisions refer to it"));
+    }
+    Ok(vendored_paths(history_dir, &entry))
+}
+
+/// The history of `manifest`, its new files read from memory and the
+/// removed ones gone: any error leaves the tree as it was.
+fn build_staged(
+    manifest: &Manifest,
+    root: &Path,
+    files: &[(PathBuf, Vec<u8>)],
+    removed: &[PathBuf],
+) -> Result<history::History, String> {
+    let history_dir = root.join("qmp-spec/history");
+    let staged: BTreeMap<PathBuf, &[u8]> = files
         .iter()
-        .map(|(path, bytes)| (qmp_spec::qapi::normalize(&root.join(path)), bytes.clone()))
+        .map(|(path, bytes)| {
+            (
+                qmp_spec::qapi::normalize(&root.join(path)),
+                bytes.as_slice(),
+            )
+        })
         .collect();
-    let built = history::build(&manifest, |file| {
+    history::build(manifest, |file| {
         let path = qmp_spec::qapi::normalize(&history_dir.join(file));
         match staged.get(&path) {
-            Some(bytes) => Ok(bytes.clone()),
+            Some(bytes) => Ok(bytes.to_vec()),
             None if removed.iter().any(|r| path.starts_with(r)) => Err(history::HistoryError::Io {
                 path: path.clone(),
                 source: std::io::ErrorKind::NotFound.into(),
@@ -132,54 +277,7 @@ pub fn run(args: Vec<OsString>) -> Result<(), Failure> {
             }
         }
     })
-    .map_err(|err| failed(err.to_string()))?;
-    let views = codegen::Revision::all(&built);
-    let generated = codegen::generate(&views).map_err(|err| failed(err.to_string()))?;
-
-    for path in &removed {
-        let result = if path.is_dir() {
-            std::fs::remove_dir_all(path)
-        } else {
-            std::fs::remove_file(path)
-        };
-        result
-            .map_err(|err| Failure::Failed(format!("error: removing {}: {err}", path.display())))?;
-    }
-    for (path, bytes) in &files {
-        let path = root.join(path);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|err| {
-                Failure::Failed(format!("error: creating {}: {err}", parent.display()))
-            })?;
-        }
-        crate::sync::write_atomically(&path, bytes)
-            .map_err(|err| Failure::Failed(format!("error: writing {}: {err}", path.display())))?;
-    }
-    crate::sync::write_atomically(
-        &history_dir.join("history.json"),
-        manifest.render().as_bytes(),
-    )
-    .map_err(|err| Failure::Failed(format!("error: writing history.json: {err}")))?;
-    let outcome = crate::sync::sync(&root.join("generated"), &generated, false)
-        .map_err(|err| Failure::Failed(format!("error: writing generated/: {err}")))?;
-    let before = manifest
-        .revisions
-        .get(at.wrapping_sub(1))
-        .map_or("the start".to_string(), |e| e.name.clone());
-    println!(
-        "import: {name} ({}) after {before}: {} files vendored{}; regen: {} revisions, {} files changed",
-        loaded.name,
-        files.len(),
-        replace
-            .map(|r| format!(", {r} replaced"))
-            .unwrap_or_default(),
-        built.revisions.len(),
-        outcome.changes.len()
-    );
-    println!(
-        "review: the snapshot diff (cargo test), `cargo xtask diff {before} {name}`, generated/CHANGELOG.md"
-    );
-    Ok(())
+    .map_err(|err| err.to_string())
 }
 
 /// What is vendored for a source, before it has a name.
@@ -195,8 +293,8 @@ enum Vendored {
 
 /// The version a source says it is, and what to vendor of it.
 fn vendor(source: &str, loaded: &Loaded) -> Result<(Option<QemuVersion>, Vendored), String> {
-    match loaded.kind {
-        Kind::Qapi => {
+    match loaded.era {
+        Era::Schema => {
             if loaded.sources.is_empty() {
                 return Err(format!(
                     "{source}: a revision of the history is already in it; import a QAPI tree \
@@ -207,7 +305,7 @@ fn vendor(source: &str, loaded: &Loaded) -> Result<(Option<QemuVersion>, Vendore
                 .sources
                 .iter()
                 .find(|(path, _)| path == "VERSION")
-                .and_then(|(_, bytes)| parse_version(&String::from_utf8_lossy(bytes)));
+                .and_then(|(_, bytes)| QemuVersion::parse(String::from_utf8_lossy(bytes).trim()));
             let files: Vec<(String, Vec<u8>)> = loaded.sources.clone();
             let top = files
                 .iter()
@@ -221,7 +319,7 @@ fn vendor(source: &str, loaded: &Loaded) -> Result<(Option<QemuVersion>, Vendore
             }
             Ok((version, Vendored::Qapi { top, files }))
         }
-        Kind::Introspection => {
+        Era::Build => {
             let version = loaded.spec.build.as_ref().and_then(|b| b.version);
             let capture = match &loaded.answers {
                 Some(answers) => {
@@ -245,23 +343,10 @@ fn vendor(source: &str, loaded: &Loaded) -> Result<(Option<QemuVersion>, Vendore
             }
             Ok((version, Vendored::Capture(capture)))
         }
-        Kind::Text => Err(format!(
+        Era::Text => Err(format!(
             "{source}: a qmp-events.txt revision; import takes a QAPI schema or a binary's \
              introspection"
         )),
-    }
-}
-
-/// `9.2.0` of a `VERSION` file.
-fn parse_version(text: &str) -> Option<QemuVersion> {
-    let mut parts = text.trim().split('.').map(|p| p.parse::<u32>().ok());
-    match (parts.next(), parts.next(), parts.next(), parts.next()) {
-        (Some(Some(major)), Some(Some(minor)), Some(Some(micro)), None) => Some(QemuVersion {
-            major,
-            minor,
-            micro,
-        }),
-        _ => None,
     }
 }
 
@@ -270,12 +355,13 @@ impl Vendored {
     /// root) of a release named `name`, vendored in `folder`.
     fn place(
         &self,
-        name: &str,
+        id: &RevisionId,
         folder: &str,
         source: &str,
         loaded: &Loaded,
     ) -> (Entry, Vec<(PathBuf, Vec<u8>)>) {
         let date = today();
+        let name = id.name();
         match self {
             Vendored::Qapi { top, files } => {
                 let base = PathBuf::from("qmp-spec/qapi").join(folder);
@@ -298,13 +384,15 @@ impl Vendored {
                     .collect();
                 out.push((base.join("PROVENANCE.md"), provenance.into_bytes()));
                 let entry = Entry {
-                    name: name.to_string(),
-                    qapi: Some(format!("../qapi/{folder}/{top}")),
+                    id: id.clone(),
+                    source: Source::Qapi {
+                        top: format!("../qapi/{folder}/{top}"),
+                    },
                     provenance: format!(
                         "QEMU {folder}'s QAPI schema ({origin}; imported {date}), see \
                          qmp-spec/qapi/{folder}/PROVENANCE.md."
                     ),
-                    ..Entry::default()
+                    release: None,
                 };
                 (entry, out)
             }
@@ -333,14 +421,16 @@ impl Vendored {
                     }
                 );
                 let entry = Entry {
-                    name: name.to_string(),
-                    introspection: Some(format!("../introspection/{file}")),
+                    id: id.clone(),
+                    source: Source::Introspection {
+                        file: format!("../introspection/{file}"),
+                    },
                     provenance: format!(
                         "The introspection of {} (query-qmp-schema; imported {date}), see \
                          qmp-spec/introspection/{name}.md.",
                         loaded.name
                     ),
-                    ..Entry::default()
+                    release: None,
                 };
                 let out = vec![
                     (base.join(&file), bytes.clone()),
@@ -355,19 +445,22 @@ impl Vendored {
 /// The files and folders vendored for an entry (to remove with it).
 fn vendored_paths(history_dir: &Path, entry: &Entry) -> Vec<PathBuf> {
     let mut out = Vec::new();
-    if let Some(top) = &entry.qapi {
-        // `../qapi/FOLDER/...`: the folder.
-        let mut components = Path::new(top).components().skip(2);
-        if let Some(Component::Normal(folder)) = components.next() {
-            out.push(qmp_spec::qapi::normalize(
-                &history_dir.join("../qapi").join(folder),
-            ));
+    match &entry.source {
+        Source::Qapi { top } => {
+            // `../qapi/FOLDER/...`: the folder.
+            let mut components = Path::new(top).components().skip(2);
+            if let Some(Component::Normal(folder)) = components.next() {
+                out.push(qmp_spec::qapi::normalize(
+                    &history_dir.join("../qapi").join(folder),
+                ));
+            }
         }
-    }
-    if let Some(file) = &entry.introspection {
-        let path = qmp_spec::qapi::normalize(&history_dir.join(file));
-        out.push(path.with_extension("md"));
-        out.push(path);
+        Source::Introspection { file } => {
+            let path = qmp_spec::qapi::normalize(&history_dir.join(file));
+            out.push(path.with_extension("md"));
+            out.push(path);
+        }
+        Source::Text { .. } | Source::Patch { .. } => {}
     }
     out
 }

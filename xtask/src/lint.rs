@@ -41,7 +41,7 @@ pub fn run(args: Vec<OsString>) -> Result<(), Failure> {
         match crate::load_history(&crate::project_root()) {
             Ok(history) => {
                 for revision in &history.revisions {
-                    total += report(&format!("revision {}", revision.name), &revision.spec);
+                    total += report(&format!("revision {}", revision.name()), &revision.spec);
                 }
             }
             Err(failure) => errors.push(failure),

@@ -6,7 +6,7 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 
 use lexopt::prelude::*;
-use qmp_spec::input::Kind;
+use qmp_spec::history::RevisionId;
 
 use crate::Failure;
 
@@ -28,7 +28,8 @@ pub fn run(args: Vec<OsString>) -> Result<(), Failure> {
     };
     let loaded = crate::load(&mut crate::resolver(), &input)?;
     let name = schema_name(&input, &loaded);
-    let revision = codegen::Revision::alone(&name, &loaded.spec, loaded.kind != Kind::Text);
+    let id = RevisionId::alone(name, loaded.era);
+    let revision = codegen::Revision::alone(&id, &loaded.spec);
     let files = codegen::schema::revision_files("", &revision);
     std::fs::create_dir_all(&out)
         .map_err(|err| Failure::Failed(format!("error: cannot create {}: {err}", out.display())))?;

@@ -79,7 +79,7 @@ fn a_folder_without_a_schema_is_an_error() {
     let dir = temp_path("no-schema", "tree");
     std::fs::create_dir_all(&dir).unwrap();
     let error = fails(&["ir", dir.to_str().unwrap()]);
-    assert!(error.contains("a folder without a QAPI schema"), "{error}");
+    assert!(error.contains("a folder with no QAPI schema"), "{error}");
     // A tree of the text era reads its qmp-events.txt.
     std::fs::create_dir_all(dir.join("QMP")).unwrap();
     std::fs::copy(

@@ -38,40 +38,45 @@ pub fn revisions(catalog: &Catalog<'_>, revisions: &[crate::Revision<'_>]) -> To
     let mut scope = Scope::default();
     let variants: Vec<Ident> = revisions
         .iter()
-        .map(|r| format_ident!("{}", scope.claim_exact(variant_name(r.name), Case::Pascal)))
+        .map(|r| {
+            format_ident!(
+                "{}",
+                scope.claim_exact(variant_name(r.name()), Case::Pascal)
+            )
+        })
         .collect();
     let variant_of = |name: &str| {
         revisions
             .iter()
-            .position(|r| r.name == name)
+            .position(|r| r.name() == name)
             .map(|i| &variants[i])
     };
-    let names: Vec<&str> = revisions.iter().map(|r| r.name).collect();
+    let names: Vec<&str> = revisions.iter().map(|r| r.name()).collect();
     let count = revisions.len();
     let docs = revisions.iter().map(|revision| {
-        let kind = if revision.qapi {
+        let kind = if revision.is_release() {
             "A QEMU release: its QAPI schema, or the introspection of a build of it."
         } else {
             "A revision of `qmp-events.txt`."
         };
         doc(&[
-            &format!("`{}`. {kind}", revision.name),
+            &format!("`{}`. {kind}", revision.name()),
             &escape(revision.about),
         ])
     });
-    let qemu = revisions.iter().map(|revision| {
-        match qmp_spec::history::release_version(revision.name).filter(|_| revision.qapi) {
+    let qemu = revisions
+        .iter()
+        .map(|revision| match revision.id.version() {
             Some(v) => {
                 let (major, minor, micro) = (v.major, v.minor, v.micro);
                 quote! { Some(QemuVersion::new(#major, #minor, #micro)) }
             }
             None => quote! { None },
-        }
-    });
+        });
     // What each revision answers as: itself in the timeline, else the
     // release that shipped it.
     let answers = revisions.iter().map(|revision| {
-        let own = variant_of(revision.name);
+        let own = variant_of(revision.name());
         match revision.release.and_then(variant_of) {
             Some(release) if !revision.timeline => quote! { Revision::#release },
             _ => quote! { Revision::#own },
@@ -82,7 +87,7 @@ pub fn revisions(catalog: &Catalog<'_>, revisions: &[crate::Revision<'_>]) -> To
     let timeline: Vec<&str> = revisions
         .iter()
         .filter(|r| r.timeline)
-        .map(|r| r.name)
+        .map(|r| r.name())
         .collect();
     let span = |from: &str, to: Option<&str>| {
         let from = variant_of(from);

@@ -26,60 +26,26 @@
 //! A patch that does not apply fully makes the history an error, naming the
 //! revision and the change; changes already applied are fine and reported.
 
+pub mod identity;
 pub mod lint;
+pub mod manifest;
 pub mod timeline;
 
 use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use serde::{Deserialize, Serialize};
-
 use crate::diff::{self, ChangeReport, Direction};
 use crate::model::{QemuVersion, Spec};
 use crate::source::ParseError;
 
-/// The manifest, as `history.json` writes it ([`Manifest::render`] writes
-/// it back: two-space indents, keys in the order of the fields below).
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct Manifest {
-    #[serde(default)]
-    pub about: String,
-    pub revisions: Vec<Entry>,
-}
-
-/// One revision of the manifest: `text`, or `patch` (on `base`, by default
-/// the revision before it; `reverse` to apply it backwards).
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct Entry {
-    pub name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub text: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub patch: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub base: Option<String>,
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub reverse: bool,
-    /// A QAPI schema's top file: the revision is that release's schema.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub qapi: Option<String>,
-    /// A QEMU binary's introspection (a capture of its answers): the
-    /// revision is that build's wire schema.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub introspection: Option<String>,
-    pub provenance: String,
-    /// For a text revision, the QAPI entry of the release that shipped it.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub release: Option<String>,
-}
+pub use identity::{Era, RevisionId};
+pub use manifest::{Entry, Manifest, Source};
 
 /// A rebuilt revision.
 #[derive(Debug, Clone)]
 pub struct Revision {
-    pub name: String,
+    pub id: RevisionId,
     pub provenance: String,
     pub origin: Origin,
     /// The text of a `qmp-events.txt` revision; empty for a QAPI release.
@@ -90,18 +56,14 @@ pub struct Revision {
 }
 
 impl Revision {
-    /// Whether the revision is a release of the QAPI era: its QAPI schema,
-    /// or a binary's introspection.
-    pub fn is_qapi(&self) -> bool {
-        matches!(
-            self.origin,
-            Origin::Qapi { .. } | Origin::Introspection { .. }
-        )
+    pub fn name(&self) -> &str {
+        self.id.name()
     }
 
-    /// Whether the revision is a binary's introspection.
-    pub fn is_introspection(&self) -> bool {
-        matches!(self.origin, Origin::Introspection { .. })
+    /// Whether the revision is a release of the QAPI era: its QAPI schema,
+    /// or a binary's introspection.
+    pub fn is_release(&self) -> bool {
+        self.id.is_release()
     }
 }
 
@@ -178,28 +140,22 @@ pub struct History {
 impl History {
     /// Reads `dir/history.json` and rebuilds every revision.
     pub fn load(dir: &Path) -> Result<History, HistoryError> {
-        let path = dir.join("history.json");
-        let bytes = read(&path)?;
-        let manifest: Manifest =
-            serde_json::from_slice(&bytes).map_err(|source| HistoryError::Manifest {
-                path: path.clone(),
-                source,
-            })?;
+        let manifest = Manifest::load(dir)?;
         build(&manifest, |file| read(&dir.join(file)))
     }
 
     pub fn get(&self, name: &str) -> Option<&Revision> {
-        self.revisions.iter().find(|r| r.name == name)
+        self.revisions.iter().find(|r| r.name() == name)
     }
 
     /// The revisions that decide since and until: the text revisions before
     /// the first QAPI release, then the releases.
     pub fn timeline(&self) -> Vec<&Revision> {
-        let first_qapi = self.revisions.iter().position(Revision::is_qapi);
+        let first_release = self.revisions.iter().position(Revision::is_release);
         self.revisions
             .iter()
             .enumerate()
-            .filter(|(i, r)| r.is_qapi() || first_qapi.is_none_or(|first| *i < first))
+            .filter(|(i, r)| r.is_release() || first_release.is_none_or(|first| *i < first))
             .map(|(_, r)| r)
             .collect()
     }
@@ -214,100 +170,28 @@ impl History {
     }
 }
 
-impl Manifest {
-    /// The manifest as `history.json` holds it.
-    pub fn render(&self) -> String {
-        let mut text = serde_json::to_string_pretty(self).unwrap_or_default();
-        text.push('\n');
-        text
-    }
-
-    /// Where a release of `version` goes: before the first release newer
-    /// than it (text revisions keep their places), else at the end.
-    pub fn position_for(&self, version: QemuVersion) -> usize {
-        self.revisions
-            .iter()
-            .position(|e| {
-                (e.qapi.is_some() || e.introspection.is_some())
-                    && release_version(&e.name).is_some_and(|v| v > version)
-            })
-            .unwrap_or(self.revisions.len())
-    }
-
-    /// Reads `dir/history.json`.
-    pub fn load(dir: &Path) -> Result<Manifest, HistoryError> {
-        let path = dir.join("history.json");
-        let bytes = read(&path)?;
-        serde_json::from_slice(&bytes).map_err(|source| HistoryError::Manifest { path, source })
-    }
-}
-
-/// The QEMU version a release's revision name gives, as QEMU itself
-/// reports it: `qemu-7.2.0` is 7.2.0; a release candidate `qemu-9.2.0-rc2`
-/// is 9.1.92, as QEMU numbers its candidates (x.y.90 + n before x.(y+1).0).
-pub fn release_version(name: &str) -> Option<QemuVersion> {
-    let rest = name.strip_prefix("qemu-")?;
-    let (numbers, rc) = match rest.split_once("-rc") {
-        Some((numbers, rc)) => (numbers, Some(rc.parse::<u32>().ok()?)),
-        None => (rest, None),
-    };
-    let mut parts = numbers.split('.').map(|p| p.parse::<u32>().ok());
-    let (Some(Some(major)), Some(Some(minor)), Some(Some(micro)), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
-        return None;
-    };
-    Some(match rc {
-        None => QemuVersion {
-            major,
-            minor,
-            micro,
-        },
-        // x.0.0-rcN follows the last minor of x-1, unknown here: after all.
-        Some(n) if minor == 0 => QemuVersion {
-            major: major.checked_sub(1)?,
-            minor: u32::MAX,
-            micro: 90 + n.min(9),
-        },
-        Some(n) => QemuVersion {
-            major,
-            minor: minor - 1,
-            micro: 90 + n.min(9),
-        },
-    })
-}
-
-/// The QAPI release of the history nearest to a QEMU of `version`: the
-/// newest release not newer than it, else (a QEMU older than every
-/// release) the oldest; with no version, the newest. Read on its own,
-/// without the rest of the history; `None` when the history has no
-/// release.
-pub fn nearest_release(
-    dir: &Path,
+/// The one rule by which a build's introspection is named and documented,
+/// in the history and for any reply a command reads: the QAPI schema
+/// releases not newer than the build (all of them when its version is
+/// unknown), newest first, each event from the first that documents it.
+pub fn lenders<'r>(
+    revisions: impl IntoIterator<Item = &'r Revision>,
     version: Option<QemuVersion>,
-) -> Result<Option<Revision>, HistoryError> {
-    let manifest = Manifest::load(dir)?;
-    let mut releases: Vec<(QemuVersion, &Entry)> = manifest
-        .revisions
-        .iter()
-        .filter(|e| e.qapi.is_some())
-        .filter_map(|e| Some((release_version(&e.name)?, e)))
+) -> Vec<(&'r str, &'r Spec)> {
+    let mut releases: Vec<(QemuVersion, &Revision)> = revisions
+        .into_iter()
+        .filter(|r| r.id.era() == Era::Schema)
+        .filter_map(|r| Some((r.id.version()?, r)))
+        .filter(|(v, _)| version.is_none_or(|version| *v <= version))
         .collect();
-    releases.sort_by_key(|(v, _)| *v);
-    let chosen = match version {
-        Some(version) => releases
-            .iter()
-            .rev()
-            .find(|(v, _)| *v <= version)
-            .or(releases.first()),
-        None => releases.last(),
-    };
-    chosen
-        .map(|(_, entry)| qapi_revision(entry, &|file| read(&dir.join(file))))
-        .transpose()
+    releases.sort_by_key(|(v, _)| std::cmp::Reverse(*v));
+    releases
+        .into_iter()
+        .map(|(_, r)| (r.name(), &r.spec))
+        .collect()
 }
 
-fn read(path: &Path) -> Result<Vec<u8>, HistoryError> {
+pub(crate) fn read(path: &Path) -> Result<Vec<u8>, HistoryError> {
     std::fs::read(path).map_err(|source| HistoryError::Io {
         path: path.to_path_buf(),
         source,
@@ -322,65 +206,34 @@ pub fn build(
     read: impl Fn(&str) -> Result<Vec<u8>, HistoryError> + Sync,
 ) -> Result<History, HistoryError> {
     let entries = &manifest.revisions;
-    let mut position: HashMap<&str, usize> = HashMap::new();
-    for (i, entry) in entries.iter().enumerate() {
-        if position.insert(&entry.name, i).is_some() {
-            return Err(entry_error(entry, "the name is used twice"));
-        }
-    }
-    let first_qapi = entries
-        .iter()
-        .position(|e| e.qapi.is_some() || e.introspection.is_some());
-    for (i, entry) in entries.iter().enumerate() {
-        match &entry.release {
-            Some(release) => match position.get(release.as_str()) {
-                Some(&at) if entries[at].qapi.is_some() || entries[at].introspection.is_some() => {}
-                _ => {
-                    return Err(entry_error(
-                        entry,
-                        &format!("its release {release:?} is not a QAPI release of the history"),
-                    ));
-                }
-            },
-            None if entry.qapi.is_none()
-                && entry.introspection.is_none()
-                && first_qapi.is_some_and(|first| i > first) =>
-            {
-                return Err(entry_error(
-                    entry,
-                    "a text revision after the first QAPI release must name the release that \
-                     shipped it (\"release\")",
-                ));
-            }
-            None => {}
-        }
-    }
+    let position = check_order(entries)?;
     // The releases' schemas depend on nothing else: read side by side.
-    let mut built: Vec<Option<Revision>> = qapi_revisions(entries, &read)?;
+    let mut built: Vec<Option<Revision>> = schema_revisions(entries, &read)?;
     // A binary's introspection, named and documented from the releases
     // before it.
     for (i, entry) in entries.iter().enumerate() {
-        if entry.introspection.is_some() {
-            built[i] = Some(introspection_revision(entry, &built, &read)?);
+        if let Source::Introspection { file } = &entry.source {
+            built[i] = Some(build_revision(entry, file, &built, &read)?);
         }
     }
-    // Each pass builds every revision whose base is built; a pass that builds
-    // nothing means a base that is missing or depends on itself.
+    // Each pass builds every text revision whose base is built; a pass that
+    // builds nothing means a base that is missing or depends on itself.
     while built.iter().any(Option::is_none) {
         let mut progress = false;
         for (i, entry) in entries.iter().enumerate() {
             if built[i].is_some() {
                 continue;
             }
-            if entry.introspection.is_some() {
-                continue;
-            }
-            let revision = match (&entry.text, &entry.patch) {
-                (Some(file), None) => Some(text_revision(entry, file, &read)?),
-                (None, Some(file)) => {
-                    let base_name = match &entry.base {
+            let revision = match &entry.source {
+                Source::Text { file } => Some(text_revision(entry, file, &read)?),
+                Source::Patch {
+                    file,
+                    base,
+                    reverse,
+                } => {
+                    let base_name = match base {
                         Some(name) => name.as_str(),
-                        None if i > 0 => entries[i - 1].name.as_str(),
+                        None if i > 0 => entries[i - 1].name(),
                         None => {
                             return Err(entry_error(
                                 entry,
@@ -395,16 +248,12 @@ pub fn build(
                         )
                     })?;
                     match &built[base] {
-                        Some(base) => Some(patch_revision(entry, file, base, &read)?),
+                        Some(base) => Some(patch_revision(entry, file, *reverse, base, &read)?),
                         None => None,
                     }
                 }
-                _ => {
-                    return Err(entry_error(
-                        entry,
-                        "give exactly one of \"text\" and \"patch\"",
-                    ));
-                }
+                // Built above.
+                Source::Qapi { .. } | Source::Introspection { .. } => None,
             };
             if let Some(revision) = revision {
                 built[i] = Some(revision);
@@ -431,65 +280,118 @@ pub fn build(
     })
 }
 
-/// The revisions of the QAPI entries, read on as many threads as the
+/// Each entry's position by name: names used once, and every text revision
+/// of the QAPI era naming a release of the history that shipped it.
+fn check_order(entries: &[Entry]) -> Result<HashMap<&str, usize>, HistoryError> {
+    let mut position: HashMap<&str, usize> = HashMap::new();
+    for (i, entry) in entries.iter().enumerate() {
+        if position.insert(entry.name(), i).is_some() {
+            return Err(entry_error(entry, "the name is used twice"));
+        }
+    }
+    let first_release = entries.iter().position(|e| e.id.is_release());
+    for (i, entry) in entries.iter().enumerate() {
+        match &entry.release {
+            Some(release) => match position.get(release.as_str()) {
+                Some(&at) if entries[at].id.is_release() => {}
+                _ => {
+                    return Err(entry_error(
+                        entry,
+                        &format!("its release {release:?} is not a QAPI release of the history"),
+                    ));
+                }
+            },
+            None if !entry.id.is_release() && first_release.is_some_and(|first| i > first) => {
+                return Err(entry_error(
+                    entry,
+                    "a text revision after the first QAPI release must name the release that \
+                     shipped it (\"release\")",
+                ));
+            }
+            None => {}
+        }
+    }
+    Ok(position)
+}
+
+/// The revisions of the QAPI schema entries, read on as many threads as the
 /// machine has (at most one per entry); `None` for the others.
-fn qapi_revisions(
+fn schema_revisions(
     entries: &[Entry],
     read: &(impl Fn(&str) -> Result<Vec<u8>, HistoryError> + Sync),
 ) -> Result<Vec<Option<Revision>>, HistoryError> {
-    let jobs: Vec<usize> = (0..entries.len())
-        .filter(|&i| entries[i].qapi.is_some())
+    let jobs: Vec<(usize, &str)> = entries
+        .iter()
+        .enumerate()
+        .filter_map(|(i, e)| match &e.source {
+            Source::Qapi { top } => Some((i, top.as_str())),
+            _ => None,
+        })
         .collect();
     let threads = std::thread::available_parallelism()
         .map_or(1, usize::from)
         .clamp(1, jobs.len().max(1));
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let results: Vec<Vec<(usize, Result<Revision, HistoryError>)>> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut done = Vec::new();
-                    loop {
-                        let job = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(&i) = jobs.get(job) else { break };
-                        done.push((i, qapi_revision(&entries[i], read)));
-                    }
-                    done
-                })
-            })
-            .collect();
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let job = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(&(i, top)) = jobs.get(job) else {
+                break;
+            };
+            // A reader's panic is a bug: reported as the entry's error,
+            // and the other entries read on.
+            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                schema_revision(&entries[i], top, read)
+            }))
+            .unwrap_or_else(|panic| {
+                Err(entry_error(
+                    &entries[i],
+                    &format!("the QAPI reader panicked: {}", panic_message(&*panic)),
+                ))
+            });
+            done.push((i, result));
+        }
+        done
+    };
+    let mut results: Vec<(usize, Result<Revision, HistoryError>)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads).map(|_| scope.spawn(work)).collect();
+        // A worker catches its jobs' panics, so joining does not fail.
         workers
             .into_iter()
-            .map(|w| w.join().unwrap_or_default())
+            .flat_map(|w| w.join().unwrap_or_default())
             .collect()
     });
     let mut built: Vec<Option<Revision>> = vec![None; entries.len()];
-    let mut results: Vec<(usize, Result<Revision, HistoryError>)> =
-        results.into_iter().flatten().collect();
     // The first error in manifest order, whatever thread found it.
     results.sort_by_key(|(i, _)| *i);
     for (i, result) in results {
         built[i] = Some(result?);
     }
-    if let Some(&missing) = jobs.iter().find(|&&i| built[i].is_none()) {
+    if let Some(&(missing, _)) = jobs.iter().find(|(i, _)| built[*i].is_none()) {
         return Err(entry_error(&entries[missing], "reading the schema stopped"));
     }
     Ok(built)
 }
 
-fn qapi_revision(
+/// What a panic said, when it said it with a string.
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> &str {
+    panic
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("no message")
+}
+
+fn schema_revision(
     entry: &Entry,
+    top: &str,
     read: &impl Fn(&str) -> Result<Vec<u8>, HistoryError>,
 ) -> Result<Revision, HistoryError> {
-    let Some(top) = &entry.qapi else {
-        return Err(entry_error(entry, "not a QAPI entry"));
+    let parse = |error| HistoryError::Parse {
+        revision: entry.name().to_string(),
+        error,
     };
-    if entry.text.is_some() || entry.patch.is_some() {
-        return Err(entry_error(
-            entry,
-            "give exactly one of \"text\", \"patch\" and \"qapi\"",
-        ));
-    }
     let schema = crate::qapi::read_with(Path::new(top), &mut |path| {
         let name = path.to_str().unwrap_or_default();
         read(name).map_err(|err| match err {
@@ -497,79 +399,51 @@ fn qapi_revision(
             other => std::io::Error::other(other.to_string()),
         })
     })
-    .map_err(|error| HistoryError::Parse {
-        revision: entry.name.clone(),
-        error,
-    })?;
+    .map_err(parse)?;
+    let spec = schema
+        .to_spec(&format!("QAPI schema of {}", entry.name()))
+        .map_err(parse)?;
     Ok(Revision {
-        name: entry.name.clone(),
+        id: entry.id.clone(),
         provenance: entry.provenance.clone(),
         origin: Origin::Qapi {
-            file: top.clone(),
+            file: top.to_string(),
             files: schema.files.len(),
         },
         text: String::new(),
-        spec: schema
-            .to_spec(&format!("QAPI schema of {}", entry.name))
-            .map_err(|error| HistoryError::Parse {
-                revision: entry.name.clone(),
-                error,
-            })?,
+        spec,
         release: None,
     })
 }
 
-/// A binary's introspection: names and documentation from the QAPI
-/// releases before it (newest first), what the release before it has
-/// behind a condition the build lacks carried in (the module's rule).
-fn introspection_revision(
+/// A binary's introspection, named and documented by [`lenders`], with
+/// what the release before it has behind a condition the build lacks
+/// carried in (the module's rule).
+fn build_revision(
     entry: &Entry,
+    file: &str,
     built: &[Option<Revision>],
     read: &impl Fn(&str) -> Result<Vec<u8>, HistoryError>,
 ) -> Result<Revision, HistoryError> {
-    let Some(file) = &entry.introspection else {
-        return Err(entry_error(entry, "not an introspection entry"));
-    };
-    if entry.text.is_some() || entry.patch.is_some() || entry.qapi.is_some() {
-        return Err(entry_error(
-            entry,
-            "give exactly one of \"text\", \"patch\", \"qapi\" and \"introspection\"",
-        ));
-    }
     let bytes = read(file)?;
     let parse = |error| HistoryError::Introspect {
-        revision: entry.name.clone(),
+        revision: entry.name().to_string(),
         error,
     };
     let reply = crate::introspect::Reply::parse(file, &bytes).map_err(parse)?;
-    let version = reply
-        .version()
-        .map(|(v, _)| v)
-        .or_else(|| release_version(&entry.name));
-    // The schema releases no newer than the build, newest first.
-    let mut releases: Vec<(QemuVersion, &Revision)> = built
-        .iter()
-        .flatten()
-        .filter(|r| matches!(r.origin, Origin::Qapi { .. }))
-        .filter_map(|r| Some((release_version(&r.name)?, r)))
-        .filter(|(v, _)| version.is_none_or(|version| *v <= version))
-        .collect();
-    releases.sort_by_key(|(v, _)| std::cmp::Reverse(*v));
-    let references: Vec<(&str, &Spec)> = releases
-        .iter()
-        .map(|(_, r)| (r.name.as_str(), &r.spec))
-        .collect();
+    let version = reply.version().map(|(v, _)| v).or(entry.id.version());
+    let references = lenders(built.iter().flatten(), version);
     let mut spec = reply
-        .to_spec(&format!("Introspection of {}", entry.name), &references)
+        .to_spec(&format!("Introspection of {}", entry.name()), &references)
         .map_err(parse)?;
     if let Some((_, before)) = references.first() {
         crate::introspect::carry_conditional(&mut spec, before);
     }
     Ok(Revision {
-        name: entry.name.clone(),
+        id: entry.id.clone(),
         provenance: entry.provenance.clone(),
         origin: Origin::Introspection {
-            file: file.clone(),
+            file: file.to_string(),
             documented_from: references.first().map(|(name, _)| name.to_string()),
         },
         text: String::new(),
@@ -580,27 +454,19 @@ fn introspection_revision(
 
 fn entry_error(entry: &Entry, message: &str) -> HistoryError {
     HistoryError::Entry {
-        revision: entry.name.clone(),
+        revision: entry.name().to_string(),
         message: message.to_string(),
     }
 }
 
-fn decode(entry: &Entry, file: &str, bytes: &[u8]) -> Result<String, HistoryError> {
-    crate::source::decode(file, bytes)
-        .map(str::to_string)
-        .map_err(|error| HistoryError::Parse {
-            revision: entry.name.clone(),
-            error,
-        })
-}
-
-fn parse_spec(entry: &Entry, file: &str, text: &str) -> Result<Spec, HistoryError> {
-    crate::parse(&format!("{file} (revision {})", entry.name), text).map_err(|error| {
-        HistoryError::Parse {
-            revision: entry.name.clone(),
-            error,
-        }
-    })
+fn parse_text(entry: &Entry, file: &str, bytes: &[u8]) -> Result<(String, Spec), HistoryError> {
+    let parse = |error| HistoryError::Parse {
+        revision: entry.name().to_string(),
+        error,
+    };
+    let text = crate::source::decode(file, bytes).map_err(parse)?;
+    let spec = crate::parse(&format!("{file} (revision {})", entry.name()), text).map_err(parse)?;
+    Ok((text.to_string(), spec))
 }
 
 fn text_revision(
@@ -608,10 +474,9 @@ fn text_revision(
     file: &str,
     read: &impl Fn(&str) -> Result<Vec<u8>, HistoryError>,
 ) -> Result<Revision, HistoryError> {
-    let text = decode(entry, file, &read(file)?)?;
-    let spec = parse_spec(entry, file, &text)?;
+    let (text, spec) = parse_text(entry, file, &read(file)?)?;
     Ok(Revision {
-        name: entry.name.clone(),
+        id: entry.id.clone(),
         provenance: entry.provenance.clone(),
         origin: Origin::Text {
             file: file.to_string(),
@@ -625,14 +490,15 @@ fn text_revision(
 fn patch_revision(
     entry: &Entry,
     file: &str,
+    reverse: bool,
     base: &Revision,
     read: &impl Fn(&str) -> Result<Vec<u8>, HistoryError>,
 ) -> Result<Revision, HistoryError> {
     let patch = diff::parse_bytes(file, &read(file)?).map_err(|error| HistoryError::Parse {
-        revision: entry.name.clone(),
+        revision: entry.name().to_string(),
         error,
     })?;
-    let direction = if entry.reverse {
+    let direction = if reverse {
         Direction::Reverse
     } else {
         Direction::Forward
@@ -641,18 +507,18 @@ fn patch_revision(
     let failed: Vec<ChangeReport> = applied.not_applied().cloned().collect();
     if !failed.is_empty() {
         return Err(HistoryError::NotApplied {
-            revision: entry.name.clone(),
+            revision: entry.name().to_string(),
             file: file.to_string(),
             changes: failed,
         });
     }
-    let spec = parse_spec(entry, file, &applied.text)?;
+    let (_, spec) = parse_text(entry, file, applied.text.as_bytes())?;
     Ok(Revision {
-        name: entry.name.clone(),
+        id: entry.id.clone(),
         provenance: entry.provenance.clone(),
         origin: Origin::Patch {
             file: file.to_string(),
-            base: base.name.clone(),
+            base: base.name().to_string(),
             direction,
             report: applied.report,
             work: applied.work,

@@ -12,20 +12,23 @@
 //! | anything else | a revision name of the history |
 //!
 //! An introspection (a reply, a socket, a program) takes its type names and
-//! documentation from the nearest QAPI release of the history
-//! ([`crate::history::nearest_release`]); see [`crate::introspect`].
+//! documentation from the QAPI releases of the history by the history's own
+//! rule ([`crate::history::lenders`]); see [`crate::introspect`]. A folder
+//! and a git commit are read by the same steps ([`tree`]).
 
 mod git;
 pub mod qmp;
+mod tree;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::history::{self, History, HistoryError};
+use crate::history::{self, Era, History, HistoryError};
 use crate::introspect::{IntrospectError, Reply};
 use crate::model::{QemuVersion, Spec};
-use crate::qapi::{self, Schema};
+use crate::qapi::Schema;
 use crate::source::ParseError;
+use tree::{Folder, Found};
 
 /// What an argument names.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,21 +49,14 @@ pub enum Input {
     Revision(String),
 }
 
-/// What kind of model an input gave.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    Text,
-    Qapi,
-    Introspection,
-}
-
 /// An input read into the model.
 #[derive(Debug, Clone)]
 pub struct Loaded {
     /// How reports name the side: the revision name, `DIR@REV (commit)`,
     /// the QEMU version of a binary, or the file.
     pub name: String,
-    pub kind: Kind,
+    /// What the model was read from: a text, a QAPI schema, a build.
+    pub era: Era,
     pub spec: Spec,
     /// A QAPI input's schema as its reader sees it.
     pub schema: Option<Schema>,
@@ -120,12 +116,6 @@ fn input_error(input: impl std::fmt::Display, message: impl Into<String>) -> Inp
     }
 }
 
-/// The QAPI top file of a folder: a `qapi/` folder's, or a tree root's.
-const QAPI_TOPS: &[&str] = &["qapi/qapi-schema.json", "qapi-schema.json"];
-
-/// `qmp-events.txt` in a tree before the QAPI era (or beside it).
-const TEXT_FILES: &[&str] = &["docs/qmp-events.txt", "QMP/qmp-events.txt"];
-
 impl Input {
     /// What `arg` names, by its form and, for a file, its content.
     pub fn resolve(arg: &str) -> Result<Input, InputError> {
@@ -164,20 +154,18 @@ impl Input {
 }
 
 fn folder(dir: &Path) -> Result<Input, InputError> {
-    if let Some(top) = QAPI_TOPS.iter().map(|t| dir.join(t)).find(|t| t.is_file()) {
-        return Ok(Input::Qapi(top));
+    let found = tree::probe(&mut Folder(dir.into())).map_err(|source| InputError::Io {
+        path: dir.into(),
+        source,
+    })?;
+    match found {
+        Some(Found::Qapi(top)) => Ok(Input::Qapi(dir.join(top))),
+        Some(Found::Text(text)) => Ok(Input::Text(dir.join(text))),
+        None => Err(input_error(
+            dir.display(),
+            format!("a folder with {}", tree::nothing_found()),
+        )),
     }
-    if let Some(text) = TEXT_FILES.iter().map(|t| dir.join(t)).find(|t| t.is_file()) {
-        return Ok(Input::Text(text));
-    }
-    Err(input_error(
-        dir.display(),
-        format!(
-            "a folder without a QAPI schema (looked for {} and {})",
-            QAPI_TOPS.join(", "),
-            TEXT_FILES.join(", ")
-        ),
-    ))
 }
 
 fn file(path: &Path) -> Result<Input, InputError> {
@@ -265,16 +253,10 @@ impl Resolver {
             }
             Input::Qapi(top) => {
                 let root = tree_root(top);
-                let mut sources = Vec::new();
-                let schema = qapi::read_with(top, &mut |path| {
-                    let bytes = std::fs::read(path)?;
-                    let relative = path.strip_prefix(&root).unwrap_or(path);
-                    sources.push((relative.to_string_lossy().into_owned(), bytes.clone()));
-                    Ok(bytes)
-                })?;
-                if let Ok(version) = std::fs::read(root.join("VERSION")) {
-                    sources.push(("VERSION".into(), version));
-                }
+                let relative = top.strip_prefix(&root).unwrap_or(top);
+                let mut folder = Folder(root.clone());
+                let (schema, sources) =
+                    tree::read_schema(&mut folder, &relative.to_string_lossy())?;
                 let mut loaded = qapi_loaded(top.display().to_string(), schema)?;
                 loaded.sources = sources;
                 loaded.files = Files::Qapi(root);
@@ -303,17 +285,12 @@ impl Resolver {
                 let history = self.history()?;
                 match history.get(name) {
                     Some(revision) => Ok(Loaded::new(
-                        revision.name.clone(),
-                        if revision.is_qapi() {
-                            Kind::Qapi
-                        } else {
-                            Kind::Text
-                        },
+                        revision.name().to_string(),
+                        revision.id.era(),
                         revision.spec.clone(),
                     )),
                     None => {
-                        let names: Vec<&str> =
-                            history.revisions.iter().map(|r| r.name.as_str()).collect();
+                        let names: Vec<&str> = history.revisions.iter().map(|r| r.name()).collect();
                         Err(input_error(
                             name,
                             format!(
@@ -336,55 +313,36 @@ impl Resolver {
         } else {
             format!("{}@{rev} ({short})", repo.display())
         };
-        let read = |path: &str, tree: &mut git::Tree| {
-            tree.read(path).map_err(|source| InputError::Io {
-                path: format!("{arg}:{path}").into(),
-                source,
-            })
-        };
-        for top in QAPI_TOPS {
-            if read(top, &mut tree)?.is_none() {
-                continue;
+        let found = tree::probe(&mut tree).map_err(|source| InputError::Io {
+            path: arg.into(),
+            source,
+        })?;
+        match found {
+            Some(Found::Qapi(top)) => {
+                let (schema, sources) = tree::read_schema(&mut tree, &top)?;
+                let mut loaded = qapi_loaded(name, schema)?;
+                loaded.sources = sources;
+                loaded.commit = Some(tree.commit.clone());
+                loaded.files = Files::Qapi(PathBuf::new());
+                Ok(loaded)
             }
-            let mut sources = Vec::new();
-            let schema = qapi::read_with(Path::new(top), &mut |path| {
-                let path = path.to_string_lossy();
-                match tree.read(&path)? {
-                    Some(bytes) => {
-                        sources.push((path.into_owned(), bytes.clone()));
-                        Ok(bytes)
-                    }
-                    None => Err(std::io::Error::new(
-                        std::io::ErrorKind::NotFound,
-                        format!("no such file at {rev}"),
-                    )),
-                }
-            })?;
-            if let Some(version) = read("VERSION", &mut tree)? {
-                sources.push(("VERSION".into(), version));
-            }
-            let mut loaded = qapi_loaded(name, schema)?;
-            loaded.sources = sources;
-            loaded.commit = Some(tree.commit.clone());
-            loaded.files = Files::Qapi(PathBuf::new());
-            return Ok(loaded);
-        }
-        for text in TEXT_FILES {
-            if let Some(bytes) = read(text, &mut tree)? {
+            Some(Found::Text(text)) => {
+                let bytes = tree::Tree::read(&mut tree, &text)
+                    .map_err(|source| InputError::Io {
+                        path: format!("{arg}:{text}").into(),
+                        source,
+                    })?
+                    .unwrap_or_default();
                 let spec = crate::parse_bytes(&format!("{name}:{text}"), &bytes)?;
                 let mut loaded = text_loaded(name, spec);
-                loaded.files = Files::Text(text.to_string());
-                return Ok(loaded);
+                loaded.files = Files::Text(text);
+                Ok(loaded)
             }
+            None => Err(input_error(
+                arg,
+                format!("the tree at {short} has {}", tree::nothing_found()),
+            )),
         }
-        Err(input_error(
-            arg,
-            format!(
-                "the tree at {short} has no QAPI schema (looked for {} and {})",
-                QAPI_TOPS.join(", "),
-                TEXT_FILES.join(", ")
-            ),
-        ))
     }
 
     fn answered(&mut self, arg: &str, answers: qmp::Answers) -> Result<Loaded, InputError> {
@@ -418,19 +376,16 @@ impl Resolver {
             .map(|(_, p)| p.to_string())
             .unwrap_or_default();
         let mut warnings = Vec::new();
-        let nearest = history::nearest_release(&self.history_dir, version)?;
+        let references = history::lenders(&self.history()?.revisions, version);
         if version.is_none() {
-            if let Some(release) = &nearest {
+            if let Some((newest, _)) = references.first() {
                 warnings.push(format!(
                     "{file}: warning: the reply does not say which QEMU it is from (no \
                      query-version beside \"return\"): names and documentation from the newest \
-                     release, {}",
-                    release.name
+                     release, {newest}"
                 ));
             }
         }
-        let references: Vec<(&str, &Spec)> =
-            nearest.iter().map(|r| (r.name.as_str(), &r.spec)).collect();
         let title = match version {
             Some(version) => format!("query-qmp-schema of {}", describe(version, &package)),
             None => format!("query-qmp-schema reply {file}"),
@@ -440,7 +395,7 @@ impl Resolver {
             Some(version) if name == file => format!("{file} ({})", describe(version, &package)),
             _ => name,
         };
-        let mut loaded = Loaded::new(name, Kind::Introspection, spec);
+        let mut loaded = Loaded::new(name, Era::Build, spec);
         loaded.warnings = warnings;
         Ok(loaded)
     }
@@ -448,10 +403,10 @@ impl Resolver {
 
 impl Loaded {
     /// An input's model, with nothing else said of it yet.
-    fn new(name: String, kind: Kind, spec: Spec) -> Loaded {
+    fn new(name: String, era: Era, spec: Spec) -> Loaded {
         Loaded {
             name,
-            kind,
+            era,
             spec,
             schema: None,
             answers: None,
@@ -507,7 +462,7 @@ fn text_loaded(name: String, spec: Spec) -> Loaded {
         .warnings()
         .map(|w| warning(&name, w.span.line, w.span.column, &w.message))
         .collect();
-    let mut loaded = Loaded::new(name, Kind::Text, spec);
+    let mut loaded = Loaded::new(name, Era::Text, spec);
     loaded.warnings = warnings;
     loaded
 }
@@ -526,7 +481,7 @@ fn qapi_loaded(name: String, schema: Schema) -> Result<Loaded, InputError> {
             )
         })
         .collect();
-    let mut loaded = Loaded::new(name, Kind::Qapi, spec);
+    let mut loaded = Loaded::new(name, Era::Schema, spec);
     loaded.warnings = warnings;
     loaded.schema = Some(schema);
     Ok(loaded)
