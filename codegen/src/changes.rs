@@ -42,7 +42,7 @@ pub fn summary_line(changes: &[Change]) -> String {
         .map(|(class, count)| format!("{count} {}", class.label()))
         .collect::<Vec<_>>()
         .join(", ");
-    match changes::step(changes) {
+    match version::step(changes) {
         Some(step) => format!("{counts}; `qmp-events` asks a {} version", step.label()),
         None => counts,
     }
@@ -131,7 +131,7 @@ fn bullet(change: &Change) -> String {
     let mut out = format!(
         "**{}** ({}): {}{}",
         change.class.label(),
-        change.semver.label(),
+        version::semver(change).label(),
         subject(change),
         describe(change)
     );
@@ -269,7 +269,7 @@ pub fn github(changes: &[Change], docs: Docs) -> String {
                 property(&format!(
                     "{event}: {} ({})",
                     change.class.label(),
-                    change.semver.label()
+                    version::semver(change).label()
                 ))
             ));
             let mut message = text;
@@ -314,8 +314,17 @@ pub fn json(old: &str, new: &str, changes: &[Change]) -> Result<String, crate::E
         "old": old,
         "new": new,
         "summary": summary,
-        "semver": changes::step(changes),
-        "changes": changes,
+        "semver": version::step(changes),
+        "changes": changes
+            .iter()
+            .map(|change| {
+                let mut value = serde_json::to_value(change)?;
+                if let serde_json::Value::Object(fields) = &mut value {
+                    fields.insert("semver".into(), serde_json::to_value(version::semver(change))?);
+                }
+                Ok(value)
+            })
+            .collect::<Result<Vec<_>, serde_json::Error>>()?,
     });
     crate::files::pretty_json(&value)
 }

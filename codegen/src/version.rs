@@ -1,7 +1,7 @@
 //! The version of the generated `qmp-events` crate, from its history's
 //! changes: the oldest revision makes 1.0.0, and each later revision of the
-//! timeline takes the step its changes ask (the largest of
-//! [`qmp_spec::changes::Step`]): a major version resets the minor and
+//! timeline takes the step its changes ask (the largest [`Step`] of
+//! [`semver`]): a major version resets the minor and
 //! patch, a minor version the patch; a revision without changes keeps the
 //! version. Then the generator's own API changes ([`GENERATOR`]) take their
 //! steps, in order.
@@ -10,12 +10,83 @@
 //! same version on any machine, and a revision added at the end of the
 //! history moves the version the way semantic versioning asks for what it
 //! changes in the types.
+//!
+//! The policy is about the crate's types, not the wire: they are the union
+//! of the history (a member any revision lacks is optional; nothing a
+//! revision drops is removed). A member made required is compatible on the
+//! wire and a patch for the crate (it stays optional there); a member made
+//! optional is breaking on both.
 
 use std::fmt;
 
-use qmp_spec::changes::{self, Change, Step};
+use qmp_spec::changes::{self, Change, Kind};
+use serde::Serialize;
 
 use crate::Revision;
+
+/// The step of semantic versioning a change asks of the generated crate,
+/// least first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Step {
+    /// Documentation only, or nothing in the API changes (what a revision
+    /// drops stays in the types).
+    Patch,
+    /// Something added: an event, a member (optional in the types), a
+    /// value or branch (the enums and structs are `#[non_exhaustive]`).
+    Minor,
+    /// A type in the API changes: a member made optional or gone, a
+    /// member's type, an event's data.
+    Major,
+}
+
+impl Step {
+    pub fn label(self) -> &'static str {
+        match self {
+            Step::Patch => "patch",
+            Step::Minor => "minor",
+            Step::Major => "major",
+        }
+    }
+}
+
+/// The step a change asks of the generated crate (the policy of this
+/// module's documentation).
+pub fn semver(change: &Change) -> Step {
+    match &change.kind {
+        // Optional in the types already: it stays, as it was.
+        Kind::MemberRemoved if change.was_optional => Step::Patch,
+        Kind::MemberRemoved
+        | Kind::MadeOptional
+        | Kind::TypeChanged
+        | Kind::DataAdded
+        | Kind::DataRemoved
+        | Kind::ValuesEnumerated
+        | Kind::ValuesNoLongerEnumerated => Step::Major,
+        Kind::EventAdded
+        | Kind::EventRenamed { .. }
+        | Kind::MemberAdded { .. }
+        | Kind::BranchAdded
+        | Kind::ValueAdded { .. } => Step::Minor,
+        Kind::EventRemoved
+        | Kind::BranchRemoved
+        | Kind::MadeRequired
+        | Kind::ValueRemoved { .. }
+        | Kind::ConditionChanged
+        | Kind::FeatureAdded { .. }
+        | Kind::FeatureRemoved { .. }
+        | Kind::AbsentFromBuild { .. }
+        | Kind::DescriptionChanged
+        | Kind::NotesChanged
+        | Kind::ExamplesChanged => Step::Patch,
+    }
+}
+
+/// The step a list of changes asks: the largest of theirs; `None` for no
+/// change at all.
+pub fn step(changes: &[Change]) -> Option<Step> {
+    changes.iter().map(semver).max()
+}
 
 /// The generator's own changes of the crate's API (not of the history),
 /// oldest first, each with what it changed. One is added with the change
@@ -92,7 +163,7 @@ pub fn steps<'a>(revisions: &[Revision<'a>]) -> Vec<RevisionStep<'a>> {
         let (from, found, version) = match (i.checked_sub(1).map(|j| timeline[j]), out.last()) {
             (Some(before), Some(last)) => {
                 let found = changes::compare(before.spec, revision.spec);
-                let version = changes::step(&found).map_or(last.version, |s| last.version.bump(s));
+                let version = step(&found).map_or(last.version, |s| last.version.bump(s));
                 (Some(before.name()), found, version)
             }
             _ => (None, Vec::new(), Version::FIRST),
@@ -136,8 +207,128 @@ pub fn generator_note(steps: &[RevisionStep<'_>]) -> Option<String> {
     Some(out)
 }
 
+/// The revision the semver tests edit.
+#[cfg(test)]
+const BASE: &str = r#"                   QEMU Machine Protocol Events
+                   ============================
+
+FOO
+---
+
+Emitted when foo happens.
+
+Data:
+
+- "a": a string (json-string)
+- "b": an int (json-int, optional)
+- "c": a choice (json-string, "x" or "y")
+- "d": free text (json-string)
+- "o": an object (json-object)
+  - "p": nested (json-string)
+
+Example:
+
+{ "event": "FOO", "data": { "a": "s", "c": "x", "d": "t", "o": { "p": "q" } },
+  "timestamp": { "seconds": 1, "microseconds": 2 } }
+
+Note: foo is rare.
+
+BAR
+---
+
+Emitted when bar happens.
+
+Data: None.
+
+OLD_NAME
+--------
+
+Emitted when renamed.
+
+Data:
+
+- "r": a member (json-string)
+"#;
+
 #[cfg(test)]
 mod tests {
+    /// The changes from BASE to BASE with `edits` (pairs of from → to).
+    fn changes(edits: &[(&str, &str)]) -> Vec<Change> {
+        let spec = |text: &str| qmp_spec::parse("test", text).unwrap_or_else(|err| panic!("{err}"));
+        let mut new = BASE.to_string();
+        for (from, to) in edits {
+            assert!(new.contains(from), "{from}");
+            new = new.replacen(from, to, 1);
+        }
+        changes::compare(&spec(BASE), &spec(&new))
+    }
+
+    /// (member, kind, semver step) of each change of `edits` to BASE.
+    fn steps(edits: &[(&str, &str)]) -> Vec<(String, Kind, Step)> {
+        changes(edits)
+            .into_iter()
+            .map(|c| (c.member.clone(), c.kind.clone(), semver(&c)))
+            .collect()
+    }
+
+    #[test]
+    fn each_change_asks_the_semver_step_of_the_crate_s_types() {
+        // The types are the union of the history: what a revision adds is a
+        // minor version, what changes a type a major one, what it drops stays.
+        let s = |m: &str, k: Kind, step: Step| (m.to_string(), k, step);
+        assert_eq!(
+            steps(&[(
+                "- \"d\": free text (json-string)\n",
+                "- \"d\": free text (json-string)\n- \"e\": new (json-string, optional)\n"
+            )]),
+            [s("e", Kind::MemberAdded { optional: true }, Step::Minor)]
+        );
+        assert_eq!(
+            steps(&[(
+                "(json-string, \"x\" or \"y\")",
+                "(json-string, \"x\", \"y\" or \"z\")"
+            )]),
+            [s("c", Kind::ValueAdded { value: "z".into() }, Step::Minor)]
+        );
+        assert_eq!(
+            steps(&[(
+                "- \"a\": a string (json-string)",
+                "- \"a\": a string (json-string, optional)"
+            )]),
+            [s("a", Kind::MadeOptional, Step::Major)]
+        );
+        // Made required: compatible on the wire, and the types keep it
+        // optional (older revisions send it without).
+        assert_eq!(
+            steps(&[("(json-int, optional)", "(json-int)")]),
+            [s("b", Kind::MadeRequired, Step::Patch)]
+        );
+        // Removed while required: the member becomes optional in the types.
+        assert_eq!(
+            steps(&[("- \"a\": a string (json-string)\n", "")]),
+            [s("a", Kind::MemberRemoved, Step::Major)]
+        );
+        // Removed while optional: it stays as it was.
+        assert_eq!(
+            steps(&[("- \"b\": an int (json-int, optional)\n", "")]),
+            [s("b", Kind::MemberRemoved, Step::Patch)]
+        );
+        assert_eq!(
+            steps(&[("Emitted when foo happens.", "Emitted whenever foo happens.")]),
+            [s("", Kind::DescriptionChanged, Step::Patch)]
+        );
+        // A list of changes asks the largest step; none asks nothing.
+        let mixed = changes(&[
+            ("Emitted when foo happens.", "Emitted whenever foo happens."),
+            (
+                "(json-string, \"x\" or \"y\")",
+                "(json-string, \"x\", \"y\" or \"z\")",
+            ),
+        ]);
+        assert_eq!(step(&mixed), Some(Step::Minor));
+        assert_eq!(step(&changes(&[])), None);
+    }
+
     use super::*;
 
     #[test]

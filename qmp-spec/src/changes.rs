@@ -18,13 +18,10 @@
 //! - **documentation only**: descriptions, notes, examples. A side's title
 //!   names the side and is not compared.
 //!
-//! Each change also says which step of [semantic versioning](Step) it asks
-//! of the generated `qmp-events` crate, whose types are the union of the
-//! history (a member any revision lacks is optional; nothing a revision
-//! drops is removed): that is a rule about the Rust API, not the wire, as
-//! buf separates its wire rules from its generated-code ones. A member made
-//! required is compatible on the wire and a patch for the crate (it stays
-//! optional there); a member made optional is breaking on both.
+//! Which step of semantic versioning each change asks of the generated
+//! crate is the generator's policy, not the wire's: see codegen's
+//! `version` module. A change records what that policy needs to know (a
+//! member removed that was optional already: [`Change::was_optional`]).
 //!
 //! A side read from a binary's introspection (a [`Spec`] with a build)
 //! describes one build: it has no documentation of its own, so
@@ -113,32 +110,6 @@ pub enum Kind {
     },
 }
 
-/// The step of semantic versioning a change asks of the generated crate,
-/// least first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Step {
-    /// Documentation only, or nothing in the API changes (what a revision
-    /// drops stays in the types).
-    Patch,
-    /// Something added: an event, a member (optional in the types), a
-    /// value or branch (the enums and structs are `#[non_exhaustive]`).
-    Minor,
-    /// A type in the API changes: a member made optional or gone, a
-    /// member's type, an event's data.
-    Major,
-}
-
-impl Step {
-    pub fn label(self) -> &'static str {
-        match self {
-            Step::Patch => "patch",
-            Step::Minor => "minor",
-            Step::Major => "major",
-        }
-    }
-}
-
 /// Where the definition that changed is, relative to its tree's root.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Location {
@@ -155,7 +126,9 @@ pub struct Change {
     #[serde(flatten)]
     pub kind: Kind,
     pub class: Class,
-    pub semver: Step,
+    /// For a member or branch removed: whether it was optional already.
+    #[serde(skip)]
+    pub was_optional: bool,
     /// The named type the change passes through on its way to the event
     /// (`InetSocketAddress` for `addr.inet.keep-alive-count`): the type
     /// whose definition changed. Set by [`locate`].
@@ -410,55 +383,17 @@ fn change(
     new: Option<String>,
 ) -> Change {
     let class = classify(&kind);
-    let semver = semver(&kind);
     Change {
         event: event.to_string(),
         member: member.to_string(),
         kind,
         class,
-        semver,
+        was_optional: false,
         via: None,
         location: None,
         old,
         new,
     }
-}
-
-/// The step a change asks of the generated crate (the rule of this
-/// module's documentation). A member removed that was optional already
-/// asks a patch only: its caller says so.
-pub fn semver(kind: &Kind) -> Step {
-    match kind {
-        Kind::MemberRemoved
-        | Kind::MadeOptional
-        | Kind::TypeChanged
-        | Kind::DataAdded
-        | Kind::DataRemoved
-        | Kind::ValuesEnumerated
-        | Kind::ValuesNoLongerEnumerated => Step::Major,
-        Kind::EventAdded
-        | Kind::EventRenamed { .. }
-        | Kind::MemberAdded { .. }
-        | Kind::BranchAdded
-        | Kind::ValueAdded { .. } => Step::Minor,
-        Kind::EventRemoved
-        | Kind::BranchRemoved
-        | Kind::MadeRequired
-        | Kind::ValueRemoved { .. }
-        | Kind::ConditionChanged
-        | Kind::FeatureAdded { .. }
-        | Kind::FeatureRemoved { .. }
-        | Kind::AbsentFromBuild { .. }
-        | Kind::DescriptionChanged
-        | Kind::NotesChanged
-        | Kind::ExamplesChanged => Step::Patch,
-    }
-}
-
-/// The step a list of changes asks: the largest of theirs; `None` for no
-/// change at all.
-pub fn step(changes: &[Change]) -> Option<Step> {
-    changes.iter().map(|c| c.semver).max()
 }
 
 /// The rule of this module's documentation.
@@ -699,10 +634,7 @@ fn members(
             Some(field.ty.label()),
             None,
         );
-        // Optional in the types already: it stays, as it was.
-        if field.optional {
-            removed.semver = Step::Patch;
-        }
+        removed.was_optional = field.optional;
         out.push(removed);
     }
 }

@@ -1,7 +1,7 @@
 //! The spec diff: every kind of change and its class, on crafted pairs, and
 //! the real history's steps the issue names.
 
-use qmp_spec::changes::{Change, Class, Kind, Step, compare, step, summary};
+use qmp_spec::changes::{Change, Class, Kind, compare, summary};
 use qmp_spec::history::History;
 
 const BASE: &str = r#"                   QEMU Machine Protocol Events
@@ -325,72 +325,6 @@ fn documentation_changes_keep_old_and_new_text() {
     )]);
     // A title names the side: not a change of its events.
     assert_eq!(brief(&titled), []);
-}
-
-/// (member, kind, semver step) of each change of `edits`.
-fn steps(edits: &[(&str, &str)]) -> Vec<(String, Kind, Step)> {
-    changes(edits)
-        .into_iter()
-        .map(|c| (c.member, c.kind, c.semver))
-        .collect()
-}
-
-#[test]
-fn each_change_asks_the_semver_step_of_the_crate_s_types() {
-    // The types are the union of the history: what a revision adds is a
-    // minor version, what changes a type a major one, what it drops stays.
-    let s = |m: &str, k: Kind, step: Step| (m.to_string(), k, step);
-    assert_eq!(
-        steps(&[(
-            "- \"d\": free text (json-string)\n",
-            "- \"d\": free text (json-string)\n- \"e\": new (json-string, optional)\n"
-        )]),
-        [s("e", Kind::MemberAdded { optional: true }, Step::Minor)]
-    );
-    assert_eq!(
-        steps(&[(
-            "(json-string, \"x\" or \"y\")",
-            "(json-string, \"x\", \"y\" or \"z\")"
-        )]),
-        [s("c", Kind::ValueAdded { value: "z".into() }, Step::Minor)]
-    );
-    assert_eq!(
-        steps(&[(
-            "- \"a\": a string (json-string)",
-            "- \"a\": a string (json-string, optional)"
-        )]),
-        [s("a", Kind::MadeOptional, Step::Major)]
-    );
-    // Made required: compatible on the wire, and the types keep it
-    // optional (older revisions send it without).
-    assert_eq!(
-        steps(&[("(json-int, optional)", "(json-int)")]),
-        [s("b", Kind::MadeRequired, Step::Patch)]
-    );
-    // Removed while required: the member becomes optional in the types.
-    assert_eq!(
-        steps(&[("- \"a\": a string (json-string)\n", "")]),
-        [s("a", Kind::MemberRemoved, Step::Major)]
-    );
-    // Removed while optional: it stays as it was.
-    assert_eq!(
-        steps(&[("- \"b\": an int (json-int, optional)\n", "")]),
-        [s("b", Kind::MemberRemoved, Step::Patch)]
-    );
-    assert_eq!(
-        steps(&[("Emitted when foo happens.", "Emitted whenever foo happens.")]),
-        [s("", Kind::DescriptionChanged, Step::Patch)]
-    );
-    // A list of changes asks the largest step; none asks nothing.
-    let mixed = changes(&[
-        ("Emitted when foo happens.", "Emitted whenever foo happens."),
-        (
-            "(json-string, \"x\" or \"y\")",
-            "(json-string, \"x\", \"y\" or \"z\")",
-        ),
-    ]);
-    assert_eq!(step(&mixed), Some(Step::Minor));
-    assert_eq!(step(&changes(&[])), None);
 }
 
 fn history() -> History {

@@ -92,10 +92,7 @@ pub(crate) type Sources = Vec<(String, Vec<u8>)>;
 
 /// The schema whose top file is `top` in `tree`, and the files it was read
 /// from by their path in the tree (`VERSION` too, where the tree has one).
-pub(crate) fn read_schema(
-    tree: &mut dyn Tree,
-    top: &str,
-) -> Result<(Schema, Sources), InputError> {
+pub(crate) fn read_schema(tree: &mut dyn Tree, top: &str) -> Result<(Schema, Sources), InputError> {
     let root = tree.root().to_path_buf();
     let mut sources = Vec::new();
     let schema = qapi::read_with(&root.join(top), &mut |path| {
