@@ -207,49 +207,9 @@ pub fn generator_note(steps: &[RevisionStep<'_>]) -> Option<String> {
     Some(out)
 }
 
-/// The revision the semver tests edit.
+/// The revision the semver tests edit: qmp-spec's change tests' own.
 #[cfg(test)]
-const BASE: &str = r#"                   QEMU Machine Protocol Events
-                   ============================
-
-FOO
----
-
-Emitted when foo happens.
-
-Data:
-
-- "a": a string (json-string)
-- "b": an int (json-int, optional)
-- "c": a choice (json-string, "x" or "y")
-- "d": free text (json-string)
-- "o": an object (json-object)
-  - "p": nested (json-string)
-
-Example:
-
-{ "event": "FOO", "data": { "a": "s", "c": "x", "d": "t", "o": { "p": "q" } },
-  "timestamp": { "seconds": 1, "microseconds": 2 } }
-
-Note: foo is rare.
-
-BAR
----
-
-Emitted when bar happens.
-
-Data: None.
-
-OLD_NAME
---------
-
-Emitted when renamed.
-
-Data:
-
-- "r": a member (json-string)
-"#;
-
+const BASE: &str = include_str!("../../qmp-spec/tests/fixtures/changes-base.txt");
 #[cfg(test)]
 mod tests {
     /// The changes from BASE to BASE with `edits` (pairs of from → to).
