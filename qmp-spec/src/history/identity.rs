@@ -3,13 +3,10 @@
 
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
-
 use crate::model::QemuVersion;
 
 /// Where a revision's model was read from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Era {
     /// A `qmp-events.txt` revision (2010–2017): a full text, or a patch.
     Text,
@@ -25,15 +22,6 @@ impl Era {
     /// build of it): what decides since and until from 2.1.0 on.
     pub fn is_release(self) -> bool {
         matches!(self, Era::Schema | Era::Build)
-    }
-
-    /// What the era's revisions are, in a few words.
-    pub fn label(self) -> &'static str {
-        match self {
-            Era::Text => "qmp-events.txt",
-            Era::Schema => "QAPI schema",
-            Era::Build => "a binary's introspection",
-        }
     }
 }
 
