@@ -9,7 +9,8 @@
 use std::collections::{BTreeMap, HashMap};
 
 use qmp_spec::history::timeline::{MemberHistory, Timeline, member_history};
-use qmp_spec::{Data, EnumValue, Field, JsonType, Section};
+use qmp_spec::types::{Scalar, TypeId, TypeKind, Types};
+use qmp_spec::{Data, EnumValue, Section};
 
 use crate::Revision;
 use crate::names::{Case, RESERVED_TYPES, Scope, sanitize};
@@ -34,6 +35,8 @@ pub struct EventType<'a> {
     pub type_name: String,
     /// The section of the newest revision that documents the event.
     pub section: &'a Section,
+    /// That revision's types, which the section's data refers to.
+    pub types: &'a Types,
     /// That revision.
     pub revision: &'a str,
     /// The first revision that documents the event.
@@ -62,7 +65,8 @@ pub enum EventData<'a> {
 
 /// A member of an event's data or of an object.
 pub struct Member<'a> {
-    pub field: &'a Field,
+    /// The member as its revision declares it.
+    pub declared: &'a qmp_spec::types::Member,
     pub ty: TypeRef,
     /// The first revision in which the event has this member.
     pub introduced: &'a str,
@@ -199,46 +203,55 @@ impl<'a> Catalog<'a> {
         let revisions: Vec<&'a Revision<'a>> = revisions.iter().filter(|r| r.timeline).collect();
         // Since and until: the history's analysis, rendered here.
         let timeline = Timeline::new(revisions.iter().map(|r| (r.name(), r.spec)));
-        // The QAPI types the history spells out, by name (the newest wins):
+        // The QAPI types the history describes, by name (the newest wins):
         // what a text revision's reference to one resolves to.
-        let mut named: HashMap<&'a str, &'a Field> = HashMap::new();
-        for revision in &revisions {
-            for (_, section) in revision.spec.events() {
-                for field in section.data.fields() {
-                    collect_named(field, &mut named);
+        let tables: Vec<&'a Types> = revisions.iter().map(|r| &r.spec.types).collect();
+        let mut named: HashMap<&'a str, Place> = HashMap::new();
+        for (table, types) in tables.iter().enumerate() {
+            for (id, def) in types.iter() {
+                let described = !matches!(def.kind, TypeKind::External | TypeKind::Scalar { .. });
+                if let Some(name) = def.name.as_deref().filter(|_| described) {
+                    named.insert(name, (table, id));
                 }
             }
         }
-
         let mut shapes = Shapes {
             named,
+            tables,
             ..Shapes::default()
         };
         let mut events = Vec::with_capacity(timeline.sections.len());
         // Variants of `Event` and `EventKind`; `Unknown` is the catch-all.
         let mut variants = Scope::with_reserved(&["Unknown"]);
         for (name, history) in timeline.events() {
-            let Some(&(revision_name, section)) = history.last() else {
-                continue;
-            };
-            let Some(revision) = revisions.iter().find(|r| r.name() == revision_name) else {
+            let Some(&(revision_name, section, _)) = history.last() else {
                 continue;
             };
             let introduced = timeline.introduced(name).unwrap_or(revision_name);
-            let fields = match &section.data {
+            let Some(table) = revisions.iter().position(|r| r.name() == revision_name) else {
+                continue;
+            };
+            let object = match &section.data {
                 Data::External { type_name, .. } => shapes
                     .named
                     .get(type_name.as_str())
-                    .filter(|f| f.ty == JsonType::Object)
-                    .map(|f| f.fields.as_slice()),
-                Data::Fields { fields } => Some(fields.as_slice()),
+                    .copied()
+                    .filter(|&(t, id)| {
+                        matches!(shapes.tables[t].get(id).kind, TypeKind::Object { .. })
+                    }),
+                Data::Fields { .. } => section.data_type.map(|id| (table, id)),
                 Data::None | Data::Unspecified => None,
             };
-            let data = match (&section.data, fields) {
-                (_, Some(fields)) => {
-                    EventData::Fields(shapes.members(fields, name, &mut Vec::new(), &|path| {
-                        member_history(history, path, introduced)
-                    }))
+            let data = match (&section.data, object) {
+                (_, Some((table, id))) => {
+                    let members = shapes.tables[table].members(id);
+                    EventData::Fields(shapes.members(
+                        table,
+                        members,
+                        name,
+                        &mut Vec::new(),
+                        &|path| member_history(history, path, introduced),
+                    ))
                 }
                 (Data::External { type_name, .. }, None) => EventData::External { type_name },
                 _ => EventData::None,
@@ -251,11 +264,12 @@ impl<'a> Catalog<'a> {
                 name,
                 type_name: variants.claim(name, Case::Pascal),
                 section,
-                revision: revision.name(),
+                types: shapes.tables[table],
+                revision: revisions[table].name(),
                 introduced,
                 last_documented: timeline.last_documented(name),
-                documented_in: history.iter().map(|(revision, _)| *revision).collect(),
-                qapi: revision.is_release(),
+                documented_in: history.iter().map(|(revision, _, _)| *revision).collect(),
+                qapi: revisions[table].is_release(),
                 data,
                 dataless_in,
             });
@@ -265,28 +279,6 @@ impl<'a> Catalog<'a> {
             enum_type.value_history = timeline.values(enum_type.values, &enum_type.uses);
         }
         catalog
-    }
-}
-
-/// Every QAPI type named in `field` (itself, its members, elements and
-/// branches).
-fn collect_named<'a>(field: &'a Field, named: &mut HashMap<&'a str, &'a Field>) {
-    if let Some(name) = &field.type_name {
-        let spelled = match &field.items {
-            Some(items) => items,
-            None => field,
-        };
-        if !matches!(spelled.ty, JsonType::External(_)) {
-            named.insert(name, spelled);
-        }
-    }
-    for inner in field
-        .fields
-        .iter()
-        .chain(&field.variants)
-        .chain(field.items.as_deref())
-    {
-        collect_named(inner, named);
     }
 }
 
@@ -327,7 +319,10 @@ impl Catalog<'_> {
 /// shape.
 #[derive(Default)]
 struct Shapes<'a> {
-    named: HashMap<&'a str, &'a Field>,
+    /// Each revision's table of types.
+    tables: Vec<&'a Types>,
+    /// The described QAPI types, by name: where they are.
+    named: HashMap<&'a str, Place>,
     objects: Vec<Shape<'a, Vec<Member<'a>>>>,
     object_index: BTreeMap<ObjectKey<'a>, usize>,
     enums: Vec<Shape<'a, &'a [EnumValue]>>,
@@ -336,9 +331,9 @@ struct Shapes<'a> {
     union_index: BTreeMap<VariantsKey<'a>, usize>,
     alternates: Vec<Shape<'a, Variants<'a>>>,
     alternate_index: BTreeMap<VariantsKey<'a>, usize>,
-    /// QAPI types being spelled out or resolved from their names: a
-    /// reference to one of them inside itself stays a reference.
-    resolving: Vec<&'a str>,
+    /// The named types being walked: a reference to one of them inside
+    /// itself stays a reference.
+    resolving: Vec<Place>,
     /// Where each enumeration is used: each event and member path.
     enum_uses: Vec<Vec<(&'a str, Vec<&'a str>)>>,
     /// Since and until of each member met, by event and dotted path.
@@ -373,21 +368,26 @@ struct Shape<'a, T> {
     qapi_name: Option<&'a str>,
 }
 
+/// A type: which revision's table, and its id there.
+type Place = (usize, TypeId);
+
 type History<'h, 'a> = &'h dyn Fn(&[&str]) -> MemberHistory<'a>;
 
 impl<'a> Shapes<'a> {
     fn members(
         &mut self,
-        fields: &'a [Field],
+        table: usize,
+        members: &'a [qmp_spec::types::Member],
         event: &'a str,
         path: &mut Vec<&'a str>,
         history: History<'_, 'a>,
     ) -> Vec<Member<'a>> {
-        fields
+        members
             .iter()
-            .map(|field| {
-                path.push(&field.name);
-                let ty = self.type_of(field, &field.name, event, path, history);
+            .map(|declared| {
+                path.push(&declared.name);
+                let at = (&*declared.name, &*declared.description);
+                let ty = self.type_of((table, declared.ty), at, event, path, history);
                 let found = history(path);
                 self.member_histories
                     .entry((event, path.join(".")))
@@ -397,7 +397,7 @@ impl<'a> Shapes<'a> {
                     ty => ty,
                 };
                 let member = Member {
-                    field,
+                    declared,
                     ty,
                     introduced: found.introduced,
                     dropped_after: found.dropped_after,
@@ -409,38 +409,68 @@ impl<'a> Shapes<'a> {
             .collect()
     }
 
-    /// The type of `field`, met as a member named `name` (for an array's
-    /// elements, the array's name).
+    /// The type at `place`, met as a member named `at.0` described as
+    /// `at.1` (for an array's elements, the array's name).
     fn type_of(
         &mut self,
-        field: &'a Field,
-        name: &'a str,
+        place: Place,
+        at: (&'a str, &'a str),
         event: &'a str,
         path: &mut Vec<&'a str>,
         history: History<'_, 'a>,
     ) -> TypeRef {
+        let def = self.tables[place.0].get(place.1);
+        let Some(name) = def.name.as_deref() else {
+            return self.kind_of(place, at, event, path, history);
+        };
+        if matches!(def.kind, TypeKind::Scalar { .. } | TypeKind::Enum { .. }) {
+            return self.kind_of(place, at, event, path, history);
+        }
+        if let TypeKind::External = def.kind {
+            // A reference to a type the history describes elsewhere.
+            return match self.named.get(name).copied() {
+                Some(described) if !self.resolving.contains(&described) => {
+                    self.type_of(described, at, event, path, history)
+                }
+                _ => TypeRef::External(name.to_string()),
+            };
+        }
+        if self.resolving.contains(&place) {
+            // A type within itself stays a reference (JSON).
+            return TypeRef::External(name.to_string());
+        }
+        self.resolving.push(place);
+        let ty = self.kind_of(place, at, event, path, history);
+        self.resolving.pop();
+        ty
+    }
+
+    /// The type at `place`, by its kind.
+    fn kind_of(
+        &mut self,
+        place: Place,
+        (name, description): (&'a str, &'a str),
+        event: &'a str,
+        path: &mut Vec<&'a str>,
+        history: History<'_, 'a>,
+    ) -> TypeRef {
+        let types = self.tables[place.0];
+        let def = types.get(place.1);
         let at = Meta {
             name,
-            description: &field.description,
-            qapi_name: field.type_name.as_deref(),
+            description,
+            qapi_name: def.name.as_deref(),
             event,
         };
-        match &field.ty {
-            JsonType::String if !field.values.is_empty() => {
+        match &def.kind {
+            TypeKind::Enum { values } => {
                 let key = EnumKey(
-                    field
-                        .values
+                    values
                         .iter()
                         .map(|v| (v.value.as_str(), v.meaning.as_deref()))
                         .collect(),
                 );
-                let index = add(
-                    &mut self.enums,
-                    &mut self.enum_index,
-                    key,
-                    &field.values,
-                    at,
-                );
+                let index = add(&mut self.enums, &mut self.enum_index, key, values, at);
                 if self.enum_uses.len() <= index {
                     self.enum_uses.resize_with(index + 1, Vec::new);
                 }
@@ -452,107 +482,93 @@ impl<'a> Shapes<'a> {
                 }
                 TypeRef::Enum(index)
             }
-            JsonType::String => TypeRef::String,
-            JsonType::Int => TypeRef::Int,
-            JsonType::Number => TypeRef::Number,
-            JsonType::Bool => TypeRef::Bool,
-            JsonType::Int8 => TypeRef::Sized(Sized::I8),
-            JsonType::Int16 => TypeRef::Sized(Sized::I16),
-            JsonType::Int32 => TypeRef::Sized(Sized::I32),
-            JsonType::Int64 => TypeRef::Sized(Sized::I64),
-            JsonType::Uint8 => TypeRef::Sized(Sized::U8),
-            JsonType::Uint16 => TypeRef::Sized(Sized::U16),
-            JsonType::Uint32 => TypeRef::Sized(Sized::U32),
-            JsonType::Uint64 => TypeRef::Sized(Sized::U64),
-            JsonType::Size => TypeRef::Sized(Sized::Size),
-            JsonType::Null => TypeRef::Null,
-            JsonType::Array => TypeRef::Array(
-                field
-                    .items
-                    .as_deref()
-                    .map(|items| Box::new(self.type_of(items, name, event, path, history))),
-            ),
-            JsonType::Value => TypeRef::Value,
-            JsonType::External(type_name) => {
-                match self.named.get(type_name.as_str()).copied() {
-                    // A reference a QAPI release spells out.
-                    Some(spelled) if !self.resolving.contains(&type_name.as_str()) => {
-                        self.resolving.push(type_name);
-                        let ty = self.type_of(spelled, name, event, path, history);
-                        self.resolving.pop();
-                        ty
-                    }
-                    _ => TypeRef::External(type_name.clone()),
-                }
-            }
-            JsonType::Object if field.fields.is_empty() => TypeRef::Value,
-            JsonType::Object => {
-                // A QAPI struct within itself stays a reference (JSON).
-                self.resolving.extend(field.type_name.as_deref());
-                let members = self.members(&field.fields, event, path, history);
-                if field.type_name.is_some() {
-                    self.resolving.pop();
-                }
+            TypeKind::Scalar { scalar } => match scalar {
+                Scalar::String => TypeRef::String,
+                Scalar::Int => TypeRef::Int,
+                Scalar::Number => TypeRef::Number,
+                Scalar::Bool => TypeRef::Bool,
+                Scalar::Value => TypeRef::Value,
+                Scalar::Null => TypeRef::Null,
+                Scalar::Int8 => TypeRef::Sized(Sized::I8),
+                Scalar::Int16 => TypeRef::Sized(Sized::I16),
+                Scalar::Int32 => TypeRef::Sized(Sized::I32),
+                Scalar::Int64 => TypeRef::Sized(Sized::I64),
+                Scalar::Uint8 => TypeRef::Sized(Sized::U8),
+                Scalar::Uint16 => TypeRef::Sized(Sized::U16),
+                Scalar::Uint32 => TypeRef::Sized(Sized::U32),
+                Scalar::Uint64 => TypeRef::Sized(Sized::U64),
+                Scalar::Size => TypeRef::Sized(Sized::Size),
+            },
+            TypeKind::Array { items } => TypeRef::Array(items.map(|items| {
+                Box::new(self.type_of((place.0, items), (name, ""), event, path, history))
+            })),
+            TypeKind::External => TypeRef::External(def.name.clone().unwrap_or_default()),
+            TypeKind::Object { members, .. } if members.is_empty() => TypeRef::Value,
+            TypeKind::Object { members, .. } => {
+                let members = self.members(place.0, members, event, path, history);
                 TypeRef::Object(self.object(members, at))
             }
-            JsonType::Union => {
-                let discriminator = field.discriminator.as_deref().unwrap_or("type");
-                let common: Vec<&'a Field> = field
-                    .fields
+            TypeKind::Union {
+                tag,
+                members,
+                branches,
+            } => {
+                let common: Vec<&'a qmp_spec::types::Member> =
+                    members.iter().filter(|m| m.name != *tag).collect();
+                let variants: Vec<(&'a str, TypeRef)> = branches
                     .iter()
-                    .filter(|f| f.name != discriminator)
-                    .collect();
-                let variants: Vec<(&'a str, TypeRef)> = field
-                    .variants
-                    .iter()
-                    .map(|variant| {
-                        path.push(&variant.name);
+                    .map(|branch| {
+                        path.push(&branch.name);
                         let mut members = Vec::new();
                         for common in &common {
                             members.extend(self.members(
+                                place.0,
                                 std::slice::from_ref(*common),
                                 event,
                                 path,
                                 history,
                             ));
                         }
-                        let own = match variant.ty {
-                            JsonType::Object => variant.fields.as_slice(),
+                        let own = types.members(branch.ty);
+                        let own = match types.get(branch.ty).kind {
+                            TypeKind::Object { .. } => own,
                             _ => &[],
                         };
-                        members.extend(self.members(own, event, path, history));
+                        members.extend(self.members(place.0, own, event, path, history));
                         path.pop();
                         let meta = Meta {
-                            name: &variant.name,
-                            description: &variant.description,
+                            name: &branch.name,
+                            description: &branch.description,
                             // Only the branch's own members: its QAPI type.
-                            qapi_name: variant.type_name.as_deref().filter(|_| common.is_empty()),
+                            qapi_name: types
+                                .get(branch.ty)
+                                .name
+                                .as_deref()
+                                .filter(|_| common.is_empty()),
                             event,
                         };
                         (
-                            variant.name.as_str(),
+                            branch.name.as_str(),
                             TypeRef::Object(self.object(members, meta)),
                         )
                     })
                     .collect();
-                let key = VariantsKey(Some(discriminator), variants.clone());
+                let key = VariantsKey(Some(tag), variants.clone());
                 TypeRef::Union(add(
                     &mut self.unions,
                     &mut self.union_index,
                     key,
-                    (discriminator, variants),
+                    (tag, variants),
                     at,
                 ))
             }
-            JsonType::Alternate => {
-                let variants: Vec<(&'a str, TypeRef)> = field
-                    .variants
+            TypeKind::Alternate { branches } => {
+                let variants: Vec<(&'a str, TypeRef)> = branches
                     .iter()
-                    .map(|variant| {
-                        (
-                            variant.name.as_str(),
-                            self.type_of(variant, &variant.name, event, path, history),
-                        )
+                    .map(|branch| {
+                        let at = (&*branch.name, &*branch.description);
+                        let ty = self.type_of((place.0, branch.ty), at, event, path, history);
+                        (branch.name.as_str(), ty)
                     })
                     .collect();
                 let key = VariantsKey(None, variants.clone());
@@ -571,7 +587,7 @@ impl<'a> Shapes<'a> {
         let key = ObjectKey(
             members
                 .iter()
-                .map(|m| (m.field.name.as_str(), m.ty.clone(), m.required))
+                .map(|m| (m.declared.name.as_str(), m.ty.clone(), m.required))
                 .collect(),
         );
         add(&mut self.objects, &mut self.object_index, key, members, at)
@@ -821,9 +837,9 @@ mod tests {
         assert_eq!(members.len(), 1);
         assert_eq!(members[0].introduced, "b");
         assert!(!members[0].required, "a revision without it");
-        let sections: Vec<(&str, &Section)> = revisions
+        let sections: Vec<(&str, &Section, &Types)> = revisions
             .iter()
-            .map(|r| (r.name(), r.spec.events().next().unwrap().1))
+            .map(|r| (r.name(), r.spec.events().next().unwrap().1, &r.spec.types))
             .collect();
         let x = member_history(&sections, &["x"], "a");
         assert_eq!(

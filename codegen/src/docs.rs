@@ -4,7 +4,8 @@
 use std::fmt::Write;
 
 use qmp_spec::history::Era;
-use qmp_spec::{Data, Field, Section};
+use qmp_spec::types::{TypeId, TypeKind, Types};
+use qmp_spec::{Data, Section};
 
 use crate::files::markdown_preamble;
 use crate::{GeneratedFile, Revision};
@@ -33,7 +34,7 @@ pub fn revision_file(revision: &Revision<'_>) -> GeneratedFile {
     }
     for section in &spec.sections {
         for name in &section.names {
-            section_markdown(&mut out, name, section);
+            section_markdown(&mut out, name, section, &spec.types);
         }
     }
     GeneratedFile::new(format!("docs/{}.md", revision.name()), out)
@@ -60,7 +61,7 @@ pub fn build_note(build: &qmp_spec::Build) -> String {
     note
 }
 
-fn section_markdown(out: &mut String, name: &str, section: &Section) {
+fn section_markdown(out: &mut String, name: &str, section: &Section, types: &Types) {
     let _ = writeln!(out, "\n## {name}\n");
     if !section.description.is_empty() {
         let _ = writeln!(out, "{}\n", text(&section.description));
@@ -84,9 +85,16 @@ fn section_markdown(out: &mut String, name: &str, section: &Section) {
         Data::External { type_name, .. } => {
             let _ = writeln!(out, "Data: QEMU's QAPI type `{type_name}`.");
         }
-        Data::Fields { fields } => {
+        Data::Fields { .. } => {
             out.push_str("| member | type | required | description |\n|---|---|---|---|\n");
-            members(out, fields, "");
+            if let Some(data) = section.data_type {
+                Members {
+                    out,
+                    types,
+                    inside: Vec::new(),
+                }
+                .rows(data, "");
+            }
         }
     }
     for example in &section.examples {
@@ -106,67 +114,102 @@ fn section_markdown(out: &mut String, name: &str, section: &Section) {
     }
 }
 
-fn members(out: &mut String, fields: &[Field], prefix: &str) {
-    for field in fields {
-        let mut description = text(&field.description);
-        if !field.values.is_empty() {
-            let values: Vec<String> = field
-                .values
-                .iter()
-                .map(|v| match &v.meaning {
-                    Some(meaning) => format!("`\"{}\"`: {}", v.value, text(meaning)),
-                    None => format!("`\"{}\"`", v.value),
-                })
-                .collect();
-            if !description.is_empty() && !description.ends_with(['.', ':', ';', '!', '?']) {
-                description.push('.');
-            }
-            description.push_str(&format!(" Values: {}.", values.join("; ")));
+/// The rows of a member table: each member of a type, then its own
+/// members, elements and branches under its path; a type within itself is
+/// not spelled out again.
+struct Members<'o, 't> {
+    out: &'o mut String,
+    types: &'t Types,
+    /// The types whose rows are being written.
+    inside: Vec<TypeId>,
+}
+
+impl Members<'_, '_> {
+    fn rows(&mut self, ty: TypeId, prefix: &str) {
+        if self.inside.contains(&ty) {
+            return;
         }
-        if let Some(condition) = &field.condition {
-            description.push_str(&format!(" Only in builds where `{condition}` holds."));
-        }
-        for feature in &field.features {
-            description.push_str(&format!(" Feature `{}`.", feature.name));
-        }
-        let _ = writeln!(
-            out,
-            "| `{prefix}{}` | {} | {} | {} |",
-            field.name,
-            type_label(field),
-            if field.optional { "no" } else { "yes" },
-            description.trim()
-        );
-        let path = format!("{prefix}{}", field.name);
-        let inner = field.items.as_deref().unwrap_or(field);
-        let element = if field.items.is_some() { "[]" } else { "" };
-        members(out, &inner.fields, &format!("{path}{element}."));
-        // A union's branches, each under the discriminator's value; an
-        // alternate's, each under its name.
-        for variant in &inner.variants {
-            let when = match &inner.discriminator {
-                Some(discriminator) => {
-                    format!("when `{discriminator}` is `\"{}\"`", variant.name)
+        self.inside.push(ty);
+        let types = self.types;
+        for member in types.members(ty) {
+            let mut description = text(&member.description);
+            let values = types.values(member.ty);
+            if !values.is_empty() {
+                let values: Vec<String> = values
+                    .iter()
+                    .map(|v| match &v.meaning {
+                        Some(meaning) => format!("`\"{}\"`: {}", v.value, text(meaning)),
+                        None => format!("`\"{}\"`", v.value),
+                    })
+                    .collect();
+                if !description.is_empty() && !description.ends_with(['.', ':', ';', '!', '?']) {
+                    description.push('.');
                 }
-                None => "one of the alternatives".to_string(),
+                description.push_str(&format!(" Values: {}.", values.join("; ")));
+            }
+            if let Some(condition) = &member.condition {
+                description.push_str(&format!(" Only in builds where `{condition}` holds."));
+            }
+            for feature in &member.features {
+                description.push_str(&format!(" Feature `{}`.", feature.name));
+            }
+            let _ = writeln!(
+                self.out,
+                "| `{prefix}{}` | {} | {} | {} |",
+                member.name,
+                type_label(types, member.ty),
+                if member.optional { "no" } else { "yes" },
+                description.trim()
+            );
+            let path = format!("{prefix}{}", member.name);
+            let (inner, element) = match types.get(member.ty).kind {
+                TypeKind::Array { items: Some(items) } => (items, "[]"),
+                _ => (member.ty, ""),
+            };
+            self.branches(inner, &format!("{path}{element}"));
+        }
+        self.inside.pop();
+    }
+
+    /// The members of the type of `path`, then its branches: a union's,
+    /// each under the tag's value, an alternate's, each under its name.
+    fn branches(&mut self, ty: TypeId, path: &str) {
+        let types = self.types;
+        if self.inside.contains(&ty) {
+            return;
+        }
+        self.rows(ty, &format!("{path}."));
+        self.inside.push(ty);
+        for branch in types.branches(ty) {
+            let when = match &types.get(ty).kind {
+                TypeKind::Union { tag, .. } => format!("when `{tag}` is `\"{}\"`", branch.name),
+                _ => "one of the alternatives".to_string(),
             };
             let _ = writeln!(
-                out,
-                "| `{path}{element}` ({when}) | {} | | |",
-                type_label(variant)
+                self.out,
+                "| `{path}` ({when}) | {} | | |",
+                type_label(types, branch.ty)
             );
-            members(out, &variant.fields, &format!("{path}{element}."));
+            self.rows(branch.ty, &format!("{path}."));
         }
+        self.inside.pop();
     }
 }
 
 /// A member's type: the JSON type, with the QAPI type's name when it has
 /// one (`union SocketAddress`, `array of BlockDeviceInfo`).
-fn type_label(field: &Field) -> String {
-    match (&field.items, &field.type_name) {
-        (Some(items), _) => format!("array of {}", type_label(items)),
-        (None, Some(name)) => format!("{} `{name}`", field.ty.label()),
-        (None, None) => field.ty.label(),
+fn type_label(types: &Types, ty: TypeId) -> String {
+    let def = types.get(ty);
+    let kind = match &def.kind {
+        TypeKind::Array { items: Some(items) } => {
+            return format!("array of {}", type_label(types, *items));
+        }
+        TypeKind::External => return def.name.clone().unwrap_or_default(),
+        kind => kind.label(),
+    };
+    match &def.name {
+        Some(name) => format!("{kind} `{name}`"),
+        None => kind.to_string(),
     }
 }
 

@@ -340,7 +340,7 @@ impl<'c, 'a> Bundle<'c, 'a> {
         let examples: Vec<Value> = section
             .examples
             .iter()
-            .filter(|example| lint::is_valid_example(section, example))
+            .filter(|example| lint::is_valid_example(event.types, section, example))
             .filter_map(|example| example.json.clone())
             .filter(|json| json["event"] == event.name)
             .collect();
@@ -363,12 +363,12 @@ impl<'c, 'a> Bundle<'c, 'a> {
     fn object(&self, members: &[Member<'_>]) -> Map<String, Value> {
         let properties: Map<String, Value> = members
             .iter()
-            .map(|m| (m.field.name.clone(), self.member(m)))
+            .map(|m| (m.declared.name.clone(), self.member(m)))
             .collect();
         let required: Vec<&str> = members
             .iter()
             .filter(|m| m.required)
-            .map(|m| m.field.name.as_str())
+            .map(|m| m.declared.name.as_str())
             .collect();
         let mut schema = Map::new();
         schema.insert("type".into(), json!("object"));
@@ -379,7 +379,7 @@ impl<'c, 'a> Bundle<'c, 'a> {
 
     /// A member: its type, described.
     fn member(&self, member: &Member<'_>) -> Value {
-        let field = member.field;
+        let field = member.declared;
         let mut schema = self.type_schema(&member.ty);
         // A reference with a description beside it is written as `allOf`
         // of the reference: code generators (json-schema-to-typescript)

@@ -11,9 +11,10 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::model::{
-    Condition, Data, EnumValue, Example, Feature, Field, JsonType, Section, Spec, TypeSource,
+    Condition, Data, EnumValue, Example, Feature, JsonType, Section, Spec, TypeSource,
     normalize_whitespace,
 };
+use crate::types::{Member, Scalar, TypeId, TypeKind, Types};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CanonicalSpec<'a> {
@@ -54,7 +55,7 @@ pub enum CanonicalData<'a> {
 pub struct CanonicalField<'a> {
     pub name: &'a str,
     #[serde(rename = "type")]
-    pub ty: &'a JsonType,
+    pub ty: JsonType,
     pub type_source: TypeSource,
     pub optional: bool,
     pub values: &'a [EnumValue],
@@ -93,17 +94,21 @@ impl Spec {
     pub fn canonical(&self) -> CanonicalSpec<'_> {
         CanonicalSpec {
             title: &self.title,
-            sections: self.sections.iter().map(section).collect(),
+            sections: self
+                .sections
+                .iter()
+                .map(|s| section(&self.types, s))
+                .collect(),
         }
     }
 }
 
-/// One section's canonical form.
-pub fn section(section: &Section) -> CanonicalSection<'_> {
+/// One section's canonical form, its data's types in `types`.
+pub fn section<'a>(types: &'a Types, section: &'a Section) -> CanonicalSection<'a> {
     CanonicalSection {
         names: &section.names,
         description: &section.description,
-        data: data(&section.data),
+        data: data(types, section),
         examples: section.examples.iter().map(example).collect(),
         notes: section
             .notes
@@ -116,12 +121,17 @@ pub fn section(section: &Section) -> CanonicalSection<'_> {
     }
 }
 
-fn data(data: &Data) -> CanonicalData<'_> {
-    match data {
+fn data<'a>(types: &'a Types, section: &'a Section) -> CanonicalData<'a> {
+    match &section.data {
         Data::Unspecified => CanonicalData::Unspecified,
         Data::None => CanonicalData::None,
-        Data::Fields { fields } => CanonicalData::Fields {
-            fields: fields.iter().map(field).collect(),
+        Data::Fields { .. } => CanonicalData::Fields {
+            fields: section
+                .data_type
+                .map_or(&[][..], |data| types.members(data))
+                .iter()
+                .map(|member| Spelling::new(types).member(member))
+                .collect(),
         },
         Data::External {
             type_name,
@@ -133,24 +143,107 @@ fn data(data: &Data) -> CanonicalData<'_> {
     }
 }
 
-fn field(field: &Field) -> CanonicalField<'_> {
-    CanonicalField {
-        name: &field.name,
-        ty: &field.ty,
-        type_source: field.type_source,
-        optional: field.optional,
-        values: &field.values,
-        description: &field.description,
-        fields: field.fields.iter().map(self::field).collect(),
-        type_name: field.type_name.as_deref(),
-        items: field
-            .items
-            .as_deref()
-            .map(|items| Box::new(self::field(items))),
-        discriminator: field.discriminator.as_deref(),
-        variants: field.variants.iter().map(self::field).collect(),
-        condition: field.condition.as_ref(),
-        features: &field.features,
+/// Types spelled out where they are used; a type within itself is named
+/// there (`External`).
+struct Spelling<'a> {
+    types: &'a Types,
+    inside: Vec<TypeId>,
+}
+
+impl<'a> Spelling<'a> {
+    fn new(types: &'a Types) -> Self {
+        Spelling {
+            types,
+            inside: Vec::new(),
+        }
+    }
+
+    fn member(&mut self, member: &'a Member) -> CanonicalField<'a> {
+        let mut field = self.spell(&member.name, member.ty);
+        field.type_source = member.type_source;
+        field.optional = member.optional;
+        field.description = &member.description;
+        field.condition = member.condition.as_ref();
+        field.features = &member.features;
+        field
+    }
+
+    fn spell(&mut self, name: &'a str, ty: TypeId) -> CanonicalField<'a> {
+        let def = self.types.get(ty);
+        let mut field = CanonicalField {
+            name,
+            ty: JsonType::Value,
+            type_source: TypeSource::Annotation,
+            optional: false,
+            values: &[],
+            description: "",
+            fields: Vec::new(),
+            type_name: def.name.as_deref(),
+            items: None,
+            discriminator: None,
+            variants: Vec::new(),
+            condition: None,
+            features: &[],
+        };
+        if self.inside.contains(&ty) {
+            field.ty = JsonType::External(def.name.clone().unwrap_or_default());
+            return field;
+        }
+        self.inside.push(ty);
+        match &def.kind {
+            TypeKind::Scalar { scalar } => field.ty = json_type(*scalar),
+            TypeKind::Enum { values } => {
+                field.ty = JsonType::String;
+                field.values = values;
+            }
+            TypeKind::Array { items } => {
+                field.ty = JsonType::Array;
+                field.items = items.map(|items| Box::new(self.spell("", items)));
+                field.type_name = field.items.as_ref().and_then(|items| items.type_name);
+            }
+            TypeKind::Object { members, .. } => {
+                field.ty = JsonType::Object;
+                field.fields = members.iter().map(|m| self.member(m)).collect();
+            }
+            TypeKind::Union { tag, members, .. } => {
+                field.ty = JsonType::Union;
+                field.fields = members.iter().map(|m| self.member(m)).collect();
+                field.discriminator = Some(tag);
+            }
+            TypeKind::Alternate { .. } => field.ty = JsonType::Alternate,
+            TypeKind::External => {
+                field.ty = JsonType::External(def.name.clone().unwrap_or_default());
+                field.type_name = None;
+            }
+        }
+        for branch in self.types.branches(ty) {
+            let mut variant = self.spell(&branch.name, branch.ty);
+            variant.description = &branch.description;
+            variant.condition = branch.condition.as_ref();
+            field.variants.push(variant);
+        }
+        self.inside.pop();
+        field
+    }
+}
+
+fn json_type(scalar: Scalar) -> JsonType {
+    match scalar {
+        Scalar::String => JsonType::String,
+        Scalar::Int => JsonType::Int,
+        Scalar::Number => JsonType::Number,
+        Scalar::Bool => JsonType::Bool,
+        Scalar::Value => JsonType::Value,
+        Scalar::Null => JsonType::Null,
+        Scalar::Int8 => JsonType::Int8,
+        Scalar::Int16 => JsonType::Int16,
+        Scalar::Int32 => JsonType::Int32,
+        Scalar::Int64 => JsonType::Int64,
+        Scalar::Uint8 => JsonType::Uint8,
+        Scalar::Uint16 => JsonType::Uint16,
+        Scalar::Uint32 => JsonType::Uint32,
+        Scalar::Uint64 => JsonType::Uint64,
+        Scalar::Size => JsonType::Size,
     }
 }
 

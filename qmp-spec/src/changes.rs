@@ -33,7 +33,8 @@
 use serde::Serialize;
 
 use crate::canonical;
-use crate::model::{Condition, Data, Feature, Field, JsonType, Section, Spec};
+use crate::model::{Condition, Data, Feature, Section, Spec};
+use crate::types::{Branch, Member, Scalar, TypeId, TypeKind, Types};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -182,10 +183,9 @@ impl Source<'_> {
             Source::Text { spec, file } => {
                 let (_, section) = spec.events().find(|(name, _)| *name == event)?;
                 let mut line = section.span.line;
-                let mut fields = match &section.data {
-                    Data::Fields { fields } => fields.as_slice(),
-                    _ => &[],
-                };
+                let mut fields = section
+                    .data_type
+                    .map_or(&[][..], |data| spec.types.members(data));
                 for segment in path.split('.').filter(|s| !s.is_empty()) {
                     let Some(field) = fields.iter().find(|f| f.name == segment) else {
                         break;
@@ -193,7 +193,7 @@ impl Source<'_> {
                     if field.span.line > 0 {
                         line = field.span.line;
                     }
-                    fields = &field.fields;
+                    fields = spec.types.members(field.ty);
                 }
                 Some((
                     None,
@@ -243,6 +243,8 @@ pub fn compare(old: &Spec, new: &Spec) -> Vec<Change> {
     let sides = Sides {
         old_build: old.build.is_some(),
         new_build: new.build.is_some(),
+        old: &old.types,
+        new: &new.types,
     };
     // A title names a side (a QAPI side's is made up from its name): it
     // says nothing about the events, and is not compared.
@@ -276,10 +278,9 @@ pub fn compare(old: &Spec, new: &Spec) -> Vec<Change> {
     // A removal and an addition with the same body: a likely rename.
     let mut renamed = Vec::new();
     removed.retain(|(old_name, old_section)| {
-        match added
-            .iter()
-            .position(|(_, new_section)| body(old_section) == body(new_section))
-        {
+        match added.iter().position(|(_, new_section)| {
+            body(&old.types, old_section) == body(&new.types, new_section)
+        }) {
             Some(i) => {
                 let (new_name, _) = added.remove(i);
                 renamed.push((old_name.to_string(), new_name.to_string()));
@@ -312,14 +313,16 @@ pub fn compare(old: &Spec, new: &Spec) -> Vec<Change> {
     changes
 }
 
-/// Which sides are builds read from introspection.
-#[derive(Debug, Clone, Copy)]
-struct Sides {
+/// Which sides are builds read from introspection, and each side's types.
+#[derive(Clone, Copy)]
+struct Sides<'a> {
     old_build: bool,
     new_build: bool,
+    old: &'a Types,
+    new: &'a Types,
 }
 
-impl Sides {
+impl Sides<'_> {
     /// Whether both sides have documentation of their own to compare.
     fn documented(self) -> bool {
         !self.old_build && !self.new_build
@@ -327,12 +330,13 @@ impl Sides {
 
     /// Whether two types are the same. A build's introspection says only
     /// `int` of every integer type: the same as any of them.
-    fn same_type(self, a: &JsonType, b: &JsonType) -> bool {
+    fn same_type(self, a: TypeId, b: TypeId) -> bool {
+        let (a, b) = (wire(self.old, a), wire(self.new, b));
         a == b
             || (!self.documented()
-                && (*a == JsonType::Int || *b == JsonType::Int)
-                && a.is_integer()
-                && b.is_integer())
+                && (a == Wire::Scalar(Scalar::Int) || b == Wire::Scalar(Scalar::Int))
+                && matches!(a, Wire::Scalar(a) if a.is_integer())
+                && matches!(b, Wire::Scalar(b) if b.is_integer()))
     }
 
     /// Whether conditions are compared: not when a side has them decided.
@@ -370,8 +374,11 @@ fn find<'s>(events: &[(&str, &'s Section)], name: &str) -> Option<&'s Section> {
 
 /// What an event's section says apart from its name and examples (which
 /// name the event).
-fn body(section: &Section) -> (&str, canonical::CanonicalData<'_>, Vec<&str>) {
-    let canonical = canonical::section(section);
+fn body<'a>(
+    types: &'a Types,
+    section: &'a Section,
+) -> (&'a str, canonical::CanonicalData<'a>, Vec<&'a str>) {
+    let canonical = canonical::section(types, section);
     (canonical.description, canonical.data, canonical.notes)
 }
 
@@ -426,7 +433,7 @@ pub fn classify(kind: &Kind) -> Class {
 
 /// Changes of an `if` and of the features of an event or member.
 fn qapi_changes(
-    sides: Sides,
+    sides: Sides<'_>,
     event: &str,
     path: &str,
     (old_if, old_features): (&Option<Condition>, &[Feature]),
@@ -480,7 +487,13 @@ fn qapi_changes(
     }
 }
 
-fn section_changes(sides: Sides, event: &str, old: &Section, new: &Section, out: &mut Vec<Change>) {
+fn section_changes<'a>(
+    sides: Sides<'a>,
+    event: &'a str,
+    old: &Section,
+    new: &Section,
+    out: &mut Vec<Change>,
+) {
     qapi_changes(
         sides,
         event,
@@ -499,8 +512,18 @@ fn section_changes(sides: Sides, event: &str, old: &Section, new: &Section, out:
         ));
     }
     match (&old.data, &new.data) {
-        (Data::Fields { fields: a }, Data::Fields { fields: b }) => {
-            members(sides, event, ("", Part::Members), a, b, out)
+        (Data::Fields { .. }, Data::Fields { .. }) => {
+            let (a, b) = (
+                Node::data(sides.old, old.data_type),
+                Node::data(sides.new, new.data_type),
+            );
+            Walk {
+                sides,
+                event,
+                inside: Vec::new(),
+                out,
+            }
+            .members(("", Part::Members), a, b)
         }
         (Data::External { type_name: a, .. }, Data::External { type_name: b, .. }) if a != b => out
             .push(change(
@@ -551,8 +574,8 @@ fn section_changes(sides: Sides, event: &str, old: &Section, new: &Section, out:
             Some(notes(new)),
         ));
     }
-    let examples = |s| canonical::section(s).examples;
-    if examples(old) != examples(new) {
+    let examples = |types, s| canonical::section(types, s).examples;
+    if examples(sides.old, old) != examples(sides.new, new) {
         let raw = |s: &Section| {
             s.examples
                 .iter()
@@ -577,181 +600,292 @@ enum Part {
     Branches,
 }
 
-fn members(
-    sides: Sides,
-    event: &str,
-    (prefix, part): (&str, Part),
-    old: &[Field],
-    new: &[Field],
-    out: &mut Vec<Change>,
-) {
-    for field in new {
-        let path = format!("{prefix}{}", field.name);
-        match old.iter().find(|f| f.name == field.name) {
-            None if sides.old_build && field.condition.is_some() => {
-                if let Some(condition) = &field.condition {
-                    out.push(absent(event, &path, condition, None, None));
-                }
-            }
-            None if part == Part::Branches => out.push(change(
-                event,
-                &path,
-                Kind::BranchAdded,
-                None,
-                Some(field.ty.label()),
-            )),
-            None => out.push(change(
-                event,
-                &path,
-                Kind::MemberAdded {
-                    optional: field.optional,
-                },
-                None,
-                Some(field.ty.label()),
-            )),
-            Some(before) => member(sides, event, &path, before, field, out),
-        }
-    }
-    for field in old.iter().filter(|f| !new.iter().any(|n| n.name == f.name)) {
-        if let (Some(condition), true) = (&field.condition, sides.new_build) {
-            out.push(absent(
-                event,
-                &format!("{prefix}{}", field.name),
-                condition,
-                None,
-                None,
-            ));
-            continue;
-        }
-        let kind = match part {
-            Part::Members => Kind::MemberRemoved,
-            Part::Branches => Kind::BranchRemoved,
-        };
-        let mut removed = change(
-            event,
-            &format!("{prefix}{}", field.name),
-            kind,
-            Some(field.ty.label()),
-            None,
-        );
-        removed.was_optional = field.optional;
-        out.push(removed);
+/// A type's kind on the wire, as the changes compare it: an enumeration is
+/// a string, an external type is its name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Wire<'a> {
+    Scalar(Scalar),
+    Array,
+    Object,
+    Union,
+    Alternate,
+    External(Option<&'a str>),
+}
+
+fn wire(types: &Types, ty: TypeId) -> Wire<'_> {
+    let def = types.get(ty);
+    match &def.kind {
+        TypeKind::Scalar { scalar } => Wire::Scalar(*scalar),
+        TypeKind::Enum { .. } => Wire::Scalar(Scalar::String),
+        TypeKind::Array { .. } => Wire::Array,
+        TypeKind::Object { .. } => Wire::Object,
+        TypeKind::Union { .. } => Wire::Union,
+        TypeKind::Alternate { .. } => Wire::Alternate,
+        TypeKind::External => Wire::External(def.name.as_deref()),
     }
 }
 
-fn member(sides: Sides, event: &str, path: &str, old: &Field, new: &Field, out: &mut Vec<Change>) {
-    if !sides.same_type(&old.ty, &new.ty) {
-        out.push(change(
-            event,
-            path,
-            Kind::TypeChanged,
-            Some(old.ty.label()),
-            Some(new.ty.label()),
-        ));
-    } else {
-        if !old.fields.is_empty() || !new.fields.is_empty() {
-            members(
-                sides,
-                event,
-                (&format!("{path}."), Part::Members),
-                &old.fields,
-                &new.fields,
-                out,
-            );
-        }
-        // A union's branches and an alternate's, by name; an array's
-        // elements.
-        if !old.variants.is_empty() || !new.variants.is_empty() {
-            members(
-                sides,
-                event,
-                (&format!("{path}."), Part::Branches),
-                &old.variants,
-                &new.variants,
-                out,
-            );
-        }
-        if let (Some(a), Some(b)) = (&old.items, &new.items) {
-            member(sides, event, &format!("{path}[]"), a, b, out);
+/// A type as a change names it: `json-string`, `union`, an external
+/// type's name.
+fn label(types: &Types, ty: TypeId) -> String {
+    let def = types.get(ty);
+    match (&def.kind, &def.name) {
+        (TypeKind::External, Some(name)) => name.clone(),
+        (kind, _) => kind.label().to_string(),
+    }
+}
+
+/// What the changes compare of a member, a branch or an array's elements.
+#[derive(Clone, Copy)]
+struct Node<'a> {
+    name: &'a str,
+    ty: TypeId,
+    optional: bool,
+    description: &'a str,
+    condition: &'a Option<Condition>,
+    features: &'a [Feature],
+}
+
+impl<'a> Node<'a> {
+    /// The members of an event's data.
+    fn data(types: &'a Types, data: Option<TypeId>) -> Vec<Node<'a>> {
+        data.map_or(Vec::new(), |data| {
+            types.members(data).iter().map(Node::member).collect()
+        })
+    }
+
+    fn member(member: &'a Member) -> Node<'a> {
+        Node {
+            name: &member.name,
+            ty: member.ty,
+            optional: member.optional,
+            description: &member.description,
+            condition: &member.condition,
+            features: &member.features,
         }
     }
-    qapi_changes(
-        sides,
-        event,
-        path,
-        (&old.condition, &old.features),
-        (&new.condition, &new.features),
-        out,
-    );
-    match (old.optional, new.optional) {
-        (false, true) => out.push(change(event, path, Kind::MadeOptional, None, None)),
-        (true, false) => out.push(change(event, path, Kind::MadeRequired, None, None)),
-        _ => {}
+
+    fn branch(branch: &'a Branch) -> Node<'a> {
+        Node {
+            name: &branch.name,
+            ty: branch.ty,
+            optional: false,
+            description: &branch.description,
+            condition: &branch.condition,
+            features: &[],
+        }
     }
-    let values = |f: &Field| f.values.iter().map(|v| v.value.clone()).collect::<Vec<_>>();
-    let (before, after) = (values(old), values(new));
-    match (before.is_empty(), after.is_empty()) {
-        (true, false) => out.push(change(
-            event,
-            path,
-            Kind::ValuesEnumerated,
-            None,
-            Some(after.join(", ")),
-        )),
-        (false, true) => out.push(change(
-            event,
-            path,
-            Kind::ValuesNoLongerEnumerated,
-            Some(before.join(", ")),
-            None,
-        )),
-        _ => {
-            let condition = |f: &'_ Field, v: &str| {
-                f.values
-                    .iter()
-                    .find(|e| e.value == v)
-                    .and_then(|e| e.condition.clone())
+
+    fn items(ty: TypeId) -> Node<'a> {
+        Node {
+            name: "",
+            ty,
+            optional: false,
+            description: "",
+            condition: &None,
+            features: &[],
+        }
+    }
+}
+
+/// The comparison of two events' data: the old side's types against the
+/// new side's, in step. A pair of types met again inside itself is not
+/// compared again: the walk ends.
+struct Walk<'a, 'o> {
+    sides: Sides<'a>,
+    event: &'a str,
+    /// The pairs of types being compared.
+    inside: Vec<(TypeId, TypeId)>,
+    out: &'o mut Vec<Change>,
+}
+
+impl<'a> Walk<'a, '_> {
+    fn members(&mut self, (prefix, part): (&str, Part), old: Vec<Node<'a>>, new: Vec<Node<'a>>) {
+        let (sides, event) = (self.sides, self.event);
+        for field in &new {
+            let path = format!("{prefix}{}", field.name);
+            match old.iter().find(|f| f.name == field.name) {
+                None if sides.old_build && field.condition.is_some() => {
+                    if let Some(condition) = field.condition {
+                        self.out.push(absent(event, &path, condition, None, None));
+                    }
+                }
+                None if part == Part::Branches => self.out.push(change(
+                    event,
+                    &path,
+                    Kind::BranchAdded,
+                    None,
+                    Some(label(sides.new, field.ty)),
+                )),
+                None => self.out.push(change(
+                    event,
+                    &path,
+                    Kind::MemberAdded {
+                        optional: field.optional,
+                    },
+                    None,
+                    Some(label(sides.new, field.ty)),
+                )),
+                Some(before) => self.member(&path, *before, *field),
+            }
+        }
+        for field in old.iter().filter(|f| !new.iter().any(|n| n.name == f.name)) {
+            if let (Some(condition), true) = (field.condition, sides.new_build) {
+                self.out.push(absent(
+                    event,
+                    &format!("{prefix}{}", field.name),
+                    condition,
+                    None,
+                    None,
+                ));
+                continue;
+            }
+            let kind = match part {
+                Part::Members => Kind::MemberRemoved,
+                Part::Branches => Kind::BranchRemoved,
             };
-            for value in after.iter().filter(|v| !before.contains(v)) {
-                if let (Some(c), true) = (condition(new, value), sides.old_build) {
-                    out.push(absent(event, path, &c, Some(value), None));
-                    continue;
-                }
-                out.push(change(
-                    event,
-                    path,
-                    Kind::ValueAdded {
-                        value: value.clone(),
-                    },
-                    None,
-                    None,
-                ));
-            }
-            for value in before.iter().filter(|v| !after.contains(v)) {
-                if let (Some(c), true) = (condition(old, value), sides.new_build) {
-                    out.push(absent(event, path, &c, Some(value), None));
-                    continue;
-                }
-                out.push(change(
-                    event,
-                    path,
-                    Kind::ValueRemoved {
-                        value: value.clone(),
-                    },
-                    None,
-                    None,
-                ));
-            }
+            let mut removed = change(
+                event,
+                &format!("{prefix}{}", field.name),
+                kind,
+                Some(label(sides.old, field.ty)),
+                None,
+            );
+            removed.was_optional = field.optional;
+            self.out.push(removed);
         }
     }
-    if sides.documented() && old.description != new.description {
-        out.push(change(
+
+    fn member(&mut self, path: &str, old: Node<'a>, new: Node<'a>) {
+        let (sides, event) = (self.sides, self.event);
+        if !sides.same_type(old.ty, new.ty) {
+            self.out.push(change(
+                event,
+                path,
+                Kind::TypeChanged,
+                Some(label(sides.old, old.ty)),
+                Some(label(sides.new, new.ty)),
+            ));
+        } else if !self.inside.contains(&(old.ty, new.ty)) {
+            self.inside.push((old.ty, new.ty));
+            self.types(path, old.ty, new.ty);
+            self.inside.pop();
+        }
+        qapi_changes(
+            sides,
             event,
             path,
-            Kind::DescriptionChanged,
-            Some(old.description.clone()),
-            Some(new.description.clone()),
-        ));
+            (old.condition, old.features),
+            (new.condition, new.features),
+            self.out,
+        );
+        match (old.optional, new.optional) {
+            (false, true) => self
+                .out
+                .push(change(event, path, Kind::MadeOptional, None, None)),
+            (true, false) => self
+                .out
+                .push(change(event, path, Kind::MadeRequired, None, None)),
+            _ => {}
+        }
+        self.values(path, old.ty, new.ty);
+        if sides.documented() && old.description != new.description {
+            self.out.push(change(
+                event,
+                path,
+                Kind::DescriptionChanged,
+                Some(old.description.to_string()),
+                Some(new.description.to_string()),
+            ));
+        }
+    }
+
+    /// Two types of the same kind: their members, a union's branches and
+    /// an alternate's, by name; an array's elements.
+    fn types(&mut self, path: &str, old: TypeId, new: TypeId) {
+        let (a, b) = (self.sides.old, self.sides.new);
+        let (old_members, new_members) = (a.members(old), b.members(new));
+        if !old_members.is_empty() || !new_members.is_empty() {
+            self.members(
+                (&format!("{path}."), Part::Members),
+                old_members.iter().map(Node::member).collect(),
+                new_members.iter().map(Node::member).collect(),
+            );
+        }
+        let (old_branches, new_branches) = (a.branches(old), b.branches(new));
+        if !old_branches.is_empty() || !new_branches.is_empty() {
+            self.members(
+                (&format!("{path}."), Part::Branches),
+                old_branches.iter().map(Node::branch).collect(),
+                new_branches.iter().map(Node::branch).collect(),
+            );
+        }
+        if let (TypeKind::Array { items: Some(x) }, TypeKind::Array { items: Some(y) }) =
+            (&a.get(old).kind, &b.get(new).kind)
+        {
+            self.member(&format!("{path}[]"), Node::items(*x), Node::items(*y));
+        }
+    }
+
+    fn values(&mut self, path: &str, old: TypeId, new: TypeId) {
+        let (sides, event) = (self.sides, self.event);
+        let (old_values, new_values) = (sides.old.values(old), sides.new.values(new));
+        let before: Vec<String> = old_values.iter().map(|v| v.value.clone()).collect();
+        let after: Vec<String> = new_values.iter().map(|v| v.value.clone()).collect();
+        match (before.is_empty(), after.is_empty()) {
+            (true, false) => self.out.push(change(
+                event,
+                path,
+                Kind::ValuesEnumerated,
+                None,
+                Some(after.join(", ")),
+            )),
+            (false, true) => self.out.push(change(
+                event,
+                path,
+                Kind::ValuesNoLongerEnumerated,
+                Some(before.join(", ")),
+                None,
+            )),
+            _ => {
+                let condition = |values: &[crate::model::EnumValue], v: &str| {
+                    values
+                        .iter()
+                        .find(|e| e.value == v)
+                        .and_then(|e| e.condition.clone())
+                };
+                for value in after.iter().filter(|v| !before.contains(v)) {
+                    if let (Some(c), true) = (condition(new_values, value), sides.old_build) {
+                        self.out.push(absent(event, path, &c, Some(value), None));
+                        continue;
+                    }
+                    self.out.push(change(
+                        event,
+                        path,
+                        Kind::ValueAdded {
+                            value: value.clone(),
+                        },
+                        None,
+                        None,
+                    ));
+                }
+                for value in before.iter().filter(|v| !after.contains(v)) {
+                    if let (Some(c), true) = (condition(old_values, value), sides.new_build) {
+                        self.out.push(absent(event, path, &c, Some(value), None));
+                        continue;
+                    }
+                    self.out.push(change(
+                        event,
+                        path,
+                        Kind::ValueRemoved {
+                            value: value.clone(),
+                        },
+                        None,
+                        None,
+                    ));
+                }
+            }
+        }
     }
 }
 

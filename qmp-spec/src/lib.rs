@@ -23,6 +23,7 @@ pub mod model;
 pub mod qapi;
 mod source;
 pub mod text;
+pub mod types;
 
 pub use model::{
     Build, Condition, Data, EnumValue, Example, Feature, Field, JsonType, Note, QemuVersion,

@@ -8,7 +8,8 @@
 
 use serde_json::{Map, Value};
 
-use crate::model::{Data, Example, Field, JsonType, Section, Span, Spec, Warning, WarningKind};
+use crate::model::{Data, Example, Section, Span, Spec, Warning, WarningKind};
+use crate::types::{Member, Scalar, TypeKind, Types};
 
 /// Every finding of the document, in source order.
 pub fn check(spec: &Spec) -> Vec<Warning> {
@@ -16,7 +17,7 @@ pub fn check(spec: &Spec) -> Vec<Warning> {
     for section in &spec.sections {
         findings.extend(section.warnings.iter().cloned());
         for example in &section.examples {
-            findings.extend(check_example(section, example));
+            findings.extend(check_example(&spec.types, section, example));
         }
     }
     findings.sort_by_key(|w| (w.span, w.kind));
@@ -24,25 +25,30 @@ pub fn check(spec: &Spec) -> Vec<Warning> {
 }
 
 /// Whether no finding, of the parser or of lint, points into the example.
-pub fn is_valid_example(section: &Section, example: &Example) -> bool {
+pub fn is_valid_example(types: &Types, section: &Section, example: &Example) -> bool {
     let lines = example.raw.lines().count().max(1) as u32;
     let inside =
         |span: &Span| span.line >= example.span.line && span.line < example.span.line + lines;
     example.json.is_some()
         && !section.warnings.iter().any(|w| inside(&w.span))
-        && check_example(section, example).is_empty()
+        && check_example(types, section, example).is_empty()
 }
 
-/// What is wrong with an example's data for its section.
-pub fn check_example(section: &Section, example: &Example) -> Vec<Warning> {
+/// What is wrong with an example's data for its section, whose data's
+/// type is in `types`.
+pub fn check_example(types: &Types, section: &Section, example: &Example) -> Vec<Warning> {
     let Some(json) = &example.json else {
         return Vec::new();
     };
     let mut lint = ExampleLint {
+        types,
         example,
         findings: Vec::new(),
     };
     let data = json.get("data");
+    let fields = section
+        .data_type
+        .map_or(&[][..], |data| types.members(data));
     match (&section.data, data) {
         (Data::None, Some(data)) => lint.push(
             WarningKind::ExampleUnexpectedData,
@@ -52,10 +58,8 @@ pub fn check_example(section: &Section, example: &Example) -> Vec<Warning> {
                 compact(data)
             ),
         ),
-        (Data::Fields { fields }, Some(Value::Object(members))) => {
-            lint.members(fields, members, "")
-        }
-        (Data::Fields { fields }, other) if fields.iter().any(|f| !f.optional) => {
+        (Data::Fields { .. }, Some(Value::Object(members))) => lint.members(fields, members, ""),
+        (Data::Fields { .. }, other) if fields.iter().any(|f| !f.optional) => {
             let what = other.map_or("no data".to_string(), |v| format!("data {}", compact(v)));
             lint.push(
                 WarningKind::ExampleMissingMember,
@@ -69,6 +73,7 @@ pub fn check_example(section: &Section, example: &Example) -> Vec<Warning> {
 }
 
 struct ExampleLint<'e> {
+    types: &'e Types,
     example: &'e Example,
     findings: Vec<Warning>,
 }
@@ -97,7 +102,7 @@ impl ExampleLint<'_> {
         self.example.span
     }
 
-    fn members(&mut self, fields: &[Field], members: &Map<String, Value>, path: &str) {
+    fn members(&mut self, fields: &[Member], members: &Map<String, Value>, path: &str) {
         for (name, value) in members {
             let here = format!("{path}{name}");
             match fields.iter().find(|f| f.name == *name) {
@@ -131,34 +136,45 @@ impl ExampleLint<'_> {
         }
     }
 
-    fn value(&mut self, field: &Field, value: &Value, here: &str) {
-        let fits = match (&field.ty, value) {
-            (JsonType::String, Value::String(_))
-            | (JsonType::Bool, Value::Bool(_))
-            | (JsonType::Number, Value::Number(_))
-            | (JsonType::Array, Value::Array(_))
-            | (JsonType::Object, Value::Object(_))
-            | (JsonType::Value | JsonType::External(_), _) => true,
-            (JsonType::Int, Value::Number(n)) => n.is_i64() || n.is_u64(),
+    fn value(&mut self, field: &Member, value: &Value, here: &str) {
+        let types = self.types;
+        let def = types.get(field.ty);
+        let fits = match (&def.kind, value) {
+            (TypeKind::Scalar { scalar }, value) => match (scalar, value) {
+                (Scalar::String, Value::String(_))
+                | (Scalar::Bool, Value::Bool(_))
+                | (Scalar::Number, Value::Number(_))
+                | (Scalar::Value, _) => true,
+                (Scalar::Int, Value::Number(n)) => n.is_i64() || n.is_u64(),
+                _ => false,
+            },
+            (TypeKind::Enum { .. }, Value::String(_))
+            | (TypeKind::Array { .. }, Value::Array(_))
+            | (TypeKind::Object { .. }, Value::Object(_))
+            | (TypeKind::External, _) => true,
             _ => false,
         };
         if !fits {
+            let said = match (&def.kind, &def.name) {
+                (TypeKind::External, Some(name)) => name.clone(),
+                (kind, _) => kind.label().to_string(),
+            };
             self.push(
                 WarningKind::ExampleWrongType,
                 &field.name,
                 format!(
-                    "member \"{here}\" is {}, but the section says {}",
+                    "member \"{here}\" is {}, but the section says {said}",
                     compact(value),
-                    field.ty.label()
                 ),
             );
             return;
         }
+        let values = types.values(field.ty);
         match value {
             Value::String(text)
-                if !field.values.is_empty() && !field.values.iter().any(|v| v.value == *text) =>
+                if !values.is_empty() && !values.iter().any(|v| v.value == *text) =>
             {
-                let known: Vec<&str> = field.values.iter().map(|v| v.value.as_str()).collect();
+                let known: Vec<&str> = values.iter().map(|v| v.value.as_str()).collect();
                 self.push(
                     WarningKind::ExampleUnknownValue,
                     &field.name,
@@ -167,8 +183,11 @@ impl ExampleLint<'_> {
                     ),
                 );
             }
-            Value::Object(members) if !field.fields.is_empty() => {
-                self.members(&field.fields, members, &format!("{here}."))
+            Value::Object(members) if matches!(def.kind, TypeKind::Object { .. }) => {
+                let fields = types.members(field.ty);
+                if !fields.is_empty() {
+                    self.members(fields, members, &format!("{here}."))
+                }
             }
             _ => {}
         }

@@ -35,6 +35,9 @@ pub struct Spec {
     /// schema), which has documentation of its own.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub build: Option<Build>,
+    /// The types the sections' data refer to.
+    #[serde(skip)]
+    pub types: crate::types::Types,
 }
 
 /// The build a revision read from introspection describes: one QEMU binary
@@ -124,6 +127,10 @@ pub struct Section {
     /// QAPI era: the documentation's `Since:` line, as written (`2.12`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub since: Option<String>,
+    /// The type of the data's members, an object, in the revision's
+    /// [`Spec::types`].
+    #[serde(skip)]
+    pub data_type: Option<crate::types::TypeId>,
 }
 
 /// What an event's `data` member holds.

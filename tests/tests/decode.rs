@@ -50,7 +50,7 @@ fn every_example_of_every_revision_decodes_into_its_own_variant() {
                     ..example.clone()
                 };
                 let encoded = serde_json::to_value(&message).unwrap();
-                if lint::is_valid_example(section, &example) {
+                if lint::is_valid_example(&revision.spec.types, section, &example) {
                     exact += 1;
                     if encoded != json {
                         failures.push(format!("{label}: encodes to {encoded}, not {json}"));
@@ -258,9 +258,13 @@ fn examples_without_a_timestamp_decode_once_given_one() {
     let sections = history
         .revisions
         .iter()
-        .flat_map(|r| r.spec.events())
-        .filter(|(name, _)| WRONG_EXAMPLES.iter().all(|(wrong, _)| wrong != name));
-    for (name, section) in sections {
+        .flat_map(|r| {
+            r.spec
+                .events()
+                .map(|(name, section)| (name, section, &r.spec.types))
+        })
+        .filter(|(name, _, _)| WRONG_EXAMPLES.iter().all(|(wrong, _)| wrong != name));
+    for (name, section, types) in sections {
         for example in &section.examples {
             let Some(json) = &example.json else { continue };
             let lines = example.raw.lines().count() as u32;
@@ -272,7 +276,7 @@ fn examples_without_a_timestamp_decode_once_given_one() {
                 .map(|w| w.kind)
                 .collect();
             if kinds != [WarningKind::ExampleWithoutTimestamp]
-                || !lint::check_example(section, example).is_empty()
+                || !lint::check_example(types, section, example).is_empty()
                 || json["event"] != name
             {
                 continue;

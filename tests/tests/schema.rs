@@ -80,7 +80,7 @@ fn check_revision(name: &str, spec: &Spec, qapi: bool) -> (usize, usize) {
             if json["event"] != event {
                 continue; // A shared section's example of its other event.
             }
-            let valid = lint::is_valid_example(section, example);
+            let valid = lint::is_valid_example(&spec.types, section, example);
             assert!(
                 bundle.is_valid(json) || !valid,
                 "{name}: example at line {} is valid but fails the bundle",
@@ -213,7 +213,7 @@ fn the_latest_bundle_accepts_what_the_crate_decodes() {
                 if json["event"] != name || json.get("timestamp").is_none() {
                     continue;
                 }
-                if decodes(json) && lint::is_valid_example(section, example) {
+                if decodes(json) && lint::is_valid_example(&revision.spec.types, section, example) {
                     assert!(latest.is_valid(json), "{} {name}: {json}", revision.name());
                     examples += 1;
                 }

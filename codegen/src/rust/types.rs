@@ -203,7 +203,7 @@ fn object(
     let mut scope = Scope::default();
     let mut decoded = Vec::new();
     let fields = members.iter().map(|member| {
-        let field = member.field;
+        let field = member.declared;
         let ident = scope.claim(&field.name, Case::Snake);
         let mut ty = rust_type(&member.ty, catalog);
         let mut attrs = Vec::new();
@@ -254,7 +254,7 @@ fn object_deserialize(name: &Ident, members: &[(Ident, &str, bool)]) -> TokenStr
 /// A member's documentation: its description, why it is optional, and the
 /// revisions that send it.
 fn member_doc(member: &Member<'_>) -> Vec<String> {
-    let field = member.field;
+    let field = member.declared;
     let mut paragraphs = vec![if field.description.is_empty() {
         format!("`{}`", field.name)
     } else {

@@ -84,7 +84,7 @@ pub fn since(timeline: &Timeline<'_>, shipped: &HashMap<&str, &str>) -> Vec<Sinc
     };
     let mut out = Vec::new();
     for (event, history) in timeline.events() {
-        let Some(&(_, section)) = history.last() else {
+        let Some(&(_, section, types)) = history.last() else {
             continue;
         };
         let introduced = timeline.introduced(event).unwrap_or_default();
@@ -98,7 +98,10 @@ pub fn since(timeline: &Timeline<'_>, shipped: &HashMap<&str, &str>) -> Vec<Sinc
                 history: why,
             });
         }
-        for field in section.data.fields() {
+        for field in section
+            .data_type
+            .map_or(&[][..], |data| types.members(data))
+        {
             let text = &field.description;
             let Some(at) = text.find("(since ") else {
                 continue;

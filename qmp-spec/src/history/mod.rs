@@ -438,6 +438,7 @@ fn build_revision(
         .map_err(parse)?;
     if let Some((_, before)) = references.first() {
         crate::introspect::carry_conditional(&mut spec, before);
+        spec.tabulate();
     }
     Ok(Revision {
         id: entry.id.clone(),

@@ -8,7 +8,8 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use crate::model::{Data, EnumValue, Field, Section, Spec};
+use crate::model::{Data, EnumValue, Section, Spec};
+use crate::types::{TypeId, TypeKind, Types};
 
 /// The timeline's revisions and each event's section in each of them.
 pub struct Timeline<'a> {
@@ -16,10 +17,14 @@ pub struct Timeline<'a> {
     pub revisions: Vec<&'a str>,
     /// Each event's section in each revision that documents it, oldest
     /// first, by event name.
-    pub sections: BTreeMap<&'a str, Vec<(&'a str, &'a Section)>>,
+    pub sections: BTreeMap<&'a str, Vec<Documented<'a>>>,
     /// The revisions documenting each event without data.
     pub dataless: BTreeMap<&'a str, Vec<&'a str>>,
 }
+
+/// An event's section in one revision: the revision's name, the section,
+/// and the revision's types, which the section's data refers to.
+pub type Documented<'a> = (&'a str, &'a Section, &'a Types);
 
 /// What the history says of one member of an event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,7 +57,7 @@ impl<'a> Timeline<'a> {
                     .sections
                     .entry(name)
                     .or_default()
-                    .push((revision, section));
+                    .push((revision, section, &spec.types));
                 if matches!(section.data, Data::None | Data::Unspecified) {
                     timeline.dataless.entry(name).or_default().push(revision);
                 }
@@ -62,7 +67,7 @@ impl<'a> Timeline<'a> {
     }
 
     /// Every event, by name, with its sections oldest first.
-    pub fn events(&self) -> impl Iterator<Item = (&'a str, &[(&'a str, &'a Section)])> {
+    pub fn events(&self) -> impl Iterator<Item = (&'a str, &[Documented<'a>])> {
         self.sections
             .iter()
             .map(|(name, list)| (*name, list.as_slice()))
@@ -70,12 +75,13 @@ impl<'a> Timeline<'a> {
 
     /// The first revision that documents `event`.
     pub fn introduced(&self, event: &str) -> Option<&'a str> {
-        self.sections.get(event)?.first().map(|(r, _)| *r)
+        self.sections.get(event)?.first().map(|(r, _, _)| *r)
     }
 
     /// The newest revision that documents `event`, and its section.
     pub fn latest(&self, event: &str) -> Option<(&'a str, &'a Section)> {
-        self.sections.get(event)?.last().copied()
+        let (revision, section, _) = self.sections.get(event)?.last()?;
+        Some((revision, section))
     }
 
     /// The newest revision documenting `event`, when the newest revision
@@ -109,18 +115,21 @@ impl<'a> Timeline<'a> {
             .map(|&revision| {
                 let mut found: Option<Vec<&'a str>> = None;
                 for (event, path) in uses {
-                    let Some(&(_, section)) = self
+                    let Some(&(_, section, types)) = self
                         .sections
                         .get(event)
-                        .and_then(|list| list.iter().find(|(r, _)| *r == revision))
+                        .and_then(|list| list.iter().find(|(r, _, _)| *r == revision))
                     else {
                         continue;
                     };
-                    if let Some(field) = find_member(section.data.fields(), path) {
-                        let field = field.items.as_deref().unwrap_or(field);
+                    if let Some(found_at) = find_member(types, section.data_type, path) {
+                        let ty = match types.get(found_at.ty).kind {
+                            TypeKind::Array { items: Some(items) } => items,
+                            _ => found_at.ty,
+                        };
                         found
                             .get_or_insert_with(Vec::new)
-                            .extend(field.values.iter().map(|v| v.value.as_str()));
+                            .extend(types.values(ty).iter().map(|v| v.value.as_str()));
                     }
                 }
                 (revision, found)
@@ -158,7 +167,7 @@ impl<'a> Timeline<'a> {
 /// The history of the member at `path` over `sections` (an event's, oldest
 /// first), the event being introduced in `event_introduced`.
 pub fn member_history<'a>(
-    sections: &[(&'a str, &'a Section)],
+    sections: &[Documented<'a>],
     path: &[&str],
     event_introduced: &'a str,
 ) -> MemberHistory<'a> {
@@ -167,21 +176,22 @@ pub fn member_history<'a>(
     let mut dropped = false;
     let mut required = true;
     let (mut integers, mut others) = (0, 0);
-    for &(revision, section) in sections {
+    for &(revision, section, types) in sections {
         if matches!(section.data, Data::External { .. }) {
             continue;
         }
+        let data = section.data_type;
         // Where the member's parent is absent, the revision says nothing
         // of the member.
-        if path.len() > 1 && find_member(section.data.fields(), &path[..path.len() - 1]).is_none() {
+        if path.len() > 1 && find_member(types, data, &path[..path.len() - 1]).is_none() {
             continue;
         }
-        match find_member(section.data.fields(), path) {
-            Some(field) => {
+        match find_member(types, data, path) {
+            Some(found) => {
                 introduced.get_or_insert(revision);
                 last_with = Some(revision);
                 dropped = false;
-                required &= !field.optional;
+                required &= !found.optional;
             }
             None => {
                 required = false;
@@ -208,14 +218,43 @@ pub fn member_history<'a>(
     }
 }
 
-/// The member at `path`, if the fields have it: each step a member, a
-/// union's branch or an alternate's, through arrays to their elements.
-pub fn find_member<'f>(fields: &'f [Field], path: &[&str]) -> Option<&'f Field> {
-    let (head, rest) = path.split_first()?;
-    let field = fields.iter().find(|f| f.name == *head)?;
-    if rest.is_empty() {
-        return Some(field);
+/// What a path into an event's data leads to: a member or a branch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Found {
+    pub ty: TypeId,
+    /// Whether the member is optional (a branch is not).
+    pub optional: bool,
+}
+
+/// What `path` leads to in the data of type `data`, if it has it: each
+/// step a member, a union's branch or an alternate's, through an array to
+/// its elements. The walk takes a step per segment of the path.
+pub fn find_member(types: &Types, data: Option<TypeId>, path: &[&str]) -> Option<Found> {
+    let mut at = data?;
+    let mut found = None;
+    for (i, segment) in path.iter().enumerate() {
+        if i > 0 {
+            // Into the elements of an array.
+            if let TypeKind::Array { items: Some(items) } = types.get(at).kind {
+                at = items;
+            }
+        }
+        let member = types.members(at).iter().find(|m| m.name == *segment);
+        let step = match member {
+            Some(member) => Found {
+                ty: member.ty,
+                optional: member.optional,
+            },
+            None => {
+                let branch = types.branches(at).iter().find(|b| b.name == *segment)?;
+                Found {
+                    ty: branch.ty,
+                    optional: false,
+                }
+            }
+        };
+        at = step.ty;
+        found = Some(step);
     }
-    let inner = field.items.as_deref().unwrap_or(field);
-    find_member(&inner.fields, rest).or_else(|| find_member(&inner.variants, rest))
+    found
 }

@@ -82,6 +82,7 @@ pub(super) fn spec(reply: &Reply<'_>, title: &str) -> Result<Spec, IntrospectErr
         title: title.to_string(),
         sections,
         build: None,
+        types: Default::default(),
     })
 }
 
@@ -136,6 +137,7 @@ impl<'r, 'a> Converter<'r, 'a> {
             condition: None,
             features: features(&entry.features),
             since: None,
+            data_type: None,
         }
     }
 

@@ -223,6 +223,7 @@ impl<'a> Reply<'a> {
                 .unwrap_or_default(),
             documented_from: references.first().map(|(name, _)| name.to_string()),
         });
+        spec.tabulate();
         Ok(spec)
     }
 

@@ -76,11 +76,14 @@ impl Schema {
             }
             sections.push(section);
         }
-        Ok(Spec {
+        let mut spec = Spec {
             title: title.to_string(),
             sections,
             build: None,
-        })
+            types: Default::default(),
+        };
+        spec.tabulate();
+        Ok(spec)
     }
 }
 
@@ -188,6 +191,7 @@ impl<'a> Converter<'a> {
             condition: event.condition.clone(),
             features: event.features.clone(),
             since: doc.and_then(|d| d.since.clone()),
+            data_type: None,
         }
     }
 

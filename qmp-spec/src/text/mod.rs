@@ -54,11 +54,14 @@ pub fn parse(file: &str, text: &str) -> Result<Spec, ParseError> {
             _ => {}
         }
     }
-    Ok(Spec {
+    let mut spec = Spec {
         title,
         sections,
         build: None,
-    })
+        types: Default::default(),
+    };
+    spec.tabulate();
+    Ok(spec)
 }
 
 impl Source<'_> {

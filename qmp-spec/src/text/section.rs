@@ -40,6 +40,7 @@ pub(super) fn read(source: &Source<'_>, pair: Pair<'_, Rule>) -> Result<Section,
         condition: None,
         features: Vec::new(),
         since: None,
+        data_type: None,
     };
 
     let header_len = header.as_str().trim_end().chars().count();
