@@ -239,7 +239,7 @@ impl<'a> Catalog<'a> {
                     .filter(|&(t, id)| {
                         matches!(shapes.tables[t].get(id).kind, TypeKind::Object { .. })
                     }),
-                Data::Fields { .. } => section.data_type.map(|id| (table, id)),
+                Data::Members { .. } => section.data.ty().map(|id| (table, id)),
                 Data::None | Data::Unspecified => None,
             };
             let data = match (&section.data, object) {

@@ -85,9 +85,9 @@ fn section_markdown(out: &mut String, name: &str, section: &Section, types: &Typ
         Data::External { type_name, .. } => {
             let _ = writeln!(out, "Data: QEMU's QAPI type `{type_name}`.");
         }
-        Data::Fields { .. } => {
+        Data::Members { .. } => {
             out.push_str("| member | type | required | description |\n|---|---|---|---|\n");
-            if let Some(data) = section.data_type {
+            if let Some(data) = section.data.ty() {
                 Members {
                     out,
                     types,

@@ -11,10 +11,10 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::model::{
-    Condition, Data, EnumValue, Example, Feature, JsonType, Section, Spec, TypeSource,
-    normalize_whitespace,
+    Condition, Data, EnumValue, Example, Feature, Section, Spec, TypeSource, normalize_whitespace,
 };
-use crate::types::{Member, Scalar, TypeId, TypeKind, Types};
+use crate::spelled::{JsonType, json_type};
+use crate::types::{Member, TypeId, TypeKind, Types};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CanonicalSpec<'a> {
@@ -125,9 +125,10 @@ fn data<'a>(types: &'a Types, section: &'a Section) -> CanonicalData<'a> {
     match &section.data {
         Data::Unspecified => CanonicalData::Unspecified,
         Data::None => CanonicalData::None,
-        Data::Fields { .. } => CanonicalData::Fields {
+        Data::Members { .. } => CanonicalData::Fields {
             fields: section
-                .data_type
+                .data
+                .ty()
                 .map_or(&[][..], |data| types.members(data))
                 .iter()
                 .map(|member| Spelling::new(types).member(member))
@@ -224,26 +225,6 @@ impl<'a> Spelling<'a> {
         }
         self.inside.pop();
         field
-    }
-}
-
-fn json_type(scalar: Scalar) -> JsonType {
-    match scalar {
-        Scalar::String => JsonType::String,
-        Scalar::Int => JsonType::Int,
-        Scalar::Number => JsonType::Number,
-        Scalar::Bool => JsonType::Bool,
-        Scalar::Value => JsonType::Value,
-        Scalar::Null => JsonType::Null,
-        Scalar::Int8 => JsonType::Int8,
-        Scalar::Int16 => JsonType::Int16,
-        Scalar::Int32 => JsonType::Int32,
-        Scalar::Int64 => JsonType::Int64,
-        Scalar::Uint8 => JsonType::Uint8,
-        Scalar::Uint16 => JsonType::Uint16,
-        Scalar::Uint32 => JsonType::Uint32,
-        Scalar::Uint64 => JsonType::Uint64,
-        Scalar::Size => JsonType::Size,
     }
 }
 

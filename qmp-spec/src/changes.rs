@@ -184,7 +184,8 @@ impl Source<'_> {
                 let (_, section) = spec.events().find(|(name, _)| *name == event)?;
                 let mut line = section.span.line;
                 let mut fields = section
-                    .data_type
+                    .data
+                    .ty()
                     .map_or(&[][..], |data| spec.types.members(data));
                 for segment in path.split('.').filter(|s| !s.is_empty()) {
                     let Some(field) = fields.iter().find(|f| f.name == segment) else {
@@ -512,10 +513,10 @@ fn section_changes<'a>(
         ));
     }
     match (&old.data, &new.data) {
-        (Data::Fields { .. }, Data::Fields { .. }) => {
+        (Data::Members { .. }, Data::Members { .. }) => {
             let (a, b) = (
-                Node::data(sides.old, old.data_type),
-                Node::data(sides.new, new.data_type),
+                Node::data(sides.old, old.data.ty()),
+                Node::data(sides.new, new.data.ty()),
             );
             Walk {
                 sides,
@@ -533,20 +534,20 @@ fn section_changes<'a>(
                 Some(a.clone()),
                 Some(b.clone()),
             )),
-        (Data::None | Data::Unspecified, Data::Fields { .. } | Data::External { .. }) => {
+        (Data::None | Data::Unspecified, Data::Members { .. } | Data::External { .. }) => {
             out.push(change(event, "", Kind::DataAdded, None, None))
         }
-        (Data::Fields { .. } | Data::External { .. }, Data::None | Data::Unspecified) => {
+        (Data::Members { .. } | Data::External { .. }, Data::None | Data::Unspecified) => {
             out.push(change(event, "", Kind::DataRemoved, None, None))
         }
-        (Data::Fields { .. }, Data::External { type_name, .. }) => out.push(change(
+        (Data::Members { .. }, Data::External { type_name, .. }) => out.push(change(
             event,
             "",
             Kind::TypeChanged,
             Some("members".into()),
             Some(type_name.clone()),
         )),
-        (Data::External { type_name, .. }, Data::Fields { .. }) => out.push(change(
+        (Data::External { type_name, .. }, Data::Members { .. }) => out.push(change(
             event,
             "",
             Kind::TypeChanged,

@@ -22,11 +22,12 @@ pub mod lint;
 pub mod model;
 pub mod qapi;
 mod source;
+pub mod spelled;
 pub mod text;
 pub mod types;
 
 pub use model::{
-    Build, Condition, Data, EnumValue, Example, Feature, Field, JsonType, Note, QemuVersion,
-    Section, Span, Spec, TypeSource, Warning, WarningKind,
+    Build, Condition, Data, EnumValue, Example, Feature, Note, QemuVersion, Section, Span, Spec,
+    TypeSource, Warning, WarningKind,
 };
 pub use text::{ParseError, parse, parse_bytes};

@@ -47,7 +47,8 @@ pub fn check_example(types: &Types, section: &Section, example: &Example) -> Vec
     };
     let data = json.get("data");
     let fields = section
-        .data_type
+        .data
+        .ty()
         .map_or(&[][..], |data| types.members(data));
     match (&section.data, data) {
         (Data::None, Some(data)) => lint.push(
@@ -58,8 +59,8 @@ pub fn check_example(types: &Types, section: &Section, example: &Example) -> Vec
                 compact(data)
             ),
         ),
-        (Data::Fields { .. }, Some(Value::Object(members))) => lint.members(fields, members, ""),
-        (Data::Fields { .. }, other) if fields.iter().any(|f| !f.optional) => {
+        (Data::Members { .. }, Some(Value::Object(members))) => lint.members(fields, members, ""),
+        (Data::Members { .. }, other) if fields.iter().any(|f| !f.optional) => {
             let what = other.map_or("no data".to_string(), |v| format!("data {}", compact(v)));
             lint.push(
                 WarningKind::ExampleMissingMember,

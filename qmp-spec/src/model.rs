@@ -2,8 +2,9 @@
 //! read from a `qmp-events.txt` text (2010–2017), from a release's QAPI
 //! schema (2014 on), or from a QEMU binary's introspection
 //! (`query-qmp-schema`, its [`Build`]). A [`Spec`] is one such revision:
-//! its events ([`Section`]s), their data's members ([`Field`]s) with JSON
-//! types, enumerated values, and for the QAPI era the QAPI type names,
+//! its events ([`Section`]s), and the table of types their data refers to
+//! ([`crate::types`]): objects with their members, enumerations with their
+//! values, and for the QAPI era the QAPI type names, sized integers,
 //! unions, alternates, arrays, conditions and features.
 //!
 //! Text in the model is whitespace-normalized (every run of whitespace is one
@@ -36,7 +37,7 @@ pub struct Spec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub build: Option<Build>,
     /// The types the sections' data refer to.
-    #[serde(skip)]
+    #[serde(default, skip_serializing_if = "crate::types::Types::is_empty")]
     pub types: crate::types::Types,
 }
 
@@ -127,10 +128,6 @@ pub struct Section {
     /// QAPI era: the documentation's `Since:` line, as written (`2.12`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub since: Option<String>,
-    /// The type of the data's members, an object, in the revision's
-    /// [`Spec::types`].
-    #[serde(skip)]
-    pub data_type: Option<crate::types::TypeId>,
 }
 
 /// What an event's `data` member holds.
@@ -141,83 +138,17 @@ pub enum Data {
     Unspecified,
     /// `Data: None.`: the event carries no data member.
     None,
-    /// A list of members.
-    Fields { fields: Vec<Field> },
+    /// An object of members: its type in the revision's [`Spec::types`].
+    Members {
+        #[serde(rename = "type")]
+        ty: crate::types::TypeId,
+    },
     /// The whole data member is a type of QEMU's QAPI schema
     /// (`- data: ACPIOSTInfo type as described in qapi-schema.json`).
     External {
         type_name: String,
         description: String,
     },
-}
-
-/// A member of an event's data, or of an object member.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Field {
-    pub name: String,
-    #[serde(rename = "type")]
-    pub ty: JsonType,
-    /// Where the type came from: the field's own text, or its section's examples.
-    pub type_source: TypeSource,
-    pub optional: bool,
-    /// Enumerated string values with their meanings, in source order.
-    pub values: Vec<EnumValue>,
-    pub description: String,
-    /// Members of a `json-object` field; a union's common members.
-    pub fields: Vec<Field>,
-    pub span: Span,
-    /// QAPI era: the named type of the member (of its elements, for an
-    /// array), whose structure the other fields spell out in place.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub type_name: Option<String>,
-    /// QAPI era: an array's element type (a field without name).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub items: Option<Box<Field>>,
-    /// QAPI era: a union's member that says which branch follows.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub discriminator: Option<String>,
-    /// QAPI era: a union's branches (named by the discriminator's value,
-    /// holding the branch's own members) or an alternate's (named by the
-    /// branch, holding its type).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub variants: Vec<Field>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub condition: Option<Condition>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub features: Vec<Feature>,
-}
-
-/// The JSON type of a field.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum JsonType {
-    String,
-    Int,
-    Number,
-    Bool,
-    Object,
-    Array,
-    /// Any JSON value (`json-value`).
-    Value,
-    /// A type of QEMU's QAPI schema, named but not described in this document.
-    External(String),
-    /// QAPI era: the sized integers and `size` (a byte count, unsigned).
-    Int8,
-    Int16,
-    Int32,
-    Int64,
-    Uint8,
-    Uint16,
-    Uint32,
-    Uint64,
-    Size,
-    /// QAPI era: JSON `null`.
-    Null,
-    /// QAPI era: a union: common members (`fields`), the `discriminator`
-    /// among them, and a branch per value (`variants`).
-    Union,
-    /// QAPI era: one of several types (`variants`), told apart by JSON type.
-    Alternate,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -392,77 +323,6 @@ impl Spec {
     }
 }
 
-impl JsonType {
-    /// The type as the text writes it: `json-string`, or an external type's name.
-    pub fn label(&self) -> String {
-        let label = match self {
-            JsonType::String => "json-string",
-            JsonType::Int => "json-int",
-            JsonType::Number => "json-number",
-            JsonType::Bool => "json-bool",
-            JsonType::Object => "json-object",
-            JsonType::Array => "json-array",
-            JsonType::Value => "json-value",
-            JsonType::External(name) => name,
-            // The QAPI era's own words.
-            JsonType::Int8 => "int8",
-            JsonType::Int16 => "int16",
-            JsonType::Int32 => "int32",
-            JsonType::Int64 => "int64",
-            JsonType::Uint8 => "uint8",
-            JsonType::Uint16 => "uint16",
-            JsonType::Uint32 => "uint32",
-            JsonType::Uint64 => "uint64",
-            JsonType::Size => "size",
-            JsonType::Null => "null",
-            JsonType::Union => "union",
-            JsonType::Alternate => "alternate",
-        };
-        label.to_string()
-    }
-}
-
-impl JsonType {
-    /// Whether the type is one of the integers (`int`, sized, `size`).
-    pub fn is_integer(&self) -> bool {
-        matches!(
-            self,
-            JsonType::Int
-                | JsonType::Int8
-                | JsonType::Int16
-                | JsonType::Int32
-                | JsonType::Int64
-                | JsonType::Uint8
-                | JsonType::Uint16
-                | JsonType::Uint32
-                | JsonType::Uint64
-                | JsonType::Size
-        )
-    }
-}
-
-impl Field {
-    /// A required field of type `ty` with nothing else said of it.
-    pub fn new(name: String, ty: JsonType, span: Span) -> Field {
-        Field {
-            name,
-            ty,
-            type_source: TypeSource::Annotation,
-            optional: false,
-            values: Vec::new(),
-            description: String::new(),
-            fields: Vec::new(),
-            span,
-            type_name: None,
-            items: None,
-            discriminator: None,
-            variants: Vec::new(),
-            condition: None,
-            features: Vec::new(),
-        }
-    }
-}
-
 impl EnumValue {
     pub fn new(value: String, meaning: Option<String>) -> EnumValue {
         EnumValue {
@@ -475,11 +335,11 @@ impl EnumValue {
 }
 
 impl Data {
-    /// The members, when the data is a field list.
-    pub fn fields(&self) -> &[Field] {
+    /// The type of the data's members, when it has members.
+    pub fn ty(&self) -> Option<crate::types::TypeId> {
         match self {
-            Data::Fields { fields } => fields,
-            _ => &[],
+            Data::Members { ty } => Some(*ty),
+            _ => None,
         }
     }
 }

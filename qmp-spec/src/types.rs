@@ -9,11 +9,9 @@
 //! A walk over the table that follows ids keeps a visited set (or the stack
 //! of types it is inside), so its work stays linear in the table.
 
-use std::collections::HashMap;
-
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Condition, EnumValue, Feature, Field, JsonType, Span, TypeSource};
+use crate::model::{Condition, EnumValue, Feature, Span, TypeSource};
 
 /// A type's place in its revision's [`Types`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -41,6 +39,17 @@ pub struct TypeDef {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     pub kind: TypeKind,
+    /// The definition's documentation (QAPI era), whitespace-normalized.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    /// Its documentation's `Since:`, as written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since: Option<String>,
+    /// The `if` that decides which builds have it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub condition: Option<Condition>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub features: Vec<Feature>,
 }
 
 /// What a type is.
@@ -206,8 +215,79 @@ impl Types {
 }
 
 impl TypeDef {
+    /// A type without name or documentation.
     pub fn anonymous(kind: TypeKind) -> TypeDef {
-        TypeDef { name: None, kind }
+        TypeDef::named(None, kind)
+    }
+
+    /// A type named `name` (if any), without documentation.
+    pub fn named(name: Option<String>, kind: TypeKind) -> TypeDef {
+        TypeDef {
+            name,
+            kind,
+            description: String::new(),
+            since: None,
+            condition: None,
+            features: Vec::new(),
+        }
+    }
+}
+
+/// Why a type cannot be spelled out where it is used within the bounds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unbounded {
+    /// Types nest deeper than the limit.
+    TooDeep,
+    /// Spelling them out takes more members than the budget left.
+    TooLarge,
+}
+
+impl Types {
+    /// Checks that type `root` spelled out in place, each type within
+    /// itself named rather than spelled again (as the generators walk it),
+    /// nests no deeper than `max_depth` and takes no more members,
+    /// elements and branches than `budget` holds (spent as it goes). The
+    /// walk stops when either runs out, so it costs at most the budget.
+    pub fn check_spelling(
+        &self,
+        root: TypeId,
+        budget: &mut usize,
+        max_depth: usize,
+    ) -> Result<(), Unbounded> {
+        let mut inside = Vec::new();
+        self.spell_within(root, &mut inside, budget, max_depth)
+    }
+
+    fn spell_within(
+        &self,
+        ty: TypeId,
+        inside: &mut Vec<TypeId>,
+        budget: &mut usize,
+        max_depth: usize,
+    ) -> Result<(), Unbounded> {
+        if inside.contains(&ty) {
+            return Ok(());
+        }
+        if inside.len() >= max_depth {
+            return Err(Unbounded::TooDeep);
+        }
+        inside.push(ty);
+        let def = self.get(ty);
+        let inner = match &def.kind {
+            TypeKind::Array { items } => items.iter().copied().collect(),
+            _ => self
+                .members(ty)
+                .iter()
+                .map(|m| m.ty)
+                .chain(self.branches(ty).iter().map(|b| b.ty))
+                .collect::<Vec<_>>(),
+        };
+        for inner in inner {
+            *budget = budget.checked_sub(1).ok_or(Unbounded::TooLarge)?;
+            self.spell_within(inner, inside, budget, max_depth)?;
+        }
+        inside.pop();
+        Ok(())
     }
 }
 
@@ -257,155 +337,5 @@ impl Scalar {
             self,
             Scalar::String | Scalar::Number | Scalar::Bool | Scalar::Value | Scalar::Null
         )
-    }
-}
-
-/// The table of a revision's spelled-out fields: each named type once (its
-/// first spelling), each nameless one where it is spelled, and a reference
-/// by name inside a type's own spelling back to it.
-#[derive(Default)]
-pub struct FromFields {
-    pub types: Types,
-    named: HashMap<String, TypeId>,
-    scalars: HashMap<Scalar, TypeId>,
-}
-
-impl FromFields {
-    /// The id of `field`'s type (the field's own name and description
-    /// belong to its member, not to its type).
-    pub fn field(&mut self, field: &Field) -> TypeId {
-        if let Some(scalar) = scalar(&field.ty).filter(|_| field.values.is_empty()) {
-            return self.scalar(scalar);
-        }
-        // An array's `type_name` is its elements'.
-        let name = match field.ty {
-            JsonType::Array => None,
-            _ => field.type_name.clone(),
-        };
-        if let Some(&id) = name.as_ref().and_then(|name| self.named.get(name)) {
-            return id;
-        }
-        if let JsonType::External(reference) = &field.ty {
-            // Named, and spelled nowhere before: described nowhere.
-            if let Some(&id) = self.named.get(reference) {
-                return id;
-            }
-            let id = self.types.add(TypeDef {
-                name: Some(reference.clone()),
-                kind: TypeKind::External,
-            });
-            self.named.insert(reference.clone(), id);
-            return id;
-        }
-        let id = self.types.add(TypeDef::anonymous(TypeKind::Scalar {
-            scalar: Scalar::Value,
-        }));
-        if let Some(name) = &name {
-            self.named.insert(name.clone(), id);
-        }
-        let kind = match &field.ty {
-            JsonType::Array => TypeKind::Array {
-                items: field.items.as_deref().map(|items| self.field(items)),
-            },
-            JsonType::Object => TypeKind::Object {
-                members: self.members(&field.fields),
-                base: None,
-            },
-            JsonType::Union => TypeKind::Union {
-                tag: field.discriminator.clone().unwrap_or_default(),
-                members: self.members(&field.fields),
-                branches: self.branches(&field.variants),
-            },
-            JsonType::Alternate => TypeKind::Alternate {
-                branches: self.branches(&field.variants),
-            },
-            _ => TypeKind::Enum {
-                values: field.values.clone(),
-            },
-        };
-        self.types.set(id, TypeDef { name, kind });
-        id
-    }
-
-    fn scalar(&mut self, scalar: Scalar) -> TypeId {
-        if let Some(&id) = self.scalars.get(&scalar) {
-            return id;
-        }
-        let id = self
-            .types
-            .add(TypeDef::anonymous(TypeKind::Scalar { scalar }));
-        self.scalars.insert(scalar, id);
-        id
-    }
-
-    pub fn members(&mut self, fields: &[Field]) -> Vec<Member> {
-        fields
-            .iter()
-            .map(|field| Member {
-                name: field.name.clone(),
-                ty: self.field(field),
-                type_source: field.type_source,
-                optional: field.optional,
-                description: field.description.clone(),
-                span: field.span,
-                condition: field.condition.clone(),
-                features: field.features.clone(),
-            })
-            .collect()
-    }
-
-    fn branches(&mut self, variants: &[Field]) -> Vec<Branch> {
-        variants
-            .iter()
-            .map(|variant| Branch {
-                name: variant.name.clone(),
-                ty: self.field(variant),
-                description: variant.description.clone(),
-                span: variant.span,
-                condition: variant.condition.clone(),
-            })
-            .collect()
-    }
-}
-
-fn scalar(ty: &JsonType) -> Option<Scalar> {
-    Some(match ty {
-        JsonType::String => Scalar::String,
-        JsonType::Int => Scalar::Int,
-        JsonType::Number => Scalar::Number,
-        JsonType::Bool => Scalar::Bool,
-        JsonType::Value => Scalar::Value,
-        JsonType::Null => Scalar::Null,
-        JsonType::Int8 => Scalar::Int8,
-        JsonType::Int16 => Scalar::Int16,
-        JsonType::Int32 => Scalar::Int32,
-        JsonType::Int64 => Scalar::Int64,
-        JsonType::Uint8 => Scalar::Uint8,
-        JsonType::Uint16 => Scalar::Uint16,
-        JsonType::Uint32 => Scalar::Uint32,
-        JsonType::Uint64 => Scalar::Uint64,
-        JsonType::Size => Scalar::Size,
-        _ => return None,
-    })
-}
-
-impl crate::model::Spec {
-    /// Fills the table of types from the sections' spelled-out fields, and
-    /// each section's data type: an object of its members.
-    pub fn tabulate(&mut self) {
-        let mut builder = FromFields::default();
-        for section in &mut self.sections {
-            section.data_type = match &section.data {
-                crate::model::Data::Fields { fields } => {
-                    let members = builder.members(fields);
-                    Some(builder.types.add(TypeDef::anonymous(TypeKind::Object {
-                        members,
-                        base: None,
-                    })))
-                }
-                _ => None,
-            };
-        }
-        self.types = builder.types;
     }
 }

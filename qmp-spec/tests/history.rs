@@ -179,12 +179,18 @@ fn a_build_does_not_end_what_its_conditions_leave_out() {
         Some("qemu-2.1.0"),
         "an unconditional one is"
     );
-    let (_, section) = timeline.latest("EVERYWHERE").unwrap();
-    let mode = &section.data.fields()[0];
+    let (revision, section) = timeline.latest("EVERYWHERE").unwrap();
+    let spec = &built
+        .timeline()
+        .into_iter()
+        .find(|r| r.name() == revision)
+        .unwrap()
+        .spec;
+    let mode = &qmp_spec::spelled::data_fields(spec, section)[0];
     let values: Vec<&str> = mode.values.iter().map(|v| v.value.as_str()).collect();
     assert_eq!(values, ["on", "turbo"], "a conditional value carried");
     assert_eq!(
-        section.data.fields()[0].type_name.as_deref(),
+        mode.type_name.as_deref(),
         Some("Mode"),
         "named from the release"
     );

@@ -2,9 +2,9 @@
 //! Each test asserts the exact outcome: the model's values, or the error's
 //! position and message.
 
+use qmp_spec::spelled::{Field, JsonType, data_fields};
 use qmp_spec::{
-    Data, EnumValue, Field, JsonType, ParseError, Section, Span, Spec, TypeSource, WarningKind,
-    parse, parse_bytes,
+    Data, EnumValue, ParseError, Section, Span, Spec, TypeSource, WarningKind, parse, parse_bytes,
 };
 
 const TITLE: &str = "                   QEMU Monitor Protocol Events\n                   ============================\n\n";
@@ -32,9 +32,10 @@ fn only_section(spec: &Spec) -> &Section {
     &spec.sections[0]
 }
 
-fn fields(section: &Section) -> &[Field] {
+/// The section's data's members, spelled out.
+fn fields(spec: &Spec, section: &Section) -> Vec<Field> {
     match &section.data {
-        Data::Fields { fields } => fields,
+        Data::Members { .. } => data_fields(spec, section),
         other => panic!("expected fields, got {other:?}"),
     }
 }
@@ -83,7 +84,7 @@ fn reads_a_whole_section() {
     assert_eq!(section.names, ["BLOCK_IO_ERROR"]);
     assert_eq!(section.span, Span { line: 4, column: 1 });
     assert_eq!(section.description, "Emitted when a disk I/O error occurs.");
-    let fields = fields(section);
+    let fields = fields(&spec, section);
     assert_eq!(fields.len(), 3);
     assert_eq!(fields[0].name, "device");
     assert_eq!(fields[0].ty, JsonType::String);
@@ -170,7 +171,7 @@ fn annotation_alone_on_a_continuation_line() {
          - \"tray-open\": true if the tray has been opened or false if it has been closed\n\
          \x20              (json-bool)\n",
     );
-    let field = &fields(only_section(&spec))[0];
+    let field = fields(&spec, only_section(&spec)).remove(0);
     assert_eq!(field.ty, JsonType::Bool);
     assert_eq!(
         field.description,
@@ -187,7 +188,7 @@ fn annotation_split_across_lines_with_values() {
          - \"offset\":   Current progress value (json-int)\n\
          \x20             On success this is equal to len.\n",
     );
-    let fields = fields(only_section(&spec));
+    let fields = fields(&spec, only_section(&spec));
     assert_eq!(fields[0].ty, JsonType::String);
     assert_eq!(
         fields[0].values,
@@ -211,7 +212,7 @@ fn annotation_with_the_type_last() {
         "BLOCK_JOB_CANCELLED\n-------------------\n\nEmitted.\n\nData:\n\n\
          - \"type\": Job type (\"stream\" for image streaming, json-string)\n",
     );
-    let field = &fields(only_section(&spec))[0];
+    let field = fields(&spec, only_section(&spec)).remove(0);
     assert_eq!(field.ty, JsonType::String);
     assert_eq!(
         field.values,
@@ -226,7 +227,7 @@ fn value_list_on_the_next_line() {
          - \"action\": Action that has been taken, it's one of the following (json-string):\n\
          \x20           \"reset\", \"shutdown\", \"poweroff\", \"pause\", \"debug\", or \"none\"\n",
     );
-    let field = &fields(only_section(&spec))[0];
+    let field = fields(&spec, only_section(&spec)).remove(0);
     let expected: Vec<_> = ["reset", "shutdown", "poweroff", "pause", "debug", "none"]
         .iter()
         .map(|v| (*v, None))
@@ -240,7 +241,7 @@ fn currently_always_is_a_single_value() {
         "GUEST_PANICKED\n--------------\n\nEmitted.\n\nData:\n\n\
          - \"action\": Action that has been taken (json-string, currently always \"pause\").\n",
     );
-    let field = &fields(only_section(&spec))[0];
+    let field = fields(&spec, only_section(&spec)).remove(0);
     assert_eq!(field.values, values(&[("pause", None)]));
     assert_eq!(field.description, "Action that has been taken.");
 }
@@ -254,7 +255,7 @@ fn values_indented_with_tabs() {
          \x20   \"eio\": errno EIO\n\
          \t\"eperm\": errno EPERM\n",
     );
-    let field = &fields(only_section(&spec))[0];
+    let field = fields(&spec, only_section(&spec)).remove(0);
     assert_eq!(field.name, "__com.redhat_reason");
     assert_eq!(field.ty, JsonType::String);
     assert_eq!(
@@ -278,11 +279,11 @@ fn external_types_of_the_qapi_schema() {
          ACPI_DEVICE_OST\n---------------\n\nEmitted.\n\n \
          - data: ACPIOSTInfo type as described in qapi-schema.json\n",
     );
-    let dump = fields(&spec.sections[0]);
+    let dump = fields(&spec, &spec.sections[0]);
     assert_eq!(dump[0].ty, JsonType::External("DumpQueryResult".into()));
     assert_eq!(dump[0].type_source, TypeSource::Annotation);
     assert!(dump[1].optional);
-    let migration = fields(&spec.sections[1]);
+    let migration = fields(&spec, &spec.sections[1]);
     assert_eq!(
         migration[0].ty,
         JsonType::External("MigrationStatus".into())
@@ -307,7 +308,7 @@ fn nested_fields_under_an_object_with_every_bullet_style() {
          \x20   - \"family\":   address family (json-string, \"ipv4\" or \"ipv6\")\n\
          - \"flag\": a flag (json-bool)\n",
     );
-    let fields = fields(only_section(&spec));
+    let fields = fields(&spec, only_section(&spec));
     let names: Vec<_> = fields.iter().map(|f| f.name.as_str()).collect();
     // ` - "client"` is indented, so it nests under "server", the last
     // top-level object: the rule the lossy diffs need.
@@ -331,7 +332,7 @@ fn indented_bullet_without_an_object_above_is_top_level() {
          \"event\": \"COLO_EXIT\", \"data\": {\"mode\": \"primary\"} }\n",
     );
     let section = only_section(&spec);
-    let fields = fields(section);
+    let fields = fields(&spec, section);
     assert_eq!(
         fields.iter().map(|f| f.name.as_str()).collect::<Vec<_>>(),
         ["mode", "error"]
@@ -392,7 +393,7 @@ fn data_none_followed_by_fields_keeps_the_fields() {
          \"event\": \"MIGRATION_PASS\", \"data\": {\"pass\": 2}}\n",
     );
     let section = only_section(&spec);
-    let field = &fields(section)[0];
+    let field = fields(&spec, section).remove(0);
     // No annotation: the type comes from the example.
     assert_eq!(field.ty, JsonType::Int);
     assert_eq!(field.type_source, TypeSource::Examples);
@@ -471,7 +472,7 @@ fn labelled_examples_and_examples_without_a_label() {
         .map(|e| e.label.as_deref())
         .collect();
     assert_eq!(labels, [Some("Read operation"), Some("Flush operation")]);
-    assert_eq!(fields(&spec.sections[0])[0].ty, JsonType::String);
+    assert_eq!(fields(&spec, &spec.sections[0])[0].ty, JsonType::String);
     assert_eq!(spec.sections[1].examples.len(), 1);
     assert_eq!(spec.sections[1].examples[0].label, None);
 }

@@ -1,7 +1,7 @@
 //! Every vendored revision of qmp-events.txt parses, and its model is pinned
 //! by a snapshot (`tests/snapshots/revisions__model__NAME.snap`).
 
-use qmp_spec::{Data, Field, JsonType};
+use qmp_spec::types::{Scalar, TypeId, TypeKind, Types};
 use qmp_tests::{header_names, lossy_layout, spec_files};
 
 #[test]
@@ -19,26 +19,25 @@ fn every_revision_parses_with_one_event_per_header_name() {
         assert_eq!(events, header_names(&file.text), "{}", file.name);
         assert!(!events.is_empty(), "{}", file.name);
         for section in &spec.sections {
-            if let Data::Fields { fields } = &section.data {
-                assert_typed(fields, &file.name);
+            if let Some(data) = section.data.ty() {
+                assert_typed(&spec.types, data, &file.name);
             }
         }
     }
 }
 
-/// Every field has a JSON type or a named external type; no field was left
-/// as "any value" by examples that disagree.
-fn assert_typed(fields: &[Field], file: &str) {
-    for field in fields {
-        match &field.ty {
-            JsonType::External(name) => assert!(!name.is_empty(), "{file}: {}", field.name),
-            JsonType::Value => panic!("{file}: field {} has no definite type", field.name),
-            JsonType::Object => assert_typed(&field.fields, file),
-            _ => assert!(
-                field.fields.is_empty(),
-                "{file}: {} has members",
-                field.name
-            ),
+/// Every member has a JSON type or a named external type; no member was
+/// left as "any value" by examples that disagree.
+fn assert_typed(types: &Types, object: TypeId, file: &str) {
+    for member in types.members(object) {
+        let def = types.get(member.ty);
+        match &def.kind {
+            TypeKind::External => assert!(def.name.is_some(), "{file}: {}", member.name),
+            TypeKind::Scalar {
+                scalar: Scalar::Value,
+            } => panic!("{file}: member {} has no definite type", member.name),
+            TypeKind::Object { .. } => assert_typed(types, member.ty, file),
+            _ => {}
         }
     }
 }

@@ -99,7 +99,8 @@ pub fn since(timeline: &Timeline<'_>, shipped: &HashMap<&str, &str>) -> Vec<Sinc
             });
         }
         for field in section
-            .data_type
+            .data
+            .ty()
             .map_or(&[][..], |data| types.members(data))
         {
             let text = &field.description;

@@ -433,13 +433,9 @@ fn build_revision(
     let reply = crate::introspect::Reply::parse(file, &bytes).map_err(parse)?;
     let version = reply.version().map(|(v, _)| v).or(entry.id.version());
     let references = lenders(built.iter().flatten(), version);
-    let mut spec = reply
-        .to_spec(&format!("Introspection of {}", entry.name()), &references)
+    let spec = reply
+        .to_spec_carrying(&format!("Introspection of {}", entry.name()), &references)
         .map_err(parse)?;
-    if let Some((_, before)) = references.first() {
-        crate::introspect::carry_conditional(&mut spec, before);
-        spec.tabulate();
-    }
     Ok(Revision {
         id: entry.id.clone(),
         provenance: entry.provenance.clone(),

@@ -122,7 +122,7 @@ impl<'a> Timeline<'a> {
                     else {
                         continue;
                     };
-                    if let Some(found_at) = find_member(types, section.data_type, path) {
+                    if let Some(found_at) = find_member(types, section.data.ty(), path) {
                         let ty = match types.get(found_at.ty).kind {
                             TypeKind::Array { items: Some(items) } => items,
                             _ => found_at.ty,
@@ -180,7 +180,7 @@ pub fn member_history<'a>(
         if matches!(section.data, Data::External { .. }) {
             continue;
         }
-        let data = section.data_type;
+        let data = section.data.ty();
         // Where the member's parent is absent, the revision says nothing
         // of the member.
         if path.len() > 1 && find_member(types, data, &path[..path.len() - 1]).is_none() {

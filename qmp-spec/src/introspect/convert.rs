@@ -11,7 +11,9 @@
 //! kind (`str`, `object`, ...).
 
 use super::{IntrospectError, Meta, Reply};
-use crate::model::{Data, EnumValue, Feature, Field, JsonType, Section, Span, Spec};
+use crate::model::{Data, EnumValue, Feature, Section, Span};
+use crate::spelled::{Field, JsonType};
+use crate::types::Scalar;
 
 /// How deep types may nest in an event's data, as for the QAPI reader.
 pub const MAX_NESTING: usize = crate::qapi::MAX_NESTING;
@@ -44,9 +46,16 @@ struct Converter<'r, 'a> {
     failure: Option<String>,
 }
 
-/// The reply's events as a revision titled `title`, types named by the
-/// reply.
-pub(super) fn spec(reply: &Reply<'_>, title: &str) -> Result<Spec, IntrospectError> {
+/// An event as the conversion spells it: its section, and its data's
+/// members spelled out in place (`None` when the data has none), until the
+/// reader names the types and puts them in the table.
+pub(super) struct Draft {
+    pub section: Section,
+    pub fields: Option<Vec<Field>>,
+}
+
+/// The reply's events, types spelled out and named by the reply.
+pub(super) fn drafts(reply: &Reply<'_>) -> Result<Vec<Draft>, IntrospectError> {
     let declared: usize = reply
         .wire
         .entries
@@ -75,15 +84,10 @@ pub(super) fn spec(reply: &Reply<'_>, title: &str) -> Result<Spec, IntrospectErr
         if let Some(message) = converter.failure.take() {
             return Err(reply.error(index, "[\"arg-type\"]", message));
         }
-        debug_assert_eq!(section.names, [entry.name.as_ref()]);
+        debug_assert_eq!(section.section.names, [entry.name.as_ref()]);
         sections.push(section);
     }
-    Ok(Spec {
-        title: title.to_string(),
-        sections,
-        build: None,
-        types: Default::default(),
-    })
+    Ok(sections)
 }
 
 fn features(list: &Option<Vec<super::wire::Str<'_>>>) -> Vec<Feature> {
@@ -102,11 +106,12 @@ impl<'r, 'a> Converter<'r, 'a> {
         self.reply.by_name.get(name).copied().unwrap_or(0)
     }
 
-    fn event(&mut self, index: usize) -> Section {
+    fn event(&mut self, index: usize) -> Draft {
         let entries = &self.reply.wire.entries;
         let entry = &entries[index];
         let arg = self.target(entry.arg_type.as_deref().unwrap_or_default());
         let arg_entry = &entries[arg];
+        let mut fields = None;
         let data = match self.reply.meta(arg) {
             Meta::Object if arg_entry.tag.is_some() => Data::External {
                 type_name: arg_entry.name.to_string(),
@@ -116,17 +121,17 @@ impl<'r, 'a> Converter<'r, 'a> {
             Meta::Object => {
                 self.stack.push((arg, Link::Required));
                 self.path.push("data");
-                let fields = self.members(arg);
+                fields = Some(self.members(arg));
                 self.path.pop();
                 self.stack.pop();
-                Data::Fields { fields }
+                Data::Unspecified
             }
             _ => Data::External {
                 type_name: arg_entry.name.to_string(),
                 description: String::new(),
             },
         };
-        Section {
+        let section = Section {
             names: vec![entry.name.to_string()],
             span: Span::default(),
             description: String::new(),
@@ -137,8 +142,8 @@ impl<'r, 'a> Converter<'r, 'a> {
             condition: None,
             features: features(&entry.features),
             since: None,
-            data_type: None,
-        }
+        };
+        Draft { section, fields }
     }
 
     /// An object's members, typed.
@@ -210,7 +215,8 @@ impl<'r, 'a> Converter<'r, 'a> {
         let entry = &reply.wire.entries[ty];
         let meta = reply.meta(ty);
         if meta == Meta::Builtin {
-            field.ty = builtin(&entry.name, entry.json_type.as_deref().unwrap_or_default());
+            let scalar = builtin(&entry.name, entry.json_type.as_deref().unwrap_or_default());
+            field.ty = crate::spelled::json_type(scalar);
             return;
         }
         field.type_name = Some(entry.name.to_string());
@@ -346,13 +352,13 @@ fn branch_name<'r>(reply: &'r Reply<'_>, target: usize) -> &'r str {
 
 /// The model's type of a built-in: by its name where it says the size
 /// (QEMU names every integer `int`), else by its JSON type.
-fn builtin(name: &str, json_type: &str) -> JsonType {
+fn builtin(name: &str, json_type: &str) -> Scalar {
     crate::qapi::builtin(name).unwrap_or(match json_type {
-        "string" => JsonType::String,
-        "int" => JsonType::Int,
-        "number" => JsonType::Number,
-        "boolean" => JsonType::Bool,
-        "null" => JsonType::Null,
-        _ => JsonType::Value,
+        "string" => Scalar::String,
+        "int" => Scalar::Int,
+        "number" => Scalar::Number,
+        "boolean" => Scalar::Bool,
+        "null" => Scalar::Null,
+        _ => Scalar::Value,
     })
 }

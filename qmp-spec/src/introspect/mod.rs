@@ -42,9 +42,9 @@ mod wire;
 use std::collections::HashMap;
 
 pub use convert::{FIELDS_PER_MEMBER, MAX_NESTING};
-pub use names::carry_conditional;
 
-use crate::model::{Build, QemuVersion, Spec};
+use crate::model::{Build, Data, QemuVersion, Spec};
+use crate::spelled::Tabulate;
 
 /// Why a reply cannot be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -211,20 +211,60 @@ impl<'a> Reply<'a> {
         title: &str,
         references: &[(&str, &Spec)],
     ) -> Result<Spec, IntrospectError> {
-        let mut spec = convert::spec(self, title)?;
-        names::recover(&mut spec, references, &|name| {
+        self.convert(title, references, false)
+    }
+
+    /// [`Reply::to_spec`], with what the nearest reference has behind a
+    /// condition and the build lacks carried in, each with its condition:
+    /// the history's rule for since and until, where a build's `if`
+    /// decided them away.
+    pub fn to_spec_carrying(
+        &self,
+        title: &str,
+        references: &[(&str, &Spec)],
+    ) -> Result<Spec, IntrospectError> {
+        self.convert(title, references, true)
+    }
+
+    fn convert(
+        &self,
+        title: &str,
+        references: &[(&str, &Spec)],
+        carry: bool,
+    ) -> Result<Spec, IntrospectError> {
+        let mut drafts = convert::drafts(self)?;
+        names::recover(&mut drafts, references, &|name| {
             self.by_name.contains_key(name)
         });
-        spec.build = Some(Build {
-            version: self.version().map(|(version, _)| version),
-            package: self
-                .version()
-                .map(|(_, p)| p.to_string())
-                .unwrap_or_default(),
-            documented_from: references.first().map(|(name, _)| name.to_string()),
-        });
-        spec.tabulate();
-        Ok(spec)
+        if let (true, Some((_, nearest))) = (carry, references.first()) {
+            names::carry_conditional(&mut drafts, nearest);
+        }
+        let mut types = Tabulate::default();
+        let sections = drafts
+            .into_iter()
+            .map(|draft| {
+                let mut section = draft.section;
+                if let Some(fields) = draft.fields {
+                    section.data = Data::Members {
+                        ty: types.object(&fields),
+                    };
+                }
+                section
+            })
+            .collect();
+        Ok(Spec {
+            title: title.to_string(),
+            sections,
+            build: Some(Build {
+                version: self.version().map(|(version, _)| version),
+                package: self
+                    .version()
+                    .map(|(_, p)| p.to_string())
+                    .unwrap_or_default(),
+                documented_from: references.first().map(|(name, _)| name.to_string()),
+            }),
+            types: types.types,
+        })
     }
 
     /// The JSON path of entry `index`.

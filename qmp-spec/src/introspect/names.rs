@@ -4,31 +4,52 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use crate::model::{Data, Field, JsonType, Section, Spec};
+use super::convert::Draft;
+use crate::model::{Data, Section, Spec};
+use crate::spelled::{Field, JsonType, spell};
 
 /// For each wire type name, the QAPI names found at its places, counted.
 type Votes = HashMap<String, BTreeMap<String, usize>>;
 
-/// Names every wire type of `spec` (whose `type_name`s are the reply's,
+/// A reference's event: its section and its data's members spelled out.
+struct Theirs<'r> {
+    section: &'r Section,
+    fields: Option<Vec<Field>>,
+}
+
+impl<'r> Theirs<'r> {
+    fn new(spec: &'r Spec, section: &'r Section) -> Theirs<'r> {
+        Theirs {
+            section,
+            fields: section
+                .data
+                .ty()
+                .map(|data| spell(&spec.types, "", data).fields),
+        }
+    }
+}
+
+/// Names every wire type of `drafts` (whose `type_name`s are the reply's,
 /// those for which `is_wire` holds) and borrows documentation from
 /// `references` (nearest first), each event from the first that has it;
 /// with references, an event none has says it is known only from the
 /// build.
 pub(super) fn recover(
-    spec: &mut Spec,
+    drafts: &mut [Draft],
     references: &[(&str, &Spec)],
     is_wire: &dyn Fn(&str) -> bool,
 ) {
     let mut votes = Votes::new();
-    let mut by_name: HashMap<&str, &Section> = HashMap::new();
+    let mut by_name: HashMap<&str, (&Spec, &Section)> = HashMap::new();
     // The nearest last, so that it wins.
     for (_, reference) in references.iter().rev() {
-        by_name.extend(reference.events());
+        by_name.extend(reference.events().map(|(n, s)| (n, (*reference, s))));
     }
-    for section in &mut spec.sections {
+    for draft in drafts.iter_mut() {
+        let section = &draft.section;
         match section.names.first().and_then(|n| by_name.get(n.as_str())) {
-            Some(theirs) => borrow_section(section, theirs, &mut votes),
-            None if !references.is_empty() => section.notes.push(crate::model::Note {
+            Some(&(spec, theirs)) => borrow_section(draft, &Theirs::new(spec, theirs), &mut votes),
+            None if !references.is_empty() => draft.section.notes.push(crate::model::Note {
                 text: "Known only from this build's introspection: no QAPI release of the \
                        history documents the event."
                     .into(),
@@ -37,30 +58,42 @@ pub(super) fn recover(
             None => {}
         }
     }
-    name(spec, &votes, is_wire);
+    name(drafts, &votes, is_wire);
 }
 
 /// Carries into `build` what `release` (the QAPI release before it) has
 /// behind a condition and the build lacks: events, members, enumeration
 /// values, union and alternate branches, each with its condition. What the
 /// release has unconditionally is not carried: the build dropped it.
-pub fn carry_conditional(build: &mut Spec, release: &Spec) {
-    let present: HashSet<String> = build.events().map(|(n, _)| n.to_string()).collect();
+pub(super) fn carry_conditional(build: &mut Vec<Draft>, release: &Spec) {
+    let present: HashSet<String> = build
+        .iter()
+        .flat_map(|d| d.section.names.iter().cloned())
+        .collect();
     for section in &release.sections {
         if section.condition.is_some() && section.names.iter().all(|n| !present.contains(n)) {
-            build.sections.push(section.clone());
+            let theirs = Theirs::new(release, section);
+            build.push(Draft {
+                section: section.clone(),
+                fields: theirs.fields,
+            });
         }
     }
     let theirs: HashMap<&str, &Section> = release.events().collect();
-    for section in &mut build.sections {
-        let Some(release_section) = section.names.first().and_then(|n| theirs.get(n.as_str()))
+    for draft in build.iter_mut() {
+        let Some(release_section) = draft
+            .section
+            .names
+            .first()
+            .and_then(|n| theirs.get(n.as_str()))
         else {
             continue;
         };
-        if let (Data::Fields { fields: ours }, Data::Fields { fields: theirs }) =
-            (&mut section.data, &release_section.data)
-        {
-            carry_fields(ours, theirs);
+        if let (Some(ours), Some(theirs)) = (
+            &mut draft.fields,
+            Theirs::new(release, release_section).fields,
+        ) {
+            carry_fields(ours, &theirs);
         }
     }
 }
@@ -99,13 +132,21 @@ fn vote(votes: &mut Votes, wire: &str, qapi: &str) {
         .or_default() += 1;
 }
 
-fn borrow_section(ours: &mut Section, theirs: &Section, votes: &mut Votes) {
-    ours.description = theirs.description.clone();
-    ours.since = theirs.since.clone();
-    ours.notes = theirs.notes.clone();
-    match (&mut ours.data, &theirs.data) {
-        (Data::Fields { fields: a }, Data::Fields { fields: b }) => fields(a, b, votes),
+fn borrow_section(ours: &mut Draft, theirs: &Theirs<'_>, votes: &mut Votes) {
+    let section = &mut ours.section;
+    section.description = theirs.section.description.clone();
+    section.since = theirs.section.since.clone();
+    section.notes = theirs.section.notes.clone();
+    match (
+        &mut ours.fields,
+        &theirs.fields,
+        &mut section.data,
+        &theirs.section.data,
+    ) {
+        (Some(a), Some(b), _, _) => fields(a, b, votes),
         (
+            None,
+            None,
             Data::External {
                 type_name: a,
                 description,
@@ -119,19 +160,22 @@ fn borrow_section(ours: &mut Section, theirs: &Section, votes: &mut Votes) {
             description.clone_from(theirs);
         }
         // QAPI's `'data': {}` is no data on the wire.
-        (Data::None, Data::Fields { fields }) if fields.is_empty() => {
-            ours.data = theirs.data.clone()
+        (ours_fields @ None, Some(fields), Data::None, _) if fields.is_empty() => {
+            *ours_fields = Some(Vec::new());
         }
         _ => {}
     }
-    let same = match (&ours.data, &theirs.data) {
-        (Data::Fields { fields: a }, Data::Fields { fields: b }) => same_members(a, b),
-        (Data::None, Data::None) => true,
-        (Data::External { type_name: a, .. }, Data::External { type_name: b, .. }) => a == b,
+    let same = match (&ours.fields, &theirs.fields) {
+        (Some(a), Some(b)) => same_members(a, b),
+        (None, None) => match (&ours.section.data, &theirs.section.data) {
+            (Data::None, Data::None) => true,
+            (Data::External { type_name: a, .. }, Data::External { type_name: b, .. }) => a == b,
+            _ => false,
+        },
         _ => false,
     };
     if same {
-        ours.examples = theirs.examples.clone();
+        ours.section.examples = theirs.section.examples.clone();
     }
 }
 
@@ -288,7 +332,7 @@ fn pascal(segments: &[&str]) -> String {
 
 /// Every wire type name in document order, with the path name of its
 /// first place.
-fn first_places(spec: &Spec, is_wire: &dyn Fn(&str) -> bool) -> Vec<(String, String)> {
+fn first_places(drafts: &[Draft], is_wire: &dyn Fn(&str) -> bool) -> Vec<(String, String)> {
     fn walk<'s>(
         field: &'s Field,
         path: &mut Vec<&'s str>,
@@ -319,16 +363,18 @@ fn first_places(spec: &Spec, is_wire: &dyn Fn(&str) -> bool) -> Vec<(String, Str
     }
     let mut seen = HashSet::new();
     let mut out = Vec::new();
-    for section in &spec.sections {
-        let event = section.names.first().map_or("", String::as_str);
-        match &section.data {
-            Data::Fields { fields } => {
+    for draft in drafts {
+        let event = draft.section.names.first().map_or("", String::as_str);
+        match (&draft.fields, &draft.section.data) {
+            (Some(fields), _) => {
                 let mut path = vec![event];
                 for field in fields {
                     walk(field, &mut path, &mut seen, &mut out, is_wire);
                 }
             }
-            Data::External { type_name, .. } if is_wire(type_name) && seen.insert(type_name) => {
+            (None, Data::External { type_name, .. })
+                if is_wire(type_name) && seen.insert(type_name) =>
+            {
                 out.push((type_name.clone(), pascal(&[event, "union"])));
             }
             _ => {}
@@ -341,8 +387,8 @@ fn first_places(spec: &Spec, is_wire: &dyn Fn(&str) -> bool) -> Vec<(String, Str
 /// smaller name), each QAPI name to one wire type, the wire type that has
 /// it at the most places first; the rest by their first path, made unique
 /// with a number; a name QEMU did not mask stays.
-fn name(spec: &mut Spec, votes: &Votes, is_wire: &dyn Fn(&str) -> bool) {
-    let places = first_places(spec, is_wire);
+fn name(drafts: &mut [Draft], votes: &Votes, is_wire: &dyn Fn(&str) -> bool) {
+    let places = first_places(drafts, is_wire);
     let order: HashMap<&str, usize> = places
         .iter()
         .enumerate()
@@ -405,10 +451,10 @@ fn name(spec: &mut Spec, votes: &Votes, is_wire: &dyn Fn(&str) -> bool) {
             rename(inner, names);
         }
     }
-    for section in &mut spec.sections {
-        match &mut section.data {
-            Data::Fields { fields } => fields.iter_mut().for_each(|f| rename(f, &names)),
-            Data::External { type_name, .. } => name_of(type_name, &names),
+    for draft in drafts {
+        match (&mut draft.fields, &mut draft.section.data) {
+            (Some(fields), _) => fields.iter_mut().for_each(|f| rename(f, &names)),
+            (None, Data::External { type_name, .. }) => name_of(type_name, &names),
             _ => {}
         }
     }

@@ -5,7 +5,8 @@
 use serde_json::{Value, json};
 
 use super::{IntrospectError, Reply};
-use crate::model::{Data, Field, JsonType, Spec};
+use crate::model::{Data, Spec};
+use crate::spelled::{Field, JsonType, data_fields};
 
 /// The builtins every reply has, then `entries`.
 fn reply(entries: Value) -> Vec<u8> {
@@ -26,7 +27,7 @@ fn read(bytes: &[u8]) -> Result<Spec, IntrospectError> {
 
 fn fields(spec: &Spec, event: &str) -> Vec<Field> {
     let (_, section) = spec.events().find(|(n, _)| *n == event).expect("event");
-    section.data.fields().to_vec()
+    data_fields(spec, section)
 }
 
 /// An event of every kind of member: enum, optional int, union with an

@@ -1,32 +1,34 @@
 //! A QAPI schema as one revision of the model both eras share: a section per
-//! event, each member typed in place through the QAPI type system.
+//! event, and the table of types its data refers to.
 //!
-//! Named types are spelled out where they are used (a struct's members with
-//! its bases', an enum's values, a union's common members and branches, an
-//! alternate's branches, an array's elements), each keeping its QAPI name in
-//! `type_name`. So two releases compare by structure, whatever QEMU named
-//! the types (`BlockJobType` became `JobType` in 3.0), and the generators
-//! find the names where they want them. A type that contains itself is
-//! spelled out once and referred to by name (`JsonType::External`) inside.
+//! Each definition an event reaches is converted once, by name, into the
+//! table ([`crate::types`]): a struct is an object of its bases' members and
+//! its own, an enum its values, a union its common members, tag and
+//! branches, an alternate its branches, and each use of an array an array
+//! of its elements. A type within itself is a cycle of ids. So two
+//! releases compare by structure, whatever QEMU named the types
+//! (`BlockJobType` became `JobType` in 3.0), and the generators find the
+//! names where they want them.
 //!
-//! Spelling types out could cost more than the schema's size: a chain of
-//! types each using the next twice doubles at every step. So the work is
-//! bounded: types nest at most [`MAX_NESTING`] deep, and the fields spelled
-//! out number at most [`FIELDS_PER_MEMBER`] per member the schema declares
-//! (real releases spell out under a quarter of a field per member, and a
-//! test keeps it so): past either, an error at the event.
+//! The generators spell the types out where they are used, each type within
+//! itself named rather than spelled again. That could cost more than the
+//! schema's size: a chain of types each using the next twice doubles at
+//! every step. So the spelling is checked as the table is built: types nest
+//! at most [`MAX_NESTING`] deep, and spell out at most [`FIELDS_PER_MEMBER`]
+//! members per member the schema declares (real releases spell out under a
+//! quarter of one per member, and a test keeps it so): past either, an
+//! error at the event.
 
-use std::cell::Cell;
 use std::collections::HashMap;
 
 use super::model::{
     Base, Branch, Definition, Doc, EventData, Kind, Location, Member, Schema, TypeRef,
 };
 use crate::model::{
-    Data, EnumValue, Example, Field, JsonType, Note, Section, Span, Spec, Warning, WarningKind,
-    normalize_whitespace,
+    Data, EnumValue, Example, Note, Section, Span, Spec, Warning, WarningKind, normalize_whitespace,
 };
 use crate::source::ParseError;
+use crate::types::{self, Scalar, TypeDef, TypeId, TypeKind, Types};
 
 /// How deep named types may nest in an event's data (QEMU's go 4 deep).
 pub const MAX_NESTING: usize = 32;
@@ -53,15 +55,27 @@ impl Schema {
                 _ => 0,
             })
             .sum();
-        let converter = Converter {
+        let mut converter = Converter {
             by_name: Definition::by_name(&self.definitions),
-            budget: Cell::new(members.saturating_add(64).saturating_mul(FIELDS_PER_MEMBER)),
-            failed: Cell::new(false),
+            types: Types::default(),
+            named: HashMap::new(),
+            scalars: HashMap::new(),
+            arrays: HashMap::new(),
+            depth: 0,
+            too_deep: false,
         };
+        let mut budget = members.saturating_add(64).saturating_mul(FIELDS_PER_MEMBER);
         let mut sections = Vec::new();
         for event in self.events() {
             let section = converter.event(event);
-            if converter.failed.get() {
+            let spelled = match section.data.ty() {
+                _ if converter.too_deep => Err(types::Unbounded::TooDeep),
+                Some(data) => converter
+                    .types
+                    .check_spelling(data, &mut budget, MAX_NESTING),
+                None => Ok(()),
+            };
+            if spelled.is_err() {
                 return Err(ParseError {
                     file: event.location.file.to_string(),
                     line: event.location.line,
@@ -76,24 +90,28 @@ impl Schema {
             }
             sections.push(section);
         }
-        let mut spec = Spec {
+        Ok(Spec {
             title: title.to_string(),
             sections,
             build: None,
-            types: Default::default(),
-        };
-        spec.tabulate();
-        Ok(spec)
+            types: converter.types,
+        })
     }
 }
 
 struct Converter<'a> {
     by_name: HashMap<&'a str, &'a Definition>,
-    /// Fields that may still be spelled out.
-    budget: Cell<usize>,
-    /// Set when the nesting or the budget ran out: the conversion stops
-    /// spelling out and the event is an error.
-    failed: Cell<bool>,
+    types: Types,
+    /// The definitions converted (or being converted), by name.
+    named: HashMap<&'a str, TypeId>,
+    scalars: HashMap<Scalar, TypeId>,
+    /// The array of each element type.
+    arrays: HashMap<TypeId, TypeId>,
+    /// How many definitions are being converted, one inside the other.
+    depth: usize,
+    /// Set when they nested deeper than [`MAX_NESTING`]: the conversion
+    /// stops going deeper and the event is an error.
+    too_deep: bool,
 }
 
 fn span(location: &Location) -> Span {
@@ -111,7 +129,7 @@ fn doc_text(doc: Option<&Doc>, name: &str) -> String {
 }
 
 impl<'a> Converter<'a> {
-    fn event(&self, event: &'a Definition) -> Section {
+    fn event(&mut self, event: &'a Definition) -> Section {
         let doc = event.doc.as_ref();
         let data = match &event.kind {
             Kind::Event { data, .. } => data,
@@ -119,13 +137,19 @@ impl<'a> Converter<'a> {
         };
         let data = match data {
             EventData::None => Data::None,
-            EventData::Members { members } => Data::Fields {
-                fields: self.members(members, doc, &mut Vec::new()),
-            },
+            EventData::Members { members } => {
+                let members = self.members(members, doc);
+                Data::Members {
+                    ty: self.anonymous(TypeKind::Object {
+                        members,
+                        base: None,
+                    }),
+                }
+            }
             EventData::Type { name } => match self.by_name.get(name.as_str()) {
                 Some(definition) if matches!(definition.kind, Kind::Struct { .. }) => {
-                    Data::Fields {
-                        fields: self.struct_members(definition, &mut vec![name.as_str()]),
+                    Data::Members {
+                        ty: self.named(name),
                     }
                 }
                 _ => Data::External {
@@ -191,113 +215,117 @@ impl<'a> Converter<'a> {
             condition: event.condition.clone(),
             features: event.features.clone(),
             since: doc.and_then(|d| d.since.clone()),
-            data_type: None,
         }
     }
 
-    /// Members documented by `doc`, typed; `stack` holds the named types
-    /// being spelled out around them.
-    fn members(
-        &self,
-        members: &'a [Member],
-        doc: Option<&Doc>,
-        stack: &mut Vec<&'a str>,
-    ) -> Vec<Field> {
+    /// Members documented by `doc`, typed.
+    fn members(&mut self, members: &'a [Member], doc: Option<&Doc>) -> Vec<types::Member> {
         members
             .iter()
-            .map(|member| {
-                let mut field = self.field(&member.name, &member.ty, stack);
-                field.optional = member.optional;
-                field.description = doc_text(doc, &member.name);
-                field.span = span(&member.location);
-                field.condition = member.condition.clone();
-                field.features = member.features.clone();
-                field
+            .map(|member| types::Member {
+                name: member.name.clone(),
+                ty: self.type_ref(&member.ty),
+                type_source: crate::model::TypeSource::Annotation,
+                optional: member.optional,
+                description: doc_text(doc, &member.name),
+                span: span(&member.location),
+                condition: member.condition.clone(),
+                features: member.features.clone(),
             })
             .collect()
     }
 
     /// A struct's members, its bases' first, each documented by the
     /// definition that declares it.
-    fn struct_members(&self, definition: &'a Definition, stack: &mut Vec<&'a str>) -> Vec<Field> {
-        definition
-            .bases(&|name| self.by_name.get(name).copied())
-            .iter()
-            .flat_map(|d| match &d.kind {
-                Kind::Struct { members, .. } => self.members(members, d.doc.as_ref(), stack),
-                _ => Vec::new(),
-            })
-            .collect()
+    fn struct_members(&mut self, definition: &'a Definition) -> Vec<types::Member> {
+        let by_name = &self.by_name;
+        let chain = definition.bases(&|name| by_name.get(name).copied());
+        let mut members = Vec::new();
+        for d in chain {
+            if let Kind::Struct { members: own, .. } = &d.kind {
+                members.extend(self.members(own, d.doc.as_ref()));
+            }
+        }
+        members
     }
 
-    /// A field named `name` of type `ty`.
-    fn field(&self, name: &str, ty: &'a TypeRef, stack: &mut Vec<&'a str>) -> Field {
-        let mut field = Field::new(name.to_string(), JsonType::Value, Span::default());
-        if !self.spend(stack) {
-            return field;
-        }
+    fn anonymous(&mut self, kind: TypeKind) -> TypeId {
+        self.types.add(TypeDef::anonymous(kind))
+    }
+
+    /// The type a member or branch refers to.
+    fn type_ref(&mut self, ty: &'a TypeRef) -> TypeId {
         match ty {
             TypeRef::Object(members) => {
-                field.ty = JsonType::Object;
-                field.fields = self.members(members, None, stack);
+                let members = self.members(members, None);
+                self.anonymous(TypeKind::Object {
+                    members,
+                    base: None,
+                })
             }
             TypeRef::Array(element) => {
-                field.ty = JsonType::Array;
-                let mut items = Field::new(String::new(), JsonType::Value, Span::default());
-                if self.spend(stack) {
-                    self.named(element, &mut items, stack);
+                let items = self.named(element);
+                if let Some(&array) = self.arrays.get(&items) {
+                    return array;
                 }
-                field.type_name = items.type_name.clone();
-                field.items = Some(Box::new(items));
+                let array = self.anonymous(TypeKind::Array { items: Some(items) });
+                self.arrays.insert(items, array);
+                array
             }
-            TypeRef::Named(type_name) => self.named(type_name, &mut field, stack),
-        }
-        field
-    }
-
-    /// Takes one field from the budget, for each field spelled out, at a
-    /// nesting of `stack`; false (and the conversion failed) when either
-    /// runs out.
-    fn spend(&self, stack: &[&str]) -> bool {
-        match self.budget.get().checked_sub(1) {
-            Some(left) if stack.len() <= MAX_NESTING && !self.failed.get() => {
-                self.budget.set(left);
-                true
-            }
-            _ => {
-                self.failed.set(true);
-                false
-            }
+            TypeRef::Named(name) => self.named(name),
         }
     }
 
-    /// Spells out the type named `name` in `field` (paid for by its
-    /// caller).
-    fn named(&self, name: &'a str, field: &mut Field, stack: &mut Vec<&'a str>) {
-        if let Some(builtin) = builtin(name) {
-            field.ty = builtin;
-            return;
+    /// The type named `name`: a built-in, or a definition converted once.
+    fn named(&mut self, name: &'a str) -> TypeId {
+        if let Some(scalar) = builtin(name) {
+            return *self.scalars.entry(scalar).or_insert_with(|| {
+                self.types
+                    .add(TypeDef::anonymous(TypeKind::Scalar { scalar }))
+            });
         }
-        field.type_name = Some(name.to_string());
+        if let Some(&id) = self.named.get(name) {
+            return id;
+        }
+        // Described below, once its members (which may refer to it) are.
+        let id = self
+            .types
+            .add(TypeDef::named(Some(name.to_string()), TypeKind::External));
+        self.named.insert(name, id);
         let Some(definition) = self.by_name.get(name).copied() else {
-            field.ty = JsonType::External(name.to_string());
-            return;
+            return id;
         };
-        if stack.contains(&name) {
-            // A type within itself: referred to by name.
-            field.ty = JsonType::External(name.to_string());
-            return;
+        if self.depth >= MAX_NESTING {
+            self.too_deep = true;
+            return id;
         }
-        stack.push(name);
+        self.depth += 1;
+        let kind = self.kind(definition);
+        self.depth -= 1;
+        let doc = definition.doc.as_ref();
+        self.types.set(
+            id,
+            TypeDef {
+                name: Some(name.to_string()),
+                kind,
+                description: doc.map(|d| d.description.clone()).unwrap_or_default(),
+                since: doc.and_then(|d| d.since.clone()),
+                condition: definition.condition.clone(),
+                features: definition.features.clone(),
+            },
+        );
+        id
+    }
+
+    fn kind(&mut self, definition: &'a Definition) -> TypeKind {
         let doc = definition.doc.as_ref();
         match &definition.kind {
-            Kind::Struct { .. } => {
-                field.ty = JsonType::Object;
-                field.fields = self.struct_members(definition, stack);
-            }
-            Kind::Enum { values, .. } => {
-                field.ty = JsonType::String;
-                field.values = values
+            Kind::Struct { base, .. } => TypeKind::Object {
+                members: self.struct_members(definition),
+                base: base.as_deref().map(|base| self.named(base)),
+            },
+            Kind::Enum { values, .. } => TypeKind::Enum {
+                values: values
                     .iter()
                     .map(|value| EnumValue {
                         value: value.name.clone(),
@@ -305,95 +333,104 @@ impl<'a> Converter<'a> {
                         condition: value.condition.clone(),
                         features: value.features.clone(),
                     })
-                    .collect();
-            }
+                    .collect(),
+            },
             Kind::Union {
                 base,
-                discriminator,
+                discriminator: Some(discriminator),
                 branches,
+            } => TypeKind::Union {
+                tag: discriminator.clone(),
+                members: match base {
+                    Some(Base::Named(base)) => match self.by_name.get(base.as_str()).copied() {
+                        Some(base) => self.struct_members(base),
+                        None => Vec::new(),
+                    },
+                    Some(Base::Members(members)) => self.members(members, doc),
+                    None => Vec::new(),
+                },
+                branches: self.branches(branches, |this, branch| this.type_ref(&branch.ty)),
+            },
+            Kind::Union {
+                discriminator: None,
+                branches,
+                ..
             } => {
-                field.ty = JsonType::Union;
-                match discriminator {
-                    Some(discriminator) => {
-                        field.fields = match base {
-                            Some(Base::Named(base)) => match self.by_name.get(base.as_str()) {
-                                Some(base) => self.struct_members(base, stack),
-                                None => Vec::new(),
-                            },
-                            Some(Base::Members(members)) => self.members(members, doc, stack),
-                            None => Vec::new(),
-                        };
-                        field.discriminator = Some(discriminator.clone());
-                        field.variants = self.branches(branches, stack, |this, branch, stack| {
-                            this.field(&branch.name, &branch.ty, stack)
-                        });
-                    }
-                    None => {
-                        // An old simple union: `{"type": BRANCH, "data": ...}`.
-                        let mut tag = Field::new("type".into(), JsonType::String, Span::default());
-                        tag.values = branches
-                            .iter()
-                            .map(|b| EnumValue::new(b.name.clone(), None))
-                            .collect();
-                        field.fields = vec![tag];
-                        field.discriminator = Some("type".into());
-                        field.variants = self.branches(branches, stack, |this, branch, stack| {
-                            let mut variant =
-                                Field::new(branch.name.clone(), JsonType::Object, Span::default());
-                            variant.fields = vec![this.field("data", &branch.ty, stack)];
-                            variant
-                        });
-                    }
+                // An old simple union: `{"type": BRANCH, "data": ...}`.
+                let values = branches
+                    .iter()
+                    .map(|b| EnumValue::new(b.name.clone(), None))
+                    .collect();
+                let tag = self.anonymous(TypeKind::Enum { values });
+                TypeKind::Union {
+                    tag: "type".into(),
+                    members: vec![plain_member("type", tag)],
+                    branches: self.branches(branches, |this, branch| {
+                        let data = this.type_ref(&branch.ty);
+                        this.anonymous(TypeKind::Object {
+                            members: vec![plain_member("data", data)],
+                            base: None,
+                        })
+                    }),
                 }
             }
-            Kind::Alternate { branches } => {
-                field.ty = JsonType::Alternate;
-                field.variants = self.branches(branches, stack, |this, branch, stack| {
-                    this.field(&branch.name, &branch.ty, stack)
-                });
-            }
-            Kind::Command | Kind::Event { .. } => field.ty = JsonType::External(name.to_string()),
+            Kind::Alternate { branches } => TypeKind::Alternate {
+                branches: self.branches(branches, |this, branch| this.type_ref(&branch.ty)),
+            },
+            Kind::Command | Kind::Event { .. } => TypeKind::External,
         }
-        stack.pop();
     }
 
     fn branches(
-        &self,
+        &mut self,
         branches: &'a [Branch],
-        stack: &mut Vec<&'a str>,
-        convert: impl Fn(&Self, &'a Branch, &mut Vec<&'a str>) -> Field,
-    ) -> Vec<Field> {
+        convert: impl Fn(&mut Self, &'a Branch) -> TypeId,
+    ) -> Vec<types::Branch> {
         branches
             .iter()
-            .map(|branch| {
-                let mut variant = convert(self, branch, stack);
-                variant.span = span(&branch.location);
-                variant.condition = branch.condition.clone();
-                variant
+            .map(|branch| types::Branch {
+                name: branch.name.clone(),
+                ty: convert(self, branch),
+                description: String::new(),
+                span: span(&branch.location),
+                condition: branch.condition.clone(),
             })
             .collect()
     }
 }
 
-/// The model's type of a built-in (QEMU's introspection names them the
-/// same).
-pub(crate) fn builtin(name: &str) -> Option<JsonType> {
+/// A required member with nothing said of it but its type.
+fn plain_member(name: &str, ty: TypeId) -> types::Member {
+    types::Member {
+        name: name.to_string(),
+        ty,
+        type_source: crate::model::TypeSource::Annotation,
+        optional: false,
+        description: String::new(),
+        span: Span::default(),
+        condition: None,
+        features: Vec::new(),
+    }
+}
+
+/// The scalar of a built-in (QEMU's introspection names them the same).
+pub(crate) fn builtin(name: &str) -> Option<Scalar> {
     Some(match name {
-        "str" | "QType" => JsonType::String,
-        "int" => JsonType::Int,
-        "int8" => JsonType::Int8,
-        "int16" => JsonType::Int16,
-        "int32" => JsonType::Int32,
-        "int64" => JsonType::Int64,
-        "uint8" => JsonType::Uint8,
-        "uint16" => JsonType::Uint16,
-        "uint32" => JsonType::Uint32,
-        "uint64" => JsonType::Uint64,
-        "size" => JsonType::Size,
-        "number" => JsonType::Number,
-        "bool" => JsonType::Bool,
-        "any" => JsonType::Value,
-        "null" => JsonType::Null,
+        "str" | "QType" => Scalar::String,
+        "int" => Scalar::Int,
+        "int8" => Scalar::Int8,
+        "int16" => Scalar::Int16,
+        "int32" => Scalar::Int32,
+        "int64" => Scalar::Int64,
+        "uint8" => Scalar::Uint8,
+        "uint16" => Scalar::Uint16,
+        "uint32" => Scalar::Uint32,
+        "uint64" => Scalar::Uint64,
+        "size" => Scalar::Size,
+        "number" => Scalar::Number,
+        "bool" => Scalar::Bool,
+        "any" => Scalar::Value,
+        "null" => Scalar::Null,
         _ => return None,
     })
 }

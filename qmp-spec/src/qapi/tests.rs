@@ -308,12 +308,12 @@ fn events_convert_into_the_model_of_both_eras() {
     let e = &spec.sections[0];
     assert_eq!(e.condition, Some(Condition::Name("CONFIG_E".into())));
     assert_eq!(e.features[0].name, "deprecated");
-    let fields = e.data.fields();
+    let fields = crate::spelled::data_fields(&spec, e);
     let field = |name: &str| fields.iter().find(|f| f.name == name).unwrap();
     let color = field("color");
     assert_eq!(
         (color.ty.clone(), color.type_name.as_deref()),
-        (crate::JsonType::String, Some("Color"))
+        (crate::spelled::JsonType::String, Some("Color"))
     );
     assert_eq!(
         color.values[1].condition,
@@ -322,16 +322,19 @@ fn events_convert_into_the_model_of_both_eras() {
     // An array of a struct with a base, which contains itself: spelled out
     // once, referred to by name inside.
     let nodes = field("nodes");
-    assert_eq!(nodes.ty, crate::JsonType::Array);
+    assert_eq!(nodes.ty, crate::spelled::JsonType::Array);
     let node = nodes.items.as_deref().unwrap();
     assert_eq!(node.type_name.as_deref(), Some("Node"));
     let members: Vec<&str> = node.fields.iter().map(|f| f.name.as_str()).collect();
     assert_eq!(members, ["id", "next", "size"]);
-    assert_eq!(node.fields[1].ty, crate::JsonType::External("Node".into()));
-    assert_eq!(node.fields[2].ty, crate::JsonType::Size);
+    assert_eq!(
+        node.fields[1].ty,
+        crate::spelled::JsonType::External("Node".into())
+    );
+    assert_eq!(node.fields[2].ty, crate::spelled::JsonType::Size);
     // A union: its common members, the discriminator, a branch per value.
     let addr = field("addr");
-    assert_eq!(addr.ty, crate::JsonType::Union);
+    assert_eq!(addr.ty, crate::spelled::JsonType::Union);
     assert_eq!(addr.discriminator.as_deref(), Some("type"));
     assert_eq!(addr.fields[0].values.len(), 2);
     let branches: Vec<(&str, Option<&str>)> = addr
@@ -340,17 +343,30 @@ fn events_convert_into_the_model_of_both_eras() {
         .map(|v| (v.name.as_str(), v.type_name.as_deref()))
         .collect();
     assert_eq!(branches, [("inet", Some("Inet")), ("unix", Some("Path"))]);
-    assert_eq!(addr.variants[0].fields[1].ty, crate::JsonType::Uint16);
+    assert_eq!(
+        addr.variants[0].fields[1].ty,
+        crate::spelled::JsonType::Uint16
+    );
     // An alternate: its branches by JSON type.
     let limit = field("limit");
     assert!(limit.optional);
-    assert_eq!(limit.ty, crate::JsonType::Alternate);
-    let kinds: Vec<crate::JsonType> = limit.variants.iter().map(|v| v.ty.clone()).collect();
-    assert_eq!(kinds, [crate::JsonType::Int, crate::JsonType::String]);
-    assert_eq!(field("small").ty, crate::JsonType::Int8);
-    assert_eq!(field("anything").ty, crate::JsonType::Value);
+    assert_eq!(limit.ty, crate::spelled::JsonType::Alternate);
+    let kinds: Vec<crate::spelled::JsonType> =
+        limit.variants.iter().map(|v| v.ty.clone()).collect();
+    assert_eq!(
+        kinds,
+        [
+            crate::spelled::JsonType::Int,
+            crate::spelled::JsonType::String
+        ]
+    );
+    assert_eq!(field("small").ty, crate::spelled::JsonType::Int8);
+    assert_eq!(field("anything").ty, crate::spelled::JsonType::Value);
     // Boxed data is the struct's members; no data is `None`.
-    assert_eq!(spec.sections[1].data.fields().len(), 2);
+    assert_eq!(
+        crate::spelled::data_fields(&spec, &spec.sections[1]).len(),
+        2
+    );
     assert_eq!(spec.sections[2].data, crate::Data::None);
 }
 
@@ -364,7 +380,7 @@ fn simple_unions_convert_with_their_type_and_data_wrapper() {
     )
     .expect("reads");
     let spec = schema.to_spec("test").expect("converts");
-    let u = &spec.sections[0].data.fields()[0];
+    let u = &crate::spelled::data_fields(&spec, &spec.sections[0])[0];
     assert_eq!(u.discriminator.as_deref(), Some("type"));
     assert_eq!(u.fields[0].name, "type");
     let branch = &u.variants[0];

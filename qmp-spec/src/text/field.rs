@@ -8,9 +8,9 @@ use serde_json::Value;
 
 use super::{Grammar, ParseError, Rule, Source};
 use crate::model::{
-    Data, EnumValue, Field, JsonType, Section, Span, TypeSource, Warning, WarningKind,
-    normalize_whitespace,
+    Data, EnumValue, Section, Span, TypeSource, Warning, WarningKind, normalize_whitespace,
 };
+use crate::spelled::{Field, JsonType, Tabulate};
 
 /// A field as the text gives it: its bullet line and the lines that continue it.
 pub(super) struct FieldItem<'i> {
@@ -115,6 +115,7 @@ pub(super) fn build(
     source: &Source<'_>,
     items: Vec<FieldItem<'_>>,
     section: &mut Section,
+    types: &mut Tabulate,
 ) -> Result<Option<Data>, ParseError> {
     if items.is_empty() {
         return Ok(None);
@@ -145,7 +146,9 @@ pub(super) fn build(
     for draft in top {
         fields.push(resolve(source, draft, &mut Vec::new(), section)?);
     }
-    Ok(Some(Data::Fields { fields }))
+    Ok(Some(Data::Members {
+        ty: types.object(&fields),
+    }))
 }
 
 /// Gives every field a type: its own, or the one its section's examples show.

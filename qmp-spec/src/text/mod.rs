@@ -15,6 +15,7 @@ use pest_derive::Parser;
 use crate::model::{Spec, normalize_whitespace};
 pub use crate::source::ParseError;
 pub(crate) use crate::source::Source;
+use crate::spelled::Tabulate;
 
 #[derive(Parser)]
 #[grammar = "text/grammar.pest"]
@@ -42,6 +43,7 @@ pub fn parse(file: &str, text: &str) -> Result<Spec, ParseError> {
 
     let mut title = String::new();
     let mut sections = Vec::new();
+    let mut types = Tabulate::default();
     for pair in document.into_inner() {
         match pair.as_rule() {
             Rule::title => {
@@ -50,18 +52,16 @@ pub fn parse(file: &str, text: &str) -> Result<Spec, ParseError> {
                     .map(|p| normalize_whitespace(p.as_str()))
                     .unwrap_or_default();
             }
-            Rule::section => sections.push(section::read(&source, pair)?),
+            Rule::section => sections.push(section::read(&source, pair, &mut types)?),
             _ => {}
         }
     }
-    let mut spec = Spec {
+    Ok(Spec {
         title,
         sections,
         build: None,
-        types: Default::default(),
-    };
-    spec.tabulate();
-    Ok(spec)
+        types: types.types,
+    })
 }
 
 impl Source<'_> {

@@ -6,6 +6,7 @@ use pest::iterators::Pair;
 use super::field::{self, FieldItem};
 use super::{ParseError, Rule, Source, example};
 use crate::model::{Data, Note, Section, Span, Warning, WarningKind, normalize_whitespace};
+use crate::spelled::Tabulate;
 
 /// Which block the text is in; decides where a plain paragraph line belongs.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -16,7 +17,12 @@ enum Place {
     Notes,
 }
 
-pub(super) fn read(source: &Source<'_>, pair: Pair<'_, Rule>) -> Result<Section, ParseError> {
+/// Reads a section; the types of its data go into `types`.
+pub(super) fn read(
+    source: &Source<'_>,
+    pair: Pair<'_, Rule>,
+    types: &mut Tabulate,
+) -> Result<Section, ParseError> {
     let span = source.span_of(&pair);
     let mut inner = pair.into_inner();
     let (header, underline, body) = match (inner.next(), inner.next(), inner.next()) {
@@ -40,7 +46,6 @@ pub(super) fn read(source: &Source<'_>, pair: Pair<'_, Rule>) -> Result<Section,
         condition: None,
         features: Vec::new(),
         since: None,
-        data_type: None,
     };
 
     let header_len = header.as_str().trim_end().chars().count();
@@ -68,7 +73,7 @@ pub(super) fn read(source: &Source<'_>, pair: Pair<'_, Rule>) -> Result<Section,
     for block in body.into_inner() {
         builder.block(block)?;
     }
-    builder.finish()
+    builder.finish(types)
 }
 
 struct Builder<'s, 'i> {
@@ -178,12 +183,13 @@ impl<'s, 'i> Builder<'s, 'i> {
         }
     }
 
-    fn finish(mut self) -> Result<Section, ParseError> {
+    fn finish(mut self, types: &mut Tabulate) -> Result<Section, ParseError> {
         self.section.description = normalize_whitespace(&self.description.join(" "));
         let fields = field::build(
             self.source,
             std::mem::take(&mut self.fields),
             &mut self.section,
+            types,
         )?;
         self.section.data = match (fields, self.data_none) {
             (Some(data), _) => data,
