@@ -13,7 +13,7 @@ use qmp_spec::types::{Scalar, TypeId, TypeKind, Types};
 use qmp_spec::{Data, EnumValue, Section};
 
 use crate::Revision;
-use crate::names::{Case, RESERVED_TYPES, Scope, sanitize};
+use crate::idents::{Case, RESERVED_TYPES, Scope, sanitize};
 
 pub struct Catalog<'a> {
     /// Every event, by name.
@@ -603,36 +603,27 @@ impl<'a> Shapes<'a> {
             types.claim_exact(data_type_name(event), Case::Pascal);
         }
         // QAPI names first, so a shape named after its users never takes one.
-        let qapi_names: Vec<Option<&str>> = self
-            .objects
-            .iter()
-            .map(|s| s.qapi_name)
-            .chain(self.enums.iter().map(|s| s.qapi_name))
-            .chain(self.unions.iter().map(|s| s.qapi_name))
-            .chain(self.alternates.iter().map(|s| s.qapi_name))
-            .collect();
-        let claimed: Vec<Option<String>> = qapi_names
-            .iter()
-            .map(|q| {
-                q.map(|q| {
-                    // QAPI names are CamelCase already (`ACPIOSTInfo`):
-                    // kept as QEMU spells them where Rust can.
-                    let ident = q.starts_with(|c: char| c.is_ascii_uppercase())
-                        && q.chars().all(|c| c.is_ascii_alphanumeric());
-                    if ident {
-                        types.claim_exact(q.to_string(), Case::Pascal)
-                    } else {
-                        types.claim(q, Case::Pascal)
-                    }
-                })
+        let mut claim = |qapi_name: Option<&str>| {
+            qapi_name.map(|q| {
+                // QAPI names are CamelCase already (`ACPIOSTInfo`): kept as
+                // QEMU spells them where Rust can.
+                let ident = q.starts_with(|c: char| c.is_ascii_uppercase())
+                    && q.chars().all(|c| c.is_ascii_alphanumeric());
+                if ident {
+                    types.claim_exact(q.to_string(), Case::Pascal)
+                } else {
+                    types.claim(q, Case::Pascal)
+                }
             })
-            .collect();
-        // Taken in the order the shapes are named below.
-        let mut claimed = claimed.into_iter();
-        let mut name = |users: &mut Vec<&'a str>, fields: &[&str]| {
+        };
+        let object_names: Vec<_> = self.objects.iter().map(|s| claim(s.qapi_name)).collect();
+        let enum_names: Vec<_> = self.enums.iter().map(|s| claim(s.qapi_name)).collect();
+        let union_names: Vec<_> = self.unions.iter().map(|s| claim(s.qapi_name)).collect();
+        let alternate_names: Vec<_> = self.alternates.iter().map(|s| claim(s.qapi_name)).collect();
+        let mut name = |claimed: Option<String>, users: &mut Vec<&'a str>, fields: &[&str]| {
             users.sort_unstable();
             users.dedup();
-            if let Some(Some(name)) = claimed.next() {
+            if let Some(name) = claimed {
                 return name;
             }
             // One user: named after it; several: after what they share.
@@ -662,8 +653,9 @@ impl<'a> Shapes<'a> {
         let objects = self
             .objects
             .into_iter()
-            .map(|mut shape| ObjectType {
-                name: name(&mut shape.users, &shape.fields),
+            .zip(object_names)
+            .map(|(mut shape, claimed)| ObjectType {
+                name: name(claimed, &mut shape.users, &shape.fields),
                 members: shape.content,
                 users: shape.users,
                 description: shape.description,
@@ -674,8 +666,9 @@ impl<'a> Shapes<'a> {
         let enums = self
             .enums
             .into_iter()
-            .map(|mut shape| EnumType {
-                name: name(&mut shape.users, &shape.fields),
+            .zip(enum_names)
+            .map(|(mut shape, claimed)| EnumType {
+                name: name(claimed, &mut shape.users, &shape.fields),
                 values: shape.content,
                 users: shape.users,
                 qapi_name: shape.qapi_name,
@@ -686,8 +679,9 @@ impl<'a> Shapes<'a> {
         let unions = self
             .unions
             .into_iter()
-            .map(|mut shape| UnionType {
-                name: name(&mut shape.users, &shape.fields),
+            .zip(union_names)
+            .map(|(mut shape, claimed)| UnionType {
+                name: name(claimed, &mut shape.users, &shape.fields),
                 discriminator: shape.content.0,
                 variants: shape.content.1,
                 users: shape.users,
@@ -698,8 +692,9 @@ impl<'a> Shapes<'a> {
         let alternates = self
             .alternates
             .into_iter()
-            .map(|mut shape| AlternateType {
-                name: name(&mut shape.users, &shape.fields),
+            .zip(alternate_names)
+            .map(|(mut shape, claimed)| AlternateType {
+                name: name(claimed, &mut shape.users, &shape.fields),
                 variants: shape.content,
                 users: shape.users,
                 description: shape.description,
@@ -1007,7 +1002,7 @@ mod tests {
             "Inet(Inet),",
             "Unix(Path),",
             "Unknown(serde_json::Value),",
-            "crate::runtime::union_object(deserializer, \"type\")",
+            "super::runtime::union_object(deserializer, \"type\")",
             "#[serde(untagged)]",
             "pub enum Limit {",
             "Number(i64),",

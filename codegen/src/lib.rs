@@ -2,13 +2,13 @@
 //! or writes files: each generator returns [`GeneratedFile`]s, and `xtask`
 //! writes them.
 
+pub mod audit;
 pub mod catalog;
-pub mod changes;
 pub mod docs;
 pub mod files;
-pub mod history_lint;
+pub mod idents;
 pub mod ir;
-pub mod names;
+pub mod review;
 pub mod rust;
 pub mod schema;
 pub mod version;
@@ -93,8 +93,8 @@ pub fn generate(revisions: &[Revision<'_>]) -> Result<Vec<GeneratedFile>, Error>
     let steps = version::steps(revisions);
     let mut files = vec![
         docs::index(revisions, catalog.events.len()),
-        changes::changelog(&steps),
-        history_lint::report(revisions),
+        review::changelog(&steps),
+        audit::report(revisions),
     ];
     for revision in revisions {
         // A release's model is its vendored schema read: `cargo xtask ir`

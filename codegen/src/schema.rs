@@ -21,11 +21,11 @@
 use serde_json::{Map, Value, json};
 
 use qmp_spec::history::{Era, RevisionId};
-use qmp_spec::{Spec, lint};
+use qmp_spec::{Spec, defects};
 
 use crate::catalog::{Catalog, EventData, EventType, Member, TypeRef, data_type_name};
 use crate::files::json_file;
-use crate::names::{Case, Scope};
+use crate::idents::{Case, Scope};
 use crate::{GeneratedFile, Revision};
 
 const DRAFT: &str = "https://json-schema.org/draft/2020-12/schema";
@@ -340,7 +340,7 @@ impl<'c, 'a> Bundle<'c, 'a> {
         let examples: Vec<Value> = section
             .examples
             .iter()
-            .filter(|example| lint::is_valid_example(event.types, section, example))
+            .filter(|example| defects::is_valid_example(event.types, section, example))
             .filter_map(|example| example.json.clone())
             .filter(|json| json["event"] == event.name)
             .collect();

@@ -19,7 +19,7 @@
 
 use std::fmt;
 
-use qmp_spec::changes::{self, Change, Kind};
+use qmp_spec::changes::{self, Change, ChangeKind};
 use serde::Serialize;
 
 use crate::Revision;
@@ -55,30 +55,30 @@ impl Step {
 pub fn semver(change: &Change) -> Step {
     match &change.kind {
         // Optional in the types already: it stays, as it was.
-        Kind::MemberRemoved if change.was_optional => Step::Patch,
-        Kind::MemberRemoved
-        | Kind::MadeOptional
-        | Kind::TypeChanged
-        | Kind::DataAdded
-        | Kind::DataRemoved
-        | Kind::ValuesEnumerated
-        | Kind::ValuesNoLongerEnumerated => Step::Major,
-        Kind::EventAdded
-        | Kind::EventRenamed { .. }
-        | Kind::MemberAdded { .. }
-        | Kind::BranchAdded
-        | Kind::ValueAdded { .. } => Step::Minor,
-        Kind::EventRemoved
-        | Kind::BranchRemoved
-        | Kind::MadeRequired
-        | Kind::ValueRemoved { .. }
-        | Kind::ConditionChanged
-        | Kind::FeatureAdded { .. }
-        | Kind::FeatureRemoved { .. }
-        | Kind::AbsentFromBuild { .. }
-        | Kind::DescriptionChanged
-        | Kind::NotesChanged
-        | Kind::ExamplesChanged => Step::Patch,
+        ChangeKind::MemberRemoved if change.was_optional => Step::Patch,
+        ChangeKind::MemberRemoved
+        | ChangeKind::MadeOptional
+        | ChangeKind::TypeChanged
+        | ChangeKind::DataAdded
+        | ChangeKind::DataRemoved
+        | ChangeKind::ValuesEnumerated
+        | ChangeKind::ValuesNoLongerEnumerated => Step::Major,
+        ChangeKind::EventAdded
+        | ChangeKind::EventRenamed { .. }
+        | ChangeKind::MemberAdded { .. }
+        | ChangeKind::BranchAdded
+        | ChangeKind::ValueAdded { .. } => Step::Minor,
+        ChangeKind::EventRemoved
+        | ChangeKind::BranchRemoved
+        | ChangeKind::MadeRequired
+        | ChangeKind::ValueRemoved { .. }
+        | ChangeKind::ConditionChanged
+        | ChangeKind::FeatureAdded { .. }
+        | ChangeKind::FeatureRemoved { .. }
+        | ChangeKind::AbsentFromBuild { .. }
+        | ChangeKind::DescriptionChanged
+        | ChangeKind::NotesChanged
+        | ChangeKind::ExamplesChanged => Step::Patch,
     }
 }
 
@@ -224,7 +224,7 @@ mod tests {
     }
 
     /// (member, kind, semver step) of each change of `edits` to BASE.
-    fn steps(edits: &[(&str, &str)]) -> Vec<(String, Kind, Step)> {
+    fn steps(edits: &[(&str, &str)]) -> Vec<(String, ChangeKind, Step)> {
         changes(edits)
             .into_iter()
             .map(|c| (c.member.clone(), c.kind.clone(), semver(&c)))
@@ -235,47 +235,55 @@ mod tests {
     fn each_change_asks_the_semver_step_of_the_crate_s_types() {
         // The types are the union of the history: what a revision adds is a
         // minor version, what changes a type a major one, what it drops stays.
-        let s = |m: &str, k: Kind, step: Step| (m.to_string(), k, step);
+        let s = |m: &str, k: ChangeKind, step: Step| (m.to_string(), k, step);
         assert_eq!(
             steps(&[(
                 "- \"d\": free text (json-string)\n",
                 "- \"d\": free text (json-string)\n- \"e\": new (json-string, optional)\n"
             )]),
-            [s("e", Kind::MemberAdded { optional: true }, Step::Minor)]
+            [s(
+                "e",
+                ChangeKind::MemberAdded { optional: true },
+                Step::Minor
+            )]
         );
         assert_eq!(
             steps(&[(
                 "(json-string, \"x\" or \"y\")",
                 "(json-string, \"x\", \"y\" or \"z\")"
             )]),
-            [s("c", Kind::ValueAdded { value: "z".into() }, Step::Minor)]
+            [s(
+                "c",
+                ChangeKind::ValueAdded { value: "z".into() },
+                Step::Minor
+            )]
         );
         assert_eq!(
             steps(&[(
                 "- \"a\": a string (json-string)",
                 "- \"a\": a string (json-string, optional)"
             )]),
-            [s("a", Kind::MadeOptional, Step::Major)]
+            [s("a", ChangeKind::MadeOptional, Step::Major)]
         );
         // Made required: compatible on the wire, and the types keep it
         // optional (older revisions send it without).
         assert_eq!(
             steps(&[("(json-int, optional)", "(json-int)")]),
-            [s("b", Kind::MadeRequired, Step::Patch)]
+            [s("b", ChangeKind::MadeRequired, Step::Patch)]
         );
         // Removed while required: the member becomes optional in the types.
         assert_eq!(
             steps(&[("- \"a\": a string (json-string)\n", "")]),
-            [s("a", Kind::MemberRemoved, Step::Major)]
+            [s("a", ChangeKind::MemberRemoved, Step::Major)]
         );
         // Removed while optional: it stays as it was.
         assert_eq!(
             steps(&[("- \"b\": an int (json-int, optional)\n", "")]),
-            [s("b", Kind::MemberRemoved, Step::Patch)]
+            [s("b", ChangeKind::MemberRemoved, Step::Patch)]
         );
         assert_eq!(
             steps(&[("Emitted when foo happens.", "Emitted whenever foo happens.")]),
-            [s("", Kind::DescriptionChanged, Step::Patch)]
+            [s("", ChangeKind::DescriptionChanged, Step::Patch)]
         );
         // A list of changes asks the largest step; none asks nothing.
         let mixed = changes(&[

@@ -2,7 +2,7 @@
 
 //! The history at run time: its revisions, and when each event and
 //! member was sent.
-use crate::*;
+use super::*;
 /// A revision of the history this crate was generated from, oldest
 /// first: the revisions of `qmp-events.txt` (2010–2017), then from
 /// 2.1.0 the releases of QEMU.

@@ -5,7 +5,9 @@
 //!
 //! This file is ordinary hand-written Rust. `cargo xtask regen` copies it
 //! unchanged from `codegen/src/rust/runtime.rs` into `generated/src/runtime.rs`;
-//! `codegen` compiles and tests it too, against a small event type of its own.
+//! `codegen` compiles and tests it too, against a small event type of its own,
+//! and `qmp-tests` with the generated types and the stream (its
+//! `src/mounted.rs`).
 //! It knows nothing of any particular event: the generated `Event` enum plugs
 //! in through [`EventCodec`].
 
@@ -319,7 +321,8 @@ impl<'de, E: EventCodec> EnvelopeFields<'de, E> {
     }
 
     /// Whether any member of an event message was read.
-    // Used by `stream.rs`, which codegen does not compile.
+    // Used by `stream.rs`, which codegen compiles only with the generated
+    // types (in qmp-tests: tests/src/mounted.rs).
     #[allow(dead_code)]
     pub(crate) fn is_empty(&self) -> bool {
         self.name.is_none()

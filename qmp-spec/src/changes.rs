@@ -58,7 +58,7 @@ impl Class {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
-pub enum Kind {
+pub enum ChangeKind {
     EventAdded,
     /// Gone from the document; QEMU may still send it.
     EventRemoved,
@@ -125,7 +125,7 @@ pub struct Change {
     pub event: String,
     pub member: String,
     #[serde(flatten)]
-    pub kind: Kind,
+    pub kind: ChangeKind,
     pub class: Class,
     /// For a member or branch removed: whether it was optional already.
     #[serde(skip)]
@@ -215,17 +215,19 @@ impl Source<'_> {
 pub fn locate(changes: &mut [Change], old: Source<'_>, new: Source<'_>) {
     for change in changes {
         let value = match &change.kind {
-            Kind::ValueAdded { value } | Kind::ValueRemoved { value } => Some(value.as_str()),
-            Kind::AbsentFromBuild { value, .. } => value.as_deref(),
+            ChangeKind::ValueAdded { value } | ChangeKind::ValueRemoved { value } => {
+                Some(value.as_str())
+            }
+            ChangeKind::AbsentFromBuild { value, .. } => value.as_deref(),
             _ => None,
         };
         let sides = match change.kind {
-            Kind::EventRemoved
-            | Kind::MemberRemoved
-            | Kind::ValueRemoved { .. }
-            | Kind::DataRemoved
-            | Kind::FeatureRemoved { .. } => [old, Source::Unknown],
-            Kind::AbsentFromBuild { .. } => [old, new],
+            ChangeKind::EventRemoved
+            | ChangeKind::MemberRemoved
+            | ChangeKind::ValueRemoved { .. }
+            | ChangeKind::DataRemoved
+            | ChangeKind::FeatureRemoved { .. } => [old, Source::Unknown],
+            ChangeKind::AbsentFromBuild { .. } => [old, new],
             _ => [new, Source::Unknown],
         };
         if let Some((via, location)) = sides
@@ -291,16 +293,16 @@ pub fn compare(old: &Spec, new: &Spec) -> Vec<Change> {
         }
     });
     for (name, _) in &added {
-        changes.push(change(name, "", Kind::EventAdded, None, None));
+        changes.push(change(name, "", ChangeKind::EventAdded, None, None));
     }
     for (name, _) in &removed {
-        changes.push(change(name, "", Kind::EventRemoved, None, None));
+        changes.push(change(name, "", ChangeKind::EventRemoved, None, None));
     }
     for (from, to) in renamed {
         changes.push(change(
             &to,
             "",
-            Kind::EventRenamed { from: from.clone() },
+            ChangeKind::EventRenamed { from: from.clone() },
             Some(from),
             Some(to.clone()),
         ));
@@ -356,7 +358,7 @@ fn absent(
     change(
         event,
         member,
-        Kind::AbsentFromBuild {
+        ChangeKind::AbsentFromBuild {
             condition: condition.to_string(),
             value: value.map(str::to_string),
             feature: feature.map(str::to_string),
@@ -386,7 +388,7 @@ fn body<'a>(
 fn change(
     event: &str,
     member: &str,
-    kind: Kind,
+    kind: ChangeKind,
     old: Option<String>,
     new: Option<String>,
 ) -> Change {
@@ -405,28 +407,28 @@ fn change(
 }
 
 /// The rule of this module's documentation.
-pub fn classify(kind: &Kind) -> Class {
+pub fn classify(kind: &ChangeKind) -> Class {
     match kind {
-        Kind::MemberRemoved
-        | Kind::MadeOptional
-        | Kind::TypeChanged
-        | Kind::DataRemoved
-        | Kind::EventRenamed { .. } => Class::Breaking,
-        Kind::ValueAdded { .. }
-        | Kind::ValueRemoved { .. }
-        | Kind::ValuesEnumerated
-        | Kind::ValuesNoLongerEnumerated
-        | Kind::EventRemoved
-        | Kind::BranchRemoved
-        | Kind::ConditionChanged
-        | Kind::FeatureAdded { .. } => Class::PotentiallyBreaking,
-        Kind::FeatureRemoved { .. } | Kind::AbsentFromBuild { .. } => Class::Compatible,
-        Kind::EventAdded
-        | Kind::DataAdded
-        | Kind::MemberAdded { .. }
-        | Kind::BranchAdded
-        | Kind::MadeRequired => Class::Compatible,
-        Kind::DescriptionChanged | Kind::NotesChanged | Kind::ExamplesChanged => {
+        ChangeKind::MemberRemoved
+        | ChangeKind::MadeOptional
+        | ChangeKind::TypeChanged
+        | ChangeKind::DataRemoved
+        | ChangeKind::EventRenamed { .. } => Class::Breaking,
+        ChangeKind::ValueAdded { .. }
+        | ChangeKind::ValueRemoved { .. }
+        | ChangeKind::ValuesEnumerated
+        | ChangeKind::ValuesNoLongerEnumerated
+        | ChangeKind::EventRemoved
+        | ChangeKind::BranchRemoved
+        | ChangeKind::ConditionChanged
+        | ChangeKind::FeatureAdded { .. } => Class::PotentiallyBreaking,
+        ChangeKind::FeatureRemoved { .. } | ChangeKind::AbsentFromBuild { .. } => Class::Compatible,
+        ChangeKind::EventAdded
+        | ChangeKind::DataAdded
+        | ChangeKind::MemberAdded { .. }
+        | ChangeKind::BranchAdded
+        | ChangeKind::MadeRequired => Class::Compatible,
+        ChangeKind::DescriptionChanged | ChangeKind::NotesChanged | ChangeKind::ExamplesChanged => {
             Class::Documentation
         }
     }
@@ -447,7 +449,7 @@ fn qapi_changes(
         out.push(change(
             event,
             path,
-            Kind::ConditionChanged,
+            ChangeKind::ConditionChanged,
             show(old_if),
             show(new_if),
         ));
@@ -461,7 +463,7 @@ fn qapi_changes(
             out.push(change(
                 event,
                 path,
-                Kind::FeatureAdded {
+                ChangeKind::FeatureAdded {
                     feature: feature.name.clone(),
                 },
                 None,
@@ -478,7 +480,7 @@ fn qapi_changes(
             out.push(change(
                 event,
                 path,
-                Kind::FeatureRemoved {
+                ChangeKind::FeatureRemoved {
                     feature: feature.name.clone(),
                 },
                 None,
@@ -507,7 +509,7 @@ fn section_changes<'a>(
         out.push(change(
             event,
             "",
-            Kind::DescriptionChanged,
+            ChangeKind::DescriptionChanged,
             Some(old.description.clone()),
             Some(new.description.clone()),
         ));
@@ -530,27 +532,27 @@ fn section_changes<'a>(
             .push(change(
                 event,
                 "",
-                Kind::TypeChanged,
+                ChangeKind::TypeChanged,
                 Some(a.clone()),
                 Some(b.clone()),
             )),
         (Data::None | Data::Unspecified, Data::Members { .. } | Data::External { .. }) => {
-            out.push(change(event, "", Kind::DataAdded, None, None))
+            out.push(change(event, "", ChangeKind::DataAdded, None, None))
         }
         (Data::Members { .. } | Data::External { .. }, Data::None | Data::Unspecified) => {
-            out.push(change(event, "", Kind::DataRemoved, None, None))
+            out.push(change(event, "", ChangeKind::DataRemoved, None, None))
         }
         (Data::Members { .. }, Data::External { type_name, .. }) => out.push(change(
             event,
             "",
-            Kind::TypeChanged,
+            ChangeKind::TypeChanged,
             Some("members".into()),
             Some(type_name.clone()),
         )),
         (Data::External { type_name, .. }, Data::Members { .. }) => out.push(change(
             event,
             "",
-            Kind::TypeChanged,
+            ChangeKind::TypeChanged,
             Some(type_name.clone()),
             Some("members".into()),
         )),
@@ -570,7 +572,7 @@ fn section_changes<'a>(
         out.push(change(
             event,
             "",
-            Kind::NotesChanged,
+            ChangeKind::NotesChanged,
             Some(notes(old)),
             Some(notes(new)),
         ));
@@ -587,7 +589,7 @@ fn section_changes<'a>(
         out.push(change(
             event,
             "",
-            Kind::ExamplesChanged,
+            ChangeKind::ExamplesChanged,
             Some(raw(old)),
             Some(raw(new)),
         ));
@@ -714,14 +716,14 @@ impl<'a> Walk<'a, '_> {
                 None if part == Part::Branches => self.out.push(change(
                     event,
                     &path,
-                    Kind::BranchAdded,
+                    ChangeKind::BranchAdded,
                     None,
                     Some(label(sides.new, field.ty)),
                 )),
                 None => self.out.push(change(
                     event,
                     &path,
-                    Kind::MemberAdded {
+                    ChangeKind::MemberAdded {
                         optional: field.optional,
                     },
                     None,
@@ -742,8 +744,8 @@ impl<'a> Walk<'a, '_> {
                 continue;
             }
             let kind = match part {
-                Part::Members => Kind::MemberRemoved,
-                Part::Branches => Kind::BranchRemoved,
+                Part::Members => ChangeKind::MemberRemoved,
+                Part::Branches => ChangeKind::BranchRemoved,
             };
             let mut removed = change(
                 event,
@@ -763,7 +765,7 @@ impl<'a> Walk<'a, '_> {
             self.out.push(change(
                 event,
                 path,
-                Kind::TypeChanged,
+                ChangeKind::TypeChanged,
                 Some(label(sides.old, old.ty)),
                 Some(label(sides.new, new.ty)),
             ));
@@ -781,12 +783,14 @@ impl<'a> Walk<'a, '_> {
             self.out,
         );
         match (old.optional, new.optional) {
-            (false, true) => self
-                .out
-                .push(change(event, path, Kind::MadeOptional, None, None)),
-            (true, false) => self
-                .out
-                .push(change(event, path, Kind::MadeRequired, None, None)),
+            (false, true) => {
+                self.out
+                    .push(change(event, path, ChangeKind::MadeOptional, None, None))
+            }
+            (true, false) => {
+                self.out
+                    .push(change(event, path, ChangeKind::MadeRequired, None, None))
+            }
             _ => {}
         }
         self.values(path, old.ty, new.ty);
@@ -794,7 +798,7 @@ impl<'a> Walk<'a, '_> {
             self.out.push(change(
                 event,
                 path,
-                Kind::DescriptionChanged,
+                ChangeKind::DescriptionChanged,
                 Some(old.description.to_string()),
                 Some(new.description.to_string()),
             ));
@@ -837,14 +841,14 @@ impl<'a> Walk<'a, '_> {
             (true, false) => self.out.push(change(
                 event,
                 path,
-                Kind::ValuesEnumerated,
+                ChangeKind::ValuesEnumerated,
                 None,
                 Some(after.join(", ")),
             )),
             (false, true) => self.out.push(change(
                 event,
                 path,
-                Kind::ValuesNoLongerEnumerated,
+                ChangeKind::ValuesNoLongerEnumerated,
                 Some(before.join(", ")),
                 None,
             )),
@@ -863,7 +867,7 @@ impl<'a> Walk<'a, '_> {
                     self.out.push(change(
                         event,
                         path,
-                        Kind::ValueAdded {
+                        ChangeKind::ValueAdded {
                             value: value.clone(),
                         },
                         None,
@@ -878,7 +882,7 @@ impl<'a> Walk<'a, '_> {
                     self.out.push(change(
                         event,
                         path,
-                        Kind::ValueRemoved {
+                        ChangeKind::ValueRemoved {
                             value: value.clone(),
                         },
                         None,

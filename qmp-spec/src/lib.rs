@@ -14,11 +14,11 @@
 
 pub mod canonical;
 pub mod changes;
+pub mod defects;
 pub mod diff;
 pub mod history;
 pub mod input;
 pub mod introspect;
-pub mod lint;
 pub mod model;
 pub mod qapi;
 mod source;

@@ -1,7 +1,7 @@
 //! The spec diff: every kind of change and its class, on crafted pairs, and
 //! the real history's steps the issue names.
 
-use qmp_spec::changes::{Change, Class, Kind, compare, summary};
+use qmp_spec::changes::{Change, ChangeKind, Class, compare, summary};
 use qmp_spec::history::History;
 
 /// The revision the tests edit (shared with codegen's semver tests).
@@ -21,14 +21,19 @@ fn changes(edits: &[(&str, &str)]) -> Vec<Change> {
 }
 
 /// (event, member, kind, class) of each change.
-fn brief(changes: &[Change]) -> Vec<(String, String, Kind, Class)> {
+fn brief(changes: &[Change]) -> Vec<(String, String, ChangeKind, Class)> {
     changes
         .iter()
         .map(|c| (c.event.clone(), c.member.clone(), c.kind.clone(), c.class))
         .collect()
 }
 
-fn one(event: &str, member: &str, kind: Kind, class: Class) -> Vec<(String, String, Kind, Class)> {
+fn one(
+    event: &str,
+    member: &str,
+    kind: ChangeKind,
+    class: Class,
+) -> Vec<(String, String, ChangeKind, Class)> {
     vec![(event.into(), member.into(), kind, class)]
 }
 
@@ -47,7 +52,7 @@ fn events_added_removed_and_renamed() {
     let added = format!("{BASE}\nNEW_EVENT\n---------\n\nEmitted.\n\nData: None.\n");
     assert_eq!(
         brief(&compare(&spec(BASE), &spec(&added))),
-        one("NEW_EVENT", "", Kind::EventAdded, Class::Compatible)
+        one("NEW_EVENT", "", ChangeKind::EventAdded, Class::Compatible)
     );
     let removed = BASE.replace(
         "BAR\n---\n\nEmitted when bar happens.\n\nData: None.\n\n",
@@ -55,7 +60,12 @@ fn events_added_removed_and_renamed() {
     );
     assert_eq!(
         brief(&compare(&spec(BASE), &spec(&removed))),
-        one("BAR", "", Kind::EventRemoved, Class::PotentiallyBreaking)
+        one(
+            "BAR",
+            "",
+            ChangeKind::EventRemoved,
+            Class::PotentiallyBreaking
+        )
     );
     let renamed = changes(&[("OLD_NAME\n--------", "NEW_NAME\n--------")]);
     assert_eq!(
@@ -63,7 +73,7 @@ fn events_added_removed_and_renamed() {
         one(
             "NEW_NAME",
             "",
-            Kind::EventRenamed {
+            ChangeKind::EventRenamed {
                 from: "OLD_NAME".into()
             },
             Class::Breaking
@@ -83,13 +93,13 @@ fn members_added_removed_and_their_optionality() {
             (
                 "FOO".into(),
                 "e".into(),
-                Kind::MemberAdded { optional: true },
+                ChangeKind::MemberAdded { optional: true },
                 Class::Compatible
             ),
             (
                 "FOO".into(),
                 "f".into(),
-                Kind::MemberAdded { optional: false },
+                ChangeKind::MemberAdded { optional: false },
                 Class::Compatible
             ),
         ]
@@ -97,17 +107,17 @@ fn members_added_removed_and_their_optionality() {
     let removed = changes(&[("- \"d\": free text (json-string)\n", "")]);
     assert_eq!(
         brief(&removed),
-        one("FOO", "d", Kind::MemberRemoved, Class::Breaking)
+        one("FOO", "d", ChangeKind::MemberRemoved, Class::Breaking)
     );
     let optional = changes(&[("a string (json-string)", "a string (json-string, optional)")]);
     assert_eq!(
         brief(&optional),
-        one("FOO", "a", Kind::MadeOptional, Class::Breaking)
+        one("FOO", "a", ChangeKind::MadeOptional, Class::Breaking)
     );
     let required = changes(&[("an int (json-int, optional)", "an int (json-int)")]);
     assert_eq!(
         brief(&required),
-        one("FOO", "b", Kind::MadeRequired, Class::Compatible)
+        one("FOO", "b", ChangeKind::MadeRequired, Class::Compatible)
     );
 }
 
@@ -119,7 +129,7 @@ fn types_and_values() {
     )]);
     assert_eq!(
         brief(&retyped),
-        one("FOO", "b", Kind::TypeChanged, Class::Breaking)
+        one("FOO", "b", ChangeKind::TypeChanged, Class::Breaking)
     );
     assert_eq!(
         (retyped[0].old.as_deref(), retyped[0].new.as_deref()),
@@ -131,7 +141,7 @@ fn types_and_values() {
         one(
             "FOO",
             "c",
-            Kind::ValueAdded { value: "z".into() },
+            ChangeKind::ValueAdded { value: "z".into() },
             Class::PotentiallyBreaking
         )
     );
@@ -141,7 +151,7 @@ fn types_and_values() {
         one(
             "FOO",
             "c",
-            Kind::ValueRemoved { value: "y".into() },
+            ChangeKind::ValueRemoved { value: "y".into() },
             Class::PotentiallyBreaking
         )
     );
@@ -154,7 +164,7 @@ fn types_and_values() {
         one(
             "FOO",
             "d",
-            Kind::ValuesEnumerated,
+            ChangeKind::ValuesEnumerated,
             Class::PotentiallyBreaking
         )
     );
@@ -167,7 +177,7 @@ fn types_and_values() {
         one(
             "FOO",
             "c",
-            Kind::ValuesNoLongerEnumerated,
+            ChangeKind::ValuesNoLongerEnumerated,
             Class::PotentiallyBreaking
         )
     );
@@ -185,13 +195,13 @@ fn nested_members_change_the_same_way() {
             (
                 "FOO".into(),
                 "o.p".into(),
-                Kind::MadeOptional,
+                ChangeKind::MadeOptional,
                 Class::Breaking
             ),
             (
                 "FOO".into(),
                 "o.q".into(),
-                Kind::MemberAdded { optional: false },
+                ChangeKind::MemberAdded { optional: false },
                 Class::Compatible
             ),
         ]
@@ -206,13 +216,13 @@ fn nested_members_change_the_same_way() {
             (
                 "FOO".into(),
                 "o.s".into(),
-                Kind::MemberAdded { optional: false },
+                ChangeKind::MemberAdded { optional: false },
                 Class::Compatible
             ),
             (
                 "FOO".into(),
                 "o.p".into(),
-                Kind::MemberRemoved,
+                ChangeKind::MemberRemoved,
                 Class::Breaking
             ),
         ]
@@ -227,7 +237,7 @@ fn data_appearing_and_disappearing() {
     )]);
     assert_eq!(
         brief(&appears),
-        one("BAR", "", Kind::DataAdded, Class::Compatible)
+        one("BAR", "", ChangeKind::DataAdded, Class::Compatible)
     );
     let disappears = changes(&[(
         "Emitted when renamed.\n\nData:\n\n- \"r\": a member (json-string)",
@@ -235,7 +245,7 @@ fn data_appearing_and_disappearing() {
     )]);
     assert_eq!(
         brief(&disappears),
-        one("OLD_NAME", "", Kind::DataRemoved, Class::Breaking)
+        one("OLD_NAME", "", ChangeKind::DataRemoved, Class::Breaking)
     );
 }
 
@@ -251,13 +261,13 @@ fn documentation_changes_keep_old_and_new_text() {
             (
                 "FOO".into(),
                 "".into(),
-                Kind::DescriptionChanged,
+                ChangeKind::DescriptionChanged,
                 Class::Documentation
             ),
             (
                 "FOO".into(),
                 "a".into(),
-                Kind::DescriptionChanged,
+                ChangeKind::DescriptionChanged,
                 Class::Documentation
             ),
         ]
@@ -273,12 +283,12 @@ fn documentation_changes_keep_old_and_new_text() {
     let noted = changes(&[("Note: foo is rare.", "Note: foo is very rare.")]);
     assert_eq!(
         brief(&noted),
-        one("FOO", "", Kind::NotesChanged, Class::Documentation)
+        one("FOO", "", ChangeKind::NotesChanged, Class::Documentation)
     );
     let example = changes(&[("\"seconds\": 1,", "\"seconds\": 7,")]);
     assert_eq!(
         brief(&example),
-        one("FOO", "", Kind::ExamplesChanged, Class::Documentation)
+        one("FOO", "", ChangeKind::ExamplesChanged, Class::Documentation)
     );
     let titled = changes(&[(
         "QEMU Machine Protocol Events",
@@ -305,13 +315,13 @@ fn seed_000_adds_device_tray_moved_and_fixes_a_description() {
             (
                 "DEVICE_TRAY_MOVED".into(),
                 "".into(),
-                Kind::EventAdded,
+                ChangeKind::EventAdded,
                 Class::Compatible
             ),
             (
                 "VNC_DISCONNECTED".into(),
                 "".into(),
-                Kind::DescriptionChanged,
+                ChangeKind::DescriptionChanged,
                 Class::Documentation
             ),
         ]
@@ -343,31 +353,31 @@ fn seed_003_adds_members_and_events() {
             (
                 "BLOCK_IO_ERROR".into(),
                 "node-name".into(),
-                Kind::MemberAdded { optional: false },
+                ChangeKind::MemberAdded { optional: false },
                 Class::Compatible
             ),
             (
                 "DEVICE_TRAY_MOVED".into(),
                 "id".into(),
-                Kind::MemberAdded { optional: false },
+                ChangeKind::MemberAdded { optional: false },
                 Class::Compatible
             ),
             (
                 "DUMP_COMPLETED".into(),
                 "".into(),
-                Kind::EventAdded,
+                ChangeKind::EventAdded,
                 Class::Compatible
             ),
             (
                 "MIGRATION_PASS".into(),
                 "".into(),
-                Kind::EventAdded,
+                ChangeKind::EventAdded,
                 Class::Compatible
             ),
             (
                 "QUORUM_REPORT_BAD".into(),
                 "type".into(),
-                Kind::MemberAdded { optional: false },
+                ChangeKind::MemberAdded { optional: false },
                 Class::Compatible
             ),
         ]
@@ -386,6 +396,6 @@ fn the_move_to_qapi_removes_events_from_the_document() {
     assert!(
         found
             .iter()
-            .all(|c| c.kind == Kind::EventRemoved && c.class == Class::PotentiallyBreaking)
+            .all(|c| c.kind == ChangeKind::EventRemoved && c.class == Class::PotentiallyBreaking)
     );
 }

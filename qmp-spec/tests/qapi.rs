@@ -184,8 +184,8 @@ fn every_release_converts_well_within_the_budget() {
             .definitions
             .iter()
             .map(|d| match &d.kind {
-                qapi::Kind::Struct { members, .. } => members.len(),
-                qapi::Kind::Enum { values, .. } => values.len(),
+                qapi::DefinitionKind::Struct { members, .. } => members.len(),
+                qapi::DefinitionKind::Enum { values, .. } => values.len(),
                 _ => 0,
             })
             .sum();

@@ -48,7 +48,7 @@ fn history_examples() -> Vec<String> {
     let mut lines = Vec::new();
     for section in &newest.spec.sections {
         for example in &section.examples {
-            if !qmp_spec::lint::is_valid_example(&newest.spec.types, section, example) {
+            if !qmp_spec::defects::is_valid_example(&newest.spec.types, section, example) {
                 continue;
             }
             let json = example.json.as_ref().expect("valid");

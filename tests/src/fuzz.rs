@@ -25,7 +25,7 @@ pub fn text(data: &[u8]) {
         Ok(spec) => {
             let canonical = spec.canonical();
             serde_json::to_string(&canonical).expect("the canonical form serializes");
-            let _ = qmp_spec::lint::check(&spec);
+            let _ = qmp_spec::defects::check(&spec);
         }
         Err(error) => check_position(data, &error),
     }

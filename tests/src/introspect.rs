@@ -3,9 +3,9 @@
 
 use std::collections::BTreeSet;
 
-use qmp_spec::changes::{self, Change, Kind as ChangeKind};
+use qmp_spec::changes::{self, Change, ChangeKind};
 use qmp_spec::input::{Loaded, Resolver};
-use qmp_spec::qapi::{self, Base, Condition, EventData, Kind, Member, TypeRef};
+use qmp_spec::qapi::{self, Base, Condition, DefinitionKind, EventData, Member, TypeRef};
 
 /// The configuration symbols of Debian bookworm's `qemu-system-x86` 7.2
 /// build (an x86_64 system emulator on Linux, with SPICE and VNC) that
@@ -55,13 +55,13 @@ pub fn condition_symbols(view: &qapi::EventView<'_>) -> BTreeSet<String> {
             .flat_map(|f| &f.condition)
             .for_each(|c| walk(c, &mut out));
         match &definition.kind {
-            Kind::Struct { members: m, .. } => members(m, &mut out),
-            Kind::Enum { values, .. } => {
+            DefinitionKind::Struct { members: m, .. } => members(m, &mut out),
+            DefinitionKind::Enum { values, .. } => {
                 for value in values {
                     value.condition.iter().for_each(|c| walk(c, &mut out));
                 }
             }
-            Kind::Union { base, branches, .. } => {
+            DefinitionKind::Union { base, branches, .. } => {
                 if let Some(Base::Members(m)) = base {
                     members(m, &mut out);
                 }
@@ -70,15 +70,15 @@ pub fn condition_symbols(view: &qapi::EventView<'_>) -> BTreeSet<String> {
                     .flat_map(|b| &b.condition)
                     .for_each(|c| walk(c, &mut out));
             }
-            Kind::Alternate { branches } => branches
+            DefinitionKind::Alternate { branches } => branches
                 .iter()
                 .flat_map(|b| &b.condition)
                 .for_each(|c| walk(c, &mut out)),
-            Kind::Event {
+            DefinitionKind::Event {
                 data: EventData::Members { members: m },
                 ..
             } => members(m, &mut out),
-            Kind::Event { .. } | Kind::Command => {}
+            DefinitionKind::Event { .. } | DefinitionKind::Command => {}
         }
     }
     out

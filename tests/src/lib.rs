@@ -3,6 +3,8 @@
 pub mod fuzz;
 pub mod introspect;
 pub mod live;
+#[cfg(test)]
+mod mounted;
 pub mod outline;
 pub mod render;
 

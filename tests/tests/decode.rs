@@ -2,7 +2,7 @@
 //! was generated from, and what a real QEMU 7.2 sends.
 
 use qmp_events::{Event, JobType, Message, NetworkAddressFamily, ShutdownCause};
-use qmp_spec::lint;
+use qmp_spec::defects;
 use serde_json::{Value, json};
 
 /// Every example of every revision of the history that is JSON of its own
@@ -50,7 +50,7 @@ fn every_example_of_every_revision_decodes_into_its_own_variant() {
                     ..example.clone()
                 };
                 let encoded = serde_json::to_value(&message).unwrap();
-                if lint::is_valid_example(&revision.spec.types, section, &example) {
+                if defects::is_valid_example(&revision.spec.types, section, &example) {
                     exact += 1;
                     if encoded != json {
                         failures.push(format!("{label}: encodes to {encoded}, not {json}"));
@@ -276,7 +276,7 @@ fn examples_without_a_timestamp_decode_once_given_one() {
                 .map(|w| w.kind)
                 .collect();
             if kinds != [WarningKind::ExampleWithoutTimestamp]
-                || !lint::check_example(types, section, example).is_empty()
+                || !defects::check_example(types, section, example).is_empty()
                 || json["event"] != name
             {
                 continue;

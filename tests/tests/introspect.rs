@@ -9,7 +9,7 @@
 //! (required with `QMP_LIVE=1`). `QMP_RECORD_CAPTURE=PATH` writes a new
 //! capture, `QMP_RECORD_SCHEMA=PATH` a new bare reply.
 
-use qmp_spec::changes::{self, Class, Kind};
+use qmp_spec::changes::{self, ChangeKind, Class};
 use qmp_spec::history::Era;
 use qmp_tests::introspect::{CAPTURE_7_2, DEBIAN_7_2_X86_64, resolver, wire_changes_from_7_2};
 use qmp_tests::live::{Listening, binaries_or_skip};
@@ -172,7 +172,7 @@ fn what_a_build_lacks_by_its_conditions_is_absent_not_removed() {
         assert!(change.event.starts_with("SPICE_"), "{change:?}");
         assert_eq!(
             change.kind,
-            Kind::AbsentFromBuild {
+            ChangeKind::AbsentFromBuild {
                 condition: "CONFIG_SPICE".into(),
                 value: None,
                 feature: None
@@ -185,7 +185,7 @@ fn what_a_build_lacks_by_its_conditions_is_absent_not_removed() {
     assert_eq!(back.len(), 4);
     assert!(
         back.iter()
-            .all(|c| matches!(c.kind, Kind::AbsentFromBuild { .. }))
+            .all(|c| matches!(c.kind, ChangeKind::AbsentFromBuild { .. }))
     );
 }
 

@@ -6,7 +6,7 @@
 
 use codegen::schema;
 use qmp_spec::history::{Era, RevisionId};
-use qmp_spec::{Spec, lint};
+use qmp_spec::{Spec, defects};
 use qmp_tests::spec_files;
 use serde_json::{Value, json};
 
@@ -80,7 +80,7 @@ fn check_revision(name: &str, spec: &Spec, qapi: bool) -> (usize, usize) {
             if json["event"] != event {
                 continue; // A shared section's example of its other event.
             }
-            let valid = lint::is_valid_example(&spec.types, section, example);
+            let valid = defects::is_valid_example(&spec.types, section, example);
             assert!(
                 bundle.is_valid(json) || !valid,
                 "{name}: example at line {} is valid but fails the bundle",
@@ -213,7 +213,9 @@ fn the_latest_bundle_accepts_what_the_crate_decodes() {
                 if json["event"] != name || json.get("timestamp").is_none() {
                     continue;
                 }
-                if decodes(json) && lint::is_valid_example(&revision.spec.types, section, example) {
+                if decodes(json)
+                    && defects::is_valid_example(&revision.spec.types, section, example)
+                {
                     assert!(latest.is_valid(json), "{} {name}: {json}", revision.name());
                     examples += 1;
                 }

@@ -16,7 +16,7 @@
 
 use std::ffi::OsString;
 
-use codegen::changes::Docs;
+use codegen::review::Docs;
 use lexopt::prelude::*;
 use qmp_spec::changes::{self, Class};
 
@@ -84,9 +84,9 @@ pub fn run(args: Vec<OsString>) -> Result<(), Failure> {
     let mut found = changes::compare(&old.spec, &new.spec);
     changes::locate(&mut found, old.source(), new.source());
     let report = match format {
-        Format::Json => codegen::changes::json(&old.name, &new.name, &found)?,
-        Format::Markdown => codegen::changes::markdown(&old.name, &new.name, &found, docs),
-        Format::Github => codegen::changes::github(&found, docs),
+        Format::Json => codegen::review::json(&old.name, &new.name, &found)?,
+        Format::Markdown => codegen::review::markdown(&old.name, &new.name, &found, docs),
+        Format::Github => codegen::review::github(&found, docs),
     };
     print!("{report}");
     if let Some(class) = fail_on {

@@ -6,7 +6,7 @@
 use std::ffi::OsString;
 
 use lexopt::prelude::*;
-use qmp_spec::{Spec, lint};
+use qmp_spec::{Spec, defects};
 
 use crate::Failure;
 
@@ -56,7 +56,7 @@ pub fn run(args: Vec<OsString>) -> Result<(), Failure> {
 }
 
 fn report(name: &str, spec: &Spec) -> usize {
-    let findings = lint::check(spec);
+    let findings = defects::check(spec);
     for finding in &findings {
         let kind = finding.kind.name();
         println!(

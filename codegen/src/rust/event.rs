@@ -167,7 +167,7 @@ fn event_enum(catalog: &Catalog<'_>, eq: bool) -> TokenStream {
         /// (a `timestamp` member, if any, is ignored).
         impl<'de> serde::Deserialize<'de> for Event {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                crate::runtime::decode_envelope(deserializer).map(|(event, _)| event)
+                super::runtime::decode_envelope(deserializer).map(|(event, _)| event)
             }
         }
 
@@ -175,7 +175,7 @@ fn event_enum(catalog: &Catalog<'_>, eq: bool) -> TokenStream {
         /// timestamp.
         impl serde::Serialize for Event {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                crate::runtime::encode_envelope(self, None, serializer)
+                super::runtime::encode_envelope(self, None, serializer)
             }
         }
     }
@@ -258,7 +258,7 @@ fn message(eq: bool) -> TokenStream {
         impl<'de> serde::Deserialize<'de> for Message {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 use serde::de::Error;
-                let (event, timestamp) = crate::runtime::decode_envelope(deserializer)?;
+                let (event, timestamp) = super::runtime::decode_envelope(deserializer)?;
                 let timestamp = timestamp.ok_or_else(|| D::Error::missing_field("timestamp"))?;
                 Ok(Message { event, timestamp })
             }
@@ -266,7 +266,7 @@ fn message(eq: bool) -> TokenStream {
 
         impl serde::Serialize for Message {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                crate::runtime::encode_envelope(&self.event, Some(&self.timestamp), serializer)
+                super::runtime::encode_envelope(&self.event, Some(&self.timestamp), serializer)
             }
         }
 

@@ -25,11 +25,12 @@ use crate::{Error, GeneratedFile};
 const RUNTIME: &str = include_str!("runtime.rs");
 
 /// The lines of a QMP stream, copied into `generated/src/stream.rs`. It is
-/// built on the generated `Message`, so it is compiled and tested there,
-/// not here.
+/// built on the generated `Message`, so it is compiled and tested with the
+/// generated modules, where it lives, by `qmp-tests` (`tests/src/mounted.rs`).
 const STREAM: &str = include_str!("stream.rs");
 
-/// The example of a client, copied into `generated/examples/watch.rs`.
+/// The example of a client, copied into `generated/examples/watch.rs`; it is
+/// `qmp-tests`'s example `codegen-watch` where it lives.
 const WATCH: &str = include_str!("watch.rs");
 
 /// The crate's README, with `{newest}`, `{events}` and `{build_cost}` to
@@ -150,29 +151,29 @@ pub fn generate(
     let events = event::events(catalog);
     let events = quote! {
         //! The events, their kinds and the message envelope.
-        use crate::*;
-        use crate::runtime::EventCodec;
+        use super::*;
+        use super::runtime::EventCodec;
         #events
     };
     let data = types::data_structs(catalog);
     let data = quote! {
         //! The data of each event that has some.
-        use crate::*;
-        use crate::runtime::{decode_object, member, required, CowStr};
+        use super::*;
+        use super::runtime::{decode_object, member, required, CowStr};
         #data
     };
     let history = revision::revisions(catalog, revisions);
     let history = quote! {
         //! The history at run time: its revisions, and when each event and
         //! member was sent.
-        use crate::*;
+        use super::*;
         #history
     };
     let shared = types::shared_types(catalog);
     let shared = quote! {
         //! Objects nested in event data, and enumerations.
-        use crate::*;
-        use crate::runtime::{decode_object, member, required, CowStr};
+        use super::*;
+        use super::runtime::{decode_object, member, required, CowStr};
         #shared
     };
     Ok(vec![

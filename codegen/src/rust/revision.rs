@@ -7,7 +7,7 @@ use quote::{format_ident, quote};
 
 use super::{doc, escape};
 use crate::catalog::Catalog;
-use crate::names::{Case, Scope};
+use crate::idents::{Case, Scope};
 
 /// The variant of a revision: its name's words capitalized, the dots of a
 /// version made underscores (`qemu-2.1.0` is `Qemu2_1_0`, `pre-resume` is

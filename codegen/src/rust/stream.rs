@@ -14,8 +14,8 @@ use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 
-use crate::runtime::{CowStr, EnvelopeFields, member};
-use crate::{Event, Message, RawData};
+use super::runtime::{CowStr, EnvelopeFields, member};
+use super::{Event, Message, RawData};
 
 /// A version of QEMU, as its greeting and `query-version` give it.
 ///

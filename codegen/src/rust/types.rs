@@ -9,7 +9,7 @@ use crate::catalog::{
     AlternateType, Catalog, EnumType, EventData, Member, ObjectType, TypeRef, UnionType,
     data_type_name,
 };
-use crate::names::{Case, Scope};
+use crate::idents::{Case, Scope};
 
 /// The structs of event data, in event order.
 pub fn data_structs(catalog: &Catalog<'_>) -> TokenStream {
@@ -96,7 +96,7 @@ fn union(union_type: &UnionType<'_>, catalog: &Catalog<'_>) -> TokenStream {
         quote! { #value => Self::#ident(serde_json::from_value(object)?), }
     });
     let encode = variants.iter().map(|(ident, value, _)| {
-        quote! { Self::#ident(branch) => crate::runtime::encode_union(serializer, #discriminator, #value, branch), }
+        quote! { Self::#ident(branch) => super::runtime::encode_union(serializer, #discriminator, #value, branch), }
     });
     let derives = super::derives(catalog.variants_eq(&union_type.variants), false, false);
     quote! {
@@ -123,7 +123,7 @@ fn union(union_type: &UnionType<'_>, catalog: &Catalog<'_>) -> TokenStream {
 
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let (tag, object) = crate::runtime::union_object(deserializer, #discriminator)?;
+                let (tag, object) = super::runtime::union_object(deserializer, #discriminator)?;
                 Self::from_object(&tag, object).map_err(serde::de::Error::custom)
             }
         }
@@ -461,7 +461,7 @@ fn open_enum(enum_type: &EnumType<'_>) -> TokenStream {
 
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                crate::runtime::decode_str(deserializer)
+                super::runtime::decode_str(deserializer)
             }
         }
     }

@@ -26,8 +26,8 @@
 //! A patch that does not apply fully makes the history an error, naming the
 //! revision and the change; changes already applied are fine and reported.
 
+pub mod audit;
 pub mod identity;
-pub mod lint;
 pub mod manifest;
 pub mod timeline;
 

@@ -2,7 +2,7 @@
 //! as the QAPI reader spells them (`qapi/convert.rs`): an object's members,
 //! an enum's values, a union's members, tag and branches, an alternate's
 //! branches, an array's elements. Each field keeps the reply's name of its
-//! type in `type_name` (a number, as QEMU masks it) until `names.rs` names
+//! type in `type_name` (a number, as QEMU masks it) until `lend.rs` names
 //! it.
 //!
 //! A union branch whose object is empty is left out: on the wire it is the

@@ -19,7 +19,7 @@
 //!    referred to by name within itself, unless no finite value could have
 //!    it (a cycle of required members only) or the cycle passes through no
 //!    object (arrays or alternates only), which QEMU never sends;
-//! 3. names and documentation (`names.rs`), from a QAPI release of the
+//! 3. names and documentation (`lend.rs`), from a QAPI release of the
 //!    history when one is given, the nearest to the binary: walking both
 //!    models by event, member path, branch and element, a wire type takes
 //!    the QAPI name found at the same places with the same wire kind (the
@@ -36,7 +36,7 @@
 //! Every error names the entry (its name) and its JSON path.
 
 mod convert;
-mod names;
+mod lend;
 mod wire;
 
 use std::collections::HashMap;
@@ -233,11 +233,11 @@ impl<'a> Reply<'a> {
         carry: bool,
     ) -> Result<Spec, IntrospectError> {
         let mut drafts = convert::drafts(self)?;
-        names::recover(&mut drafts, references, &|name| {
+        lend::recover(&mut drafts, references, &|name| {
             self.by_name.contains_key(name)
         });
         if let (true, Some((_, nearest))) = (carry, references.first()) {
-            names::carry_conditional(&mut drafts, nearest);
+            lend::carry_conditional(&mut drafts, nearest);
         }
         let mut types = Tabulate::default();
         let sections = drafts

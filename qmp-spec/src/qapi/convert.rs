@@ -22,7 +22,7 @@
 use std::collections::HashMap;
 
 use super::model::{
-    Base, Branch, Definition, Doc, EventData, Kind, Location, Member, Schema, TypeRef,
+    Base, Branch, Definition, DefinitionKind, Doc, EventData, Location, Member, Schema, TypeRef,
 };
 use crate::model::{
     Data, EnumValue, Example, Note, Section, Span, Spec, Warning, WarningKind, normalize_whitespace,
@@ -41,20 +41,21 @@ impl Schema {
     /// spelling the types out would nest deeper than [`MAX_NESTING`] or
     /// exceed its budget.
     pub fn to_spec(&self, title: &str) -> Result<Spec, ParseError> {
-        let members: usize = self
-            .definitions
-            .iter()
-            .map(|d| match &d.kind {
-                Kind::Struct { members, .. } => members.len(),
-                Kind::Enum { values, .. } => values.len(),
-                Kind::Union { branches, .. } | Kind::Alternate { branches } => branches.len(),
-                Kind::Event {
-                    data: EventData::Members { members },
-                    ..
-                } => members.len(),
-                _ => 0,
-            })
-            .sum();
+        let members: usize =
+            self.definitions
+                .iter()
+                .map(|d| match &d.kind {
+                    DefinitionKind::Struct { members, .. } => members.len(),
+                    DefinitionKind::Enum { values, .. } => values.len(),
+                    DefinitionKind::Union { branches, .. }
+                    | DefinitionKind::Alternate { branches } => branches.len(),
+                    DefinitionKind::Event {
+                        data: EventData::Members { members },
+                        ..
+                    } => members.len(),
+                    _ => 0,
+                })
+                .sum();
         let mut converter = Converter {
             by_name: Definition::by_name(&self.definitions),
             types: Types::default(),
@@ -132,7 +133,7 @@ impl<'a> Converter<'a> {
     fn event(&mut self, event: &'a Definition) -> Section {
         let doc = event.doc.as_ref();
         let data = match &event.kind {
-            Kind::Event { data, .. } => data,
+            DefinitionKind::Event { data, .. } => data,
             _ => &EventData::None,
         };
         let data = match data {
@@ -147,7 +148,7 @@ impl<'a> Converter<'a> {
                 }
             }
             EventData::Type { name } => match self.by_name.get(name.as_str()) {
-                Some(definition) if matches!(definition.kind, Kind::Struct { .. }) => {
+                Some(definition) if matches!(definition.kind, DefinitionKind::Struct { .. }) => {
                     Data::Members {
                         ty: self.named(name),
                     }
@@ -242,7 +243,7 @@ impl<'a> Converter<'a> {
         let chain = definition.bases(&|name| by_name.get(name).copied());
         let mut members = Vec::new();
         for d in chain {
-            if let Kind::Struct { members: own, .. } = &d.kind {
+            if let DefinitionKind::Struct { members: own, .. } = &d.kind {
                 members.extend(self.members(own, d.doc.as_ref()));
             }
         }
@@ -320,11 +321,11 @@ impl<'a> Converter<'a> {
     fn kind(&mut self, definition: &'a Definition) -> TypeKind {
         let doc = definition.doc.as_ref();
         match &definition.kind {
-            Kind::Struct { base, .. } => TypeKind::Object {
+            DefinitionKind::Struct { base, .. } => TypeKind::Object {
                 members: self.struct_members(definition),
                 base: base.as_deref().map(|base| self.named(base)),
             },
-            Kind::Enum { values, .. } => TypeKind::Enum {
+            DefinitionKind::Enum { values, .. } => TypeKind::Enum {
                 values: values
                     .iter()
                     .map(|value| EnumValue {
@@ -335,7 +336,7 @@ impl<'a> Converter<'a> {
                     })
                     .collect(),
             },
-            Kind::Union {
+            DefinitionKind::Union {
                 base,
                 discriminator: Some(discriminator),
                 branches,
@@ -351,7 +352,7 @@ impl<'a> Converter<'a> {
                 },
                 branches: self.branches(branches, |this, branch| this.type_ref(&branch.ty)),
             },
-            Kind::Union {
+            DefinitionKind::Union {
                 discriminator: None,
                 branches,
                 ..
@@ -374,10 +375,10 @@ impl<'a> Converter<'a> {
                     }),
                 }
             }
-            Kind::Alternate { branches } => TypeKind::Alternate {
+            DefinitionKind::Alternate { branches } => TypeKind::Alternate {
                 branches: self.branches(branches, |this, branch| this.type_ref(&branch.ty)),
             },
-            Kind::Command | Kind::Event { .. } => TypeKind::External,
+            DefinitionKind::Command | DefinitionKind::Event { .. } => TypeKind::External,
         }
     }
 

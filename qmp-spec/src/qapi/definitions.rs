@@ -282,7 +282,7 @@ impl Builder {
             get("data").ok_or_else(|| self.err(meta_at, format!("{meta} '{name}' has no 'data'")))
         };
         let kind = match meta.as_str() {
-            "struct" | "type" => Kind::Struct {
+            "struct" | "type" => DefinitionKind::Struct {
                 base: get("base")
                     .map(|b| self.string(b, "a struct's base"))
                     .transpose()?,
@@ -291,7 +291,7 @@ impl Builder {
                     None => Vec::new(),
                 },
             },
-            "enum" => Kind::Enum {
+            "enum" => DefinitionKind::Enum {
                 values: self.enum_values(data()?)?,
                 prefix: get("prefix")
                     .map(|p| self.string(p, "an enum's prefix"))
@@ -299,11 +299,11 @@ impl Builder {
             },
             // 2.x wrote an alternate as a union with an empty discriminator.
             "union" if matches!(get("discriminator"), Some(Expr::Dict(d, _)) if d.is_empty()) => {
-                Kind::Alternate {
+                DefinitionKind::Alternate {
                     branches: self.branches(data()?)?,
                 }
             }
-            "union" => Kind::Union {
+            "union" => DefinitionKind::Union {
                 base: match get("base") {
                     None => None,
                     Some(Expr::Str(base, _)) => Some(Base::Named(base.clone())),
@@ -319,10 +319,10 @@ impl Builder {
                     .transpose()?,
                 branches: self.branches(data()?)?,
             },
-            "alternate" => Kind::Alternate {
+            "alternate" => DefinitionKind::Alternate {
                 branches: self.branches(data()?)?,
             },
-            "command" => Kind::Command,
+            "command" => DefinitionKind::Command,
             _ => {
                 let boxed = match get("boxed") {
                     Some(Expr::Bool(b, _)) => *b,
@@ -331,7 +331,7 @@ impl Builder {
                     }
                     None => false,
                 };
-                Kind::Event {
+                DefinitionKind::Event {
                     data: match get("data") {
                         None => EventData::None,
                         Some(Expr::Str(type_name, _)) => EventData::Type {
@@ -407,7 +407,7 @@ impl Builder {
         for definition in definitions {
             let at = &definition.location;
             match &definition.kind {
-                Kind::Struct { base, members } => {
+                DefinitionKind::Struct { base, members } => {
                     if let Some(base) = base
                         && !by_name.contains_key(base.as_str())
                     {
@@ -421,7 +421,7 @@ impl Builder {
                     }
                     check_members(members)?;
                 }
-                Kind::Union {
+                DefinitionKind::Union {
                     base,
                     discriminator,
                     branches,
@@ -452,7 +452,7 @@ impl Builder {
                             matches!(
                                 m.ty.name().and_then(|n| by_name.get(n)),
                                 Some(Definition {
-                                    kind: Kind::Enum { .. },
+                                    kind: DefinitionKind::Enum { .. },
                                     ..
                                 })
                             ) && matches!(m.ty, TypeRef::Named(_))
@@ -462,8 +462,8 @@ impl Builder {
                         }
                     }
                 }
-                Kind::Alternate { branches } => check_branches(branches)?,
-                Kind::Event { data, .. } => match data {
+                DefinitionKind::Alternate { branches } => check_branches(branches)?,
+                DefinitionKind::Event { data, .. } => match data {
                     EventData::Members { members } => check_members(members)?,
                     EventData::Type { name } if !by_name.contains_key(name.as_str()) => {
                         return Err(self.err(
@@ -476,7 +476,7 @@ impl Builder {
                     }
                     _ => {}
                 },
-                Kind::Enum { .. } | Kind::Command => {}
+                DefinitionKind::Enum { .. } | DefinitionKind::Command => {}
             }
         }
         Ok(())
@@ -531,7 +531,7 @@ pub(crate) fn build(
         }
         seen.insert(definition.name.clone(), definition.location.clone());
         if let Some((text, location)) = pending.take() {
-            if matches!(definition.kind, Kind::Command) {
+            if matches!(definition.kind, DefinitionKind::Command) {
                 // Kept by name only: its documentation is only checked to
                 // be its own, by its first line.
                 let first: Vec<(&str, Location)> = super::first_doc_line(&text, &location)

@@ -218,7 +218,7 @@ pub(super) fn check(definitions: &[Definition], warnings: &mut Vec<SchemaWarning
     for definition in definitions {
         let (
             Some(doc),
-            Kind::Event {
+            DefinitionKind::Event {
                 data: EventData::Members { members },
                 ..
             },

@@ -14,7 +14,9 @@
 
 use std::collections::HashMap;
 
-use super::model::{Base, Definition, EventData, Kind, Location, Member, Schema, TypeRef};
+use super::model::{
+    Base, Definition, DefinitionKind, EventData, Location, Member, Schema, TypeRef,
+};
 
 /// Where a definition is, and the named type it belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,12 +50,12 @@ impl Schema {
         let definition = self
             .definitions
             .iter()
-            .find(|d| d.name == event && matches!(d.kind, Kind::Event { .. }))?;
+            .find(|d| d.name == event && matches!(d.kind, DefinitionKind::Event { .. }))?;
         let mut found = Found {
             via: None,
             location: &definition.location,
         };
-        let Kind::Event { data, .. } = &definition.kind else {
+        let DefinitionKind::Event { data, .. } = &definition.kind else {
             return Some(found);
         };
         let mut scope = match data {
@@ -85,7 +87,7 @@ impl Schema {
         }
         if let (Some(value), Some(ty)) = (value, last) {
             if let Some(enumeration) = ty.name().and_then(|n| by_name.get(n)) {
-                if let Kind::Enum { values, .. } = &enumeration.kind {
+                if let DefinitionKind::Enum { values, .. } = &enumeration.kind {
                     if let Some(v) = values.iter().find(|v| v.name == value) {
                         found = Found {
                             via: Some(&enumeration.name),
@@ -139,7 +141,7 @@ fn lookup<'s>(
             .bases(&|n| by_name.get(n).copied())
             .into_iter()
             .find_map(|d| match &d.kind {
-                Kind::Struct { members, .. } => find(Some(&d.name), members),
+                DefinitionKind::Struct { members, .. } => find(Some(&d.name), members),
                 _ => None,
             })
     };
@@ -150,8 +152,8 @@ fn lookup<'s>(
             (name == "data").then_some((Some(union), location, Step::Type(ty)))
         }
         Scope::Named(definition) => match &definition.kind {
-            Kind::Struct { .. } => in_struct(definition),
-            Kind::Union {
+            DefinitionKind::Struct { .. } => in_struct(definition),
+            DefinitionKind::Union {
                 base,
                 discriminator,
                 branches,
@@ -173,14 +175,18 @@ fn lookup<'s>(
                     })
                 })
             }
-            Kind::Alternate { branches } => branches.iter().find(|b| b.name == name).map(|b| {
-                (
-                    Some(definition.name.as_str()),
-                    &b.location,
-                    Step::Type(&b.ty),
-                )
-            }),
-            Kind::Enum { .. } | Kind::Command | Kind::Event { .. } => None,
+            DefinitionKind::Alternate { branches } => {
+                branches.iter().find(|b| b.name == name).map(|b| {
+                    (
+                        Some(definition.name.as_str()),
+                        &b.location,
+                        Step::Type(&b.ty),
+                    )
+                })
+            }
+            DefinitionKind::Enum { .. }
+            | DefinitionKind::Command
+            | DefinitionKind::Event { .. } => None,
         },
     }
 }

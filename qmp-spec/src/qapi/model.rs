@@ -71,7 +71,7 @@ pub struct SchemaWarning {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Definition {
     pub name: String,
-    pub kind: Kind,
+    pub kind: DefinitionKind,
     /// The `if` that decides whether a build has the definition.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub condition: Option<Condition>,
@@ -85,7 +85,7 @@ pub struct Definition {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "meta", rename_all = "kebab-case")]
-pub enum Kind {
+pub enum DefinitionKind {
     Struct {
         #[serde(skip_serializing_if = "Option::is_none")]
         base: Option<String>,
@@ -131,7 +131,7 @@ impl Definition {
         lookup: &dyn Fn(&str) -> Option<&'a Definition>,
     ) -> Vec<&'a Definition> {
         let mut chain: Vec<&Definition> = vec![self];
-        while let Some(Kind::Struct {
+        while let Some(DefinitionKind::Struct {
             base: Some(base), ..
         }) = chain.last().map(|d| &d.kind)
         {
@@ -153,7 +153,7 @@ impl Definition {
         self.bases(lookup)
             .iter()
             .flat_map(|d| match &d.kind {
-                Kind::Struct { members, .. } => members.clone(),
+                DefinitionKind::Struct { members, .. } => members.clone(),
                 _ => Vec::new(),
             })
             .collect()
@@ -313,7 +313,7 @@ impl Schema {
             }
         }
         for event in self.events() {
-            if let Kind::Event { data, .. } = &event.kind {
+            if let DefinitionKind::Event { data, .. } = &event.kind {
                 match data {
                     EventData::Members { members } => member_types(members, &mut queue),
                     EventData::Type { name } => queue.push(name),
@@ -329,11 +329,11 @@ impl Schema {
                 continue;
             }
             match &definition.kind {
-                Kind::Struct { base, members } => {
+                DefinitionKind::Struct { base, members } => {
                     queue.extend(base.as_deref());
                     member_types(members, &mut queue);
                 }
-                Kind::Union { base, branches, .. } => {
+                DefinitionKind::Union { base, branches, .. } => {
                     match base {
                         Some(Base::Named(name)) => queue.push(name),
                         Some(Base::Members(members)) => member_types(members, &mut queue),
@@ -341,10 +341,12 @@ impl Schema {
                     }
                     queue.extend(branches.iter().filter_map(|b| b.ty.name()));
                 }
-                Kind::Alternate { branches } => {
+                DefinitionKind::Alternate { branches } => {
                     queue.extend(branches.iter().filter_map(|b| b.ty.name()))
                 }
-                Kind::Enum { .. } | Kind::Command | Kind::Event { .. } => {}
+                DefinitionKind::Enum { .. }
+                | DefinitionKind::Command
+                | DefinitionKind::Event { .. } => {}
             }
         }
         EventView {
@@ -357,7 +359,7 @@ impl Schema {
     pub fn events(&self) -> impl Iterator<Item = &Definition> {
         self.definitions
             .iter()
-            .filter(|d| matches!(d.kind, Kind::Event { .. }))
+            .filter(|d| matches!(d.kind, DefinitionKind::Event { .. }))
     }
 
     /// The definition named `name`.

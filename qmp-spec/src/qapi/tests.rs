@@ -60,7 +60,7 @@ fn an_event_with_its_documentation() {
     let schema = read_one(EVENT).unwrap();
     assert_eq!(schema.events().count(), 1);
     let event = schema.get("SHUTDOWN").unwrap();
-    let Kind::Event {
+    let DefinitionKind::Event {
         data: EventData::Members { members },
         boxed: false,
     } = &event.kind
@@ -90,7 +90,7 @@ fn an_event_with_its_documentation() {
     );
     assert!(schema.warnings.is_empty(), "{:?}", schema.warnings);
     let cause = schema.get("ShutdownCause").unwrap();
-    let Kind::Enum { values, .. } = &cause.kind else {
+    let DefinitionKind::Enum { values, .. } = &cause.kind else {
         panic!()
     };
     assert_eq!(
@@ -102,8 +102,8 @@ fn an_event_with_its_documentation() {
 #[test]
 fn every_kind_of_definition() {
     let text = "
-{ 'struct': 'Base', 'data': { 'type': 'Kind', '*id': 'str' } }
-{ 'enum': 'Kind', 'data': [ 'a', 'b' ], 'prefix': 'K' }
+{ 'struct': 'Base', 'data': { 'type': 'DefinitionKind', '*id': 'str' } }
+{ 'enum': 'DefinitionKind', 'data': [ 'a', 'b' ], 'prefix': 'K' }
 { 'struct': 'A', 'base': 'Base', 'data': { 'x': ['int'], 'y': { 'type': 'size', 'if': { 'not': 'CONFIG_Y' } } } }
 { 'union': 'U', 'base': 'Base', 'discriminator': 'type', 'data': { 'a': 'A', 'b': 'A' } }
 { 'union': 'Simple', 'data': { 'one': 'str', 'two': 'int' } }
@@ -118,7 +118,15 @@ fn every_kind_of_definition() {
     assert_eq!(
         names,
         [
-            "Base", "Kind", "A", "U", "Simple", "Alt", "do-it", "BOXED", "Old"
+            "Base",
+            "DefinitionKind",
+            "A",
+            "U",
+            "Simple",
+            "Alt",
+            "do-it",
+            "BOXED",
+            "Old"
         ]
     );
     let boxed = schema.get("BOXED").unwrap();
@@ -137,7 +145,7 @@ fn every_kind_of_definition() {
             .holds(&|s| s == "CONFIG_B" || s == "CONFIG_A")
     );
     let a = schema.get("A").unwrap();
-    let Kind::Struct { members, base } = &a.kind else {
+    let DefinitionKind::Struct { members, base } = &a.kind else {
         panic!()
     };
     assert_eq!(base.as_deref(), Some("Base"));
@@ -291,8 +299,8 @@ fn events_convert_into_the_model_of_both_eras() {
 { 'struct': 'Node', 'base': 'Base', 'data': { '*next': 'Node', 'size': 'size' } }
 { 'struct': 'Inet', 'data': { 'host': 'str', '*to': 'uint16' } }
 { 'struct': 'Path', 'data': { 'path': 'str' } }
-{ 'enum': 'Kind', 'data': [ 'inet', 'unix' ] }
-{ 'union': 'Address', 'base': { 'type': 'Kind' }, 'discriminator': 'type',
+{ 'enum': 'DefinitionKind', 'data': [ 'inet', 'unix' ] }
+{ 'union': 'Address', 'base': { 'type': 'DefinitionKind' }, 'discriminator': 'type',
   'data': { 'inet': 'Inet', 'unix': 'Path' } }
 { 'alternate': 'Limit', 'data': { 'number': 'int', 'name': 'str' } }
 { 'event': 'E', 'data': { 'color': 'Color', 'nodes': [ 'Node' ], 'addr': 'Address',
@@ -427,8 +435,8 @@ fn locate_follows_bases_branches_arrays_and_simple_unions() {
     let text = "\
 { 'struct': 'Base', 'data': { 'a': 'str' } }
 { 'struct': 'Derived', 'base': 'Base',
-  'data': { 'b': 'Kind' } }
-{ 'enum': 'Kind', 'data': [ 'one',
+  'data': { 'b': 'DefinitionKind' } }
+{ 'enum': 'DefinitionKind', 'data': [ 'one',
                             'two' ] }
 { 'union': 'Simple', 'data': { 'x': 'Derived' } }
 { 'event': 'E', 'data': 'Derived' }
@@ -443,7 +451,7 @@ fn locate_follows_bases_branches_arrays_and_simple_unions() {
     assert_eq!(at("E", "a", None), (Some("Base"), 1));
     assert_eq!(at("E", "b", None), (Some("Derived"), 3));
     // A value is the enumeration's, on its own line.
-    assert_eq!(at("E", "b", Some("two")), (Some("Kind"), 5));
+    assert_eq!(at("E", "b", Some("two")), (Some("DefinitionKind"), 5));
     // A member written in the event has no type to pass through.
     assert_eq!(at("F", "u", None), (None, 8));
     // An old simple union's branch, and the members of its `data`.

@@ -11,7 +11,7 @@
 
 use std::collections::HashMap;
 
-use crate::changes::{self, Kind};
+use crate::changes::{self, ChangeKind};
 use crate::history::timeline::Timeline;
 use crate::model::Spec;
 
@@ -31,23 +31,29 @@ pub fn overlap(text: &Spec, release: &Spec) -> Vec<Difference> {
         .into_iter()
         .filter_map(|change| {
             let what = match &change.kind {
-                Kind::EventAdded => "only the release documents the event".to_string(),
-                Kind::EventRemoved => "only the text documents the event".to_string(),
-                Kind::DataAdded => "only the release gives it data".to_string(),
-                Kind::DataRemoved => "only the text gives it data".to_string(),
-                Kind::MemberAdded { .. } => "only the release has the member".to_string(),
-                Kind::MemberRemoved => "only the text has the member".to_string(),
-                Kind::MadeOptional => "required in the text, optional in the release".to_string(),
-                Kind::MadeRequired => "optional in the text, required in the release".to_string(),
-                Kind::TypeChanged => format!(
+                ChangeKind::EventAdded => "only the release documents the event".to_string(),
+                ChangeKind::EventRemoved => "only the text documents the event".to_string(),
+                ChangeKind::DataAdded => "only the release gives it data".to_string(),
+                ChangeKind::DataRemoved => "only the text gives it data".to_string(),
+                ChangeKind::MemberAdded { .. } => "only the release has the member".to_string(),
+                ChangeKind::MemberRemoved => "only the text has the member".to_string(),
+                ChangeKind::MadeOptional => {
+                    "required in the text, optional in the release".to_string()
+                }
+                ChangeKind::MadeRequired => {
+                    "optional in the text, required in the release".to_string()
+                }
+                ChangeKind::TypeChanged => format!(
                     "the text says `{}`, the release `{}`",
                     change.old.clone().unwrap_or_default(),
                     change.new.clone().unwrap_or_default()
                 ),
-                Kind::ValueAdded { value } => format!("only the release lists `\"{value}\"`"),
-                Kind::ValueRemoved { value } => format!("only the text lists `\"{value}\"`"),
-                Kind::ValuesEnumerated => "only the release lists the values".to_string(),
-                Kind::ValuesNoLongerEnumerated => "only the text lists the values".to_string(),
+                ChangeKind::ValueAdded { value } => format!("only the release lists `\"{value}\"`"),
+                ChangeKind::ValueRemoved { value } => format!("only the text lists `\"{value}\"`"),
+                ChangeKind::ValuesEnumerated => "only the release lists the values".to_string(),
+                ChangeKind::ValuesNoLongerEnumerated => {
+                    "only the text lists the values".to_string()
+                }
                 _ => return None,
             };
             Some(Difference {

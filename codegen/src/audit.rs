@@ -1,10 +1,10 @@
 //! `HISTORY-LINT.md`: where the history disagrees with itself, as the
-//! history's own analysis finds it (`qmp_spec::history::lint`), rendered for
+//! history's own analysis finds it (`qmp_spec::history::audit`), rendered for
 //! a reviewer; a report, never a failure.
 
 use std::fmt::Write as _;
 
-use qmp_spec::history::lint;
+use qmp_spec::history::audit;
 use qmp_spec::history::timeline::Timeline;
 
 use crate::files::markdown_preamble;
@@ -31,7 +31,7 @@ pub fn report(revisions: &[Revision<'_>]) -> GeneratedFile {
             .filter(|r| r.timeline)
             .map(|r| (r.name(), r.spec)),
     );
-    since(&lint::since(&timeline, &shipped), &mut out);
+    since(&audit::since(&timeline, &shipped), &mut out);
     GeneratedFile::new("HISTORY-LINT.md", out)
 }
 
@@ -46,7 +46,7 @@ fn overlap(revisions: &[Revision<'_>], out: &mut String) {
         else {
             continue;
         };
-        let differences = lint::overlap(text.spec, release.spec);
+        let differences = audit::overlap(text.spec, release.spec);
         let _ = writeln!(
             out,
             "\n### `{}` against `{}`: {} differences\n",
@@ -74,7 +74,7 @@ fn overlap(revisions: &[Revision<'_>], out: &mut String) {
 }
 
 /// Each `Since:` the history contradicts.
-fn since(rows: &[lint::SinceDisagreement], out: &mut String) {
+fn since(rows: &[audit::SinceDisagreement], out: &mut String) {
     let _ = writeln!(
         out,
         "\n## `Since:` against the history: {} disagreements\n\n\

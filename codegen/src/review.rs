@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use qmp_spec::changes::{self, Change, Class, Kind};
+use qmp_spec::changes::{self, Change, ChangeKind, Class};
 use serde_json::json;
 
 use crate::GeneratedFile;
@@ -90,7 +90,7 @@ fn markdown_body(changes: &[Change], docs: Docs) -> String {
             Docs::Full => {
                 for change in documentation {
                     let _ = writeln!(out, "- {}", bullet(change));
-                    let fence = if matches!(change.kind, Kind::ExamplesChanged) {
+                    let fence = if matches!(change.kind, ChangeKind::ExamplesChanged) {
                         "json"
                     } else {
                         "text"
@@ -107,7 +107,10 @@ fn markdown_body(changes: &[Change], docs: Docs) -> String {
         }
         out.push('\n');
     }
-    if changes.iter().any(|c| matches!(c.kind, Kind::EventRemoved)) {
+    if changes
+        .iter()
+        .any(|c| matches!(c.kind, ChangeKind::EventRemoved))
+    {
         let _ = writeln!(out, "{REMOVAL}\n");
     }
     out
@@ -159,8 +162,8 @@ fn documentation_summary(changes: &[&Change]) -> String {
         .iter()
         .map(|c| {
             let what = match c.kind {
-                Kind::NotesChanged => "notes",
-                Kind::ExamplesChanged => "examples",
+                ChangeKind::NotesChanged => "notes",
+                ChangeKind::ExamplesChanged => "examples",
                 _ => "description",
             };
             if c.member.is_empty() {
@@ -185,30 +188,30 @@ fn describe(change: &Change) -> String {
         (None, None) => what.to_string(),
     };
     match &change.kind {
-        Kind::EventAdded => "event added".into(),
-        Kind::EventRemoved => "event removed from the document".into(),
-        Kind::EventRenamed { from } => {
+        ChangeKind::EventAdded => "event added".into(),
+        ChangeKind::EventRemoved => "event removed from the document".into(),
+        ChangeKind::EventRenamed { from } => {
             format!("likely renamed from `{from}` (same description and data)")
         }
-        Kind::DataAdded => "data added".into(),
-        Kind::DataRemoved => "data removed".into(),
-        Kind::MemberAdded { optional: true } => detail("optional member added"),
-        Kind::MemberAdded { optional: false } => detail("member added"),
-        Kind::MemberRemoved => detail("member removed"),
-        Kind::BranchAdded => detail("union branch added"),
-        Kind::BranchRemoved => detail("union branch removed"),
-        Kind::MadeOptional => "made optional".into(),
-        Kind::MadeRequired => "made required".into(),
-        Kind::TypeChanged => detail("type changed"),
-        Kind::ValueAdded { value } => format!("value `\"{value}\"` added"),
-        Kind::ValueRemoved { value } => format!("value `\"{value}\"` removed"),
-        Kind::ValuesEnumerated => detail("values enumerated"),
-        Kind::ValuesNoLongerEnumerated => detail("values no longer enumerated"),
-        Kind::ConditionChanged => detail("condition changed"),
-        Kind::FeatureAdded { feature } if feature == "deprecated" => "deprecated".into(),
-        Kind::FeatureAdded { feature } => format!("feature `{feature}` added"),
-        Kind::FeatureRemoved { feature } => format!("feature `{feature}` removed"),
-        Kind::AbsentFromBuild {
+        ChangeKind::DataAdded => "data added".into(),
+        ChangeKind::DataRemoved => "data removed".into(),
+        ChangeKind::MemberAdded { optional: true } => detail("optional member added"),
+        ChangeKind::MemberAdded { optional: false } => detail("member added"),
+        ChangeKind::MemberRemoved => detail("member removed"),
+        ChangeKind::BranchAdded => detail("union branch added"),
+        ChangeKind::BranchRemoved => detail("union branch removed"),
+        ChangeKind::MadeOptional => "made optional".into(),
+        ChangeKind::MadeRequired => "made required".into(),
+        ChangeKind::TypeChanged => detail("type changed"),
+        ChangeKind::ValueAdded { value } => format!("value `\"{value}\"` added"),
+        ChangeKind::ValueRemoved { value } => format!("value `\"{value}\"` removed"),
+        ChangeKind::ValuesEnumerated => detail("values enumerated"),
+        ChangeKind::ValuesNoLongerEnumerated => detail("values no longer enumerated"),
+        ChangeKind::ConditionChanged => detail("condition changed"),
+        ChangeKind::FeatureAdded { feature } if feature == "deprecated" => "deprecated".into(),
+        ChangeKind::FeatureAdded { feature } => format!("feature `{feature}` added"),
+        ChangeKind::FeatureRemoved { feature } => format!("feature `{feature}` removed"),
+        ChangeKind::AbsentFromBuild {
             condition,
             value,
             feature,
@@ -220,9 +223,9 @@ fn describe(change: &Change) -> String {
             };
             format!("{what}absent from this build (only where `{condition}` holds)")
         }
-        Kind::DescriptionChanged => "description changed".into(),
-        Kind::NotesChanged => "notes changed".into(),
-        Kind::ExamplesChanged => "examples changed".into(),
+        ChangeKind::DescriptionChanged => "description changed".into(),
+        ChangeKind::NotesChanged => "notes changed".into(),
+        ChangeKind::ExamplesChanged => "examples changed".into(),
     }
 }
 
