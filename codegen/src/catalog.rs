@@ -9,7 +9,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use qmp_spec::history::timeline::{MemberHistory, Timeline, member_history};
-use qmp_spec::types::{Scalar, TypeId, TypeKind, Types};
+use qmp_spec::types::{Branch, Scalar, TypeId, TypeKind, Types};
 use qmp_spec::{Data, EnumValue, Section};
 
 use crate::Revision;
@@ -463,25 +463,7 @@ impl<'a> Shapes<'a> {
             event,
         };
         match &def.kind {
-            TypeKind::Enum { values } => {
-                let key = EnumKey(
-                    values
-                        .iter()
-                        .map(|v| (v.value.as_str(), v.meaning.as_deref()))
-                        .collect(),
-                );
-                let index = add(&mut self.enums, &mut self.enum_index, key, values, at);
-                if self.enum_uses.len() <= index {
-                    self.enum_uses.resize_with(index + 1, Vec::new);
-                }
-                if !self.enum_uses[index]
-                    .iter()
-                    .any(|(e, p)| *e == event && p == path)
-                {
-                    self.enum_uses[index].push((event, path.clone()));
-                }
-                TypeRef::Enum(index)
-            }
+            TypeKind::Enum { values } => TypeRef::Enum(self.enumeration(values, at, path)),
             TypeKind::Scalar { scalar } => match scalar {
                 Scalar::String => TypeRef::String,
                 Scalar::Int => TypeRef::Int,
@@ -512,75 +494,117 @@ impl<'a> Shapes<'a> {
                 tag,
                 members,
                 branches,
-            } => {
-                let common: Vec<&'a qmp_spec::types::Member> =
-                    members.iter().filter(|m| m.name != *tag).collect();
-                let variants: Vec<(&'a str, TypeRef)> = branches
-                    .iter()
-                    .map(|branch| {
-                        path.push(&branch.name);
-                        let mut members = Vec::new();
-                        for common in &common {
-                            members.extend(self.members(
-                                place.0,
-                                std::slice::from_ref(*common),
-                                event,
-                                path,
-                                history,
-                            ));
-                        }
-                        let own = types.members(branch.ty);
-                        let own = match types.get(branch.ty).kind {
-                            TypeKind::Object { .. } => own,
-                            _ => &[],
-                        };
-                        members.extend(self.members(place.0, own, event, path, history));
-                        path.pop();
-                        let meta = Meta {
-                            name: &branch.name,
-                            description: &branch.description,
-                            // Only the branch's own members: its QAPI type.
-                            qapi_name: types
-                                .get(branch.ty)
-                                .name
-                                .as_deref()
-                                .filter(|_| common.is_empty()),
-                            event,
-                        };
-                        (
-                            branch.name.as_str(),
-                            TypeRef::Object(self.object(members, meta)),
-                        )
-                    })
-                    .collect();
-                let key = VariantsKey(Some(tag), variants.clone());
-                TypeRef::Union(add(
-                    &mut self.unions,
-                    &mut self.union_index,
-                    key,
-                    (tag, variants),
-                    at,
-                ))
-            }
+            } => TypeRef::Union(self.union(place.0, (tag, members, branches), at, path, history)),
             TypeKind::Alternate { branches } => {
-                let variants: Vec<(&'a str, TypeRef)> = branches
-                    .iter()
-                    .map(|branch| {
-                        let at = (&*branch.name, &*branch.description);
-                        let ty = self.type_of((place.0, branch.ty), at, event, path, history);
-                        (branch.name.as_str(), ty)
-                    })
-                    .collect();
-                let key = VariantsKey(None, variants.clone());
-                TypeRef::Alternate(add(
-                    &mut self.alternates,
-                    &mut self.alternate_index,
-                    key,
-                    variants,
-                    at,
-                ))
+                TypeRef::Alternate(self.alternate(place.0, branches, at, path, history))
             }
         }
+    }
+
+    /// An enumeration's shape, with `at`'s event and `path` as one of its
+    /// uses.
+    fn enumeration(&mut self, values: &'a [EnumValue], at: Meta<'a>, path: &[&'a str]) -> usize {
+        let event = at.event;
+        let key = EnumKey(
+            values
+                .iter()
+                .map(|v| (v.value.as_str(), v.meaning.as_deref()))
+                .collect(),
+        );
+        let index = add(&mut self.enums, &mut self.enum_index, key, values, at);
+        if self.enum_uses.len() <= index {
+            self.enum_uses.resize_with(index + 1, Vec::new);
+        }
+        if !self.enum_uses[index]
+            .iter()
+            .any(|(e, p)| *e == event && p == path)
+        {
+            self.enum_uses[index].push((event, path.to_vec()));
+        }
+        index
+    }
+
+    /// A union's shape: each branch an object of the union's common
+    /// members (but the tag) and the branch's own, in `table`.
+    fn union(
+        &mut self,
+        table: usize,
+        (tag, members, branches): (&'a str, &'a [qmp_spec::types::Member], &'a [Branch]),
+        at: Meta<'a>,
+        path: &mut Vec<&'a str>,
+        history: History<'_, 'a>,
+    ) -> usize {
+        let (types, event) = (self.tables[table], at.event);
+        let common: Vec<&'a qmp_spec::types::Member> =
+            members.iter().filter(|m| m.name != tag).collect();
+        let variants: Vec<(&'a str, TypeRef)> = branches
+            .iter()
+            .map(|branch| {
+                path.push(&branch.name);
+                let mut members = Vec::new();
+                for common in &common {
+                    let common = std::slice::from_ref(*common);
+                    members.extend(self.members(table, common, event, path, history));
+                }
+                let own = match types.get(branch.ty).kind {
+                    TypeKind::Object { .. } => types.members(branch.ty),
+                    _ => &[],
+                };
+                members.extend(self.members(table, own, event, path, history));
+                path.pop();
+                let meta = Meta {
+                    name: &branch.name,
+                    description: &branch.description,
+                    // Only the branch's own members: its QAPI type.
+                    qapi_name: types
+                        .get(branch.ty)
+                        .name
+                        .as_deref()
+                        .filter(|_| common.is_empty()),
+                    event,
+                };
+                (
+                    branch.name.as_str(),
+                    TypeRef::Object(self.object(members, meta)),
+                )
+            })
+            .collect();
+        let key = VariantsKey(Some(tag), variants.clone());
+        add(
+            &mut self.unions,
+            &mut self.union_index,
+            key,
+            (tag, variants),
+            at,
+        )
+    }
+
+    /// An alternate's shape: each branch's type, in `table`.
+    fn alternate(
+        &mut self,
+        table: usize,
+        branches: &'a [Branch],
+        at: Meta<'a>,
+        path: &mut Vec<&'a str>,
+        history: History<'_, 'a>,
+    ) -> usize {
+        let variants: Vec<(&'a str, TypeRef)> = branches
+            .iter()
+            .map(|branch| {
+                let place = (table, branch.ty);
+                let met = (&*branch.name, &*branch.description);
+                let ty = self.type_of(place, met, at.event, path, history);
+                (branch.name.as_str(), ty)
+            })
+            .collect();
+        let key = VariantsKey(None, variants.clone());
+        add(
+            &mut self.alternates,
+            &mut self.alternate_index,
+            key,
+            variants,
+            at,
+        )
     }
 
     fn object(&mut self, members: Vec<Member<'a>>, at: Meta<'a>) -> usize {

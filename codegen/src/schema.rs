@@ -23,7 +23,10 @@ use serde_json::{Map, Value, json};
 use qmp_spec::history::{Era, RevisionId};
 use qmp_spec::{Spec, defects};
 
-use crate::catalog::{Catalog, EventData, EventType, Member, TypeRef, data_type_name};
+use crate::catalog::{
+    AlternateType, Catalog, EnumType, EventData, EventType, Member, TypeRef, UnionType,
+    data_type_name,
+};
 use crate::files::json_file;
 use crate::idents::{Case, Scope};
 use crate::{GeneratedFile, Revision};
@@ -205,86 +208,15 @@ impl<'c, 'a> Bundle<'c, 'a> {
             defs.insert(object.name.clone(), Value::Object(schema));
         }
         for enum_type in &catalog.enums {
-            let known: Vec<Value> = enum_type
-                .values
-                .iter()
-                .map(|v| {
-                    json!({ "const": v.value, "description": v.meaning.clone().unwrap_or_default() })
-                })
-                .collect();
-            // The known values, documented, defined on their own (a code
-            // generator names them); any other string still passes, as newer
-            // QEMUs send values a revision does not know.
-            let known_name = self.known_names[&enum_type.name].clone();
-            defs.insert(
-                known_name.clone(),
-                json!({ "title": known_name, "oneOf": known }),
-            );
-            defs.insert(
-                enum_type.name.clone(),
-                json!({
-                    "title": enum_type.name,
-                    "anyOf": [
-                        { "$ref": format!("#/$defs/{known_name}") },
-                        { "description": "A value newer than this revision.", "type": "string" },
-                    ],
-                }),
-            );
+            self.enumeration(enum_type, &mut defs);
         }
         for union in &catalog.unions {
-            let discriminator = union.discriminator;
-            let branches: Vec<Value> = union
-                .variants
-                .iter()
-                .map(|(value, ty)| {
-                    json!({
-                        "if": { "properties": { discriminator: { "const": value } }, "required": [discriminator] },
-                        "then": self.type_schema(ty),
-                    })
-                })
-                .collect();
-            defs.insert(
-                union.name.clone(),
-                json!({
-                    "title": union.name,
-                    "description": format!(
-                        "{} A union: member `{discriminator}` says which branch the object is; \
-                         a value this revision does not list passes with the object unchecked.",
-                        union.description
-                    ).trim_start(),
-                    "type": "object",
-                    "required": [discriminator],
-                    "properties": { discriminator: { "type": "string" } },
-                    "allOf": branches,
-                }),
-            );
+            defs.insert(union.name.clone(), self.union(union));
         }
         for alternate in &catalog.alternates {
-            let branches: Vec<Value> = alternate
-                .variants
-                .iter()
-                .map(|(_, ty)| self.type_schema(ty))
-                .collect();
-            defs.insert(
-                alternate.name.clone(),
-                json!({ "title": alternate.name, "anyOf": branches }),
-            );
+            defs.insert(alternate.name.clone(), self.alternate(alternate));
         }
-        let names: Vec<&str> = catalog.events.iter().map(|e| e.name).collect();
-        defs.insert(
-            self.unknown.clone(),
-            json!({
-                "title": self.unknown,
-                "description": "An event this revision does not document: newer QEMUs add events. Only the envelope is checked.",
-                "type": "object",
-                "required": ["event", "timestamp"],
-                "properties": {
-                    "event": { "type": "string", "not": { "enum": names } },
-                    "data": { "type": "object" },
-                    "timestamp": { "$ref": "#/$defs/Timestamp" },
-                },
-            }),
-        );
+        defs.insert(self.unknown.clone(), self.unknown_event());
         let mut cases: Vec<Value> = self
             .message_names
             .iter()
@@ -299,6 +231,91 @@ impl<'c, 'a> Bundle<'c, 'a> {
             ("oneOf", Value::Array(cases)),
             ("$defs", Value::Object(defs)),
         ]
+    }
+
+    /// An enumeration's two definitions: its known values, documented,
+    /// on their own (a code generator names them), and the enumeration:
+    /// one of them, or any other string, as newer QEMUs send values a
+    /// revision does not know.
+    fn enumeration(&self, enum_type: &EnumType<'_>, defs: &mut Map<String, Value>) {
+        let known: Vec<Value> = enum_type
+            .values
+            .iter()
+            .map(|v| {
+                json!({ "const": v.value, "description": v.meaning.clone().unwrap_or_default() })
+            })
+            .collect();
+        // The known values, documented, defined on their own (a code
+        // generator names them); any other string still passes, as newer
+        // QEMUs send values a revision does not know.
+        let known_name = self.known_names[&enum_type.name].clone();
+        defs.insert(
+            known_name.clone(),
+            json!({ "title": known_name, "oneOf": known }),
+        );
+        defs.insert(
+            enum_type.name.clone(),
+            json!({
+                "title": enum_type.name,
+                "anyOf": [
+                    { "$ref": format!("#/$defs/{known_name}") },
+                    { "description": "A value newer than this revision.", "type": "string" },
+                ],
+            }),
+        );
+    }
+
+    /// A union: the tag, and a branch per value it lists.
+    fn union(&self, union: &UnionType<'_>) -> Value {
+        let discriminator = union.discriminator;
+        let branches: Vec<Value> = union
+            .variants
+            .iter()
+            .map(|(value, ty)| {
+                json!({
+                    "if": { "properties": { discriminator: { "const": value } }, "required": [discriminator] },
+                    "then": self.type_schema(ty),
+                })
+            })
+            .collect();
+        json!({
+            "title": union.name,
+            "description": format!(
+                "{} A union: member `{discriminator}` says which branch the object is; \
+                 a value this revision does not list passes with the object unchecked.",
+                union.description
+            ).trim_start(),
+            "type": "object",
+            "required": [discriminator],
+            "properties": { discriminator: { "type": "string" } },
+            "allOf": branches,
+        })
+    }
+
+    /// An alternate: any of its branches.
+    fn alternate(&self, alternate: &AlternateType<'_>) -> Value {
+        let branches: Vec<Value> = alternate
+            .variants
+            .iter()
+            .map(|(_, ty)| self.type_schema(ty))
+            .collect();
+        json!({ "title": alternate.name, "anyOf": branches })
+    }
+
+    /// Any event this revision does not document: its envelope.
+    fn unknown_event(&self) -> Value {
+        let names: Vec<&str> = self.catalog.events.iter().map(|e| e.name).collect();
+        json!({
+            "title": self.unknown,
+            "description": "An event this revision does not document: newer QEMUs add events. Only the envelope is checked.",
+            "type": "object",
+            "required": ["event", "timestamp"],
+            "properties": {
+                "event": { "type": "string", "not": { "enum": names } },
+                "data": { "type": "object" },
+                "timestamp": { "$ref": "#/$defs/Timestamp" },
+            },
+        })
     }
 
     /// An event's message: its name, its data, the timestamp.

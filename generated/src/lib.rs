@@ -63,6 +63,7 @@
 #![deny(missing_docs)]
 mod runtime;
 mod stream;
+mod timeline;
 #[rustfmt::skip]
 mod events;
 #[rustfmt::skip]

@@ -375,10 +375,6 @@ impl Revision {
             Revision::Qemu11_1_3 => "qemu-11.1.3",
         }
     }
-    /// The revision named `name`.
-    pub fn from_name(name: &str) -> Option<Revision> {
-        Revision::ALL.into_iter().find(|r| r.name() == name)
-    }
     /// The QEMU version of a release's revision; `None` for a
     /// revision of `qmp-events.txt`.
     pub const fn qemu(self) -> Option<QemuVersion> {
@@ -434,26 +430,10 @@ impl Revision {
             Revision::Qemu11_1_3 => Some(QemuVersion::new(11u32, 1u32, 3u32)),
         }
     }
-    /// The revision for a QEMU of this version, as its greeting
-    /// gives it ([`Greeting::version`]): the newest release not
-    /// newer than it. A QEMU newer than the history gets the
-    /// newest release; `None` for one older than the first release
-    /// (2.1.0), whose events only revisions of `qmp-events.txt`
-    /// describe.
-    ///
-    /// ```
-    /// use qmp_events::Revision;
-    /// assert_eq!(Revision::for_qemu(7, 2, 22).unwrap().name(), "qemu-7.2.0");
-    /// assert_eq!(Revision::for_qemu(2, 0, 0), None);
-    /// ```
-    pub fn for_qemu(major: u32, minor: u32, micro: u32) -> Option<Revision> {
-        let version = QemuVersion::new(major, minor, micro);
-        Revision::ALL.into_iter().rev().find(|r| r.qemu().is_some_and(|v| v <= version))
-    }
     /// The revision whose answers this one gives: itself, but for a
     /// revision of `qmp-events.txt` that a release shipped, which
     /// answers as that release (the release is authoritative).
-    const fn answers_as(self) -> Revision {
+    pub(crate) const fn answers_as(self) -> Revision {
         const ANSWERS: [Revision; 49usize] = [
             Revision::PreResume,
             Revision::Qemu1bf9c315,
@@ -508,21 +488,10 @@ impl Revision {
         ANSWERS[self as usize]
     }
 }
-impl std::str::FromStr for Revision {
-    type Err = UnknownRevision;
-    fn from_str(name: &str) -> Result<Self, UnknownRevision> {
-        Revision::from_name(name).ok_or_else(|| UnknownRevision(name.to_owned()))
-    }
-}
-impl std::fmt::Display for Revision {
-    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        formatter.write_str(self.name())
-    }
-}
 /// Each member's first revision and, when a newer revision of its
 /// event no longer has it, its last; by event and dotted path,
 /// sorted.
-const MEMBERS: [(EventKind, &str, Revision, Option<Revision>); 235usize] = [
+pub(crate) const MEMBERS: [(EventKind, &str, Revision, Option<Revision>); 235usize] = [
     (EventKind::AcpiDeviceOst, "info", Revision::Qemu2_1_0, None),
     (EventKind::AcpiDeviceOst, "info.device", Revision::Qemu2_1_0, None),
     (EventKind::AcpiDeviceOst, "info.slot", Revision::Qemu2_1_0, None),
@@ -779,14 +748,10 @@ const MEMBERS: [(EventKind, &str, Revision, Option<Revision>); 235usize] = [
     (EventKind::VserportChange, "open", Revision::QuorumAndAcpi, None),
     (EventKind::Watchdog, "action", Revision::PreResume, None),
 ];
-/// Whether `revision` lies in a span.
-fn within(revision: Revision, (from, to): (Revision, Option<Revision>)) -> bool {
-    from <= revision && to.is_none_or(|to| revision <= to)
-}
 impl EventKind {
     /// The runs of revisions that document the event: from and to,
     /// inclusive; `None` while the newest documents it.
-    const fn spans(self) -> &'static [(Revision, Option<Revision>)] {
+    pub(crate) const fn spans(self) -> &'static [(Revision, Option<Revision>)] {
         match self {
             EventKind::AcpiDeviceOst => &[(Revision::QuorumAndAcpi, None)],
             EventKind::BalloonChange => &[(Revision::BalloonChange, None)],
@@ -858,61 +823,5 @@ impl EventKind {
             EventKind::Wakeup => &[(Revision::BlockJobReady, None)],
             EventKind::Watchdog => &[(Revision::PreResume, None)],
         }
-    }
-    /// The first revision that documents the event.
-    ///
-    /// ```
-    /// use qmp_events::EventKind;
-    /// assert_eq!(EventKind::JobStatusChange.since().name(), "qemu-3.0.0");
-    /// ```
-    pub const fn since(self) -> Revision {
-        self.spans()[0].0
-    }
-    /// The last revision that documents the event, when a newer one
-    /// no longer does; `None` while the newest does.
-    pub fn until(self) -> Option<Revision> {
-        self.spans().last().and_then(|span| span.1)
-    }
-    /// Whether QEMUs of `revision` send the event: whether the
-    /// revision documents it. A revision of `qmp-events.txt` that a
-    /// release shipped answers as the release.
-    pub fn sent_by(self, revision: Revision) -> bool {
-        let revision = revision.answers_as();
-        self.spans().iter().any(|span| within(revision, *span))
-    }
-    fn member(self, path: &str) -> Option<(Revision, Option<Revision>)> {
-        let row = MEMBERS
-            .binary_search_by(|(kind, p, ..)| (*kind, *p).cmp(&(self, path)))
-            .ok()?;
-        Some((MEMBERS[row].2, MEMBERS[row].3))
-    }
-    /// The first revision in which the event has the member at
-    /// `path`: names from the event's data down, joined by dots,
-    /// with a union's branch named by its discriminator's value
-    /// (`addr.inet.keep-alive-count`). `None` for a path no
-    /// revision has.
-    ///
-    /// ```
-    /// use qmp_events::EventKind;
-    /// let since = EventKind::BlockJobError.member_since("device");
-    /// assert_eq!(since, Some(EventKind::BlockJobError.since()));
-    /// assert_eq!(EventKind::BlockJobError.member_since("no-such-member"), None);
-    /// ```
-    pub fn member_since(self, path: &str) -> Option<Revision> {
-        self.member(path).map(|(since, _)| since)
-    }
-    /// The last revision in which the event has the member at
-    /// `path`, when a newer revision of the event no longer has
-    /// it; `None` while the newest has it, or for a path no
-    /// revision has.
-    pub fn member_until(self, path: &str) -> Option<Revision> {
-        self.member(path).and_then(|(_, until)| until)
-    }
-    /// Whether QEMUs of `revision` may send the member at `path` of
-    /// the event: the revision sends the event, and lies between
-    /// the member's since and until.
-    pub fn member_sent_by(self, path: &str, revision: Revision) -> bool {
-        self.sent_by(revision)
-            && self.member(path).is_some_and(|span| within(revision.answers_as(), span))
     }
 }

@@ -1,5 +1,5 @@
 //! The crate's hand-written modules compiled where they live
-//! (`codegen/src/rust/runtime.rs` and `stream.rs`), beside the generated
+//! (`codegen/src/rust/runtime.rs`, `stream.rs` and `timeline.rs`), beside the generated
 //! modules of `generated/src/`, as the `qmp-events` crate puts them
 //! together: the modules refer to each other through `super::`, so they
 //! build as children of this module as they do at that crate's root. The
@@ -12,6 +12,8 @@
 mod runtime;
 #[path = "../../codegen/src/rust/stream.rs"]
 mod stream;
+#[path = "../../codegen/src/rust/timeline.rs"]
+mod timeline;
 
 #[path = "../../generated/src/data.rs"]
 #[rustfmt::skip]

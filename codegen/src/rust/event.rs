@@ -21,7 +21,44 @@ fn variant(event: &EventType<'_>) -> Ident {
     format_ident!("{}", event.type_name)
 }
 
+/// `Event`, its methods and its codecs.
 fn event_enum(catalog: &Catalog<'_>, eq: bool) -> TokenStream {
+    let declaration = event_declaration(catalog, eq);
+    let groups = DataGroups::new(catalog);
+    let methods = event_methods(catalog, &groups);
+    let codec = event_codec(&groups);
+    quote! { #declaration #methods #codec }
+}
+
+/// The variants by what their data is: none; always sent; sent by some
+/// revisions only (`Option`, `None` without data).
+struct DataGroups {
+    dataless: Vec<Ident>,
+    with_data: Vec<Ident>,
+    optional_data: Vec<Ident>,
+}
+
+impl DataGroups {
+    fn new(catalog: &Catalog<'_>) -> DataGroups {
+        let mut groups = DataGroups {
+            dataless: Vec::new(),
+            with_data: Vec::new(),
+            optional_data: Vec::new(),
+        };
+        for event in &catalog.events {
+            let list = match (&event.data, event.dataless_in.is_empty()) {
+                (EventData::None, _) => &mut groups.dataless,
+                (_, true) => &mut groups.with_data,
+                (_, false) => &mut groups.optional_data,
+            };
+            list.push(variant(event));
+        }
+        groups
+    }
+}
+
+/// The enum `Event`: a variant per event, and `Unknown`.
+fn event_declaration(catalog: &Catalog<'_>, eq: bool) -> TokenStream {
     let derives = super::derives(eq, false, false);
     let variants = catalog.events.iter().map(|event| {
         let variant = variant(event);
@@ -42,24 +79,6 @@ fn event_enum(catalog: &Catalog<'_>, eq: bool) -> TokenStream {
             EventData::External { .. } => quote! { #docs #variant(serde_json::Value), },
         }
     });
-    let kinds = catalog.events.iter().map(|event| {
-        let variant = variant(event);
-        match &event.data {
-            EventData::None => quote! { Self::#variant => EventKind::#variant, },
-            _ => quote! { Self::#variant(_) => EventKind::#variant, },
-        }
-    });
-    // The variants by what their data is: none; always sent; sent by some
-    // revisions only (`Option`, `None` without data).
-    let (mut dataless, mut with_data, mut optional_data) = (Vec::new(), Vec::new(), Vec::new());
-    for event in &catalog.events {
-        let list = match (&event.data, event.dataless_in.is_empty()) {
-            (EventData::None, _) => &mut dataless,
-            (_, true) => &mut with_data,
-            (_, false) => &mut optional_data,
-        };
-        list.push(variant(event));
-    }
     quote! {
         /// A QMP event: one variant per event the history documents, and
         /// `Unknown` for any other, which keeps its name and its data as
@@ -79,7 +98,24 @@ fn event_enum(catalog: &Catalog<'_>, eq: bool) -> TokenStream {
                 data: Option<RawData>,
             },
         }
+    }
+}
 
+/// `Event::name`, `kind`, `from_data` and `without_data`.
+fn event_methods(catalog: &Catalog<'_>, groups: &DataGroups) -> TokenStream {
+    let kinds = catalog.events.iter().map(|event| {
+        let variant = variant(event);
+        match &event.data {
+            EventData::None => quote! { Self::#variant => EventKind::#variant, },
+            _ => quote! { Self::#variant(_) => EventKind::#variant, },
+        }
+    });
+    let DataGroups {
+        dataless,
+        with_data,
+        optional_data,
+    } = groups;
+    quote! {
         impl Event {
             /// The event's name, as QMP writes it.
             pub fn name(&self) -> &str {
@@ -131,7 +167,17 @@ fn event_enum(catalog: &Catalog<'_>, eq: bool) -> TokenStream {
                 }
             }
         }
+    }
+}
 
+/// `Event`'s codec for the runtime's envelope, and its serde impls.
+fn event_codec(groups: &DataGroups) -> TokenStream {
+    let DataGroups {
+        with_data,
+        optional_data,
+        ..
+    } = groups;
+    quote! {
         impl EventCodec for Event {
             fn from_data<'de, D: serde::Deserializer<'de>>(name: &str, data: D) -> Result<Self, D::Error> {
                 Event::from_data(name, data)

@@ -1,6 +1,7 @@
 //! The history at run time: `Revision`, an enum of the history's
-//! revisions, and the since, until and "sent by" of every event and member,
-//! as tables (`EventKind::since`, `EventKind::member_since`, ...).
+//! revisions, and the tables of the since, until and "sent by" of every
+//! event and member, which the hand-written `timeline.rs` reads
+//! (`EventKind::since`, `EventKind::member_since`, ...).
 
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
@@ -35,22 +36,56 @@ pub fn variant_name(revision: &str) -> String {
 
 /// `Revision` and the tables of `EventKind`.
 pub fn revisions(catalog: &Catalog<'_>, revisions: &[crate::Revision<'_>]) -> TokenStream {
-    let mut scope = Scope::default();
-    let variants: Vec<Ident> = revisions
-        .iter()
-        .map(|r| {
-            format_ident!(
-                "{}",
-                scope.claim_exact(variant_name(r.name()), Case::Pascal)
-            )
-        })
-        .collect();
-    let variant_of = |name: &str| {
-        revisions
+    let variants = Variants::new(revisions);
+    let revision = revision_enum(&variants);
+    let spans = event_spans(catalog, &variants);
+    let members = member_table(catalog, &variants);
+    quote! { #revision #members #spans }
+}
+
+/// Each revision's variant of `Revision`.
+struct Variants<'r, 'a> {
+    revisions: &'r [crate::Revision<'a>],
+    idents: Vec<Ident>,
+}
+
+impl<'r, 'a> Variants<'r, 'a> {
+    fn new(revisions: &'r [crate::Revision<'a>]) -> Self {
+        let mut scope = Scope::default();
+        let idents = revisions
+            .iter()
+            .map(|r| {
+                format_ident!(
+                    "{}",
+                    scope.claim_exact(variant_name(r.name()), Case::Pascal)
+                )
+            })
+            .collect();
+        Variants { revisions, idents }
+    }
+
+    /// The variant of the revision named `name`.
+    fn of(&self, name: &str) -> Option<&Ident> {
+        self.revisions
             .iter()
             .position(|r| r.name() == name)
-            .map(|i| &variants[i])
-    };
+            .map(|i| &self.idents[i])
+    }
+
+    /// `Some(Revision::X)` for a revision of the history, else `None`.
+    fn option(&self, name: Option<&str>) -> TokenStream {
+        match name.and_then(|name| self.of(name)) {
+            Some(variant) => quote! { Some(Revision::#variant) },
+            None => quote! { None },
+        }
+    }
+}
+
+/// The enum `Revision`: each revision's variant, name and QEMU version,
+/// and the revision it answers as.
+fn revision_enum(variants: &Variants<'_, '_>) -> TokenStream {
+    let revisions = variants.revisions;
+    let idents = &variants.idents;
     let names: Vec<&str> = revisions.iter().map(|r| r.name()).collect();
     let count = revisions.len();
     let docs = revisions.iter().map(|revision| {
@@ -76,25 +111,72 @@ pub fn revisions(catalog: &Catalog<'_>, revisions: &[crate::Revision<'_>]) -> To
     // What each revision answers as: itself in the timeline, else the
     // release that shipped it.
     let answers = revisions.iter().map(|revision| {
-        let own = variant_of(revision.name());
-        match revision.release.and_then(variant_of) {
+        let own = variants.of(revision.name());
+        match revision.release.and_then(|r| variants.of(r)) {
             Some(release) if !revision.timeline => quote! { Revision::#release },
             _ => quote! { Revision::#own },
         }
     });
+    quote! {
+        /// A revision of the history this crate was generated from, oldest
+        /// first: the revisions of `qmp-events.txt` (2010–2017), then from
+        /// 2.1.0 the releases of QEMU.
+        ///
+        /// Revisions compare in the history's order. A regeneration adds
+        /// revisions (match with a wildcard arm); a release older than the
+        /// newest goes in its place.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum Revision {
+            #(#docs #idents,)*
+        }
 
-    // Each event's spans of consecutive timeline revisions documenting it.
-    let timeline: Vec<&str> = revisions
+        impl Revision {
+            /// Every revision, oldest first.
+            pub const ALL: [Revision; #count] = [#(Revision::#idents),*];
+
+            /// The newest revision.
+            pub const NEWEST: Revision = Revision::ALL[Revision::ALL.len() - 1];
+
+            /// The revision's name in the history (`qemu-7.2.0`,
+            /// `block-job-ready`).
+            pub const fn name(self) -> &'static str {
+                match self {
+                    #(Revision::#idents => #names,)*
+                }
+            }
+
+            /// The QEMU version of a release's revision; `None` for a
+            /// revision of `qmp-events.txt`.
+            pub const fn qemu(self) -> Option<QemuVersion> {
+                match self {
+                    #(Revision::#idents => #qemu,)*
+                }
+            }
+
+            /// The revision whose answers this one gives: itself, but for a
+            /// revision of `qmp-events.txt` that a release shipped, which
+            /// answers as that release (the release is authoritative).
+            pub(crate) const fn answers_as(self) -> Revision {
+                const ANSWERS: [Revision; #count] = [#(#answers),*];
+                ANSWERS[self as usize]
+            }
+        }
+    }
+}
+
+/// `EventKind::spans`: each event's runs of consecutive timeline revisions
+/// documenting it.
+fn event_spans(catalog: &Catalog<'_>, variants: &Variants<'_, '_>) -> TokenStream {
+    let timeline: Vec<&str> = variants
+        .revisions
         .iter()
         .filter(|r| r.timeline)
         .map(|r| r.name())
         .collect();
     let span = |from: &str, to: Option<&str>| {
-        let from = variant_of(from);
-        let to = match to.and_then(variant_of) {
-            Some(to) => quote! { Some(Revision::#to) },
-            None => quote! { None },
-        };
+        let from = variants.of(from);
+        let to = variants.option(to);
         quote! { (Revision::#from, #to) }
     };
     let event_spans = catalog.events.iter().map(|event| {
@@ -118,6 +200,21 @@ pub fn revisions(catalog: &Catalog<'_>, revisions: &[crate::Revision<'_>]) -> To
         let kind = format_ident!("{}", event.type_name);
         quote! { EventKind::#kind => &[#(#spans),*], }
     });
+    quote! {
+        impl EventKind {
+            /// The runs of revisions that document the event: from and to,
+            /// inclusive; `None` while the newest documents it.
+            pub(crate) const fn spans(self) -> &'static [(Revision, Option<Revision>)] {
+                match self {
+                    #(#event_spans)*
+                }
+            }
+        }
+    }
+}
+
+/// `MEMBERS`: each member's since and until, by event and path.
+fn member_table(catalog: &Catalog<'_>, variants: &Variants<'_, '_>) -> TokenStream {
     let kind_of = |name: &str| {
         catalog
             .events
@@ -125,190 +222,21 @@ pub fn revisions(catalog: &Catalog<'_>, revisions: &[crate::Revision<'_>]) -> To
             .find(|e| e.name == name)
             .map(|e| format_ident!("{}", e.type_name))
     };
-    let member_rows =
-        catalog
-            .member_histories
-            .iter()
-            .filter_map(|((event, path), (since, until))| {
-                let kind = kind_of(event)?;
-                let since = variant_of(since)?;
-                let until = match until.and_then(variant_of) {
-                    Some(until) => quote! { Some(Revision::#until) },
-                    None => quote! { None },
-                };
-                Some(quote! { (EventKind::#kind, #path, Revision::#since, #until) })
-            });
-    let member_count = catalog.member_histories.len();
-
+    let rows = catalog
+        .member_histories
+        .iter()
+        .filter_map(|((event, path), (since, until))| {
+            let kind = kind_of(event)?;
+            let since = variants.of(since)?;
+            let until = variants.option(*until);
+            Some(quote! { (EventKind::#kind, #path, Revision::#since, #until) })
+        });
+    let count = catalog.member_histories.len();
     quote! {
-        /// A revision of the history this crate was generated from, oldest
-        /// first: the revisions of `qmp-events.txt` (2010–2017), then from
-        /// 2.1.0 the releases of QEMU.
-        ///
-        /// Revisions compare in the history's order. A regeneration adds
-        /// revisions (match with a wildcard arm); a release older than the
-        /// newest goes in its place.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        #[non_exhaustive]
-        pub enum Revision {
-            #(#docs #variants,)*
-        }
-
-        impl Revision {
-            /// Every revision, oldest first.
-            pub const ALL: [Revision; #count] = [#(Revision::#variants),*];
-
-            /// The newest revision.
-            pub const NEWEST: Revision = Revision::ALL[Revision::ALL.len() - 1];
-
-            /// The revision's name in the history (`qemu-7.2.0`,
-            /// `block-job-ready`).
-            pub const fn name(self) -> &'static str {
-                match self {
-                    #(Revision::#variants => #names,)*
-                }
-            }
-
-            /// The revision named `name`.
-            pub fn from_name(name: &str) -> Option<Revision> {
-                Revision::ALL.into_iter().find(|r| r.name() == name)
-            }
-
-            /// The QEMU version of a release's revision; `None` for a
-            /// revision of `qmp-events.txt`.
-            pub const fn qemu(self) -> Option<QemuVersion> {
-                match self {
-                    #(Revision::#variants => #qemu,)*
-                }
-            }
-
-            /// The revision for a QEMU of this version, as its greeting
-            /// gives it ([`Greeting::version`]): the newest release not
-            /// newer than it. A QEMU newer than the history gets the
-            /// newest release; `None` for one older than the first release
-            /// (2.1.0), whose events only revisions of `qmp-events.txt`
-            /// describe.
-            ///
-            /// ```
-            /// use qmp_events::Revision;
-            /// assert_eq!(Revision::for_qemu(7, 2, 22).unwrap().name(), "qemu-7.2.0");
-            /// assert_eq!(Revision::for_qemu(2, 0, 0), None);
-            /// ```
-            pub fn for_qemu(major: u32, minor: u32, micro: u32) -> Option<Revision> {
-                let version = QemuVersion::new(major, minor, micro);
-                Revision::ALL
-                    .into_iter()
-                    .rev()
-                    .find(|r| r.qemu().is_some_and(|v| v <= version))
-            }
-
-            /// The revision whose answers this one gives: itself, but for a
-            /// revision of `qmp-events.txt` that a release shipped, which
-            /// answers as that release (the release is authoritative).
-            const fn answers_as(self) -> Revision {
-                const ANSWERS: [Revision; #count] = [#(#answers),*];
-                ANSWERS[self as usize]
-            }
-        }
-
-        impl std::str::FromStr for Revision {
-            type Err = UnknownRevision;
-            fn from_str(name: &str) -> Result<Self, UnknownRevision> {
-                Revision::from_name(name).ok_or_else(|| UnknownRevision(name.to_owned()))
-            }
-        }
-
-        impl std::fmt::Display for Revision {
-            fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str(self.name())
-            }
-        }
-
-
         /// Each member's first revision and, when a newer revision of its
         /// event no longer has it, its last; by event and dotted path,
         /// sorted.
-        const MEMBERS: [(EventKind, &str, Revision, Option<Revision>); #member_count] = [#(#member_rows),*];
-
-        /// Whether `revision` lies in a span.
-        fn within(revision: Revision, (from, to): (Revision, Option<Revision>)) -> bool {
-            from <= revision && to.is_none_or(|to| revision <= to)
-        }
-
-        impl EventKind {
-            /// The runs of revisions that document the event: from and to,
-            /// inclusive; `None` while the newest documents it.
-            const fn spans(self) -> &'static [(Revision, Option<Revision>)] {
-                match self {
-                    #(#event_spans)*
-                }
-            }
-
-            /// The first revision that documents the event.
-            ///
-            /// ```
-            /// use qmp_events::EventKind;
-            /// assert_eq!(EventKind::JobStatusChange.since().name(), "qemu-3.0.0");
-            /// ```
-            pub const fn since(self) -> Revision {
-                self.spans()[0].0
-            }
-
-            /// The last revision that documents the event, when a newer one
-            /// no longer does; `None` while the newest does.
-            pub fn until(self) -> Option<Revision> {
-                self.spans().last().and_then(|span| span.1)
-            }
-
-            /// Whether QEMUs of `revision` send the event: whether the
-            /// revision documents it. A revision of `qmp-events.txt` that a
-            /// release shipped answers as the release.
-            pub fn sent_by(self, revision: Revision) -> bool {
-                let revision = revision.answers_as();
-                self.spans().iter().any(|span| within(revision, *span))
-            }
-
-            fn member(self, path: &str) -> Option<(Revision, Option<Revision>)> {
-                let row = MEMBERS
-                    .binary_search_by(|(kind, p, ..)| (*kind, *p).cmp(&(self, path)))
-                    .ok()?;
-                Some((MEMBERS[row].2, MEMBERS[row].3))
-            }
-
-            /// The first revision in which the event has the member at
-            /// `path`: names from the event's data down, joined by dots,
-            /// with a union's branch named by its discriminator's value
-            /// (`addr.inet.keep-alive-count`). `None` for a path no
-            /// revision has.
-            ///
-            /// ```
-            /// use qmp_events::EventKind;
-            /// let since = EventKind::BlockJobError.member_since("device");
-            /// assert_eq!(since, Some(EventKind::BlockJobError.since()));
-            /// assert_eq!(EventKind::BlockJobError.member_since("no-such-member"), None);
-            /// ```
-            pub fn member_since(self, path: &str) -> Option<Revision> {
-                self.member(path).map(|(since, _)| since)
-            }
-
-            /// The last revision in which the event has the member at
-            /// `path`, when a newer revision of the event no longer has
-            /// it; `None` while the newest has it, or for a path no
-            /// revision has.
-            pub fn member_until(self, path: &str) -> Option<Revision> {
-                self.member(path).and_then(|(_, until)| until)
-            }
-
-            /// Whether QEMUs of `revision` may send the member at `path` of
-            /// the event: the revision sends the event, and lies between
-            /// the member's since and until.
-            pub fn member_sent_by(self, path: &str, revision: Revision) -> bool {
-                self.sent_by(revision)
-                    && self
-                        .member(path)
-                        .is_some_and(|span| within(revision.answers_as(), span))
-            }
-        }
+        pub(crate) const MEMBERS: [(EventKind, &str, Revision, Option<Revision>); #count] = [#(#rows),*];
     }
 }
 

@@ -306,87 +306,97 @@ impl<'a> Reply<'a> {
             if by_name.insert(entry.name, index).is_some() {
                 return Err(self.error(index, "[\"name\"]", "a second entry of this name"));
             }
-            let Some(meta) = Meta::of(&entry.meta_type) else {
-                return Err(self.error(
-                    index,
-                    "[\"meta-type\"]",
-                    format!(
-                        "unknown meta-type {:?} (known: builtin, enum, array, object, \
-                         alternate, command, event)",
-                        entry.meta_type
-                    ),
-                ));
-            };
-            metas.push(meta);
-            let need = |present: bool, key: &str| {
-                if present {
-                    Ok(())
-                } else {
-                    Err(self.error(
-                        index,
-                        "",
-                        format!("a {} entry needs {key:?}", entry.meta_type),
-                    ))
-                }
-            };
-            match meta {
-                Meta::Builtin => need(entry.json_type.is_some(), "json-type")?,
-                Meta::Enum => need(entry.values.is_some(), "values")?,
-                Meta::Array => need(entry.element_type.is_some(), "element-type")?,
-                Meta::Object | Meta::Alternate => need(entry.members.is_some(), "members")?,
-                Meta::Command => {
-                    need(entry.arg_type.is_some(), "arg-type")?;
-                    need(entry.ret_type.is_some(), "ret-type")?;
-                }
-                Meta::Event => need(entry.arg_type.is_some(), "arg-type")?,
-            }
-            let members = entry.members.as_deref().unwrap_or_default();
-            for (i, member) in members.iter().enumerate() {
-                let (needs_name, needs_type) = match meta {
-                    Meta::Object => (true, true),
-                    Meta::Alternate => (false, true),
-                    _ => (true, false),
-                };
-                if needs_name && member.name.is_none() {
-                    return Err(self.error(
-                        index,
-                        &format!("[\"members\"][{i}]"),
-                        "a member needs \"name\"",
-                    ));
-                }
-                if needs_type && member.ty.is_none() {
-                    return Err(self.error(
-                        index,
-                        &format!("[\"members\"][{i}]"),
-                        "a member needs \"type\"",
-                    ));
-                }
-            }
-            if meta == Meta::Object {
-                match (&entry.tag, &entry.variants) {
-                    (Some(tag), Some(_)) => {
-                        if !members.iter().any(|m| m.name.as_deref() == Some(tag)) {
-                            return Err(self.error(
-                                index,
-                                "[\"tag\"]",
-                                format!("the tag {tag:?} is not one of the object's members"),
-                            ));
-                        }
-                    }
-                    (None, None) => {}
-                    (Some(_), None) => {
-                        return Err(self.error(index, "", "a tag without \"variants\""));
-                    }
-                    (None, Some(_)) => {
-                        return Err(self.error(index, "", "\"variants\" without a tag"));
-                    }
-                }
-            }
+            metas.push(self.check_entry(index, entry)?);
         }
         self.by_name = by_name;
         self.metas = metas;
-        // Every reference names a type of the reply; the path is spelled
-        // out only for an error.
+        self.check_references()
+    }
+
+    /// Entry `index` alone: a known meta-type, the keys it needs, its
+    /// members' names and types, its tag; its meta-type.
+    fn check_entry(&self, index: usize, entry: &wire::Entry<'_>) -> Result<Meta, IntrospectError> {
+        let Some(meta) = Meta::of(&entry.meta_type) else {
+            return Err(self.error(
+                index,
+                "[\"meta-type\"]",
+                format!(
+                    "unknown meta-type {:?} (known: builtin, enum, array, object, \
+                     alternate, command, event)",
+                    entry.meta_type
+                ),
+            ));
+        };
+        let need = |present: bool, key: &str| {
+            if present {
+                Ok(())
+            } else {
+                Err(self.error(
+                    index,
+                    "",
+                    format!("a {} entry needs {key:?}", entry.meta_type),
+                ))
+            }
+        };
+        match meta {
+            Meta::Builtin => need(entry.json_type.is_some(), "json-type")?,
+            Meta::Enum => need(entry.values.is_some(), "values")?,
+            Meta::Array => need(entry.element_type.is_some(), "element-type")?,
+            Meta::Object | Meta::Alternate => need(entry.members.is_some(), "members")?,
+            Meta::Command => {
+                need(entry.arg_type.is_some(), "arg-type")?;
+                need(entry.ret_type.is_some(), "ret-type")?;
+            }
+            Meta::Event => need(entry.arg_type.is_some(), "arg-type")?,
+        }
+        let members = entry.members.as_deref().unwrap_or_default();
+        for (i, member) in members.iter().enumerate() {
+            let (needs_name, needs_type) = match meta {
+                Meta::Object => (true, true),
+                Meta::Alternate => (false, true),
+                _ => (true, false),
+            };
+            if needs_name && member.name.is_none() {
+                return Err(self.error(
+                    index,
+                    &format!("[\"members\"][{i}]"),
+                    "a member needs \"name\"",
+                ));
+            }
+            if needs_type && member.ty.is_none() {
+                return Err(self.error(
+                    index,
+                    &format!("[\"members\"][{i}]"),
+                    "a member needs \"type\"",
+                ));
+            }
+        }
+        if meta == Meta::Object {
+            match (&entry.tag, &entry.variants) {
+                (Some(tag), Some(_)) => {
+                    if !members.iter().any(|m| m.name.as_deref() == Some(tag)) {
+                        return Err(self.error(
+                            index,
+                            "[\"tag\"]",
+                            format!("the tag {tag:?} is not one of the object's members"),
+                        ));
+                    }
+                }
+                (None, None) => {}
+                (Some(_), None) => {
+                    return Err(self.error(index, "", "a tag without \"variants\""));
+                }
+                (None, Some(_)) => {
+                    return Err(self.error(index, "", "\"variants\" without a tag"));
+                }
+            }
+        }
+        Ok(meta)
+    }
+
+    /// Every reference names a type of the reply; the path is spelled out
+    /// only for an error.
+    fn check_references(&self) -> Result<(), IntrospectError> {
         for (index, entry) in self.wire.entries.iter().enumerate() {
             let members = entry.members.as_deref().unwrap_or_default();
             let keys = [
