@@ -622,82 +622,43 @@ impl<'a> Shapes<'a> {
     /// (`VncServer`; `SpiceServerOrClient` for the shape both SPICE members
     /// share), unique among the crate's types.
     fn finish(self, events: Vec<EventType<'a>>) -> Catalog<'a> {
-        let mut types = Scope::with_reserved(RESERVED_TYPES);
+        let mut namer = Namer {
+            types: Scope::with_reserved(RESERVED_TYPES),
+        };
         for event in &events {
-            types.claim_exact(data_type_name(event), Case::Pascal);
+            namer.types.claim_exact(data_type_name(event), Case::Pascal);
         }
         // QAPI names first, so a shape named after its users never takes one.
-        let mut claim = |qapi_name: Option<&str>| {
-            qapi_name.map(|q| {
-                // QAPI names are CamelCase already (`ACPIOSTInfo`): kept as
-                // QEMU spells them where Rust can.
-                let ident = q.starts_with(|c: char| c.is_ascii_uppercase())
-                    && q.chars().all(|c| c.is_ascii_alphanumeric());
-                if ident {
-                    types.claim_exact(q.to_string(), Case::Pascal)
-                } else {
-                    types.claim(q, Case::Pascal)
-                }
-            })
-        };
-        let object_names: Vec<_> = self.objects.iter().map(|s| claim(s.qapi_name)).collect();
-        let enum_names: Vec<_> = self.enums.iter().map(|s| claim(s.qapi_name)).collect();
-        let union_names: Vec<_> = self.unions.iter().map(|s| claim(s.qapi_name)).collect();
-        let alternate_names: Vec<_> = self.alternates.iter().map(|s| claim(s.qapi_name)).collect();
-        let mut name = |claimed: Option<String>, users: &mut Vec<&'a str>, fields: &[&str]| {
-            users.sort_unstable();
-            users.dedup();
-            if let Some(name) = claimed {
-                return name;
-            }
-            // One user: named after it; several: after what they share.
-            let prefix = if users.len() == 1 {
-                users[0].to_string()
-            } else {
-                common_prefix(users)
-            };
-            let what = fields
-                .iter()
-                .map(|f| sanitize(f, Case::Pascal))
-                .collect::<Vec<_>>()
-                .join("Or");
-            let candidate = match prefix.as_str() {
-                "" => what.clone(),
-                prefix => sanitize(prefix, Case::Pascal) + &what,
-            };
-            if types.contains(&candidate) {
-                // Another shape under the same members: named after its
-                // first user's full name.
-                let full = sanitize(users[0], Case::Pascal) + &what;
-                types.claim_exact(full, Case::Pascal)
-            } else {
-                types.claim_exact(candidate, Case::Pascal)
-            }
-        };
+        let object_names = namer.claim_qapi(&self.objects);
+        let enum_names = namer.claim_qapi(&self.enums);
+        let union_names = namer.claim_qapi(&self.unions);
+        let alternate_names = namer.claim_qapi(&self.alternates);
         let objects = self
             .objects
             .into_iter()
             .zip(object_names)
             .map(|(mut shape, claimed)| ObjectType {
-                name: name(claimed, &mut shape.users, &shape.fields),
+                name: namer.name(claimed, &mut shape),
                 members: shape.content,
                 users: shape.users,
                 description: shape.description,
                 qapi_name: shape.qapi_name,
             })
             .collect();
-        let mut enum_uses = self.enum_uses.into_iter();
+        let mut enum_uses = self.enum_uses;
+        enum_uses.resize_with(self.enums.len(), Vec::new);
         let enums = self
             .enums
             .into_iter()
             .zip(enum_names)
-            .map(|(mut shape, claimed)| EnumType {
-                name: name(claimed, &mut shape.users, &shape.fields),
+            .zip(enum_uses)
+            .map(|((mut shape, claimed), uses)| EnumType {
+                name: namer.name(claimed, &mut shape),
                 values: shape.content,
                 users: shape.users,
                 qapi_name: shape.qapi_name,
                 value_history: Vec::new(),
-                uses: enum_uses.next().unwrap_or_default(),
+                uses,
             })
             .collect();
         let unions = self
@@ -705,7 +666,7 @@ impl<'a> Shapes<'a> {
             .into_iter()
             .zip(union_names)
             .map(|(mut shape, claimed)| UnionType {
-                name: name(claimed, &mut shape.users, &shape.fields),
+                name: namer.name(claimed, &mut shape),
                 discriminator: shape.content.0,
                 variants: shape.content.1,
                 users: shape.users,
@@ -718,7 +679,7 @@ impl<'a> Shapes<'a> {
             .into_iter()
             .zip(alternate_names)
             .map(|(mut shape, claimed)| AlternateType {
-                name: name(claimed, &mut shape.users, &shape.fields),
+                name: namer.name(claimed, &mut shape),
                 variants: shape.content,
                 users: shape.users,
                 description: shape.description,
@@ -732,6 +693,69 @@ impl<'a> Shapes<'a> {
             unions,
             alternates,
             member_histories: self.member_histories,
+        }
+    }
+}
+
+/// Names the shapes, unique among the crate's types.
+struct Namer {
+    types: Scope,
+}
+
+impl Namer {
+    /// The QAPI name of each shape that has one, claimed. QAPI names are
+    /// CamelCase already (`ACPIOSTInfo`): kept as QEMU spells them where
+    /// Rust can.
+    fn claim_qapi<T>(&mut self, shapes: &[Shape<'_, T>]) -> Vec<Option<String>> {
+        shapes
+            .iter()
+            .map(|shape| {
+                shape.qapi_name.map(|q| {
+                    let ident = q.starts_with(|c: char| c.is_ascii_uppercase())
+                        && q.chars().all(|c| c.is_ascii_alphanumeric());
+                    if ident {
+                        self.types.claim_exact(q.to_string(), Case::Pascal)
+                    } else {
+                        self.types.claim(q, Case::Pascal)
+                    }
+                })
+            })
+            .collect()
+    }
+
+    /// A shape's name: its QAPI name, claimed already, else after what its
+    /// users have in common and the members it is met under. Its users
+    /// end sorted, once each.
+    fn name<T>(&mut self, claimed: Option<String>, shape: &mut Shape<'_, T>) -> String {
+        let users = &mut shape.users;
+        users.sort_unstable();
+        users.dedup();
+        if let Some(name) = claimed {
+            return name;
+        }
+        // One user: named after it; several: after what they share.
+        let prefix = if users.len() == 1 {
+            users[0].to_string()
+        } else {
+            common_prefix(users)
+        };
+        let what = shape
+            .fields
+            .iter()
+            .map(|f| sanitize(f, Case::Pascal))
+            .collect::<Vec<_>>()
+            .join("Or");
+        let candidate = match prefix.as_str() {
+            "" => what.clone(),
+            prefix => sanitize(prefix, Case::Pascal) + &what,
+        };
+        if self.types.contains(&candidate) {
+            // Another shape under the same members: named after its first
+            // user's full name.
+            let full = sanitize(users[0], Case::Pascal) + &what;
+            self.types.claim_exact(full, Case::Pascal)
+        } else {
+            self.types.claim_exact(candidate, Case::Pascal)
         }
     }
 }

@@ -221,55 +221,14 @@ impl<'r, 'a> Converter<'r, 'a> {
         }
         field.type_name = Some(entry.name.to_string());
         if let Some(at) = self.stack.iter().position(|(t, _)| *t == ty) {
-            let links: Vec<Link> = self.stack[at + 1..]
-                .iter()
-                .map(|(_, l)| *l)
-                .chain([link])
-                .collect();
-            let through_object = links
-                .iter()
-                .any(|l| matches!(l, Link::Required | Link::Optional | Link::Variant));
-            if !through_object {
-                self.fail(format!(
-                    "type {:?} contains itself through arrays or alternates only, with no \
-                     object between (QEMU sends no such type)",
-                    entry.name
-                ));
-            } else if links.iter().all(|l| *l == Link::Required) {
-                self.fail(format!(
-                    "type {:?} contains itself through required members only: no finite \
-                     value has this type",
-                    entry.name
-                ));
-            }
+            self.check_cycle(at, link, &entry.name);
             // A type within itself: referred to by name.
             field.ty = JsonType::External(entry.name.to_string());
             return;
         }
         self.stack.push((ty, link));
         match meta {
-            Meta::Enum => {
-                field.ty = JsonType::String;
-                let value_features: std::collections::HashMap<&str, Vec<Feature>> = entry
-                    .members
-                    .iter()
-                    .flatten()
-                    .filter(|m| m.features.as_ref().is_some_and(|f| !f.is_empty()))
-                    .filter_map(|m| Some((m.name.as_deref()?, features(&m.features))))
-                    .collect();
-                field.values = entry
-                    .values
-                    .iter()
-                    .flatten()
-                    .map(|value| {
-                        let mut value_ = EnumValue::new(value.to_string(), None);
-                        if let Some(features) = value_features.get(&**value) {
-                            value_.features = features.clone();
-                        }
-                        value_
-                    })
-                    .collect();
-            }
+            Meta::Enum => self.enumeration(entry, field),
             Meta::Array => {
                 field.ty = JsonType::Array;
                 let element = self.target(entry.element_type.as_deref().unwrap_or_default());
@@ -282,57 +241,115 @@ impl<'r, 'a> Converter<'r, 'a> {
                 field.type_name = items.type_name.clone();
                 field.items = Some(Box::new(items));
             }
-            Meta::Object => {
-                field.fields = self.members(ty);
-                if let Some(tag) = &entry.tag {
-                    field.ty = JsonType::Union;
-                    field.discriminator = Some(tag.to_string());
-                    for variant in entry.variants.iter().flatten() {
-                        let target = self.target(&variant.ty);
-                        let object = &reply.wire.entries[target];
-                        let empty = reply.meta(target) == Meta::Object
-                            && object.tag.is_none()
-                            && object.members.as_ref().is_none_or(Vec::is_empty);
-                        if empty || self.failure.is_some() {
-                            continue;
-                        }
-                        let branch = self.field(&variant.case, target, Link::Variant);
-                        field.variants.push(branch);
-                    }
-                } else {
-                    field.ty = JsonType::Object;
-                }
-            }
-            Meta::Alternate => {
-                field.ty = JsonType::Alternate;
-                let mut named: Vec<String> = Vec::new();
-                for member in entry.members.iter().flatten() {
-                    if self.failure.is_some() {
-                        break;
-                    }
-                    let target = self.target(member.ty.as_deref().unwrap_or_default());
-                    let mut name = branch_name(reply, target).to_string();
-                    if named.contains(&name) {
-                        name = format!("{name}{}", named.len());
-                    }
-                    named.push(name);
-                    let mut branch = Field::new(
-                        named[named.len() - 1].clone(),
-                        JsonType::Value,
-                        Span::default(),
-                    );
-                    if self.spend() {
-                        self.spell(target, Link::Alternative, &mut branch);
-                    }
-                    field.variants.push(branch);
-                }
-            }
+            Meta::Object => self.object(ty, field),
+            Meta::Alternate => self.alternate(entry, field),
             // Refused by `Reply::check`: a command or event is not a type.
             Meta::Builtin | Meta::Command | Meta::Event => {
                 field.ty = JsonType::External(entry.name.to_string());
             }
         }
         self.stack.pop();
+    }
+
+    /// Type `entry` within itself, reached through `link` from the types
+    /// on the stack from `at`: an error when no value could have it.
+    fn check_cycle(&mut self, at: usize, link: Link, name: &str) {
+        let links: Vec<Link> = self.stack[at + 1..]
+            .iter()
+            .map(|(_, l)| *l)
+            .chain([link])
+            .collect();
+        let through_object = links
+            .iter()
+            .any(|l| matches!(l, Link::Required | Link::Optional | Link::Variant));
+        if !through_object {
+            self.fail(format!(
+                "type {name:?} contains itself through arrays or alternates only, with no \
+                 object between (QEMU sends no such type)"
+            ));
+        } else if links.iter().all(|l| *l == Link::Required) {
+            self.fail(format!(
+                "type {name:?} contains itself through required members only: no finite \
+                 value has this type"
+            ));
+        }
+    }
+
+    /// An enumeration's values, with their features.
+    fn enumeration(&mut self, entry: &'r super::wire::Entry<'a>, field: &mut Field) {
+        field.ty = JsonType::String;
+        let value_features: std::collections::HashMap<&str, Vec<Feature>> = entry
+            .members
+            .iter()
+            .flatten()
+            .filter(|m| m.features.as_ref().is_some_and(|f| !f.is_empty()))
+            .filter_map(|m| Some((m.name.as_deref()?, features(&m.features))))
+            .collect();
+        field.values = entry
+            .values
+            .iter()
+            .flatten()
+            .map(|value| {
+                let mut value_ = EnumValue::new(value.to_string(), None);
+                if let Some(features) = value_features.get(&**value) {
+                    value_.features = features.clone();
+                }
+                value_
+            })
+            .collect();
+    }
+
+    /// An object's members, and a union's tag and branches (an empty
+    /// branch is no branch on the wire).
+    fn object(&mut self, ty: usize, field: &mut Field) {
+        let reply = self.reply;
+        let entry = &reply.wire.entries[ty];
+        field.fields = self.members(ty);
+        if let Some(tag) = &entry.tag {
+            field.ty = JsonType::Union;
+            field.discriminator = Some(tag.to_string());
+            for variant in entry.variants.iter().flatten() {
+                let target = self.target(&variant.ty);
+                let object = &reply.wire.entries[target];
+                let empty = reply.meta(target) == Meta::Object
+                    && object.tag.is_none()
+                    && object.members.as_ref().is_none_or(Vec::is_empty);
+                if empty || self.failure.is_some() {
+                    continue;
+                }
+                let branch = self.field(&variant.case, target, Link::Variant);
+                field.variants.push(branch);
+            }
+        } else {
+            field.ty = JsonType::Object;
+        }
+    }
+
+    /// An alternate's branches, named by their kind.
+    fn alternate(&mut self, entry: &'r super::wire::Entry<'a>, field: &mut Field) {
+        let reply = self.reply;
+        field.ty = JsonType::Alternate;
+        let mut named: Vec<String> = Vec::new();
+        for member in entry.members.iter().flatten() {
+            if self.failure.is_some() {
+                break;
+            }
+            let target = self.target(member.ty.as_deref().unwrap_or_default());
+            let mut name = branch_name(reply, target).to_string();
+            if named.contains(&name) {
+                name = format!("{name}{}", named.len());
+            }
+            named.push(name);
+            let mut branch = Field::new(
+                named[named.len() - 1].clone(),
+                JsonType::Value,
+                Span::default(),
+            );
+            if self.spend() {
+                self.spell(target, Link::Alternative, &mut branch);
+            }
+            field.variants.push(branch);
+        }
     }
 }
 

@@ -364,52 +364,16 @@ impl Builder {
     /// Every type a definition refers to exists; a union's discriminator is
     /// an enum member of its base.
     fn check(&self, definitions: &[Definition]) -> Result<(), ParseError> {
-        let by_name = Definition::by_name(definitions);
-        let exists = |ty: &TypeRef| match ty.name() {
-            Some(name) => BUILTINS.contains(&name) || by_name.contains_key(name),
-            None => true,
-        };
-        fn check_members(
-            builder: &Builder,
-            members: &[Member],
-            exists: &dyn Fn(&TypeRef) -> bool,
-        ) -> Result<(), ParseError> {
-            for member in members {
-                if let TypeRef::Object(inner) = &member.ty {
-                    check_members(builder, inner, exists)?;
-                } else if !exists(&member.ty) {
-                    return Err(builder.err(
-                        &member.location,
-                        format!(
-                            "member '{}' has type '{}', which does not exist",
-                            member.name,
-                            member.ty.name().unwrap_or_default()
-                        ),
-                    ));
-                }
-            }
-            Ok(())
-        }
-        let check_members = |members: &[Member]| check_members(self, members, &exists);
-        let check_branches = |branches: &[Branch]| -> Result<(), ParseError> {
-            match branches.iter().find(|branch| !exists(&branch.ty)) {
-                Some(branch) => Err(self.err(
-                    &branch.location,
-                    format!(
-                        "branch '{}' has type '{}', which does not exist",
-                        branch.name,
-                        branch.ty.name().unwrap_or_default()
-                    ),
-                )),
-                None => Ok(()),
-            }
+        let refs = References {
+            builder: self,
+            by_name: Definition::by_name(definitions),
         };
         for definition in definitions {
             let at = &definition.location;
             match &definition.kind {
                 DefinitionKind::Struct { base, members } => {
                     if let Some(base) = base
-                        && !by_name.contains_key(base.as_str())
+                        && !refs.by_name.contains_key(base.as_str())
                     {
                         return Err(self.err(
                             at,
@@ -419,53 +383,22 @@ impl Builder {
                             ),
                         ));
                     }
-                    check_members(members)?;
+                    refs.members(members)?;
                 }
                 DefinitionKind::Union {
                     base,
                     discriminator,
                     branches,
-                } => {
-                    check_branches(branches)?;
-                    let base_members: Vec<Member> = match base {
-                        Some(Base::Named(name)) => {
-                            let Some(def) = by_name.get(name.as_str()) else {
-                                return Err(self.err(
-                                    at,
-                                    format!(
-                                        "union '{}' has base '{name}', which does not exist",
-                                        definition.name
-                                    ),
-                                ));
-                            };
-                            def.members_with_bases(&|name| by_name.get(name).copied())
-                        }
-                        Some(Base::Members(members)) => {
-                            check_members(members)?;
-                            members.clone()
-                        }
-                        None => Vec::new(),
-                    };
-                    if let Some(discriminator) = discriminator {
-                        let member = base_members.iter().find(|m| &m.name == discriminator);
-                        let is_enum = member.is_some_and(|m| {
-                            matches!(
-                                m.ty.name().and_then(|n| by_name.get(n)),
-                                Some(Definition {
-                                    kind: DefinitionKind::Enum { .. },
-                                    ..
-                                })
-                            ) && matches!(m.ty, TypeRef::Named(_))
-                        });
-                        if !is_enum {
-                            return Err(self.err(at, format!("union '{}' has discriminator '{discriminator}', which is not an enum member of its base", definition.name)));
-                        }
-                    }
-                }
-                DefinitionKind::Alternate { branches } => check_branches(branches)?,
+                } => refs.union(
+                    definition,
+                    base.as_ref(),
+                    discriminator.as_deref(),
+                    branches,
+                )?,
+                DefinitionKind::Alternate { branches } => refs.branches(branches)?,
                 DefinitionKind::Event { data, .. } => match data {
-                    EventData::Members { members } => check_members(members)?,
-                    EventData::Type { name } if !by_name.contains_key(name.as_str()) => {
+                    EventData::Members { members } => refs.members(members)?,
+                    EventData::Type { name } if !refs.by_name.contains_key(name.as_str()) => {
                         return Err(self.err(
                             at,
                             format!(
@@ -480,6 +413,110 @@ impl Builder {
             }
         }
         Ok(())
+    }
+}
+
+/// What the definitions refer to, checked: every type named exists.
+struct References<'b, 'd> {
+    builder: &'b Builder,
+    by_name: HashMap<&'d str, &'d Definition>,
+}
+
+impl References<'_, '_> {
+    fn exists(&self, ty: &TypeRef) -> bool {
+        match ty.name() {
+            Some(name) => BUILTINS.contains(&name) || self.by_name.contains_key(name),
+            None => true,
+        }
+    }
+
+    /// Members' types, those of anonymous structs within them too.
+    fn members(&self, members: &[Member]) -> Result<(), ParseError> {
+        for member in members {
+            if let TypeRef::Object(inner) = &member.ty {
+                self.members(inner)?;
+            } else if !self.exists(&member.ty) {
+                return Err(self.builder.err(
+                    &member.location,
+                    format!(
+                        "member '{}' has type '{}', which does not exist",
+                        member.name,
+                        member.ty.name().unwrap_or_default()
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn branches(&self, branches: &[Branch]) -> Result<(), ParseError> {
+        match branches.iter().find(|branch| !self.exists(&branch.ty)) {
+            Some(branch) => Err(self.builder.err(
+                &branch.location,
+                format!(
+                    "branch '{}' has type '{}', which does not exist",
+                    branch.name,
+                    branch.ty.name().unwrap_or_default()
+                ),
+            )),
+            None => Ok(()),
+        }
+    }
+
+    /// A union's branches, its base, and its discriminator: an enum member
+    /// of the base.
+    fn union(
+        &self,
+        definition: &Definition,
+        base: Option<&Base>,
+        discriminator: Option<&str>,
+        branches: &[Branch],
+    ) -> Result<(), ParseError> {
+        let at = &definition.location;
+        self.branches(branches)?;
+        let base_members: Vec<Member> = match base {
+            Some(Base::Named(name)) => {
+                let Some(def) = self.by_name.get(name.as_str()) else {
+                    return Err(self.builder.err(
+                        at,
+                        format!(
+                            "union '{}' has base '{name}', which does not exist",
+                            definition.name
+                        ),
+                    ));
+                };
+                def.members_with_bases(&|name| self.by_name.get(name).copied())
+            }
+            Some(Base::Members(members)) => {
+                self.members(members)?;
+                members.clone()
+            }
+            None => Vec::new(),
+        };
+        let Some(discriminator) = discriminator else {
+            return Ok(());
+        };
+        let member = base_members.iter().find(|m| m.name == discriminator);
+        let is_enum = member.is_some_and(|m| {
+            matches!(
+                m.ty.name().and_then(|n| self.by_name.get(n)),
+                Some(Definition {
+                    kind: DefinitionKind::Enum { .. },
+                    ..
+                })
+            ) && matches!(m.ty, TypeRef::Named(_))
+        });
+        if is_enum {
+            return Ok(());
+        }
+        Err(self.builder.err(
+            at,
+            format!(
+                "union '{}' has discriminator '{discriminator}', which is not an enum member of \
+                 its base",
+                definition.name
+            ),
+        ))
     }
 }
 

@@ -92,105 +92,145 @@ fn read_as(
     if !whole {
         return Ok(None);
     }
-    let mut doc = Doc {
-        location,
-        ..Doc::default()
-    };
-    let mut description = vec![rest.to_string()];
-    let mut section = Section::Description;
-    let mut text: Vec<&str> = Vec::new();
-    let mut item: Option<DocItem> = None;
-    let mut example: Option<(String, Vec<String>, Location)> = None;
-    let finish_item = |item: &mut Option<DocItem>, section: Section, doc: &mut Doc| {
-        if let Some(mut done) = item.take() {
-            done.text = normalize_whitespace(&done.text);
-            match section {
-                Section::Feature => doc.features.push(done),
-                _ => doc.members.push(done),
-            }
-        }
+    let mut reader = DocReader {
+        doc: Doc {
+            location,
+            ..Doc::default()
+        },
+        description: vec![rest.to_string()],
+        section: Section::Description,
+        text: Vec::new(),
+        item: None,
+        example: None,
     };
     for (line, at) in lines {
-        let trimmed = line.trim();
-        // An example's messages: `<- {...}` / `-> {...}`, each to the next
-        // arrow or the end of the section.
-        if section == Section::Example {
-            if let Some(rest) = trimmed
-                .strip_prefix("<-")
-                .map(|r| ("<-", r))
-                .or_else(|| trimmed.strip_prefix("->").map(|r| ("->", r)))
-            {
-                flush_example(&mut example, &mut doc);
-                example = Some((rest.0.to_string(), vec![rest.1.to_string()], at.clone()));
-                continue;
-            }
-            if heading(line).is_none() && !line.starts_with('@') {
-                match &mut example {
-                    Some((_, json, _)) if !trimmed.is_empty() => json.push(trimmed.to_string()),
-                    _ => {}
-                }
-                continue;
-            }
+        reader.line(line, at);
+    }
+    Ok(Some(reader.finish()))
+}
+
+/// A documentation block read line by line: the section it is in, and
+/// what is open there (a member's or feature's item, a note's text, an
+/// example's message).
+struct DocReader<'l> {
+    doc: Doc,
+    description: Vec<String>,
+    section: Section,
+    text: Vec<&'l str>,
+    item: Option<DocItem>,
+    example: Option<(String, Vec<String>, Location)>,
+}
+
+impl<'l> DocReader<'l> {
+    fn line(&mut self, line: &'l str, at: &Location) {
+        if self.section == Section::Example && self.example_line(line, at) {
+            return;
         }
         if let Some((next, rest)) = heading(line) {
-            flush_example(&mut example, &mut doc);
-            finish_item(&mut item, section, &mut doc);
-            flush_text(&mut text, section, &mut doc);
-            section = next;
+            self.close();
+            self.section = next;
             match next {
-                Section::Since => doc.since = Some(rest.to_string()),
-                Section::Note | Section::Other if !rest.is_empty() => text.push(rest),
+                Section::Since => self.doc.since = Some(rest.to_string()),
+                Section::Note | Section::Other if !rest.is_empty() => self.text.push(rest),
                 _ => {}
             }
-            continue;
+            return;
         }
         if let Some(member) = line.strip_prefix('@')
             && let Some((member, rest)) = member.split_once(':')
             && !member.contains(char::is_whitespace)
         {
-            finish_item(&mut item, section, &mut doc);
-            if section != Section::Feature {
-                flush_text(&mut text, section, &mut doc);
-                section = Section::Member;
+            self.finish_item();
+            if self.section != Section::Feature {
+                flush_text(&mut self.text, self.section, &mut self.doc);
+                self.section = Section::Member;
             }
-            item = Some(DocItem {
+            self.item = Some(DocItem {
                 name: member.to_string(),
                 text: rest.to_string(),
                 location: at.clone(),
             });
-            continue;
+            return;
         }
-        match (&mut item, section) {
+        self.text_line(line.trim());
+    }
+
+    /// A line of an example's messages: `<- {...}` / `-> {...}`, each to
+    /// the next arrow or the end of the section; false for a line that
+    /// ends the example (a heading, a member).
+    fn example_line(&mut self, line: &str, at: &Location) -> bool {
+        let trimmed = line.trim();
+        if let Some((direction, rest)) = trimmed
+            .strip_prefix("<-")
+            .map(|r| ("<-", r))
+            .or_else(|| trimmed.strip_prefix("->").map(|r| ("->", r)))
+        {
+            flush_example(&mut self.example, &mut self.doc);
+            self.example = Some((direction.to_string(), vec![rest.to_string()], at.clone()));
+            return true;
+        }
+        if heading(line).is_some() || line.starts_with('@') {
+            return false;
+        }
+        match &mut self.example {
+            Some((_, json, _)) if !trimmed.is_empty() => json.push(trimmed.to_string()),
+            _ => {}
+        }
+        true
+    }
+
+    /// A line of text: the open item's, the description's, `Since:`'s or a
+    /// note's.
+    fn text_line(&mut self, trimmed: &'l str) {
+        match (&mut self.item, self.section) {
             // A blank line after an item ends it; the text that follows is
             // the definition's again (notes in later releases).
             (Some(_), _) if trimmed.is_empty() => {
-                finish_item(&mut item, section, &mut doc);
-                if section == Section::Member {
-                    section = Section::Description;
+                self.finish_item();
+                if self.section == Section::Member {
+                    self.section = Section::Description;
                 }
             }
             (Some(current), _) => {
                 current.text.push(' ');
                 current.text.push_str(trimmed);
             }
-            (None, Section::Description) => description.push(trimmed.to_string()),
+            (None, Section::Description) => self.description.push(trimmed.to_string()),
             (None, Section::Since) if !trimmed.is_empty() => {
-                let since = doc.since.get_or_insert_with(String::new);
+                let since = self.doc.since.get_or_insert_with(String::new);
                 since.push(' ');
                 since.push_str(trimmed);
             }
-            (None, Section::Note | Section::Other) => text.push(trimmed),
+            (None, Section::Note | Section::Other) => self.text.push(trimmed),
             _ => {}
         }
     }
-    flush_example(&mut example, &mut doc);
-    finish_item(&mut item, section, &mut doc);
-    flush_text(&mut text, section, &mut doc);
-    doc.description = normalize_whitespace(&description.join(" "));
-    if let Some(since) = &mut doc.since {
-        *since = normalize_whitespace(since);
+
+    fn finish_item(&mut self) {
+        if let Some(mut done) = self.item.take() {
+            done.text = normalize_whitespace(&done.text);
+            match self.section {
+                Section::Feature => self.doc.features.push(done),
+                _ => self.doc.members.push(done),
+            }
+        }
     }
-    Ok(Some(doc))
+
+    /// Closes what is open in the section.
+    fn close(&mut self) {
+        flush_example(&mut self.example, &mut self.doc);
+        self.finish_item();
+        flush_text(&mut self.text, self.section, &mut self.doc);
+    }
+
+    fn finish(mut self) -> Doc {
+        self.close();
+        self.doc.description = normalize_whitespace(&self.description.join(" "));
+        if let Some(since) = &mut self.doc.since {
+            *since = normalize_whitespace(since);
+        }
+        self.doc
+    }
 }
 
 fn flush_text(text: &mut Vec<&str>, section: Section, doc: &mut Doc) {
