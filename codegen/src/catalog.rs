@@ -494,6 +494,7 @@ impl<'a> Shapes<'a> {
                 tag,
                 members,
                 branches,
+                ..
             } => TypeRef::Union(self.union(place.0, (tag, members, branches), at, path, history)),
             TypeKind::Alternate { branches } => {
                 TypeRef::Alternate(self.alternate(place.0, branches, at, path, history))

@@ -10,11 +10,9 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::model::{
-    Condition, Data, EnumValue, Example, Feature, Section, Spec, TypeSource, normalize_whitespace,
-};
-use crate::spelled::{JsonType, json_type};
-use crate::types::{Member, TypeId, TypeKind, Types};
+use crate::model::{Condition, Data, Example, Feature, Section, Spec, normalize_whitespace};
+use crate::spelled::{Field, spell};
+use crate::types::Types;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CanonicalSpec<'a> {
@@ -43,36 +41,12 @@ pub enum CanonicalData<'a> {
     Unspecified,
     None,
     Fields {
-        fields: Vec<CanonicalField<'a>>,
+        fields: Vec<Field>,
     },
     External {
         type_name: &'a str,
         description: &'a str,
     },
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct CanonicalField<'a> {
-    pub name: &'a str,
-    #[serde(rename = "type")]
-    pub ty: JsonType,
-    pub type_source: TypeSource,
-    pub optional: bool,
-    pub values: &'a [EnumValue],
-    pub description: &'a str,
-    pub fields: Vec<CanonicalField<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub type_name: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub items: Option<Box<CanonicalField<'a>>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub discriminator: Option<&'a str>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub variants: Vec<CanonicalField<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub condition: Option<&'a Condition>,
-    #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    pub features: &'a [Feature],
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -125,15 +99,11 @@ fn data<'a>(types: &'a Types, section: &'a Section) -> CanonicalData<'a> {
     match &section.data {
         Data::Unspecified => CanonicalData::Unspecified,
         Data::None => CanonicalData::None,
-        Data::Members { .. } => CanonicalData::Fields {
-            fields: section
-                .data
-                .ty()
-                .map_or(&[][..], |data| types.members(data))
-                .iter()
-                .map(|member| Spelling::new(types).member(member))
-                .collect(),
-        },
+        Data::Members { ty } => {
+            let mut fields = spell(types, "", *ty).fields;
+            fields.iter_mut().for_each(without_position);
+            CanonicalData::Fields { fields }
+        }
         Data::External {
             type_name,
             description,
@@ -144,88 +114,16 @@ fn data<'a>(types: &'a Types, section: &'a Section) -> CanonicalData<'a> {
     }
 }
 
-/// Types spelled out where they are used; a type within itself is named
-/// there (`External`).
-struct Spelling<'a> {
-    types: &'a Types,
-    inside: Vec<TypeId>,
-}
-
-impl<'a> Spelling<'a> {
-    fn new(types: &'a Types) -> Self {
-        Spelling {
-            types,
-            inside: Vec::new(),
-        }
-    }
-
-    fn member(&mut self, member: &'a Member) -> CanonicalField<'a> {
-        let mut field = self.spell(&member.name, member.ty);
-        field.type_source = member.type_source;
-        field.optional = member.optional;
-        field.description = &member.description;
-        field.condition = member.condition.as_ref();
-        field.features = &member.features;
-        field
-    }
-
-    fn spell(&mut self, name: &'a str, ty: TypeId) -> CanonicalField<'a> {
-        let def = self.types.get(ty);
-        let mut field = CanonicalField {
-            name,
-            ty: JsonType::Value,
-            type_source: TypeSource::Annotation,
-            optional: false,
-            values: &[],
-            description: "",
-            fields: Vec::new(),
-            type_name: def.name.as_deref(),
-            items: None,
-            discriminator: None,
-            variants: Vec::new(),
-            condition: None,
-            features: &[],
-        };
-        if self.inside.contains(&ty) {
-            field.ty = JsonType::External(def.name.clone().unwrap_or_default());
-            return field;
-        }
-        self.inside.push(ty);
-        match &def.kind {
-            TypeKind::Scalar { scalar } => field.ty = json_type(*scalar),
-            TypeKind::Enum { values } => {
-                field.ty = JsonType::String;
-                field.values = values;
-            }
-            TypeKind::Array { items } => {
-                field.ty = JsonType::Array;
-                field.items = items.map(|items| Box::new(self.spell("", items)));
-                field.type_name = field.items.as_ref().and_then(|items| items.type_name);
-            }
-            TypeKind::Object { members, .. } => {
-                field.ty = JsonType::Object;
-                field.fields = members.iter().map(|m| self.member(m)).collect();
-            }
-            TypeKind::Union { tag, members, .. } => {
-                field.ty = JsonType::Union;
-                field.fields = members.iter().map(|m| self.member(m)).collect();
-                field.discriminator = Some(tag);
-            }
-            TypeKind::Alternate { .. } => field.ty = JsonType::Alternate,
-            TypeKind::External => {
-                field.ty = JsonType::External(def.name.clone().unwrap_or_default());
-                field.type_name = None;
-            }
-        }
-        for branch in self.types.branches(ty) {
-            let mut variant = self.spell(&branch.name, branch.ty);
-            variant.description = &branch.description;
-            variant.condition = branch.condition.as_ref();
-            field.variants.push(variant);
-        }
-        self.inside.pop();
-        field
-    }
+/// A field without its position and its members', elements' and
+/// branches'.
+fn without_position(field: &mut Field) {
+    field.span = Default::default();
+    field
+        .fields
+        .iter_mut()
+        .chain(field.variants.iter_mut())
+        .chain(field.items.as_deref_mut())
+        .for_each(without_position);
 }
 
 fn example(example: &Example) -> CanonicalExample<'_> {

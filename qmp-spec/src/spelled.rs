@@ -13,7 +13,9 @@ use serde::{Deserialize, Serialize};
 use crate::model::{Condition, EnumValue, Feature, Span, TypeSource};
 use crate::types::{Branch, Member, Scalar, TypeDef, TypeId, TypeKind, Types};
 
-/// A member of an event's data, or of an object member.
+/// A member of an event's data, or of an object member, its type spelled
+/// out in place. It serializes without its position: the canonical form
+/// (`cargo xtask ir --canonical`, `generated/ir/`) writes it so.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Field {
     pub name: String,
@@ -27,6 +29,7 @@ pub struct Field {
     pub description: String,
     /// Members of a `json-object` field; a union's common members.
     pub fields: Vec<Field>,
+    #[serde(skip)]
     pub span: Span,
     /// QAPI era: the named type of the member (of its elements, for an
     /// array), whose structure the other fields spell out in place.
@@ -209,6 +212,7 @@ impl Tabulate {
             JsonType::Union => TypeKind::Union {
                 tag: field.discriminator.clone().unwrap_or_default(),
                 members: self.members(&field.fields),
+                base: None,
                 branches: self.branches(&field.variants),
             },
             JsonType::Alternate => TypeKind::Alternate {
@@ -343,7 +347,9 @@ impl Speller<'_> {
             }
             TypeKind::Alternate { .. } => field.ty = JsonType::Alternate,
             TypeKind::External => {
+                // Known by its name alone, as the text era writes it.
                 field.ty = JsonType::External(def.name.clone().unwrap_or_default());
+                field.type_name = None;
             }
         }
         for branch in self.types.branches(ty) {

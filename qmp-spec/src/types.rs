@@ -73,11 +73,15 @@ pub enum TypeKind {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         base: Option<TypeId>,
     },
-    /// A union: common members (`members`, the tag among them), and a
-    /// branch per tag value, holding the branch's own members.
+    /// A union: common members (`members`, the tag among them, the
+    /// base's), and a branch per tag value, holding the branch's own
+    /// members.
     Union {
         tag: String,
         members: Vec<Member>,
+        /// The QAPI struct the common members are.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        base: Option<TypeId>,
         branches: Vec<Branch>,
     },
     /// One of several types (`branches`), told apart by JSON type.

@@ -350,6 +350,10 @@ impl<'a> Converter<'a> {
                     Some(Base::Members(members)) => self.members(members, doc),
                     None => Vec::new(),
                 },
+                base: match base {
+                    Some(Base::Named(base)) => Some(self.named(base)),
+                    _ => None,
+                },
                 branches: self.branches(branches, |this, branch| this.type_ref(&branch.ty)),
             },
             DefinitionKind::Union {
@@ -366,6 +370,7 @@ impl<'a> Converter<'a> {
                 TypeKind::Union {
                     tag: "type".into(),
                     members: vec![plain_member("type", tag)],
+                    base: None,
                     branches: self.branches(branches, |this, branch| {
                         let data = this.type_ref(&branch.ty);
                         this.anonymous(TypeKind::Object {

@@ -465,3 +465,80 @@ fn locate_follows_bases_branches_arrays_and_simple_unions() {
     assert_eq!(at("F", "", None), (None, 8));
     assert!(schema.locate("NO_SUCH_EVENT", "", None).is_none());
 }
+
+/// The table of types: each definition once, whatever uses it; a type
+/// within itself a cycle of ids; bases, documentation, conditions and
+/// features on the definition.
+#[test]
+fn definitions_are_converted_once_into_the_table_of_types() {
+    use crate::types::TypeKind;
+    let schema = read_one(
+        "##
+# @Node:
+#
+# A node.
+#
+# @next: the next one
+#
+# Since: 2.5
+##
+{ 'struct': 'Node', 'data': { '*next': 'Node', 'size': 'size' },
+  'if': 'CONFIG_NODE', 'features': [ 'unstable' ] }
+{ 'struct': 'Base', 'data': { 'type': 'Kind' } }
+{ 'enum': 'Kind', 'data': [ 'a', 'b' ] }
+{ 'union': 'U', 'base': 'Base', 'discriminator': 'type',
+  'data': { 'a': 'Node', 'b': 'Node' } }
+{ 'event': 'E', 'data': { 'first': 'Node', 'second': 'Node', 'nodes': [ 'Node' ],
+  'more': [ 'Node' ], 'u': 'U' } }
+{ 'event': 'F', 'data': 'Node', 'boxed': true }",
+    )
+    .expect("reads");
+    let spec = schema.to_spec("test").expect("converts");
+    let types = &spec.types;
+    let data = spec.sections[0].data.ty().expect("members");
+    let members = types.members(data);
+    // Every use of Node is the one entry; an array of it is one too.
+    let node = members[0].ty;
+    assert_eq!(members[1].ty, node);
+    assert_eq!(members[2].ty, members[3].ty);
+    assert_eq!(types.element(members[2].ty), node);
+    let named: Vec<&str> = types
+        .iter()
+        .filter_map(|(_, def)| def.name.as_deref())
+        .collect();
+    assert_eq!(
+        named.iter().filter(|n| **n == "Node").count(),
+        1,
+        "{named:?}"
+    );
+    // Node within itself: its member refers back to it.
+    assert_eq!(types.members(node)[0].ty, node);
+    let def = types.get(node);
+    assert_eq!(def.description, "A node.");
+    assert_eq!(def.since.as_deref(), Some("2.5"));
+    assert_eq!(def.condition, Some(Condition::Name("CONFIG_NODE".into())));
+    assert_eq!(def.features[0].name, "unstable");
+    assert_eq!(types.members(node)[0].description, "the next one");
+    // The union: its base, its tag among the common members, a branch per
+    // value, each the one Node.
+    let u = members[4].ty;
+    let TypeKind::Union { tag, base, .. } = &types.get(u).kind else {
+        panic!("a union")
+    };
+    assert_eq!(tag, "type");
+    assert_eq!(
+        base.map(|b| types.get(b).name.as_deref()),
+        Some(Some("Base"))
+    );
+    assert!(types.branches(u).iter().all(|b| b.ty == node));
+    // Boxed data is the struct itself.
+    assert_eq!(spec.sections[1].data.ty(), Some(node));
+    // The generators' walk of the types stays within a small budget.
+    let mut budget = 100;
+    for data in spec.sections.iter().filter_map(|s| s.data.ty()) {
+        types
+            .check_spelling(data, &mut budget, 32)
+            .expect("bounded");
+    }
+    assert!(budget < 100);
+}
