@@ -307,9 +307,17 @@ pub fn compare(old: &Spec, new: &Spec) -> Vec<Change> {
             Some(to.clone()),
         ));
     }
+    // Each pair of types is compared once, whichever events reach it.
+    let mut compared = Compared::new();
     for (name, new_section) in &new_events {
         if let Some(old_section) = find(&old_events, name) {
-            section_changes(sides, name, old_section, new_section, &mut changes);
+            section_changes(
+                sides,
+                name,
+                (old_section, new_section),
+                &mut compared,
+                &mut changes,
+            );
         }
     }
     changes.sort_by(|a, b| a.event.cmp(&b.event));
@@ -493,8 +501,8 @@ fn qapi_changes(
 fn section_changes<'a>(
     sides: Sides<'a>,
     event: &'a str,
-    old: &Section,
-    new: &Section,
+    (old, new): (&Section, &Section),
+    compared: &mut Compared,
     out: &mut Vec<Change>,
 ) {
     qapi_changes(
@@ -524,6 +532,7 @@ fn section_changes<'a>(
                 sides,
                 event,
                 inside: Vec::new(),
+                compared,
                 out,
             }
             .members(("", Part::Members), a, b)
@@ -691,14 +700,21 @@ impl<'a> Node<'a> {
     }
 }
 
+/// The changes inside each pair of types compared (old side's, new
+/// side's), their paths relative to the pair: the visited set of the walk
+/// over both sides' graphs. A pair met again, in this event or another, is
+/// not walked again; its changes are given at the new place.
+type Compared = std::collections::HashMap<(TypeId, TypeId), Vec<Change>>;
+
 /// The comparison of two events' data: the old side's types against the
 /// new side's, in step. A pair of types met again inside itself is not
-/// compared again: the walk ends.
+/// compared again: the walk ends there.
 struct Walk<'a, 'o> {
     sides: Sides<'a>,
     event: &'a str,
     /// The pairs of types being compared.
     inside: Vec<(TypeId, TypeId)>,
+    compared: &'o mut Compared,
     out: &'o mut Vec<Change>,
 }
 
@@ -805,9 +821,31 @@ impl<'a> Walk<'a, '_> {
         }
     }
 
-    /// Two types of the same kind: their members, a union's branches and
-    /// an alternate's, by name; an array's elements.
+    /// Two types of the same kind, compared once: their changes, at
+    /// `path`.
     fn types(&mut self, path: &str, old: TypeId, new: TypeId) {
+        let relative = match self.compared.get(&(old, new)) {
+            Some(relative) => relative.clone(),
+            None => {
+                let outer = std::mem::take(self.out);
+                self.compare_types(old, new);
+                let relative = std::mem::replace(self.out, outer);
+                self.compared.insert((old, new), relative.clone());
+                relative
+            }
+        };
+        for mut change in relative {
+            change.event = self.event.to_string();
+            change.member = format!("{path}{}", change.member);
+            self.out.push(change);
+        }
+    }
+
+    /// Two types of the same kind: their members, a union's branches and
+    /// an alternate's, by name; an array's elements; each change's path
+    /// relative to the types (`.member`, `[]`).
+    fn compare_types(&mut self, old: TypeId, new: TypeId) {
+        let path = "";
         let (a, b) = (self.sides.old, self.sides.new);
         let (old_members, new_members) = (a.members(old), b.members(new));
         if !old_members.is_empty() || !new_members.is_empty() {

@@ -399,3 +399,36 @@ fn the_move_to_qapi_removes_events_from_the_document() {
             .all(|c| c.kind == ChangeKind::EventRemoved && c.class == Class::PotentiallyBreaking)
     );
 }
+
+/// A type every event reaches at several places is compared once, and its
+/// change is reported at each place, in each event.
+#[test]
+fn a_shared_type_is_compared_once_and_reported_wherever_it_is_used() {
+    let schema = |inet: &str| {
+        let text = format!(
+            "{{ 'struct': 'Inet', 'data': {{ {inet} }} }}
+{{ 'struct': 'Pair', 'data': {{ 'server': 'Inet', 'client': 'Inet' }} }}
+{{ 'event': 'A', 'data': {{ 'pair': 'Pair', 'all': [ 'Inet' ] }} }}
+{{ 'event': 'B', 'data': {{ 'one': 'Inet' }} }}"
+        );
+        qmp_spec::qapi::read_text("s.json", text.as_bytes())
+            .and_then(|schema| schema.to_spec("s"))
+            .unwrap_or_else(|err| panic!("{err}"))
+    };
+    let old = schema("'host': 'str'");
+    let new = schema("'host': 'str', '*port': 'int'");
+    let added: Vec<(String, String)> = compare(&old, &new)
+        .into_iter()
+        .map(|c| {
+            assert_eq!(c.kind, ChangeKind::MemberAdded { optional: true });
+            (c.event, c.member)
+        })
+        .collect();
+    let expected = [
+        ("A", "pair.server.port"),
+        ("A", "pair.client.port"),
+        ("A", "all[].port"),
+        ("B", "one.port"),
+    ];
+    assert_eq!(added, expected.map(|(e, m)| (e.to_string(), m.to_string())));
+}
