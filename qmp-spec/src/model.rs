@@ -36,9 +36,43 @@ pub struct Spec {
     /// schema), which has documentation of its own.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub build: Option<Build>,
-    /// The types the sections' data refer to.
+    /// The types the sections' data and the commands refer to.
     #[serde(default, skip_serializing_if = "crate::types::Types::is_empty")]
     pub types: crate::types::Types,
+    /// QAPI era: the commands, in the schema's order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub commands: Vec<Command>,
+}
+
+/// A command (QAPI era): what a client sends, and what QEMU returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Command {
+    pub name: String,
+    pub span: Span,
+    pub description: String,
+    /// The arguments' type in the revision's [`Spec::types`]: an object
+    /// of the arguments, or with `boxed` the type the schema names; `None`
+    /// for a command without arguments.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arguments: Option<crate::types::TypeId>,
+    /// The type of its `return`; `None` for a command that returns `{}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub returns: Option<crate::types::TypeId>,
+    /// It may run out of band (`allow-oob`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub allow_oob: bool,
+    /// It may run before the machine is configured (`allow-preconfig`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub allow_preconfig: bool,
+    /// QEMU answers it (`success-response`, true unless the schema says).
+    pub success_response: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub condition: Option<Condition>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub features: Vec<Feature>,
+    /// The documentation's `Since:` line, as written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since: Option<String>,
 }
 
 /// The build a revision read from introspection describes: one QEMU binary

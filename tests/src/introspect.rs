@@ -78,7 +78,7 @@ pub fn condition_symbols(view: &qapi::EventView<'_>) -> BTreeSet<String> {
                 data: EventData::Members { members: m },
                 ..
             } => members(m, &mut out),
-            DefinitionKind::Event { .. } | DefinitionKind::Command => {}
+            DefinitionKind::Event { .. } | DefinitionKind::Command { .. } => {}
         }
     }
     out

@@ -264,6 +264,7 @@ impl<'a> Reply<'a> {
                 documented_from: references.first().map(|(name, _)| name.to_string()),
             }),
             types: types.types,
+            commands: Vec::new(),
         })
     }
 

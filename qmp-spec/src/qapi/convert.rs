@@ -25,7 +25,8 @@ use super::model::{
     Base, Branch, Definition, DefinitionKind, Doc, EventData, Location, Member, Schema, TypeRef,
 };
 use crate::model::{
-    Data, EnumValue, Example, Note, Section, Span, Spec, Warning, WarningKind, normalize_whitespace,
+    Command, Data, EnumValue, Example, Note, Section, Span, Spec, Warning, WarningKind,
+    normalize_whitespace,
 };
 use crate::source::ParseError;
 use crate::types::{self, Scalar, TypeDef, TypeId, TypeKind, Types};
@@ -37,9 +38,9 @@ pub const MAX_NESTING: usize = 32;
 pub const FIELDS_PER_MEMBER: usize = 16;
 
 impl Schema {
-    /// The events as a revision of the model, titled `title`; an error when
-    /// spelling the types out would nest deeper than [`MAX_NESTING`] or
-    /// exceed its budget.
+    /// The events and commands as a revision of the model, titled `title`;
+    /// an error when spelling their types out would nest deeper than
+    /// [`MAX_NESTING`] or exceed its budget.
     pub fn to_spec(&self, title: &str) -> Result<Spec, ParseError> {
         let members: usize =
             self.definitions
@@ -50,6 +51,10 @@ impl Schema {
                     DefinitionKind::Union { branches, .. }
                     | DefinitionKind::Alternate { branches } => branches.len(),
                     DefinitionKind::Event {
+                        data: EventData::Members { members },
+                        ..
+                    }
+                    | DefinitionKind::Command {
                         data: EventData::Members { members },
                         ..
                     } => members.len(),
@@ -91,11 +96,42 @@ impl Schema {
             }
             sections.push(section);
         }
+        let mut commands = Vec::new();
+        for definition in self.commands() {
+            let command = converter.command(definition);
+            let spelled = if converter.too_deep {
+                Err(types::Unbounded::TooDeep)
+            } else {
+                command
+                    .arguments
+                    .iter()
+                    .chain(&command.returns)
+                    .try_for_each(|&ty| {
+                        converter.types.check_spelling(ty, &mut budget, MAX_NESTING)
+                    })
+            };
+            if spelled.is_err() {
+                let at = &definition.location;
+                return Err(ParseError {
+                    file: at.file.to_string(),
+                    line: at.line,
+                    column: at.column,
+                    line_text: self.line_text(&at.file, at.line),
+                    message: format!(
+                        "the types of command '{}' nest deeper than {MAX_NESTING} or spell out \
+                         more than {FIELDS_PER_MEMBER} fields per member of the schema",
+                        definition.name
+                    ),
+                });
+            }
+            commands.push(command);
+        }
         Ok(Spec {
             title: title.to_string(),
             sections,
             build: None,
             types: converter.types,
+            commands,
         })
     }
 }
@@ -215,6 +251,43 @@ impl<'a> Converter<'a> {
             warnings,
             condition: event.condition.clone(),
             features: event.features.clone(),
+            since: doc.and_then(|d| d.since.clone()),
+        }
+    }
+
+    fn command(&mut self, command: &'a Definition) -> Command {
+        let doc = command.doc.as_ref();
+        let DefinitionKind::Command {
+            data,
+            returns,
+            flags,
+            ..
+        } = &command.kind
+        else {
+            unreachable!("only commands are given")
+        };
+        let arguments = match data {
+            EventData::None => None,
+            EventData::Members { members } => {
+                let members = self.members(members, doc);
+                Some(self.anonymous(TypeKind::Object {
+                    members,
+                    base: None,
+                }))
+            }
+            EventData::Type { name } => Some(self.named(name)),
+        };
+        Command {
+            name: command.name.clone(),
+            span: span(&command.location),
+            description: doc.map(|d| d.description.clone()).unwrap_or_default(),
+            arguments,
+            returns: returns.as_ref().map(|r| self.type_ref(r)),
+            allow_oob: flags.allow_oob,
+            allow_preconfig: flags.allow_preconfig,
+            success_response: flags.success_response,
+            condition: command.condition.clone(),
+            features: command.features.clone(),
             since: doc.and_then(|d| d.since.clone()),
         }
     }
@@ -383,7 +456,7 @@ impl<'a> Converter<'a> {
             DefinitionKind::Alternate { branches } => TypeKind::Alternate {
                 branches: self.branches(branches, |this, branch| this.type_ref(&branch.ty)),
             },
-            DefinitionKind::Command | DefinitionKind::Event { .. } => TypeKind::External,
+            DefinitionKind::Command { .. } | DefinitionKind::Event { .. } => TypeKind::External,
         }
     }
 
@@ -435,7 +508,7 @@ pub(crate) fn builtin(name: &str) -> Option<Scalar> {
         "size" => Scalar::Size,
         "number" => Scalar::Number,
         "bool" => Scalar::Bool,
-        "any" => Scalar::Value,
+        "any" | "visitor" | "**" | "dict" => Scalar::Value,
         "null" => Scalar::Null,
         _ => return None,
     })

@@ -322,34 +322,24 @@ impl Builder {
             "alternate" => DefinitionKind::Alternate {
                 branches: self.branches(data()?)?,
             },
-            "command" => DefinitionKind::Command,
-            _ => {
-                let boxed = match get("boxed") {
-                    Some(Expr::Bool(b, _)) => *b,
-                    Some(other) => {
-                        return Err(self.err(other.location(), "'boxed' is true or false"));
-                    }
-                    None => false,
-                };
-                DefinitionKind::Event {
-                    data: match get("data") {
-                        None => EventData::None,
-                        Some(Expr::Str(type_name, _)) => EventData::Type {
-                            name: type_name.clone(),
-                        },
-                        Some(members @ Expr::Dict(..)) => EventData::Members {
-                            members: self.members(members)?,
-                        },
-                        Some(other) => {
-                            return Err(self.err(
-                                other.location(),
-                                "an event's 'data' is members or a type name",
-                            ));
-                        }
-                    },
-                    boxed,
-                }
-            }
+            "command" => DefinitionKind::Command {
+                data: self.payload(get("data"), "a command's 'data'")?,
+                returns: get("returns").map(|r| self.type_ref(r)).transpose()?,
+                boxed: self.flag(get("boxed"), "boxed", false)?,
+                flags: CommandFlags {
+                    allow_oob: self.flag(get("allow-oob"), "allow-oob", false)?,
+                    allow_preconfig: self.flag(get("allow-preconfig"), "allow-preconfig", false)?,
+                    success_response: self.flag(
+                        get("success-response"),
+                        "success-response",
+                        true,
+                    )?,
+                },
+            },
+            _ => DefinitionKind::Event {
+                data: self.payload(get("data"), "an event's 'data'")?,
+                boxed: self.flag(get("boxed"), "boxed", false)?,
+            },
         };
         Ok(Some(Definition {
             name,
@@ -359,6 +349,35 @@ impl Builder {
             doc: None,
             location: meta_at.clone(),
         }))
+    }
+
+    /// An event's data or a command's arguments: none, members, or a type
+    /// name.
+    fn payload(&self, expr: Option<&Expr>, what: &str) -> Result<EventData, ParseError> {
+        Ok(match expr {
+            None => EventData::None,
+            Some(Expr::Str(type_name, _)) => EventData::Type {
+                name: type_name.clone(),
+            },
+            Some(members @ Expr::Dict(..)) => EventData::Members {
+                members: self.members(members)?,
+            },
+            Some(other) => {
+                return Err(self.err(
+                    other.location(),
+                    format!("{what} is members or a type name"),
+                ));
+            }
+        })
+    }
+
+    /// A flag (`'boxed': true`), `default` when absent.
+    fn flag(&self, expr: Option<&Expr>, key: &str, default: bool) -> Result<bool, ParseError> {
+        match expr {
+            Some(Expr::Bool(b, _)) => Ok(*b),
+            Some(other) => Err(self.err(other.location(), format!("'{key}' is true or false"))),
+            None => Ok(default),
+        }
     }
 
     /// Every type a definition refers to exists; a union's discriminator is
@@ -396,20 +415,21 @@ impl Builder {
                     branches,
                 )?,
                 DefinitionKind::Alternate { branches } => refs.branches(branches)?,
-                DefinitionKind::Event { data, .. } => match data {
-                    EventData::Members { members } => refs.members(members)?,
-                    EventData::Type { name } if !refs.by_name.contains_key(name.as_str()) => {
+                DefinitionKind::Event { data, .. } => refs.payload(definition, "event", data)?,
+                DefinitionKind::Command { data, returns, .. } => {
+                    refs.payload(definition, "command", data)?;
+                    if let Some(returns) = returns.as_ref().filter(|r| !refs.exists(r)) {
                         return Err(self.err(
                             at,
                             format!(
-                                "event '{}' has data '{name}', which does not exist",
-                                definition.name
+                                "command '{}' returns '{}', which does not exist",
+                                definition.name,
+                                returns.name().unwrap_or_default()
                             ),
                         ));
                     }
-                    _ => {}
-                },
-                DefinitionKind::Enum { .. } | DefinitionKind::Command => {}
+                }
+                DefinitionKind::Enum { .. } => {}
             }
         }
         Ok(())
@@ -447,6 +467,28 @@ impl References<'_, '_> {
             }
         }
         Ok(())
+    }
+
+    /// An event's data or a command's arguments.
+    fn payload(
+        &self,
+        definition: &Definition,
+        what: &str,
+        data: &EventData,
+    ) -> Result<(), ParseError> {
+        match data {
+            EventData::Members { members } => self.members(members),
+            EventData::Type { name } if !self.by_name.contains_key(name.as_str()) => {
+                Err(self.builder.err(
+                    &definition.location,
+                    format!(
+                        "{what} '{}' has data '{name}', which does not exist",
+                        definition.name
+                    ),
+                ))
+            }
+            _ => Ok(()),
+        }
     }
 
     fn branches(&self, branches: &[Branch]) -> Result<(), ParseError> {
@@ -568,18 +610,6 @@ pub(crate) fn build(
         }
         seen.insert(definition.name.clone(), definition.location.clone());
         if let Some((text, location)) = pending.take() {
-            if matches!(definition.kind, DefinitionKind::Command) {
-                // Kept by name only: its documentation is only checked to
-                // be its own, by its first line.
-                let first: Vec<(&str, Location)> = super::first_doc_line(&text, &location)
-                    .into_iter()
-                    .collect();
-                if let Err(warning) = doc::check_name(&first, location, &definition.name) {
-                    warnings.push(warning);
-                }
-                definitions.push(definition);
-                continue;
-            }
             let lines = super::doc_lines(&text, &location);
             match doc::read(&lines, location, &definition.name) {
                 Ok(Some(doc)) => definition.doc = Some(doc),

@@ -53,25 +53,6 @@ pub(super) fn read(
     location: Location,
     name: &str,
 ) -> Result<Option<Doc>, SchemaWarning> {
-    read_as(lines, location, name, true)
-}
-
-/// Only checks that the block documents `name`: a command's documentation,
-/// which this project does not keep.
-pub(super) fn check_name(
-    lines: &[(&str, Location)],
-    location: Location,
-    name: &str,
-) -> Result<(), SchemaWarning> {
-    read_as(lines, location, name, false).map(|_| ())
-}
-
-fn read_as(
-    lines: &[(&str, Location)],
-    location: Location,
-    name: &str,
-    whole: bool,
-) -> Result<Option<Doc>, SchemaWarning> {
     let mut lines = lines.iter().skip_while(|(l, _)| l.trim().is_empty());
     let Some((first, first_at)) = lines.next() else {
         return Ok(None);
@@ -88,9 +69,6 @@ fn read_as(
                 symbol.trim()
             ),
         });
-    }
-    if !whole {
-        return Ok(None);
     }
     let mut reader = DocReader {
         doc: Doc {

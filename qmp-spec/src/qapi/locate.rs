@@ -185,7 +185,7 @@ fn lookup<'s>(
                 })
             }
             DefinitionKind::Enum { .. }
-            | DefinitionKind::Command
+            | DefinitionKind::Command { .. }
             | DefinitionKind::Event { .. } => None,
         },
     }

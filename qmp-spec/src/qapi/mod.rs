@@ -358,22 +358,6 @@ pub(crate) fn doc_lines<'t>(text: &'t str, at: &Location) -> Vec<(&'t str, Locat
         .collect()
 }
 
-/// The first line of a documentation block with text, as [`doc_lines`]
-/// gives it.
-pub(crate) fn first_doc_line<'t>(text: &'t str, at: &Location) -> Option<(&'t str, Location)> {
-    let mut lines = text.split('\n').enumerate().skip(1).peekable();
-    while let Some((i, line)) = lines.next() {
-        // None past the closing `##`.
-        lines.peek()?;
-        let stripped = strip_hash(line);
-        if !stripped.trim().is_empty() {
-            let line_number = at.line.saturating_add(u32::try_from(i).unwrap_or(u32::MAX));
-            return Some((stripped, location(&at.file, line_number, 1)));
-        }
-    }
-    None
-}
-
 /// `# text` → `text`; `#` → ``.
 fn strip_hash(line: &str) -> &str {
     let line = line.trim_start().trim_end_matches('\r');

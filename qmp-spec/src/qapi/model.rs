@@ -108,8 +108,18 @@ pub enum DefinitionKind {
     Alternate {
         branches: Vec<Branch>,
     },
-    /// Kept by name only: events are what this project reads.
-    Command,
+    /// A command: its arguments, its return, and how QEMU runs it.
+    Command {
+        /// Its arguments: none, members, or (with `boxed`) a type named
+        /// here.
+        data: EventData,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        returns: Option<TypeRef>,
+        /// `'boxed': true`: the arguments are the named type's members.
+        boxed: bool,
+        #[serde(flatten)]
+        flags: CommandFlags,
+    },
     Event {
         data: EventData,
         /// `'boxed': true`: the data is the named type's members.
@@ -168,6 +178,21 @@ pub enum Base {
     Members(Vec<Member>),
 }
 
+/// How QEMU runs a command (QAPI's `allow-oob`, `allow-preconfig`,
+/// `success-response`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct CommandFlags {
+    /// It may run out of band, ahead of the commands queued before it.
+    pub allow_oob: bool,
+    /// It may run before the machine is configured (`--preconfig`).
+    pub allow_preconfig: bool,
+    /// QEMU answers it; `false` for a command with no response (QEMU's
+    /// guest agent has them).
+    pub success_response: bool,
+}
+
+/// An event's data, or a command's arguments.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum EventData {
@@ -345,7 +370,7 @@ impl Schema {
                     queue.extend(branches.iter().filter_map(|b| b.ty.name()))
                 }
                 DefinitionKind::Enum { .. }
-                | DefinitionKind::Command
+                | DefinitionKind::Command { .. }
                 | DefinitionKind::Event { .. } => {}
             }
         }
@@ -362,14 +387,23 @@ impl Schema {
             .filter(|d| matches!(d.kind, DefinitionKind::Event { .. }))
     }
 
+    /// The commands, in the schema's order.
+    pub fn commands(&self) -> impl Iterator<Item = &Definition> {
+        self.definitions
+            .iter()
+            .filter(|d| matches!(d.kind, DefinitionKind::Command { .. }))
+    }
+
     /// The definition named `name`.
     pub fn get(&self, name: &str) -> Option<&Definition> {
         self.definitions.iter().find(|d| d.name == name)
     }
 }
 
-/// The built-in types of the schema language.
+/// The built-in types of the schema language, with what releases before
+/// 2.5 wrote for `any` in the commands QEMU marshalled by hand (`visitor`,
+/// `**`, `dict`: `qom-get`, `qom-set`, `device_add`, `object-add`).
 pub const BUILTINS: &[&str] = &[
     "str", "int", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "size",
-    "number", "bool", "any", "null", "QType",
+    "number", "bool", "any", "null", "QType", "visitor", "**", "dict",
 ];

@@ -542,3 +542,87 @@ fn definitions_are_converted_once_into_the_table_of_types() {
     }
     assert!(budget < 100);
 }
+
+/// A command: its arguments (members, or boxed a named type), its return
+/// (an array here), how QEMU runs it, and its documentation, condition and
+/// features; the pseudo-types of releases before 2.5 are `any`.
+#[test]
+fn commands_convert_with_their_arguments_return_and_flags() {
+    use crate::types::{Scalar, TypeKind};
+    let schema = read_one(
+        "{ 'struct': 'Info', 'data': { 'name': 'str' } }
+##
+# @query-things:
+#
+# Lists the things.
+#
+# @verbose: say more
+#
+# Since: 7.1
+##
+{ 'command': 'query-things', 'data': { '*verbose': 'bool' }, 'returns': [ 'Info' ],
+  'allow-preconfig': true, 'if': 'CONFIG_THINGS', 'features': [ 'unstable' ] }
+{ 'command': 'set-info', 'data': 'Info', 'boxed': true, 'allow-oob': true }
+{ 'command': 'qom-get', 'data': { 'path': 'str' }, 'returns': 'visitor', 'gen': false }
+{ 'command': 'quiet', 'success-response': false }",
+    )
+    .expect("reads");
+    let spec = schema.to_spec("test").expect("converts");
+    let names: Vec<&str> = spec.commands.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["query-things", "set-info", "qom-get", "quiet"]);
+    let types = &spec.types;
+    let query = &spec.commands[0];
+    assert_eq!(query.description, "Lists the things.");
+    assert_eq!(query.since.as_deref(), Some("7.1"));
+    assert_eq!(
+        query.condition,
+        Some(Condition::Name("CONFIG_THINGS".into()))
+    );
+    assert_eq!(query.features[0].name, "unstable");
+    assert!(query.allow_preconfig && !query.allow_oob && query.success_response);
+    let arguments = types.members(query.arguments.expect("arguments"));
+    assert_eq!(arguments[0].name, "verbose");
+    assert!(arguments[0].optional);
+    assert_eq!(arguments[0].description, "say more");
+    let returns = query.returns.expect("a return");
+    let info = types.element(returns);
+    assert_ne!(info, returns);
+    assert_eq!(types.get(info).name.as_deref(), Some("Info"));
+    // Boxed: the arguments are the struct itself, the one Info.
+    let set = &spec.commands[1];
+    assert_eq!(set.arguments, Some(info));
+    assert!(set.allow_oob);
+    assert_eq!(set.returns, None);
+    let qom_get = &spec.commands[2];
+    assert_eq!(
+        qom_get.returns.map(|r| types.get(r).kind.clone()),
+        Some(TypeKind::Scalar {
+            scalar: Scalar::Value
+        })
+    );
+    let quiet = &spec.commands[3];
+    assert_eq!((quiet.arguments, quiet.success_response), (None, false));
+}
+
+/// A command's references are checked as a type's are.
+#[test]
+fn a_command_returning_a_missing_type_is_an_error() {
+    let err = read_one("{ 'command': 'c', 'returns': 'Nowhere' }").expect_err("refused");
+    assert!(
+        err.message
+            .contains("command 'c' returns 'Nowhere', which does not exist"),
+        "{err}"
+    );
+    let err =
+        read_one("{ 'command': 'c', 'data': 'Nowhere', 'boxed': true }").expect_err("refused");
+    assert!(
+        err.message
+            .contains("command 'c' has data 'Nowhere', which does not exist"),
+        "{err}"
+    );
+    let err = read_one("{ 'command': 'c', 'allow-oob': 'yes' }").expect_err("refused");
+    assert!(
+        err.message.contains("'allow-oob' is true or false"),
+        "{err}"
+    );
+}

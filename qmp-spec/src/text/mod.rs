@@ -61,6 +61,7 @@ pub fn parse(file: &str, text: &str) -> Result<Spec, ParseError> {
         sections,
         build: None,
         types: types.types,
+        commands: Vec::new(),
     })
 }
 
