@@ -61,7 +61,8 @@ pub struct Command {
     /// It may run out of band (`allow-oob`).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub allow_oob: bool,
-    /// It may run before the machine is configured (`allow-preconfig`).
+    /// It may run before the machine is configured (`allow-preconfig`;
+    /// a build's introspection does not say, and reads as `false`).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub allow_preconfig: bool,
     /// QEMU answers it (`success-response`, true unless the schema says).

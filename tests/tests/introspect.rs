@@ -371,3 +371,62 @@ fn the_build_symbols_decide_every_condition_the_events_reach() {
         ]
     );
 }
+
+/// The capture's commands are read too, named and documented from 7.2.0:
+/// each command of the build is one of the release, its arguments' and
+/// return's types in the one table, named as the release names them.
+#[test]
+fn the_recorded_capture_reads_its_commands_named_from_release_7_2_0() {
+    use qmp_spec::types::TypeKind;
+    let loaded = resolver()
+        .load(&fixture_path(CAPTURE_7_2))
+        .unwrap_or_else(|err| panic!("{err}"));
+    let spec = &loaded.spec;
+    let top = qmp_tests::workspace_root().join("qmp-spec/qapi/7.2.0/qapi/qapi-schema.json");
+    let release = qmp_spec::qapi::read(&top)
+        .and_then(|schema| schema.to_spec("qemu-7.2.0"))
+        .unwrap_or_else(|err| panic!("{err}"));
+    let released: std::collections::HashMap<&str, &qmp_spec::model::Command> = release
+        .commands
+        .iter()
+        .map(|c| (c.name.as_str(), c))
+        .collect();
+    for command in &spec.commands {
+        assert!(
+            released.contains_key(command.name.as_str()),
+            "{} is not a command of 7.2.0",
+            command.name
+        );
+    }
+    // As many as the reply lists (`"meta-type": "command"`).
+    assert_eq!(spec.commands.len(), 216, "the build's commands");
+    let command = |name: &str| {
+        spec.commands
+            .iter()
+            .find(|c| c.name == name)
+            .unwrap_or_else(|| panic!("{name}"))
+    };
+    let types = &spec.types;
+    let status = command("query-status");
+    assert_eq!(status.arguments, None);
+    let returns = status.returns.expect("a return");
+    assert_eq!(types.get(returns).name.as_deref(), Some("StatusInfo"));
+    assert_eq!(status.description, released["query-status"].description);
+    assert_eq!(status.since.as_deref(), Some("0.14"));
+    let add = command("blockdev-add");
+    let arguments = add.arguments.expect("arguments");
+    assert_eq!(
+        types.get(arguments).name.as_deref(),
+        Some("BlockdevOptions")
+    );
+    assert!(matches!(types.get(arguments).kind, TypeKind::Union { .. }));
+    // The four that may run out of band, as the reply says.
+    let oob: Vec<&str> = spec
+        .commands
+        .iter()
+        .filter(|c| c.allow_oob)
+        .map(|c| c.name.as_str())
+        .collect();
+    assert_eq!(oob.len(), 4, "{oob:?}");
+    assert!(oob.iter().all(|name| released[name].allow_oob), "{oob:?}");
+}

@@ -54,8 +54,25 @@ pub(super) struct Draft {
     pub fields: Option<Vec<Field>>,
 }
 
-/// The reply's events, types spelled out and named by the reply.
-pub(super) fn drafts(reply: &Reply<'_>) -> Result<Vec<Draft>, IntrospectError> {
+/// A command as the conversion spells it: its arguments and its return,
+/// each a field whose type is spelled out in place (`None` for no
+/// arguments, and for a return of `{}`).
+pub(super) struct CommandDraft {
+    pub name: String,
+    pub arguments: Option<Field>,
+    pub returns: Option<Field>,
+    pub allow_oob: bool,
+    pub features: Vec<Feature>,
+    /// Borrowed from a QAPI release, where it has the command.
+    pub description: String,
+    pub since: Option<String>,
+}
+
+/// The reply's events and commands, types spelled out and named by the
+/// reply.
+pub(super) fn drafts(
+    reply: &Reply<'_>,
+) -> Result<(Vec<Draft>, Vec<CommandDraft>), IntrospectError> {
     let declared: usize = reply
         .wire
         .entries
@@ -76,18 +93,43 @@ pub(super) fn drafts(reply: &Reply<'_>) -> Result<Vec<Draft>, IntrospectError> {
         failure: None,
     };
     let mut sections = Vec::new();
+    let mut commands = Vec::new();
     for (index, entry) in reply.wire.entries.iter().enumerate() {
-        if reply.meta(index) != Meta::Event {
-            continue;
+        match reply.meta(index) {
+            Meta::Event => {
+                let section = converter.event(index);
+                if let Some(message) = converter.failure.take() {
+                    return Err(reply.error(index, "[\"arg-type\"]", message));
+                }
+                debug_assert_eq!(section.section.names, [entry.name.as_ref()]);
+                sections.push(section);
+            }
+            Meta::Command => {
+                let name = entry.name.as_ref();
+                let arg = entry.arg_type.as_deref().unwrap_or_default();
+                let arguments = converter.payload(name, "arguments", arg);
+                if let Some(message) = converter.failure.take() {
+                    return Err(reply.error(index, "[\"arg-type\"]", message));
+                }
+                let ret = entry.ret_type.as_deref().unwrap_or_default();
+                let returns = converter.payload(name, "return", ret);
+                if let Some(message) = converter.failure.take() {
+                    return Err(reply.error(index, "[\"ret-type\"]", message));
+                }
+                commands.push(CommandDraft {
+                    name: name.to_string(),
+                    arguments,
+                    returns,
+                    allow_oob: entry.allow_oob,
+                    features: features(&entry.features),
+                    description: String::new(),
+                    since: None,
+                });
+            }
+            _ => {}
         }
-        let section = converter.event(index);
-        if let Some(message) = converter.failure.take() {
-            return Err(reply.error(index, "[\"arg-type\"]", message));
-        }
-        debug_assert_eq!(section.section.names, [entry.name.as_ref()]);
-        sections.push(section);
     }
-    Ok(sections)
+    Ok((sections, commands))
 }
 
 fn features(list: &Option<Vec<super::wire::Str<'_>>>) -> Vec<Feature> {
@@ -144,6 +186,24 @@ impl<'r, 'a> Converter<'r, 'a> {
             since: None,
         };
         Draft { section, fields }
+    }
+
+    /// A command's arguments or return (type `ty`), spelled as a field
+    /// named `what`: `None` for an object without members (no arguments, a
+    /// return of `{}`).
+    fn payload(&mut self, command: &'r str, what: &'r str, ty: &str) -> Option<Field> {
+        let target = self.target(ty);
+        let entry = &self.reply.wire.entries[target];
+        let empty = self.reply.meta(target) == Meta::Object
+            && entry.tag.is_none()
+            && entry.members.as_ref().is_none_or(Vec::is_empty);
+        if empty {
+            return None;
+        }
+        self.path.push(command);
+        let field = self.field(what, target, Link::Required);
+        self.path.pop();
+        Some(field)
     }
 
     /// An object's members, typed.

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use super::convert::Draft;
+use super::convert::{CommandDraft, Draft};
 use crate::model::{Data, Section, Spec};
 use crate::spelled::{Field, JsonType, spell};
 
@@ -36,6 +36,7 @@ impl<'r> Theirs<'r> {
 /// build.
 pub(super) fn recover(
     drafts: &mut [Draft],
+    commands: &mut [CommandDraft],
     references: &[(&str, &Spec)],
     is_wire: &dyn Fn(&str) -> bool,
 ) {
@@ -58,7 +59,32 @@ pub(super) fn recover(
             None => {}
         }
     }
-    name(drafts, &votes, is_wire);
+    // Each command from the first reference that has it, as each event.
+    let mut by_command: HashMap<&str, (&Spec, &crate::model::Command)> = HashMap::new();
+    for (_, reference) in references.iter().rev() {
+        by_command.extend(
+            reference
+                .commands
+                .iter()
+                .map(|c| (c.name.as_str(), (*reference, c))),
+        );
+    }
+    for command in commands.iter_mut() {
+        let Some(&(spec, theirs)) = by_command.get(command.name.as_str()) else {
+            continue;
+        };
+        command.description.clone_from(&theirs.description);
+        command.since.clone_from(&theirs.since);
+        for (ours, their_type, what) in [
+            (&mut command.arguments, theirs.arguments, "arguments"),
+            (&mut command.returns, theirs.returns, "return"),
+        ] {
+            if let (Some(ours), Some(ty)) = (ours, their_type) {
+                node(ours, &spell(&spec.types, what, ty), &mut votes);
+            }
+        }
+    }
+    name(drafts, commands, &votes, is_wire);
 }
 
 /// Carries into `build` what `release` (the QAPI release before it) has
@@ -332,7 +358,11 @@ fn pascal(segments: &[&str]) -> String {
 
 /// Every wire type name in document order, with the path name of its
 /// first place.
-fn first_places(drafts: &[Draft], is_wire: &dyn Fn(&str) -> bool) -> Vec<(String, String)> {
+fn first_places(
+    drafts: &[Draft],
+    commands: &[CommandDraft],
+    is_wire: &dyn Fn(&str) -> bool,
+) -> Vec<(String, String)> {
     fn walk<'s>(
         field: &'s Field,
         path: &mut Vec<&'s str>,
@@ -380,6 +410,14 @@ fn first_places(drafts: &[Draft], is_wire: &dyn Fn(&str) -> bool) -> Vec<(String
             _ => {}
         }
     }
+    // Then the commands': a type only they reach is named by its first
+    // path from one (`BlockdevAddArguments`).
+    for command in commands {
+        let mut path = vec![command.name.as_str()];
+        for field in command.arguments.iter().chain(&command.returns) {
+            walk(field, &mut path, &mut seen, &mut out, is_wire);
+        }
+    }
     out
 }
 
@@ -387,8 +425,13 @@ fn first_places(drafts: &[Draft], is_wire: &dyn Fn(&str) -> bool) -> Vec<(String
 /// smaller name), each QAPI name to one wire type, the wire type that has
 /// it at the most places first; the rest by their first path, made unique
 /// with a number; a name QEMU did not mask stays.
-fn name(drafts: &mut [Draft], votes: &Votes, is_wire: &dyn Fn(&str) -> bool) {
-    let places = first_places(drafts, is_wire);
+fn name(
+    drafts: &mut [Draft],
+    commands: &mut [CommandDraft],
+    votes: &Votes,
+    is_wire: &dyn Fn(&str) -> bool,
+) {
+    let places = first_places(drafts, commands, is_wire);
     let order: HashMap<&str, usize> = places
         .iter()
         .enumerate()
@@ -456,6 +499,11 @@ fn name(drafts: &mut [Draft], votes: &Votes, is_wire: &dyn Fn(&str) -> bool) {
             (Some(fields), _) => fields.iter_mut().for_each(|f| rename(f, &names)),
             (None, Data::External { type_name, .. }) => name_of(type_name, &names),
             _ => {}
+        }
+    }
+    for command in commands {
+        for field in command.arguments.iter_mut().chain(&mut command.returns) {
+            rename(field, &names);
         }
     }
 }

@@ -43,7 +43,7 @@ use std::collections::HashMap;
 
 pub use convert::{FIELDS_PER_MEMBER, MAX_NESTING};
 
-use crate::model::{Build, Data, QemuVersion, Spec};
+use crate::model::{Build, Command, Data, QemuVersion, Spec};
 use crate::spelled::Tabulate;
 
 /// Why a reply cannot be read.
@@ -232,8 +232,8 @@ impl<'a> Reply<'a> {
         references: &[(&str, &Spec)],
         carry: bool,
     ) -> Result<Spec, IntrospectError> {
-        let mut drafts = convert::drafts(self)?;
-        lend::recover(&mut drafts, references, &|name| {
+        let (mut drafts, mut commands) = convert::drafts(self)?;
+        lend::recover(&mut drafts, &mut commands, references, &|name| {
             self.by_name.contains_key(name)
         });
         if let (true, Some((_, nearest))) = (carry, references.first()) {
@@ -263,8 +263,25 @@ impl<'a> Reply<'a> {
                     .unwrap_or_default(),
                 documented_from: references.first().map(|(name, _)| name.to_string()),
             }),
+            commands: commands
+                .into_iter()
+                .map(|command| Command {
+                    arguments: command.arguments.map(|field| types.field(&field)),
+                    returns: command.returns.map(|field| types.field(&field)),
+                    name: command.name,
+                    span: Default::default(),
+                    description: command.description,
+                    allow_oob: command.allow_oob,
+                    // Introspection does not say; QEMU answers every
+                    // command of its monitor.
+                    allow_preconfig: false,
+                    success_response: true,
+                    condition: None,
+                    features: command.features,
+                    since: command.since,
+                })
+                .collect(),
             types: types.types,
-            commands: Vec::new(),
         })
     }
 

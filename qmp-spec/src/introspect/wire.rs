@@ -41,6 +41,9 @@ pub(super) struct Entry<'a> {
     pub variants: Option<Vec<VariantInfo<'a>>>,
     #[serde(borrow, default)]
     pub features: Option<Vec<Str<'a>>>,
+    /// A command that may run out of band (QEMU 2.12 on).
+    #[serde(rename = "allow-oob", default)]
+    pub allow_oob: bool,
 }
 
 /// An object's member (`name`, `type`, `default` when optional), an
