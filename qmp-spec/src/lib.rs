@@ -1,5 +1,5 @@
-//! The one model of QEMU's QMP events ([`model`]: a revision, whatever it
-//! was read from), and its readers, one per kind of input: [`text`] for a
+//! The one model of QEMU's QMP events and commands ([`model`]: a revision,
+//! whatever it was read from, with its table of [`types`]), and its readers, one per kind of input: [`text`] for a
 //! `qmp-events.txt` revision (2010–2017), [`diff`] for the historical
 //! diffs in three dialects, [`qapi`] for QEMU's QAPI schema (2014 on, the
 //! only home of the events since 2017), [`introspect`] for a QEMU binary's
@@ -7,7 +7,7 @@
 //! rebuilds every revision of both eras; [`input`] is the one resolver
 //! every command reads an argument through (a file, a QAPI tree, a git
 //! revision, a reply, a running or a started QEMU, a revision name).
-//! [`changes`] and [`lint`] analyse models.
+//! [`changes`] and [`defects`] analyse models.
 //!
 //! Data flows one way: inputs → [`model`] → artifacts (the `codegen`
 //! crate) → files (`xtask`).

@@ -7,7 +7,7 @@
 //! - each event's `Since:` and each member's "(since X.Y)" against the first
 //!   revision of the timeline that has it ([`since`]).
 //!
-//! Not to be confused with [`crate::lint`], the defects of one document.
+//! Not to be confused with [`crate::defects`], the defects of one document.
 
 use std::collections::HashMap;
 

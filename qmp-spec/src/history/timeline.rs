@@ -1,7 +1,7 @@
 //! Since and until, from the history: for every event, member and
 //! enumeration value of the timeline ([`super::History::timeline`]), the
 //! first revision that has it and, when a later revision no longer does,
-//! the last. Not copied from `Since:` lines: [`super::lint`] compares those
+//! the last. Not copied from `Since:` lines: [`super::audit`] compares those
 //! with this. The generators (the `codegen` crate) render it.
 
 use std::collections::BTreeMap;
