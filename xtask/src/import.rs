@@ -113,6 +113,8 @@ struct Plan {
     files: Vec<(PathBuf, Vec<u8>)>,
     manifest: String,
     generated: Vec<codegen::GeneratedFile>,
+    /// `Cargo.lock` for the crate's new version.
+    lock: crate::regen::Lock,
     history_len: usize,
     /// The revision the new one follows.
     before: String,
@@ -179,6 +181,7 @@ impl Plan {
         let views = codegen::Revision::all(&built);
         let generated = codegen::generate(&views).map_err(|err| err.to_string())?;
         let manifest = manifest.render().map_err(|err| err.to_string())?;
+        let lock = crate::regen::Lock::for_files(root, &generated)?;
         Ok(Plan {
             id,
             loaded,
@@ -186,6 +189,7 @@ impl Plan {
             files,
             manifest,
             generated,
+            lock,
             history_len: built.revisions.len(),
             before,
             changed: 0,
@@ -221,7 +225,7 @@ impl Plan {
         let outcome = crate::sync::sync(&root.join("generated"), &self.generated, false)
             .map_err(|err| failed("writing generated/".into(), err))?;
         self.changed = outcome.changes.len();
-        Ok(())
+        self.lock.write()
     }
 }
 

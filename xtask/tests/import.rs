@@ -101,6 +101,18 @@ fn a_qapi_tree_is_vendored_placed_in_version_order_and_regenerated() {
             .is_file()
     );
     assert!(root.join("generated/docs/qemu-10.2.0.md").is_file());
+    // Cargo.lock names the crate's version, stepped or not: `--locked`
+    // builds go on working.
+    let manifest = std::fs::read_to_string(root.join("generated/Cargo.toml")).unwrap();
+    let version = manifest
+        .lines()
+        .find_map(|l| l.strip_prefix("version = "))
+        .expect("a version");
+    let lock = std::fs::read_to_string(root.join("Cargo.lock")).unwrap();
+    assert!(
+        lock.contains(&format!("name = \"qmp-events\"\nversion = {version}\n")),
+        "Cargo.lock lacks qmp-events {version}"
+    );
     // The same again: refused, nothing written.
     let before = snapshot(&root);
     let again = import(&root, &[source.to_str().unwrap()]);

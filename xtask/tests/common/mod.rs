@@ -30,8 +30,8 @@ pub fn temp_path(test: &str, name: &str) -> PathBuf {
     dir.join(name)
 }
 
-/// A copy of the project's history in a temporary root, with `generated/`
-/// holding one sentinel file.
+/// A copy of the project's history and `Cargo.lock` in a temporary root,
+/// with `generated/` holding one sentinel file.
 pub fn scratch_root(name: &str) -> std::path::PathBuf {
     let root = std::env::temp_dir().join(format!("xtask-regen-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&root);
@@ -53,5 +53,6 @@ pub fn scratch_root(name: &str) -> std::path::PathBuf {
     }
     std::fs::create_dir_all(root.join("generated")).unwrap();
     std::fs::write(root.join("generated/SENTINEL"), "untouched").unwrap();
+    std::fs::copy(source.join("../Cargo.lock"), root.join("Cargo.lock")).unwrap();
     root
 }
