@@ -180,6 +180,21 @@ impl Plan {
         let built = build_staged(&manifest, root, &files, &removed)?;
         let views = codegen::Revision::all(&built);
         let generated = codegen::generate(&views).map_err(|err| err.to_string())?;
+        if let Some(schema) = &loaded.schema {
+            // The vendored releases' table gains the release's row.
+            let path = PathBuf::from("qmp-spec/qapi/README.md");
+            let readme = std::fs::read_to_string(root.join(&path))
+                .map_err(|err| format!("{}: {err}", path.display()))?;
+            let replaced = replace
+                .as_deref()
+                .map(|old| old.trim_start_matches("qemu-"));
+            let row = (
+                folder.as_str(),
+                schema.events().count(),
+                schema.definitions.len(),
+            );
+            files.push((path, readme_with_row(&readme, row, replaced).into_bytes()));
+        }
         let manifest = manifest.render().map_err(|err| err.to_string())?;
         let lock = crate::regen::Lock::for_files(root, &generated)?;
         Ok(Plan {
@@ -485,4 +500,81 @@ fn today() -> String {
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
     format!("{year:04}-{month:02}-{day:02}")
+}
+
+/// `qmp-spec/qapi/README.md` with a row (release, events, definitions) for
+/// the imported release in version order, and the replaced release's row
+/// gone: the table `qmp-spec/tests/qapi.rs` keeps current.
+fn readme_with_row(
+    readme: &str,
+    (release, events, definitions): (&str, usize, usize),
+    replaced: Option<&str>,
+) -> String {
+    /// `9.2.0-rc2` → [9, 2, 0, 2], as the releases sort.
+    fn key(release: &str) -> Option<Vec<u32>> {
+        release
+            .split(['.', '-'])
+            .map(|part| part.trim_start_matches("rc").parse().ok())
+            .collect()
+    }
+    let release_of = |line: &str| {
+        let cell = line.strip_prefix("| ")?.split(" |").next()?;
+        key(cell).map(|_| cell.to_string())
+    };
+    let new_row = format!("| {release} | {events} | {definitions} |");
+    let mut out: Vec<String> = Vec::new();
+    let mut placed = false;
+    let mut last_row = None;
+    for line in readme.lines() {
+        if let Some(cell) = release_of(line) {
+            if Some(cell.as_str()) == replaced || cell == release {
+                continue;
+            }
+            if !placed && key(&cell) > key(release) {
+                out.push(new_row.clone());
+                placed = true;
+            }
+            out.push(line.to_string());
+            last_row = Some(out.len());
+            continue;
+        }
+        out.push(line.to_string());
+    }
+    if !placed {
+        let at = last_row.unwrap_or(out.len());
+        out.insert(at, new_row);
+    }
+    let mut text = out.join("\n");
+    if readme.ends_with('\n') {
+        text.push('\n');
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::readme_with_row;
+
+    const README: &str = "# Releases\n\n| release | events | definitions |\n|---|---|---|\n\
+                          | 9.1.0 | 53 | 900 |\n| 9.2.0-rc2 | 54 | 980 |\n| 10.0.0 | 56 | 994 |\n\nAfter.\n";
+
+    #[test]
+    fn the_readme_gains_the_release_in_version_order() {
+        let last = readme_with_row(README, ("10.2.0", 57, 1010), None);
+        assert!(
+            last.contains("| 10.0.0 | 56 | 994 |\n| 10.2.0 | 57 | 1010 |\n\nAfter.\n"),
+            "{last}"
+        );
+        let replaced = readme_with_row(README, ("9.2.0", 54, 982), Some("9.2.0-rc2"));
+        assert!(
+            replaced.contains("| 9.1.0 | 53 | 900 |\n| 9.2.0 | 54 | 982 |\n| 10.0.0 |"),
+            "{replaced}"
+        );
+        assert!(!replaced.contains("rc2"));
+        let first = readme_with_row(README, ("2.1.0", 32, 295), None);
+        assert!(
+            first.contains("|---|---|---|\n| 2.1.0 | 32 | 295 |\n| 9.1.0 |"),
+            "{first}"
+        );
+    }
 }

@@ -113,6 +113,14 @@ fn a_qapi_tree_is_vendored_placed_in_version_order_and_regenerated() {
         lock.contains(&format!("name = \"qmp-events\"\nversion = {version}\n")),
         "Cargo.lock lacks qmp-events {version}"
     );
+    // The vendored releases' table has its row, after 10.1.0's.
+    let readme = std::fs::read_to_string(root.join("qmp-spec/qapi/README.md")).unwrap();
+    let rows: Vec<&str> = readme.lines().filter(|l| l.starts_with("| 10.")).collect();
+    assert!(
+        rows.len() >= 2 && rows[rows.len() - 1].starts_with("| 10.2.0 | "),
+        "{rows:?}"
+    );
+    assert!(rows[rows.len() - 2].starts_with("| 10.1.0 | "), "{rows:?}");
     // The same again: refused, nothing written.
     let before = snapshot(&root);
     let again = import(&root, &[source.to_str().unwrap()]);
