@@ -23,13 +23,24 @@ fn the_upstream_line_in_order() {
         .filter(|r| r.is_release())
         .map(|r| r.name())
         .collect();
-    assert_eq!(releases.len(), 35);
+    // As many as history.json lists (`cargo xtask import` adds them), 35
+    // when this was written.
+    let manifest = qmp_spec::history::manifest::Manifest::load(
+        &qmp_tests::workspace_root().join("qmp-spec/history"),
+    )
+    .expect("history.json");
+    let listed = manifest
+        .revisions
+        .iter()
+        .filter(|e| e.id.is_release())
+        .count();
+    assert_eq!(releases.len(), listed);
+    assert!(releases.len() >= 35);
     assert_eq!(releases.first(), Some(&"qemu-2.1.0"));
-    assert_eq!(releases.last(), Some(&"qemu-11.1.3"));
     // The timeline: the text revisions up to the first release, then the
     // releases; the later text revisions are linted against their release.
     let timeline: Vec<&str> = history.timeline().iter().map(|r| r.name()).collect();
-    assert_eq!(timeline.len(), 10 + 35);
+    assert_eq!(timeline.len(), 10 + releases.len());
     assert_eq!(timeline[9..11], ["quorum-and-acpi", "qemu-2.1.0"]);
     let overlap: Vec<(&str, &str)> = history
         .overlap()
