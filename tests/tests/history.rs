@@ -211,7 +211,18 @@ fn the_crate_answers_what_the_history_says_at_run_time() {
     assert_eq!(stream.member_since("no.such.member"), None);
     assert_eq!(at(7, 2, 22), Some("qemu-7.2.0"));
     assert_eq!(at(11, 1, 3), Some("qemu-11.1.3"));
-    assert_eq!(at(11, 1, 2), Some("qemu-10.1.0"));
+    // A QEMU between two releases answers as the older.
+    let newest_schema_before = |version: qmp_spec::QemuVersion| {
+        history
+            .revisions
+            .iter()
+            .filter(|r| r.id.era() == qmp_spec::history::Era::Schema)
+            .rfind(|r| r.id.version().is_some_and(|v| v <= version))
+            .map(|r| r.name())
+    };
+    let v11_1_2 = qmp_spec::QemuVersion::parse("11.1.2").expect("a version");
+    assert_eq!(at(11, 1, 2), newest_schema_before(v11_1_2));
+    assert!(newest_schema_before(v11_1_2) >= Some("qemu-10.1.0"));
     assert_eq!(at(99, 0, 0), Some("qemu-11.1.3"));
     assert_eq!(at(2, 1, 0), Some("qemu-2.1.0"));
     assert_eq!(at(2, 0, 0), None);
