@@ -637,16 +637,6 @@ fn wire(types: &Types, ty: TypeId) -> Wire<'_> {
     }
 }
 
-/// A type as a change names it: `json-string`, `union`, an external
-/// type's name.
-fn label(types: &Types, ty: TypeId) -> String {
-    let def = types.get(ty);
-    match (&def.kind, &def.name) {
-        (TypeKind::External, Some(name)) => name.clone(),
-        (kind, _) => kind.label().to_string(),
-    }
-}
-
 /// What the changes compare of a member, a branch or an array's elements.
 #[derive(Clone, Copy)]
 struct Node<'a> {
@@ -734,7 +724,7 @@ impl<'a> Walk<'a, '_> {
                     &path,
                     ChangeKind::BranchAdded,
                     None,
-                    Some(label(sides.new, field.ty)),
+                    Some(sides.new.label(field.ty)),
                 )),
                 None => self.out.push(change(
                     event,
@@ -743,7 +733,7 @@ impl<'a> Walk<'a, '_> {
                         optional: field.optional,
                     },
                     None,
-                    Some(label(sides.new, field.ty)),
+                    Some(sides.new.label(field.ty)),
                 )),
                 Some(before) => self.member(&path, *before, *field),
             }
@@ -767,7 +757,7 @@ impl<'a> Walk<'a, '_> {
                 event,
                 &format!("{prefix}{}", field.name),
                 kind,
-                Some(label(sides.old, field.ty)),
+                Some(sides.old.label(field.ty)),
                 None,
             );
             removed.was_optional = field.optional;
@@ -782,8 +772,8 @@ impl<'a> Walk<'a, '_> {
                 event,
                 path,
                 ChangeKind::TypeChanged,
-                Some(label(sides.old, old.ty)),
-                Some(label(sides.new, new.ty)),
+                Some(sides.old.label(old.ty)),
+                Some(sides.new.label(new.ty)),
             ));
         } else if !self.inside.contains(&(old.ty, new.ty)) {
             self.inside.push((old.ty, new.ty));

@@ -156,10 +156,7 @@ impl ExampleLint<'_> {
             _ => false,
         };
         if !fits {
-            let said = match (&def.kind, &def.name) {
-                (TypeKind::External, Some(name)) => name.clone(),
-                (kind, _) => kind.label().to_string(),
-            };
+            let said = types.label(field.ty);
             self.push(
                 WarningKind::ExampleWrongType,
                 &field.name,

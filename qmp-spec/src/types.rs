@@ -197,6 +197,16 @@ impl Types {
         }
     }
 
+    /// The type as a change or a finding names it: its kind's label
+    /// (`json-string`, `union`), or an external type's name.
+    pub fn label(&self, id: TypeId) -> String {
+        let def = self.get(id);
+        match (&def.kind, &def.name) {
+            (TypeKind::External, Some(name)) => name.clone(),
+            (kind, _) => kind.label().to_string(),
+        }
+    }
+
     /// An enumeration's values.
     pub fn values(&self, id: TypeId) -> &[EnumValue] {
         match &self.get(id).kind {

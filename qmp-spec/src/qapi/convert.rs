@@ -74,56 +74,18 @@ impl Schema {
         let mut sections = Vec::new();
         for event in self.events() {
             let section = converter.event(event);
-            let spelled = match section.data.ty() {
-                _ if converter.too_deep => Err(types::Unbounded::TooDeep),
-                Some(data) => converter
-                    .types
-                    .check_spelling(data, &mut budget, MAX_NESTING),
-                None => Ok(()),
-            };
-            if spelled.is_err() {
-                return Err(ParseError {
-                    file: event.location.file.to_string(),
-                    line: event.location.line,
-                    column: event.location.column,
-                    line_text: self.line_text(&event.location.file, event.location.line),
-                    message: format!(
-                        "the types of event '{}' nest deeper than {MAX_NESTING} or spell out \
-                         more than {FIELDS_PER_MEMBER} fields per member of the schema",
-                        event.name
-                    ),
-                });
-            }
+            converter
+                .within_bounds(section.data.ty(), &mut budget)
+                .map_err(|_| self.unbounded(event, "event"))?;
             sections.push(section);
         }
         let mut commands = Vec::new();
         for definition in self.commands() {
             let command = converter.command(definition);
-            let spelled = if converter.too_deep {
-                Err(types::Unbounded::TooDeep)
-            } else {
-                command
-                    .arguments
-                    .iter()
-                    .chain(&command.returns)
-                    .try_for_each(|&ty| {
-                        converter.types.check_spelling(ty, &mut budget, MAX_NESTING)
-                    })
-            };
-            if spelled.is_err() {
-                let at = &definition.location;
-                return Err(ParseError {
-                    file: at.file.to_string(),
-                    line: at.line,
-                    column: at.column,
-                    line_text: self.line_text(&at.file, at.line),
-                    message: format!(
-                        "the types of command '{}' nest deeper than {MAX_NESTING} or spell out \
-                         more than {FIELDS_PER_MEMBER} fields per member of the schema",
-                        definition.name
-                    ),
-                });
-            }
+            let types = command.arguments.iter().chain(&command.returns).copied();
+            converter
+                .within_bounds(types, &mut budget)
+                .map_err(|_| self.unbounded(definition, "command"))?;
             commands.push(command);
         }
         Ok(Spec {
@@ -133,6 +95,23 @@ impl Schema {
             types: converter.types,
             commands,
         })
+    }
+}
+
+impl Schema {
+    /// The error at `definition` (an event or a command) whose types go
+    /// past the bounds.
+    fn unbounded(&self, definition: &Definition, what: &str) -> ParseError {
+        let at = &definition.location;
+        super::error_at(
+            at,
+            &self.line_text(&at.file, at.line),
+            format!(
+                "the types of {what} '{}' nest deeper than {MAX_NESTING} or spell out more \
+                 than {FIELDS_PER_MEMBER} fields per member of the schema",
+                definition.name
+            ),
+        )
     }
 }
 
@@ -290,6 +269,23 @@ impl<'a> Converter<'a> {
             features: command.features.clone(),
             since: doc.and_then(|d| d.since.clone()),
         }
+    }
+
+    /// Whether the definition just converted, reaching `types`, stays
+    /// within the bounds: its named types nested no deeper than
+    /// [`MAX_NESTING`], and spelling them out takes no more than the
+    /// `budget` left (spent as it goes).
+    fn within_bounds(
+        &self,
+        types: impl IntoIterator<Item = TypeId>,
+        budget: &mut usize,
+    ) -> Result<(), types::Unbounded> {
+        if self.too_deep {
+            return Err(types::Unbounded::TooDeep);
+        }
+        types
+            .into_iter()
+            .try_for_each(|ty| self.types.check_spelling(ty, budget, MAX_NESTING))
     }
 
     /// Members documented by `doc`, typed.
