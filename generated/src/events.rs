@@ -259,14 +259,12 @@ pub enum Event {
     ///
     /// Documented since revision `pre-resume` (QEMU's documentation: since 0.13).
     RtcChange(Box<RtcChangeData>),
-    /// `SCLP_CPI_INFO_AVAILABLE`:
-    ///
-    /// Note: Known only from this build's introspection: no QAPI release of the history documents
-    /// the event.
+    /// `SCLP_CPI_INFO_AVAILABLE`: Emitted when the Control-Program Identification data is
+    /// available in the QOM tree.
     ///
     /// Unstable (QAPI feature `unstable`): it may change or go without notice.
     ///
-    /// Documented since revision `qemu-11.1.3`.
+    /// Documented since revision `qemu-10.2.0` (QEMU's documentation: since 10.2).
     SclpCpiInfoAvailable,
     /// `SHUTDOWN`: Emitted when the virtual machine has shut down, indicating that QEMU is about
     /// to exit.

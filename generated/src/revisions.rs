@@ -256,6 +256,13 @@ pub enum Revision {
     /// f8b2f64e2336a28bf0d50b6ef8a7d8c013e9bcf3 ("Update version for v10.1.0 release",
     /// 2025-08-26), as mirrored by pbo-linaro/qemu-ci.
     Qemu10_1_0,
+    /// `qemu-10.2.0`. A QEMU release: its QAPI schema, or the introspection of a build of it.
+    ///
+    /// QEMU 10.2.0's QAPI schema (the tree ../shared/qapi-newer/10.2.0 (no commit id: not read
+    /// from git); imported 2026-12-05), see qmp-spec/qapi/10.2.0/PROVENANCE.md. Taken from
+    /// ../shared/qapi-newer/10.2.0, a QEMU 10.2.0 tree laid out for this project (qapi/ and
+    /// VERSION) without git history.
+    Qemu10_2_0,
     /// `qemu-11.1.3`. A QEMU release: its QAPI schema, or the introspection of a build of it.
     ///
     /// The introspection of QEMU 11.1.3 (Debian 1:11.1.3+ds-2~bpo13+1) (query-qmp-schema; imported
@@ -267,7 +274,7 @@ pub enum Revision {
 }
 impl Revision {
     /// Every revision, oldest first.
-    pub const ALL: [Revision; 49usize] = [
+    pub const ALL: [Revision; 50usize] = [
         Revision::PreResume,
         Revision::Qemu1bf9c315,
         Revision::BlockJobCompletion,
@@ -316,6 +323,7 @@ impl Revision {
         Revision::Qemu9_2_0,
         Revision::Qemu10_0_0,
         Revision::Qemu10_1_0,
+        Revision::Qemu10_2_0,
         Revision::Qemu11_1_3,
     ];
     /// The newest revision.
@@ -372,6 +380,7 @@ impl Revision {
             Revision::Qemu9_2_0 => "qemu-9.2.0",
             Revision::Qemu10_0_0 => "qemu-10.0.0",
             Revision::Qemu10_1_0 => "qemu-10.1.0",
+            Revision::Qemu10_2_0 => "qemu-10.2.0",
             Revision::Qemu11_1_3 => "qemu-11.1.3",
         }
     }
@@ -427,6 +436,7 @@ impl Revision {
             Revision::Qemu9_2_0 => Some(QemuVersion::new(9u32, 2u32, 0u32)),
             Revision::Qemu10_0_0 => Some(QemuVersion::new(10u32, 0u32, 0u32)),
             Revision::Qemu10_1_0 => Some(QemuVersion::new(10u32, 1u32, 0u32)),
+            Revision::Qemu10_2_0 => Some(QemuVersion::new(10u32, 2u32, 0u32)),
             Revision::Qemu11_1_3 => Some(QemuVersion::new(11u32, 1u32, 3u32)),
         }
     }
@@ -434,7 +444,7 @@ impl Revision {
     /// revision of `qmp-events.txt` that a release shipped, which
     /// answers as that release (the release is authoritative).
     pub(crate) const fn answers_as(self) -> Revision {
-        const ANSWERS: [Revision; 49usize] = [
+        const ANSWERS: [Revision; 50usize] = [
             Revision::PreResume,
             Revision::Qemu1bf9c315,
             Revision::BlockJobCompletion,
@@ -483,6 +493,7 @@ impl Revision {
             Revision::Qemu9_2_0,
             Revision::Qemu10_0_0,
             Revision::Qemu10_1_0,
+            Revision::Qemu10_2_0,
             Revision::Qemu11_1_3,
         ];
         ANSWERS[self as usize]
@@ -804,7 +815,7 @@ impl EventKind {
             EventKind::Reset => &[(Revision::PreResume, None)],
             EventKind::Resume => &[(Revision::Qemu1bf9c315, None)],
             EventKind::RtcChange => &[(Revision::PreResume, None)],
-            EventKind::SclpCpiInfoAvailable => &[(Revision::Qemu11_1_3, None)],
+            EventKind::SclpCpiInfoAvailable => &[(Revision::Qemu10_2_0, None)],
             EventKind::Shutdown => &[(Revision::PreResume, None)],
             EventKind::SpiceConnected => &[(Revision::Qemu1bf9c315, None)],
             EventKind::SpiceDisconnected => &[(Revision::Qemu1bf9c315, None)],

@@ -1539,9 +1539,12 @@ pub enum MigrationStatus {
     Cancelled,
     /// `"active"`: in the process of doing migration.
     Active,
-    /// `"postcopy-device"`
+    /// `"postcopy-device"`: like postcopy-active, but the destination is still loading device
+    /// state and is not running yet. If migration fails during this state, the source side will
+    /// resume. If there is no return-path from destination to source, this state is skipped.
+    /// (since 10.2)
     ///
-    /// Since revision `qemu-11.1.3`.
+    /// Since revision `qemu-10.2.0`.
     PostcopyDevice,
     /// `"postcopy-active"`: like active, but now in postcopy mode. (since 2.5)
     ///
