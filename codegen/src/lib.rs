@@ -103,10 +103,9 @@ pub fn generate(revisions: &[Revision<'_>]) -> Result<Vec<GeneratedFile>, Error>
             files.push(ir::revision_file(revision)?);
         }
         files.push(docs::revision_file(revision));
-        files.extend(schema::revision_files(
-            &format!("schema/{}", revision.name()),
-            revision,
-        ));
+        let folder = format!("schema/{}", revision.name());
+        files.extend(schema::revision_files(&folder, revision));
+        files.extend(schema::commands::revision_files(&folder, revision));
     }
     files.extend(schema::latest_files(&catalog));
     files.extend(rust::generate(

@@ -67,6 +67,10 @@ pub struct Command {
     pub allow_preconfig: bool,
     /// QEMU answers it (`success-response`, true unless the schema says).
     pub success_response: bool,
+    /// It takes arguments beyond those its type lists (QAPI's `'gen':
+    /// false`: `device_add`'s device properties), which no schema checks.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub extra_arguments: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub condition: Option<Condition>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -74,6 +78,11 @@ pub struct Command {
     /// The documentation's `Since:` line, as written.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub since: Option<String>,
+    /// Its documentation's examples, in order: each request sent
+    /// (`-> {"execute": ...}`) and each return received (`<- {"return":
+    /// ...}`), a return answering the request before it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub examples: Vec<Example>,
 }
 
 /// The build a revision read from introspection describes: one QEMU binary
@@ -228,6 +237,24 @@ impl Condition {
             Condition::All(all) => all.iter().all(|c| c.holds(defined)),
             Condition::Any(any) => any.iter().any(|c| c.holds(defined)),
             Condition::Not(not) => !not.holds(defined),
+        }
+    }
+}
+
+impl Condition {
+    /// The condition in QAPI's own JSON syntax: a symbol's name as a
+    /// string, or `{"all": [...]}`, `{"any": [...]}`, `{"not": ...}`.
+    pub fn to_qapi(&self) -> serde_json::Value {
+        use serde_json::json;
+        match self {
+            Condition::Name(name) => json!(name),
+            Condition::All(all) => {
+                json!({ "all": all.iter().map(Condition::to_qapi).collect::<Vec<_>>() })
+            }
+            Condition::Any(any) => {
+                json!({ "any": any.iter().map(Condition::to_qapi).collect::<Vec<_>>() })
+            }
+            Condition::Not(not) => json!({ "not": not.to_qapi() }),
         }
     }
 }

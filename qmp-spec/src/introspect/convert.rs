@@ -66,6 +66,9 @@ pub(super) struct CommandDraft {
     /// Borrowed from a QAPI release, where it has the command.
     pub description: String,
     pub since: Option<String>,
+    /// Borrowed too: the wire does not say a command takes arguments
+    /// beyond those listed (`device_add`).
+    pub extra_arguments: bool,
 }
 
 /// The reply's events and commands, types spelled out and named by the
@@ -124,6 +127,7 @@ pub(super) fn drafts(
                     features: features(&entry.features),
                     description: String::new(),
                     since: None,
+                    extra_arguments: false,
                 });
             }
             _ => {}

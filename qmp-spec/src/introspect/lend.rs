@@ -75,6 +75,7 @@ pub(super) fn recover(
         };
         command.description.clone_from(&theirs.description);
         command.since.clone_from(&theirs.since);
+        command.extra_arguments = theirs.extra_arguments;
         for (ours, their_type, what) in [
             (&mut command.arguments, theirs.arguments, "arguments"),
             (&mut command.returns, theirs.returns, "return"),

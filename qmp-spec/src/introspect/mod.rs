@@ -276,9 +276,12 @@ impl<'a> Reply<'a> {
                     // command of its monitor.
                     allow_preconfig: false,
                     success_response: true,
+                    extra_arguments: command.extra_arguments,
                     condition: None,
                     features: command.features,
                     since: command.since,
+                    // A binary's answers carry no examples.
+                    examples: Vec::new(),
                 })
                 .collect(),
             types: types.types,

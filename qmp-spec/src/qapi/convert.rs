@@ -137,6 +137,32 @@ fn span(location: &Location) -> Span {
     }
 }
 
+/// A command's examples that are JSON: the requests it shows sent and the
+/// returns received, in order (errors and events left out).
+fn command_examples(doc: &Doc) -> Vec<Example> {
+    doc.examples
+        .iter()
+        .filter(|example| {
+            let key = if example.direction == "->" {
+                "execute"
+            } else {
+                "return"
+            };
+            example
+                .json
+                .as_ref()
+                .is_some_and(|json| json.get(key).is_some())
+        })
+        .map(|example| Example {
+            label: None,
+            raw: example.text.clone(),
+            json: example.json.clone(),
+            error: None,
+            span: span(&example.location),
+        })
+        .collect()
+}
+
 /// The text `doc` gives member (or value, or branch) `name`.
 fn doc_text(doc: Option<&Doc>, name: &str) -> String {
     doc.and_then(|doc| doc.members.iter().find(|item| item.name == name))
@@ -265,9 +291,11 @@ impl<'a> Converter<'a> {
             allow_oob: flags.allow_oob,
             allow_preconfig: flags.allow_preconfig,
             success_response: flags.success_response,
+            extra_arguments: !flags.generated,
             condition: command.condition.clone(),
             features: command.features.clone(),
             since: doc.and_then(|d| d.since.clone()),
+            examples: doc.map(command_examples).unwrap_or_default(),
         }
     }
 

@@ -334,6 +334,11 @@ impl Builder {
                         "success-response",
                         true,
                     )?,
+                    generated: match get("gen") {
+                        // The 2.x schemas wrote `'gen': 'no'`.
+                        Some(Expr::Str(no, _)) if no == "no" => false,
+                        other => self.flag(other, "gen", true)?,
+                    },
                 },
             },
             _ => DefinitionKind::Event {

@@ -190,6 +190,12 @@ pub struct CommandFlags {
     /// QEMU answers it; `false` for a command with no response (QEMU's
     /// guest agent has them).
     pub success_response: bool,
+    /// QAPI generates its marshaller (`'gen'`, true unless the schema says
+    /// `false` or, before 2.12, `'no'`). A command QAPI does not marshal
+    /// takes arguments beyond those listed: `device_add`'s device
+    /// properties, and before their arguments were typed, `netdev_add`'s
+    /// and `object-add`'s.
+    pub generated: bool,
 }
 
 /// An event's data, or a command's arguments.

@@ -18,6 +18,8 @@
 //! with none or with an object (a newer QEMU may add data: SHUTDOWN did in
 //! 2.10), never with anything else.
 
+pub mod commands;
+
 use serde_json::{Map, Value, json};
 
 use qmp_spec::history::{Era, RevisionId};
@@ -253,16 +255,22 @@ impl<'c, 'a> Bundle<'c, 'a> {
             known_name.clone(),
             json!({ "title": known_name, "oneOf": known }),
         );
-        defs.insert(
-            enum_type.name.clone(),
-            json!({
-                "title": enum_type.name,
-                "anyOf": [
-                    { "$ref": format!("#/$defs/{known_name}") },
-                    { "description": "A value newer than this revision.", "type": "string" },
-                ],
-            }),
-        );
+        let mut schema = json!({
+            "title": enum_type.name,
+            "anyOf": [
+                { "$ref": format!("#/$defs/{known_name}") },
+                { "description": "A value newer than this revision.", "type": "string" },
+            ],
+        });
+        let conditional: Map<String, Value> = enum_type
+            .values
+            .iter()
+            .filter_map(|v| Some((v.value.clone(), v.condition.as_ref()?.to_qapi())))
+            .collect();
+        if !conditional.is_empty() {
+            schema["x-if-values"] = Value::Object(conditional);
+        }
+        defs.insert(enum_type.name.clone(), schema);
     }
 
     /// A union: the tag, and a branch per value it lists.
@@ -363,17 +371,20 @@ impl<'c, 'a> Bundle<'c, 'a> {
             .collect();
         let mut schema = Map::new();
         schema.insert("title".into(), json!(def));
-        schema.insert("description".into(), json!(description));
-        if section.features.iter().any(|f| f.name == "deprecated") {
-            schema.insert("deprecated".into(), json!(true));
-        }
         schema.insert("type".into(), json!("object"));
         schema.insert("required".into(), Value::Array(required));
         schema.insert("properties".into(), Value::Object(properties));
         if !examples.is_empty() {
             schema.insert("examples".into(), Value::Array(examples));
         }
-        Value::Object(schema)
+        let mut schema = Value::Object(schema);
+        commands::annotate(
+            &mut schema,
+            &description,
+            section.condition.as_ref(),
+            &section.features,
+        );
+        schema
     }
 
     /// `type`, `required` and `properties` of an object of `members`.
@@ -415,10 +426,8 @@ impl<'c, 'a> Bundle<'c, 'a> {
                 field.description.clone()
             };
             map.insert("description".into(), json!(description));
-            if field.features.iter().any(|f| f.name == "deprecated") {
-                map.insert("deprecated".into(), json!(true));
-            }
         }
+        commands::annotate(&mut schema, "", field.condition.as_ref(), &field.features);
         schema
     }
 

@@ -1,0 +1,576 @@
+//! JSON Schema (Draft 2020-12) of a revision's commands, from its table of
+//! types: `commands.json`, whose root accepts any request the revision
+//! accepts (`$defs[<command>]` is one command's request), and
+//! `returns.json` (`$defs[<command>]` is the schema of one command's
+//! `return` value). Each bundle defines the named types it reaches once in
+//! `$defs`, by their QAPI names.
+//!
+//! The two directions differ as QEMU does. A request is checked as QEMU
+//! checks it: an argument the command lacks, an enumeration value it lacks
+//! or a union branch it lacks is an error (`additionalProperties` and
+//! `unevaluatedProperties` are false, enumerations closed). A return is
+//! read as a client should read it: a newer QEMU adds members, values and
+//! branches, so objects stay open and an enumeration admits any string.
+//!
+//! What a build may lack is said in QAPI's own terms: `"x-if"` on a
+//! conditional command, type, member or branch (a string, or `{"all" |
+//! "any" | "not": ...}`), `"x-if-values"` on an enumeration with
+//! conditional values, `"x-features"` with every feature, and JSON
+//! Schema's `"deprecated": true` where QAPI says `deprecated`.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use serde_json::{Map, Value, json};
+
+use qmp_spec::Spec;
+use qmp_spec::model::{Command, Condition, EnumValue, Feature};
+use qmp_spec::types::{Branch, Member, Scalar, TypeId, TypeKind, Types};
+
+use super::{DRAFT, id};
+use crate::files::json_file;
+use crate::{GeneratedFile, Revision};
+
+/// Which way the values a bundle describes travel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// What a client sends: checked as strictly as QEMU checks it.
+    Request,
+    /// What QEMU returns: open to what newer QEMUs add.
+    Return,
+}
+
+/// `DIR/commands.json` and `DIR/returns.json` of a revision with commands.
+pub fn revision_files(folder: &str, revision: &Revision<'_>) -> Vec<GeneratedFile> {
+    let spec = revision.spec;
+    if spec.commands.is_empty() {
+        return Vec::new();
+    }
+    let name = revision.name();
+    [Direction::Request, Direction::Return]
+        .into_iter()
+        .map(|direction| {
+            let file = match direction {
+                Direction::Request => "commands",
+                Direction::Return => "returns",
+            };
+            GeneratedFile::new(
+                format!("{folder}/{file}.json"),
+                json_file(bundle_members(name, spec, direction)),
+            )
+        })
+        .collect()
+}
+
+/// One bundle of revision `name`, for tools that want it in memory.
+pub fn bundle(name: &str, spec: &Spec, direction: Direction) -> Value {
+    Value::Object(
+        bundle_members(name, spec, direction)
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect(),
+    )
+}
+
+fn bundle_members(name: &str, spec: &Spec, direction: Direction) -> Vec<(&'static str, Value)> {
+    let mut bundle = Bundle::new(spec, direction);
+    let commands: Vec<(&Command, Value)> = spec
+        .commands
+        .iter()
+        .map(|command| {
+            let schema = match direction {
+                Direction::Request => bundle.request(command),
+                Direction::Return => bundle.returned(command),
+            };
+            (command, schema)
+        })
+        .collect();
+    let mut defs = bundle.finish();
+    for (command, schema) in commands {
+        defs.insert(command.name.clone(), schema);
+    }
+    let refs: Vec<Value> = spec
+        .commands
+        .iter()
+        .map(|c| json!({ "$ref": format!("#/$defs/{}", pointer_escape(&c.name)) }))
+        .collect();
+    let what = match &spec.build {
+        Some(_) => format!("the QEMU build `{name}` (its query-qmp-schema)"),
+        None => format!("QEMU's QAPI schema as of `{name}`"),
+    };
+    match direction {
+        Direction::Request => vec![
+            ("$schema", json!(DRAFT)),
+            ("$id", json!(id(name, "commands"))),
+            ("title", json!("QmpRequest")),
+            (
+                "description",
+                json!(format!(
+                    "Any request {what} accepts: `$defs[<command>]` is that command's request, \
+                     checked as QEMU checks it (no argument, value or branch the command lacks)."
+                )),
+            ),
+            ("oneOf", Value::Array(refs)),
+            ("$defs", Value::Object(defs)),
+        ],
+        Direction::Return => vec![
+            ("$schema", json!(DRAFT)),
+            ("$id", json!(id(name, "returns"))),
+            ("title", json!("QmpResponse")),
+            (
+                "description",
+                json!(format!(
+                    "Any response of {what}: a return or an error. The value of a command's \
+                     `return` is `$defs[<command>]`, open to members, values and branches a \
+                     newer QEMU adds."
+                )),
+            ),
+            ("oneOf", response_envelopes()),
+            ("$defs", Value::Object(defs)),
+        ],
+    }
+}
+
+/// A response's two envelopes: a return, whose value the command decides,
+/// and an error.
+fn response_envelopes() -> Value {
+    json!([
+        {
+            "title": "QmpReturn",
+            "type": "object",
+            "required": ["return"],
+            "properties": {
+                "return": { "description": "The command's return value: `$defs[<command>]`." },
+                "id": { "description": "The request's `id`, when it had one." },
+            },
+        },
+        {
+            "title": "QmpError",
+            "type": "object",
+            "required": ["error"],
+            "properties": {
+                "error": {
+                    "type": "object",
+                    "required": ["class", "desc"],
+                    "properties": {
+                        "class": { "type": "string" },
+                        "desc": { "type": "string" },
+                    },
+                },
+                "id": { "description": "The request's `id`, when it had one." },
+            },
+        },
+    ])
+}
+
+/// A JSON Pointer token: `~` and `/` escaped.
+fn pointer_escape(name: &str) -> String {
+    name.replace('~', "~0").replace('/', "~1")
+}
+
+/// A bundle being built: the `$defs` name of each named type it reaches,
+/// and the types still to define.
+struct Bundle<'s> {
+    types: &'s Types,
+    direction: Direction,
+    /// The `$defs` name of each named type, unique within the bundle.
+    names: HashMap<TypeId, String>,
+    /// Named types reached and not yet defined.
+    pending: Vec<TypeId>,
+    defined: HashSet<TypeId>,
+}
+
+impl<'s> Bundle<'s> {
+    fn new(spec: &'s Spec, direction: Direction) -> Self {
+        // Command names are `$defs` names: a type never takes one, nor
+        // another type's (a build's table may name two types alike).
+        let mut taken: HashSet<String> = spec.commands.iter().map(|c| c.name.clone()).collect();
+        let mut names = HashMap::new();
+        for (id, def) in spec.types.iter() {
+            let Some(name) = &def.name else { continue };
+            if !is_defined(&def.kind) {
+                continue;
+            }
+            let mut candidate = name.clone();
+            let mut n = 1;
+            while taken.contains(&candidate) {
+                n += 1;
+                candidate = format!("{name}-{n}");
+            }
+            taken.insert(candidate.clone());
+            names.insert(id, candidate);
+        }
+        Bundle {
+            types: &spec.types,
+            direction,
+            names,
+            pending: Vec::new(),
+            defined: HashSet::new(),
+        }
+    }
+
+    /// Every named type reached, defined.
+    fn finish(&mut self) -> Map<String, Value> {
+        let mut defs = BTreeMap::new();
+        while let Some(id) = self.pending.pop() {
+            let mut schema = self.definition(id);
+            let def = self.types.get(id);
+            annotate(
+                &mut schema,
+                &def.description,
+                def.condition.as_ref(),
+                &def.features,
+            );
+            defs.insert(self.names[&id].clone(), schema);
+        }
+        defs.into_iter().collect()
+    }
+
+    /// A command's request: `execute` (or `exec-oob`), its arguments, an
+    /// `id`.
+    fn request(&mut self, command: &Command) -> Value {
+        let name = &command.name;
+        let mut properties = Map::new();
+        properties.insert("execute".into(), json!({ "const": name }));
+        if command.allow_oob {
+            properties.insert("exec-oob".into(), json!({ "const": name }));
+        }
+        let mut required = Vec::new();
+        let arguments = match command.arguments {
+            Some(ty) => {
+                if self.has_required(ty) {
+                    required.push(json!("arguments"));
+                }
+                let mut schema = self.type_schema(ty);
+                if command.extra_arguments
+                    && let Value::Object(map) = &mut schema
+                {
+                    // Arguments QAPI does not list (`device_add`'s device
+                    // properties) pass unchecked.
+                    map.remove("additionalProperties");
+                    map.insert("x-extra-arguments".into(), json!(true));
+                }
+                schema
+            }
+            None => json!({ "type": "object", "properties": {}, "additionalProperties": false }),
+        };
+        properties.insert("arguments".into(), arguments);
+        properties.insert(
+            "id".into(),
+            json!({ "description": "Any JSON value: QEMU copies it into the response." }),
+        );
+        let mut schema = Map::new();
+        schema.insert("title".into(), json!(name));
+        schema.insert("type".into(), json!("object"));
+        if command.allow_oob {
+            schema.insert(
+                "oneOf".into(),
+                json!([
+                    { "required": ["execute"], "not": { "required": ["exec-oob"] } },
+                    { "required": ["exec-oob"], "not": { "required": ["execute"] } },
+                ]),
+            );
+            schema.insert("x-allow-oob".into(), json!(true));
+        } else {
+            required.insert(0, json!("execute"));
+        }
+        schema.insert("required".into(), Value::Array(required));
+        schema.insert("properties".into(), Value::Object(properties));
+        schema.insert("additionalProperties".into(), json!(false));
+        if command.allow_preconfig {
+            schema.insert("x-allow-preconfig".into(), json!(true));
+        }
+        let mut schema = Value::Object(schema);
+        annotate(
+            &mut schema,
+            &command.description,
+            command.condition.as_ref(),
+            &command.features,
+        );
+        schema
+    }
+
+    /// A command's `return` value.
+    fn returned(&mut self, command: &Command) -> Value {
+        let mut schema = match command.returns {
+            Some(ty) => self.type_schema(ty),
+            None => json!({ "type": "object" }),
+        };
+        if let Value::Object(map) = &mut schema {
+            if map.len() == 1 && map.contains_key("$ref") {
+                schema = json!({ "allOf": [schema] });
+            }
+        }
+        if let Value::Object(map) = &mut schema {
+            map.insert("title".into(), json!(command.name));
+            if !command.success_response {
+                map.insert("x-success-response".into(), json!(false));
+            }
+        }
+        let description = format!(
+            "What command `{}` returns.{}",
+            command.name,
+            if command.success_response {
+                ""
+            } else {
+                " QEMU sends no response to it."
+            }
+        );
+        annotate(
+            &mut schema,
+            &description,
+            command.condition.as_ref(),
+            &command.features,
+        );
+        schema
+    }
+
+    /// Whether an object of type `ty` must have a member.
+    fn has_required(&self, ty: TypeId) -> bool {
+        match &self.types.get(ty).kind {
+            TypeKind::Object { members, .. } | TypeKind::Union { members, .. } => {
+                members.iter().any(|m| !m.optional)
+            }
+            TypeKind::Alternate { .. } => true,
+            _ => false,
+        }
+    }
+
+    /// The schema of a use of type `ty`: a reference to a named type (to
+    /// be defined), or the type spelled in place.
+    fn type_schema(&mut self, ty: TypeId) -> Value {
+        if let Some(name) = self.names.get(&ty) {
+            if self.defined.insert(ty) {
+                self.pending.push(ty);
+            }
+            return json!({ "$ref": format!("#/$defs/{}", pointer_escape(name)) });
+        }
+        self.definition(ty)
+    }
+
+    /// Type `ty` spelled out, its inner named types referred to.
+    fn definition(&mut self, ty: TypeId) -> Value {
+        let types = self.types;
+        let def = types.get(ty);
+        match &def.kind {
+            TypeKind::Scalar { scalar } => scalar_schema(*scalar),
+            TypeKind::Enum { values } => self.enumeration(values),
+            TypeKind::Array { items: None } => json!({ "type": "array" }),
+            TypeKind::Array { items: Some(items) } => {
+                json!({ "type": "array", "items": self.type_schema(*items) })
+            }
+            TypeKind::Object { members, .. } => {
+                let mut schema = self.object(members);
+                if self.direction == Direction::Request {
+                    schema.insert("additionalProperties".into(), json!(false));
+                }
+                Value::Object(schema)
+            }
+            TypeKind::Union {
+                tag,
+                members,
+                branches,
+                ..
+            } => self.union(tag, members, branches),
+            TypeKind::Alternate { branches } => {
+                let cases: Vec<Value> = branches
+                    .iter()
+                    .map(|b| {
+                        let mut schema = self.type_schema(b.ty);
+                        annotate(&mut schema, "", b.condition.as_ref(), &[]);
+                        schema
+                    })
+                    .collect();
+                json!({ "anyOf": cases })
+            }
+            TypeKind::External => json!({
+                "$comment": format!(
+                    "QEMU's QAPI type `{}`, not described here",
+                    def.name.as_deref().unwrap_or_default()
+                )
+            }),
+        }
+    }
+
+    /// An enumeration: closed in a request, open in a return.
+    fn enumeration(&self, values: &[EnumValue]) -> Value {
+        let known: Vec<&str> = values.iter().map(|v| v.value.as_str()).collect();
+        let mut schema = match self.direction {
+            Direction::Request => json!({ "type": "string", "enum": known }),
+            Direction::Return => json!({
+                "anyOf": [
+                    { "enum": known },
+                    { "type": "string", "description": "A value newer than this revision." },
+                ],
+            }),
+        };
+        let conditional: Map<String, Value> = values
+            .iter()
+            .filter_map(|v| Some((v.value.clone(), v.condition.as_ref()?.to_qapi())))
+            .collect();
+        if !conditional.is_empty() {
+            schema["x-if-values"] = Value::Object(conditional);
+        }
+        let featured: Map<String, Value> = values
+            .iter()
+            .filter(|v| !v.features.is_empty())
+            .map(|v| (v.value.clone(), feature_names(&v.features)))
+            .collect();
+        if !featured.is_empty() {
+            schema["x-features-values"] = Value::Object(featured);
+        }
+        schema
+    }
+
+    /// `type`, `required` and `properties` of an object of `members`.
+    fn object(&mut self, members: &[Member]) -> Map<String, Value> {
+        let mut properties = Map::new();
+        for member in members {
+            let schema = self.member(member);
+            properties.insert(member.name.clone(), schema);
+        }
+        let required: Vec<&str> = members
+            .iter()
+            .filter(|m| !m.optional)
+            .map(|m| m.name.as_str())
+            .collect();
+        let mut schema = Map::new();
+        schema.insert("type".into(), json!("object"));
+        schema.insert("required".into(), json!(required));
+        schema.insert("properties".into(), Value::Object(properties));
+        schema
+    }
+
+    /// A member: its type, described.
+    fn member(&mut self, member: &Member) -> Value {
+        let mut schema = self.type_schema(member.ty);
+        // A reference with siblings is written as `allOf` of the
+        // reference, as the event bundles do (code generators take a
+        // `$ref` with siblings for a new type).
+        if let Value::Object(map) = &schema
+            && map.len() == 1
+            && map.contains_key("$ref")
+        {
+            schema = json!({ "allOf": [schema] });
+        }
+        annotate(
+            &mut schema,
+            &member.description,
+            member.condition.as_ref(),
+            &member.features,
+        );
+        schema
+    }
+
+    /// A union: the common members, and for each branch the branch's own
+    /// members when the tag says so. In a request, a tag value without a
+    /// branch is refused with the tag's enumeration, and no member outside
+    /// the common ones and the branch's passes.
+    fn union(&mut self, tag: &str, members: &[Member], branches: &[Branch]) -> Value {
+        let mut schema = self.union_shape(tag, members, branches);
+        if self.direction == Direction::Request {
+            schema.insert("unevaluatedProperties".into(), json!(false));
+        }
+        Value::Object(schema)
+    }
+
+    /// A union's members and branches, open: what a union of which it is
+    /// a branch spells in place, so that the outer union's
+    /// `unevaluatedProperties` sees every member a branch allows.
+    fn union_shape(
+        &mut self,
+        tag: &str,
+        members: &[Member],
+        branches: &[Branch],
+    ) -> Map<String, Value> {
+        let mut schema = self.object(members);
+        let cases: Vec<Value> = branches
+            .iter()
+            .map(|branch| {
+                let types = self.types;
+                let then = match &types.get(branch.ty).kind {
+                    // A branch may itself be a union (QAPI allows it since
+                    // 9.1: `MigrationAddress`'s `socket` is `SocketAddress`).
+                    TypeKind::Union {
+                        tag,
+                        members,
+                        branches,
+                        ..
+                    } => self.union_shape(tag, members, branches),
+                    _ => self.object(types.members(branch.ty)),
+                };
+                let then = Value::Object(then);
+                let mut case = json!({
+                    "if": { "properties": { tag: { "const": branch.name } }, "required": [tag] },
+                    "then": then,
+                });
+                annotate(&mut case, "", branch.condition.as_ref(), &[]);
+                case
+            })
+            .collect();
+        schema.insert("allOf".into(), Value::Array(cases));
+        schema
+    }
+}
+
+/// Whether a named type of this kind gets a `$defs` entry (a scalar is
+/// always spelled in place).
+fn is_defined(kind: &TypeKind) -> bool {
+    !matches!(kind, TypeKind::Scalar { .. } | TypeKind::Array { .. })
+}
+
+fn scalar_schema(scalar: Scalar) -> Value {
+    let bounded =
+        |min: i128, max: i128| json!({ "type": "integer", "minimum": min, "maximum": max });
+    match scalar {
+        Scalar::String => json!({ "type": "string" }),
+        Scalar::Int => json!({ "type": "integer" }),
+        Scalar::Number => json!({ "type": "number" }),
+        Scalar::Bool => json!({ "type": "boolean" }),
+        Scalar::Value => json!({}),
+        Scalar::Null => json!({ "type": "null" }),
+        Scalar::Int8 => bounded(i8::MIN.into(), i8::MAX.into()),
+        Scalar::Int16 => bounded(i16::MIN.into(), i16::MAX.into()),
+        Scalar::Int32 => bounded(i32::MIN.into(), i32::MAX.into()),
+        Scalar::Int64 => bounded(i64::MIN.into(), i64::MAX.into()),
+        Scalar::Uint8 => bounded(0, u8::MAX.into()),
+        Scalar::Uint16 => bounded(0, u16::MAX.into()),
+        Scalar::Uint32 => bounded(0, u32::MAX.into()),
+        Scalar::Uint64 | Scalar::Size => bounded(0, u64::MAX.into()),
+    }
+}
+
+/// The features' names, in order.
+fn feature_names(features: &[Feature]) -> Value {
+    features.iter().map(|f| json!(f.name)).collect()
+}
+
+/// Adds what the schema says of a definition, member or branch: its
+/// description, its condition (`x-if`), its features (`x-features`, and
+/// `deprecated`), and each conditional feature's condition.
+pub(super) fn annotate(
+    schema: &mut Value,
+    description: &str,
+    condition: Option<&Condition>,
+    features: &[Feature],
+) {
+    let Value::Object(map) = schema else { return };
+    if !description.is_empty() {
+        map.insert("description".into(), json!(description));
+    }
+    if let Some(condition) = condition {
+        map.insert("x-if".into(), condition.to_qapi());
+    }
+    if !features.is_empty() {
+        if features.iter().any(|f| f.name == "deprecated") {
+            map.insert("deprecated".into(), json!(true));
+        }
+        map.insert("x-features".into(), feature_names(features));
+        let conditional: Map<String, Value> = features
+            .iter()
+            .filter_map(|f| Some((f.name.clone(), f.condition.as_ref()?.to_qapi())))
+            .collect();
+        if !conditional.is_empty() {
+            map.insert("x-if-features".into(), Value::Object(conditional));
+        }
+    }
+}
