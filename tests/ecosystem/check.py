@@ -17,6 +17,14 @@ Run by `.ci/ecosystem` (which installs the pinned tools of
   event's model and the unknown event, no class name may be a numbered
   collision, and the models must parse every recorded line into its own
   event's class.
+- The command bundles (`commands.json`, `returns.json` of every revision
+  with commands) are valid schemas; the newest release's and 7.2.0's accept
+  good requests and refuse bad ones as QEMU does (a string where QEMU wants
+  an integer, an argument or command the release lacks), and read returns
+  open to newer members; pydantic models generated from the newest
+  release's two bundles (class names from titles) have no numbered class,
+  one request class per command in the root union, and parse and refuse
+  the same requests.
 
 Exits non-zero, naming what failed.
 """
@@ -154,10 +162,144 @@ def check_codegen(bundle, recorded):
           f"(every event and UnknownEvent), {parsed} recorded lines parse into their own class")
 
 
+def version_key(folder):
+    return tuple(int(part) for part in folder.removeprefix("qemu-").split("."))
+
+
+def newest_release():
+    """The newest QAPI release with command bundles (not a build's)."""
+    releases = [
+        path.parent.name
+        for path in SCHEMA.glob("qemu-*/commands.json")
+        if "QAPI schema" in json.loads(path.read_text())["description"]
+    ]
+    return max(releases, key=version_key)
+
+
+GOOD_REQUESTS = [
+    {"execute": "query-status"},
+    {"execute": "query-status", "id": {"any": ["json"]}},
+    {"execute": "set-numa-node", "arguments": {"type": "cpu", "node-id": 0, "socket-id": 0, "core-id": 1}},
+    {"execute": "blockdev-add", "arguments": {"driver": "file", "node-name": "n", "filename": "/dev/null"}},
+    {"execute": "device_add", "arguments": {"driver": "virtio-net-pci", "id": "n1", "mac": "52:54:00:12:34:56"}},
+]
+BAD_REQUESTS = [
+    ({"execute": "set-numa-node", "arguments": {"type": "cpu", "node-id": 0, "socket-id": 0, "core-id": "1"}},
+     "a string core-id"),
+    ({"execute": "query-status", "arguments": {"verbose": True}}, "an argument query-status lacks"),
+    ({"execute": "blockdev-del", "arguments": {}}, "no node-name"),
+    ({"execute": "blockdev-add", "arguments": {"driver": "teleport", "node-name": "n"}}, "a driver no release has"),
+    ({"execute": "blockdev-add", "arguments": {"driver": "null-co", "node-name": "n", "filename": "/x"}},
+     "a member of another branch"),
+    ({"execute": "query-cpus"}, "a command removed in 6.0"),
+]
+
+
+def check_command_bundles():
+    count = 0
+    for path in sorted(SCHEMA.glob("*/commands.json")) + sorted(SCHEMA.glob("*/returns.json")):
+        Draft202012Validator.check_schema(json.loads(path.read_text()))
+        count += 1
+    newest = newest_release()
+    for folder in ["qemu-7.2.0", newest]:
+        requests = Draft202012Validator(json.loads((SCHEMA / folder / "commands.json").read_text()))
+        for request in GOOD_REQUESTS:
+            for error in requests.iter_errors(request):
+                fail(f"{folder}/commands.json refuses {request}: {error.message}")
+        for request, why in BAD_REQUESTS:
+            if requests.is_valid(request):
+                fail(f"{folder}/commands.json accepts {why}: {request}")
+        returns = json.loads((SCHEMA / folder / "returns.json").read_text())
+        status = Draft202012Validator({"$defs": returns["$defs"], "$ref": "#/$defs/query-status"})
+        for value, valid in [
+            # 7.2 still has `singlestep`, which 10.2 no longer sends.
+            ({"running": True, "singlestep": False, "status": "running", "newer-member": 1}, True),
+            ({"running": True, "singlestep": False, "status": "a-newer-status"}, True),
+            ({"status": "running"}, False),
+        ]:
+            if status.is_valid(value) != valid:
+                fail(f"{folder}/returns.json: query-status {value} should be {'valid' if valid else 'invalid'}")
+    print(f"jsonschema: {count} command bundles valid; qemu-7.2.0 and {newest} accept "
+          f"{len(GOOD_REQUESTS)} requests and refuse {len(BAD_REQUESTS)}")
+    return newest
+
+
+def generate_models(bundle_path, module_name):
+    with tempfile.TemporaryDirectory() as tmp:
+        out = pathlib.Path(tmp) / f"{module_name}.py"
+        subprocess.run(
+            [
+                sys.executable, "-m", "datamodel_code_generator",
+                "--input", str(bundle_path),
+                "--input-file-type", "jsonschema",
+                "--output-model-type", "pydantic_v2.BaseModel",
+                "--use-title-as-name",
+                "--output", str(out),
+            ],
+            check=True,
+            capture_output=True,
+        )
+        source = out.read_text()
+        spec = importlib.util.spec_from_file_location(module_name, out)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[module_name] = module
+        spec.loader.exec_module(module)
+    return source, module
+
+
+def check_command_codegen(folder):
+    import pydantic
+
+    path = SCHEMA / folder / "commands.json"
+    bundle = json.loads(path.read_text())
+    source, module = generate_models(path, "qmp_requests")
+    classes = re.findall(r"^class (\w+)\(", source, re.MULTILINE)
+    numbered = [c for c in classes if re.search(r"\d$", c) and c not in bundle["$defs"]]
+    if numbered:
+        fail(f"datamodel-code-generator ({folder}/commands.json): numbered class names {numbered}")
+    root = module.QmpRequest
+    members = {t.__name__ for t in typing.get_args(root.model_fields["root"].annotation)}
+    if len(members) != len(bundle["oneOf"]):
+        fail(f"datamodel-code-generator: the request union has {len(members)} classes "
+             f"for {len(bundle['oneOf'])} commands")
+    # JSON in strict mode: pydantic's lax mode would take "1" for 1.
+    def parse(request):
+        return root.model_validate_json(json.dumps(request), strict=True)
+
+    for request in GOOD_REQUESTS:
+        try:
+            model = parse(request)
+        except pydantic.ValidationError as error:
+            fail(f"pydantic refuses {request}: {error}")
+            continue
+        camel = "".join(part.capitalize() for part in re.split(r"[-_]", request["execute"]))
+        if type(model.root).__name__ != f"{camel}Request":
+            fail(f"pydantic: {request['execute']} parses into {type(model.root).__name__}")
+    for request, why in BAD_REQUESTS[:3]:
+        try:
+            parse(request)
+            fail(f"pydantic accepts {why}: {request}")
+        except pydantic.ValidationError:
+            pass
+    returns_path = SCHEMA / folder / "returns.json"
+    returns = json.loads(returns_path.read_text())
+    source, module = generate_models(returns_path, "qmp_returns")
+    classes_returns = re.findall(r"^class (\w+)\(", source, re.MULTILINE)
+    numbered = [c for c in classes_returns if re.search(r"\d$", c) and c not in returns["$defs"]]
+    if numbered:
+        fail(f"datamodel-code-generator ({folder}/returns.json): numbered class names {numbered}")
+    status = module.StatusInfo.model_validate({"running": True, "status": "running", "newer": 1})
+    if not status.running:
+        fail("pydantic: StatusInfo does not read a query-status return")
+    print(f"datamodel-code-generator: {len(classes)} request classes, one union of {len(members)} "
+          f"commands; {len(classes_returns)} return classes")
+
+
 def main():
     bundles, registry = validate_schemas()
     recorded = check_messages(bundles, registry)
     check_codegen(bundles["latest"], recorded)
+    check_command_codegen(check_command_bundles())
     for failure in failures:
         print(f"FAIL: {failure}", file=sys.stderr)
     if failures:

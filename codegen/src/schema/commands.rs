@@ -12,6 +12,11 @@
 //! read as a client should read it: a newer QEMU adds members, values and
 //! branches, so objects stay open and an enumeration admits any string.
 //!
+//! A command's request is titled `<command>-request`, its arguments spelled
+//! in place `<command>-arguments` and its return `<command>-return`, so
+//! that a code generator naming classes by title (`QueryStatusRequest`)
+//! never takes a QAPI type's name (`BlockDirtyBitmapAdd` is a struct).
+//!
 //! What a build may lack is said in QAPI's own terms: `"x-if"` on a
 //! conditional command, type, member or branch (a string, or `{"all" |
 //! "any" | "not": ...}`), `"x-if-values"` on an enumeration with
@@ -177,35 +182,54 @@ struct Bundle<'s> {
     /// Named types reached and not yet defined.
     pending: Vec<TypeId>,
     defined: HashSet<TypeId>,
+    /// Every `$defs` name given, the commands' among them.
+    taken: HashSet<String>,
+    /// Definitions the bundle adds of its own: each request union's
+    /// common members (`<union>-base`).
+    own: BTreeMap<String, Value>,
 }
 
 impl<'s> Bundle<'s> {
     fn new(spec: &'s Spec, direction: Direction) -> Self {
         // Command names are `$defs` names: a type never takes one, nor
         // another type's (a build's table may name two types alike).
-        let mut taken: HashSet<String> = spec.commands.iter().map(|c| c.name.clone()).collect();
-        let mut names = HashMap::new();
-        for (id, def) in spec.types.iter() {
-            let Some(name) = &def.name else { continue };
-            if !is_defined(&def.kind) {
-                continue;
-            }
-            let mut candidate = name.clone();
-            let mut n = 1;
-            while taken.contains(&candidate) {
-                n += 1;
-                candidate = format!("{name}-{n}");
-            }
-            taken.insert(candidate.clone());
-            names.insert(id, candidate);
-        }
-        Bundle {
+        let mut bundle = Bundle {
             types: &spec.types,
             direction,
-            names,
+            names: HashMap::new(),
             pending: Vec::new(),
             defined: HashSet::new(),
+            taken: HashSet::new(),
+            own: BTreeMap::new(),
+        };
+        // QAPI gives types and commands names from one namespace, but a
+        // build's wire may not: a type named as a command is numbered.
+        let commands: HashSet<&str> = spec.commands.iter().map(|c| c.name.as_str()).collect();
+        for (id, def) in spec.types.iter() {
+            let Some(name) = &def.name else { continue };
+            if is_defined(&def.kind) {
+                let mut name = bundle.claim(name.clone());
+                while commands.contains(name.as_str()) {
+                    name = bundle.claim(format!("{name}-type"));
+                }
+                bundle.names.insert(id, name);
+            }
         }
+        bundle
+    }
+
+    /// A `$defs` name or a title that no other one takes, even as the
+    /// class a code generator makes of it (`block-dirty-bitmap-add` and
+    /// `BlockDirtyBitmapAdd` are one class name): `candidate`, or with a
+    /// number.
+    fn claim(&mut self, candidate: String) -> String {
+        let mut name = candidate.clone();
+        let mut n = 1;
+        while !self.taken.insert(class_key(&name)) {
+            n += 1;
+            name = format!("{candidate}-{n}");
+        }
+        name
     }
 
     /// Every named type reached, defined.
@@ -222,6 +246,7 @@ impl<'s> Bundle<'s> {
             );
             defs.insert(self.names[&id].clone(), schema);
         }
+        defs.extend(std::mem::take(&mut self.own));
         defs.into_iter().collect()
     }
 
@@ -241,13 +266,20 @@ impl<'s> Bundle<'s> {
                     required.push(json!("arguments"));
                 }
                 let mut schema = self.type_schema(ty);
-                if command.extra_arguments
-                    && let Value::Object(map) = &mut schema
+                if let Value::Object(map) = &mut schema
+                    && !map.contains_key("$ref")
                 {
-                    // Arguments QAPI does not list (`device_add`'s device
-                    // properties) pass unchecked.
-                    map.remove("additionalProperties");
-                    map.insert("x-extra-arguments".into(), json!(true));
+                    // Arguments spelled in place are titled after the
+                    // command, as QAPI names them (`q_obj_<command>-arg`),
+                    // so that a code generator names their class.
+                    let title = self.claim(format!("{name}-arguments"));
+                    map.insert("title".into(), json!(title));
+                    if command.extra_arguments {
+                        // Arguments QAPI does not list (`device_add`'s
+                        // device properties) pass unchecked.
+                        map.remove("additionalProperties");
+                        map.insert("x-extra-arguments".into(), json!(true));
+                    }
                 }
                 schema
             }
@@ -259,15 +291,17 @@ impl<'s> Bundle<'s> {
             json!({ "description": "Any JSON value: QEMU copies it into the response." }),
         );
         let mut schema = Map::new();
-        schema.insert("title".into(), json!(name));
+        let title = self.claim(format!("{name}-request"));
+        schema.insert("title".into(), json!(title));
         schema.insert("type".into(), json!("object"));
         if command.allow_oob {
+            // `execute` or `exec-oob`, not both: said without `oneOf`,
+            // which code generators turn into a class per case.
+            schema.insert("if".into(), json!({ "not": { "required": ["execute"] } }));
+            schema.insert("then".into(), json!({ "required": ["exec-oob"] }));
             schema.insert(
-                "oneOf".into(),
-                json!([
-                    { "required": ["execute"], "not": { "required": ["exec-oob"] } },
-                    { "required": ["exec-oob"], "not": { "required": ["execute"] } },
-                ]),
+                "dependentSchemas".into(),
+                json!({ "execute": { "not": { "required": ["exec-oob"] } } }),
             );
             schema.insert("x-allow-oob".into(), json!(true));
         } else {
@@ -301,7 +335,8 @@ impl<'s> Bundle<'s> {
             }
         }
         if let Value::Object(map) = &mut schema {
-            map.insert("title".into(), json!(command.name));
+            let title = self.claim(format!("{}-return", command.name));
+            map.insert("title".into(), json!(title));
             if !command.success_response {
                 map.insert("x-success-response".into(), json!(false));
             }
@@ -353,7 +388,10 @@ impl<'s> Bundle<'s> {
         let def = types.get(ty);
         match &def.kind {
             TypeKind::Scalar { scalar } => scalar_schema(*scalar),
-            TypeKind::Enum { values } => self.enumeration(values),
+            TypeKind::Enum { values } => {
+                let name = self.names.get(&ty).cloned();
+                self.enumeration(name.as_deref(), values)
+            }
             TypeKind::Array { items: None } => json!({ "type": "array" }),
             TypeKind::Array { items: Some(items) } => {
                 json!({ "type": "array", "items": self.type_schema(*items) })
@@ -370,7 +408,10 @@ impl<'s> Bundle<'s> {
                 members,
                 branches,
                 ..
-            } => self.union(tag, members, branches),
+            } => match self.direction {
+                Direction::Request => self.request_union(ty, tag, members, branches),
+                Direction::Return => Value::Object(self.union_shape(tag, members, branches)),
+            },
             TypeKind::Alternate { branches } => {
                 let cases: Vec<Value> = branches
                     .iter()
@@ -391,17 +432,24 @@ impl<'s> Bundle<'s> {
         }
     }
 
-    /// An enumeration: closed in a request, open in a return.
-    fn enumeration(&self, values: &[EnumValue]) -> Value {
+    /// An enumeration: closed in a request, open in a return (its known
+    /// values titled `<name>-known`, for a code generator to name).
+    fn enumeration(&mut self, name: Option<&str>, values: &[EnumValue]) -> Value {
         let known: Vec<&str> = values.iter().map(|v| v.value.as_str()).collect();
         let mut schema = match self.direction {
             Direction::Request => json!({ "type": "string", "enum": known }),
-            Direction::Return => json!({
-                "anyOf": [
-                    { "enum": known },
-                    { "type": "string", "description": "A value newer than this revision." },
-                ],
-            }),
+            Direction::Return => {
+                let mut known = json!({ "type": "string", "enum": known });
+                if let Some(name) = name {
+                    known["title"] = json!(self.claim(format!("{name}-known")));
+                }
+                json!({
+                    "anyOf": [
+                        known,
+                        { "type": "string", "description": "A value newer than this revision." },
+                    ],
+                })
+            }
         };
         let conditional: Map<String, Value> = values
             .iter()
@@ -461,21 +509,96 @@ impl<'s> Bundle<'s> {
         schema
     }
 
-    /// A union: the common members, and for each branch the branch's own
-    /// members when the tag says so. In a request, a tag value without a
-    /// branch is refused with the tag's enumeration, and no member outside
-    /// the common ones and the branch's passes.
-    fn union(&mut self, tag: &str, members: &[Member], branches: &[Branch]) -> Value {
-        let mut schema = self.union_shape(tag, members, branches);
-        if self.direction == Direction::Request {
-            schema.insert("unevaluatedProperties".into(), json!(false));
+    /// A union in a request: one closed variant per value of its tag (a
+    /// value without a branch has the common members only), each the
+    /// common members (`<union>-base`, defined once) with the tag's value
+    /// and the branch's own members, titled `<union>-<value>`. Code
+    /// generators read such a `oneOf` as a tagged union (pydantic's
+    /// discriminated unions); a validator refuses a member outside the
+    /// common ones and the branch's, and a tag value the union lacks.
+    fn request_union(
+        &mut self,
+        ty: TypeId,
+        tag: &str,
+        members: &[Member],
+        branches: &[Branch],
+    ) -> Value {
+        let types = self.types;
+        let union = self
+            .names
+            .get(&ty)
+            .cloned()
+            .unwrap_or_else(|| "union".to_string());
+        let base_name = self.claim(format!("{union}-base"));
+        let base = Value::Object(self.object(members));
+        self.own.insert(base_name.clone(), base);
+        // Every value of the tag, in its enumeration's order; a branch
+        // whose value the tag lacks (a build's wire may say so) after.
+        let tag_type = members.iter().find(|m| m.name == tag).map(|m| m.ty);
+        let mut values: Vec<(&str, Option<&Condition>)> = tag_type
+            .map(|t| types.values(t))
+            .unwrap_or_default()
+            .iter()
+            .map(|v| (v.value.as_str(), v.condition.as_ref()))
+            .collect();
+        for branch in branches {
+            if !values.iter().any(|(v, _)| *v == branch.name) {
+                values.push((branch.name.as_str(), branch.condition.as_ref()));
+            }
         }
-        Value::Object(schema)
+        let variants: Vec<Value> = values
+            .into_iter()
+            .map(|(value, condition)| {
+                let branch = branches.iter().find(|b| b.name == value);
+                let mut variant = match branch.map(|b| (b, &types.get(b.ty).kind)) {
+                    // A branch may itself be a union (QAPI allows it since
+                    // 9.1: `MigrationAddress`'s `socket` is `SocketAddress`).
+                    Some((_, TypeKind::Union { tag, members, branches, .. })) => {
+                        let inner = Value::Object(self.union_shape(tag, members, branches));
+                        let mut variant = Map::new();
+                        variant.insert("allOf".into(), json!([{ "$ref": format!("#/$defs/{}", pointer_escape(&base_name)) }, inner]));
+                        variant
+                    }
+                    Some((b, _)) => {
+                        let mut variant = self.object(types.members(b.ty));
+                        variant.insert("allOf".into(), json!([{ "$ref": format!("#/$defs/{}", pointer_escape(&base_name)) }]));
+                        variant
+                    }
+                    None => {
+                        let mut variant = Map::new();
+                        variant.insert("type".into(), json!("object"));
+                        variant.insert("allOf".into(), json!([{ "$ref": format!("#/$defs/{}", pointer_escape(&base_name)) }]));
+                        variant
+                    }
+                };
+                let properties = variant
+                    .entry("properties")
+                    .or_insert_with(|| json!({}));
+                properties[tag] = json!({ "const": value });
+                variant.insert("required".into(), {
+                    let mut required = variant.get("required").cloned().unwrap_or_else(|| json!([]));
+                    if let Value::Array(list) = &mut required
+                        && !list.contains(&json!(tag))
+                    {
+                        list.insert(0, json!(tag));
+                    }
+                    required
+                });
+                variant.insert("unevaluatedProperties".into(), json!(false));
+                let title = self.claim(format!("{union}-{value}-branch"));
+                variant.insert("title".into(), json!(title));
+                let mut variant = Value::Object(variant);
+                let condition = branch.and_then(|b| b.condition.as_ref()).or(condition);
+                annotate(&mut variant, "", condition, &[]);
+                variant
+            })
+            .collect();
+        json!({ "type": "object", "oneOf": variants })
     }
 
-    /// A union's members and branches, open: what a union of which it is
-    /// a branch spells in place, so that the outer union's
-    /// `unevaluatedProperties` sees every member a branch allows.
+    /// A union's members and branches, open (a return's union, or a
+    /// request union's branch that is itself a union): the common members,
+    /// and for each branch the branch's own members when the tag says so.
     fn union_shape(
         &mut self,
         tag: &str,
@@ -510,6 +633,14 @@ impl<'s> Bundle<'s> {
         schema.insert("allOf".into(), Value::Array(cases));
         schema
     }
+}
+
+/// A name as a class name compares: letters and digits, lower case.
+fn class_key(name: &str) -> String {
+    name.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
 }
 
 /// Whether a named type of this kind gets a `$defs` entry (a scalar is
