@@ -7,11 +7,13 @@
 //! rebuilds every revision of both eras; [`input`] is the one resolver
 //! every command reads an argument through (a file, a QAPI tree, a git
 //! revision, a reply, a running or a started QEMU, a revision name).
-//! [`changes`] and [`defects`] analyse models.
+//! [`changes`] and [`defects`] analyse models; [`availability`] finds
+//! which revisions have an event, command, member or value.
 //!
 //! Data flows one way: inputs → [`model`] → artifacts (the `codegen`
 //! crate) → files (`xtask`).
 
+pub mod availability;
 pub mod canonical;
 pub mod changes;
 pub mod defects;

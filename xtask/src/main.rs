@@ -8,6 +8,7 @@ mod ir;
 mod lint;
 mod regen;
 mod schema;
+mod since;
 mod sync;
 
 use std::process::ExitCode;
@@ -22,7 +23,8 @@ commands:
   ir [--canonical | --schema] INPUT
                           print INPUT's model as JSON (warnings on stderr)
   lint INPUT... | --history  report spec defects with their positions
-  schema INPUT --out DIR  write INPUT's JSON Schemas: DIR/EVENT.json, DIR/events.json
+  schema INPUT --out DIR  write INPUT's JSON Schemas: DIR/EVENT.json, DIR/events.json,
+                          and for an input with commands DIR/commands.json, DIR/returns.json
   diff OLD NEW [--format markdown|json|github] [--docs collapsed|full]
                [--fail-on breaking|potentially-breaking]
                           the changes between two inputs, classified for clients,
@@ -30,6 +32,11 @@ commands:
   import SOURCE [--name NAME] [--replace NAME] [--note TEXT]
                           add a QEMU release to the history (a QAPI tree, DIR@REV,
                           or a binary's introspection), vendored, then regenerate
+  since PATH [--json] [--in INPUT]
+                          which revisions have an event, command, member or value
+                          (query-cpus, blockdev-add.arguments.aio=io_uring,
+                          MIGRATION.data.status=postcopy-active): first, last,
+                          conditions, features; --in: whether INPUT has it
   apply BASE PATCH [--reverse] [--strict] [-o OUT]
                           apply a git, cgit or lossy diff; the text on stdout
                           (or OUT), the report on stderr
@@ -56,6 +63,7 @@ fn main() -> ExitCode {
         Some("schema") => schema::run(rest),
         Some("diff") => diff::run(rest),
         Some("import") => import::run(rest),
+        Some("since") => since::run(rest),
         Some("help" | "--help" | "-h") => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;

@@ -1,6 +1,7 @@
 //! `cargo xtask schema INPUT --out DIR`: the JSON Schemas of any input,
 //! `DIR/events.json` for any event message and `DIR/EVENT_NAME.json` per
-//! event, a reference into `events.json`.
+//! event, a reference into `events.json`; for an input with commands,
+//! `DIR/commands.json` (any request) and `DIR/returns.json`.
 
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -30,7 +31,8 @@ pub fn run(args: Vec<OsString>) -> Result<(), Failure> {
     let name = schema_name(&input, &loaded);
     let id = RevisionId::alone(name, loaded.era);
     let revision = codegen::Revision::alone(&id, &loaded.spec);
-    let files = codegen::schema::revision_files("", &revision);
+    let mut files = codegen::schema::revision_files("", &revision);
+    files.extend(codegen::schema::commands::revision_files("", &revision));
     std::fs::create_dir_all(&out)
         .map_err(|err| Failure::Failed(format!("error: cannot create {}: {err}", out.display())))?;
     for generated in &files {
