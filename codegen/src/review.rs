@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use qmp_spec::changes::{self, Change, ChangeKind, Class};
+use qmp_spec::changes::{self, Change, ChangeKind, Class, Target};
 use serde_json::json;
 
 use crate::GeneratedFile;
@@ -27,18 +27,21 @@ pub enum Docs {
 }
 
 /// The Markdown report: a heading, a summary line, then the changes by
-/// event, the event with the most severe change first.
+/// event or command, the one with the most severe change first.
 pub fn markdown(old: &str, new: &str, changes: &[Change], docs: Docs) -> String {
     format!(
-        "## QMP events: `{old}` → `{new}`\n\n{}",
+        "## QMP events and commands: `{old}` → `{new}`\n\n{}",
         markdown_body(changes, docs)
     )
 }
 
 /// `3 breaking, 0 potentially breaking, ...; qmp-events: a major version`.
 pub fn summary_line(changes: &[Change]) -> String {
+    // The two classes the review added later are counted only when there
+    // are some.
     let counts = changes::summary(changes)
         .iter()
+        .filter(|(class, count)| *count > 0 || !matches!(class, Class::Notice | Class::Unstable))
         .map(|(class, count)| format!("{count} {}", class.label()))
         .collect::<Vec<_>>()
         .join(", ");
@@ -48,30 +51,42 @@ pub fn summary_line(changes: &[Change]) -> String {
     }
 }
 
-/// The changes of each event, most severe event first (then by name), and
-/// within an event most severe first (then in the order found).
-fn by_event(changes: &[Change]) -> Vec<(&str, Vec<&Change>)> {
-    let mut events: BTreeMap<&str, Vec<&Change>> = BTreeMap::new();
+/// The changes of each event and command, most severe first (then events
+/// before commands, then by name), and within one most severe first (then
+/// in the order found). A command's name is followed by `(command)`.
+fn by_event(changes: &[Change]) -> Vec<(String, Vec<&Change>)> {
+    let mut events: BTreeMap<(Target, &str), Vec<&Change>> = BTreeMap::new();
     for change in changes {
-        events.entry(&change.event).or_default().push(change);
+        events
+            .entry((change.on, &change.event))
+            .or_default()
+            .push(change);
     }
-    let mut events: Vec<(&str, Vec<&Change>)> = events.into_iter().collect();
+    let mut events: Vec<((Target, &str), Vec<&Change>)> = events.into_iter().collect();
     for (_, list) in &mut events {
         list.sort_by_key(|c| c.class);
     }
-    events.sort_by_key(|(name, list)| (list[0].class, *name));
+    events.sort_by_key(|(key, list)| (list[0].class, *key));
     events
+        .into_iter()
+        .map(|((on, name), list)| match on {
+            Target::Event => (format!("`{name}`"), list),
+            Target::Command => (format!("`{name}` (command)"), list),
+        })
+        .collect()
 }
 
 fn markdown_body(changes: &[Change], docs: Docs) -> String {
     let mut out = String::new();
     if changes.is_empty() {
-        out.push_str("No changes: both sides have the same events, in the same way.\n");
+        out.push_str(
+            "No changes: both sides have the same events and commands, in the same way.\n",
+        );
         return out;
     }
     let _ = writeln!(out, "**{}.**\n", summary_line(changes));
     for (event, list) in by_event(changes) {
-        let _ = writeln!(out, "### `{event}`: {}\n", list[0].class.label());
+        let _ = writeln!(out, "### {event}: {}\n", list[0].class.label());
         let (documentation, interface): (Vec<&Change>, Vec<&Change>) = list
             .into_iter()
             .partition(|c| c.class == Class::Documentation);
@@ -132,9 +147,9 @@ fn indent(text: &str) -> String {
 /// `**breaking** (major): `addr.port`: made optional; via `InetSocketAddress`, qapi/sockets.json:12`.
 fn bullet(change: &Change) -> String {
     let mut out = format!(
-        "**{}** ({}): {}{}",
+        "**{}**{}: {}{}",
         change.class.label(),
-        version::semver(change).label(),
+        semver_note(change),
         subject(change),
         describe(change)
     );
@@ -145,6 +160,15 @@ fn bullet(change: &Change) -> String {
         let _ = write!(out, "; `{}:{}`", location.file, location.line);
     }
     out
+}
+
+/// ` (major)`: the step a change asks of the crate; nothing for a
+/// command's, which the crate does not type yet.
+fn semver_note(change: &Change) -> String {
+    match change.on {
+        Target::Event => format!(" ({})", version::semver(change).label()),
+        Target::Command => String::new(),
+    }
 }
 
 /// What changed in an event: `` `addr.port`: ``, or nothing for the event.
@@ -207,7 +231,10 @@ fn describe(change: &Change) -> String {
         ChangeKind::ValueRemoved { value } => format!("value `\"{value}\"` removed"),
         ChangeKind::ValuesEnumerated => detail("values enumerated"),
         ChangeKind::ValuesNoLongerEnumerated => detail("values no longer enumerated"),
-        ChangeKind::ConditionChanged => detail("condition changed"),
+        ChangeKind::ConditionChanged { widened: true } => detail("condition widened"),
+        ChangeKind::ConditionChanged { widened: false } => detail("condition narrowed or changed"),
+        ChangeKind::CommandAdded => "command added".into(),
+        ChangeKind::CommandRemoved => "command removed".into(),
         ChangeKind::FeatureAdded { feature } if feature == "deprecated" => "deprecated".into(),
         ChangeKind::FeatureAdded { feature } => format!("feature `{feature}` added"),
         ChangeKind::FeatureRemoved { feature } => format!("feature `{feature}` removed"),
@@ -260,7 +287,9 @@ pub fn github(changes: &[Change], docs: Docs) -> String {
             let command = match change.class {
                 Class::Breaking => "error",
                 Class::PotentiallyBreaking => "warning",
-                Class::Compatible | Class::Documentation => "notice",
+                Class::Notice | Class::Compatible | Class::Unstable | Class::Documentation => {
+                    "notice"
+                }
             };
             let mut properties = Vec::new();
             if let Some(location) = &change.location {
@@ -270,9 +299,9 @@ pub fn github(changes: &[Change], docs: Docs) -> String {
             properties.push(format!(
                 "title={}",
                 property(&format!(
-                    "{event}: {} ({})",
+                    "{event}: {}{}",
                     change.class.label(),
-                    version::semver(change).label()
+                    semver_note(change)
                 ))
             ));
             let mut message = text;

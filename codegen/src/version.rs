@@ -53,6 +53,11 @@ impl Step {
 /// The step a change asks of the generated crate (the policy of this
 /// module's documentation).
 pub fn semver(change: &Change) -> Step {
+    // The crate types the events only: a command's change leaves its API
+    // as it is.
+    if change.on == changes::Target::Command {
+        return Step::Patch;
+    }
     match &change.kind {
         // Optional in the types already: it stays, as it was.
         ChangeKind::MemberRemoved if change.was_optional => Step::Patch,
@@ -72,7 +77,9 @@ pub fn semver(change: &Change) -> Step {
         | ChangeKind::BranchRemoved
         | ChangeKind::MadeRequired
         | ChangeKind::ValueRemoved { .. }
-        | ChangeKind::ConditionChanged
+        | ChangeKind::ConditionChanged { .. }
+        | ChangeKind::CommandAdded
+        | ChangeKind::CommandRemoved
         | ChangeKind::FeatureAdded { .. }
         | ChangeKind::FeatureRemoved { .. }
         | ChangeKind::AbsentFromBuild { .. }
@@ -162,7 +169,10 @@ pub fn steps<'a>(revisions: &[Revision<'a>]) -> Vec<RevisionStep<'a>> {
     for (i, revision) in timeline.iter().enumerate() {
         let (from, found, version) = match (i.checked_sub(1).map(|j| timeline[j]), out.last()) {
             (Some(before), Some(last)) => {
-                let found = changes::compare(before.spec, revision.spec);
+                // The crate's changes: its events' (its commands are the
+                // review's, `cargo xtask diff`).
+                let mut found = changes::compare(before.spec, revision.spec);
+                found.retain(|c| c.on == changes::Target::Event);
                 let version = step(&found).map_or(last.version, |s| last.version.bump(s));
                 (Some(before.name()), found, version)
             }

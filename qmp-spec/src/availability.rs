@@ -414,14 +414,12 @@ mod tests {
 {{ 'event': 'MOVED', 'data': {{ 'to': 'Driver' }} }}
 "
         );
-        let dir =
-            std::env::temp_dir().join(format!("availability-{}-{extra_value}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let top = dir.join("s.json");
-        std::fs::write(&top, text).unwrap();
-        let spec = crate::qapi::read(&top).unwrap().to_spec("t").unwrap();
-        std::fs::remove_dir_all(&dir).unwrap();
-        spec
+        crate::qapi::read_with(std::path::Path::new("s.json"), &mut |_| {
+            Ok(text.clone().into_bytes())
+        })
+        .unwrap()
+        .to_spec("t")
+        .unwrap()
     }
 
     fn path(text: &str) -> Path {

@@ -1,6 +1,8 @@
 //! The semantic changes between two revisions, each classified by its effect
-//! on a client that consumes the events (with the generated types or
-//! schemas). The rule, stated once (the README repeats it):
+//! on a client: one that consumes the events (with the generated types or
+//! schemas), or sends commands and reads their returns. The rule for what
+//! a client reads (an event's data, a command's return), stated once (the
+//! README repeats it):
 //!
 //! - **breaking** (on the wire): a client that reads what changed can
 //!   fail: a member removed or made optional, a member's type changed, data
@@ -18,6 +20,24 @@
 //! - **documentation only**: descriptions, notes, examples. A side's title
 //!   names the side and is not compared.
 //!
+//! What a client sends (a command's arguments) is classified the other way
+//! round (QEMU's `docs/devel/qapi-code-gen.rst`, "Compatibility
+//! considerations"): an argument added as required, removed or made
+//! required, its type changed or narrowed (values newly enumerated), a
+//! value or branch removed are **breaking**; an optional argument added,
+//! an argument made optional, a value or branch added are **compatible**.
+//! A command removed is breaking (QEMU refuses it), one added compatible.
+//! A type shared by arguments and returns, or by a command and an event, is
+//! compared once and each change reported at every place that reaches it,
+//! classified there.
+//!
+//! Across both: a part that becomes conditional, or whose condition
+//! narrows (fewer builds have it), is potentially breaking; a condition
+//! removed or widened is compatible. `deprecated` added is a **notice**.
+//! A change to an `unstable` part (the feature, or a name starting `x-`,
+//! on the event, command or a member on the way) is reported as **no
+//! compatibility promise**.
+//!
 //! Which step of semantic versioning each change asks of the generated
 //! crate is the generator's policy, not the wire's: see codegen's
 //! `version` module. A change records what that policy needs to know (a
@@ -33,7 +53,7 @@
 use serde::Serialize;
 
 use crate::canonical;
-use crate::model::{Condition, Data, Feature, Section, Spec};
+use crate::model::{Command, Condition, Data, Feature, Section, Spec};
 use crate::types::{Branch, Member, Scalar, TypeId, TypeKind, Types};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -41,24 +61,52 @@ use crate::types::{Branch, Member, Scalar, TypeId, TypeKind, Types};
 pub enum Class {
     Breaking,
     PotentiallyBreaking,
+    /// Something is going (`deprecated` added): nothing breaks yet.
+    Notice,
     Compatible,
+    /// A change to an `unstable` part, which QEMU makes no promise about.
+    Unstable,
     Documentation,
 }
 
 impl Class {
+    /// Every class, most severe first.
+    pub const ALL: [Class; 6] = [
+        Class::Breaking,
+        Class::PotentiallyBreaking,
+        Class::Notice,
+        Class::Compatible,
+        Class::Unstable,
+        Class::Documentation,
+    ];
+
     pub fn label(self) -> &'static str {
         match self {
             Class::Breaking => "breaking",
             Class::PotentiallyBreaking => "potentially breaking",
+            Class::Notice => "notice",
             Class::Compatible => "compatible",
+            Class::Unstable => "no compatibility promise",
             Class::Documentation => "documentation only",
         }
     }
 }
 
+/// What a change is in: an event, or a command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Target {
+    #[default]
+    Event,
+    Command,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum ChangeKind {
+    CommandAdded,
+    /// Gone: QEMU refuses it.
+    CommandRemoved,
     EventAdded,
     /// Gone from the document; QEMU may still send it.
     EventRemoved,
@@ -90,8 +138,12 @@ pub enum ChangeKind {
     DescriptionChanged,
     NotesChanged,
     ExamplesChanged,
-    /// QAPI era: the `if` deciding which builds have it changed.
-    ConditionChanged,
+    /// QAPI era: the `if` deciding which builds have it changed; `widened`
+    /// when every build that had it still does (the condition removed, or
+    /// implied by the old one).
+    ConditionChanged {
+        widened: bool,
+    },
     /// QAPI era: a feature added (`deprecated`: it is going).
     FeatureAdded {
         feature: String,
@@ -118,11 +170,14 @@ pub struct Location {
     pub line: u32,
 }
 
-/// One change. `member` is the member's path in the data (`server.host`),
-/// empty for the event itself.
+/// One change. `event` names the event or command (`on` says which);
+/// `member` is the member's path in an event's data (`server.host`) or in
+/// a command (`arguments.node-name`, `returns.status`), empty for the
+/// event or command itself.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Change {
     pub event: String,
+    pub on: Target,
     pub member: String,
     #[serde(flatten)]
     pub kind: ChangeKind,
@@ -307,7 +362,8 @@ pub fn compare(old: &Spec, new: &Spec) -> Vec<Change> {
             Some(to.clone()),
         ));
     }
-    // Each pair of types is compared once, whichever events reach it.
+    // Each pair of types is compared once, whichever events and commands
+    // reach it.
     let mut compared = Compared::new();
     for (name, new_section) in &new_events {
         if let Some(old_section) = find(&old_events, name) {
@@ -320,8 +376,197 @@ pub fn compare(old: &Spec, new: &Spec) -> Vec<Change> {
             );
         }
     }
-    changes.sort_by(|a, b| a.event.cmp(&b.event));
+    command_changes(sides, (old, new), &mut compared, &mut changes);
+    for change in &mut changes {
+        if change.class != Class::Documentation && (unstable(old, change) || unstable(new, change))
+        {
+            change.class = Class::Unstable;
+        }
+    }
+    changes.sort_by(|a, b| (a.on, &a.event).cmp(&(b.on, &b.event)));
     changes
+}
+
+/// The commands' changes: added, removed, and for each command both sides
+/// have, its condition and features, its arguments (classified as what a
+/// client sends) and its return.
+fn command_changes(
+    sides: Sides<'_>,
+    (old, new): (&Spec, &Spec),
+    compared: &mut Compared,
+    out: &mut Vec<Change>,
+) {
+    let start = out.len();
+    let old_commands: std::collections::HashMap<&str, &Command> =
+        old.commands.iter().map(|c| (c.name.as_str(), c)).collect();
+    let new_names: std::collections::HashSet<&str> =
+        new.commands.iter().map(|c| c.name.as_str()).collect();
+    for command in &new.commands {
+        let name = command.name.as_str();
+        let Some(before) = old_commands.get(name) else {
+            match (&command.condition, sides.old_build) {
+                (Some(condition), true) => out.push(absent(name, "", condition, None, None)),
+                _ => out.push(change(name, "", ChangeKind::CommandAdded, None, None)),
+            }
+            continue;
+        };
+        qapi_changes(
+            sides,
+            name,
+            "",
+            (&before.condition, &before.features),
+            (&command.condition, &command.features),
+            out,
+        );
+        if sides.documented() && before.description != command.description {
+            out.push(change(
+                name,
+                "",
+                ChangeKind::DescriptionChanged,
+                Some(before.description.clone()),
+                Some(command.description.clone()),
+            ));
+        }
+        let sent = out.len();
+        root_changes(
+            sides,
+            name,
+            "arguments",
+            (before.arguments, command.arguments),
+            compared,
+            out,
+        );
+        for change in &mut out[sent..] {
+            change.class = classify_sent(&change.kind);
+        }
+        root_changes(
+            sides,
+            name,
+            "returns",
+            (before.returns, command.returns),
+            compared,
+            out,
+        );
+    }
+    for command in old
+        .commands
+        .iter()
+        .filter(|c| !new_names.contains(c.name.as_str()))
+    {
+        match (&command.condition, sides.new_build) {
+            (Some(condition), true) => out.push(absent(&command.name, "", condition, None, None)),
+            _ => out.push(change(
+                &command.name,
+                "",
+                ChangeKind::CommandRemoved,
+                None,
+                None,
+            )),
+        }
+    }
+    for change in &mut out[start..] {
+        change.on = Target::Command;
+    }
+}
+
+/// A command's arguments or return (`root`) on both sides: compared as a
+/// member of that name; a side without one (no arguments, a return of
+/// `{}`) as an object without members.
+fn root_changes(
+    sides: Sides<'_>,
+    command: &str,
+    root: &str,
+    (old, new): (Option<TypeId>, Option<TypeId>),
+    compared: &mut Compared,
+    out: &mut Vec<Change>,
+) {
+    let mut walk = Walk {
+        sides,
+        event: command,
+        inside: Vec::new(),
+        compared,
+        out,
+    };
+    let prefix = format!("{root}.");
+    match (old, new) {
+        (Some(old), Some(new)) => walk.member(root, Node::items(old), Node::items(new)),
+        (None, Some(new)) if matches!(sides.new.get(new).kind, TypeKind::Object { .. }) => walk
+            .members(
+                (&prefix, Part::Members),
+                Vec::new(),
+                sides.new.members(new).iter().map(Node::member).collect(),
+            ),
+        (Some(old), None) if matches!(sides.old.get(old).kind, TypeKind::Object { .. }) => walk
+            .members(
+                (&prefix, Part::Members),
+                sides.old.members(old).iter().map(Node::member).collect(),
+                Vec::new(),
+            ),
+        (None, None) => {}
+        (old, new) => {
+            let label = |types: &Types, ty: Option<TypeId>| {
+                Some(ty.map_or("{}".to_string(), |ty| types.label(ty)))
+            };
+            walk.out.push(change(
+                command,
+                root,
+                ChangeKind::TypeChanged,
+                label(sides.old, old),
+                label(sides.new, new),
+            ));
+        }
+    }
+}
+
+/// Whether a change is to an unstable part on `spec`'s side: the event or
+/// command, or a member on the change's path, has the feature `unstable`
+/// or a name starting `x-`.
+fn unstable(spec: &Spec, change: &Change) -> bool {
+    let is_unstable = |name: &str, features: &[Feature]| {
+        name.starts_with("x-") || features.iter().any(|f| f.name == "unstable")
+    };
+    let mut segments = change.member.split('.').filter(|s| !s.is_empty());
+    let mut current = match change.on {
+        Target::Command => {
+            let Some(command) = spec.commands.iter().find(|c| c.name == change.event) else {
+                return false;
+            };
+            if is_unstable(&command.name, &command.features) {
+                return true;
+            }
+            match segments.next() {
+                Some("arguments") => command.arguments,
+                Some(_) => command.returns,
+                None => None,
+            }
+        }
+        Target::Event => {
+            let Some((name, section)) = spec.events().find(|(n, _)| *n == change.event) else {
+                return false;
+            };
+            if is_unstable(name, &section.features) {
+                return true;
+            }
+            section.data.ty()
+        }
+    };
+    let types = &spec.types;
+    for segment in segments {
+        let Some(ty) = current else { break };
+        let ty = types.element(ty);
+        let name = segment.trim_end_matches("[]");
+        if let Some(member) = types.members(ty).iter().find(|m| m.name == name) {
+            if is_unstable(&member.name, &member.features) {
+                return true;
+            }
+            current = Some(member.ty);
+        } else if let Some(branch) = types.branches(ty).iter().find(|b| b.name == name) {
+            current = Some(branch.ty);
+        } else {
+            break;
+        }
+    }
+    false
 }
 
 /// Which sides are builds read from introspection, and each side's types.
@@ -403,6 +648,7 @@ fn change(
     let class = classify(&kind);
     Change {
         event: event.to_string(),
+        on: Target::Event,
         member: member.to_string(),
         kind,
         class,
@@ -414,24 +660,35 @@ fn change(
     }
 }
 
-/// The rule of this module's documentation.
+/// The rule of this module's documentation, for what a client reads (an
+/// event's data, a command's return) and for the event or command itself.
 pub fn classify(kind: &ChangeKind) -> Class {
     match kind {
         ChangeKind::MemberRemoved
         | ChangeKind::MadeOptional
         | ChangeKind::TypeChanged
         | ChangeKind::DataRemoved
-        | ChangeKind::EventRenamed { .. } => Class::Breaking,
+        | ChangeKind::EventRenamed { .. }
+        | ChangeKind::CommandRemoved => Class::Breaking,
         ChangeKind::ValueAdded { .. }
         | ChangeKind::ValueRemoved { .. }
         | ChangeKind::ValuesEnumerated
         | ChangeKind::ValuesNoLongerEnumerated
         | ChangeKind::EventRemoved
         | ChangeKind::BranchRemoved
-        | ChangeKind::ConditionChanged
-        | ChangeKind::FeatureAdded { .. } => Class::PotentiallyBreaking,
-        ChangeKind::FeatureRemoved { .. } | ChangeKind::AbsentFromBuild { .. } => Class::Compatible,
+        | ChangeKind::ConditionChanged { widened: false } => Class::PotentiallyBreaking,
+        ChangeKind::FeatureAdded { feature } => match feature.as_str() {
+            "deprecated" => Class::Notice,
+            // It loses QEMU's promise.
+            "unstable" => Class::PotentiallyBreaking,
+            // A capability QEMU now says it has.
+            _ => Class::Compatible,
+        },
+        ChangeKind::FeatureRemoved { .. }
+        | ChangeKind::AbsentFromBuild { .. }
+        | ChangeKind::ConditionChanged { widened: true } => Class::Compatible,
         ChangeKind::EventAdded
+        | ChangeKind::CommandAdded
         | ChangeKind::DataAdded
         | ChangeKind::MemberAdded { .. }
         | ChangeKind::BranchAdded
@@ -440,6 +697,61 @@ pub fn classify(kind: &ChangeKind) -> Class {
             Class::Documentation
         }
     }
+}
+
+/// The rule for what a client sends: a command's arguments.
+pub fn classify_sent(kind: &ChangeKind) -> Class {
+    match kind {
+        ChangeKind::MemberAdded { optional: false }
+        | ChangeKind::MemberRemoved
+        | ChangeKind::MadeRequired
+        | ChangeKind::TypeChanged
+        | ChangeKind::ValueRemoved { .. }
+        | ChangeKind::BranchRemoved
+        | ChangeKind::ValuesEnumerated
+        | ChangeKind::DataRemoved => Class::Breaking,
+        ChangeKind::MemberAdded { optional: true }
+        | ChangeKind::MadeOptional
+        | ChangeKind::ValueAdded { .. }
+        | ChangeKind::BranchAdded
+        | ChangeKind::ValuesNoLongerEnumerated => Class::Compatible,
+        other => classify(other),
+    }
+}
+
+/// Whether every build for which `old` holds has `new` hold too: by truth
+/// table over their symbols (QAPI's conditions name a few); `false` when
+/// they name too many to tell.
+pub fn implies(old: &Condition, new: &Condition) -> bool {
+    fn symbols<'c>(condition: &'c Condition, out: &mut Vec<&'c str>) {
+        match condition {
+            Condition::Name(name) => {
+                if !out.contains(&name.as_str()) {
+                    out.push(name);
+                }
+            }
+            Condition::All(list) | Condition::Any(list) => {
+                list.iter().for_each(|c| symbols(c, out))
+            }
+            Condition::Not(inner) => symbols(inner, out),
+        }
+    }
+    let mut names = Vec::new();
+    symbols(old, &mut names);
+    symbols(new, &mut names);
+    const MAX_SYMBOLS: usize = 12;
+    if names.len() > MAX_SYMBOLS {
+        return false;
+    }
+    (0u32..1 << names.len()).all(|bits| {
+        let defined = |symbol: &str| {
+            names
+                .iter()
+                .position(|n| *n == symbol)
+                .is_some_and(|i| bits & (1 << i) != 0)
+        };
+        !old.holds(&defined) || new.holds(&defined)
+    })
 }
 
 /// Changes of an `if` and of the features of an event or member.
@@ -454,10 +766,15 @@ fn qapi_changes(
     if sides.conditional() && old_if != new_if {
         let show =
             |c: &Option<Condition>| Some(c.as_ref().map_or("always".into(), |c| c.to_string()));
+        let widened = match (old_if, new_if) {
+            (_, None) => true,
+            (None, Some(_)) => false,
+            (Some(old), Some(new)) => implies(old, new),
+        };
         out.push(change(
             event,
             path,
-            ChangeKind::ConditionChanged,
+            ChangeKind::ConditionChanged { widened },
             show(old_if),
             show(new_if),
         ));
@@ -923,12 +1240,6 @@ impl<'a> Walk<'a, '_> {
 }
 
 /// How many changes of each class, in the order of [`Class`].
-pub fn summary(changes: &[Change]) -> [(Class, usize); 4] {
-    [
-        Class::Breaking,
-        Class::PotentiallyBreaking,
-        Class::Compatible,
-        Class::Documentation,
-    ]
-    .map(|class| (class, changes.iter().filter(|c| c.class == class).count()))
+pub fn summary(changes: &[Change]) -> [(Class, usize); 6] {
+    Class::ALL.map(|class| (class, changes.iter().filter(|c| c.class == class).count()))
 }

@@ -382,7 +382,7 @@ fn seed_003_adds_members_and_events() {
             ),
         ]
     );
-    assert_eq!(summary(&found).map(|(_, n)| n), [0, 0, 5, 9]);
+    assert_eq!(summary(&found).map(|(_, n)| n), [0, 0, 0, 5, 0, 9]);
 }
 
 #[test]
@@ -431,4 +431,216 @@ fn a_shared_type_is_compared_once_and_reported_wherever_it_is_used() {
         ("B", "one.port"),
     ];
     assert_eq!(added, expected.map(|(e, m)| (e.to_string(), m.to_string())));
+}
+
+/// A QAPI schema held in memory, read as a revision.
+fn qapi(text: &str) -> qmp_spec::Spec {
+    qmp_spec::qapi::read_with(std::path::Path::new("s.json"), &mut |_| {
+        Ok(text.as_bytes().to_vec())
+    })
+    .and_then(|schema| schema.to_spec("test"))
+    .unwrap_or_else(|err| panic!("{err}"))
+}
+
+const COMMANDS: &str = "
+{ 'enum': 'Mode', 'data': [ 'a', 'b' ] }
+{ 'struct': 'Info', 'data': { 'mode': 'Mode', 'total': 'int', '*extra': 'str' } }
+{ 'command': 'query-info', 'returns': 'Info' }
+{ 'command': 'set-mode', 'data': { 'mode': 'Mode', '*force': 'bool' } }
+{ 'command': 'old-thing' }
+{ 'command': 'x-debug', 'data': { 'level': 'int' } }
+{ 'command': 'probe', 'data': { 'what': 'str' }, 'features': [ 'unstable' ] }
+{ 'event': 'MODE_CHANGED', 'data': { 'mode': 'Mode' }, 'if': { 'all': [ 'TARGET_S390X', 'CONFIG_KVM' ] } }
+";
+
+/// The changes from COMMANDS to COMMANDS with `edits` applied:
+/// `(on name member kind class)` each.
+fn command_changes(edits: &[(&str, &str)]) -> Vec<String> {
+    let mut new = COMMANDS.to_string();
+    for (from, to) in edits {
+        assert!(new.contains(from), "{from}");
+        new = new.replacen(from, to, 1);
+    }
+    compare(&qapi(COMMANDS), &qapi(&new))
+        .iter()
+        .map(|c| {
+            format!(
+                "{:?} {} {} {:?} {:?}",
+                c.on, c.event, c.member, c.kind, c.class
+            )
+        })
+        .collect()
+}
+
+/// Arguments are classified as what a client sends, returns as what it
+/// reads; an enumeration used both ways is reported at each place.
+#[test]
+fn commands_are_compared_both_ways() {
+    assert_eq!(
+        command_changes(&[("'data': [ 'a', 'b' ]", "'data': [ 'a', 'b', 'c' ]")]),
+        [
+            "Event MODE_CHANGED mode ValueAdded { value: \"c\" } PotentiallyBreaking",
+            "Command query-info returns.mode ValueAdded { value: \"c\" } PotentiallyBreaking",
+            "Command set-mode arguments.mode ValueAdded { value: \"c\" } Compatible",
+        ]
+    );
+    assert_eq!(
+        command_changes(&[("'data': [ 'a', 'b' ]", "'data': [ 'a' ]")]),
+        [
+            "Event MODE_CHANGED mode ValueRemoved { value: \"b\" } PotentiallyBreaking",
+            "Command query-info returns.mode ValueRemoved { value: \"b\" } PotentiallyBreaking",
+            "Command set-mode arguments.mode ValueRemoved { value: \"b\" } Breaking",
+        ]
+    );
+    let args = |from: &str, to: &str| command_changes(&[(from, to)]);
+    let set_mode = "'data': { 'mode': 'Mode', '*force': 'bool' }";
+    assert_eq!(
+        args(
+            set_mode,
+            "'data': { 'mode': 'Mode', '*force': 'bool', 'why': 'str' }"
+        ),
+        ["Command set-mode arguments.why MemberAdded { optional: false } Breaking"]
+    );
+    assert_eq!(
+        args(
+            set_mode,
+            "'data': { 'mode': 'Mode', '*force': 'bool', '*why': 'str' }"
+        ),
+        ["Command set-mode arguments.why MemberAdded { optional: true } Compatible"]
+    );
+    assert_eq!(
+        args(set_mode, "'data': { '*mode': 'Mode', '*force': 'bool' }"),
+        ["Command set-mode arguments.mode MadeOptional Compatible"]
+    );
+    assert_eq!(
+        args(set_mode, "'data': { 'mode': 'Mode', 'force': 'bool' }"),
+        ["Command set-mode arguments.force MadeRequired Breaking"]
+    );
+    assert_eq!(
+        args(set_mode, "'data': { 'mode': 'Mode' }"),
+        ["Command set-mode arguments.force MemberRemoved Breaking"]
+    );
+    let info = "'data': { 'mode': 'Mode', 'total': 'int', '*extra': 'str' }";
+    assert_eq!(
+        args(info, "'data': { 'mode': 'Mode', '*extra': 'str' }"),
+        ["Command query-info returns.total MemberRemoved Breaking"]
+    );
+    assert_eq!(
+        args(
+            info,
+            "'data': { 'mode': 'Mode', '*total': 'int', '*extra': 'str' }"
+        ),
+        ["Command query-info returns.total MadeOptional Breaking"]
+    );
+    assert_eq!(
+        args(
+            info,
+            "'data': { 'mode': 'Mode', 'total': 'int', 'extra': 'str' }"
+        ),
+        ["Command query-info returns.extra MadeRequired Compatible"]
+    );
+    assert_eq!(
+        args("{ 'command': 'old-thing' }\n", ""),
+        ["Command old-thing  CommandRemoved Breaking"]
+    );
+    assert_eq!(
+        args(
+            "{ 'command': 'old-thing' }",
+            "{ 'command': 'old-thing' }\n{ 'command': 'new-thing' }"
+        ),
+        ["Command new-thing  CommandAdded Compatible"]
+    );
+    assert_eq!(
+        args(
+            "{ 'command': 'old-thing' }",
+            "{ 'command': 'old-thing', 'features': [ 'deprecated' ] }"
+        ),
+        ["Command old-thing  FeatureAdded { feature: \"deprecated\" } Notice"]
+    );
+}
+
+/// A change to an unstable part has no compatibility promise; a condition
+/// widened is compatible, narrowed potentially breaking.
+#[test]
+fn unstable_parts_and_conditions() {
+    assert_eq!(
+        command_changes(&[("'data': { 'level': 'int' }", "'data': { 'level': 'str' }")]),
+        ["Command x-debug arguments.level TypeChanged Unstable"]
+    );
+    assert_eq!(
+        command_changes(&[(
+            "'data': { 'what': 'str' }",
+            "'data': { 'what': 'str', 'how': 'str' }"
+        )]),
+        ["Command probe arguments.how MemberAdded { optional: false } Unstable"]
+    );
+    let condition =
+        |to: &str| command_changes(&[("{ 'all': [ 'TARGET_S390X', 'CONFIG_KVM' ] }", to)]);
+    // The issue's case: `all(TARGET_S390X, CONFIG_KVM)` → always.
+    let widened = command_changes(&[(", 'if': { 'all': [ 'TARGET_S390X', 'CONFIG_KVM' ] }", "")]);
+    assert_eq!(
+        widened,
+        ["Event MODE_CHANGED  ConditionChanged { widened: true } Compatible"]
+    );
+    assert_eq!(
+        condition("'TARGET_S390X'"),
+        ["Event MODE_CHANGED  ConditionChanged { widened: true } Compatible"]
+    );
+    assert_eq!(
+        condition("{ 'all': [ 'TARGET_S390X', 'CONFIG_KVM', 'CONFIG_LINUX' ] }"),
+        ["Event MODE_CHANGED  ConditionChanged { widened: false } PotentiallyBreaking"]
+    );
+    assert_eq!(
+        condition("'CONFIG_LINUX'"),
+        ["Event MODE_CHANGED  ConditionChanged { widened: false } PotentiallyBreaking"]
+    );
+    assert_eq!(
+        command_changes(&[(
+            "{ 'command': 'old-thing' }",
+            "{ 'command': 'old-thing', 'if': 'CONFIG_OLD' }"
+        )]),
+        ["Command old-thing  ConditionChanged { widened: false } PotentiallyBreaking"]
+    );
+}
+
+/// Real release pairs: QEMU 6.0 removed `query-cpus` (kata's CI missed
+/// it); 10.2 removed `reconnect` from the stream netdev's and chardev's
+/// arguments, and added `postcopy-device` to a status read by an event
+/// and a return and sent as an argument.
+#[test]
+fn real_releases_change_commands() {
+    let history = history();
+    let compare_releases = |old: &str, new: &str| -> Vec<String> {
+        compare(
+            &history.get(old).expect("old").spec,
+            &history.get(new).expect("new").spec,
+        )
+        .iter()
+        .map(|c| {
+            format!(
+                "{:?} {} {} {:?} {:?}",
+                c.on, c.event, c.member, c.kind, c.class
+            )
+        })
+        .collect()
+    };
+    let six = compare_releases("qemu-5.2.0", "qemu-6.0.0");
+    assert!(
+        six.contains(&"Command query-cpus  CommandRemoved Breaking".to_string()),
+        "{six:#?}"
+    );
+    let ten = compare_releases("qemu-10.1.0", "qemu-10.2.0");
+    for expected in [
+        "Command netdev_add arguments.stream.reconnect MemberRemoved Breaking",
+        "Command chardev-add arguments.backend.socket.data.reconnect MemberRemoved Breaking",
+        "Event MIGRATION status ValueAdded { value: \"postcopy-device\" } PotentiallyBreaking",
+        "Command query-migrate returns.status ValueAdded { value: \"postcopy-device\" } PotentiallyBreaking",
+        "Command migrate-continue arguments.state ValueAdded { value: \"postcopy-device\" } Compatible",
+        "Command query-accelerators  CommandAdded Compatible",
+    ] {
+        assert!(
+            ten.contains(&expected.to_string()),
+            "{expected} not in {ten:#?}"
+        );
+    }
 }

@@ -16,7 +16,7 @@ fn revision_names_give_a_markdown_report() {
     let out = xtask(&["diff", "block-job-completion", "device-tray-moved"]);
     assert!(out.status.success());
     let text = stdout(&out);
-    assert!(text.starts_with("## QMP events: `block-job-completion` → `device-tray-moved`\n\n**0 breaking, 0 potentially breaking, 1 compatible, 1 documentation only; `qmp-events` asks a minor version.**"), "{text}");
+    assert!(text.starts_with("## QMP events and commands: `block-job-completion` → `device-tray-moved`\n\n**0 breaking, 0 potentially breaking, 1 compatible, 1 documentation only; `qmp-events` asks a minor version.**"), "{text}");
     assert!(
         text.contains(
             "### `DEVICE_TRAY_MOVED`: compatible\n\n- **compatible** (minor): event added\n"
@@ -57,7 +57,10 @@ fn identical_sides_say_so_and_exit_0() {
     let file = project("qmp-spec/corpus/qemu_586fc27e.txt");
     let out = xtask(&["diff", &file, &file, "--fail-on-breaking"]);
     assert!(out.status.success());
-    assert!(stdout(&out).contains("No changes: both sides have the same events, in the same way."));
+    assert!(
+        stdout(&out)
+            .contains("No changes: both sides have the same events and commands, in the same way.")
+    );
 }
 
 #[test]

@@ -1,10 +1,13 @@
 //! Reviewing a QEMU patch to `qapi/`: a git repository made here holds a
-//! small QEMU tree and one commit of each kind a reviewer meets (an event
-//! added; a member added to a struct two events share; an enum value
-//! added; a union branch added; a member made optional; a documentation
-//! change). `cargo xtask diff DIR@BASE DIR@HEAD` must name every event each
-//! commit changes, with the type it passes through and the line of the
-//! definition; the three formats are golden files; `--fail-on` exits 2 at
+//! small QEMU tree and one commit of each kind a reviewer meets (a return
+//! member removed; an argument added as required; an event added; a member
+//! added to a struct two events and a command's arguments share; an enum
+//! value added to an enumeration an event, a command's return and another
+//! command's arguments use; a union branch added; a member made optional;
+//! a documentation change). `cargo xtask diff DIR@BASE DIR@HEAD` must name
+//! every event and command each commit changes, each classified at its
+//! place (what a client reads, or what it sends), with the type it passes
+//! through and the line of the definition; the three formats are golden files; `--fail-on` exits 2 at
 //! its class or worse; and the GitHub workflow of `docs/qapi-review.yml`
 //! runs as written.
 
@@ -144,6 +147,40 @@ const MIGRATION: &str = "\
 ##
 { 'event': 'MIGRATION_PASS',
   'data': { 'pass': 'int', 'error': 'str' } }
+
+##
+# @MigrationInfo:
+#
+# Information about current migration process.
+#
+# @status: the migration's status
+#
+# @total-time: milliseconds since the migration started
+#
+# Since: 0.14
+##
+{ 'struct': 'MigrationInfo',
+  'data': { 'status': 'MigrationStatus', 'total-time': 'int' } }
+
+##
+# @query-migrate:
+#
+# Returns information about current migration process.
+#
+# Since: 0.14
+##
+{ 'command': 'query-migrate', 'returns': 'MigrationInfo' }
+
+##
+# @migrate-continue:
+#
+# Continue migration when it's in a paused state.
+#
+# @state: The state the migration is currently expected to be in
+#
+# Since: 2.11
+##
+{ 'command': 'migrate-continue', 'data': { 'state': 'MigrationStatus' } }
 ";
 
 const NET: &str = "\
@@ -184,6 +221,18 @@ const NET: &str = "\
 { 'event': 'NETDEV_STREAM_LISTENING',
   'data': { 'netdev-id': 'str',
             'addr': 'SocketAddress' } }
+
+##
+# @netdev-stream-connect:
+#
+# Connects a stream netdev.
+#
+# @addr: The destination address
+#
+# Since: 7.2
+##
+{ 'command': 'netdev-stream-connect',
+  'data': { 'addr': 'SocketAddress' } }
 ";
 
 /// Each commit of the patch series: its message and its edits (file, text
@@ -192,6 +241,22 @@ const NET: &str = "\
 type Edit = (&'static str, &'static str, &'static str);
 
 const COMMITS: &[(&str, &[Edit])] = &[
+    (
+        "migration: query-migrate no longer returns total-time",
+        &[(
+            "qapi/migration.json",
+            "'status': 'MigrationStatus', 'total-time': 'int' }",
+            "'status': 'MigrationStatus' }",
+        )],
+    ),
+    (
+        "net: netdev-stream-connect takes the netdev's id",
+        &[(
+            "qapi/net.json",
+            "  'data': { 'addr': 'SocketAddress' } }",
+            "  'data': { 'id': 'str', 'addr': 'SocketAddress' } }",
+        )],
+    ),
     (
         "net: add NETDEV_STREAM_DISCONNECTED",
         &[(
@@ -395,10 +460,34 @@ fn every_commit_names_the_events_it_changes_through_the_types_it_edits() {
     let error = line_of("qapi/migration.json", "'*error'");
     let migration = line_of("qapi/migration.json", "{ 'event': 'MIGRATION',");
     let disconnected = line_of("qapi/net.json", "{ 'event': 'NETDEV_STREAM_DISCONNECTED',");
-    let expected: [Vec<String>; 6] = [
+    let info = line_of("qapi/migration.json", "{ 'struct': 'MigrationInfo',");
+    // As the commit has it (a later commit adds an event above it).
+    let connect = {
+        let rev = format!("master~{}", COMMITS.len() - 2);
+        let text = git(&repository(), &["show", &format!("{rev}:qapi/net.json")]);
+        1 + text
+            .lines()
+            .position(|l| l.contains("{ 'command': 'netdev-stream-connect',"))
+            .expect("the command")
+    };
+    let expected: [Vec<String>; 8] = [
+        // What a client reads, gone: breaking. The base's line: the
+        // definition as it was (a removal is located on the old side).
+        vec![format!(
+            "query-migrate returns.total-time member-removed breaking patch \
+             via=MigrationInfo at=qapi/migration.json:{}",
+            info + 1
+        )],
+        // What a client must now send: breaking.
+        vec![format!(
+            "netdev-stream-connect arguments.id member-added breaking patch \
+             via=- at=qapi/net.json:{}",
+            connect + 1
+        )],
         vec![format!(
             "NETDEV_STREAM_DISCONNECTED  event-added compatible minor via=- at=qapi/net.json:{disconnected}"
         )],
+        // A struct two events and a command's arguments share.
         ["NETDEV_STREAM_CONNECTED", "NETDEV_STREAM_LISTENING"]
             .map(|event| {
                 format!(
@@ -406,11 +495,28 @@ fn every_commit_names_the_events_it_changes_through_the_types_it_edits() {
                      via=InetSocketAddress at=qapi/sockets.json:{keep}"
                 )
             })
-            .to_vec(),
-        vec![format!(
-            "MIGRATION status value-added=failing potentially-breaking minor \
-             via=MigrationStatus at=qapi/migration.json:{failing}"
-        )],
+            .into_iter()
+            .chain([format!(
+                "netdev-stream-connect arguments.addr.inet.keep-alive-count member-added \
+                 compatible patch via=InetSocketAddress at=qapi/sockets.json:{keep}"
+            )])
+            .collect(),
+        // One enumeration, read by an event and a return (a client may
+        // not know the value), sent as an argument (a client may send it).
+        vec![
+            format!(
+                "MIGRATION status value-added=failing potentially-breaking minor \
+                 via=MigrationStatus at=qapi/migration.json:{failing}"
+            ),
+            format!(
+                "query-migrate returns.status value-added=failing potentially-breaking patch \
+                 via=MigrationStatus at=qapi/migration.json:{failing}"
+            ),
+            format!(
+                "migrate-continue arguments.state value-added=failing compatible patch \
+                 via=MigrationStatus at=qapi/migration.json:{failing}"
+            ),
+        ],
         ["NETDEV_STREAM_CONNECTED", "NETDEV_STREAM_LISTENING"]
             .into_iter()
             .flat_map(|event| {
@@ -425,6 +531,16 @@ fn every_commit_names_the_events_it_changes_through_the_types_it_edits() {
                     ),
                 ]
             })
+            .chain([
+                format!(
+                    "netdev-stream-connect arguments.addr.type value-added=fd compatible patch \
+                     via=SocketAddressType at=qapi/sockets.json:{fd_value}"
+                ),
+                format!(
+                    "netdev-stream-connect arguments.addr.fd branch-added compatible patch \
+                     via=SocketAddress at=qapi/sockets.json:{fd}"
+                ),
+            ])
             .collect(),
         vec![format!(
             "MIGRATION_PASS error made-optional breaking major via=- at=qapi/migration.json:{error}"
@@ -554,8 +670,8 @@ fn the_github_workflow_runs_as_written() {
     );
     let summary = std::fs::read_to_string(&summary).unwrap();
     assert!(
-        summary.starts_with("## QMP events: ")
-            && summary.contains("**1 breaking, 3 potentially breaking,"),
+        summary.starts_with("## QMP events and commands: ")
+            && summary.contains("**3 breaking, 4 potentially breaking,"),
         "{summary}"
     );
 }

@@ -286,8 +286,25 @@ impl<'r, 'a> Converter<'r, 'a> {
         field.type_name = Some(entry.name.to_string());
         if let Some(at) = self.stack.iter().position(|(t, _)| *t == ty) {
             self.check_cycle(at, link, &entry.name);
-            // A type within itself: referred to by name.
-            field.ty = JsonType::External(entry.name.to_string());
+            // A type within itself: referred to by name. An array type's
+            // wire name (`[495]`) names no draft: it is an array of its
+            // elements, which are on the stack too, by their name
+            // (`PciBridgeInfo.devices` within `PciDeviceInfo`).
+            if meta == Meta::Array {
+                let element = self.target(entry.element_type.as_deref().unwrap_or_default());
+                let element = reply.wire.entries[element].name.to_string();
+                let mut items = Field::new(
+                    String::new(),
+                    JsonType::External(element.clone()),
+                    Span::default(),
+                );
+                items.type_name = Some(element.clone());
+                field.ty = JsonType::Array;
+                field.type_name = Some(element);
+                field.items = Some(Box::new(items));
+            } else {
+                field.ty = JsonType::External(entry.name.to_string());
+            }
             return;
         }
         self.stack.push((ty, link));

@@ -42,31 +42,37 @@ enum Scope<'s> {
 }
 
 impl Schema {
-    /// Where `path` of event `event`'s data is defined (`value`: the
-    /// enumerated value of that member); `None` when the schema has no such
-    /// event.
+    /// Where `path` of event `event`'s data, or of command `event`
+    /// (`arguments.…`, `returns.…`), is defined (`value`: the enumerated
+    /// value of that member); `None` when the schema has no such event or
+    /// command.
     pub fn locate(&self, event: &str, path: &str, value: Option<&str>) -> Option<Found<'_>> {
         let by_name = Definition::by_name(&self.definitions);
-        let definition = self
-            .definitions
-            .iter()
-            .find(|d| d.name == event && matches!(d.kind, DefinitionKind::Event { .. }))?;
+        let definition = self.definitions.iter().find(|d| {
+            d.name == event
+                && matches!(
+                    d.kind,
+                    DefinitionKind::Event { .. } | DefinitionKind::Command { .. }
+                )
+        })?;
         let mut found = Found {
             via: None,
             location: &definition.location,
         };
-        let DefinitionKind::Event { data, .. } = &definition.kind else {
-            return Some(found);
-        };
-        let mut scope = match data {
-            EventData::None => Scope::None,
-            EventData::Members { members } => Scope::Members(None, members),
-            EventData::Type { name } => by_name
-                .get(name.as_str())
-                .map_or(Scope::None, |d| Scope::Named(d)),
+        let mut segments = path.split('.').filter(|s| !s.is_empty());
+        let mut scope = match &definition.kind {
+            DefinitionKind::Event { data, .. } => payload(&by_name, data),
+            DefinitionKind::Command { data, returns, .. } => match segments.next() {
+                Some("arguments") => payload(&by_name, data),
+                Some(_) => returns
+                    .as_ref()
+                    .map_or(Scope::None, |ty| scope_of(&by_name, ty, None)),
+                None => Scope::None,
+            },
+            _ => return Some(found),
         };
         let mut last: Option<&TypeRef> = None;
-        for segment in path.split('.').filter(|s| !s.is_empty()) {
+        for segment in segments {
             // `[]` reaches the elements: the element type's scope is the
             // array's already.
             let name = segment.trim_end_matches("[]");
@@ -108,6 +114,17 @@ enum Step<'s> {
     /// An old simple union's branch of this type, at this location, in this
     /// union.
     Simple(&'s TypeRef, &'s Location, &'s str),
+}
+
+/// The scope of an event's data or a command's arguments.
+fn payload<'s>(by_name: &HashMap<&str, &'s Definition>, data: &'s EventData) -> Scope<'s> {
+    match data {
+        EventData::None => Scope::None,
+        EventData::Members { members } => Scope::Members(None, members),
+        EventData::Type { name } => by_name
+            .get(name.as_str())
+            .map_or(Scope::None, |d| Scope::Named(d)),
+    }
 }
 
 fn scope_of<'s>(
