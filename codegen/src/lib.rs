@@ -91,8 +91,10 @@ pub fn generate(revisions: &[Revision<'_>]) -> Result<Vec<GeneratedFile>, Error>
     let catalog = catalog::Catalog::new(revisions);
     // The history's changes, once: the changelog and the crate's version.
     let steps = version::steps(revisions);
+    let availability = docs::commands::Availability::new(revisions);
     let mut files = vec![
         docs::index(revisions, catalog.events.len()),
+        docs::commands::index(&availability),
         review::changelog(&steps),
         audit::report(revisions),
     ];
@@ -103,6 +105,7 @@ pub fn generate(revisions: &[Revision<'_>]) -> Result<Vec<GeneratedFile>, Error>
             files.push(ir::revision_file(revision)?);
         }
         files.push(docs::revision_file(revision));
+        files.extend(docs::commands::revision_file(revision, &availability));
         let folder = format!("schema/{}", revision.name());
         files.extend(schema::revision_files(&folder, revision));
         files.extend(schema::commands::revision_files(&folder, revision));

@@ -1,5 +1,7 @@
 //! Markdown: a reference of each revision's events, and the index of
-//! revisions (`generated/INDEX.md`).
+//! revisions (`generated/INDEX.md`); [`commands`]: the commands'.
+
+pub mod commands;
 
 use std::fmt::Write;
 
@@ -214,7 +216,7 @@ fn type_label(types: &Types, ty: TypeId) -> String {
 }
 
 /// Spec text in Markdown: table pipes and HTML angle brackets escaped.
-fn text(text: &str) -> String {
+pub(crate) fn text(text: &str) -> String {
     text.replace('|', "\\|")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
@@ -232,8 +234,8 @@ pub fn index(revisions: &[Revision<'_>], events: usize) -> GeneratedFile {
     let _ = writeln!(
         out,
         "- `Cargo.toml`, `README.md`, `src/`, `examples/`: the `qmp-events` crate, Rust types for all {events} events the history documents (the package holds these and `COPYING`);\n\
-         - `schema/REVISION/`: JSON Schema (Draft 2020-12) of each revision: `events.json` for any event message (named QAPI types in `$defs`), `EVENT.json` per event (for a QAPI release, a reference into `events.json`);\n\
-         - `docs/REVISION.md`: a reference of each revision's events;\n\
+         - `schema/REVISION/`: JSON Schema (Draft 2020-12) of each revision: `events.json` for any event message (named QAPI types in `$defs`), `EVENT.json` per event (for a QAPI release, a reference into `events.json`); for a revision with commands, `commands.json` (any request) and `returns.json` (each command's return);\n\
+         - `docs/REVISION.md`: a reference of each revision's events; `docs/commands/REVISION.md` of its commands, and `docs/COMMANDS.md` of every command across the history;\n\
          - `ir/REVISION.json`: each text revision's model, in the canonical form of `cargo xtask ir --canonical` (a release's is `cargo xtask ir` of its vendored schema);\n\
          - `CHANGELOG.md`: the changes along the timeline for clients, newest first (`cargo xtask diff`);\n\
          - `HISTORY-LINT.md`: where the text and the QAPI schema disagree, and `Since:` lines the history contradicts.\n\n\
