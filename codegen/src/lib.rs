@@ -76,6 +76,39 @@ impl<'a> Revision<'a> {
     }
 }
 
+/// `work` of each item, on as many threads as the machine has cores (at
+/// most 8), the results in the items' order. Thread `t` takes items `t`,
+/// `t + threads`, ...: the heavy items (the newest releases) are spread.
+/// A panic in `work` (a bug) is a panic here.
+fn on_every_core<T: Sync, R: Send>(items: &[T], work: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8);
+    let mut results: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                let work = &work;
+                scope.spawn(move || {
+                    (t..items.len())
+                        .step_by(threads)
+                        .map(|i| (i, work(&items[i])))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|handle| {
+                handle
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
+    results.sort_by_key(|(i, _)| *i);
+    results.into_iter().map(|(_, r)| r).collect()
+}
+
 /// Why a generator could not make its files: a bug in the generator, never
 /// a property of the input, reported rather than written out.
 #[derive(Debug, thiserror::Error)]
@@ -98,7 +131,10 @@ pub fn generate(revisions: &[Revision<'_>]) -> Result<Vec<GeneratedFile>, Error>
         review::changelog(&steps),
         audit::report(revisions),
     ];
-    for revision in revisions {
+    // Each revision's files on their own, on every core: the command
+    // bundles and references are megabytes per release.
+    let per_revision = |revision: &Revision<'_>| -> Result<Vec<GeneratedFile>, Error> {
+        let mut files = Vec::new();
         // A release's model is its vendored schema read: `cargo xtask ir`
         // prints it, and the reader's snapshots pin its events.
         if !revision.is_release() {
@@ -109,6 +145,10 @@ pub fn generate(revisions: &[Revision<'_>]) -> Result<Vec<GeneratedFile>, Error>
         let folder = format!("schema/{}", revision.name());
         files.extend(schema::revision_files(&folder, revision));
         files.extend(schema::commands::revision_files(&folder, revision));
+        Ok(files)
+    };
+    for made in on_every_core(revisions, per_revision) {
+        files.extend(made?);
     }
     files.extend(schema::latest_files(&catalog));
     files.extend(rust::generate(

@@ -171,8 +171,7 @@ pub fn steps<'a>(revisions: &[Revision<'a>]) -> Vec<RevisionStep<'a>> {
             (Some(before), Some(last)) => {
                 // The crate's changes: its events' (its commands are the
                 // review's, `cargo xtask diff`).
-                let mut found = changes::compare(before.spec, revision.spec);
-                found.retain(|c| c.on == changes::Target::Event);
+                let found = changes::compare_events(before.spec, revision.spec);
                 let version = step(&found).map_or(last.version, |s| last.version.bump(s));
                 (Some(before.name()), found, version)
             }

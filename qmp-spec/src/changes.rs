@@ -295,9 +295,18 @@ pub fn locate(changes: &mut [Change], old: Source<'_>, new: Source<'_>) {
     }
 }
 
-/// All changes from `old` to `new`, in a stable order: by event name, then
-/// in the order of the members.
+/// All changes from `old` to `new`, in a stable order: the events' by
+/// name, then the commands', each in the order of the members.
 pub fn compare(old: &Spec, new: &Spec) -> Vec<Change> {
+    compare_parts(old, new, true)
+}
+
+/// The events' changes only (what the generated crate types).
+pub fn compare_events(old: &Spec, new: &Spec) -> Vec<Change> {
+    compare_parts(old, new, false)
+}
+
+fn compare_parts(old: &Spec, new: &Spec, commands: bool) -> Vec<Change> {
     let sides = Sides {
         old_build: old.build.is_some(),
         new_build: new.build.is_some(),
@@ -376,7 +385,9 @@ pub fn compare(old: &Spec, new: &Spec) -> Vec<Change> {
             );
         }
     }
-    command_changes(sides, (old, new), &mut compared, &mut changes);
+    if commands {
+        command_changes(sides, (old, new), &mut compared, &mut changes);
+    }
     for change in &mut changes {
         if change.class != Class::Documentation && (unstable(old, change) || unstable(new, change))
         {

@@ -409,12 +409,7 @@ fn live_qemu_socket_is_asked_and_left_as_it_was() {
     let loaded = resolver()
         .load(&socket)
         .unwrap_or_else(|err| panic!("{err}"));
-    let (revision, found) = against_its_revision(&qmp_tests::history(), &loaded);
-    assert!(
-        found.is_empty(),
-        "{} against {revision}: {found:#?}",
-        loaded.name
-    );
+    assert_agrees_with_its_revision(&qmp_tests::history(), &loaded);
     // Still running, still paused: asked again, it answers the same.
     assert!(qemu.running());
     let again = resolver()
