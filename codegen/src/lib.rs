@@ -151,6 +151,7 @@ pub fn generate(revisions: &[Revision<'_>]) -> Result<Vec<GeneratedFile>, Error>
         files.extend(made?);
     }
     files.extend(schema::latest_files(&catalog));
+    files.extend(schema::commands::latest_files(revisions));
     files.extend(rust::generate(
         &catalog,
         revisions,

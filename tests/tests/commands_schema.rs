@@ -389,3 +389,44 @@ fn every_revision_with_commands_has_both_bundles() {
         .count();
     assert!(revisions >= releases - 1, "{revisions} of {releases}");
 }
+
+/// `schema/latest/`: every command of the history, each as the newest
+/// revision that has it defines it, with when it came and went.
+#[test]
+fn the_latest_bundles_have_every_command_of_the_history() {
+    let history = qmp_tests::history();
+    let views = codegen::Revision::all(&history);
+    let files = codegen::schema::commands::latest_files(&views);
+    let parsed: Vec<Value> = files
+        .iter()
+        .map(|f| serde_json::from_str(&f.contents).expect("JSON"))
+        .collect();
+    assert_eq!(
+        files.iter().map(|f| f.path.as_str()).collect::<Vec<_>>(),
+        ["schema/latest/commands.json", "schema/latest/returns.json"]
+    );
+    let every: BTreeSet<&str> = history
+        .timeline()
+        .iter()
+        .flat_map(|r| r.spec.commands.iter().map(|c| c.name.as_str()))
+        .collect();
+    for bundle in &parsed {
+        assert!(jsonschema::meta::is_valid(bundle));
+        for name in &every {
+            assert!(bundle["$defs"].get(*name).is_some(), "latest lacks {name}");
+        }
+    }
+    let requests = &parsed[0];
+    assert_eq!(requests["oneOf"].as_array().map(Vec::len), Some(every.len()));
+    let cpus = &requests["$defs"]["query-cpus"];
+    assert_eq!(cpus["x-since"], "qemu-2.1.0");
+    assert_eq!(cpus["x-until"], "qemu-5.2.0");
+    assert_eq!(requests["$defs"]["query-status"].get("x-until"), None);
+    // A request of an old QEMU passes `latest`, and not the newest release.
+    let latest = jsonschema::validator_for(requests).expect("compiles");
+    let old = json!({ "execute": "query-cpus" });
+    assert!(latest.is_valid(&old));
+    let (history, at) = release("qemu-10.2.0");
+    let newest = Bundles::new("qemu-10.2.0", &history.revisions[at].spec);
+    assert!(!newest.requests.is_valid(&old));
+}

@@ -76,32 +76,49 @@ pub fn bundle(name: &str, spec: &Spec, direction: Direction) -> Value {
     )
 }
 
-fn bundle_members(name: &str, spec: &Spec, direction: Direction) -> Vec<(&'static str, Value)> {
+/// The `$defs` of `commands` of `spec`: each command's request or return,
+/// and every named type they reach.
+fn command_defs(spec: &Spec, commands: &[&Command], direction: Direction) -> Map<String, Value> {
     let mut bundle = Bundle::new(spec, direction);
-    let commands: Vec<(&Command, Value)> = spec
-        .commands
+    let schemas: Vec<(&Command, Value)> = commands
         .iter()
         .map(|command| {
             let schema = match direction {
                 Direction::Request => bundle.request(command),
                 Direction::Return => bundle.returned(command),
             };
-            (command, schema)
+            (*command, schema)
         })
         .collect();
     let mut defs = bundle.finish();
-    for (command, schema) in commands {
+    for (command, schema) in schemas {
         defs.insert(command.name.clone(), schema);
     }
-    let refs: Vec<Value> = spec
-        .commands
-        .iter()
-        .map(|c| json!({ "$ref": format!("#/$defs/{}", pointer_escape(&c.name)) }))
-        .collect();
+    defs
+}
+
+fn bundle_members(name: &str, spec: &Spec, direction: Direction) -> Vec<(&'static str, Value)> {
+    let commands: Vec<&Command> = spec.commands.iter().collect();
+    let defs = command_defs(spec, &commands, direction);
     let what = match &spec.build {
         Some(_) => format!("the QEMU build `{name}` (its query-qmp-schema)"),
         None => format!("QEMU's QAPI schema as of `{name}`"),
     };
+    bundle_of(name, &commands, defs, direction, &what)
+}
+
+/// A bundle's members: its root over `commands`, and `defs`.
+fn bundle_of(
+    name: &str,
+    commands: &[&Command],
+    defs: Map<String, Value>,
+    direction: Direction,
+    what: &str,
+) -> Vec<(&'static str, Value)> {
+    let refs: Vec<Value> = commands
+        .iter()
+        .map(|c| json!({ "$ref": format!("#/$defs/{}", pointer_escape(&c.name)) }))
+        .collect();
     match direction {
         Direction::Request => vec![
             ("$schema", json!(DRAFT)),
@@ -132,6 +149,110 @@ fn bundle_members(name: &str, spec: &Spec, direction: Direction) -> Vec<(&'stati
             ("oneOf", response_envelopes()),
             ("$defs", Value::Object(defs)),
         ],
+    }
+}
+
+/// `schema/latest/commands.json` and `returns.json`: every command of the
+/// timeline's revisions, each as the newest revision that has it defines
+/// it (a removed command, `query-cpus`, as its last release did), with
+/// `x-since` and, for a command the newest revisions lack, `x-until`. The
+/// newest QAPI release comes first (its conditions and documentation),
+/// then the builds newer than it, then the older releases; a type is
+/// defined once, as the first of them that has it defines it.
+pub fn latest_files(revisions: &[Revision<'_>]) -> Vec<GeneratedFile> {
+    let timeline: Vec<&Revision<'_>> = revisions
+        .iter()
+        .filter(|r| r.timeline && !r.spec.commands.is_empty())
+        .collect();
+    let Some(newest) = timeline.iter().rposition(|r| r.spec.build.is_none()) else {
+        return Vec::new();
+    };
+    let mut order = vec![timeline[newest]];
+    order.extend(timeline[newest + 1..].iter().rev());
+    order.extend(timeline[..newest].iter().rev());
+    let last = timeline.len() - 1;
+    let span = |command: &str| {
+        let has = |r: &&Revision<'_>| r.spec.commands.iter().any(|c| c.name == command);
+        let first = timeline.iter().position(has);
+        let until = timeline.iter().rposition(has).filter(|&i| i < last);
+        (
+            first.map(|i| timeline[i].name()),
+            until.map(|i| timeline[i].name()),
+        )
+    };
+    [Direction::Request, Direction::Return]
+        .into_iter()
+        .map(|direction| {
+            let mut defs = Map::new();
+            let mut all: Vec<&Command> = Vec::new();
+            for revision in &order {
+                let new: Vec<&Command> = revision
+                    .spec
+                    .commands
+                    .iter()
+                    .filter(|c| !all.iter().any(|a| a.name == c.name))
+                    .collect();
+                if new.is_empty() {
+                    continue;
+                }
+                let theirs = command_defs(revision.spec, &new, direction);
+                for command in &new {
+                    copy_reached(&theirs, &command.name, &mut defs);
+                    if let Some(Value::Object(def)) = defs.get_mut(&command.name) {
+                        let (since, until) = span(&command.name);
+                        def.insert("x-since".into(), json!(since));
+                        if let Some(until) = until {
+                            def.insert("x-until".into(), json!(until));
+                        }
+                    }
+                }
+                all.extend(new);
+            }
+            all.sort_by(|a, b| a.name.cmp(&b.name));
+            let file = match direction {
+                Direction::Request => "commands",
+                Direction::Return => "returns",
+            };
+            let what = format!(
+                "some QEMU of the history (each command as the newest revision that has it \
+                 defines it, from `{}`; `x-since` and `x-until` say which have it)",
+                timeline[newest].name()
+            );
+            GeneratedFile::new(
+                format!("schema/latest/{file}.json"),
+                json_file(bundle_of("latest", &all, defs, direction, &what)),
+            )
+        })
+        .collect()
+}
+
+/// Copies definition `name` of `from` into `into`, and every definition it
+/// refers to, unless `into` has one of that name already.
+fn copy_reached(from: &Map<String, Value>, name: &str, into: &mut Map<String, Value>) {
+    let mut stack = vec![name.to_string()];
+    while let Some(name) = stack.pop() {
+        if into.contains_key(&name) {
+            continue;
+        }
+        let Some(def) = from.get(&name) else { continue };
+        references(def, &mut stack);
+        into.insert(name, def.clone());
+    }
+}
+
+/// The `$defs` names `value` refers to.
+fn references(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::String(target)) = map.get("$ref")
+                && let Some(name) = target.strip_prefix("#/$defs/")
+            {
+                out.push(name.replace("~1", "/").replace("~0", "~"));
+            }
+            map.values().for_each(|v| references(v, out));
+        }
+        Value::Array(list) => list.iter().for_each(|v| references(v, out)),
+        _ => {}
     }
 }
 
