@@ -463,13 +463,16 @@ fn command_changes(edits: &[(&str, &str)]) -> Vec<String> {
     }
     compare(&qapi(COMMANDS), &qapi(&new))
         .iter()
-        .map(|c| {
-            format!(
-                "{:?} {} {} {:?} {:?}",
-                c.on, c.event, c.member, c.kind, c.class
-            )
-        })
+        .map(line)
         .collect()
+}
+
+/// `Command set-mode arguments.why MemberAdded { .. } Breaking`.
+fn line(c: &Change) -> String {
+    format!(
+        "{:?} {} {} {:?} {:?}",
+        c.on, c.event, c.member, c.kind, c.class
+    )
 }
 
 /// Arguments are classified as what a client sends, returns as what it
@@ -616,12 +619,7 @@ fn real_releases_change_commands() {
             &history.get(new).expect("new").spec,
         )
         .iter()
-        .map(|c| {
-            format!(
-                "{:?} {} {} {:?} {:?}",
-                c.on, c.event, c.member, c.kind, c.class
-            )
-        })
+        .map(line)
         .collect()
     };
     let six = compare_releases("qemu-5.2.0", "qemu-6.0.0");

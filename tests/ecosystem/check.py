@@ -247,16 +247,24 @@ def generate_models(bundle_path, module_name):
     return source, module
 
 
-def check_command_codegen(folder):
-    import pydantic
-
-    path = SCHEMA / folder / "commands.json"
+def bundle_models(folder, file, module_name):
+    """The bundle, its pydantic models' module and class names; no class
+    may be a numbered collision (a name ending in digits that no `$defs`
+    entry has)."""
+    path = SCHEMA / folder / file
     bundle = json.loads(path.read_text())
-    source, module = generate_models(path, "qmp_requests")
+    source, module = generate_models(path, module_name)
     classes = re.findall(r"^class (\w+)\(", source, re.MULTILINE)
     numbered = [c for c in classes if re.search(r"\d$", c) and c not in bundle["$defs"]]
     if numbered:
-        fail(f"datamodel-code-generator ({folder}/commands.json): numbered class names {numbered}")
+        fail(f"datamodel-code-generator ({folder}/{file}): numbered class names {numbered}")
+    return bundle, module, classes
+
+
+def check_command_codegen(folder):
+    import pydantic
+
+    bundle, module, classes = bundle_models(folder, "commands.json", "qmp_requests")
     root = module.QmpRequest
     members = {t.__name__ for t in typing.get_args(root.model_fields["root"].annotation)}
     if len(members) != len(bundle["oneOf"]):
@@ -281,13 +289,7 @@ def check_command_codegen(folder):
             fail(f"pydantic accepts {why}: {request}")
         except pydantic.ValidationError:
             pass
-    returns_path = SCHEMA / folder / "returns.json"
-    returns = json.loads(returns_path.read_text())
-    source, module = generate_models(returns_path, "qmp_returns")
-    classes_returns = re.findall(r"^class (\w+)\(", source, re.MULTILINE)
-    numbered = [c for c in classes_returns if re.search(r"\d$", c) and c not in returns["$defs"]]
-    if numbered:
-        fail(f"datamodel-code-generator ({folder}/returns.json): numbered class names {numbered}")
+    _, module, classes_returns = bundle_models(folder, "returns.json", "qmp_returns")
     status = module.StatusInfo.model_validate({"running": True, "status": "running", "newer": 1})
     if not status.running:
         fail("pydantic: StatusInfo does not read a query-status return")

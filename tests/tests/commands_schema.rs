@@ -417,7 +417,10 @@ fn the_latest_bundles_have_every_command_of_the_history() {
         }
     }
     let requests = &parsed[0];
-    assert_eq!(requests["oneOf"].as_array().map(Vec::len), Some(every.len()));
+    assert_eq!(
+        requests["oneOf"].as_array().map(Vec::len),
+        Some(every.len())
+    );
     let cpus = &requests["$defs"]["query-cpus"];
     assert_eq!(cpus["x-since"], "qemu-2.1.0");
     assert_eq!(cpus["x-until"], "qemu-5.2.0");

@@ -597,16 +597,11 @@ impl<'s> Bundle<'s> {
             let schema = self.member(member);
             properties.insert(member.name.clone(), schema);
         }
-        let required: Vec<&str> = members
+        let required = members
             .iter()
             .filter(|m| !m.optional)
-            .map(|m| m.name.as_str())
-            .collect();
-        let mut schema = Map::new();
-        schema.insert("type".into(), json!("object"));
-        schema.insert("required".into(), json!(required));
-        schema.insert("properties".into(), Value::Object(properties));
-        schema
+            .map(|m| m.name.as_str());
+        super::object_schema(properties, required)
     }
 
     /// A member: its type, described.

@@ -393,16 +393,11 @@ impl<'c, 'a> Bundle<'c, 'a> {
             .iter()
             .map(|m| (m.declared.name.clone(), self.member(m)))
             .collect();
-        let required: Vec<&str> = members
+        let required = members
             .iter()
             .filter(|m| m.required)
-            .map(|m| m.declared.name.as_str())
-            .collect();
-        let mut schema = Map::new();
-        schema.insert("type".into(), json!("object"));
-        schema.insert("required".into(), json!(required));
-        schema.insert("properties".into(), Value::Object(properties));
-        schema
+            .map(|m| m.declared.name.as_str());
+        object_schema(properties, required)
     }
 
     /// A member: its type, described.
@@ -458,6 +453,18 @@ impl<'c, 'a> Bundle<'c, 'a> {
             TypeRef::Alternate(index) => reference(&catalog.alternates[*index].name),
         }
     }
+}
+
+/// `type`, `required` and `properties` of an object.
+pub(crate) fn object_schema<'n>(
+    properties: Map<String, Value>,
+    required: impl Iterator<Item = &'n str>,
+) -> Map<String, Value> {
+    let mut schema = Map::new();
+    schema.insert("type".into(), json!("object"));
+    schema.insert("required".into(), json!(required.collect::<Vec<_>>()));
+    schema.insert("properties".into(), Value::Object(properties));
+    schema
 }
 
 /// When QEMU emitted the event: seconds since the epoch, microseconds

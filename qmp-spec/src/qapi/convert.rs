@@ -140,18 +140,26 @@ fn span(location: &Location) -> Span {
 /// A command's examples that are JSON: the requests it shows sent and the
 /// returns received, in order (errors and events left out).
 fn command_examples(doc: &Doc) -> Vec<Example> {
+    examples(doc, |direction, json| {
+        let key = if direction == "->" {
+            "execute"
+        } else {
+            "return"
+        };
+        json.get(key).is_some()
+    })
+}
+
+/// `doc`'s examples that are JSON and that `keep` keeps (by direction and
+/// message), as the model has them.
+fn examples(doc: &Doc, keep: impl Fn(&str, &serde_json::Value) -> bool) -> Vec<Example> {
     doc.examples
         .iter()
         .filter(|example| {
-            let key = if example.direction == "->" {
-                "execute"
-            } else {
-                "return"
-            };
             example
                 .json
                 .as_ref()
-                .is_some_and(|json| json.get(key).is_some())
+                .is_some_and(|json| keep(&example.direction, json))
         })
         .map(|example| Example {
             label: None,
@@ -200,25 +208,12 @@ impl<'a> Converter<'a> {
                 },
             },
         };
+        // The messages it shows QEMU sending.
         let examples: Vec<Example> = doc
             .map(|doc| {
-                doc.examples
-                    .iter()
-                    .filter(|example| {
-                        example.direction == "<-"
-                            && example
-                                .json
-                                .as_ref()
-                                .is_some_and(|json| json.get("event").is_some())
-                    })
-                    .map(|example| Example {
-                        label: None,
-                        raw: example.text.clone(),
-                        json: example.json.clone(),
-                        error: None,
-                        span: span(&example.location),
-                    })
-                    .collect()
+                examples(doc, |direction, json| {
+                    direction == "<-" && json.get("event").is_some()
+                })
             })
             .unwrap_or_default();
         // What the text reader would say of the examples' envelopes.
