@@ -317,7 +317,11 @@ impl Qemu {
         if !arguments.is_null() {
             request["arguments"] = arguments;
         }
-        if let Err(err) = writeln!(self.writer, "{request}") {
+        // One write for the whole line: QEMU runs a command as soon as its
+        // JSON closes, so after a `quit` a second write (the newline, as
+        // `writeln!` makes it) can find QEMU gone (a broken pipe).
+        let line = format!("{request}\n");
+        if let Err(err) = self.writer.write_all(line.as_bytes()) {
             panic!("writing {command} to QMP: {err}; {}", self.why_gone());
         }
         let deadline = Instant::now() + TIMEOUT;
