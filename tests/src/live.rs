@@ -584,3 +584,130 @@ impl Drop for Listening {
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
+
+/// The `query-*` commands a management layer runs at start-up, each with
+/// its arguments: what the returns battery asks every live QEMU.
+pub const QUERY_BATTERY: &[(&str, &str)] = &[
+    ("query-version", "null"),
+    ("query-status", "null"),
+    ("query-name", "null"),
+    ("query-uuid", "null"),
+    ("query-kvm", "null"),
+    ("query-target", "null"),
+    ("query-machines", "null"),
+    ("query-cpu-definitions", "null"),
+    ("query-cpus-fast", "null"),
+    ("query-hotpluggable-cpus", "null"),
+    ("query-block", "null"),
+    ("query-named-block-nodes", "null"),
+    ("query-blockstats", "null"),
+    ("query-block-jobs", "null"),
+    ("query-jobs", "null"),
+    ("query-chardev", "null"),
+    ("query-chardev-backends", "null"),
+    ("query-migrate", "null"),
+    ("query-migrate-capabilities", "null"),
+    ("query-migrate-parameters", "null"),
+    ("query-memdev", "null"),
+    ("query-memory-devices", "null"),
+    ("query-memory-size-summary", "null"),
+    ("query-iothreads", "null"),
+    ("query-pci", "null"),
+    ("query-vnc", "null"),
+    ("query-vnc-servers", "null"),
+    ("query-mice", "null"),
+    ("query-display-options", "null"),
+    ("query-fdsets", "null"),
+    ("query-command-line-options", "null"),
+    ("query-tpm-models", "null"),
+    ("query-replay", "null"),
+    ("query-acpi-ospm-status", "null"),
+    ("query-commands", "null"),
+    ("query-qmp-schema", "null"),
+    ("qom-list-types", "{\"abstract\": true}"),
+    ("qom-list", "{\"path\": \"/machine\"}"),
+    (
+        "query-cpu-model-expansion",
+        "{\"type\": \"static\", \"model\": {\"name\": \"qemu64\"}}",
+    ),
+];
+
+/// Runs [`QUERY_BATTERY`] on a started QEMU (what it has of it): each
+/// command and its return as a JSON line
+/// (`{"execute": ..., "arguments": ..., "return": ...}`); a command QEMU
+/// answers with an error (no balloon, no TPM) is left out.
+pub fn query_battery(qemu: &mut Qemu) -> Vec<String> {
+    let commands = qemu.execute("query-commands", Value::Null);
+    let has = |name: &str| {
+        commands
+            .as_array()
+            .is_some_and(|list| list.iter().any(|c| c["name"] == name))
+    };
+    QUERY_BATTERY
+        .iter()
+        .filter(|(name, _)| has(name))
+        .filter_map(|(name, arguments)| {
+            let arguments: Value = serde_json::from_str(arguments).expect("the battery's JSON");
+            let returned = qemu.try_execute(name, arguments.clone()).ok()?;
+            let mut line = serde_json::json!({ "execute": name, "return": returned });
+            if !arguments.is_null() {
+                line["arguments"] = arguments;
+            }
+            Some(line.to_string())
+        })
+        .collect()
+}
+
+/// What revision `revision`'s command bundles say of a battery's lines:
+/// each request must pass `commands.json`, each return its command's
+/// `$defs` entry of `returns.json`. The failures, each naming the command
+/// and the JSON path.
+pub fn check_battery(revision: &str, lines: &[String]) -> Vec<String> {
+    use codegen::schema::commands::{Direction, bundle};
+    let history = crate::history();
+    let spec = &history
+        .get(revision)
+        .unwrap_or_else(|| panic!("{revision} in the history"))
+        .spec;
+    let requests = jsonschema::validator_for(&bundle(revision, spec, Direction::Request))
+        .expect("commands.json compiles");
+    let returns = bundle(revision, spec, Direction::Return);
+    let properties: serde_json::Map<String, Value> = spec
+        .commands
+        .iter()
+        .map(|c| {
+            (
+                c.name.clone(),
+                json!({ "$ref": format!("#/$defs/{}", c.name) }),
+            )
+        })
+        .collect();
+    let by_command = jsonschema::validator_for(&json!({
+        "$schema": returns["$schema"],
+        "properties": properties,
+        "$defs": returns["$defs"],
+    }))
+    .expect("returns.json compiles");
+    let mut failures = Vec::new();
+    for line in lines {
+        let message: Value = serde_json::from_str(line).expect("a battery line");
+        let name = message["execute"].as_str().unwrap_or_default();
+        let mut request = json!({ "execute": name });
+        if let Some(arguments) = message.get("arguments") {
+            request["arguments"] = arguments.clone();
+        }
+        if !requests.is_valid(&request) {
+            failures.push(format!(
+                "{revision}: the request {request} fails commands.json"
+            ));
+        }
+        let value = json!({ name: message["return"] });
+        for error in by_command.iter_errors(&value) {
+            failures.push(format!(
+                "{revision}: the return of {name} fails returns.json at {}: {error}",
+                error.instance_path()
+            ));
+        }
+    }
+    failures
+}

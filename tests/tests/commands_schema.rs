@@ -433,3 +433,30 @@ fn the_latest_bundles_have_every_command_of_the_history() {
     let newest = Bundles::new("qemu-10.2.0", &history.revisions[at].spec);
     assert!(!newest.requests.is_valid(&old));
 }
+
+/// The recorded start-up queries of three real QEMUs (7.2, 10.0, 11.1):
+/// every request passes its revision's `commands.json`, every return its
+/// `returns.json` (found by the QEMU's version, as a client finds it).
+#[test]
+fn the_recorded_returns_of_real_qemus_pass_their_revision() {
+    let history = qmp_tests::history();
+    let mut checked = 0;
+    for name in [
+        "qemu-7.2-returns.jsonl",
+        "qemu-10.0-returns.jsonl",
+        "qemu-11.1-returns.jsonl",
+    ] {
+        let text = qmp_tests::fixture(name);
+        let lines: Vec<String> = text.lines().map(str::to_string).collect();
+        let version: Value = serde_json::from_str(&lines[0]).expect("query-version first");
+        let (version, _) =
+            qmp_spec::QemuVersion::from_query_version(&version["return"]).expect("a version");
+        let (revision, _) =
+            qmp_tests::live::revision_for(&history, version).unwrap_or_else(|why| panic!("{why}"));
+        let failures = qmp_tests::live::check_battery(&revision, &lines);
+        assert!(failures.is_empty(), "{name}: {failures:#?}");
+        assert!(lines.len() >= 30, "{name}: {} lines", lines.len());
+        checked += lines.len();
+    }
+    assert!(checked >= 90);
+}

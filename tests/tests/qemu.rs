@@ -584,3 +584,27 @@ fn live_watch_example_prints_each_event_typed() {
     assert_eq!(stderr, "");
     let _ = std::fs::remove_file(&socket);
 }
+
+/// The start-up queries of a management layer against the live QEMU: every
+/// request passes its revision's `commands.json` and every return its
+/// `returns.json` (`QMP_RECORD_RETURNS=PATH` records them, as
+/// `tests/fixtures/qemu-*-returns.jsonl` were).
+#[test]
+fn live_query_battery_passes_the_command_bundles() {
+    let Some(binaries) =
+        binaries_or_skip("live query battery (the recorded returns are still checked)")
+    else {
+        return;
+    };
+    let mut qemu = Qemu::start(&binaries.qemu);
+    qemu.execute("qmp_capabilities", Value::Null);
+    let version = qemu.version();
+    let lines = qmp_tests::live::query_battery(&mut qemu);
+    qemu.quit();
+    if let Ok(path) = std::env::var("QMP_RECORD_RETURNS") {
+        std::fs::write(&path, lines.join("\n") + "\n").expect("write recording");
+    }
+    assert!(lines.len() >= 30, "{} of the battery answered", lines.len());
+    let failures = qmp_tests::live::check_battery(&revision(version), &lines);
+    assert!(failures.is_empty(), "{failures:#?}");
+}

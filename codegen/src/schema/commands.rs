@@ -484,7 +484,7 @@ impl<'s> Bundle<'s> {
     fn has_required(&self, ty: TypeId) -> bool {
         match &self.types.get(ty).kind {
             TypeKind::Object { members, .. } | TypeKind::Union { members, .. } => {
-                members.iter().any(|m| !m.optional)
+                members.iter().any(required_everywhere)
             }
             TypeKind::Alternate { .. } => true,
             _ => false,
@@ -599,7 +599,7 @@ impl<'s> Bundle<'s> {
         }
         let required = members
             .iter()
-            .filter(|m| !m.optional)
+            .filter(|m| required_everywhere(m))
             .map(|m| m.name.as_str());
         super::object_schema(properties, required)
     }
@@ -622,6 +622,12 @@ impl<'s> Bundle<'s> {
             member.condition.as_ref(),
             &member.features,
         );
+        if !member.optional
+            && member.condition.is_some()
+            && let Value::Object(map) = &mut schema
+        {
+            map.insert("x-required".into(), json!(true));
+        }
         schema
     }
 
@@ -749,6 +755,15 @@ impl<'s> Bundle<'s> {
         schema.insert("allOf".into(), Value::Array(cases));
         schema
     }
+}
+
+/// Whether every build requires the member: it is not optional, and no
+/// condition leaves it out of some builds (10.0's x86 build returns
+/// `CpuModelExpansionInfo` without `deprecated-props`, required behind
+/// `TARGET_S390X`). A required member with a condition is written
+/// optional, with `x-required: true` beside its `x-if`.
+fn required_everywhere(member: &Member) -> bool {
+    !member.optional && member.condition.is_none()
 }
 
 /// A name as a class name compares: letters and digits, lower case.

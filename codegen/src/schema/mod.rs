@@ -395,7 +395,7 @@ impl<'c, 'a> Bundle<'c, 'a> {
             .collect();
         let required = members
             .iter()
-            .filter(|m| m.required)
+            .filter(|m| m.required && m.declared.condition.is_none())
             .map(|m| m.declared.name.as_str());
         object_schema(properties, required)
     }
@@ -423,6 +423,12 @@ impl<'c, 'a> Bundle<'c, 'a> {
             map.insert("description".into(), json!(description));
         }
         commands::annotate(&mut schema, "", field.condition.as_ref(), &field.features);
+        if !field.optional
+            && field.condition.is_some()
+            && let Value::Object(map) = &mut schema
+        {
+            map.insert("x-required".into(), json!(true));
+        }
         schema
     }
 

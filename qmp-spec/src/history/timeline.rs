@@ -191,7 +191,9 @@ pub fn member_history<'a>(
                 introduced.get_or_insert(revision);
                 last_with = Some(revision);
                 dropped = false;
-                required &= !found.optional;
+                // A member behind a condition is missing from some builds
+                // (10.0's x86 build has no `deprecated-props`).
+                required &= !found.optional && !found.conditional;
             }
             None => {
                 required = false;
@@ -224,6 +226,8 @@ pub struct Found {
     pub ty: TypeId,
     /// Whether the member is optional (a branch is not).
     pub optional: bool,
+    /// Whether it has an `if`: some builds lack it.
+    pub conditional: bool,
 }
 
 /// What `path` leads to in the data of type `data`, if it has it: each
@@ -244,12 +248,14 @@ pub fn find_member(types: &Types, data: Option<TypeId>, path: &[&str]) -> Option
             Some(member) => Found {
                 ty: member.ty,
                 optional: member.optional,
+                conditional: member.condition.is_some(),
             },
             None => {
                 let branch = types.branches(at).iter().find(|b| b.name == *segment)?;
                 Found {
                     ty: branch.ty,
                     optional: false,
+                    conditional: branch.condition.is_some(),
                 }
             }
         };
