@@ -139,36 +139,16 @@ pub fn find(spec: &Spec, path: &Path) -> Option<Found> {
         branches: Vec::new(),
         optional: None,
     };
-    let (mut ty, features) =
-        if let Some(command) = spec.commands.iter().find(|c| c.name == path.root) {
-            push_condition(&mut found, &command.name, command.condition.as_ref());
-            let ty = match path.steps.first().map(String::as_str) {
-                None => None,
-                Some("arguments") => Some(command.arguments),
-                Some("returns") => Some(command.returns),
-                Some(_) => return None,
-            };
-            (ty, &command.features)
-        } else {
-            let (_, section) = spec.events().find(|(name, _)| *name == path.root)?;
-            found.kind = "event";
-            push_condition(&mut found, &path.root, section.condition.as_ref());
-            let ty = match path.steps.first().map(String::as_str) {
-                None => None,
-                Some("data") => Some(section.data.ty()),
-                Some(_) => return None,
-            };
-            (ty, &section.features)
-        };
-    let Some(top) = ty.take() else {
+    let (features, top) = root(spec, path, &mut found)?;
+    let members = path.steps.get(1..).unwrap_or_default();
+    let Some(mut current) = top.filter(|_| !members.is_empty() || path.value.is_some()) else {
+        // The event or command, or its `data`, `arguments` or `returns`.
         found.features = names(features);
         return Some(found);
     };
     inherit(&mut found, &path.root, features);
     let types = &spec.types;
-    let mut current = top?;
     let mut at = format!("{}.{}", path.root, path.steps[0]);
-    let members = &path.steps[1..];
     for (i, step) in members.iter().enumerate() {
         let (member, branch) = member_of(types, current, step)?;
         if let Some(branch) = branch {
@@ -201,12 +181,6 @@ pub fn find(spec: &Spec, path: &Path) -> Option<Found> {
             inherit(&mut found, &at, &member.features);
         }
     }
-    if members.is_empty() && path.value.is_none() {
-        // `NAME.arguments` itself: the command's or event's own features.
-        found.features = names(features);
-        found.inherited.clear();
-        return Some(found);
-    }
     if let Some(value) = &path.value {
         let value = types.values(current).iter().find(|v| &v.value == value)?;
         found.kind = "value";
@@ -218,6 +192,37 @@ pub fn find(spec: &Spec, path: &Path) -> Option<Found> {
         found.features = names(&value.features);
     }
     Some(found)
+}
+
+/// The event or command a path starts at, its condition noted in `found`:
+/// its features, and the type of the `data`, `arguments` or `returns` the
+/// path names (`None` for the event or command itself). `None` when the
+/// revision lacks it, or the part the path names.
+fn root<'s>(
+    spec: &'s Spec,
+    path: &Path,
+    found: &mut Found,
+) -> Option<(&'s [Feature], Option<TypeId>)> {
+    let step = path.steps.first().map(String::as_str);
+    if let Some(command) = spec.commands.iter().find(|c| c.name == path.root) {
+        push_condition(found, &command.name, command.condition.as_ref());
+        let ty = match step {
+            None => None,
+            Some("arguments") => Some(command.arguments?),
+            Some("returns") => Some(command.returns?),
+            Some(_) => return None,
+        };
+        return Some((&command.features, ty));
+    }
+    let (_, section) = spec.events().find(|(name, _)| *name == path.root)?;
+    found.kind = "event";
+    push_condition(found, &path.root, section.condition.as_ref());
+    let ty = match step {
+        None => None,
+        Some("data") => Some(section.data.ty()?),
+        Some(_) => return None,
+    };
+    Some((&section.features, ty))
 }
 
 /// Member `name` of type `ty`: among its members, then its branches'
