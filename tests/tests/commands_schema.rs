@@ -460,3 +460,75 @@ fn the_recorded_returns_of_real_qemus_pass_their_revision() {
     }
     assert!(checked >= 90);
 }
+
+/// GitHub's anchor of a Markdown heading: lower case, spaces as `-`,
+/// punctuation but `-` and `_` dropped.
+fn slug(heading: &str) -> String {
+    heading
+        .trim()
+        .chars()
+        .filter_map(|c| match c {
+            ' ' => Some('-'),
+            c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c.to_ascii_lowercase()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Every in-page link of the commands' references reaches a heading, and
+/// every link of `docs/COMMANDS.md` a reference and a heading in it; the
+/// history's member notes say when a member came or went.
+#[test]
+fn the_command_references_link_within_themselves() {
+    let docs = qmp_tests::workspace_root().join("generated/docs");
+    let anchors = |text: &str| -> BTreeSet<String> {
+        text.lines()
+            .filter_map(|l| l.strip_prefix("## ").or_else(|| l.strip_prefix("### ")))
+            .map(slug)
+            .collect()
+    };
+    let targets = |text: &str| -> Vec<String> {
+        text.split("](")
+            .skip(1)
+            .filter_map(|rest| rest.split_once(')').map(|(t, _)| t.to_string()))
+            .collect()
+    };
+    let mut references = 0;
+    for entry in std::fs::read_dir(docs.join("commands")).expect("docs/commands") {
+        let path = entry.expect("an entry").path();
+        let text = std::fs::read_to_string(&path).expect("a reference");
+        let have = anchors(&text);
+        for target in targets(&text) {
+            if let Some(fragment) = target.strip_prefix('#') {
+                assert!(
+                    have.contains(fragment),
+                    "{}: no heading for #{fragment}",
+                    path.display()
+                );
+            }
+        }
+        references += 1;
+    }
+    assert!(references >= 36, "{references} references");
+    let index = std::fs::read_to_string(docs.join("COMMANDS.md")).expect("COMMANDS.md");
+    for target in targets(&index) {
+        let (file, fragment) = target.split_once('#').expect("a fragment");
+        let text = std::fs::read_to_string(docs.join(file)).expect("the linked reference");
+        assert!(
+            anchors(&text).contains(fragment),
+            "{file}: no heading for #{fragment}"
+        );
+    }
+    let old = std::fs::read_to_string(docs.join("commands/qemu-8.2.0.md")).expect("8.2.0");
+    assert!(
+        old.lines().any(|l| l.starts_with("| `singlestep` |")
+            && l.contains("(in the history: until `qemu-8.2.0`)")),
+        "StatusInfo.singlestep went after 8.2.0"
+    );
+    let new = std::fs::read_to_string(docs.join("commands/qemu-10.2.0.md")).expect("10.2.0");
+    assert!(
+        new.lines().any(|l| l.starts_with("| `keep-alive-count` |")
+            && l.contains("(in the history: since `qemu-10.1.0`)")),
+        "InetSocketAddress.keep-alive-count came in 10.1.0"
+    );
+}

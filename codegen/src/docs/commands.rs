@@ -1,10 +1,11 @@
 //! Markdown of the commands: for each revision with commands,
 //! `docs/commands/REVISION.md` (each command with its history, conditions,
 //! features, arguments, return and examples, then each named type they
-//! reach, once), and `docs/COMMANDS.md`, the availability of every command
-//! across the history's releases.
+//! reach, once; a member that came after its type or command, or went
+//! before it, says when), and `docs/COMMANDS.md`, the availability of every
+//! command across the history's releases.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write;
 
 use qmp_spec::model::{Command, Condition, Feature};
@@ -22,6 +23,11 @@ pub struct Availability<'a> {
     /// Per command: the indices (into `revisions`) of the revisions that
     /// have it, ascending.
     present: BTreeMap<&'a str, Vec<usize>>,
+    /// The same per owner of members (a named type, or a command's
+    /// arguments spelled in place: `query-foo.arguments`), and per
+    /// (owner, member).
+    owners: HashMap<String, Vec<usize>>,
+    members: HashMap<(String, String), Vec<usize>>,
 }
 
 impl<'a> Availability<'a> {
@@ -31,12 +37,68 @@ impl<'a> Availability<'a> {
             .filter(|r| r.timeline && !r.spec.commands.is_empty())
             .collect();
         let mut present: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        let mut owners: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut members: HashMap<(String, String), Vec<usize>> = HashMap::new();
         for (i, revision) in revisions.iter().enumerate() {
+            let types = &revision.spec.types;
+            let mut own = |owner: String, ty: TypeId| {
+                for member in types.members(ty) {
+                    let at = members
+                        .entry((owner.clone(), member.name.clone()))
+                        .or_default();
+                    if at.last() != Some(&i) {
+                        at.push(i);
+                    }
+                }
+                let at = owners.entry(owner).or_default();
+                if at.last() != Some(&i) {
+                    at.push(i);
+                }
+            };
             for command in &revision.spec.commands {
                 present.entry(command.name.as_str()).or_default().push(i);
+                if let Some(ty) = command.arguments.filter(|&ty| types.get(ty).name.is_none()) {
+                    own(format!("{}.arguments", command.name), ty);
+                }
+            }
+            for (ty, def) in types.iter() {
+                if let Some(name) = &def.name {
+                    own(name.clone(), ty);
+                }
             }
         }
-        Availability { revisions, present }
+        Availability {
+            revisions,
+            present,
+            owners,
+            members,
+        }
+    }
+
+    /// When a member came or went, where not with its owner (a named type,
+    /// or `command.arguments`): ` (in the history: since \`qemu-5.0.0\`)`;
+    /// empty when it came with its owner and is still there.
+    fn member_note(&self, owner: &str, member: &str) -> String {
+        let (Some(own), Some(found)) = (
+            self.owners.get(owner),
+            self.members.get(&(owner.to_string(), member.to_string())),
+        ) else {
+            return String::new();
+        };
+        let name = |i: usize| self.revisions[i].name();
+        let mut parts = Vec::new();
+        if found[0] > own[0] {
+            parts.push(format!("since `{}`", name(found[0])));
+        }
+        let (last, owner_last) = (found[found.len() - 1], own[own.len() - 1]);
+        if last < owner_last {
+            parts.push(format!("until `{}`", name(last)));
+        }
+        if parts.is_empty() {
+            String::new()
+        } else {
+            format!(" (in the history: {})", parts.join(", "))
+        }
     }
 
     /// `since qemu-2.1.0`, `since qemu-2.1.0, until qemu-5.2.0`, with the
@@ -107,7 +169,7 @@ pub fn revision_file(
     for command in &spec.commands {
         let _ = writeln!(out, "- [`{0}`](#{0})", command.name);
     }
-    let mut reached = Reached::new(&spec.types);
+    let mut reached = Reached::new(&spec.types, availability);
     for command in &spec.commands {
         command_markdown(&mut out, command, &mut reached, availability);
     }
@@ -122,14 +184,16 @@ pub fn revision_file(
 /// order first met.
 struct Reached<'t> {
     types: &'t Types,
+    availability: &'t Availability<'t>,
     seen: HashSet<TypeId>,
     queue: std::collections::VecDeque<TypeId>,
 }
 
 impl<'t> Reached<'t> {
-    fn new(types: &'t Types) -> Self {
+    fn new(types: &'t Types, availability: &'t Availability<'t>) -> Self {
         Reached {
             types,
+            availability,
             seen: HashSet::new(),
             queue: Default::default(),
         }
@@ -222,7 +286,7 @@ fn command_markdown(
         }
         Some(ty) => {
             out.push_str("| argument | type | required | description |\n|---|---|---|---|\n");
-            member_rows(out, ty, reached);
+            member_rows(out, &format!("{}.arguments", command.name), ty, reached);
         }
     }
     match command.returns {
@@ -245,11 +309,13 @@ fn command_markdown(
     }
 }
 
-/// A row per member of an object or union (its common members).
-fn member_rows(out: &mut String, ty: TypeId, reached: &mut Reached<'_>) {
+/// A row per member of an object or union (its common members), each
+/// with when it came or went where not with `owner`.
+fn member_rows(out: &mut String, owner: &str, ty: TypeId, reached: &mut Reached<'_>) {
     let types = reached.types;
     for member in types.members(ty) {
         let mut description = text(&member.description);
+        description.push_str(&reached.availability.member_note(owner, &member.name));
         for fact in facts(member.condition.as_ref(), &member.features) {
             description.push(' ');
             description.push_str(&fact);
@@ -296,11 +362,11 @@ fn type_markdown(out: &mut String, ty: TypeId, reached: &mut Reached<'_>) {
         }
         TypeKind::Object { .. } => {
             out.push_str("| member | type | required | description |\n|---|---|---|---|\n");
-            member_rows(out, ty, reached);
+            member_rows(out, name, ty, reached);
         }
         TypeKind::Union { tag, branches, .. } => {
             out.push_str("| member | type | required | description |\n|---|---|---|---|\n");
-            member_rows(out, ty, reached);
+            member_rows(out, name, ty, reached);
             let _ = writeln!(out, "\nBy `{tag}`:\n");
             for branch in branches {
                 let mut line = format!("- `\"{}\"`: {}", branch.name, reached.label(branch.ty));
