@@ -3,6 +3,7 @@
 //! writes them.
 
 pub mod audit;
+pub mod availability;
 pub mod catalog;
 pub mod docs;
 pub mod files;
@@ -124,7 +125,7 @@ pub fn generate(revisions: &[Revision<'_>]) -> Result<Vec<GeneratedFile>, Error>
     let catalog = catalog::Catalog::new(revisions);
     // The history's changes, once: the changelog and the crate's version.
     let steps = version::steps(revisions);
-    let availability = docs::commands::Availability::new(revisions);
+    let availability = availability::Availability::new(revisions);
     let mut files = vec![
         docs::index(revisions, catalog.events.len()),
         docs::commands::index(&availability),
@@ -151,7 +152,7 @@ pub fn generate(revisions: &[Revision<'_>]) -> Result<Vec<GeneratedFile>, Error>
         files.extend(made?);
     }
     files.extend(schema::latest_files(&catalog));
-    files.extend(schema::commands::latest_files(revisions));
+    files.extend(schema::commands::latest_files(&availability));
     files.extend(rust::generate(
         &catalog,
         revisions,

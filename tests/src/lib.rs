@@ -1,5 +1,6 @@
 //! Helpers shared by the cross-crate tests: where the vendored inputs are.
 
+pub mod bundles;
 pub mod fuzz;
 pub mod introspect;
 pub mod live;

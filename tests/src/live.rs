@@ -663,31 +663,12 @@ pub fn query_battery(qemu: &mut Qemu) -> Vec<String> {
 /// `$defs` entry of `returns.json`. The failures, each naming the command
 /// and the JSON path.
 pub fn check_battery(revision: &str, lines: &[String]) -> Vec<String> {
-    use codegen::schema::commands::{Direction, bundle};
     let history = crate::history();
     let spec = &history
         .get(revision)
         .unwrap_or_else(|| panic!("{revision} in the history"))
         .spec;
-    let requests = jsonschema::validator_for(&bundle(revision, spec, Direction::Request))
-        .expect("commands.json compiles");
-    let returns = bundle(revision, spec, Direction::Return);
-    let properties: serde_json::Map<String, Value> = spec
-        .commands
-        .iter()
-        .map(|c| {
-            (
-                c.name.clone(),
-                json!({ "$ref": format!("#/$defs/{}", c.name) }),
-            )
-        })
-        .collect();
-    let by_command = jsonschema::validator_for(&json!({
-        "$schema": returns["$schema"],
-        "properties": properties,
-        "$defs": returns["$defs"],
-    }))
-    .expect("returns.json compiles");
+    let bundles = crate::bundles::Bundles::new(revision, spec);
     let mut failures = Vec::new();
     for line in lines {
         let message: Value = serde_json::from_str(line).expect("a battery line");
@@ -696,16 +677,14 @@ pub fn check_battery(revision: &str, lines: &[String]) -> Vec<String> {
         if let Some(arguments) = message.get("arguments") {
             request["arguments"] = arguments.clone();
         }
-        if !requests.is_valid(&request) {
+        for error in bundles.request_errors(&request) {
             failures.push(format!(
-                "{revision}: the request {request} fails commands.json"
+                "{revision}: the request {request} fails commands.json: {error}"
             ));
         }
-        let value = json!({ name: message["return"] });
-        for error in by_command.iter_errors(&value) {
+        for error in bundles.return_errors(name, &message["return"]) {
             failures.push(format!(
-                "{revision}: the return of {name} fails returns.json at {}: {error}",
-                error.instance_path()
+                "{revision}: the return of {name} fails returns.json: {error}"
             ));
         }
     }

@@ -8,75 +8,8 @@
 use std::collections::BTreeSet;
 
 use codegen::schema::commands::{Direction, bundle};
-use qmp_spec::Spec;
-use serde_json::{Map, Value, json};
-
-/// A release's two bundles, compiled: the request root, and validators of
-/// `{<command>: <request>}` and `{<command>: <return value>}` objects (one
-/// compilation serves every command, and names what is wrong where the
-/// root's `oneOf` only says that nothing matched).
-struct Bundles {
-    requests: jsonschema::Validator,
-    by_request: jsonschema::Validator,
-    returns: jsonschema::Validator,
-    commands: BTreeSet<String>,
-}
-
-impl Bundles {
-    fn new(name: &str, spec: &Spec) -> Bundles {
-        let requests = bundle(name, spec, Direction::Request);
-        let returns = bundle(name, spec, Direction::Return);
-        for (what, schema) in [("commands", &requests), ("returns", &returns)] {
-            assert!(
-                jsonschema::meta::is_valid(schema),
-                "{name}: {what}.json is not a valid Draft 2020-12 schema"
-            );
-        }
-        let commands: BTreeSet<String> = spec.commands.iter().map(|c| c.name.clone()).collect();
-        let properties: Map<String, Value> = commands
-            .iter()
-            .map(|c| (c.clone(), json!({ "$ref": format!("#/$defs/{c}") })))
-            .collect();
-        let by_command = |bundle: &Value| {
-            let schema = json!({
-                "$schema": bundle["$schema"],
-                "properties": properties,
-                "$defs": bundle["$defs"],
-            });
-            jsonschema::validator_for(&schema).expect("the bundle compiles")
-        };
-        Bundles {
-            requests: jsonschema::validator_for(&requests).expect("commands.json compiles"),
-            by_request: by_command(&requests),
-            returns: by_command(&returns),
-            commands,
-        }
-    }
-
-    fn request_errors(&self, request: &Value) -> Vec<String> {
-        if self.requests.is_valid(request) {
-            return Vec::new();
-        }
-        let execute = request["execute"].as_str().unwrap_or_default();
-        if !self.commands.contains(execute) {
-            return vec![format!("no command `{execute}`")];
-        }
-        let errors: Vec<String> = self
-            .by_request
-            .iter_errors(&json!({ execute: request }))
-            .map(|e| format!("{} at {}", e, e.instance_path()))
-            .collect();
-        assert!(!errors.is_empty(), "the root and `{execute}` disagree");
-        errors
-    }
-
-    fn return_errors(&self, command: &str, value: &Value) -> Vec<String> {
-        self.returns
-            .iter_errors(&json!({ command: value }))
-            .map(|e| format!("{} at {}", e, e.instance_path()))
-            .collect()
-    }
-}
+use qmp_tests::bundles::Bundles;
+use serde_json::{Value, json};
 
 /// A return example that lists fewer members than the release requires:
 /// QEMU added required members to the type and left the example as it was.
@@ -396,7 +329,8 @@ fn every_revision_with_commands_has_both_bundles() {
 fn the_latest_bundles_have_every_command_of_the_history() {
     let history = qmp_tests::history();
     let views = codegen::Revision::all(&history);
-    let files = codegen::schema::commands::latest_files(&views);
+    let availability = codegen::availability::Availability::new(&views);
+    let files = codegen::schema::commands::latest_files(&availability);
     let parsed: Vec<Value> = files
         .iter()
         .map(|f| serde_json::from_str(&f.contents).expect("JSON"))

@@ -58,30 +58,21 @@ fn across_history(path: &Path, as_json: bool) -> Result<(), Failure> {
         steps: Vec::new(),
         value: None,
     };
-    let hints = timeline
+    let newest_with_root = timeline
         .iter()
         .rev()
-        .find(|r| availability::find(&r.spec, &root_only).is_some())
-        .map(|r| (r.name(), availability::suggest(&r.spec, path, 10)))
-        .filter(|(_, hints)| !hints.is_empty());
+        .find(|r| availability::find(&r.spec, &root_only).is_some());
     let mut message = format!(
         "since: no revision of the history ({} of them) has {path}",
         found.revisions
     );
-    match hints {
-        Some((revision, hints)) => {
-            message.push_str(&format!("; in {revision}, the name is at:"));
-            for hint in hints {
-                message.push_str(&format!("\n  {hint}"));
-            }
-        }
-        None if availability::across(timeline.iter().map(|r| (r.name(), &r.spec)), &root_only)
-            .since
-            .is_none() =>
-        {
-            message.push_str(&format!("; no event or command is named {:?}", path.root));
-        }
-        None => {}
+    match newest_with_root {
+        None => message.push_str(&format!("; no event or command is named {:?}", path.root)),
+        Some(revision) => message.push_str(&hints(
+            &revision.spec,
+            path,
+            &format!("; in {}, the name is at:", revision.name()),
+        )),
     }
     Err(Failure::Exit { code: 1, message })
 }
@@ -167,15 +158,23 @@ fn in_source(path: &Path, source: &str, as_json: bool) -> Result<(), Failure> {
     match found {
         Some(_) => Ok(()),
         None => {
-            let hints = availability::suggest(&loaded.spec, path, 10);
             let mut message = format!("since: {} does not have {path}", loaded.name);
-            if !hints.is_empty() {
-                message.push_str("; the name is at:");
-                for hint in hints {
-                    message.push_str(&format!("\n  {hint}"));
-                }
-            }
+            message.push_str(&hints(&loaded.spec, path, "; the name is at:"));
             Err(Failure::Exit { code: 1, message })
         }
     }
+}
+
+/// Where the last name of `path` occurs in `spec`, a line each after
+/// `lead`; empty when nowhere.
+fn hints(spec: &qmp_spec::Spec, path: &Path, lead: &str) -> String {
+    let found = availability::suggest(spec, path, 10);
+    if found.is_empty() {
+        return String::new();
+    }
+    let mut text = lead.to_string();
+    for hint in found {
+        text.push_str(&format!("\n  {hint}"));
+    }
+    text
 }

@@ -32,6 +32,7 @@ use qmp_spec::model::{Command, Condition, EnumValue, Feature};
 use qmp_spec::types::{Branch, Member, Scalar, TypeId, TypeKind, Types};
 
 use super::{DRAFT, id};
+use crate::availability::Availability;
 use crate::files::json_file;
 use crate::{GeneratedFile, Revision};
 
@@ -159,27 +160,14 @@ fn bundle_of(
 /// newest QAPI release comes first (its conditions and documentation),
 /// then the builds newer than it, then the older releases; a type is
 /// defined once, as the first of them that has it defines it.
-pub fn latest_files(revisions: &[Revision<'_>]) -> Vec<GeneratedFile> {
-    let timeline: Vec<&Revision<'_>> = revisions
-        .iter()
-        .filter(|r| r.timeline && !r.spec.commands.is_empty())
-        .collect();
+pub fn latest_files(availability: &Availability<'_>) -> Vec<GeneratedFile> {
+    let timeline = &availability.revisions;
     let Some(newest) = timeline.iter().rposition(|r| r.spec.build.is_none()) else {
         return Vec::new();
     };
     let mut order = vec![timeline[newest]];
     order.extend(timeline[newest + 1..].iter().rev());
     order.extend(timeline[..newest].iter().rev());
-    let last = timeline.len() - 1;
-    let span = |command: &str| {
-        let has = |r: &&Revision<'_>| r.spec.commands.iter().any(|c| c.name == command);
-        let first = timeline.iter().position(has);
-        let until = timeline.iter().rposition(has).filter(|&i| i < last);
-        (
-            first.map(|i| timeline[i].name()),
-            until.map(|i| timeline[i].name()),
-        )
-    };
     [Direction::Request, Direction::Return]
         .into_iter()
         .map(|direction| {
@@ -198,8 +186,10 @@ pub fn latest_files(revisions: &[Revision<'_>]) -> Vec<GeneratedFile> {
                 let theirs = command_defs(revision.spec, &new, direction);
                 for command in &new {
                     copy_reached(&theirs, &command.name, &mut defs);
-                    if let Some(Value::Object(def)) = defs.get_mut(&command.name) {
-                        let (since, until) = span(&command.name);
+                    if let (Some(Value::Object(def)), Some((since, until))) = (
+                        defs.get_mut(&command.name),
+                        availability.span(&command.name),
+                    ) {
                         def.insert("x-since".into(), json!(since));
                         if let Some(until) = until {
                             def.insert("x-until".into(), json!(until));
@@ -572,12 +562,8 @@ impl<'s> Bundle<'s> {
                 })
             }
         };
-        let conditional: Map<String, Value> = values
-            .iter()
-            .filter_map(|v| Some((v.value.clone(), v.condition.as_ref()?.to_qapi())))
-            .collect();
-        if !conditional.is_empty() {
-            schema["x-if-values"] = Value::Object(conditional);
+        if let Some(conditions) = conditions(values.iter().map(|v| (&v.value, &v.condition))) {
+            schema["x-if-values"] = conditions;
         }
         let featured: Map<String, Value> = values
             .iter()
@@ -616,18 +602,7 @@ impl<'s> Bundle<'s> {
         {
             schema = json!({ "allOf": [schema] });
         }
-        annotate(
-            &mut schema,
-            &member.description,
-            member.condition.as_ref(),
-            &member.features,
-        );
-        if !member.optional
-            && member.condition.is_some()
-            && let Value::Object(map) = &mut schema
-        {
-            map.insert("x-required".into(), json!(true));
-        }
+        annotate_member(&mut schema, &member.description, member);
         schema
     }
 
@@ -827,12 +802,36 @@ pub(super) fn annotate(
             map.insert("deprecated".into(), json!(true));
         }
         map.insert("x-features".into(), feature_names(features));
-        let conditional: Map<String, Value> = features
-            .iter()
-            .filter_map(|f| Some((f.name.clone(), f.condition.as_ref()?.to_qapi())))
-            .collect();
-        if !conditional.is_empty() {
-            map.insert("x-if-features".into(), Value::Object(conditional));
+        if let Some(conditions) = conditions(features.iter().map(|f| (&f.name, &f.condition))) {
+            map.insert("x-if-features".into(), conditions);
         }
     }
+}
+
+/// A member's annotations: [`annotate`]'s, and `x-required` for a member
+/// required only in the builds its `x-if` gives (not in `required`).
+pub(super) fn annotate_member(schema: &mut Value, description: &str, member: &Member) {
+    annotate(
+        schema,
+        description,
+        member.condition.as_ref(),
+        &member.features,
+    );
+    if !member.optional
+        && member.condition.is_some()
+        && let Value::Object(map) = schema
+    {
+        map.insert("x-required".into(), json!(true));
+    }
+}
+
+/// Name → condition in QAPI's syntax, for the named things that have one
+/// (`x-if-values`, `x-if-features`); `None` when none has.
+pub(super) fn conditions<'a>(
+    named: impl Iterator<Item = (&'a String, &'a Option<Condition>)>,
+) -> Option<Value> {
+    let map: Map<String, Value> = named
+        .filter_map(|(name, condition)| Some((name.clone(), condition.as_ref()?.to_qapi())))
+        .collect();
+    (!map.is_empty()).then_some(Value::Object(map))
 }

@@ -262,13 +262,9 @@ impl<'c, 'a> Bundle<'c, 'a> {
                 { "description": "A value newer than this revision.", "type": "string" },
             ],
         });
-        let conditional: Map<String, Value> = enum_type
-            .values
-            .iter()
-            .filter_map(|v| Some((v.value.clone(), v.condition.as_ref()?.to_qapi())))
-            .collect();
-        if !conditional.is_empty() {
-            schema["x-if-values"] = Value::Object(conditional);
+        let values = enum_type.values.iter();
+        if let Some(conditions) = commands::conditions(values.map(|v| (&v.value, &v.condition))) {
+            schema["x-if-values"] = conditions;
         }
         defs.insert(enum_type.name.clone(), schema);
     }
@@ -422,13 +418,7 @@ impl<'c, 'a> Bundle<'c, 'a> {
             };
             map.insert("description".into(), json!(description));
         }
-        commands::annotate(&mut schema, "", field.condition.as_ref(), &field.features);
-        if !field.optional
-            && field.condition.is_some()
-            && let Value::Object(map) = &mut schema
-        {
-            map.insert("x-required".into(), json!(true));
-        }
+        commands::annotate_member(&mut schema, "", field);
         schema
     }
 
