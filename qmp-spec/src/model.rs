@@ -410,17 +410,7 @@ impl Data {
 pub fn normalize_whitespace(text: &str) -> String {
     let trimmed = text.trim();
     // Most texts are normalized already: one space between words.
-    let mut previous_space = false;
-    let normalized = trimmed.bytes().all(|b| {
-        let ok = match b {
-            b' ' => !previous_space,
-            b'\t' | b'\n' | b'\r' | 0x0b | 0x0c => false,
-            _ => b.is_ascii(),
-        };
-        previous_space = b == b' ';
-        ok
-    });
-    if normalized {
+    if is_normalized(trimmed) {
         return trimmed.to_string();
     }
     let mut out = String::with_capacity(text.len());
@@ -431,6 +421,34 @@ pub fn normalize_whitespace(text: &str) -> String {
         out.push_str(word);
     }
     out
+}
+
+/// [`normalize_whitespace`] of `text`, in its place: a text that is
+/// normalized but for its ends is trimmed without a copy.
+pub(crate) fn normalize_whitespace_in_place(text: &mut String) {
+    let trimmed = text.trim();
+    if !is_normalized(trimmed) {
+        *text = normalize_whitespace(text);
+        return;
+    }
+    let start = text.len() - text.trim_start().len();
+    text.truncate(start + trimmed.len());
+    text.drain(..start);
+}
+
+/// Whether a trimmed text has single ASCII spaces between its words and
+/// nothing else that is whitespace (nor anything non-ASCII, which may be).
+fn is_normalized(trimmed: &str) -> bool {
+    let mut previous_space = false;
+    trimmed.bytes().all(|b| {
+        let ok = match b {
+            b' ' => !previous_space,
+            b'\t' | b'\n' | b'\r' | 0x0b | 0x0c => false,
+            _ => b.is_ascii(),
+        };
+        previous_space = b == b' ';
+        ok
+    })
 }
 
 #[cfg(test)]

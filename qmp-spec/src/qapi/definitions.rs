@@ -588,11 +588,15 @@ pub(crate) fn build(
     let mut definitions: Vec<Definition> = Vec::new();
     let mut seen: HashMap<String, Location> = HashMap::new();
     let mut warnings = Vec::new();
-    let mut pending: Option<(String, Location)> = None;
+    let mut pending: Option<(usize, std::ops::Range<usize>, Location)> = None;
     for item in items {
         let (pairs, at) = match item {
-            Item::Doc { text, location } => {
-                pending = Some((text, location));
+            Item::Doc {
+                file,
+                range,
+                location,
+            } => {
+                pending = Some((file, range, location));
                 continue;
             }
             Item::Expr(Expr::Dict(pairs, at)) => (pairs, at),
@@ -614,8 +618,12 @@ pub(crate) fn build(
             ));
         }
         seen.insert(definition.name.clone(), definition.location.clone());
-        if let Some((text, location)) = pending.take() {
-            let lines = super::doc_lines(&text, &location);
+        if let Some((file, range, location)) = pending.take() {
+            let text = builder
+                .files
+                .get(file)
+                .and_then(|(_, text)| text.get(range));
+            let lines = super::doc_lines(text.unwrap_or_default());
             match doc::read(&lines, location, &definition.name) {
                 Ok(Some(doc)) => definition.doc = Some(doc),
                 Ok(None) => {}

@@ -5,7 +5,7 @@
 //! that disagrees with the code is a warning, never an error.
 
 use super::model::*;
-use crate::model::normalize_whitespace;
+use crate::model::{normalize_whitespace, normalize_whitespace_in_place};
 
 /// What a section heading opens.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -45,16 +45,28 @@ fn heading(line: &str) -> Option<(Section, &str)> {
     None
 }
 
-/// The documentation of `name`, from its block's lines; `Ok(None)` for a
-/// free-form block (a section heading); a warning when the block documents
-/// another name.
+/// The documentation of `name`, from the lines of its block (at
+/// `location`, line `i` of them on the `i + 1`th line after it); `Ok(None)`
+/// for a free-form block (a section heading); a warning when the block
+/// documents another name.
 pub(super) fn read(
-    lines: &[(&str, Location)],
+    lines: &[&str],
     location: Location,
     name: &str,
 ) -> Result<Option<Doc>, SchemaWarning> {
-    let mut lines = lines.iter().skip_while(|(l, _)| l.trim().is_empty());
-    let Some((first, first_at)) = lines.next() else {
+    // A line's location is made only where it is kept.
+    let at = |i: usize| Location {
+        file: std::sync::Arc::clone(&location.file),
+        line: location
+            .line
+            .saturating_add(u32::try_from(i + 1).unwrap_or(u32::MAX)),
+        column: 1,
+    };
+    let mut lines = lines
+        .iter()
+        .enumerate()
+        .skip_while(|(_, l)| l.trim().is_empty());
+    let Some((first_index, first)) = lines.next() else {
         return Ok(None);
     };
     let Some(symbol) = first.trim().strip_prefix('@') else {
@@ -63,7 +75,7 @@ pub(super) fn read(
     let (symbol, rest) = symbol.split_once(':').unwrap_or((symbol, ""));
     if symbol.trim() != name {
         return Err(SchemaWarning {
-            location: first_at.clone(),
+            location: at(first_index),
             message: format!(
                 "the documentation of '{}' stands before the definition of '{name}'",
                 symbol.trim()
@@ -72,7 +84,7 @@ pub(super) fn read(
     }
     let mut reader = DocReader {
         doc: Doc {
-            location,
+            location: location.clone(),
             ..Doc::default()
         },
         description: vec![rest.to_string()],
@@ -81,8 +93,8 @@ pub(super) fn read(
         item: None,
         example: None,
     };
-    for (line, at) in lines {
-        reader.line(line, at);
+    for (i, line) in lines {
+        reader.line(line, &|| at(i));
     }
     Ok(Some(reader.finish()))
 }
@@ -96,11 +108,13 @@ struct DocReader<'l> {
     section: Section,
     text: Vec<&'l str>,
     item: Option<DocItem>,
-    example: Option<(String, Vec<String>, Location)>,
+    /// An open example message: its direction, its lines joined by `\n`,
+    /// and where it starts.
+    example: Option<(String, String, Location)>,
 }
 
 impl<'l> DocReader<'l> {
-    fn line(&mut self, line: &'l str, at: &Location) {
+    fn line(&mut self, line: &'l str, at: &dyn Fn() -> Location) {
         if self.section == Section::Example && self.example_line(line, at) {
             return;
         }
@@ -126,7 +140,7 @@ impl<'l> DocReader<'l> {
             self.item = Some(DocItem {
                 name: member.to_string(),
                 text: rest.to_string(),
-                location: at.clone(),
+                location: at(),
             });
             return;
         }
@@ -136,7 +150,7 @@ impl<'l> DocReader<'l> {
     /// A line of an example's messages: `<- {...}` / `-> {...}`, each to
     /// the next arrow or the end of the section; false for a line that
     /// ends the example (a heading, a member).
-    fn example_line(&mut self, line: &str, at: &Location) -> bool {
+    fn example_line(&mut self, line: &str, at: &dyn Fn() -> Location) -> bool {
         let trimmed = line.trim();
         if let Some((direction, rest)) = trimmed
             .strip_prefix("<-")
@@ -144,14 +158,17 @@ impl<'l> DocReader<'l> {
             .or_else(|| trimmed.strip_prefix("->").map(|r| ("->", r)))
         {
             flush_example(&mut self.example, &mut self.doc);
-            self.example = Some((direction.to_string(), vec![rest.to_string()], at.clone()));
+            self.example = Some((direction.to_string(), rest.to_string(), at()));
             return true;
         }
         if heading(line).is_some() || line.starts_with('@') {
             return false;
         }
         match &mut self.example {
-            Some((_, json, _)) if !trimmed.is_empty() => json.push(trimmed.to_string()),
+            Some((_, raw, _)) if !trimmed.is_empty() => {
+                raw.push('\n');
+                raw.push_str(trimmed);
+            }
             _ => {}
         }
         true
@@ -186,7 +203,7 @@ impl<'l> DocReader<'l> {
 
     fn finish_item(&mut self) {
         if let Some(mut done) = self.item.take() {
-            done.text = normalize_whitespace(&done.text);
+            normalize_whitespace_in_place(&mut done.text);
             match self.section {
                 Section::Feature => self.doc.features.push(done),
                 _ => self.doc.members.push(done),
@@ -205,7 +222,7 @@ impl<'l> DocReader<'l> {
         self.close();
         self.doc.description = normalize_whitespace(&self.description.join(" "));
         if let Some(since) = &mut self.doc.since {
-            *since = normalize_whitespace(since);
+            normalize_whitespace_in_place(since);
         }
         self.doc
     }
@@ -218,9 +235,8 @@ fn flush_text(text: &mut Vec<&str>, section: Section, doc: &mut Doc) {
     text.clear();
 }
 
-fn flush_example(example: &mut Option<(String, Vec<String>, Location)>, doc: &mut Doc) {
-    if let Some((direction, lines, location)) = example.take() {
-        let raw = lines.join("\n");
+fn flush_example(example: &mut Option<(String, String, Location)>, doc: &mut Doc) {
+    if let Some((direction, raw, location)) = example.take() {
         doc.examples.push(DocExample {
             direction,
             text: normalize_whitespace(&raw),

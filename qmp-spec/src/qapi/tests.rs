@@ -626,3 +626,113 @@ fn a_command_returning_a_missing_type_is_an_error() {
         "{err}"
     );
 }
+
+/// The top-level scan ([`scan_file`]) against the grammar's `file` on one
+/// text: where the scan gives items (or an error in building them), the
+/// grammar gives the same; where it gives up, `parse_file` uses the grammar.
+/// Returns whether the scan took the text.
+fn scan_agrees_with_the_grammar(name: &str, text: &str) -> bool {
+    let src = Source::new(name, text);
+    let file: Arc<str> = Arc::from(name);
+    let Some(scanned) = scan_file(&Walk::new(&src, &file, 0)) else {
+        return false;
+    };
+    let parsed = parse_file_with_pest(&Walk::new(&src, &file, 0));
+    assert_eq!(
+        format!("{scanned:?}"),
+        format!("{parsed:?}"),
+        "{name}: the scan and the grammar disagree on\n{text}"
+    );
+    true
+}
+
+#[test]
+fn the_top_level_scan_reads_every_release_as_the_grammar_does() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("qapi");
+    let mut files = 0;
+    for release in std::fs::read_dir(&root).expect("releases") {
+        let dir = release.expect("entry").path().join("qapi");
+        if !dir.is_dir() {
+            continue;
+        }
+        for entry in std::fs::read_dir(&dir).expect("files") {
+            let path = entry.expect("entry").path();
+            if path.extension().is_some_and(|e| e == "json") {
+                let text = std::fs::read_to_string(&path).expect("text");
+                // The scan takes every real file: giving up is only for bad
+                // input, else the reader loses its speed.
+                assert!(
+                    scan_agrees_with_the_grammar(&path.display().to_string(), &text),
+                    "{}: the scan gave up on a real file",
+                    path.display()
+                );
+                files += 1;
+            }
+        }
+    }
+    assert!(files > 900, "{files} files");
+}
+
+#[test]
+fn the_top_level_scan_agrees_with_the_grammar_on_edited_text() {
+    // Each edit of a real file's opening puts one of the characters the
+    // language turns on at one place, or deletes one; the edits cover the
+    // doc blocks (open, close, `###`, blank and `\r` lines), comments,
+    // strays and expressions.
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("qapi/9.2.0/qapi/run-state.json"),
+    )
+    .expect("text");
+    // The opening up to the first documentation block after 2,500 bytes:
+    // whole items, so that most edits still parse.
+    let cut = text[2_500..].find("\n\n##\n").expect("a block") + 2_502;
+    let head = text[..cut].to_string();
+    let inserts = [
+        "#", "##", "\n", "\r", " ", "\t", "'", "{", "}", ",", "x", "\\",
+    ];
+    let (mut taken, mut given_up) = (0, 0);
+    for (at, _) in head.char_indices() {
+        let mut deleted = head.clone();
+        deleted.remove(at);
+        let mut edits = vec![deleted];
+        for insert in inserts {
+            let mut edited = head.clone();
+            edited.insert_str(at, insert);
+            edits.push(edited);
+        }
+        for edited in edits {
+            if scan_agrees_with_the_grammar("edited.json", &edited) {
+                taken += 1;
+            } else {
+                given_up += 1;
+            }
+        }
+    }
+    // Both kinds of outcome are exercised.
+    assert!(
+        taken > 1_000 && given_up > 1_000,
+        "{taken} taken, {given_up} given up"
+    );
+}
+
+#[test]
+fn the_top_level_scan_keeps_the_grammars_corner_cases() {
+    for text in [
+        "##\n# @A:\n##\n{ 'enum': 'A', 'data': [] }\n",
+        "  ##  \r\n  # indented\n  ###\r\n",
+        "##\n# never closed\n{ 'enum': 'A', 'data': [] }\n",
+        "## @ACPISlotType\n# stray\n",
+        "##\n#\n##",
+        "##\n# no newline at the end",
+        "##\n#\n## trailing\n",
+        "##\n#\n####\n",
+        "##\n\n##\n",
+        "# comment\n{ 'enum': 'A', # inside\n 'data': [] }",
+        "{ 'enum': 'A', 'enum': 'B' }\n{ 'x' ",
+        "{ 'enum': 'A', 'enum': 'B' }\n{ 'x': 'y' }",
+        "{ 'a': '\\q' }",
+        "\x0c{ 'a': true }",
+    ] {
+        scan_agrees_with_the_grammar("corner.json", text);
+    }
+}
