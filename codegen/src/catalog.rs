@@ -26,6 +26,56 @@ pub struct Catalog<'a> {
     /// dotted path (`addr.inet.keep-alive-count`: members, and union
     /// branches by the discriminator's value), sorted.
     pub member_histories: BTreeMap<(&'a str, String), (&'a str, Option<&'a str>)>,
+    /// Every command of the QAPI era, by name.
+    pub commands: Vec<CommandType<'a>>,
+    /// Where the types only commands reach start in `objects`, `enums`,
+    /// `unions` and `alternates`: the types before are the events', named
+    /// as they were before commands were typed, and shared by commands
+    /// whose types have the same shape.
+    pub command_types: Firsts,
+}
+
+/// Where a kind's command-only types start.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Firsts {
+    pub objects: usize,
+    pub enums: usize,
+    pub unions: usize,
+    pub alternates: usize,
+}
+
+/// A command of the QAPI era, typed from the newest revision that has it.
+/// A member of its arguments or return is required only where every
+/// revision that has the type holding it requires it, as for events: the
+/// types decode what any QEMU of the history returns.
+pub struct CommandType<'a> {
+    /// The command's name on the wire, e.g. `query-status`.
+    pub name: &'a str,
+    /// `QueryStatus`: its arguments' struct in the crate's `commands`.
+    pub type_name: String,
+    /// The newest revision's command.
+    pub command: &'a qmp_spec::model::Command,
+    /// That revision's types, and its name.
+    pub types: &'a Types,
+    pub revision: &'a str,
+    /// The first revision that has it.
+    pub introduced: &'a str,
+    /// The newest revision that has it, when the history's newest does not.
+    pub last: Option<&'a str>,
+    /// The revisions of the timeline that have it, oldest first.
+    pub present_in: Vec<&'a str>,
+    pub arguments: Arguments<'a>,
+    /// The type of its return; `None` for `{}`.
+    pub returns: Option<TypeRef>,
+}
+
+/// A command's arguments.
+pub enum Arguments<'a> {
+    None,
+    /// Members of their own (QAPI's `data` as members, or a struct named).
+    Fields(Vec<Member<'a>>),
+    /// A union or alternate given whole (`boxed`).
+    Boxed(TypeRef),
 }
 
 pub struct EventType<'a> {
@@ -197,9 +247,19 @@ pub struct AlternateType<'a> {
 }
 
 impl<'a> Catalog<'a> {
-    /// The catalog of the revisions that make the timeline (the others are
-    /// left out: see [`Revision::timeline`]).
+    /// The catalog of the events of the revisions that make the timeline
+    /// (the others are left out: see [`Revision::timeline`]).
     pub fn new(revisions: &'a [Revision<'a>]) -> Catalog<'a> {
+        Catalog::build(revisions, false)
+    }
+
+    /// The same, with the commands and the types only they reach (the
+    /// crate's `commands` module).
+    pub fn with_commands(revisions: &'a [Revision<'a>]) -> Catalog<'a> {
+        Catalog::build(revisions, true)
+    }
+
+    fn build(revisions: &'a [Revision<'a>], typing_commands: bool) -> Catalog<'a> {
         let revisions: Vec<&'a Revision<'a>> = revisions.iter().filter(|r| r.timeline).collect();
         // Since and until: the history's analysis, rendered here.
         let timeline = Timeline::new(revisions.iter().map(|r| (r.name(), r.spec)));
@@ -249,8 +309,9 @@ impl<'a> Catalog<'a> {
                         table,
                         members,
                         name,
+                        None,
                         &mut Vec::new(),
-                        &|path| member_history(history, path, introduced),
+                        &|_, path| member_history(history, path, introduced),
                     ))
                 }
                 (Data::External { type_name, .. }, None) => EventData::External { type_name },
@@ -274,11 +335,348 @@ impl<'a> Catalog<'a> {
                 dataless_in,
             });
         }
-        let mut catalog = shapes.finish(events);
-        for enum_type in &mut catalog.enums {
+        // The commands' types after the events', so the events' keep their
+        // names, their users and their histories.
+        shapes.typing_commands = true;
+        shapes.frozen = Firsts {
+            objects: shapes.objects.len(),
+            enums: shapes.enums.len(),
+            unions: shapes.unions.len(),
+            alternates: shapes.alternates.len(),
+        };
+        let commands = if typing_commands {
+            commands(&revisions, &mut shapes)
+        } else {
+            Vec::new()
+        };
+        let mut catalog = shapes.finish(events, commands);
+        let events_enums = catalog.command_types.enums;
+        for enum_type in &mut catalog.enums[..events_enums] {
             enum_type.value_history = timeline.values(enum_type.values, &enum_type.uses);
         }
+        let values = value_presence(&revisions);
+        for enum_type in &mut catalog.enums[events_enums..] {
+            enum_type.value_history = enum_type
+                .values
+                .iter()
+                .map(|value| {
+                    let key = (
+                        enum_type.qapi_name.unwrap_or_default(),
+                        value.value.as_str(),
+                    );
+                    let (Some(had), Some(found)) = (values.0.get(key.0), values.1.get(&key)) else {
+                        return (None, None);
+                    };
+                    let since = (found.first() != had.first()).then(|| found[0]);
+                    let until = (found.last() != had.last()).then(|| found[found.len() - 1]);
+                    (since, until)
+                })
+                .collect();
+        }
         catalog
+    }
+}
+
+/// Where each member of an owner was found: the revisions (indices into
+/// the timeline's revisions with commands) that have the owner, and per
+/// member those that have it with whether all of them require it. An
+/// owner is a named type, or a command's arguments or return spelled in
+/// place (`query-foo.arguments`, `query-foo.return.member` further in).
+#[derive(Default)]
+struct Presence {
+    owners: HashMap<String, Vec<usize>>,
+    members: HashMap<(String, String), (Vec<usize>, bool)>,
+}
+
+impl Presence {
+    /// Records revision `at`'s types reached from `ty` at `place` (a
+    /// command's `arguments` or `return` and the path in: members, and
+    /// union branches by their tag's value), under the owner's name and
+    /// under the place; a named type within itself (one of `within`) is not
+    /// walked again.
+    fn walk(
+        &mut self,
+        types: &Types,
+        ty: TypeId,
+        place: &str,
+        at: usize,
+        within: &mut Vec<TypeId>,
+    ) {
+        let def = types.get(ty);
+        if def.name.is_some() && within.contains(&ty) {
+            return;
+        }
+        within.push(ty);
+        let own = |this: &mut Self, members: &[qmp_spec::types::Member], owner: &str| {
+            note(this.owners.entry(owner.to_string()).or_default(), at);
+            for member in members {
+                let (found, required) = this
+                    .members
+                    .entry((owner.to_string(), member.name.clone()))
+                    .or_insert_with(|| (Vec::new(), true));
+                note(found, at);
+                *required &= !member.optional && member.condition.is_none();
+            }
+        };
+        let (members, branches): (&[qmp_spec::types::Member], &[Branch]) = match &def.kind {
+            TypeKind::Object { members, .. } => (members, &[]),
+            TypeKind::Union {
+                members, branches, ..
+            } => (members, branches),
+            TypeKind::Alternate { branches } => {
+                for branch in branches {
+                    self.walk(types, branch.ty, place, at, within);
+                }
+                (&[], &[])
+            }
+            TypeKind::Array { items: Some(items) } => {
+                self.walk(types, *items, place, at, within);
+                (&[], &[])
+            }
+            _ => (&[], &[]),
+        };
+        if matches!(def.kind, TypeKind::Object { .. } | TypeKind::Union { .. }) {
+            own(self, members, place);
+            if let Some(name) = &def.name {
+                own(self, members, name);
+            }
+        }
+        for member in members {
+            let inner = format!("{place}.{}", member.name);
+            self.walk(types, member.ty, &inner, at, within);
+        }
+        for branch in branches {
+            let inner = format!("{place}.{}", branch.name);
+            self.walk(types, branch.ty, &inner, at, within);
+        }
+        within.pop();
+    }
+
+    /// The history of member `path`'s last part (`path` from a command's
+    /// `arguments` or `return`), held by `owner` (none: an object spelled
+    /// in place), over `names`. It is required where every revision that
+    /// has the named type requires it, and every revision where the
+    /// command has the place requires it too: a type renamed (`SGXInfo`,
+    /// `SgxInfo` since 10.1) is dated by the place.
+    fn history<'a>(
+        &self,
+        names: &[&'a str],
+        command: &str,
+        owner: Option<&str>,
+        path: &[&str],
+    ) -> MemberHistory<'a> {
+        let Some((member, parent)) = path.split_last() else {
+            return unknown(names[0]);
+        };
+        let place = format!("{command}.{}", parent.join("."));
+        let of = |owner: &str| {
+            let (found, required) = self.members.get(&(owner.to_string(), member.to_string()))?;
+            let had = self.owners.get(owner)?;
+            Some((found, *required && found.len() == had.len(), had))
+        };
+        let Some((found, at_place, had)) = of(&place) else {
+            return unknown(names[0]);
+        };
+        let by_name = owner.and_then(of).is_none_or(|(_, required, _)| required);
+        let first = found.first().map_or(names[0], |&i| names[i]);
+        let last = *found.last().unwrap_or(&0);
+        MemberHistory {
+            introduced: first,
+            dropped_after: (had.last() > found.last()).then(|| names[last]),
+            required: at_place && by_name,
+            integral: false,
+        }
+    }
+}
+
+/// The history of a member nothing is known of: there from `first` on,
+/// optional.
+fn unknown(first: &str) -> MemberHistory<'_> {
+    MemberHistory {
+        introduced: first,
+        dropped_after: None,
+        required: false,
+        integral: false,
+    }
+}
+
+/// The revisions of the timeline with commands that have each named
+/// enumeration, and each of its values: what the values of the types only
+/// commands reach are dated by.
+type ValuePresence<'a> = (
+    HashMap<&'a str, Vec<&'a str>>,
+    HashMap<(&'a str, &'a str), Vec<&'a str>>,
+);
+
+fn value_presence<'a>(revisions: &[&'a Revision<'a>]) -> ValuePresence<'a> {
+    let (mut enums, mut values): ValuePresence<'a> = Default::default();
+    let releases = revisions
+        .iter()
+        .filter(|r| !r.spec.commands.is_empty() && r.spec.build.is_none());
+    for revision in releases {
+        for (_, def) in revision.spec.types.iter() {
+            let (Some(name), TypeKind::Enum { values: own }) = (def.name.as_deref(), &def.kind)
+            else {
+                continue;
+            };
+            enums.entry(name).or_default().push(revision.name());
+            for value in own {
+                values
+                    .entry((name, &value.value))
+                    .or_default()
+                    .push(revision.name());
+            }
+        }
+    }
+    (enums, values)
+}
+
+/// Adds revision `at` to `list`, once.
+fn note(list: &mut Vec<usize>, at: usize) {
+    if list.last() != Some(&at) {
+        list.push(at);
+    }
+}
+
+/// The commands of the timeline's QAPI revisions, each typed from the
+/// newest revision that has it, their types added to `shapes`.
+fn commands<'a>(revisions: &[&'a Revision<'a>], shapes: &mut Shapes<'a>) -> Vec<CommandType<'a>> {
+    let with: Vec<(usize, &'a Revision<'a>)> = revisions
+        .iter()
+        .enumerate()
+        // QAPI releases: a build's introspection decides its conditions
+        // and names its arguments' objects.
+        .filter(|(_, r)| !r.spec.commands.is_empty() && r.spec.build.is_none())
+        .map(|(table, r)| (table, *r))
+        .collect();
+    let names: Vec<&'a str> = with.iter().map(|(_, r)| r.name()).collect();
+    let mut presence = Presence::default();
+    // Per command: the revisions (indices into `with`) that have it.
+    let mut present: BTreeMap<&'a str, Vec<usize>> = BTreeMap::new();
+    for (at, (_, revision)) in with.iter().enumerate() {
+        let types = &revision.spec.types;
+        let mut within = Vec::new();
+        for command in &revision.spec.commands {
+            present.entry(&command.name).or_default().push(at);
+            if let Some(ty) = command.arguments {
+                presence.walk(
+                    types,
+                    ty,
+                    &format!("{}.arguments", command.name),
+                    at,
+                    &mut within,
+                );
+            }
+            if let Some(ty) = command.returns {
+                presence.walk(
+                    types,
+                    ty,
+                    &format!("{}.return", command.name),
+                    at,
+                    &mut within,
+                );
+            }
+        }
+    }
+    let mut commands = Vec::with_capacity(present.len());
+    for (name, at) in present {
+        let Some(&newest) = at.last() else { continue };
+        let (table, revision) = with[newest];
+        let Some(command) = revision.spec.commands.iter().find(|c| c.name == name) else {
+            continue;
+        };
+        let types = &revision.spec.types;
+        let history =
+            |owner: Option<&str>, path: &[&str]| presence.history(&names, name, owner, path);
+        let arguments = match command.arguments {
+            None => Arguments::None,
+            Some(ty) => match &types.get(ty).kind {
+                TypeKind::Object { members, .. } => {
+                    let mut path = vec!["arguments"];
+                    let owner = types.get(ty).name.as_deref();
+                    Arguments::Fields(
+                        shapes.members(table, members, name, owner, &mut path, &history),
+                    )
+                }
+                _ => Arguments::Boxed(shapes.type_of(
+                    (table, ty),
+                    ("arguments", ""),
+                    name,
+                    &mut vec!["arguments"],
+                    &history,
+                )),
+            },
+        };
+        let returns = command.returns.map(|ty| {
+            shapes.type_of(
+                (table, ty),
+                ("return", ""),
+                name,
+                &mut vec!["return"],
+                &history,
+            )
+        });
+        commands.push(CommandType {
+            name,
+            // Named with the module's types (`Shapes::finish`).
+            type_name: String::new(),
+            command,
+            types,
+            revision: revision.name(),
+            introduced: names[at[0]],
+            last: (newest + 1 < names.len()).then(|| names[newest]),
+            present_in: at.iter().map(|&i| names[i]).collect(),
+            arguments,
+            returns,
+        });
+    }
+    commands
+}
+
+/// The items the crate's `commands` module defines itself, which no
+/// command or type may take.
+pub const COMMAND_ITEMS: &[&str] = &[
+    "Command",
+    "CommandKind",
+    "Request",
+    "Return",
+    "Empty",
+    "Error",
+    "Result",
+    "Option",
+    "String",
+    "Vec",
+    "Box",
+];
+
+impl<'a> Catalog<'a> {
+    /// The types events reach (commands may share them).
+    pub fn event_objects(&self) -> &[ObjectType<'a>] {
+        &self.objects[..self.command_types.objects]
+    }
+
+    pub fn event_enums(&self) -> &[EnumType<'a>] {
+        &self.enums[..self.command_types.enums]
+    }
+
+    pub fn event_unions(&self) -> &[UnionType<'a>] {
+        &self.unions[..self.command_types.unions]
+    }
+
+    pub fn event_alternates(&self) -> &[AlternateType<'a>] {
+        &self.alternates[..self.command_types.alternates]
+    }
+
+    /// Whether a type is one only commands reach (defined in the crate's
+    /// `commands` module).
+    pub fn is_command_type(&self, ty: &TypeRef) -> bool {
+        match ty {
+            TypeRef::Object(i) => *i >= self.command_types.objects,
+            TypeRef::Enum(i) => *i >= self.command_types.enums,
+            TypeRef::Union(i) => *i >= self.command_types.unions,
+            TypeRef::Alternate(i) => *i >= self.command_types.alternates,
+            _ => false,
+        }
     }
 }
 
@@ -338,6 +736,10 @@ struct Shapes<'a> {
     enum_uses: Vec<Vec<(&'a str, Vec<&'a str>)>>,
     /// Since and until of each member met, by event and dotted path.
     member_histories: BTreeMap<(&'a str, String), (&'a str, Option<&'a str>)>,
+    /// Once commands are typed: where their types start. A shape before
+    /// is an event's, and keeps its users, names and histories.
+    frozen: Firsts,
+    typing_commands: bool,
 }
 
 /// A union's or alternate's branches: each name with its type.
@@ -371,7 +773,10 @@ struct Shape<'a, T> {
 /// A type: which revision's table, and its id there.
 type Place = (usize, TypeId);
 
-type History<'h, 'a> = &'h dyn Fn(&[&str]) -> MemberHistory<'a>;
+/// A member's history, by the named type that holds it (none for an
+/// object spelled in place) and its path from the event's data or the
+/// command's arguments or return.
+type History<'h, 'a> = &'h dyn Fn(Option<&str>, &[&str]) -> MemberHistory<'a>;
 
 impl<'a> Shapes<'a> {
     fn members(
@@ -379,6 +784,7 @@ impl<'a> Shapes<'a> {
         table: usize,
         members: &'a [qmp_spec::types::Member],
         event: &'a str,
+        owner: Option<&'a str>,
         path: &mut Vec<&'a str>,
         history: History<'_, 'a>,
     ) -> Vec<Member<'a>> {
@@ -388,10 +794,12 @@ impl<'a> Shapes<'a> {
                 path.push(&declared.name);
                 let at = (&*declared.name, &*declared.description);
                 let ty = self.type_of((table, declared.ty), at, event, path, history);
-                let found = history(path);
-                self.member_histories
-                    .entry((event, path.join(".")))
-                    .or_insert((found.introduced, found.dropped_after));
+                let found = history(owner, path);
+                if !self.typing_commands {
+                    self.member_histories
+                        .entry((event, path.join(".")))
+                        .or_insert((found.introduced, found.dropped_after));
+                }
                 let ty = match ty {
                     TypeRef::Number if found.integral => TypeRef::IntegralNumber,
                     ty => ty,
@@ -487,7 +895,8 @@ impl<'a> Shapes<'a> {
             TypeKind::External => TypeRef::External(def.name.clone().unwrap_or_default()),
             TypeKind::Object { members, .. } if members.is_empty() => TypeRef::Value,
             TypeKind::Object { members, .. } => {
-                let members = self.members(place.0, members, event, path, history);
+                let owner = def.name.as_deref();
+                let members = self.members(place.0, members, event, owner, path, history);
                 TypeRef::Object(self.object(members, at))
             }
             TypeKind::Union {
@@ -512,7 +921,18 @@ impl<'a> Shapes<'a> {
                 .map(|v| (v.value.as_str(), v.meaning.as_deref()))
                 .collect(),
         );
-        let index = add(&mut self.enums, &mut self.enum_index, key, values, at);
+        let frozen = self.frozen.enums;
+        let index = add(
+            &mut self.enums,
+            &mut self.enum_index,
+            key,
+            values,
+            at,
+            frozen,
+        );
+        if index < frozen {
+            return index;
+        }
         if self.enum_uses.len() <= index {
             self.enum_uses.resize_with(index + 1, Vec::new);
         }
@@ -536,6 +956,7 @@ impl<'a> Shapes<'a> {
         history: History<'_, 'a>,
     ) -> usize {
         let (types, event) = (self.tables[table], at.event);
+        let union_name = at.qapi_name;
         let common: Vec<&'a qmp_spec::types::Member> =
             members.iter().filter(|m| m.name != tag).collect();
         let variants: Vec<(&'a str, TypeRef)> = branches
@@ -545,13 +966,14 @@ impl<'a> Shapes<'a> {
                 let mut members = Vec::new();
                 for common in &common {
                     let common = std::slice::from_ref(*common);
-                    members.extend(self.members(table, common, event, path, history));
+                    members.extend(self.members(table, common, event, union_name, path, history));
                 }
                 let own = match types.get(branch.ty).kind {
                     TypeKind::Object { .. } => types.members(branch.ty),
                     _ => &[],
                 };
-                members.extend(self.members(table, own, event, path, history));
+                let owner = types.get(branch.ty).name.as_deref();
+                members.extend(self.members(table, own, event, owner, path, history));
                 path.pop();
                 let meta = Meta {
                     name: &branch.name,
@@ -570,6 +992,11 @@ impl<'a> Shapes<'a> {
                 )
             })
             .collect();
+        let variants = if self.typing_commands {
+            self.implicit_branches(table, (tag, members), &common, variants, at, path, history)
+        } else {
+            variants
+        };
         let key = VariantsKey(Some(tag), variants.clone());
         add(
             &mut self.unions,
@@ -577,7 +1004,66 @@ impl<'a> Shapes<'a> {
             key,
             (tag, variants),
             at,
+            self.frozen.unions,
         )
+    }
+
+    /// A command's union with a branch for every value of its tag, in the
+    /// tag's order: QAPI gives a value it lists no branch for the common
+    /// members alone (`query-cpus-fast` on x86 answers `CpuInfoFast` with
+    /// no branch of its own). The events' unions keep their branches as
+    /// they are.
+    #[allow(clippy::too_many_arguments)]
+    fn implicit_branches(
+        &mut self,
+        table: usize,
+        (tag, members): (&'a str, &'a [qmp_spec::types::Member]),
+        common: &[&'a qmp_spec::types::Member],
+        listed: Vec<(&'a str, TypeRef)>,
+        at: Meta<'a>,
+        path: &mut Vec<&'a str>,
+        history: History<'_, 'a>,
+    ) -> Vec<(&'a str, TypeRef)> {
+        let types = self.tables[table];
+        let values = members
+            .iter()
+            .find(|m| m.name == tag)
+            .map(|m| &types.get(m.ty).kind);
+        let Some(TypeKind::Enum { values }) = values else {
+            return listed;
+        };
+        let mut base = None;
+        values
+            .iter()
+            .map(|value| {
+                let name = value.value.as_str();
+                if let Some(branch) = listed.iter().find(|(b, _)| *b == name) {
+                    return branch.clone();
+                }
+                let ty = base.get_or_insert_with(|| {
+                    let mut own = Vec::new();
+                    for common in common {
+                        let common = std::slice::from_ref(*common);
+                        own.extend(self.members(
+                            table,
+                            common,
+                            at.event,
+                            at.qapi_name,
+                            path,
+                            history,
+                        ));
+                    }
+                    let meta = Meta {
+                        name: "base",
+                        description: "",
+                        qapi_name: None,
+                        event: at.event,
+                    };
+                    TypeRef::Object(self.object(own, meta))
+                });
+                (name, ty.clone())
+            })
+            .collect()
     }
 
     /// An alternate's shape: each branch's type, in `table`.
@@ -605,6 +1091,7 @@ impl<'a> Shapes<'a> {
             key,
             variants,
             at,
+            self.frozen.alternates,
         )
     }
 
@@ -615,31 +1102,69 @@ impl<'a> Shapes<'a> {
                 .map(|m| (m.declared.name.as_str(), m.ty.clone(), m.required))
                 .collect(),
         );
-        add(&mut self.objects, &mut self.object_index, key, members, at)
+        let frozen = self.frozen.objects;
+        add(
+            &mut self.objects,
+            &mut self.object_index,
+            key,
+            members,
+            at,
+            frozen,
+        )
     }
 
     /// Names every shape: after its QAPI type where it is one, else after
     /// what its users have in common and the members it is met under
     /// (`VncServer`; `SpiceServerOrClient` for the shape both SPICE members
     /// share), unique among the crate's types.
-    fn finish(self, events: Vec<EventType<'a>>) -> Catalog<'a> {
+    fn finish(
+        mut self,
+        events: Vec<EventType<'a>>,
+        mut commands: Vec<CommandType<'a>>,
+    ) -> Catalog<'a> {
         let mut namer = Namer {
             types: Scope::with_reserved(RESERVED_TYPES),
         };
         for event in &events {
             namer.types.claim_exact(data_type_name(event), Case::Pascal);
         }
-        // QAPI names first, so a shape named after its users never takes one.
-        let object_names = namer.claim_qapi(&self.objects);
-        let enum_names = namer.claim_qapi(&self.enums);
-        let union_names = namer.claim_qapi(&self.unions);
-        let alternate_names = namer.claim_qapi(&self.alternates);
+        let ends = Firsts {
+            objects: self.objects.len(),
+            enums: self.enums.len(),
+            unions: self.unions.len(),
+            alternates: self.alternates.len(),
+        };
+        let frozen = if self.typing_commands {
+            self.frozen
+        } else {
+            ends
+        };
+        let mut names = Names::default();
+        self.name_range(&mut namer, Firsts::default(), frozen, &mut names);
+        // The `commands` module's own names: its items, the commands, then
+        // the types only commands reach. Every name of the crate's is taken
+        // there too, so that nothing the module defines hides one.
+        let mut module = Namer {
+            types: Scope::with_reserved(COMMAND_ITEMS),
+        };
+        for name in RESERVED_TYPES
+            .iter()
+            .map(|n| n.to_string())
+            .chain(events.iter().map(data_type_name))
+            .chain(names.all())
+        {
+            module.types.claim_exact(name, Case::Pascal);
+        }
+        for command in &mut commands {
+            command.type_name = module.types.claim(command.name, Case::Pascal);
+        }
+        self.name_range(&mut module, frozen, ends, &mut names);
         let objects = self
             .objects
             .into_iter()
-            .zip(object_names)
-            .map(|(mut shape, claimed)| ObjectType {
-                name: namer.name(claimed, &mut shape),
+            .zip(names.objects)
+            .map(|(shape, name)| ObjectType {
+                name,
                 members: shape.content,
                 users: shape.users,
                 description: shape.description,
@@ -651,10 +1176,10 @@ impl<'a> Shapes<'a> {
         let enums = self
             .enums
             .into_iter()
-            .zip(enum_names)
+            .zip(names.enums)
             .zip(enum_uses)
-            .map(|((mut shape, claimed), uses)| EnumType {
-                name: namer.name(claimed, &mut shape),
+            .map(|((shape, name), uses)| EnumType {
+                name,
                 values: shape.content,
                 users: shape.users,
                 qapi_name: shape.qapi_name,
@@ -665,9 +1190,9 @@ impl<'a> Shapes<'a> {
         let unions = self
             .unions
             .into_iter()
-            .zip(union_names)
-            .map(|(mut shape, claimed)| UnionType {
-                name: namer.name(claimed, &mut shape),
+            .zip(names.unions)
+            .map(|(shape, name)| UnionType {
+                name,
                 discriminator: shape.content.0,
                 variants: shape.content.1,
                 users: shape.users,
@@ -678,9 +1203,9 @@ impl<'a> Shapes<'a> {
         let alternates = self
             .alternates
             .into_iter()
-            .zip(alternate_names)
-            .map(|(mut shape, claimed)| AlternateType {
-                name: namer.name(claimed, &mut shape),
+            .zip(names.alternates)
+            .map(|(shape, name)| AlternateType {
+                name,
                 variants: shape.content,
                 users: shape.users,
                 description: shape.description,
@@ -694,7 +1219,54 @@ impl<'a> Shapes<'a> {
             unions,
             alternates,
             member_histories: self.member_histories,
+            commands,
+            command_types: frozen,
         }
+    }
+
+    /// Names the shapes from `from` to `to` of each kind, in `namer`: QAPI
+    /// names first, so a shape named after its users never takes one.
+    fn name_range(&mut self, namer: &mut Namer, from: Firsts, to: Firsts, names: &mut Names) {
+        let objects = namer.claim_qapi(&self.objects[from.objects..to.objects]);
+        let enums = namer.claim_qapi(&self.enums[from.enums..to.enums]);
+        let unions = namer.claim_qapi(&self.unions[from.unions..to.unions]);
+        let alternates = namer.claim_qapi(&self.alternates[from.alternates..to.alternates]);
+        for (shape, claimed) in self.objects[from.objects..to.objects]
+            .iter_mut()
+            .zip(objects)
+        {
+            names.objects.push(namer.name(claimed, shape));
+        }
+        for (shape, claimed) in self.enums[from.enums..to.enums].iter_mut().zip(enums) {
+            names.enums.push(namer.name(claimed, shape));
+        }
+        for (shape, claimed) in self.unions[from.unions..to.unions].iter_mut().zip(unions) {
+            names.unions.push(namer.name(claimed, shape));
+        }
+        let alternates_range = from.alternates..to.alternates;
+        for (shape, claimed) in self.alternates[alternates_range].iter_mut().zip(alternates) {
+            names.alternates.push(namer.name(claimed, shape));
+        }
+    }
+}
+
+/// The shapes' names, by kind, in order.
+#[derive(Default)]
+struct Names {
+    objects: Vec<String>,
+    enums: Vec<String>,
+    unions: Vec<String>,
+    alternates: Vec<String>,
+}
+
+impl Names {
+    fn all(&self) -> impl Iterator<Item = String> + '_ {
+        self.objects
+            .iter()
+            .chain(&self.enums)
+            .chain(&self.unions)
+            .chain(&self.alternates)
+            .cloned()
     }
 }
 
@@ -772,13 +1344,15 @@ struct Meta<'a> {
 }
 
 /// The index of the shape with `key`, added if new, with `at.event` as a
-/// user.
+/// user; a shape before `frozen` (an event's, met by a command) is left as
+/// it is.
 fn add<'a, K: Ord, T>(
     shapes: &mut Vec<Shape<'a, T>>,
     index: &mut BTreeMap<K, usize>,
     key: K,
     content: T,
     at: Meta<'a>,
+    frozen: usize,
 ) -> usize {
     let position = *index.entry(key).or_insert_with(|| {
         shapes.push(Shape {
@@ -790,6 +1364,9 @@ fn add<'a, K: Ord, T>(
         });
         shapes.len() - 1
     });
+    if position < frozen {
+        return position;
+    }
     let shape = &mut shapes[position];
     shape.users.push(at.event);
     if !shape.fields.contains(&at.name) {

@@ -122,7 +122,7 @@ pub enum Error {
 
 /// Every file of `generated/`, in path order.
 pub fn generate(revisions: &[Revision<'_>]) -> Result<Vec<GeneratedFile>, Error> {
-    let catalog = catalog::Catalog::new(revisions);
+    let catalog = catalog::Catalog::with_commands(revisions);
     // The history's changes, once: the changelog and the crate's version.
     let steps = version::steps(revisions);
     let availability = availability::Availability::new(revisions);

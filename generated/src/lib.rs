@@ -72,6 +72,41 @@ mod data;
 mod revisions;
 #[rustfmt::skip]
 mod types;
+#[cfg(feature = "commands")]
+mod request;
+/// QMP's commands (feature `commands`): a struct per command of
+/// every QAPI release, holding its arguments, with its name and
+/// the type of its return ([`commands::Command`]); any request as
+/// JSON ([`commands::Request`]); any return decoded by its
+/// command's name ([`commands::decode_return`]); and when each
+/// command was in QEMU ([`commands::CommandKind`]).
+///
+/// ```
+/// use qmp_events::commands::{self, Command, DeviceDel, QueryStatus, Request, Return};
+///
+/// // A request, typed, written as a line to send.
+/// let mut request = Request::new(&DeviceDel::new("net0".into()))?;
+/// request.id = Some(1.into());
+/// assert_eq!(
+///     request.to_string(),
+///     r#"{"arguments":{"id":"net0"},"execute":"device_del","id":1}"#
+/// );
+///
+/// // Its return, typed: a value newer than the crate is kept.
+/// let answer = r#"{"running": false, "status": "postmigrate", "new": 1}"#;
+/// let status: <QueryStatus as Command>::Returns = serde_json::from_str(answer)?;
+/// assert_eq!(status.status.as_str(), "postmigrate");
+///
+/// // Or decoded by the name of the command a proxy saw sent.
+/// match commands::decode_return("query-status", answer)? {
+///     Return::QueryStatus(status) => assert!(!status.running),
+///     other => panic!("{other:?}"),
+/// }
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[cfg(feature = "commands")]
+#[rustfmt::skip]
+pub mod commands;
 pub use data::*;
 pub use events::*;
 pub use revisions::*;

@@ -489,6 +489,21 @@ pub(crate) fn union_object<'de, D: Deserializer<'de>>(
     }
 }
 
+/// [`union_object`] for a command's union, which an older QEMU may send
+/// without its discriminator (a struct before it became a union: a
+/// `query-sev` of QEMU 9.0): no tag then, and the union keeps the object
+/// as an unknown branch.
+pub(crate) fn union_object_untagged<'de, D: Deserializer<'de>>(
+    deserializer: D,
+    discriminator: &'static str,
+) -> Result<(String, serde_json::Value), D::Error> {
+    let value = serde_json::Value::deserialize(deserializer)?;
+    match value.as_object().map(|object| object.get(discriminator)) {
+        Some(None) => Ok((String::new(), value)),
+        _ => union_object(value, discriminator).map_err(de::Error::custom),
+    }
+}
+
 /// Encodes a union's branch: its members, and the discriminator.
 pub(crate) fn encode_union<S: Serializer, T: Serialize>(
     serializer: S,
@@ -555,6 +570,20 @@ mod tests {
         }
         // A known branch missing its members is an error, not `Unknown`.
         assert!(serde_json::from_value::<Address>(json!({"type": "inet"})).is_err());
+    }
+
+    #[test]
+    fn a_commands_union_without_its_discriminator_is_an_unknown_branch() {
+        // `query-sev` of QEMU 9.0: a struct, before it became a union.
+        let old = json!({"enabled": true, "state": "running"});
+        let (tag, object) = union_object_untagged(old.clone(), "sev-type").unwrap();
+        assert_eq!((tag.as_str(), object), ("", old));
+        let new = json!({"sev-type": "sev", "enabled": true});
+        let (tag, _) = union_object_untagged(new, "sev-type").unwrap();
+        assert_eq!(tag, "sev");
+        for bad in [json!({"sev-type": 1}), json!("sev")] {
+            assert!(union_object_untagged(bad, "sev-type").is_err());
+        }
     }
 
     /// A stand-in for the generated `Event`: one event with data, one

@@ -7,6 +7,7 @@
 //! them. The fixed runtime (`runtime.rs` beside this file) is hand-written
 //! Rust, copied as it is.
 
+mod command;
 mod event;
 mod revision;
 mod types;
@@ -29,6 +30,10 @@ const RUNTIME: &str = include_str!("runtime.rs");
 /// generated modules, where it lives, by `qmp-tests` (`tests/src/mounted.rs`).
 const STREAM: &str = include_str!("stream.rs");
 
+/// What every command shares: `Command`, `Empty` and `Request`, copied
+/// into `generated/src/request.rs` (feature `commands`).
+const REQUEST: &str = include_str!("request.rs");
+
 /// What `Revision` and `EventKind` answer from the history's tables,
 /// copied into `generated/src/timeline.rs`.
 const TIMELINE: &str = include_str!("timeline.rs");
@@ -37,8 +42,8 @@ const TIMELINE: &str = include_str!("timeline.rs");
 /// `qmp-tests`'s example `codegen-watch` where it lives.
 const WATCH: &str = include_str!("watch.rs");
 
-/// The crate's README, with `{newest}`, `{events}` and `{build_cost}` to
-/// fill in.
+/// The crate's README, with `{newest}`, `{events}`, `{commands}` and
+/// `{build_cost}` to fill in.
 const README: &str = include_str!("README.md");
 
 /// What the crate costs a downstream build, as measured (`.ci/build-cost`).
@@ -54,10 +59,11 @@ const COPYING: &str = include_str!("../../../COPYING");
 /// The crate's files that are hand-written, copied or filled in from a
 /// template, the same whatever the history but for a few counts: what a
 /// review of a revision's generated code can leave out.
-pub const HAND_WRITTEN: [&str; 6] = [
+pub const HAND_WRITTEN: [&str; 7] = [
     "COPYING",
     "README.md",
     "examples/watch.rs",
+    "src/request.rs",
     "src/runtime.rs",
     "src/stream.rs",
     "src/timeline.rs",
@@ -86,6 +92,41 @@ pub fn generate(
         mod revisions;
         #[rustfmt::skip]
         mod types;
+        #[cfg(feature = "commands")]
+        mod request;
+        /// QMP's commands (feature `commands`): a struct per command of
+        /// every QAPI release, holding its arguments, with its name and
+        /// the type of its return ([`commands::Command`]); any request as
+        /// JSON ([`commands::Request`]); any return decoded by its
+        /// command's name ([`commands::decode_return`]); and when each
+        /// command was in QEMU ([`commands::CommandKind`]).
+        ///
+        /// ```
+        /// use qmp_events::commands::{self, Command, DeviceDel, QueryStatus, Request, Return};
+        ///
+        /// // A request, typed, written as a line to send.
+        /// let mut request = Request::new(&DeviceDel::new("net0".into()))?;
+        /// request.id = Some(1.into());
+        /// assert_eq!(
+        ///     request.to_string(),
+        ///     r#"{"arguments":{"id":"net0"},"execute":"device_del","id":1}"#
+        /// );
+        ///
+        /// // Its return, typed: a value newer than the crate is kept.
+        /// let answer = r#"{"running": false, "status": "postmigrate", "new": 1}"#;
+        /// let status: <QueryStatus as Command>::Returns = serde_json::from_str(answer)?;
+        /// assert_eq!(status.status.as_str(), "postmigrate");
+        ///
+        /// // Or decoded by the name of the command a proxy saw sent.
+        /// match commands::decode_return("query-status", answer)? {
+        ///     Return::QueryStatus(status) => assert!(!status.running),
+        ///     other => panic!("{other:?}"),
+        /// }
+        /// # Ok::<(), Box<dyn std::error::Error>>(())
+        /// ```
+        #[cfg(feature = "commands")]
+        #[rustfmt::skip]
+        pub mod commands;
 
         // Sorted, as rustfmt would have them: `cargo fmt` formats this file.
         pub use data::*;
@@ -128,6 +169,14 @@ pub fn generate(
         use super::runtime::{decode_object, member, required, CowStr};
         #shared
     };
+    let commands = command::commands(catalog);
+    let commands = quote! {
+        //! The commands, their arguments and returns.
+        use super::*;
+        use super::runtime::{decode_object, member, required, CowStr};
+        pub use super::request::{Command, Empty, Request, RequestError};
+        #commands
+    };
     Ok(vec![
         GeneratedFile::new("COPYING", COPYING.to_string()),
         GeneratedFile::new("Cargo.toml", cargo_toml(version)),
@@ -141,6 +190,8 @@ pub fn generate(
         GeneratedFile::new("src/events.rs", format("src/events.rs", events)?),
         GeneratedFile::new("src/data.rs", format("src/data.rs", data)?),
         GeneratedFile::new("src/types.rs", format("src/types.rs", shared)?),
+        GeneratedFile::new("src/commands.rs", format("src/commands.rs", commands)?),
+        GeneratedFile::new("src/request.rs", copied("request.rs", REQUEST)),
     ])
 }
 
@@ -191,7 +242,15 @@ fn cargo_toml(version: crate::version::Version) -> String {
          # crate of a user's build parses floats (see README.md).\n\
          serde_json = {{ version = \"1.0.100\", default-features = false, features = [\"std\", \"raw_value\"] }}\n\
          # The line ends of a QMP stream, found as serde_json finds its own.\n\
-         memchr = {{ version = \"2.5\", default-features = false }}\n"
+         memchr = {{ version = \"2.5\", default-features = false }}\n\
+         \n\
+         [features]\n\
+         # The commands: a type per command of every QAPI release, its return\n\
+         # typed, any request as JSON, any return decoded by name.\n\
+         commands = []\n\
+         \n\
+         [package.metadata.docs.rs]\n\
+         all-features = true\n"
     )
 }
 
@@ -205,6 +264,7 @@ fn readme(catalog: &Catalog<'_>, revisions: &[crate::Revision<'_>]) -> String {
         README
             .replace("{newest}", newest)
             .replace("{events}", &catalog.events.len().to_string())
+            .replace("{commands}", &catalog.commands.len().to_string())
             .replace("{build_cost}", BUILD_COST.trim_end())
     )
 }
@@ -279,12 +339,22 @@ fn doc_lines(paragraphs: &[&str]) -> Vec<String> {
         }
         let mut line = String::new();
         for word in paragraph.split_whitespace() {
-            if !line.is_empty() && line.len() + word.len() > 90 {
+            // A line never starts with what Markdown reads as a list's
+            // item (`-`, `*`, `+`, `1.`): the text would become a list.
+            let item = matches!(word, "-" | "*" | "+")
+                || word
+                    .strip_suffix(['.', ')'])
+                    .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+            if !line.is_empty() && line.len() + word.len() > 90 && !item {
                 lines.push(format!(" {line}"));
                 line.clear();
             }
             if !line.is_empty() {
                 line.push(' ');
+            }
+            if line.is_empty() && item && lines.last().is_none_or(String::is_empty) {
+                // A paragraph that starts as a list's item stays text.
+                line.push('\\');
             }
             line.push_str(word);
         }
@@ -298,15 +368,42 @@ fn doc_lines(paragraphs: &[&str]) -> Vec<String> {
 /// Spec text inside rustdoc: brackets and angle brackets are Markdown and
 /// HTML to rustdoc, so they are escaped.
 pub fn escape(text: &str) -> String {
-    text.replace('[', "\\[")
+    let escaped = text
+        .replace('[', "\\[")
         .replace(']', "\\]")
         .replace('<', "&lt;")
-        .replace('>', "&gt;")
+        .replace('>', "&gt;");
+    if !escaped.contains("://") {
+        return escaped;
+    }
+    // A bare URL, made a link (rustdoc warns of a bare one).
+    let mut out = String::with_capacity(escaped.len() + 8);
+    let mut rest = escaped.as_str();
+    while let Some(start) = rest.find("https://").or_else(|| rest.find("http://")) {
+        out.push_str(&rest[..start]);
+        let url = &rest[start..];
+        let end = url.find(char::is_whitespace).unwrap_or(url.len());
+        let link = url[..end].trim_end_matches(['.', ',', ';', ':', ')']);
+        out.push('<');
+        out.push_str(link);
+        out.push('>');
+        rest = &url[link.len()..];
+    }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bare_urls_become_links() {
+        assert_eq!(
+            escape("See https://gnutls.org/a.html. Or http://x.org/b, [c]"),
+            "See <https://gnutls.org/a.html>. Or <http://x.org/b>, \\[c\\]"
+        );
+    }
 
     #[test]
     fn paragraphs_wrap_and_are_separated_by_blank_lines() {

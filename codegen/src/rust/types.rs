@@ -23,7 +23,7 @@ pub fn data_structs(catalog: &Catalog<'_>) -> TokenStream {
             event.type_name, event.name
         );
         let kind = format_ident!("{}", event.type_name);
-        let object = object(&name, &summary, members, catalog);
+        let object = object(&name, &[&summary], members, catalog);
         Some(quote! {
             #object
             impl #name {
@@ -37,10 +37,35 @@ pub fn data_structs(catalog: &Catalog<'_>) -> TokenStream {
 
 /// The objects that event data nests, and the enumerations.
 pub fn shared_types(catalog: &Catalog<'_>) -> TokenStream {
-    let objects = catalog.objects.iter().map(|o| shared_object(o, catalog));
-    let enums = catalog.enums.iter().map(open_enum);
-    let unions = catalog.unions.iter().map(|u| union(u, catalog));
-    let alternates = catalog.alternates.iter().map(|a| alternate(a, catalog));
+    let objects = catalog
+        .event_objects()
+        .iter()
+        .map(|o| shared_object(o, catalog));
+    let enums = catalog.event_enums().iter().map(open_enum);
+    let unions = catalog
+        .event_unions()
+        .iter()
+        .map(|u| union(u, catalog, false));
+    let alternates = catalog
+        .event_alternates()
+        .iter()
+        .map(|a| alternate(a, catalog, false));
+    quote! { #(#objects)* #(#enums)* #(#unions)* #(#alternates)* }
+}
+
+/// The types only commands reach, for the `commands` module.
+pub fn command_types(catalog: &Catalog<'_>) -> TokenStream {
+    let first = catalog.command_types;
+    let objects = catalog.objects[first.objects..]
+        .iter()
+        .map(|o| shared_object(o, catalog));
+    let enums = catalog.enums[first.enums..].iter().map(open_enum);
+    let unions = catalog.unions[first.unions..]
+        .iter()
+        .map(|u| union(u, catalog, true));
+    let alternates = catalog.alternates[first.alternates..]
+        .iter()
+        .map(|a| alternate(a, catalog, true));
     quote! { #(#objects)* #(#enums)* #(#unions)* #(#alternates)* }
 }
 
@@ -63,8 +88,9 @@ fn type_summary(description: &str, qapi_name: Option<&str>, users: &[&str]) -> S
 
 /// A QAPI union: an enum over the discriminator's values, each holding its
 /// branch, and `Unknown` holding the object of a branch newer than the
-/// spec.
-fn union(union_type: &UnionType<'_>, catalog: &Catalog<'_>) -> TokenStream {
+/// spec; with `untagged`, an object without the discriminator too (a
+/// command's union, which older QEMUs may return as a plain struct).
+fn union(union_type: &UnionType<'_>, catalog: &Catalog<'_>, untagged: bool) -> TokenStream {
     let name = format_ident!("{}", union_type.name);
     let docs = doc(&[
         &type_summary(
@@ -99,9 +125,18 @@ fn union(union_type: &UnionType<'_>, catalog: &Catalog<'_>) -> TokenStream {
         quote! { Self::#ident(branch) => super::runtime::encode_union(serializer, #discriminator, #value, branch), }
     });
     let derives = super::derives(catalog.variants_eq(&union_type.variants), false, false);
+    // A command's union may hold large branches beside small ones (the
+    // objects `object-add` makes): boxing them would burden every user.
+    let large = untagged.then(|| quote! { #[allow(clippy::large_enum_variant)] });
+    let reader = if untagged {
+        format_ident!("union_object_untagged")
+    } else {
+        format_ident!("union_object")
+    };
     quote! {
         #docs
         #derives
+        #large
         #[non_exhaustive]
         pub enum #name {
             #(#declarations)*
@@ -123,7 +158,7 @@ fn union(union_type: &UnionType<'_>, catalog: &Catalog<'_>) -> TokenStream {
 
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let (tag, object) = super::runtime::union_object(deserializer, #discriminator)?;
+                let (tag, object) = super::runtime::#reader(deserializer, #discriminator)?;
                 Self::from_object(&tag, object).map_err(serde::de::Error::custom)
             }
         }
@@ -141,7 +176,11 @@ fn union(union_type: &UnionType<'_>, catalog: &Catalog<'_>) -> TokenStream {
 
 /// A QAPI alternate: the first branch whose type fits the value, or
 /// `Unknown` with the value.
-fn alternate(alternate_type: &AlternateType<'_>, catalog: &Catalog<'_>) -> TokenStream {
+fn alternate(
+    alternate_type: &AlternateType<'_>,
+    catalog: &Catalog<'_>,
+    command: bool,
+) -> TokenStream {
     let name = format_ident!("{}", alternate_type.name);
     let docs = doc(&[
         &type_summary(
@@ -159,10 +198,12 @@ fn alternate(alternate_type: &AlternateType<'_>, catalog: &Catalog<'_>) -> Token
         let docs = doc(&[&format!("Branch `{branch}`.")]);
         quote! { #docs #ident(#ty), }
     });
+    let large = command.then(|| quote! { #[allow(clippy::large_enum_variant)] });
     let derives = super::derives(catalog.variants_eq(&alternate_type.variants), true, true);
     quote! {
         #docs
         #derives
+        #large
         #[serde(untagged)]
         #[non_exhaustive]
         pub enum #name {
@@ -180,7 +221,7 @@ fn shared_object(object_type: &ObjectType<'_>, catalog: &Catalog<'_>) -> TokenSt
         object_type.qapi_name,
         &object_type.users,
     );
-    object(&name, &summary, &object_type.members, catalog)
+    object(&name, &[&summary], &object_type.members, catalog)
 }
 
 fn users(users: &[&str]) -> String {
@@ -193,13 +234,13 @@ fn users(users: &[&str]) -> String {
 
 /// A struct whose members decode by name; members it does not know are
 /// ignored, as QMP asks of clients.
-fn object(
+pub(super) fn object(
     name: &Ident,
-    summary: &str,
+    summary: &[&str],
     members: &[Member<'_>],
     catalog: &Catalog<'_>,
 ) -> TokenStream {
-    let docs = doc(&[summary]);
+    let docs = doc(summary);
     let mut scope = Scope::default();
     let mut decoded = Vec::new();
     let fields = members.iter().map(|member| {

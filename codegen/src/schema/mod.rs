@@ -152,12 +152,12 @@ impl<'c, 'a> Bundle<'c, 'a> {
     fn new(catalog: &'c Catalog<'a>, name: &str) -> Self {
         // Message names never take a type's name.
         let types: Vec<String> = catalog
-            .objects
+            .event_objects()
             .iter()
             .map(|o| o.name.clone())
-            .chain(catalog.enums.iter().map(|e| e.name.clone()))
-            .chain(catalog.unions.iter().map(|u| u.name.clone()))
-            .chain(catalog.alternates.iter().map(|a| a.name.clone()))
+            .chain(catalog.event_enums().iter().map(|e| e.name.clone()))
+            .chain(catalog.event_unions().iter().map(|u| u.name.clone()))
+            .chain(catalog.event_alternates().iter().map(|a| a.name.clone()))
             .chain(catalog.events.iter().map(data_type_name))
             .chain(["Timestamp".to_string()])
             .collect();
@@ -170,7 +170,7 @@ impl<'c, 'a> Bundle<'c, 'a> {
             .collect();
         let unknown = claim("UnknownEvent".into());
         let known_names = catalog
-            .enums
+            .event_enums()
             .iter()
             .map(|e| (e.name.clone(), claim(format!("{}Known", e.name))))
             .collect();
@@ -201,7 +201,7 @@ impl<'c, 'a> Bundle<'c, 'a> {
                 defs.insert(name, Value::Object(schema));
             }
         }
-        for object in &catalog.objects {
+        for object in catalog.event_objects() {
             let mut schema = self.object(&object.members);
             schema.insert("title".into(), json!(object.name));
             if !object.description.is_empty() {
@@ -209,13 +209,13 @@ impl<'c, 'a> Bundle<'c, 'a> {
             }
             defs.insert(object.name.clone(), Value::Object(schema));
         }
-        for enum_type in &catalog.enums {
+        for enum_type in catalog.event_enums() {
             self.enumeration(enum_type, &mut defs);
         }
-        for union in &catalog.unions {
+        for union in catalog.event_unions() {
             defs.insert(union.name.clone(), self.union(union));
         }
-        for alternate in &catalog.alternates {
+        for alternate in catalog.event_alternates() {
             defs.insert(alternate.name.clone(), self.alternate(alternate));
         }
         defs.insert(self.unknown.clone(), self.unknown_event());

@@ -1,0 +1,198 @@
+//! The `commands` feature of the generated crate, used as a client uses
+//! it: the returns real QEMUs sent decode typed, every return example of
+//! every release decodes, and requests are made, parsed and written.
+
+use qmp_events::Revision;
+use qmp_events::commands::{
+    self, Command, CommandKind, DeviceDel, QueryCpusFast, QueryStatus, Request, Return,
+};
+
+/// The recorded returns of one QEMU: (command, return as JSON text).
+fn recorded(file: &str) -> Vec<(String, String)> {
+    qmp_tests::fixture(file)
+        .lines()
+        .map(|line| {
+            let value: serde_json::Value = serde_json::from_str(line).expect("a recorded line");
+            let name = value["execute"].as_str().expect("execute").to_string();
+            (name, value["return"].to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn every_recorded_return_decodes_typed() {
+    let mut decoded = 0;
+    for file in [
+        "qemu-7.2-returns.jsonl",
+        "qemu-10.0-returns.jsonl",
+        "qemu-11.1-returns.jsonl",
+    ] {
+        let returns = recorded(file);
+        assert!(returns.len() >= 39, "{file}: {} returns", returns.len());
+        for (name, json) in returns {
+            match commands::decode_return(&name, &json) {
+                Ok(Return::Unknown { .. }) => panic!("{file}: {name} decodes as unknown"),
+                Ok(_) => decoded += 1,
+                Err(err) => panic!("{file}: the return of {name} does not decode: {err}"),
+            }
+        }
+    }
+    assert!(decoded >= 117, "{decoded} returns decoded");
+}
+
+#[test]
+fn typed_returns_keep_what_qemu_said() {
+    let returns = recorded("qemu-11.1-returns.jsonl");
+    let status = &returns
+        .iter()
+        .find(|(n, _)| n == "query-status")
+        .expect("recorded")
+        .1;
+    let status: <QueryStatus as Command>::Returns = serde_json::from_str(status).expect("status");
+    assert_eq!(status.status.as_str(), "prelaunch");
+    assert!(!status.running);
+    let cpus = &returns
+        .iter()
+        .find(|(n, _)| n == "query-cpus-fast")
+        .expect("recorded")
+        .1;
+    let cpus: <QueryCpusFast as Command>::Returns = serde_json::from_str(cpus).expect("cpus");
+    assert!(!cpus.is_empty());
+    // A union branched by target, x86_64's the common members alone.
+    let first = serde_json::to_value(&cpus[0]).expect("encodes");
+    assert_eq!(first["cpu-index"], 0);
+    assert_eq!(first["target"], "x86_64");
+}
+
+#[test]
+fn returns_are_forward_compatible() {
+    // A member, an enumeration value and a command this crate does not know.
+    let json = r#"{"running": true, "status": "teleporting", "new-member": [1, 2]}"#;
+    let Return::QueryStatus(status) =
+        commands::decode_return("query-status", json).expect("decodes")
+    else {
+        panic!("query-status's return");
+    };
+    assert_eq!(status.status.as_str(), "teleporting");
+    let unknown = commands::decode_return("query-future", r#"{"a": 1}"#).expect("decodes");
+    assert!(matches!(unknown, Return::Unknown { ref name, .. } if name == "query-future"));
+}
+
+/// Every request and return example of every QAPI release, typed: a
+/// return decodes into its command's type and a request parses as a
+/// `Request`, unless the example is wrong (its release's bundle refuses it
+/// too: `commands_schema.rs` lists why).
+#[test]
+fn every_example_of_every_release_decodes_typed_unless_qemu_documents_it_wrong() {
+    let history = qmp_tests::history();
+    let (mut returns, mut requests, mut wrong) = (0, 0, 0);
+    let mut failures = Vec::new();
+    for revision in &history.revisions {
+        let spec = &revision.spec;
+        if spec.commands.is_empty() || spec.build.is_some() {
+            continue;
+        }
+        let mut bundles = None;
+        for command in &spec.commands {
+            let mut asked = command.name.clone();
+            for example in &command.examples {
+                let Some(json) = &example.json else { continue };
+                let outcome = if let Some(execute) = json.get("execute").and_then(|e| e.as_str()) {
+                    asked = execute.to_string();
+                    requests += 1;
+                    match json.to_string().parse::<Request>() {
+                        Ok(request) if request.to_value() == *json => Ok(()),
+                        Ok(request) => Err(format!("written back as {request}")),
+                        Err(err) => Err(err.to_string()),
+                    }
+                } else if let Some(value) = json.get("return") {
+                    returns += 1;
+                    commands::decode_return(&asked, &value.to_string())
+                        .map(|_| ())
+                        .map_err(|err| err.to_string())
+                } else {
+                    continue;
+                };
+                let Err(error) = outcome else { continue };
+                let bundles = bundles
+                    .get_or_insert_with(|| qmp_tests::bundles::Bundles::new(revision.name(), spec));
+                let refused = if json.get("execute").is_some() {
+                    bundles.request_errors(json)
+                } else if bundles.commands.contains(&asked) {
+                    bundles.return_errors(&asked, &json["return"])
+                } else {
+                    vec!["not a command of the release".to_string()]
+                };
+                if refused.is_empty() {
+                    failures.push(format!(
+                        "{} {asked} line {}: {error}",
+                        revision.name(),
+                        example.span.line
+                    ));
+                } else {
+                    wrong += 1;
+                }
+            }
+        }
+    }
+    assert!(
+        returns > 4000 && requests > 4000,
+        "{returns} returns, {requests} requests"
+    );
+    assert!(
+        failures.is_empty(),
+        "{} examples that their release's bundle accepts fail typed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    // The wrong examples are the exception.
+    assert!(wrong * 50 < returns + requests, "{wrong} wrong examples");
+}
+
+#[test]
+fn requests_are_made_parsed_and_written() {
+    let request = Request::new(&QueryStatus::new()).expect("a request");
+    assert_eq!(request.to_string(), r#"{"execute":"query-status"}"#);
+    assert_eq!(request.kind(), Some(CommandKind::QueryStatus));
+
+    let mut request = Request::new(&DeviceDel::new("net0".into())).expect("a request");
+    request.id = Some(7.into());
+    let line = request.to_string();
+    assert_eq!(
+        line,
+        r#"{"arguments":{"id":"net0"},"execute":"device_del","id":7}"#
+    );
+    assert_eq!(line.parse::<Request>(), Ok(request));
+
+    let oob: Request = r#"{"exec-oob": "migrate-pause", "id": "x"}"#
+        .parse()
+        .expect("parses");
+    assert!(oob.oob);
+    assert_eq!(oob.name, "migrate-pause");
+    for bad in [
+        "[]",
+        r#"{"arguments": {}}"#,
+        r#"{"execute": 1}"#,
+        r#"{"execute": "stop", "arguments": []}"#,
+        r#"{"execute": "stop", "exec-oob": "stop"}"#,
+        r#"{"execute": "stop", "extra": 1}"#,
+        "{",
+    ] {
+        assert!(bad.parse::<Request>().is_err(), "{bad} parses");
+    }
+}
+
+#[test]
+fn commands_know_when_qemu_had_them() {
+    let kind = CommandKind::from_name("query-cpus").expect("in the history");
+    let revisions = kind.revisions();
+    assert_eq!(revisions.first().map(|r| r.name()), Some("qemu-2.1.0"));
+    assert_eq!(revisions.last().map(|r| r.name()), Some("qemu-5.2.0"));
+    assert!(
+        CommandKind::QueryCpusFast
+            .revisions()
+            .contains(&Revision::for_qemu(7, 2, 0).expect("7.2"))
+    );
+    assert_eq!(QueryStatus::KIND.name(), QueryStatus::NAME);
+    assert_eq!(CommandKind::ALL.len(), 269);
+}
