@@ -35,6 +35,31 @@ pub struct Catalog<'a> {
     pub command_types: Firsts,
 }
 
+/// Which way a type travels: in a request QEMU is sent (a command's
+/// arguments), in what QEMU sends (a return, an event), or both. A
+/// command's type is encoded only if sent and decoded only if received:
+/// the code a build compiles is what its users call.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Ways {
+    pub sent: bool,
+    pub received: bool,
+}
+
+impl Ways {
+    pub const BOTH: Ways = Ways {
+        sent: true,
+        received: true,
+    };
+    pub const SENT: Ways = Ways {
+        sent: true,
+        received: false,
+    };
+    pub const RECEIVED: Ways = Ways {
+        sent: false,
+        received: true,
+    };
+}
+
 /// Where a kind's command-only types start.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Firsts {
@@ -202,6 +227,8 @@ impl Sized {
 
 pub struct ObjectType<'a> {
     pub name: String,
+    /// Which ways it travels.
+    pub ways: Ways,
     pub members: Vec<Member<'a>>,
     /// The events whose data holds the object, sorted.
     pub users: Vec<&'a str>,
@@ -213,6 +240,8 @@ pub struct ObjectType<'a> {
 
 pub struct EnumType<'a> {
     pub name: String,
+    /// Which ways it travels.
+    pub ways: Ways,
     pub values: &'a [EnumValue],
     pub users: Vec<&'a str>,
     pub qapi_name: Option<&'a str>,
@@ -229,6 +258,8 @@ pub struct EnumType<'a> {
 /// members and the branch's own.
 pub struct UnionType<'a> {
     pub name: String,
+    /// Which ways it travels.
+    pub ways: Ways,
     pub discriminator: &'a str,
     /// The branches: the discriminator's value and the branch's payload.
     pub variants: Vec<(&'a str, TypeRef)>,
@@ -240,6 +271,8 @@ pub struct UnionType<'a> {
 /// A QAPI alternate: one of several types, told apart by their JSON type.
 pub struct AlternateType<'a> {
     pub name: String,
+    /// Which ways it travels.
+    pub ways: Ways,
     pub variants: Vec<(&'a str, TypeRef)>,
     pub users: Vec<&'a str>,
     pub description: &'a str,
@@ -278,6 +311,7 @@ impl<'a> Catalog<'a> {
         let mut shapes = Shapes {
             named,
             tables,
+            way: Ways::BOTH,
             ..Shapes::default()
         };
         let mut events = Vec::with_capacity(timeline.sections.len());
@@ -588,6 +622,7 @@ fn commands<'a>(revisions: &[&'a Revision<'a>], shapes: &mut Shapes<'a>) -> Vec<
         let types = &revision.spec.types;
         let history =
             |owner: Option<&str>, path: &[&str]| presence.history(&names, name, owner, path);
+        shapes.way = Ways::SENT;
         let arguments = match command.arguments {
             None => Arguments::None,
             Some(ty) => match &types.get(ty).kind {
@@ -607,6 +642,7 @@ fn commands<'a>(revisions: &[&'a Revision<'a>], shapes: &mut Shapes<'a>) -> Vec<
                 )),
             },
         };
+        shapes.way = Ways::RECEIVED;
         let returns = command.returns.map(|ty| {
             shapes.type_of(
                 (table, ty),
@@ -740,6 +776,8 @@ struct Shapes<'a> {
     /// is an event's, and keeps its users, names and histories.
     frozen: Firsts,
     typing_commands: bool,
+    /// The way the types being walked travel.
+    way: Ways,
 }
 
 /// A union's or alternate's branches: each name with its type.
@@ -764,6 +802,7 @@ struct VariantsKey<'a>(Option<&'a str>, Vec<(&'a str, TypeRef)>);
 /// and its QAPI name.
 struct Shape<'a, T> {
     content: T,
+    ways: Ways,
     users: Vec<&'a str>,
     fields: Vec<&'a str>,
     description: &'a str,
@@ -929,6 +968,7 @@ impl<'a> Shapes<'a> {
             values,
             at,
             frozen,
+            self.way,
         );
         if index < frozen {
             return index;
@@ -1005,6 +1045,7 @@ impl<'a> Shapes<'a> {
             (tag, variants),
             at,
             self.frozen.unions,
+            self.way,
         )
     }
 
@@ -1092,6 +1133,7 @@ impl<'a> Shapes<'a> {
             variants,
             at,
             self.frozen.alternates,
+            self.way,
         )
     }
 
@@ -1110,6 +1152,7 @@ impl<'a> Shapes<'a> {
             members,
             at,
             frozen,
+            self.way,
         )
     }
 
@@ -1165,6 +1208,7 @@ impl<'a> Shapes<'a> {
             .zip(names.objects)
             .map(|(shape, name)| ObjectType {
                 name,
+                ways: shape.ways,
                 members: shape.content,
                 users: shape.users,
                 description: shape.description,
@@ -1180,6 +1224,7 @@ impl<'a> Shapes<'a> {
             .zip(enum_uses)
             .map(|((shape, name), uses)| EnumType {
                 name,
+                ways: shape.ways,
                 values: shape.content,
                 users: shape.users,
                 qapi_name: shape.qapi_name,
@@ -1193,6 +1238,7 @@ impl<'a> Shapes<'a> {
             .zip(names.unions)
             .map(|(shape, name)| UnionType {
                 name,
+                ways: shape.ways,
                 discriminator: shape.content.0,
                 variants: shape.content.1,
                 users: shape.users,
@@ -1206,6 +1252,7 @@ impl<'a> Shapes<'a> {
             .zip(names.alternates)
             .map(|(shape, name)| AlternateType {
                 name,
+                ways: shape.ways,
                 variants: shape.content,
                 users: shape.users,
                 description: shape.description,
@@ -1346,6 +1393,7 @@ struct Meta<'a> {
 /// The index of the shape with `key`, added if new, with `at.event` as a
 /// user; a shape before `frozen` (an event's, met by a command) is left as
 /// it is.
+#[allow(clippy::too_many_arguments)]
 fn add<'a, K: Ord, T>(
     shapes: &mut Vec<Shape<'a, T>>,
     index: &mut BTreeMap<K, usize>,
@@ -1353,10 +1401,12 @@ fn add<'a, K: Ord, T>(
     content: T,
     at: Meta<'a>,
     frozen: usize,
+    way: Ways,
 ) -> usize {
     let position = *index.entry(key).or_insert_with(|| {
         shapes.push(Shape {
             content,
+            ways: Ways::default(),
             users: Vec::new(),
             fields: Vec::new(),
             description: at.description,
@@ -1368,6 +1418,8 @@ fn add<'a, K: Ord, T>(
         return position;
     }
     let shape = &mut shapes[position];
+    shape.ways.sent |= way.sent;
+    shape.ways.received |= way.received;
     shape.users.push(at.event);
     if !shape.fields.contains(&at.name) {
         shape.fields.push(at.name);

@@ -26,10 +26,6 @@ pub struct AddFd {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub opaque: Option<String>,
 }
-decode_object!(
-    AddFd, "an object (AddFd)", required {}, optional { fdset_id : "fdset-id", opaque :
-    "opaque" }
-);
 impl AddFd {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -83,10 +79,6 @@ pub struct AddClient {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tls: Option<bool>,
 }
-decode_object!(
-    AddClient, "an object (AddClient)", required { protocol : "protocol", fdname :
-    "fdname" }, optional { skipauth : "skipauth", tls : "tls" }
-);
 impl AddClient {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -145,11 +137,6 @@ pub struct AnnounceSelf {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
-decode_object!(
-    AnnounceSelf, "an object (AnnounceSelf)", required { initial : "initial", max :
-    "max", rounds : "rounds", step : "step" }, optional { interfaces : "interfaces", id :
-    "id" }
-);
 impl AnnounceSelf {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -183,9 +170,6 @@ pub struct Balloon {
     /// Since revision `qemu-2.1.0`.
     pub value: i64,
 }
-decode_object!(
-    Balloon, "an object (Balloon)", required { value : "value" }, optional {}
-);
 impl Balloon {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -340,13 +324,6 @@ pub struct BlockCommit {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_dismiss: Option<bool>,
 }
-decode_object!(
-    BlockCommit, "an object (BlockCommit)", required { device : "device" }, optional {
-    job_id : "job-id", base_node : "base-node", base : "base", top_node : "top-node", top
-    : "top", backing_file : "backing-file", backing_mask_protocol :
-    "backing-mask-protocol", speed : "speed", on_error : "on-error", filter_node_name :
-    "filter-node-name", auto_finalize : "auto-finalize", auto_dismiss : "auto-dismiss" }
-);
 impl BlockCommit {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -417,11 +394,6 @@ pub struct BlockDirtyBitmapAdd {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub disabled: Option<bool>,
 }
-decode_object!(
-    BlockDirtyBitmapAdd, "an object (BlockDirtyBitmapAdd)", required { node : "node",
-    name : "name" }, optional { granularity : "granularity", persistent : "persistent",
-    disabled : "disabled" }
-);
 impl BlockDirtyBitmapAdd {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -458,10 +430,6 @@ pub struct BlockDirtyBitmapClear {
     /// Since revision `qemu-2.4.0`.
     pub name: String,
 }
-decode_object!(
-    BlockDirtyBitmapClear, "an object (BlockDirtyBitmapClear)", required { node : "node",
-    name : "name" }, optional {}
-);
 impl BlockDirtyBitmapClear {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -491,10 +459,6 @@ pub struct BlockDirtyBitmapDisable {
     /// Since revision `qemu-4.0.0`.
     pub name: String,
 }
-decode_object!(
-    BlockDirtyBitmapDisable, "an object (BlockDirtyBitmapDisable)", required { node :
-    "node", name : "name" }, optional {}
-);
 impl BlockDirtyBitmapDisable {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -524,10 +488,6 @@ pub struct BlockDirtyBitmapEnable {
     /// Since revision `qemu-4.0.0`.
     pub name: String,
 }
-decode_object!(
-    BlockDirtyBitmapEnable, "an object (BlockDirtyBitmapEnable)", required { node :
-    "node", name : "name" }, optional {}
-);
 impl BlockDirtyBitmapEnable {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -572,10 +532,6 @@ pub struct BlockDirtyBitmapMerge {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bitmaps: Option<Vec<BlockDirtyBitmapOrStr>>,
 }
-decode_object!(
-    BlockDirtyBitmapMerge, "an object (BlockDirtyBitmapMerge)", required { node : "node"
-    }, optional { target : "target", bitmaps : "bitmaps" }
-);
 impl BlockDirtyBitmapMerge {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -610,10 +566,6 @@ pub struct BlockDirtyBitmapRemove {
     /// Since revision `qemu-2.4.0`.
     pub name: String,
 }
-decode_object!(
-    BlockDirtyBitmapRemove, "an object (BlockDirtyBitmapRemove)", required { node :
-    "node", name : "name" }, optional {}
-);
 impl BlockDirtyBitmapRemove {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -632,7 +584,7 @@ impl Command for BlockDirtyBitmapRemove {
 /// Since revision `qemu-5.2.0`.
 ///
 /// Its arguments are one QAPI type, given whole.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[serde(transparent)]
 pub struct BlockExportAdd(pub BlockExportOptions);
 impl Command for BlockExportAdd {
@@ -660,10 +612,6 @@ pub struct BlockExportDel {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<BlockExportRemoveMode>,
 }
-decode_object!(
-    BlockExportDel, "an object (BlockExportDel)", required { id : "id" }, optional { mode
-    : "mode" }
-);
 impl BlockExportDel {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -709,10 +657,6 @@ pub struct BlockJobCancel {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub force: Option<bool>,
 }
-decode_object!(
-    BlockJobCancel, "an object (BlockJobCancel)", required { device : "device" },
-    optional { force : "force" }
-);
 impl BlockJobCancel {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -731,7 +675,7 @@ impl Command for BlockJobCancel {
 /// Since revision `qemu-8.2.0`.
 ///
 /// Its arguments are one QAPI type, given whole.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[serde(transparent)]
 pub struct BlockJobChange(pub BlockJobChangeOptions);
 impl Command for BlockJobChange {
@@ -763,10 +707,6 @@ pub struct BlockJobComplete {
     /// Since revision `qemu-2.1.0`.
     pub device: String,
 }
-decode_object!(
-    BlockJobComplete, "an object (BlockJobComplete)", required { device : "device" },
-    optional {}
-);
 impl BlockJobComplete {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -801,9 +741,6 @@ pub struct BlockJobDismiss {
     /// Since revision `qemu-2.12.0`.
     pub id: String,
 }
-decode_object!(
-    BlockJobDismiss, "an object (BlockJobDismiss)", required { id : "id" }, optional {}
-);
 impl BlockJobDismiss {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -837,9 +774,6 @@ pub struct BlockJobFinalize {
     /// Since revision `qemu-2.12.0`.
     pub id: String,
 }
-decode_object!(
-    BlockJobFinalize, "an object (BlockJobFinalize)", required { id : "id" }, optional {}
-);
 impl BlockJobFinalize {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -873,10 +807,6 @@ pub struct BlockJobPause {
     /// Since revision `qemu-2.1.0`.
     pub device: String,
 }
-decode_object!(
-    BlockJobPause, "an object (BlockJobPause)", required { device : "device" }, optional
-    {}
-);
 impl BlockJobPause {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -907,10 +837,6 @@ pub struct BlockJobResume {
     /// Since revision `qemu-2.1.0`.
     pub device: String,
 }
-decode_object!(
-    BlockJobResume, "an object (BlockJobResume)", required { device : "device" },
-    optional {}
-);
 impl BlockJobResume {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -942,10 +868,6 @@ pub struct BlockJobSetSpeed {
     /// Since revision `qemu-2.1.0`.
     pub speed: i64,
 }
-decode_object!(
-    BlockJobSetSpeed, "an object (BlockJobSetSpeed)", required { device : "device", speed
-    : "speed" }, optional {}
-);
 impl BlockJobSetSpeed {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -1016,12 +938,6 @@ pub struct BlockLatencyHistogramSet {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub boundaries_flush: Option<Vec<u64>>,
 }
-decode_object!(
-    BlockLatencyHistogramSet, "an object (BlockLatencyHistogramSet)", required { id :
-    "id" }, optional { boundaries : "boundaries", boundaries_read : "boundaries-read",
-    boundaries_write : "boundaries-write", boundaries_zap : "boundaries-zap",
-    boundaries_flush : "boundaries-flush" }
-);
 impl BlockLatencyHistogramSet {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -1065,10 +981,6 @@ pub struct BlockSetWriteThreshold {
     #[serde(rename = "write-threshold")]
     pub write_threshold: u64,
 }
-decode_object!(
-    BlockSetWriteThreshold, "an object (BlockSetWriteThreshold)", required { node_name :
-    "node-name", write_threshold : "write-threshold" }, optional {}
-);
 impl BlockSetWriteThreshold {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -1212,13 +1124,6 @@ pub struct BlockStream {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_dismiss: Option<bool>,
 }
-decode_object!(
-    BlockStream, "an object (BlockStream)", required { device : "device" }, optional {
-    job_id : "job-id", base : "base", base_node : "base-node", backing_file :
-    "backing-file", backing_mask_protocol : "backing-mask-protocol", bottom : "bottom",
-    speed : "speed", on_error : "on-error", filter_node_name : "filter-node-name",
-    auto_finalize : "auto-finalize", auto_dismiss : "auto-dismiss" }
-);
 impl BlockStream {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -1273,10 +1178,6 @@ pub struct BlockPasswd {
     /// Since revision `qemu-2.1.0`.
     pub password: String,
 }
-decode_object!(
-    BlockPasswd, "an object (BlockPasswd)", required { password : "password" }, optional
-    { device : "device", node_name : "node-name" }
-);
 impl BlockPasswd {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -1321,10 +1222,6 @@ pub struct BlockResize {
     /// Since revision `qemu-2.1.0`.
     pub size: i64,
 }
-decode_object!(
-    BlockResize, "an object (BlockResize)", required { size : "size" }, optional { device
-    : "device", node_name : "node-name" }
-);
 impl BlockResize {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -1504,16 +1401,6 @@ pub struct BlockSetIoThrottle {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub group: Option<String>,
 }
-decode_object!(
-    BlockSetIoThrottle, "an object (BlockSetIoThrottle)", required { bps : "bps", bps_rd
-    : "bps_rd", bps_wr : "bps_wr", iops : "iops", iops_rd : "iops_rd", iops_wr :
-    "iops_wr" }, optional { device : "device", id : "id", bps_max : "bps_max", bps_rd_max
-    : "bps_rd_max", bps_wr_max : "bps_wr_max", iops_max : "iops_max", iops_rd_max :
-    "iops_rd_max", iops_wr_max : "iops_wr_max", bps_max_length : "bps_max_length",
-    bps_rd_max_length : "bps_rd_max_length", bps_wr_max_length : "bps_wr_max_length",
-    iops_max_length : "iops_max_length", iops_rd_max_length : "iops_rd_max_length",
-    iops_wr_max_length : "iops_wr_max_length", iops_size : "iops_size", group : "group" }
-);
 impl BlockSetIoThrottle {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -1562,7 +1449,7 @@ impl Command for BlockSetIoThrottle {
 /// Since revision `qemu-2.1.0`.
 ///
 /// Its arguments are one QAPI type, given whole.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[serde(transparent)]
 pub struct BlockdevAdd(pub BlockdevOptions);
 impl Command for BlockdevAdd {
@@ -1709,15 +1596,6 @@ pub struct BlockdevBackup {
     /// Since revision `qemu-2.3.0`.
     pub target: String,
 }
-decode_object!(
-    BlockdevBackup, "an object (BlockdevBackup)", required { device : "device", sync :
-    "sync", target : "target" }, optional { job_id : "job-id", speed : "speed", bitmap :
-    "bitmap", bitmap_mode : "bitmap-mode", compress : "compress", on_source_error :
-    "on-source-error", on_target_error : "on-target-error", on_cbw_error :
-    "on-cbw-error", auto_finalize : "auto-finalize", auto_dismiss : "auto-dismiss",
-    filter_node_name : "filter-node-name", discard_source : "discard-source", x_perf :
-    "x-perf" }
-);
 impl BlockdevBackup {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -1803,11 +1681,6 @@ pub struct BlockdevChangeMedium {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub read_only_mode: Option<BlockdevChangeReadOnlyMode>,
 }
-decode_object!(
-    BlockdevChangeMedium, "an object (BlockdevChangeMedium)", required { filename :
-    "filename" }, optional { device : "device", id : "id", format : "format", force :
-    "force", read_only_mode : "read-only-mode" }
-);
 impl BlockdevChangeMedium {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -1854,10 +1727,6 @@ pub struct BlockdevCloseTray {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
-decode_object!(
-    BlockdevCloseTray, "an object (BlockdevCloseTray)", required {}, optional { device :
-    "device", id : "id" }
-);
 impl BlockdevCloseTray {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -1893,10 +1762,6 @@ pub struct BlockdevCreate {
     /// Since revision `qemu-3.0.0`.
     pub options: BlockdevCreateOptions,
 }
-decode_object!(
-    BlockdevCreate, "an object (BlockdevCreate)", required { job_id : "job-id", options :
-    "options" }, optional {}
-);
 impl BlockdevCreate {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -1923,10 +1788,6 @@ pub struct BlockdevDel {
     #[serde(rename = "node-name")]
     pub node_name: String,
 }
-decode_object!(
-    BlockdevDel, "an object (BlockdevDel)", required { node_name : "node-name" },
-    optional {}
-);
 impl BlockdevDel {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -1958,10 +1819,6 @@ pub struct BlockdevInsertMedium {
     #[serde(rename = "node-name")]
     pub node_name: String,
 }
-decode_object!(
-    BlockdevInsertMedium, "an object (BlockdevInsertMedium)", required { id : "id",
-    node_name : "node-name" }, optional {}
-);
 impl BlockdevInsertMedium {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -2105,14 +1962,6 @@ pub struct BlockdevMirror {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub target_is_zero: Option<bool>,
 }
-decode_object!(
-    BlockdevMirror, "an object (BlockdevMirror)", required { device : "device", target :
-    "target", sync : "sync" }, optional { job_id : "job-id", replaces : "replaces", speed
-    : "speed", granularity : "granularity", buf_size : "buf-size", on_source_error :
-    "on-source-error", on_target_error : "on-target-error", filter_node_name :
-    "filter-node-name", copy_mode : "copy-mode", auto_finalize : "auto-finalize",
-    auto_dismiss : "auto-dismiss", target_is_zero : "target-is-zero" }
-);
 impl BlockdevMirror {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -2182,10 +2031,6 @@ pub struct BlockdevOpenTray {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub force: Option<bool>,
 }
-decode_object!(
-    BlockdevOpenTray, "an object (BlockdevOpenTray)", required {}, optional { device :
-    "device", id : "id", force : "force" }
-);
 impl BlockdevOpenTray {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -2221,10 +2066,6 @@ pub struct BlockdevRemoveMedium {
     /// Since revision `qemu-2.12.0`.
     pub id: String,
 }
-decode_object!(
-    BlockdevRemoveMedium, "an object (BlockdevRemoveMedium)", required { id : "id" },
-    optional {}
-);
 impl BlockdevRemoveMedium {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -2266,10 +2107,6 @@ pub struct BlockdevReopen {
     /// Since revision `qemu-6.1.0`.
     pub options: Vec<BlockdevOptions3>,
 }
-decode_object!(
-    BlockdevReopen, "an object (BlockdevReopen)", required { options : "options" },
-    optional {}
-);
 impl BlockdevReopen {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -2307,10 +2144,6 @@ pub struct BlockdevSetActive {
     /// Since revision `qemu-10.0.0`.
     pub active: bool,
 }
-decode_object!(
-    BlockdevSetActive, "an object (BlockdevSetActive)", required { active : "active" },
-    optional { node_name : "node-name" }
-);
 impl BlockdevSetActive {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -2351,10 +2184,6 @@ pub struct BlockdevSnapshot {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub overlay: Option<String>,
 }
-decode_object!(
-    BlockdevSnapshot, "an object (BlockdevSnapshot)", required {}, optional { node :
-    "node", overlay : "overlay" }
-);
 impl BlockdevSnapshot {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -2401,10 +2230,6 @@ pub struct BlockdevSnapshotDeleteInternalSync {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
-decode_object!(
-    BlockdevSnapshotDeleteInternalSync, "an object (BlockdevSnapshotDeleteInternalSync)",
-    required { device : "device" }, optional { id : "id", name : "name" }
-);
 impl BlockdevSnapshotDeleteInternalSync {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -2439,10 +2264,6 @@ pub struct BlockdevSnapshotInternalSync {
     /// Since revision `qemu-2.1.0`.
     pub name: String,
 }
-decode_object!(
-    BlockdevSnapshotInternalSync, "an object (BlockdevSnapshotInternalSync)", required {
-    device : "device", name : "name" }, optional {}
-);
 impl BlockdevSnapshotInternalSync {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -2506,11 +2327,6 @@ pub struct BlockdevSnapshotSync {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<NewImageMode>,
 }
-decode_object!(
-    BlockdevSnapshotSync, "an object (BlockdevSnapshotSync)", required { snapshot_file :
-    "snapshot-file" }, optional { device : "device", node_name : "node-name",
-    snapshot_node_name : "snapshot-node-name", format : "format", mode : "mode" }
-);
 impl BlockdevSnapshotSync {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -2589,11 +2405,6 @@ pub struct CalcDirtyRate {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<DirtyRateMeasureMode>,
 }
-decode_object!(
-    CalcDirtyRate, "an object (CalcDirtyRate)", required { calc_time : "calc-time" },
-    optional { calc_time_unit : "calc-time-unit", sample_pages : "sample-pages", mode :
-    "mode" }
-);
 impl CalcDirtyRate {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -2630,10 +2441,6 @@ pub struct CancelVcpuDirtyLimit {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu_index: Option<i64>,
 }
-decode_object!(
-    CancelVcpuDirtyLimit, "an object (CancelVcpuDirtyLimit)", required {}, optional {
-    cpu_index : "cpu-index" }
-);
 impl CancelVcpuDirtyLimit {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -2682,10 +2489,6 @@ pub struct Change {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub arg: Option<String>,
 }
-decode_object!(
-    Change, "an object (Change)", required { device : "device", target : "target" },
-    optional { arg : "arg" }
-);
 impl Change {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -2726,10 +2529,6 @@ pub struct ChangeBackingFile {
     #[serde(rename = "backing-file")]
     pub backing_file: String,
 }
-decode_object!(
-    ChangeBackingFile, "an object (ChangeBackingFile)", required { device : "device",
-    image_node_name : "image-node-name", backing_file : "backing-file" }, optional {}
-);
 impl ChangeBackingFile {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -2760,10 +2559,6 @@ pub struct ChangeVncPassword {
     /// Since revision `qemu-2.1.0`.
     pub password: String,
 }
-decode_object!(
-    ChangeVncPassword, "an object (ChangeVncPassword)", required { password : "password"
-    }, optional {}
-);
 impl ChangeVncPassword {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -2792,10 +2587,6 @@ pub struct ChardevAdd {
     /// Since revision `qemu-2.1.0`.
     pub backend: ChardevBackend,
 }
-decode_object!(
-    ChardevAdd, "an object (ChardevAdd)", required { id : "id", backend : "backend" },
-    optional {}
-);
 impl ChardevAdd {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -2824,10 +2615,6 @@ pub struct ChardevChange {
     /// Since revision `qemu-2.10.0`.
     pub backend: ChardevBackend,
 }
-decode_object!(
-    ChardevChange, "an object (ChardevChange)", required { id : "id", backend : "backend"
-    }, optional {}
-);
 impl ChardevChange {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -2852,9 +2639,6 @@ pub struct ChardevRemove {
     /// Since revision `qemu-2.1.0`.
     pub id: String,
 }
-decode_object!(
-    ChardevRemove, "an object (ChardevRemove)", required { id : "id" }, optional {}
-);
 impl ChardevRemove {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -2879,9 +2663,6 @@ pub struct ChardevSendBreak {
     /// Since revision `qemu-2.10.0`.
     pub id: String,
 }
-decode_object!(
-    ChardevSendBreak, "an object (ChardevSendBreak)", required { id : "id" }, optional {}
-);
 impl ChardevSendBreak {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -2935,11 +2716,6 @@ pub struct ClientMigrateInfo {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cert_subject: Option<String>,
 }
-decode_object!(
-    ClientMigrateInfo, "an object (ClientMigrateInfo)", required { protocol : "protocol",
-    hostname : "hostname" }, optional { port : "port", tls_port : "tls-port",
-    cert_subject : "cert-subject" }
-);
 impl ClientMigrateInfo {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -2970,9 +2746,6 @@ pub struct Closefd {
     /// Since revision `qemu-2.1.0`.
     pub fdname: String,
 }
-decode_object!(
-    Closefd, "an object (Closefd)", required { fdname : "fdname" }, optional {}
-);
 impl Closefd {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -2994,7 +2767,6 @@ impl Command for Closefd {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Cont {}
-decode_object!(Cont, "an object (no arguments)", required {}, optional {});
 impl Cont {
     /// The command.
     pub fn new() -> Self {
@@ -3017,7 +2789,6 @@ pub struct Cpu {
     /// Since revision `qemu-2.1.0`.
     pub index: i64,
 }
-decode_object!(Cpu, "an object (Cpu)", required { index : "index" }, optional {});
 impl Cpu {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -3045,7 +2816,6 @@ pub struct CpuAdd {
     /// Since revision `qemu-2.1.0`.
     pub id: i64,
 }
-decode_object!(CpuAdd, "an object (CpuAdd)", required { id : "id" }, optional {});
 impl CpuAdd {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -3110,11 +2880,6 @@ pub struct CxlAddDynamicCapacity {
     /// Since revision `qemu-9.1.0`.
     pub extents: Vec<CxlDynamicCapacityExtent>,
 }
-decode_object!(
-    CxlAddDynamicCapacity, "an object (CxlAddDynamicCapacity)", required { path : "path",
-    host_id : "host-id", selection_policy : "selection-policy", region : "region",
-    extents : "extents" }, optional { tag : "tag" }
-);
 impl CxlAddDynamicCapacity {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -3160,10 +2925,6 @@ pub struct CxlInjectCorrectableError {
     #[serde(rename = "type")]
     pub type_: CxlCorErrorType,
 }
-decode_object!(
-    CxlInjectCorrectableError, "an object (CxlInjectCorrectableError)", required { path :
-    "path", type_ : "type" }, optional {}
-);
 impl CxlInjectCorrectableError {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -3307,13 +3068,6 @@ pub struct CxlInjectDramEvent {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub correction_mask: Option<Vec<u64>>,
 }
-decode_object!(
-    CxlInjectDramEvent, "an object (CxlInjectDramEvent)", required { path : "path", log :
-    "log", flags : "flags", dpa : "dpa", descriptor : "descriptor", type_ : "type",
-    transaction_type : "transaction-type" }, optional { channel : "channel", rank :
-    "rank", nibble_mask : "nibble-mask", bank_group : "bank-group", bank : "bank", row :
-    "row", column : "column", correction_mask : "correction-mask" }
-);
 impl CxlInjectDramEvent {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -3443,12 +3197,6 @@ pub struct CxlInjectGeneralMediaEvent {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub component_id: Option<String>,
 }
-decode_object!(
-    CxlInjectGeneralMediaEvent, "an object (CxlInjectGeneralMediaEvent)", required { path
-    : "path", log : "log", flags : "flags", dpa : "dpa", descriptor : "descriptor", type_
-    : "type", transaction_type : "transaction-type" }, optional { channel : "channel",
-    rank : "rank", device : "device", component_id : "component-id" }
-);
 impl CxlInjectGeneralMediaEvent {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -3573,15 +3321,6 @@ pub struct CxlInjectMemoryModuleEvent {
     #[serde(rename = "corrected-persistent-error-count")]
     pub corrected_persistent_error_count: u32,
 }
-decode_object!(
-    CxlInjectMemoryModuleEvent, "an object (CxlInjectMemoryModuleEvent)", required { path
-    : "path", log : "log", flags : "flags", type_ : "type", health_status :
-    "health-status", media_status : "media-status", additional_status :
-    "additional-status", life_used : "life-used", temperature : "temperature",
-    dirty_shutdown_count : "dirty-shutdown-count", corrected_volatile_error_count :
-    "corrected-volatile-error-count", corrected_persistent_error_count :
-    "corrected-persistent-error-count" }, optional {}
-);
 impl CxlInjectMemoryModuleEvent {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -3648,10 +3387,6 @@ pub struct CxlInjectPoison {
     /// Since revision `qemu-8.1.0`.
     pub length: u64,
 }
-decode_object!(
-    CxlInjectPoison, "an object (CxlInjectPoison)", required { path : "path", start :
-    "start", length : "length" }, optional {}
-);
 impl CxlInjectPoison {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -3681,10 +3416,6 @@ pub struct CxlInjectUncorrectableErrors {
     /// Since revision `qemu-8.0.0`.
     pub errors: Vec<CXLUncorErrorRecord>,
 }
-decode_object!(
-    CxlInjectUncorrectableErrors, "an object (CxlInjectUncorrectableErrors)", required {
-    path : "path", errors : "errors" }, optional {}
-);
 impl CxlInjectUncorrectableErrors {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -3770,12 +3501,6 @@ pub struct CxlReleaseDynamicCapacity {
     /// Since revision `qemu-9.1.0`.
     pub extents: Vec<CxlDynamicCapacityExtent>,
 }
-decode_object!(
-    CxlReleaseDynamicCapacity, "an object (CxlReleaseDynamicCapacity)", required { path :
-    "path", host_id : "host-id", removal_policy : "removal-policy", region : "region",
-    extents : "extents" }, optional { forced_removal : "forced-removal",
-    sanitize_on_release : "sanitize-on-release", tag : "tag" }
-);
 impl CxlReleaseDynamicCapacity {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -3815,10 +3540,6 @@ pub struct DeviceListProperties {
     /// Since revision `qemu-2.1.0`.
     pub typename: String,
 }
-decode_object!(
-    DeviceListProperties, "an object (DeviceListProperties)", required { typename :
-    "typename" }, optional {}
-);
 impl DeviceListProperties {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -3849,9 +3570,6 @@ pub struct DeviceSyncConfig {
     /// Since revision `qemu-9.2.0`.
     pub id: String,
 }
-decode_object!(
-    DeviceSyncConfig, "an object (DeviceSyncConfig)", required { id : "id" }, optional {}
-);
 impl DeviceSyncConfig {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -3897,10 +3615,6 @@ pub struct DeviceAdd {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
-decode_object!(
-    DeviceAdd, "an object (DeviceAdd)", required { driver : "driver" }, optional { bus :
-    "bus", id : "id" }
-);
 impl DeviceAdd {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -3929,7 +3643,6 @@ pub struct DeviceDel {
     /// Since revision `qemu-2.1.0`.
     pub id: String,
 }
-decode_object!(DeviceDel, "an object (DeviceDel)", required { id : "id" }, optional {});
 impl DeviceDel {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -3948,7 +3661,7 @@ impl Command for DeviceDel {
 /// Since revision `qemu-6.0.0`.
 ///
 /// Its arguments are one QAPI type, given whole.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[serde(transparent)]
 pub struct DisplayReload(pub DisplayReloadOptions);
 impl Command for DisplayReload {
@@ -3961,7 +3674,7 @@ impl Command for DisplayReload {
 /// Since revision `qemu-7.1.0`.
 ///
 /// Its arguments are one QAPI type, given whole.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[serde(transparent)]
 pub struct DisplayUpdate(pub DisplayUpdateOptions);
 impl Command for DisplayUpdate {
@@ -4128,15 +3841,6 @@ pub struct DriveBackup {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<NewImageMode>,
 }
-decode_object!(
-    DriveBackup, "an object (DriveBackup)", required { device : "device", sync : "sync",
-    target : "target" }, optional { job_id : "job-id", speed : "speed", bitmap :
-    "bitmap", bitmap_mode : "bitmap-mode", compress : "compress", on_source_error :
-    "on-source-error", on_target_error : "on-target-error", on_cbw_error :
-    "on-cbw-error", auto_finalize : "auto-finalize", auto_dismiss : "auto-dismiss",
-    filter_node_name : "filter-node-name", discard_source : "discard-source", x_perf :
-    "x-perf", format : "format", mode : "mode" }
-);
 impl DriveBackup {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -4318,14 +4022,6 @@ pub struct DriveMirror {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_dismiss: Option<bool>,
 }
-decode_object!(
-    DriveMirror, "an object (DriveMirror)", required { device : "device", target :
-    "target", sync : "sync" }, optional { job_id : "job-id", format : "format", node_name
-    : "node-name", replaces : "replaces", mode : "mode", speed : "speed", granularity :
-    "granularity", buf_size : "buf-size", on_source_error : "on-source-error",
-    on_target_error : "on-target-error", unmap : "unmap", copy_mode : "copy-mode",
-    auto_finalize : "auto-finalize", auto_dismiss : "auto-dismiss" }
-);
 impl DriveMirror {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -4413,11 +4109,6 @@ pub struct DumpGuestMemory {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub format: Option<DumpGuestMemoryFormat>,
 }
-decode_object!(
-    DumpGuestMemory, "an object (DumpGuestMemory)", required { paging : "paging",
-    protocol : "protocol" }, optional { detach : "detach", begin : "begin", length :
-    "length", format : "format" }
-);
 impl DumpGuestMemory {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -4449,9 +4140,6 @@ pub struct DumpSkeys {
     /// Since revision `qemu-2.5.0`.
     pub filename: String,
 }
-decode_object!(
-    DumpSkeys, "an object (DumpSkeys)", required { filename : "filename" }, optional {}
-);
 impl DumpSkeys {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -4478,9 +4166,6 @@ pub struct Dumpdtb {
     /// Since revision `qemu-7.2.0`.
     pub filename: String,
 }
-decode_object!(
-    Dumpdtb, "an object (Dumpdtb)", required { filename : "filename" }, optional {}
-);
 impl Dumpdtb {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -4526,10 +4211,6 @@ pub struct Eject {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub force: Option<bool>,
 }
-decode_object!(
-    Eject, "an object (Eject)", required {}, optional { device : "device", id : "id",
-    force : "force" }
-);
 impl Eject {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -4557,7 +4238,7 @@ impl Command for Eject {
 /// Since revision `qemu-2.1.0`.
 ///
 /// Its arguments are one QAPI type, given whole.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[serde(transparent)]
 pub struct ExpirePassword(pub ExpirePasswordOptions);
 impl Command for ExpirePassword {
@@ -4584,10 +4265,6 @@ pub struct GetWin32Socket {
     /// Since revision `qemu-8.0.0`.
     pub fdname: String,
 }
-decode_object!(
-    GetWin32Socket, "an object (GetWin32Socket)", required { info : "info", fdname :
-    "fdname" }, optional {}
-);
 impl GetWin32Socket {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -4614,7 +4291,6 @@ pub struct Getfd {
     /// Since revision `qemu-2.1.0`.
     pub fdname: String,
 }
-decode_object!(Getfd, "an object (Getfd)", required { fdname : "fdname" }, optional {});
 impl Getfd {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -4650,10 +4326,6 @@ pub struct HumanMonitorCommand {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu_index: Option<i64>,
 }
-decode_object!(
-    HumanMonitorCommand, "an object (HumanMonitorCommand)", required { command_line :
-    "command-line" }, optional { cpu_index : "cpu-index" }
-);
 impl HumanMonitorCommand {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -4685,10 +4357,6 @@ pub struct InjectGhesV2Error {
     /// Since revision `qemu-10.2.0`.
     pub cper: String,
 }
-decode_object!(
-    InjectGhesV2Error, "an object (InjectGhesV2Error)", required { cper : "cper" },
-    optional {}
-);
 impl InjectGhesV2Error {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -4711,7 +4379,6 @@ impl Command for InjectGhesV2Error {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct InjectNmi {}
-decode_object!(InjectNmi, "an object (no arguments)", required {}, optional {});
 impl InjectNmi {
     /// The command.
     pub fn new() -> Self {
@@ -4755,10 +4422,6 @@ pub struct InputSendEvent {
     /// Since revision `qemu-2.6.0`.
     pub events: Vec<InputEvent>,
 }
-decode_object!(
-    InputSendEvent, "an object (InputSendEvent)", required { events : "events" },
-    optional { device : "device", head : "head" }
-);
 impl InputSendEvent {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -4792,7 +4455,6 @@ pub struct JobCancel {
     /// Since revision `qemu-3.0.0`.
     pub id: String,
 }
-decode_object!(JobCancel, "an object (JobCancel)", required { id : "id" }, optional {});
 impl JobCancel {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -4826,9 +4488,6 @@ pub struct JobComplete {
     /// Since revision `qemu-3.0.0`.
     pub id: String,
 }
-decode_object!(
-    JobComplete, "an object (JobComplete)", required { id : "id" }, optional {}
-);
 impl JobComplete {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -4860,9 +4519,6 @@ pub struct JobDismiss {
     /// Since revision `qemu-3.0.0`.
     pub id: String,
 }
-decode_object!(
-    JobDismiss, "an object (JobDismiss)", required { id : "id" }, optional {}
-);
 impl JobDismiss {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -4893,9 +4549,6 @@ pub struct JobFinalize {
     /// Since revision `qemu-3.0.0`.
     pub id: String,
 }
-decode_object!(
-    JobFinalize, "an object (JobFinalize)", required { id : "id" }, optional {}
-);
 impl JobFinalize {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -4924,7 +4577,6 @@ pub struct JobPause {
     /// Since revision `qemu-3.0.0`.
     pub id: String,
 }
-decode_object!(JobPause, "an object (JobPause)", required { id : "id" }, optional {});
 impl JobPause {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -4951,7 +4603,6 @@ pub struct JobResume {
     /// Since revision `qemu-3.0.0`.
     pub id: String,
 }
-decode_object!(JobResume, "an object (JobResume)", required { id : "id" }, optional {});
 impl JobResume {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -4996,10 +4647,6 @@ pub struct Memsave {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu_index: Option<i64>,
 }
-decode_object!(
-    Memsave, "an object (Memsave)", required { val : "val", size : "size", filename :
-    "filename" }, optional { cpu_index : "cpu-index" }
-);
 impl Memsave {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -5059,10 +4706,6 @@ pub struct Migrate {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resume: Option<bool>,
 }
-decode_object!(
-    Migrate, "an object (Migrate)", required {}, optional { uri : "uri", channels :
-    "channels", detach : "detach", resume : "resume" }
-);
 impl Migrate {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -5097,10 +4740,6 @@ pub struct MigrateContinue {
     /// Since revision `qemu-2.11.0`.
     pub state: MigrationStatus2,
 }
-decode_object!(
-    MigrateContinue, "an object (MigrateContinue)", required { state : "state" },
-    optional {}
-);
 impl MigrateContinue {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -5147,10 +4786,6 @@ pub struct MigrateIncoming {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exit_on_error: Option<bool>,
 }
-decode_object!(
-    MigrateIncoming, "an object (MigrateIncoming)", required {}, optional { uri : "uri",
-    channels : "channels", exit_on_error : "exit-on-error" }
-);
 impl MigrateIncoming {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -5181,7 +4816,6 @@ impl Command for MigrateIncoming {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MigratePause {}
-decode_object!(MigratePause, "an object (no arguments)", required {}, optional {});
 impl MigratePause {
     /// The command.
     pub fn new() -> Self {
@@ -5204,9 +4838,6 @@ pub struct MigrateRecover {
     /// Since revision `qemu-3.0.0`.
     pub uri: String,
 }
-decode_object!(
-    MigrateRecover, "an object (MigrateRecover)", required { uri : "uri" }, optional {}
-);
 impl MigrateRecover {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -5234,10 +4865,6 @@ pub struct MigrateSetCacheSize {
     /// Since revision `qemu-2.1.0`.
     pub value: i64,
 }
-decode_object!(
-    MigrateSetCacheSize, "an object (MigrateSetCacheSize)", required { value : "value" },
-    optional {}
-);
 impl MigrateSetCacheSize {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -5263,10 +4890,6 @@ pub struct MigrateSetCapabilities {
     /// Since revision `qemu-2.1.0`.
     pub capabilities: Vec<MigrationCapabilityStatus>,
 }
-decode_object!(
-    MigrateSetCapabilities, "an object (MigrateSetCapabilities)", required { capabilities
-    : "capabilities" }, optional {}
-);
 impl MigrateSetCapabilities {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -5620,25 +5243,6 @@ pub struct MigrateSetParameters {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cpr_exec_command: Option<Vec<String>>,
 }
-decode_object!(
-    MigrateSetParameters, "an object (MigrateSetParameters)", required {}, optional {
-    announce_initial : "announce-initial", announce_max : "announce-max", announce_rounds
-    : "announce-rounds", announce_step : "announce-step", throttle_trigger_threshold :
-    "throttle-trigger-threshold", cpu_throttle_initial : "cpu-throttle-initial",
-    cpu_throttle_increment : "cpu-throttle-increment", cpu_throttle_tailslow :
-    "cpu-throttle-tailslow", tls_creds : "tls-creds", tls_hostname : "tls-hostname",
-    tls_authz : "tls-authz", max_bandwidth : "max-bandwidth", avail_switchover_bandwidth
-    : "avail-switchover-bandwidth", downtime_limit : "downtime-limit", x_checkpoint_delay
-    : "x-checkpoint-delay", multifd_channels : "multifd-channels", xbzrle_cache_size :
-    "xbzrle-cache-size", max_postcopy_bandwidth : "max-postcopy-bandwidth",
-    max_cpu_throttle : "max-cpu-throttle", multifd_compression : "multifd-compression",
-    multifd_zlib_level : "multifd-zlib-level", multifd_qatzip_level :
-    "multifd-qatzip-level", multifd_zstd_level : "multifd-zstd-level",
-    block_bitmap_mapping : "block-bitmap-mapping", x_vcpu_dirty_limit_period :
-    "x-vcpu-dirty-limit-period", vcpu_dirty_limit : "vcpu-dirty-limit", mode : "mode",
-    zero_page_detection : "zero-page-detection", direct_io : "direct-io",
-    cpr_exec_command : "cpr-exec-command" }
-);
 impl MigrateSetParameters {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -5698,9 +5302,6 @@ impl Command for MigrateSetParameters {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MigrateStartPostcopy {}
-decode_object!(
-    MigrateStartPostcopy, "an object (no arguments)", required {}, optional {}
-);
 impl MigrateStartPostcopy {
     /// The command.
     pub fn new() -> Self {
@@ -5722,7 +5323,6 @@ impl Command for MigrateStartPostcopy {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MigrateCancel {}
-decode_object!(MigrateCancel, "an object (no arguments)", required {}, optional {});
 impl MigrateCancel {
     /// The command.
     pub fn new() -> Self {
@@ -5748,10 +5348,6 @@ pub struct MigrateSetDowntime {
     /// Since revision `qemu-2.1.0`.
     pub value: f64,
 }
-decode_object!(
-    MigrateSetDowntime, "an object (MigrateSetDowntime)", required { value : "value" },
-    optional {}
-);
 impl MigrateSetDowntime {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -5779,10 +5375,6 @@ pub struct MigrateSetSpeed {
     /// Since revision `qemu-2.1.0`.
     pub value: i64,
 }
-decode_object!(
-    MigrateSetSpeed, "an object (MigrateSetSpeed)", required { value : "value" },
-    optional {}
-);
 impl MigrateSetSpeed {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -5842,11 +5434,6 @@ pub struct NbdServerAdd {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bitmap: Option<String>,
 }
-decode_object!(
-    NbdServerAdd, "an object (NbdServerAdd)", required { device : "device" }, optional {
-    name : "name", description : "description", writable : "writable", bitmap : "bitmap"
-    }
-);
 impl NbdServerAdd {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -5887,10 +5474,6 @@ pub struct NbdServerRemove {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<BlockExportRemoveMode>,
 }
-decode_object!(
-    NbdServerRemove, "an object (NbdServerRemove)", required { name : "name" }, optional
-    { mode : "mode" }
-);
 impl NbdServerRemove {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -5960,11 +5543,6 @@ pub struct NbdServerStart {
     /// Since revision `qemu-2.1.0`.
     pub addr: SocketAddressLegacy,
 }
-decode_object!(
-    NbdServerStart, "an object (NbdServerStart)", required { addr : "addr" }, optional {
-    handshake_max_seconds : "handshake-max-seconds", tls_creds : "tls-creds", tls_authz :
-    "tls-authz", max_connections : "max-connections" }
-);
 impl NbdServerStart {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -5993,7 +5571,6 @@ impl Command for NbdServerStart {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NbdServerStop {}
-decode_object!(NbdServerStop, "an object (no arguments)", required {}, optional {});
 impl NbdServerStop {
     /// The command.
     pub fn new() -> Self {
@@ -6010,7 +5587,7 @@ impl Command for NbdServerStop {
 /// Since revision `qemu-2.1.0`.
 ///
 /// Its arguments are one QAPI type, given whole.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[serde(transparent)]
 pub struct NetdevAdd(pub Netdev);
 impl Command for NetdevAdd {
@@ -6029,7 +5606,6 @@ pub struct NetdevDel {
     /// Since revision `qemu-2.1.0`.
     pub id: String,
 }
-decode_object!(NetdevDel, "an object (NetdevDel)", required { id : "id" }, optional {});
 impl NetdevDel {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -6048,7 +5624,7 @@ impl Command for NetdevDel {
 /// Since revision `qemu-2.1.0`.
 ///
 /// Its arguments are one QAPI type, given whole.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[serde(transparent)]
 pub struct ObjectAdd(pub ObjectOptions);
 impl Command for ObjectAdd {
@@ -6067,7 +5643,6 @@ pub struct ObjectDel {
     /// Since revision `qemu-2.1.0`.
     pub id: String,
 }
-decode_object!(ObjectDel, "an object (ObjectDel)", required { id : "id" }, optional {});
 impl ObjectDel {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -6104,10 +5679,6 @@ pub struct Pmemsave {
     /// Since revision `qemu-2.1.0`.
     pub filename: String,
 }
-decode_object!(
-    Pmemsave, "an object (Pmemsave)", required { val : "val", size : "size", filename :
-    "filename" }, optional {}
-);
 impl Pmemsave {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -6137,10 +5708,6 @@ pub struct QmpCapabilities {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<Vec<QMPCapability>>,
 }
-decode_object!(
-    QmpCapabilities, "an object (QmpCapabilities)", required {}, optional { enable :
-    "enable" }
-);
 impl QmpCapabilities {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -6183,10 +5750,6 @@ pub struct QomGet {
     /// Since revision `qemu-2.1.0`.
     pub property: String,
 }
-decode_object!(
-    QomGet, "an object (QomGet)", required { path : "path", property : "property" },
-    optional {}
-);
 impl QomGet {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -6211,7 +5774,6 @@ pub struct QomList {
     /// Since revision `qemu-2.1.0`.
     pub path: String,
 }
-decode_object!(QomList, "an object (QomList)", required { path : "path" }, optional {});
 impl QomList {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -6236,9 +5798,6 @@ pub struct QomListGet {
     /// Since revision `qemu-10.1.0`.
     pub paths: Vec<String>,
 }
-decode_object!(
-    QomListGet, "an object (QomListGet)", required { paths : "paths" }, optional {}
-);
 impl QomListGet {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -6263,10 +5822,6 @@ pub struct QomListProperties {
     /// Since revision `qemu-2.12.0`.
     pub typename: String,
 }
-decode_object!(
-    QomListProperties, "an object (QomListProperties)", required { typename : "typename"
-    }, optional {}
-);
 impl QomListProperties {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -6302,10 +5857,6 @@ pub struct QomListTypes {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub abstract_: Option<bool>,
 }
-decode_object!(
-    QomListTypes, "an object (QomListTypes)", required {}, optional { implements :
-    "implements", abstract_ : "abstract" }
-);
 impl QomListTypes {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -6347,10 +5898,6 @@ pub struct QomSet {
     /// Since revision `qemu-2.1.0`.
     pub value: serde_json::Value,
 }
-decode_object!(
-    QomSet, "an object (QomSet)", required { path : "path", property : "property", value
-    : "value" }, optional {}
-);
 impl QomSet {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -6372,7 +5919,6 @@ impl Command for QomSet {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct QueryAccelerators {}
-decode_object!(QueryAccelerators, "an object (no arguments)", required {}, optional {});
 impl QueryAccelerators {
     /// The command.
     pub fn new() -> Self {
@@ -6393,9 +5939,6 @@ impl Command for QueryAccelerators {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct QueryAcpiOspmStatus {}
-decode_object!(
-    QueryAcpiOspmStatus, "an object (no arguments)", required {}, optional {}
-);
 impl QueryAcpiOspmStatus {
     /// The command.
     pub fn new() -> Self {
@@ -6415,7 +5958,6 @@ impl Command for QueryAcpiOspmStatus {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct QueryAudiodevs {}
-decode_object!(QueryAudiodevs, "an object (no arguments)", required {}, optional {});
 impl QueryAudiodevs {
     /// The command.
     pub fn new() -> Self {
@@ -6435,7 +5977,6 @@ impl Command for QueryAudiodevs {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct QueryBalloon {}
-decode_object!(QueryBalloon, "an object (no arguments)", required {}, optional {});
 impl QueryBalloon {
     /// The command.
     pub fn new() -> Self {
@@ -6455,7 +5996,6 @@ impl Command for QueryBalloon {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct QueryBlock {}
-decode_object!(QueryBlock, "an object (no arguments)", required {}, optional {});
 impl QueryBlock {
     /// The command.
     pub fn new() -> Self {
@@ -6475,7 +6015,6 @@ impl Command for QueryBlock {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct QueryBlockExports {}
-decode_object!(QueryBlockExports, "an object (no arguments)", required {}, optional {});
 impl QueryBlockExports {
     /// The command.
     pub fn new() -> Self {
@@ -6495,7 +6034,6 @@ impl Command for QueryBlockExports {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct QueryBlockJobs {}
-decode_object!(QueryBlockJobs, "an object (no arguments)", required {}, optional {});
 impl QueryBlockJobs {
     /// The command.
     pub fn new() -> Self {
@@ -6526,10 +6064,6 @@ pub struct QueryBlockstats {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub query_nodes: Option<bool>,
 }
-decode_object!(
-    QueryBlockstats, "an object (QueryBlockstats)", required {}, optional { query_nodes :
-    "query-nodes" }
-);
 impl QueryBlockstats {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -6556,7 +6090,6 @@ impl Command for QueryBlockstats {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct QueryChardev {}
-decode_object!(QueryChardev, "an object (no arguments)", required {}, optional {});
 impl QueryChardev {
     /// The command.
     pub fn new() -> Self {
@@ -6576,9 +6109,6 @@ impl Command for QueryChardev {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct QueryChardevBackends {}
-decode_object!(
-    QueryChardevBackends, "an object (no arguments)", required {}, optional {}
-);
 impl QueryChardevBackends {
     /// The command.
     pub fn new() -> Self {
@@ -6600,7 +6130,6 @@ impl Command for QueryChardevBackends {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct QueryColoStatus {}
-decode_object!(QueryColoStatus, "an object (no arguments)", required {}, optional {});
 impl QueryColoStatus {
     /// The command.
     pub fn new() -> Self {
@@ -6626,10 +6155,6 @@ pub struct QueryCommandLineOptions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub option: Option<String>,
 }
-decode_object!(
-    QueryCommandLineOptions, "an object (QueryCommandLineOptions)", required {}, optional
-    { option : "option" }
-);
 impl QueryCommandLineOptions {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -6656,7 +6181,6 @@ impl Command for QueryCommandLineOptions {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct QueryCommands {}
-decode_object!(QueryCommands, "an object (no arguments)", required {}, optional {});
 impl QueryCommands {
     /// The command.
     pub fn new() -> Self {
@@ -6676,9 +6200,6 @@ impl Command for QueryCommands {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct QueryCpuDefinitions {}
-decode_object!(
-    QueryCpuDefinitions, "an object (no arguments)", required {}, optional {}
-);
 impl QueryCpuDefinitions {
     /// The command.
     pub fn new() -> Self {
@@ -6720,10 +6241,6 @@ pub struct QueryCpuModelBaseline {
     /// Since revision `qemu-2.8.0`.
     pub modelb: CpuModelInfo,
 }
-decode_object!(
-    QueryCpuModelBaseline, "an object (QueryCpuModelBaseline)", required { modela :
-    "modela", modelb : "modelb" }, optional {}
-);
 impl QueryCpuModelBaseline {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -6770,10 +6287,6 @@ pub struct QueryCpuModelComparison {
     /// Since revision `qemu-2.8.0`.
     pub modelb: CpuModelInfo,
 }
-decode_object!(
-    QueryCpuModelComparison, "an object (QueryCpuModelComparison)", required { modela :
-    "modela", modelb : "modelb" }, optional {}
-);
 impl QueryCpuModelComparison {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -6816,10 +6329,6 @@ pub struct QueryCpuModelExpansion {
     /// Since revision `qemu-2.8.0`.
     pub model: CpuModelInfo,
 }
-decode_object!(
-    QueryCpuModelExpansion, "an object (QueryCpuModelExpansion)", required { type_ :
-    "type", model : "model" }, optional {}
-);
 impl QueryCpuModelExpansion {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -6847,7 +6356,6 @@ impl Command for QueryCpuModelExpansion {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct QueryCpus {}
-decode_object!(QueryCpus, "an object (no arguments)", required {}, optional {});
 impl QueryCpus {
     /// The command.
     pub fn new() -> Self {
@@ -6867,7 +6375,6 @@ impl Command for QueryCpus {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct QueryCpusFast {}
-decode_object!(QueryCpusFast, "an object (no arguments)", required {}, optional {});
 impl QueryCpusFast {
     /// The command.
     pub fn new() -> Self {
@@ -6887,7 +6394,6 @@ impl Command for QueryCpusFast {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct QueryCryptodev {}
-decode_object!(QueryCryptodev, "an object (no arguments)", required {}, optional {});
 impl QueryCryptodev {
     /// The command.
     pub fn new() -> Self {
@@ -6907,9 +6413,6 @@ impl Command for QueryCryptodev {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct QueryCurrentMachine {}
-decode_object!(
-    QueryCurrentMachine, "an object (no arguments)", required {}, optional {}
-);
 impl QueryCurrentMachine {
     /// The command.
     pub fn new() -> Self {
@@ -6937,10 +6440,6 @@ pub struct QueryDirtyRate {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub calc_time_unit: Option<TimeUnit>,
 }
-decode_object!(
-    QueryDirtyRate, "an object (QueryDirtyRate)", required {}, optional { calc_time_unit
-    : "calc-time-unit" }
-);
 impl QueryDirtyRate {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -6967,9 +6466,6 @@ impl Command for QueryDirtyRate {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct QueryDisplayOptions {}
-decode_object!(
-    QueryDisplayOptions, "an object (no arguments)", required {}, optional {}
-);
 impl QueryDisplayOptions {
     /// The command.
     pub fn new() -> Self {
@@ -6989,7 +6485,6 @@ impl Command for QueryDisplayOptions {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct QueryDump {}
-decode_object!(QueryDump, "an object (no arguments)", required {}, optional {});
 impl QueryDump {
     /// The command.
     pub fn new() -> Self {
@@ -7009,9 +6504,6 @@ impl Command for QueryDump {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct QueryDumpGuestMemoryCapability {}
-decode_object!(
-    QueryDumpGuestMemoryCapability, "an object (no arguments)", required {}, optional {}
-);
 impl QueryDumpGuestMemoryCapability {
     /// The command.
     pub fn new() -> Self {
@@ -7034,7 +6526,6 @@ impl Command for QueryDumpGuestMemoryCapability {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct QueryEvents {}
-decode_object!(QueryEvents, "an object (no arguments)", required {}, optional {});
 impl QueryEvents {
     /// The command.
     pub fn new() -> Self {
@@ -7054,7 +6545,6 @@ impl Command for QueryEvents {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct QueryFdsets {}
-decode_object!(QueryFdsets, "an object (no arguments)", required {}, optional {});
 impl QueryFdsets {
     /// The command.
     pub fn new() -> Self {
@@ -7084,10 +6574,6 @@ pub struct QueryFirmwareLog {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_size: Option<u64>,
 }
-decode_object!(
-    QueryFirmwareLog, "an object (QueryFirmwareLog)", required {}, optional { max_size :
-    "max-size" }
-);
 impl QueryFirmwareLog {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -7116,9 +6602,6 @@ impl Command for QueryFirmwareLog {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct QueryGicCapabilities {}
-decode_object!(
-    QueryGicCapabilities, "an object (no arguments)", required {}, optional {}
-);
 impl QueryGicCapabilities {
     /// The command.
     pub fn new() -> Self {
@@ -7138,9 +6621,6 @@ impl Command for QueryGicCapabilities {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct QueryHotpluggableCpus {}
-decode_object!(
-    QueryHotpluggableCpus, "an object (no arguments)", required {}, optional {}
-);
 impl QueryHotpluggableCpus {
     /// The command.
     pub fn new() -> Self {
@@ -7161,9 +6641,6 @@ impl Command for QueryHotpluggableCpus {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct QueryHvBalloonStatusReport {}
-decode_object!(
-    QueryHvBalloonStatusReport, "an object (no arguments)", required {}, optional {}
-);
 impl QueryHvBalloonStatusReport {
     /// The command.
     pub fn new() -> Self {
@@ -7183,7 +6660,6 @@ impl Command for QueryHvBalloonStatusReport {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct QueryIothreads {}
-decode_object!(QueryIothreads, "an object (no arguments)", required {}, optional {});
 impl QueryIothreads {
     /// The command.
     pub fn new() -> Self {
@@ -7203,7 +6679,6 @@ impl Command for QueryIothreads {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct QueryJobs {}
-decode_object!(QueryJobs, "an object (no arguments)", required {}, optional {});
 impl QueryJobs {
     /// The command.
     pub fn new() -> Self {
@@ -7223,7 +6698,6 @@ impl Command for QueryJobs {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct QueryKvm {}
-decode_object!(QueryKvm, "an object (no arguments)", required {}, optional {});
 impl QueryKvm {
     /// The command.
     pub fn new() -> Self {
@@ -7252,10 +6726,6 @@ pub struct QueryMachines {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub compat_props: Option<bool>,
 }
-decode_object!(
-    QueryMachines, "an object (QueryMachines)", required {}, optional { compat_props :
-    "compat-props" }
-);
 impl QueryMachines {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -7282,7 +6752,6 @@ impl Command for QueryMachines {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct QueryMemdev {}
-decode_object!(QueryMemdev, "an object (no arguments)", required {}, optional {});
 impl QueryMemdev {
     /// The command.
     pub fn new() -> Self {
@@ -7302,7 +6771,6 @@ impl Command for QueryMemdev {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct QueryMemoryDevices {}
-decode_object!(QueryMemoryDevices, "an object (no arguments)", required {}, optional {});
 impl QueryMemoryDevices {
     /// The command.
     pub fn new() -> Self {
@@ -7323,9 +6791,6 @@ impl Command for QueryMemoryDevices {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct QueryMemorySizeSummary {}
-decode_object!(
-    QueryMemorySizeSummary, "an object (no arguments)", required {}, optional {}
-);
 impl QueryMemorySizeSummary {
     /// The command.
     pub fn new() -> Self {
@@ -7345,7 +6810,6 @@ impl Command for QueryMemorySizeSummary {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct QueryMice {}
-decode_object!(QueryMice, "an object (no arguments)", required {}, optional {});
 impl QueryMice {
     /// The command.
     pub fn new() -> Self {
@@ -7366,7 +6830,6 @@ impl Command for QueryMice {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct QueryMigrate {}
-decode_object!(QueryMigrate, "an object (no arguments)", required {}, optional {});
 impl QueryMigrate {
     /// The command.
     pub fn new() -> Self {
@@ -7389,9 +6852,6 @@ impl Command for QueryMigrate {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct QueryMigrateCacheSize {}
-decode_object!(
-    QueryMigrateCacheSize, "an object (no arguments)", required {}, optional {}
-);
 impl QueryMigrateCacheSize {
     /// The command.
     pub fn new() -> Self {
@@ -7412,9 +6872,6 @@ impl Command for QueryMigrateCacheSize {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct QueryMigrateCapabilities {}
-decode_object!(
-    QueryMigrateCapabilities, "an object (no arguments)", required {}, optional {}
-);
 impl QueryMigrateCapabilities {
     /// The command.
     pub fn new() -> Self {
@@ -7434,9 +6891,6 @@ impl Command for QueryMigrateCapabilities {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct QueryMigrateParameters {}
-decode_object!(
-    QueryMigrateParameters, "an object (no arguments)", required {}, optional {}
-);
 impl QueryMigrateParameters {
     /// The command.
     pub fn new() -> Self {
@@ -7459,9 +6913,6 @@ impl Command for QueryMigrateParameters {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct QueryMigrationthreads {}
-decode_object!(
-    QueryMigrationthreads, "an object (no arguments)", required {}, optional {}
-);
 impl QueryMigrationthreads {
     /// The command.
     pub fn new() -> Self {
@@ -7481,7 +6932,6 @@ impl Command for QueryMigrationthreads {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct QueryName {}
-decode_object!(QueryName, "an object (no arguments)", required {}, optional {});
 impl QueryName {
     /// The command.
     pub fn new() -> Self {
@@ -7508,10 +6958,6 @@ pub struct QueryNamedBlockNodes {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub flat: Option<bool>,
 }
-decode_object!(
-    QueryNamedBlockNodes, "an object (QueryNamedBlockNodes)", required {}, optional {
-    flat : "flat" }
-);
 impl QueryNamedBlockNodes {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -7538,7 +6984,6 @@ impl Command for QueryNamedBlockNodes {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct QueryPci {}
-decode_object!(QueryPci, "an object (no arguments)", required {}, optional {});
 impl QueryPci {
     /// The command.
     pub fn new() -> Self {
@@ -7559,7 +7004,6 @@ impl Command for QueryPci {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct QueryPrManagers {}
-decode_object!(QueryPrManagers, "an object (no arguments)", required {}, optional {});
 impl QueryPrManagers {
     /// The command.
     pub fn new() -> Self {
@@ -7589,7 +7033,6 @@ impl Command for QueryPrManagers {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct QueryQmpSchema {}
-decode_object!(QueryQmpSchema, "an object (no arguments)", required {}, optional {});
 impl QueryQmpSchema {
     /// The command.
     pub fn new() -> Self {
@@ -7610,7 +7053,6 @@ impl Command for QueryQmpSchema {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct QueryReplay {}
-decode_object!(QueryReplay, "an object (no arguments)", required {}, optional {});
 impl QueryReplay {
     /// The command.
     pub fn new() -> Self {
@@ -7633,9 +7075,6 @@ pub struct QueryRocker {
     /// Since revision `qemu-2.4.0`.
     pub name: String,
 }
-decode_object!(
-    QueryRocker, "an object (QueryRocker)", required { name : "name" }, optional {}
-);
 impl QueryRocker {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -7670,10 +7109,6 @@ pub struct QueryRockerOfDpaFlows {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tbl_id: Option<u32>,
 }
-decode_object!(
-    QueryRockerOfDpaFlows, "an object (QueryRockerOfDpaFlows)", required { name : "name"
-    }, optional { tbl_id : "tbl-id" }
-);
 impl QueryRockerOfDpaFlows {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -7708,10 +7143,6 @@ pub struct QueryRockerOfDpaGroups {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub type_: Option<u8>,
 }
-decode_object!(
-    QueryRockerOfDpaGroups, "an object (QueryRockerOfDpaGroups)", required { name :
-    "name" }, optional { type_ : "type" }
-);
 impl QueryRockerOfDpaGroups {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -7736,10 +7167,6 @@ pub struct QueryRockerPorts {
     /// Since revision `qemu-2.4.0`.
     pub name: String,
 }
-decode_object!(
-    QueryRockerPorts, "an object (QueryRockerPorts)", required { name : "name" },
-    optional {}
-);
 impl QueryRockerPorts {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -7767,9 +7194,6 @@ pub struct QueryRxFilter {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
-decode_object!(
-    QueryRxFilter, "an object (QueryRxFilter)", required {}, optional { name : "name" }
-);
 impl QueryRxFilter {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -7798,9 +7222,6 @@ impl Command for QueryRxFilter {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct QueryS390xCpuPolarization {}
-decode_object!(
-    QueryS390xCpuPolarization, "an object (no arguments)", required {}, optional {}
-);
 impl QueryS390xCpuPolarization {
     /// The command.
     pub fn new() -> Self {
@@ -7822,7 +7243,6 @@ impl Command for QueryS390xCpuPolarization {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct QuerySev {}
-decode_object!(QuerySev, "an object (no arguments)", required {}, optional {});
 impl QuerySev {
     /// The command.
     pub fn new() -> Self {
@@ -7847,10 +7267,6 @@ pub struct QuerySevAttestationReport {
     /// Since revision `qemu-6.1.0`.
     pub mnonce: String,
 }
-decode_object!(
-    QuerySevAttestationReport, "an object (QuerySevAttestationReport)", required { mnonce
-    : "mnonce" }, optional {}
-);
 impl QuerySevAttestationReport {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -7873,9 +7289,6 @@ impl Command for QuerySevAttestationReport {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct QuerySevCapabilities {}
-decode_object!(
-    QuerySevCapabilities, "an object (no arguments)", required {}, optional {}
-);
 impl QuerySevCapabilities {
     /// The command.
     pub fn new() -> Self {
@@ -7897,9 +7310,6 @@ impl Command for QuerySevCapabilities {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct QuerySevLaunchMeasure {}
-decode_object!(
-    QuerySevLaunchMeasure, "an object (no arguments)", required {}, optional {}
-);
 impl QuerySevLaunchMeasure {
     /// The command.
     pub fn new() -> Self {
@@ -7919,7 +7329,6 @@ impl Command for QuerySevLaunchMeasure {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct QuerySgx {}
-decode_object!(QuerySgx, "an object (no arguments)", required {}, optional {});
 impl QuerySgx {
     /// The command.
     pub fn new() -> Self {
@@ -7939,9 +7348,6 @@ impl Command for QuerySgx {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct QuerySgxCapabilities {}
-decode_object!(
-    QuerySgxCapabilities, "an object (no arguments)", required {}, optional {}
-);
 impl QuerySgxCapabilities {
     /// The command.
     pub fn new() -> Self {
@@ -7963,7 +7369,6 @@ impl Command for QuerySgxCapabilities {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct QuerySpice {}
-decode_object!(QuerySpice, "an object (no arguments)", required {}, optional {});
 impl QuerySpice {
     /// The command.
     pub fn new() -> Self {
@@ -7982,7 +7387,7 @@ impl Command for QuerySpice {
 /// Since revision `qemu-7.1.0`.
 ///
 /// Its arguments are one QAPI type, given whole.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[serde(transparent)]
 pub struct QueryStats(pub StatsFilter);
 impl Command for QueryStats {
@@ -8004,10 +7409,6 @@ pub struct QueryStatsSchemas {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub provider: Option<StatsProvider>,
 }
-decode_object!(
-    QueryStatsSchemas, "an object (QueryStatsSchemas)", required {}, optional { provider
-    : "provider" }
-);
 impl QueryStatsSchemas {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -8034,7 +7435,6 @@ impl Command for QueryStatsSchemas {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct QueryStatus {}
-decode_object!(QueryStatus, "an object (no arguments)", required {}, optional {});
 impl QueryStatus {
     /// The command.
     pub fn new() -> Self {
@@ -8054,7 +7454,6 @@ impl Command for QueryStatus {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct QueryTarget {}
-decode_object!(QueryTarget, "an object (no arguments)", required {}, optional {});
 impl QueryTarget {
     /// The command.
     pub fn new() -> Self {
@@ -8076,7 +7475,6 @@ impl Command for QueryTarget {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct QueryTpm {}
-decode_object!(QueryTpm, "an object (no arguments)", required {}, optional {});
 impl QueryTpm {
     /// The command.
     pub fn new() -> Self {
@@ -8098,7 +7496,6 @@ impl Command for QueryTpm {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct QueryTpmModels {}
-decode_object!(QueryTpmModels, "an object (no arguments)", required {}, optional {});
 impl QueryTpmModels {
     /// The command.
     pub fn new() -> Self {
@@ -8120,7 +7517,6 @@ impl Command for QueryTpmModels {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct QueryTpmTypes {}
-decode_object!(QueryTpmTypes, "an object (no arguments)", required {}, optional {});
 impl QueryTpmTypes {
     /// The command.
     pub fn new() -> Self {
@@ -8140,7 +7536,6 @@ impl Command for QueryTpmTypes {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct QueryUuid {}
-decode_object!(QueryUuid, "an object (no arguments)", required {}, optional {});
 impl QueryUuid {
     /// The command.
     pub fn new() -> Self {
@@ -8161,9 +7556,6 @@ impl Command for QueryUuid {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct QueryVcpuDirtyLimit {}
-decode_object!(
-    QueryVcpuDirtyLimit, "an object (no arguments)", required {}, optional {}
-);
 impl QueryVcpuDirtyLimit {
     /// The command.
     pub fn new() -> Self {
@@ -8183,7 +7575,6 @@ impl Command for QueryVcpuDirtyLimit {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct QueryVersion {}
-decode_object!(QueryVersion, "an object (no arguments)", required {}, optional {});
 impl QueryVersion {
     /// The command.
     pub fn new() -> Self {
@@ -8203,9 +7594,6 @@ impl Command for QueryVersion {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct QueryVmGenerationId {}
-decode_object!(
-    QueryVmGenerationId, "an object (no arguments)", required {}, optional {}
-);
 impl QueryVmGenerationId {
     /// The command.
     pub fn new() -> Self {
@@ -8227,7 +7615,6 @@ impl Command for QueryVmGenerationId {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct QueryVnc {}
-decode_object!(QueryVnc, "an object (no arguments)", required {}, optional {});
 impl QueryVnc {
     /// The command.
     pub fn new() -> Self {
@@ -8249,7 +7636,6 @@ impl Command for QueryVnc {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct QueryVncServers {}
-decode_object!(QueryVncServers, "an object (no arguments)", required {}, optional {});
 impl QueryVncServers {
     /// The command.
     pub fn new() -> Self {
@@ -8271,9 +7657,6 @@ impl Command for QueryVncServers {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct QueryXenReplicationStatus {}
-decode_object!(
-    QueryXenReplicationStatus, "an object (no arguments)", required {}, optional {}
-);
 impl QueryXenReplicationStatus {
     /// The command.
     pub fn new() -> Self {
@@ -8293,7 +7676,6 @@ impl Command for QueryXenReplicationStatus {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct QueryYank {}
-decode_object!(QueryYank, "an object (no arguments)", required {}, optional {});
 impl QueryYank {
     /// The command.
     pub fn new() -> Self {
@@ -8315,7 +7697,6 @@ impl Command for QueryYank {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Quit {}
-decode_object!(Quit, "an object (no arguments)", required {}, optional {});
 impl Quit {
     /// The command.
     pub fn new() -> Self {
@@ -8346,10 +7727,6 @@ pub struct RemoveFd {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fd: Option<i64>,
 }
-decode_object!(
-    RemoveFd, "an object (RemoveFd)", required { fdset_id : "fdset-id" }, optional { fd :
-    "fd" }
-);
 impl RemoveFd {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -8378,9 +7755,6 @@ pub struct ReplayBreak {
     /// Since revision `qemu-5.2.0`.
     pub icount: i64,
 }
-decode_object!(
-    ReplayBreak, "an object (ReplayBreak)", required { icount : "icount" }, optional {}
-);
 impl ReplayBreak {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -8403,7 +7777,6 @@ impl Command for ReplayBreak {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ReplayDeleteBreak {}
-decode_object!(ReplayDeleteBreak, "an object (no arguments)", required {}, optional {});
 impl ReplayDeleteBreak {
     /// The command.
     pub fn new() -> Self {
@@ -8430,9 +7803,6 @@ pub struct ReplaySeek {
     /// Since revision `qemu-5.2.0`.
     pub icount: i64,
 }
-decode_object!(
-    ReplaySeek, "an object (ReplaySeek)", required { icount : "icount" }, optional {}
-);
 impl ReplaySeek {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -8461,9 +7831,6 @@ pub struct RequestEbpf {
     /// Since revision `qemu-9.0.0`.
     pub id: EbpfProgramID,
 }
-decode_object!(
-    RequestEbpf, "an object (RequestEbpf)", required { id : "id" }, optional {}
-);
 impl RequestEbpf {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -8503,10 +7870,6 @@ pub struct RingbufRead {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub format: Option<DataFormat>,
 }
-decode_object!(
-    RingbufRead, "an object (RingbufRead)", required { device : "device", size : "size"
-    }, optional { format : "format" }
-);
 impl RingbufRead {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -8544,10 +7907,6 @@ pub struct RingbufWrite {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub format: Option<DataFormat>,
 }
-decode_object!(
-    RingbufWrite, "an object (RingbufWrite)", required { device : "device", data : "data"
-    }, optional { format : "format" }
-);
 impl RingbufWrite {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -8572,9 +7931,6 @@ impl Command for RingbufWrite {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RtcResetReinjection {}
-decode_object!(
-    RtcResetReinjection, "an object (no arguments)", required {}, optional {}
-);
 impl RtcResetReinjection {
     /// The command.
     pub fn new() -> Self {
@@ -8623,10 +7979,6 @@ pub struct Screendump {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub format: Option<ImageFormat>,
 }
-decode_object!(
-    Screendump, "an object (Screendump)", required { filename : "filename" }, optional {
-    device : "device", head : "head", format : "format" }
-);
 impl Screendump {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -8666,10 +8018,6 @@ pub struct SendKey {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hold_time: Option<i64>,
 }
-decode_object!(
-    SendKey, "an object (SendKey)", required { keys : "keys" }, optional { hold_time :
-    "hold-time" }
-);
 impl SendKey {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -8719,10 +8067,6 @@ pub struct SetAction {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub watchdog: Option<WatchdogAction>,
 }
-decode_object!(
-    SetAction, "an object (SetAction)", required {}, optional { reboot : "reboot",
-    shutdown : "shutdown", panic : "panic", watchdog : "watchdog" }
-);
 impl SetAction {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -8807,11 +8151,6 @@ pub struct SetCpuTopology {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dedicated: Option<bool>,
 }
-decode_object!(
-    SetCpuTopology, "an object (SetCpuTopology)", required { core_id : "core-id" },
-    optional { socket_id : "socket-id", book_id : "book-id", drawer_id : "drawer-id",
-    entitlement : "entitlement", dedicated : "dedicated" }
-);
 impl SetCpuTopology {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -8838,7 +8177,7 @@ impl Command for SetCpuTopology {
 /// Since revision `qemu-3.0.0`.
 ///
 /// Its arguments are one QAPI type, given whole.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[serde(transparent)]
 pub struct SetNumaNode(pub NumaOptions);
 impl Command for SetNumaNode {
@@ -8870,10 +8209,6 @@ pub struct SetVcpuDirtyLimit {
     #[serde(rename = "dirty-rate")]
     pub dirty_rate: u64,
 }
-decode_object!(
-    SetVcpuDirtyLimit, "an object (SetVcpuDirtyLimit)", required { dirty_rate :
-    "dirty-rate" }, optional { cpu_index : "cpu-index" }
-);
 impl SetVcpuDirtyLimit {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -8905,9 +8240,6 @@ pub struct SetLink {
     /// Since revision `qemu-2.1.0`.
     pub up: bool,
 }
-decode_object!(
-    SetLink, "an object (SetLink)", required { name : "name", up : "up" }, optional {}
-);
 impl SetLink {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -8926,7 +8258,7 @@ impl Command for SetLink {
 /// Since revision `qemu-2.1.0`.
 ///
 /// Its arguments are one QAPI type, given whole.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[serde(transparent)]
 pub struct SetPassword(pub SetPasswordOptions);
 impl Command for SetPassword {
@@ -8961,10 +8293,6 @@ pub struct SevInjectLaunchSecret {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gpa: Option<u64>,
 }
-decode_object!(
-    SevInjectLaunchSecret, "an object (SevInjectLaunchSecret)", required { packet_header
-    : "packet-header", secret : "secret" }, optional { gpa : "gpa" }
-);
 impl SevInjectLaunchSecret {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -9004,10 +8332,6 @@ pub struct SnapshotDelete {
     /// Since revision `qemu-6.0.0`.
     pub devices: Vec<String>,
 }
-decode_object!(
-    SnapshotDelete, "an object (SnapshotDelete)", required { job_id : "job-id", tag :
-    "tag", devices : "devices" }, optional {}
-);
 impl SnapshotDelete {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -9050,10 +8374,6 @@ pub struct SnapshotLoad {
     /// Since revision `qemu-6.0.0`.
     pub devices: Vec<String>,
 }
-decode_object!(
-    SnapshotLoad, "an object (SnapshotLoad)", required { job_id : "job-id", tag : "tag",
-    vmstate : "vmstate", devices : "devices" }, optional {}
-);
 impl SnapshotLoad {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -9107,10 +8427,6 @@ pub struct SnapshotSave {
     /// Since revision `qemu-6.0.0`.
     pub devices: Vec<String>,
 }
-decode_object!(
-    SnapshotSave, "an object (SnapshotSave)", required { job_id : "job-id", tag : "tag",
-    vmstate : "vmstate", devices : "devices" }, optional {}
-);
 impl SnapshotSave {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -9142,7 +8458,6 @@ impl Command for SnapshotSave {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Stop {}
-decode_object!(Stop, "an object (no arguments)", required {}, optional {});
 impl Stop {
     /// The command.
     pub fn new() -> Self {
@@ -9162,7 +8477,6 @@ impl Command for Stop {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SystemPowerdown {}
-decode_object!(SystemPowerdown, "an object (no arguments)", required {}, optional {});
 impl SystemPowerdown {
     /// The command.
     pub fn new() -> Self {
@@ -9182,7 +8496,6 @@ impl Command for SystemPowerdown {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SystemReset {}
-decode_object!(SystemReset, "an object (no arguments)", required {}, optional {});
 impl SystemReset {
     /// The command.
     pub fn new() -> Self {
@@ -9204,7 +8517,6 @@ impl Command for SystemReset {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SystemWakeup {}
-decode_object!(SystemWakeup, "an object (no arguments)", required {}, optional {});
 impl SystemWakeup {
     /// The command.
     pub fn new() -> Self {
@@ -9227,10 +8539,6 @@ pub struct TraceEventGetState {
     /// Since revision `qemu-2.2.0`.
     pub name: String,
 }
-decode_object!(
-    TraceEventGetState, "an object (TraceEventGetState)", required { name : "name" },
-    optional {}
-);
 impl TraceEventGetState {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -9267,10 +8575,6 @@ pub struct TraceEventSetState {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ignore_unavailable: Option<bool>,
 }
-decode_object!(
-    TraceEventSetState, "an object (TraceEventSetState)", required { name : "name",
-    enable : "enable" }, optional { ignore_unavailable : "ignore-unavailable" }
-);
 impl TraceEventSetState {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -9320,10 +8624,6 @@ pub struct Transaction {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub properties: Option<TransactionProperties>,
 }
-decode_object!(
-    Transaction, "an object (Transaction)", required { actions : "actions" }, optional {
-    properties : "properties" }
-);
 impl Transaction {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -9348,10 +8648,6 @@ pub struct WatchdogSetAction {
     /// Since revision `qemu-2.11.0`.
     pub action: WatchdogAction,
 }
-decode_object!(
-    WatchdogSetAction, "an object (WatchdogSetAction)", required { action : "action" },
-    optional {}
-);
 impl WatchdogSetAction {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -9375,7 +8671,6 @@ impl Command for WatchdogSetAction {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct XAccelStats {}
-decode_object!(XAccelStats, "an object (no arguments)", required {}, optional {});
 impl XAccelStats {
     /// The command.
     pub fn new() -> Self {
@@ -9403,10 +8698,6 @@ pub struct XBlockDirtyBitmapDisable {
     /// Since revision `qemu-3.0.0`.
     pub name: String,
 }
-decode_object!(
-    XBlockDirtyBitmapDisable, "an object (XBlockDirtyBitmapDisable)", required { node :
-    "node", name : "name" }, optional {}
-);
 impl XBlockDirtyBitmapDisable {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -9436,10 +8727,6 @@ pub struct XBlockDirtyBitmapEnable {
     /// Since revision `qemu-3.0.0`.
     pub name: String,
 }
-decode_object!(
-    XBlockDirtyBitmapEnable, "an object (XBlockDirtyBitmapEnable)", required { node :
-    "node", name : "name" }, optional {}
-);
 impl XBlockDirtyBitmapEnable {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -9480,10 +8767,6 @@ pub struct XBlockDirtyBitmapMerge {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub src_name: Option<String>,
 }
-decode_object!(
-    XBlockDirtyBitmapMerge, "an object (XBlockDirtyBitmapMerge)", required { node :
-    "node" }, optional { dst_name : "dst_name", src_name : "src_name" }
-);
 impl XBlockDirtyBitmapMerge {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -9550,12 +8833,6 @@ pub struct XBlockLatencyHistogramSet {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub boundaries_flush: Option<Vec<u64>>,
 }
-decode_object!(
-    XBlockLatencyHistogramSet, "an object (XBlockLatencyHistogramSet)", required { device
-    : "device" }, optional { boundaries : "boundaries", boundaries_read :
-    "boundaries-read", boundaries_write : "boundaries-write", boundaries_flush :
-    "boundaries-flush" }
-);
 impl XBlockLatencyHistogramSet {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -9608,10 +8885,6 @@ pub struct XBlockdevAmend {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub force: Option<bool>,
 }
-decode_object!(
-    XBlockdevAmend, "an object (XBlockdevAmend)", required { job_id : "job-id", node_name
-    : "node-name", options : "options" }, optional { force : "force" }
-);
 impl XBlockdevAmend {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -9665,10 +8938,6 @@ pub struct XBlockdevChange {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub node: Option<String>,
 }
-decode_object!(
-    XBlockdevChange, "an object (XBlockdevChange)", required { parent : "parent" },
-    optional { child : "child", node : "node" }
-);
 impl XBlockdevChange {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -9692,7 +8961,7 @@ impl Command for XBlockdevChange {
 /// In revisions `qemu-2.12.0` to `qemu-2.12.0`.
 ///
 /// Its arguments are one QAPI type, given whole.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[serde(transparent)]
 pub struct XBlockdevCreate(pub BlockdevCreateOptions2);
 impl Command for XBlockdevCreate {
@@ -9718,10 +8987,6 @@ pub struct XBlockdevDel {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub node_name: Option<String>,
 }
-decode_object!(
-    XBlockdevDel, "an object (XBlockdevDel)", required {}, optional { node_name :
-    "node-name" }
-);
 impl XBlockdevDel {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -9768,10 +9033,6 @@ pub struct XBlockdevInsertMedium {
     #[serde(rename = "node-name")]
     pub node_name: String,
 }
-decode_object!(
-    XBlockdevInsertMedium, "an object (XBlockdevInsertMedium)", required { node_name :
-    "node-name" }, optional { device : "device", id : "id" }
-);
 impl XBlockdevInsertMedium {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -9812,10 +9073,6 @@ pub struct XBlockdevRemoveMedium {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
-decode_object!(
-    XBlockdevRemoveMedium, "an object (XBlockdevRemoveMedium)", required {}, optional {
-    device : "device", id : "id" }
-);
 impl XBlockdevRemoveMedium {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -9854,7 +9111,7 @@ impl Command for XBlockdevRemoveMedium {
 /// In revisions `qemu-4.0.0` to `qemu-6.0.0`.
 ///
 /// Its arguments are one QAPI type, given whole.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[serde(transparent)]
 pub struct XBlockdevReopen(pub BlockdevOptions5);
 impl Command for XBlockdevReopen {
@@ -9889,10 +9146,6 @@ pub struct XBlockdevSetIothread {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub force: Option<bool>,
 }
-decode_object!(
-    XBlockdevSetIothread, "an object (XBlockdevSetIothread)", required { node_name :
-    "node-name", iothread : "iothread" }, optional { force : "force" }
-);
 impl XBlockdevSetIothread {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -9925,7 +9178,6 @@ impl Command for XBlockdevSetIothread {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct XColoLostHeartbeat {}
-decode_object!(XColoLostHeartbeat, "an object (no arguments)", required {}, optional {});
 impl XColoLostHeartbeat {
     /// The command.
     pub fn new() -> Self {
@@ -9954,10 +9206,6 @@ pub struct XDebugBlockDirtyBitmapSha256 {
     /// Since revision `qemu-2.10.0`.
     pub name: String,
 }
-decode_object!(
-    XDebugBlockDirtyBitmapSha256, "an object (XDebugBlockDirtyBitmapSha256)", required {
-    node : "node", name : "name" }, optional {}
-);
 impl XDebugBlockDirtyBitmapSha256 {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -9981,9 +9229,6 @@ impl Command for XDebugBlockDirtyBitmapSha256 {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct XDebugQueryBlockGraph {}
-decode_object!(
-    XDebugQueryBlockGraph, "an object (no arguments)", required {}, optional {}
-);
 impl XDebugQueryBlockGraph {
     /// The command.
     pub fn new() -> Self {
@@ -10008,7 +9253,6 @@ impl Command for XDebugQueryBlockGraph {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct XExitPreconfig {}
-decode_object!(XExitPreconfig, "an object (no arguments)", required {}, optional {});
 impl XExitPreconfig {
     /// The command.
     pub fn new() -> Self {
@@ -10038,10 +9282,6 @@ pub struct XInputSendEvent {
     /// Since revision `qemu-2.2.0`.
     pub events: Vec<InputEvent2>,
 }
-decode_object!(
-    XInputSendEvent, "an object (XInputSendEvent)", required { events : "events" },
-    optional { console : "console" }
-);
 impl XInputSendEvent {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -10080,10 +9320,6 @@ pub struct XNbdServerAddBitmap {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bitmap_export_name: Option<String>,
 }
-decode_object!(
-    XNbdServerAddBitmap, "an object (XNbdServerAddBitmap)", required { name : "name",
-    bitmap : "bitmap" }, optional { bitmap_export_name : "bitmap-export-name" }
-);
 impl XNbdServerAddBitmap {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -10115,9 +9351,6 @@ pub struct XOobTest {
     /// Since revision `qemu-2.12.0`.
     pub lock: bool,
 }
-decode_object!(
-    XOobTest, "an object (XOobTest)", required { lock : "lock" }, optional {}
-);
 impl XOobTest {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -10141,9 +9374,6 @@ impl Command for XOobTest {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct XQueryInterruptControllers {}
-decode_object!(
-    XQueryInterruptControllers, "an object (no arguments)", required {}, optional {}
-);
 impl XQueryInterruptControllers {
     /// The command.
     pub fn new() -> Self {
@@ -10165,7 +9395,6 @@ impl Command for XQueryInterruptControllers {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct XQueryIrq {}
-decode_object!(XQueryIrq, "an object (no arguments)", required {}, optional {});
 impl XQueryIrq {
     /// The command.
     pub fn new() -> Self {
@@ -10189,7 +9418,6 @@ impl Command for XQueryIrq {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct XQueryJit {}
-decode_object!(XQueryJit, "an object (no arguments)", required {}, optional {});
 impl XQueryJit {
     /// The command.
     pub fn new() -> Self {
@@ -10211,7 +9439,6 @@ impl Command for XQueryJit {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct XQueryNuma {}
-decode_object!(XQueryNuma, "an object (no arguments)", required {}, optional {});
 impl XQueryNuma {
     /// The command.
     pub fn new() -> Self {
@@ -10235,7 +9462,6 @@ impl Command for XQueryNuma {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct XQueryOpcount {}
-decode_object!(XQueryOpcount, "an object (no arguments)", required {}, optional {});
 impl XQueryOpcount {
     /// The command.
     pub fn new() -> Self {
@@ -10259,7 +9485,6 @@ impl Command for XQueryOpcount {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct XQueryProfile {}
-decode_object!(XQueryProfile, "an object (no arguments)", required {}, optional {});
 impl XQueryProfile {
     /// The command.
     pub fn new() -> Self {
@@ -10281,7 +9506,6 @@ impl Command for XQueryProfile {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct XQueryRamblock {}
-decode_object!(XQueryRamblock, "an object (no arguments)", required {}, optional {});
 impl XQueryRamblock {
     /// The command.
     pub fn new() -> Self {
@@ -10303,7 +9527,6 @@ impl Command for XQueryRamblock {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct XQueryRdma {}
-decode_object!(XQueryRdma, "an object (no arguments)", required {}, optional {});
 impl XQueryRdma {
     /// The command.
     pub fn new() -> Self {
@@ -10325,7 +9548,6 @@ impl Command for XQueryRdma {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct XQueryRoms {}
-decode_object!(XQueryRoms, "an object (no arguments)", required {}, optional {});
 impl XQueryRoms {
     /// The command.
     pub fn new() -> Self {
@@ -10347,7 +9569,6 @@ impl Command for XQueryRoms {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct XQueryUsb {}
-decode_object!(XQueryUsb, "an object (no arguments)", required {}, optional {});
 impl XQueryUsb {
     /// The command.
     pub fn new() -> Self {
@@ -10369,7 +9590,6 @@ impl Command for XQueryUsb {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct XQueryVirtio {}
-decode_object!(XQueryVirtio, "an object (no arguments)", required {}, optional {});
 impl XQueryVirtio {
     /// The command.
     pub fn new() -> Self {
@@ -10409,10 +9629,6 @@ pub struct XQueryVirtioQueueElement {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub index: Option<u16>,
 }
-decode_object!(
-    XQueryVirtioQueueElement, "an object (XQueryVirtioQueueElement)", required { path :
-    "path", queue : "queue" }, optional { index : "index" }
-);
 impl XQueryVirtioQueueElement {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -10445,10 +9661,6 @@ pub struct XQueryVirtioQueueStatus {
     /// Since revision `qemu-7.2.0`.
     pub queue: u16,
 }
-decode_object!(
-    XQueryVirtioQueueStatus, "an object (XQueryVirtioQueueStatus)", required { path :
-    "path", queue : "queue" }, optional {}
-);
 impl XQueryVirtioQueueStatus {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -10475,10 +9687,6 @@ pub struct XQueryVirtioStatus {
     /// Since revision `qemu-7.2.0`.
     pub path: String,
 }
-decode_object!(
-    XQueryVirtioStatus, "an object (XQueryVirtioStatus)", required { path : "path" },
-    optional {}
-);
 impl XQueryVirtioStatus {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -10512,10 +9720,6 @@ pub struct XQueryVirtioVhostQueueStatus {
     /// Since revision `qemu-7.2.0`.
     pub queue: u16,
 }
-decode_object!(
-    XQueryVirtioVhostQueueStatus, "an object (XQueryVirtioVhostQueueStatus)", required {
-    path : "path", queue : "queue" }, optional {}
-);
 impl XQueryVirtioVhostQueueStatus {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -10540,9 +9744,6 @@ impl Command for XQueryVirtioVhostQueueStatus {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct XenColoDoCheckpoint {}
-decode_object!(
-    XenColoDoCheckpoint, "an object (no arguments)", required {}, optional {}
-);
 impl XenColoDoCheckpoint {
     /// The command.
     pub fn new() -> Self {
@@ -10567,9 +9768,6 @@ pub struct XenEventInject {
     /// Since revision `qemu-8.0.0`.
     pub port: u32,
 }
-decode_object!(
-    XenEventInject, "an object (XenEventInject)", required { port : "port" }, optional {}
-);
 impl XenEventInject {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -10591,7 +9789,6 @@ impl Command for XenEventInject {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct XenEventList {}
-decode_object!(XenEventList, "an object (no arguments)", required {}, optional {});
 impl XenEventList {
     /// The command.
     pub fn new() -> Self {
@@ -10616,10 +9813,6 @@ pub struct XenLoadDevicesState {
     /// Since revision `qemu-2.7.0`.
     pub filename: String,
 }
-decode_object!(
-    XenLoadDevicesState, "an object (XenLoadDevicesState)", required { filename :
-    "filename" }, optional {}
-);
 impl XenLoadDevicesState {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -10654,10 +9847,6 @@ pub struct XenSaveDevicesState {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub live: Option<bool>,
 }
-decode_object!(
-    XenSaveDevicesState, "an object (XenSaveDevicesState)", required { filename :
-    "filename" }, optional { live : "live" }
-);
 impl XenSaveDevicesState {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -10682,10 +9871,6 @@ pub struct XenSetGlobalDirtyLog {
     /// Since revision `qemu-2.1.0`.
     pub enable: bool,
 }
-decode_object!(
-    XenSetGlobalDirtyLog, "an object (XenSetGlobalDirtyLog)", required { enable :
-    "enable" }, optional {}
-);
 impl XenSetGlobalDirtyLog {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -10724,10 +9909,6 @@ pub struct XenSetReplication {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub failover: Option<bool>,
 }
-decode_object!(
-    XenSetReplication, "an object (XenSetReplication)", required { enable : "enable",
-    primary : "primary" }, optional { failover : "failover" }
-);
 impl XenSetReplication {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -10757,9 +9938,6 @@ pub struct Yank {
     /// Since revision `qemu-6.0.0`.
     pub instances: Vec<YankInstance>,
 }
-decode_object!(
-    Yank, "an object (Yank)", required { instances : "instances" }, optional {}
-);
 impl Yank {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -20766,13 +19944,12 @@ pub fn decode_return(name: &str, json: &str) -> Result<Return, serde_json::Error
     )
 }
 /// A type of `add-fd`. QAPI type `AddfdInfo`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct AddfdInfo {
     /// The ID of the fd set that @fd was added to.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "fdset-id")]
     pub fdset_id: i64,
     /// The file descriptor that was received via SCM rights and added to the fd set.
     ///
@@ -20797,10 +19974,6 @@ pub struct BlockDirtyBitmap {
     /// Since revision `qemu-4.1.0`.
     pub name: String,
 }
-decode_object!(
-    BlockDirtyBitmap, "an object (BlockDirtyBitmap)", required { node : "node", name :
-    "name" }, optional {}
-);
 /// A type of `block-export-add`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -20899,13 +20072,6 @@ pub struct BlockExportAddNbd {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allocation_depth: Option<bool>,
 }
-decode_object!(
-    BlockExportAddNbd, "an object (BlockExportAddNbd)", required {}, optional { id :
-    "id", fixed_iothread : "fixed-iothread", iothread : "iothread", node_name :
-    "node-name", writable : "writable", writethrough : "writethrough", allow_inactive :
-    "allow-inactive", name : "name", description : "description", bitmaps : "bitmaps",
-    allocation_depth : "allocation-depth" }
-);
 /// A type of `block-export-add`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -20996,13 +20162,6 @@ pub struct BlockExportAddVhostUserBlk {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub num_queues: Option<u16>,
 }
-decode_object!(
-    BlockExportAddVhostUserBlk, "an object (BlockExportAddVhostUserBlk)", required { addr
-    : "addr" }, optional { id : "id", fixed_iothread : "fixed-iothread", iothread :
-    "iothread", node_name : "node-name", writable : "writable", writethrough :
-    "writethrough", allow_inactive : "allow-inactive", logical_block_size :
-    "logical-block-size", num_queues : "num-queues" }
-);
 /// A type of `block-export-add`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -21093,13 +20252,6 @@ pub struct BlockExportAddFuse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_other: Option<FuseExportAllowOther>,
 }
-decode_object!(
-    BlockExportAddFuse, "an object (BlockExportAddFuse)", required { mountpoint :
-    "mountpoint" }, optional { id : "id", fixed_iothread : "fixed-iothread", iothread :
-    "iothread", node_name : "node-name", writable : "writable", writethrough :
-    "writethrough", allow_inactive : "allow-inactive", growable : "growable", allow_other
-    : "allow-other" }
-);
 /// A type of `block-export-add`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -21207,14 +20359,6 @@ pub struct BlockExportAddVduseBlk {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub serial: Option<String>,
 }
-decode_object!(
-    BlockExportAddVduseBlk, "an object (BlockExportAddVduseBlk)", required { name :
-    "name" }, optional { id : "id", fixed_iothread : "fixed-iothread", iothread :
-    "iothread", node_name : "node-name", writable : "writable", writethrough :
-    "writethrough", allow_inactive : "allow-inactive", num_queues : "num-queues",
-    queue_size : "queue-size", logical_block_size : "logical-block-size", serial :
-    "serial" }
-);
 /// A type of `block-job-change`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -21233,10 +20377,6 @@ pub struct BlockJobChangeMirror {
     #[serde(rename = "copy-mode")]
     pub copy_mode: MirrorCopyMode,
 }
-decode_object!(
-    BlockJobChangeMirror, "an object (BlockJobChangeMirror)", required { copy_mode :
-    "copy-mode" }, optional { id : "id" }
-);
 /// A type of `block-job-change`, `netdev_add`, `object-add`, `query-yank`, `yank`. QAPI type
 /// `YankInstanceChardev`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -21272,10 +20412,6 @@ pub struct BlockdevCacheOptions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub no_flush: Option<bool>,
 }
-decode_object!(
-    BlockdevCacheOptions, "an object (BlockdevCacheOptions)", required {}, optional {
-    direct : "direct", no_flush : "no-flush" }
-);
 /// A type of `blockdev-add`, `blockdev-create`, `blockdev-reopen`, `x-blockdev-reopen`. QAPI
 /// type `BlkdebugInjectErrorOptions`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -21331,11 +20467,6 @@ pub struct BlkdebugInjectErrorOptions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub immediately: Option<bool>,
 }
-decode_object!(
-    BlkdebugInjectErrorOptions, "an object (BlkdebugInjectErrorOptions)", required {
-    event : "event" }, optional { state : "state", iotype : "iotype", errno : "errno",
-    sector : "sector", once : "once", immediately : "immediately" }
-);
 /// A type of `blockdev-add`, `blockdev-create`, `blockdev-reopen`, `x-blockdev-reopen`. QAPI
 /// type `BlkdebugSetStateOptions`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -21357,10 +20488,6 @@ pub struct BlkdebugSetStateOptions {
     /// Since revision `qemu-2.8.0`.
     pub new_state: i64,
 }
-decode_object!(
-    BlkdebugSetStateOptions, "an object (BlkdebugSetStateOptions)", required { event :
-    "event", new_state : "new_state" }, optional { state : "state" }
-);
 /// A type of `blockdev-add`, `blockdev-reopen`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -21548,16 +20675,6 @@ pub struct Blkdebug {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unshare_child_perms: Option<Vec<BlockPermission>>,
 }
-decode_object!(
-    Blkdebug, "an object (Blkdebug)", required { image : "image" }, optional { node_name
-    : "node-name", discard : "discard", cache : "cache", active : "active", read_only :
-    "read-only", auto_read_only : "auto-read-only", force_share : "force-share",
-    detect_zeroes : "detect-zeroes", config : "config", align : "align", max_transfer :
-    "max-transfer", opt_write_zero : "opt-write-zero", max_write_zero : "max-write-zero",
-    opt_discard : "opt-discard", max_discard : "max-discard", inject_error :
-    "inject-error", set_state : "set-state", take_child_perms : "take-child-perms",
-    unshare_child_perms : "unshare-child-perms" }
-);
 /// A type of `blockdev-add`, `blockdev-reopen`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -21670,13 +20787,6 @@ pub struct Blklogwrites {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub log_super_update_interval: Option<u64>,
 }
-decode_object!(
-    Blklogwrites, "an object (Blklogwrites)", required { file : "file", log : "log" },
-    optional { node_name : "node-name", discard : "discard", cache : "cache", active :
-    "active", read_only : "read-only", auto_read_only : "auto-read-only", force_share :
-    "force-share", detect_zeroes : "detect-zeroes", log_sector_size : "log-sector-size",
-    log_append : "log-append", log_super_update_interval : "log-super-update-interval" }
-);
 /// A type of `blockdev-add`, `blockdev-reopen`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -21760,12 +20870,6 @@ pub struct Blkverify {
     /// Since revision `qemu-2.8.0`.
     pub raw: BlockdevRef,
 }
-decode_object!(
-    Blkverify, "an object (Blkverify)", required { test : "test", raw : "raw" }, optional
-    { node_name : "node-name", discard : "discard", cache : "cache", active : "active",
-    read_only : "read-only", auto_read_only : "auto-read-only", force_share :
-    "force-share", detect_zeroes : "detect-zeroes" }
-);
 /// A type of `blockdev-add`, `blockdev-reopen`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -21845,12 +20949,6 @@ pub struct Blkreplay {
     /// Since revision `qemu-4.2.0`.
     pub image: BlockdevRef,
 }
-decode_object!(
-    Blkreplay, "an object (Blkreplay)", required { image : "image" }, optional {
-    node_name : "node-name", discard : "discard", cache : "cache", active : "active",
-    read_only : "read-only", auto_read_only : "auto-read-only", force_share :
-    "force-share", detect_zeroes : "detect-zeroes" }
-);
 /// A type of `blockdev-add`, `blockdev-reopen`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -21930,13 +21028,6 @@ pub struct BochsOrCloopOrCompressOrDmgOrParallelsOrSnapshotAccessOrVdiOrVhdxOrVp
     /// Since revision `qemu-2.8.0`.
     pub file: BlockdevRef,
 }
-decode_object!(
-    BochsOrCloopOrCompressOrDmgOrParallelsOrSnapshotAccessOrVdiOrVhdxOrVpc,
-    "an object (BochsOrCloopOrCompressOrDmgOrParallelsOrSnapshotAccessOrVdiOrVhdxOrVpc)",
-    required { file : "file" }, optional { node_name : "node-name", discard : "discard",
-    cache : "cache", active : "active", read_only : "read-only", auto_read_only :
-    "auto-read-only", force_share : "force-share", detect_zeroes : "detect-zeroes" }
-);
 /// A type of `blockdev-add`, `blockdev-reopen`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -22064,14 +21155,6 @@ pub struct CopyBeforeWrite {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub min_cluster_size: Option<u64>,
 }
-decode_object!(
-    CopyBeforeWrite, "an object (CopyBeforeWrite)", required { file : "file", target :
-    "target" }, optional { node_name : "node-name", discard : "discard", cache : "cache",
-    active : "active", read_only : "read-only", auto_read_only : "auto-read-only",
-    force_share : "force-share", detect_zeroes : "detect-zeroes", bitmap : "bitmap",
-    on_cbw_error : "on-cbw-error", cbw_timeout : "cbw-timeout", min_cluster_size :
-    "min-cluster-size" }
-);
 /// A type of `blockdev-add`, `blockdev-reopen`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -22161,12 +21244,6 @@ pub struct CopyOnRead {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bottom: Option<String>,
 }
-decode_object!(
-    CopyOnRead, "an object (CopyOnRead)", required { file : "file" }, optional {
-    node_name : "node-name", discard : "discard", cache : "cache", active : "active",
-    read_only : "read-only", auto_read_only : "auto-read-only", force_share :
-    "force-share", detect_zeroes : "detect-zeroes", bottom : "bottom" }
-);
 /// A type of `blockdev-add`, `blockdev-create`, `blockdev-reopen`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -22303,15 +21380,6 @@ pub struct FileOrHostCdromOrHostDevice {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub x_check_cache_dropped: Option<bool>,
 }
-decode_object!(
-    FileOrHostCdromOrHostDevice, "an object (FileOrHostCdromOrHostDevice)", required {
-    filename : "filename" }, optional { node_name : "node-name", discard : "discard",
-    cache : "cache", active : "active", read_only : "read-only", auto_read_only :
-    "auto-read-only", force_share : "force-share", detect_zeroes : "detect-zeroes",
-    pr_manager : "pr-manager", locking : "locking", aio : "aio", aio_max_batch :
-    "aio-max-batch", drop_cache : "drop-cache", x_check_cache_dropped :
-    "x-check-cache-dropped" }
-);
 /// A type of `blockdev-add`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -22441,14 +21509,6 @@ pub struct BlockdevAddFtp {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub proxy_password_secret: Option<String>,
 }
-decode_object!(
-    BlockdevAddFtp, "an object (BlockdevAddFtp)", required {}, optional { node_name :
-    "node-name", discard : "discard", cache : "cache", active : "active", read_only :
-    "read-only", auto_read_only : "auto-read-only", force_share : "force-share",
-    detect_zeroes : "detect-zeroes", url : "url", readahead : "readahead", timeout :
-    "timeout", username : "username", password_secret : "password-secret", proxy_username
-    : "proxy-username", proxy_password_secret : "proxy-password-secret" }
-);
 /// A type of `blockdev-add`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -22585,15 +21645,6 @@ pub struct BlockdevAddFtps {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sslverify: Option<bool>,
 }
-decode_object!(
-    BlockdevAddFtps, "an object (BlockdevAddFtps)", required {}, optional { node_name :
-    "node-name", discard : "discard", cache : "cache", active : "active", read_only :
-    "read-only", auto_read_only : "auto-read-only", force_share : "force-share",
-    detect_zeroes : "detect-zeroes", url : "url", readahead : "readahead", timeout :
-    "timeout", username : "username", password_secret : "password-secret", proxy_username
-    : "proxy-username", proxy_password_secret : "proxy-password-secret", sslverify :
-    "sslverify" }
-);
 /// A type of `blockdev-add`, `blockdev-create`, `blockdev-reopen`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -22695,13 +21746,6 @@ pub struct Gluster {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub logfile: Option<String>,
 }
-decode_object!(
-    Gluster, "an object (Gluster)", required { volume : "volume", path : "path", server :
-    "server" }, optional { node_name : "node-name", discard : "discard", cache : "cache",
-    active : "active", read_only : "read-only", auto_read_only : "auto-read-only",
-    force_share : "force-share", detect_zeroes : "detect-zeroes", debug : "debug",
-    logfile : "logfile" }
-);
 /// A type of `blockdev-add`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -22848,15 +21892,6 @@ pub struct BlockdevAddHttp {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cookie_secret: Option<String>,
 }
-decode_object!(
-    BlockdevAddHttp, "an object (BlockdevAddHttp)", required {}, optional { node_name :
-    "node-name", discard : "discard", cache : "cache", active : "active", read_only :
-    "read-only", auto_read_only : "auto-read-only", force_share : "force-share",
-    detect_zeroes : "detect-zeroes", url : "url", readahead : "readahead", timeout :
-    "timeout", username : "username", password_secret : "password-secret", proxy_username
-    : "proxy-username", proxy_password_secret : "proxy-password-secret", cookie :
-    "cookie", cookie_secret : "cookie-secret" }
-);
 /// A type of `blockdev-add`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -23010,15 +22045,6 @@ pub struct BlockdevAddHttps {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cookie_secret: Option<String>,
 }
-decode_object!(
-    BlockdevAddHttps, "an object (BlockdevAddHttps)", required {}, optional { node_name :
-    "node-name", discard : "discard", cache : "cache", active : "active", read_only :
-    "read-only", auto_read_only : "auto-read-only", force_share : "force-share",
-    detect_zeroes : "detect-zeroes", url : "url", readahead : "readahead", timeout :
-    "timeout", username : "username", password_secret : "password-secret", proxy_username
-    : "proxy-username", proxy_password_secret : "proxy-password-secret", cookie :
-    "cookie", sslverify : "sslverify", cookie_secret : "cookie-secret" }
-);
 /// A type of `blockdev-add`, `blockdev-create`, `blockdev-reopen`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -23098,12 +22124,6 @@ pub struct IoUring {
     /// Since revision `qemu-7.2.0`.
     pub filename: String,
 }
-decode_object!(
-    IoUring, "an object (IoUring)", required { filename : "filename" }, optional {
-    node_name : "node-name", discard : "discard", cache : "cache", active : "active",
-    read_only : "read-only", auto_read_only : "auto-read-only", force_share :
-    "force-share", detect_zeroes : "detect-zeroes" }
-);
 /// A type of `blockdev-add`, `blockdev-create`, `blockdev-reopen`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -23239,14 +22259,6 @@ pub struct Iscsi {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timeout: Option<i64>,
 }
-decode_object!(
-    Iscsi, "an object (Iscsi)", required { transport : "transport", portal : "portal",
-    target : "target" }, optional { node_name : "node-name", discard : "discard", cache :
-    "cache", active : "active", read_only : "read-only", auto_read_only :
-    "auto-read-only", force_share : "force-share", detect_zeroes : "detect-zeroes", lun :
-    "lun", user : "user", password_secret : "password-secret", initiator_name :
-    "initiator-name", header_digest : "header-digest", timeout : "timeout" }
-);
 /// A type of `blockdev-add`, `blockdev-reopen`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -23342,12 +22354,6 @@ pub struct Luks {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub header: Option<BlockdevRef>,
 }
-decode_object!(
-    Luks, "an object (Luks)", required { file : "file" }, optional { node_name :
-    "node-name", discard : "discard", cache : "cache", active : "active", read_only :
-    "read-only", auto_read_only : "auto-read-only", force_share : "force-share",
-    detect_zeroes : "detect-zeroes", key_secret : "key-secret", header : "header" }
-);
 /// A type of `blockdev-add`. QAPI type `InetSocketAddress`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -23460,12 +22466,6 @@ pub struct InetSocketAddress2 {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mptcp: Option<bool>,
 }
-decode_object!(
-    InetSocketAddress2, "an object (InetSocketAddress2)", required {}, optional { host :
-    "host", port : "port", numeric : "numeric", to : "to", ipv4 : "ipv4", ipv6 : "ipv6",
-    keep_alive : "keep-alive", keep_alive_count : "keep-alive-count", keep_alive_idle :
-    "keep-alive-idle", keep_alive_interval : "keep-alive-interval", mptcp : "mptcp" }
-);
 /// A type of `blockdev-add`. QAPI type `UnixSocketAddress`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -23499,10 +22499,6 @@ pub struct UnixSocketAddress2 {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tight: Option<bool>,
 }
-decode_object!(
-    UnixSocketAddress2, "an object (UnixSocketAddress2)", required {}, optional { path :
-    "path", abstract_ : "abstract", tight : "tight" }
-);
 /// A type of `blockdev-add`. QAPI type `VsockSocketAddress`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -23522,10 +22518,6 @@ pub struct VsockSocketAddress2 {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub port: Option<String>,
 }
-decode_object!(
-    VsockSocketAddress2, "an object (VsockSocketAddress2)", required {}, optional { cid :
-    "cid", port : "port" }
-);
 /// A type of `blockdev-add`. QAPI type `FdSocketAddress`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -23541,10 +22533,6 @@ pub struct FdSocketAddress2 {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub str: Option<String>,
 }
-decode_object!(
-    FdSocketAddress2, "an object (FdSocketAddress2)", required {}, optional { str : "str"
-    }
-);
 /// A type of `blockdev-add`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -23686,14 +22674,6 @@ pub struct BlockdevAddNbd {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub open_timeout: Option<u32>,
 }
-decode_object!(
-    BlockdevAddNbd, "an object (BlockdevAddNbd)", required { server : "server" },
-    optional { node_name : "node-name", discard : "discard", cache : "cache", active :
-    "active", read_only : "read-only", auto_read_only : "auto-read-only", force_share :
-    "force-share", detect_zeroes : "detect-zeroes", export : "export", tls_creds :
-    "tls-creds", tls_hostname : "tls-hostname", x_dirty_bitmap : "x-dirty-bitmap",
-    reconnect_delay : "reconnect-delay", open_timeout : "open-timeout" }
-);
 /// host address (in `blockdev-add`, `blockdev-create`, `blockdev-reopen`, `x-blockdev-create`,
 /// `x-blockdev-reopen`). QAPI type `NFSServer`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -23709,10 +22689,6 @@ pub struct NFSServer {
     /// Since revision `qemu-2.8.0`.
     pub host: String,
 }
-decode_object!(
-    NFSServer, "an object (NFSServer)", required { type_ : "type", host : "host" },
-    optional {}
-);
 /// A type of `blockdev-add`, `blockdev-create`, `blockdev-reopen`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -23843,14 +22819,6 @@ pub struct Nfs {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub debug: Option<i64>,
 }
-decode_object!(
-    Nfs, "an object (Nfs)", required { server : "server", path : "path" }, optional {
-    node_name : "node-name", discard : "discard", cache : "cache", active : "active",
-    read_only : "read-only", auto_read_only : "auto-read-only", force_share :
-    "force-share", detect_zeroes : "detect-zeroes", user : "user", group : "group",
-    tcp_syn_count : "tcp-syn-count", readahead_size : "readahead-size", page_cache_size :
-    "page-cache-size", debug : "debug" }
-);
 /// A type of `blockdev-add`, `blockdev-create`, `blockdev-reopen`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -23953,13 +22921,6 @@ pub struct NullAioOrNullCo {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub read_zeroes: Option<bool>,
 }
-decode_object!(
-    NullAioOrNullCo, "an object (NullAioOrNullCo)", required {}, optional { node_name :
-    "node-name", discard : "discard", cache : "cache", active : "active", read_only :
-    "read-only", auto_read_only : "auto-read-only", force_share : "force-share",
-    detect_zeroes : "detect-zeroes", size : "size", latency_ns : "latency-ns",
-    read_zeroes : "read-zeroes" }
-);
 /// A type of `blockdev-add`, `blockdev-create`, `blockdev-reopen`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -24043,12 +23004,6 @@ pub struct Nvme {
     /// Since revision `qemu-2.12.0`.
     pub namespace: i64,
 }
-decode_object!(
-    Nvme, "an object (Nvme)", required { device : "device", namespace : "namespace" },
-    optional { node_name : "node-name", discard : "discard", cache : "cache", active :
-    "active", read_only : "read-only", auto_read_only : "auto-read-only", force_share :
-    "force-share", detect_zeroes : "detect-zeroes" }
-);
 /// A type of `blockdev-add`, `blockdev-create`, `blockdev-reopen`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -24128,13 +23083,6 @@ pub struct NvmeIoUringOrVirtioBlkVfioPciOrVirtioBlkVhostUserOrVirtioBlkVhostVdpa
     /// Since revision `qemu-7.2.0`.
     pub path: String,
 }
-decode_object!(
-    NvmeIoUringOrVirtioBlkVfioPciOrVirtioBlkVhostUserOrVirtioBlkVhostVdpa,
-    "an object (NvmeIoUringOrVirtioBlkVfioPciOrVirtioBlkVhostUserOrVirtioBlkVhostVdpa)",
-    required { path : "path" }, optional { node_name : "node-name", discard : "discard",
-    cache : "cache", active : "active", read_only : "read-only", auto_read_only :
-    "auto-read-only", force_share : "force-share", detect_zeroes : "detect-zeroes" }
-);
 /// A type of `blockdev-add`, `blockdev-reopen`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -24230,13 +23178,6 @@ pub struct Preallocate {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub prealloc_size: Option<i64>,
 }
-decode_object!(
-    Preallocate, "an object (Preallocate)", required { file : "file" }, optional {
-    node_name : "node-name", discard : "discard", cache : "cache", active : "active",
-    read_only : "read-only", auto_read_only : "auto-read-only", force_share :
-    "force-share", detect_zeroes : "detect-zeroes", prealloc_align : "prealloc-align",
-    prealloc_size : "prealloc-size" }
-);
 /// A type of `blockdev-add`, `blockdev-create`, `blockdev-reopen`, `x-blockdev-reopen`. QAPI
 /// type `Qcow2OverlapCheckFlags`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -24322,13 +23263,6 @@ pub struct Qcow2OverlapCheckFlags {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bitmap_directory: Option<bool>,
 }
-decode_object!(
-    Qcow2OverlapCheckFlags, "an object (Qcow2OverlapCheckFlags)", required {}, optional {
-    template : "template", main_header : "main-header", active_l1 : "active-l1",
-    active_l2 : "active-l2", refcount_table : "refcount-table", refcount_block :
-    "refcount-block", snapshot_table : "snapshot-table", inactive_l1 : "inactive-l1",
-    inactive_l2 : "inactive-l2", bitmap_directory : "bitmap-directory" }
-);
 /// A type of `blockdev-add`, `blockdev-create`, `blockdev-reopen`, `x-blockdev-create`,
 /// `x-blockdev-reopen`. QAPI type `QCryptoBlockOptionsQCow`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -24344,10 +23278,6 @@ pub struct QCryptoBlockOptionsQCow {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub key_secret: Option<String>,
 }
-decode_object!(
-    QCryptoBlockOptionsQCow, "an object (QCryptoBlockOptionsQCow)", required {}, optional
-    { key_secret : "key-secret" }
-);
 /// A type of `blockdev-add`, `blockdev-reopen`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -24555,19 +23485,6 @@ pub struct Qcow2 {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data_file: Option<BlockdevRef>,
 }
-decode_object!(
-    Qcow2, "an object (Qcow2)", required { file : "file" }, optional { node_name :
-    "node-name", discard : "discard", cache : "cache", active : "active", read_only :
-    "read-only", auto_read_only : "auto-read-only", force_share : "force-share",
-    detect_zeroes : "detect-zeroes", backing : "backing", lazy_refcounts :
-    "lazy-refcounts", pass_discard_request : "pass-discard-request",
-    pass_discard_snapshot : "pass-discard-snapshot", pass_discard_other :
-    "pass-discard-other", discard_no_unref : "discard-no-unref", overlap_check :
-    "overlap-check", cache_size : "cache-size", l2_cache_size : "l2-cache-size",
-    l2_cache_entry_size : "l2-cache-entry-size", refcount_cache_size :
-    "refcount-cache-size", cache_clean_interval : "cache-clean-interval", encrypt :
-    "encrypt", data_file : "data-file" }
-);
 /// A type of `blockdev-add`, `blockdev-reopen`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -24663,12 +23580,6 @@ pub struct Qcow {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub encrypt: Option<BlockdevQcowEncryption>,
 }
-decode_object!(
-    Qcow, "an object (Qcow)", required { file : "file" }, optional { node_name :
-    "node-name", discard : "discard", cache : "cache", active : "active", read_only :
-    "read-only", auto_read_only : "auto-read-only", force_share : "force-share",
-    detect_zeroes : "detect-zeroes", backing : "backing", encrypt : "encrypt" }
-);
 /// A type of `blockdev-add`, `blockdev-reopen`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -24756,12 +23667,6 @@ pub struct QedOrVmdk {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub backing: Option<BlockdevRefOrNull>,
 }
-decode_object!(
-    QedOrVmdk, "an object (QedOrVmdk)", required { file : "file" }, optional { node_name
-    : "node-name", discard : "discard", cache : "cache", active : "active", read_only :
-    "read-only", auto_read_only : "auto-read-only", force_share : "force-share",
-    detect_zeroes : "detect-zeroes", backing : "backing" }
-);
 /// A type of `blockdev-add`, `blockdev-reopen`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -24869,14 +23774,6 @@ pub struct Quorum {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub read_pattern: Option<QuorumReadPattern>,
 }
-decode_object!(
-    Quorum, "an object (Quorum)", required { children : "children", vote_threshold :
-    "vote-threshold" }, optional { node_name : "node-name", discard : "discard", cache :
-    "cache", active : "active", read_only : "read-only", auto_read_only :
-    "auto-read-only", force_share : "force-share", detect_zeroes : "detect-zeroes",
-    blkverify : "blkverify", rewrite_corrupted : "rewrite-corrupted", read_pattern :
-    "read-pattern" }
-);
 /// A type of `blockdev-add`, `blockdev-reopen`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -24970,12 +23867,6 @@ pub struct Raw {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
-decode_object!(
-    Raw, "an object (Raw)", required { file : "file" }, optional { node_name :
-    "node-name", discard : "discard", cache : "cache", active : "active", read_only :
-    "read-only", auto_read_only : "auto-read-only", force_share : "force-share",
-    detect_zeroes : "detect-zeroes", offset : "offset", size : "size" }
-);
 /// A type of `blockdev-add`, `blockdev-create`, `blockdev-reopen`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -24995,10 +23886,6 @@ pub struct LuksOrLuks2OrLuksAny {
     #[serde(rename = "key-secret")]
     pub key_secret: String,
 }
-decode_object!(
-    LuksOrLuks2OrLuksAny, "an object (LuksOrLuks2OrLuksAny)", required { key_secret :
-    "key-secret" }, optional { parent : "parent" }
-);
 /// A type of `blockdev-add`, `blockdev-create`, `blockdev-reopen`, `x-blockdev-create`,
 /// `x-blockdev-reopen`. QAPI type `InetSocketAddressBase`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -25013,10 +23900,6 @@ pub struct InetSocketAddressBase {
     /// Since revision `qemu-2.9.0`.
     pub port: String,
 }
-decode_object!(
-    InetSocketAddressBase, "an object (InetSocketAddressBase)", required { host : "host",
-    port : "port" }, optional {}
-);
 /// A type of `blockdev-add`, `blockdev-create`, `blockdev-reopen`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -25161,15 +24044,6 @@ pub struct Rbd {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub server: Option<Vec<InetSocketAddressBase>>,
 }
-decode_object!(
-    Rbd, "an object (Rbd)", required { pool : "pool", image : "image" }, optional {
-    node_name : "node-name", discard : "discard", cache : "cache", active : "active",
-    read_only : "read-only", auto_read_only : "auto-read-only", force_share :
-    "force-share", detect_zeroes : "detect-zeroes", namespace : "namespace", conf :
-    "conf", snapshot : "snapshot", encrypt : "encrypt", user : "user",
-    auth_client_required : "auth-client-required", key_secret : "key-secret", server :
-    "server" }
-);
 /// A type of `blockdev-add`, `blockdev-reopen`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -25262,12 +24136,6 @@ pub struct Replication {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub top_id: Option<String>,
 }
-decode_object!(
-    Replication, "an object (Replication)", required { file : "file", mode : "mode" },
-    optional { node_name : "node-name", discard : "discard", cache : "cache", active :
-    "active", read_only : "read-only", auto_read_only : "auto-read-only", force_share :
-    "force-share", detect_zeroes : "detect-zeroes", top_id : "top-id" }
-);
 /// A type of `blockdev-add`, `blockdev-create`, `blockdev-reopen`. QAPI type `SshHostKeyHash`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -25282,10 +24150,6 @@ pub struct SshHostKeyHash {
     /// Since revision `qemu-2.12.0`.
     pub hash: String,
 }
-decode_object!(
-    SshHostKeyHash, "an object (SshHostKeyHash)", required { type_ : "type", hash :
-    "hash" }, optional {}
-);
 /// A type of `blockdev-add`, `blockdev-create`, `blockdev-reopen`, `migrate`,
 /// `migrate-incoming`, `query-block`, `query-blockstats`, `query-named-block-nodes`,
 /// `query-yank`, `x-blockdev-amend`, `x-blockdev-create`, `x-blockdev-reopen`, `yank`. QAPI
@@ -25392,13 +24256,6 @@ pub struct Ssh {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub host_key_check: Option<SshHostKeyCheck>,
 }
-decode_object!(
-    Ssh, "an object (Ssh)", required { server : "server", path : "path" }, optional {
-    node_name : "node-name", discard : "discard", cache : "cache", active : "active",
-    read_only : "read-only", auto_read_only : "auto-read-only", force_share :
-    "force-share", detect_zeroes : "detect-zeroes", user : "user", host_key_check :
-    "host-key-check" }
-);
 /// A type of `blockdev-add`, `blockdev-reopen`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -25483,12 +24340,6 @@ pub struct Throttle {
     /// Since revision `qemu-2.11.0`.
     pub file: BlockdevRef,
 }
-decode_object!(
-    Throttle, "an object (Throttle)", required { throttle_group : "throttle-group", file
-    : "file" }, optional { node_name : "node-name", discard : "discard", cache : "cache",
-    active : "active", read_only : "read-only", auto_read_only : "auto-read-only",
-    force_share : "force-share", detect_zeroes : "detect-zeroes" }
-);
 /// A type of `blockdev-add`, `blockdev-create`, `blockdev-reopen`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -25599,13 +24450,6 @@ pub struct Vvfat {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rw: Option<bool>,
 }
-decode_object!(
-    Vvfat, "an object (Vvfat)", required { dir : "dir" }, optional { node_name :
-    "node-name", discard : "discard", cache : "cache", active : "active", read_only :
-    "read-only", auto_read_only : "auto-read-only", force_share : "force-share",
-    detect_zeroes : "detect-zeroes", fat_type : "fat-type", floppy : "floppy", label :
-    "label", rw : "rw" }
-);
 /// Performance options. (Since 6.0) (in `blockdev-backup`, `drive-backup`, `transaction`).
 /// QAPI type `BackupPerf`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -25654,11 +24498,6 @@ pub struct BackupPerf {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub min_cluster_size: Option<u64>,
 }
-decode_object!(
-    BackupPerf, "an object (BackupPerf)", required {}, optional { use_copy_range :
-    "use-copy-range", max_workers : "max-workers", max_chunk : "max-chunk",
-    min_cluster_size : "min-cluster-size" }
-);
 /// A type of `blockdev-create`. QAPI type `BlockdevCreateOptionsFile`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -25700,11 +24539,6 @@ pub struct BlockdevCreateOptionsFile {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub extent_size_hint: Option<u64>,
 }
-decode_object!(
-    BlockdevCreateOptionsFile, "an object (BlockdevCreateOptionsFile)", required {
-    filename : "filename", size : "size" }, optional { preallocation : "preallocation",
-    nocow : "nocow", extent_size_hint : "extent-size-hint" }
-);
 /// Where to store the new image file (in `blockdev-create`). QAPI type
 /// `BlockdevOptionsGluster`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -25737,11 +24571,6 @@ pub struct BlockdevOptionsGluster {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub logfile: Option<String>,
 }
-decode_object!(
-    BlockdevOptionsGluster, "an object (BlockdevOptionsGluster)", required { volume :
-    "volume", path : "path", server : "server" }, optional { debug : "debug", logfile :
-    "logfile" }
-);
 /// A type of `blockdev-create`. QAPI type `BlockdevCreateOptionsGluster`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -25765,10 +24594,6 @@ pub struct BlockdevCreateOptionsGluster {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub preallocation: Option<PreallocMode>,
 }
-decode_object!(
-    BlockdevCreateOptionsGluster, "an object (BlockdevCreateOptionsGluster)", required {
-    location : "location", size : "size" }, optional { preallocation : "preallocation" }
-);
 /// A type of `blockdev-create`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -25956,16 +24781,6 @@ pub struct BlockdevCreateBlkdebug {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unshare_child_perms: Option<Vec<BlockPermission>>,
 }
-decode_object!(
-    BlockdevCreateBlkdebug, "an object (BlockdevCreateBlkdebug)", required { image :
-    "image" }, optional { node_name : "node-name", discard : "discard", cache : "cache",
-    active : "active", read_only : "read-only", auto_read_only : "auto-read-only",
-    force_share : "force-share", detect_zeroes : "detect-zeroes", config : "config",
-    align : "align", max_transfer : "max-transfer", opt_write_zero : "opt-write-zero",
-    max_write_zero : "max-write-zero", opt_discard : "opt-discard", max_discard :
-    "max-discard", inject_error : "inject-error", set_state : "set-state",
-    take_child_perms : "take-child-perms", unshare_child_perms : "unshare-child-perms" }
-);
 /// A type of `blockdev-create`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -26078,14 +24893,6 @@ pub struct BlockdevCreateBlklogwrites {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub log_super_update_interval: Option<u64>,
 }
-decode_object!(
-    BlockdevCreateBlklogwrites, "an object (BlockdevCreateBlklogwrites)", required { file
-    : "file", log : "log" }, optional { node_name : "node-name", discard : "discard",
-    cache : "cache", active : "active", read_only : "read-only", auto_read_only :
-    "auto-read-only", force_share : "force-share", detect_zeroes : "detect-zeroes",
-    log_sector_size : "log-sector-size", log_append : "log-append",
-    log_super_update_interval : "log-super-update-interval" }
-);
 /// A type of `blockdev-create`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -26169,12 +24976,6 @@ pub struct BlockdevCreateBlkverify {
     /// Since revision `qemu-3.0.0`.
     pub raw: serde_json::Value,
 }
-decode_object!(
-    BlockdevCreateBlkverify, "an object (BlockdevCreateBlkverify)", required { test :
-    "test", raw : "raw" }, optional { node_name : "node-name", discard : "discard", cache
-    : "cache", active : "active", read_only : "read-only", auto_read_only :
-    "auto-read-only", force_share : "force-share", detect_zeroes : "detect-zeroes" }
-);
 /// A type of `blockdev-create`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -26254,12 +25055,6 @@ pub struct BlockdevCreateBlkreplay {
     /// Since revision `qemu-4.2.0`.
     pub image: serde_json::Value,
 }
-decode_object!(
-    BlockdevCreateBlkreplay, "an object (BlockdevCreateBlkreplay)", required { image :
-    "image" }, optional { node_name : "node-name", discard : "discard", cache : "cache",
-    active : "active", read_only : "read-only", auto_read_only : "auto-read-only",
-    force_share : "force-share", detect_zeroes : "detect-zeroes" }
-);
 /// A type of `blockdev-create`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -26339,13 +25134,6 @@ pub struct BlockdevCreateBochsOrCloopOrCompressOrDmgOrParallelsOrSnapshotAccessO
     /// Since revision `qemu-3.0.0`.
     pub file: serde_json::Value,
 }
-decode_object!(
-    BlockdevCreateBochsOrCloopOrCompressOrDmgOrParallelsOrSnapshotAccessOrVdiOrVhdxOrVpc,
-    "an object (BlockdevCreateBochsOrCloopOrCompressOrDmgOrParallelsOrSnapshotAccessOrVdiOrVhdxOrVpc)",
-    required { file : "file" }, optional { node_name : "node-name", discard : "discard",
-    cache : "cache", active : "active", read_only : "read-only", auto_read_only :
-    "auto-read-only", force_share : "force-share", detect_zeroes : "detect-zeroes" }
-);
 /// A type of `blockdev-create`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -26473,14 +25261,6 @@ pub struct BlockdevCreateCopyBeforeWrite {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub min_cluster_size: Option<u64>,
 }
-decode_object!(
-    BlockdevCreateCopyBeforeWrite, "an object (BlockdevCreateCopyBeforeWrite)", required
-    { file : "file", target : "target" }, optional { node_name : "node-name", discard :
-    "discard", cache : "cache", active : "active", read_only : "read-only",
-    auto_read_only : "auto-read-only", force_share : "force-share", detect_zeroes :
-    "detect-zeroes", bitmap : "bitmap", on_cbw_error : "on-cbw-error", cbw_timeout :
-    "cbw-timeout", min_cluster_size : "min-cluster-size" }
-);
 /// A type of `blockdev-create`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -26570,12 +25350,6 @@ pub struct BlockdevCreateCopyOnRead {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bottom: Option<String>,
 }
-decode_object!(
-    BlockdevCreateCopyOnRead, "an object (BlockdevCreateCopyOnRead)", required { file :
-    "file" }, optional { node_name : "node-name", discard : "discard", cache : "cache",
-    active : "active", read_only : "read-only", auto_read_only : "auto-read-only",
-    force_share : "force-share", detect_zeroes : "detect-zeroes", bottom : "bottom" }
-);
 /// A type of `blockdev-create`, `blockdev-reopen`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -26702,14 +25476,6 @@ pub struct Ftp {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub proxy_password_secret: Option<String>,
 }
-decode_object!(
-    Ftp, "an object (Ftp)", required { url : "url" }, optional { node_name : "node-name",
-    discard : "discard", cache : "cache", active : "active", read_only : "read-only",
-    auto_read_only : "auto-read-only", force_share : "force-share", detect_zeroes :
-    "detect-zeroes", readahead : "readahead", timeout : "timeout", username : "username",
-    password_secret : "password-secret", proxy_username : "proxy-username",
-    proxy_password_secret : "proxy-password-secret" }
-);
 /// A type of `blockdev-create`, `blockdev-reopen`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -26843,15 +25609,6 @@ pub struct Ftps {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sslverify: Option<bool>,
 }
-decode_object!(
-    Ftps, "an object (Ftps)", required { url : "url" }, optional { node_name :
-    "node-name", discard : "discard", cache : "cache", active : "active", read_only :
-    "read-only", auto_read_only : "auto-read-only", force_share : "force-share",
-    detect_zeroes : "detect-zeroes", readahead : "readahead", timeout : "timeout",
-    username : "username", password_secret : "password-secret", proxy_username :
-    "proxy-username", proxy_password_secret : "proxy-password-secret", sslverify :
-    "sslverify" }
-);
 /// A type of `blockdev-create`, `blockdev-reopen`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -26995,15 +25752,6 @@ pub struct Http {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cookie_secret: Option<String>,
 }
-decode_object!(
-    Http, "an object (Http)", required { url : "url" }, optional { node_name :
-    "node-name", discard : "discard", cache : "cache", active : "active", read_only :
-    "read-only", auto_read_only : "auto-read-only", force_share : "force-share",
-    detect_zeroes : "detect-zeroes", readahead : "readahead", timeout : "timeout",
-    username : "username", password_secret : "password-secret", proxy_username :
-    "proxy-username", proxy_password_secret : "proxy-password-secret", cookie : "cookie",
-    cookie_secret : "cookie-secret" }
-);
 /// A type of `blockdev-create`, `blockdev-reopen`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -27154,15 +25902,6 @@ pub struct Https {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cookie_secret: Option<String>,
 }
-decode_object!(
-    Https, "an object (Https)", required { url : "url" }, optional { node_name :
-    "node-name", discard : "discard", cache : "cache", active : "active", read_only :
-    "read-only", auto_read_only : "auto-read-only", force_share : "force-share",
-    detect_zeroes : "detect-zeroes", readahead : "readahead", timeout : "timeout",
-    username : "username", password_secret : "password-secret", proxy_username :
-    "proxy-username", proxy_password_secret : "proxy-password-secret", cookie : "cookie",
-    sslverify : "sslverify", cookie_secret : "cookie-secret" }
-);
 /// A type of `blockdev-create`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -27258,13 +25997,6 @@ pub struct BlockdevCreateLuks {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub header: Option<serde_json::Value>,
 }
-decode_object!(
-    BlockdevCreateLuks, "an object (BlockdevCreateLuks)", required { file : "file" },
-    optional { node_name : "node-name", discard : "discard", cache : "cache", active :
-    "active", read_only : "read-only", auto_read_only : "auto-read-only", force_share :
-    "force-share", detect_zeroes : "detect-zeroes", key_secret : "key-secret", header :
-    "header" }
-);
 /// A type of `blockdev-create`, `blockdev-reopen`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -27406,14 +26138,6 @@ pub struct Nbd {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub open_timeout: Option<u32>,
 }
-decode_object!(
-    Nbd, "an object (Nbd)", required { server : "server" }, optional { node_name :
-    "node-name", discard : "discard", cache : "cache", active : "active", read_only :
-    "read-only", auto_read_only : "auto-read-only", force_share : "force-share",
-    detect_zeroes : "detect-zeroes", export : "export", tls_creds : "tls-creds",
-    tls_hostname : "tls-hostname", x_dirty_bitmap : "x-dirty-bitmap", reconnect_delay :
-    "reconnect-delay", open_timeout : "open-timeout" }
-);
 /// A type of `blockdev-create`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -27509,13 +26233,6 @@ pub struct BlockdevCreatePreallocate {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub prealloc_size: Option<i64>,
 }
-decode_object!(
-    BlockdevCreatePreallocate, "an object (BlockdevCreatePreallocate)", required { file :
-    "file" }, optional { node_name : "node-name", discard : "discard", cache : "cache",
-    active : "active", read_only : "read-only", auto_read_only : "auto-read-only",
-    force_share : "force-share", detect_zeroes : "detect-zeroes", prealloc_align :
-    "prealloc-align", prealloc_size : "prealloc-size" }
-);
 /// A type of `blockdev-create`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -27723,19 +26440,6 @@ pub struct BlockdevCreateQcow2 {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data_file: Option<serde_json::Value>,
 }
-decode_object!(
-    BlockdevCreateQcow2, "an object (BlockdevCreateQcow2)", required { file : "file" },
-    optional { node_name : "node-name", discard : "discard", cache : "cache", active :
-    "active", read_only : "read-only", auto_read_only : "auto-read-only", force_share :
-    "force-share", detect_zeroes : "detect-zeroes", backing : "backing", lazy_refcounts :
-    "lazy-refcounts", pass_discard_request : "pass-discard-request",
-    pass_discard_snapshot : "pass-discard-snapshot", pass_discard_other :
-    "pass-discard-other", discard_no_unref : "discard-no-unref", overlap_check :
-    "overlap-check", cache_size : "cache-size", l2_cache_size : "l2-cache-size",
-    l2_cache_entry_size : "l2-cache-entry-size", refcount_cache_size :
-    "refcount-cache-size", cache_clean_interval : "cache-clean-interval", encrypt :
-    "encrypt", data_file : "data-file" }
-);
 /// A type of `blockdev-create`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -27831,13 +26535,6 @@ pub struct BlockdevCreateQcow {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub encrypt: Option<BlockdevQcowEncryption>,
 }
-decode_object!(
-    BlockdevCreateQcow, "an object (BlockdevCreateQcow)", required { file : "file" },
-    optional { node_name : "node-name", discard : "discard", cache : "cache", active :
-    "active", read_only : "read-only", auto_read_only : "auto-read-only", force_share :
-    "force-share", detect_zeroes : "detect-zeroes", backing : "backing", encrypt :
-    "encrypt" }
-);
 /// A type of `blockdev-create`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -27925,12 +26622,6 @@ pub struct BlockdevCreateQedOrVmdk {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub backing: Option<BlockdevRefOrNull>,
 }
-decode_object!(
-    BlockdevCreateQedOrVmdk, "an object (BlockdevCreateQedOrVmdk)", required { file :
-    "file" }, optional { node_name : "node-name", discard : "discard", cache : "cache",
-    active : "active", read_only : "read-only", auto_read_only : "auto-read-only",
-    force_share : "force-share", detect_zeroes : "detect-zeroes", backing : "backing" }
-);
 /// A type of `blockdev-create`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -28038,14 +26729,6 @@ pub struct BlockdevCreateQuorum {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub read_pattern: Option<QuorumReadPattern>,
 }
-decode_object!(
-    BlockdevCreateQuorum, "an object (BlockdevCreateQuorum)", required { children :
-    "children", vote_threshold : "vote-threshold" }, optional { node_name : "node-name",
-    discard : "discard", cache : "cache", active : "active", read_only : "read-only",
-    auto_read_only : "auto-read-only", force_share : "force-share", detect_zeroes :
-    "detect-zeroes", blkverify : "blkverify", rewrite_corrupted : "rewrite-corrupted",
-    read_pattern : "read-pattern" }
-);
 /// A type of `blockdev-create`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -28139,12 +26822,6 @@ pub struct BlockdevCreateRaw {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
-decode_object!(
-    BlockdevCreateRaw, "an object (BlockdevCreateRaw)", required { file : "file" },
-    optional { node_name : "node-name", discard : "discard", cache : "cache", active :
-    "active", read_only : "read-only", auto_read_only : "auto-read-only", force_share :
-    "force-share", detect_zeroes : "detect-zeroes", offset : "offset", size : "size" }
-);
 /// A type of `blockdev-create`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -28237,13 +26914,6 @@ pub struct BlockdevCreateReplication {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub top_id: Option<String>,
 }
-decode_object!(
-    BlockdevCreateReplication, "an object (BlockdevCreateReplication)", required { file :
-    "file", mode : "mode" }, optional { node_name : "node-name", discard : "discard",
-    cache : "cache", active : "active", read_only : "read-only", auto_read_only :
-    "auto-read-only", force_share : "force-share", detect_zeroes : "detect-zeroes",
-    top_id : "top-id" }
-);
 /// A type of `blockdev-create`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -28328,13 +26998,6 @@ pub struct BlockdevCreateThrottle {
     /// Since revision `qemu-3.0.0`.
     pub file: serde_json::Value,
 }
-decode_object!(
-    BlockdevCreateThrottle, "an object (BlockdevCreateThrottle)", required {
-    throttle_group : "throttle-group", file : "file" }, optional { node_name :
-    "node-name", discard : "discard", cache : "cache", active : "active", read_only :
-    "read-only", auto_read_only : "auto-read-only", force_share : "force-share",
-    detect_zeroes : "detect-zeroes" }
-);
 /// A type of `blockdev-create`. QAPI type `BlockdevCreateOptionsLUKS`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -28426,13 +27089,6 @@ pub struct BlockdevCreateOptionsLUKS {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub preallocation: Option<PreallocMode>,
 }
-decode_object!(
-    BlockdevCreateOptionsLUKS, "an object (BlockdevCreateOptionsLUKS)", required { size :
-    "size" }, optional { key_secret : "key-secret", cipher_alg : "cipher-alg",
-    cipher_mode : "cipher-mode", ivgen_alg : "ivgen-alg", ivgen_hash_alg :
-    "ivgen-hash-alg", hash_alg : "hash-alg", iter_time : "iter-time", file : "file",
-    header : "header", preallocation : "preallocation" }
-);
 /// Where to store the new image file (in `blockdev-create`, `x-blockdev-create`). QAPI type
 /// `BlockdevOptionsNfs`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -28494,12 +27150,6 @@ pub struct BlockdevOptionsNfs {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub debug: Option<i64>,
 }
-decode_object!(
-    BlockdevOptionsNfs, "an object (BlockdevOptionsNfs)", required { server : "server",
-    path : "path" }, optional { user : "user", group : "group", tcp_syn_count :
-    "tcp-syn-count", readahead_size : "readahead-size", page_cache_size :
-    "page-cache-size", debug : "debug" }
-);
 /// A type of `blockdev-create`, `x-blockdev-create`. QAPI type `BlockdevCreateOptionsNfs`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -28515,10 +27165,6 @@ pub struct BlockdevCreateOptionsNfs {
     /// Since revision `qemu-3.0.0`.
     pub size: u64,
 }
-decode_object!(
-    BlockdevCreateOptionsNfs, "an object (BlockdevCreateOptionsNfs)", required { location
-    : "location", size : "size" }, optional {}
-);
 /// A type of `blockdev-create`. QAPI type `BlockdevCreateOptionsParallels`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -28544,10 +27190,6 @@ pub struct BlockdevCreateOptionsParallels {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cluster_size: Option<u64>,
 }
-decode_object!(
-    BlockdevCreateOptionsParallels, "an object (BlockdevCreateOptionsParallels)",
-    required { file : "file", size : "size" }, optional { cluster_size : "cluster-size" }
-);
 /// A type of `blockdev-create`. QAPI type `QCryptoBlockCreateOptionsLUKS`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -28611,12 +27253,6 @@ pub struct QCryptoBlockCreateOptionsLUKS {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub iter_time: Option<i64>,
 }
-decode_object!(
-    QCryptoBlockCreateOptionsLUKS, "an object (QCryptoBlockCreateOptionsLUKS)", required
-    {}, optional { key_secret : "key-secret", cipher_alg : "cipher-alg", cipher_mode :
-    "cipher-mode", ivgen_alg : "ivgen-alg", ivgen_hash_alg : "ivgen-hash-alg", hash_alg :
-    "hash-alg", iter_time : "iter-time" }
-);
 /// A type of `blockdev-create`. QAPI type `BlockdevCreateOptionsQcow`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -28647,11 +27283,6 @@ pub struct BlockdevCreateOptionsQcow {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub encrypt: Option<QCryptoBlockCreateOptions>,
 }
-decode_object!(
-    BlockdevCreateOptionsQcow, "an object (BlockdevCreateOptionsQcow)", required { file :
-    "file", size : "size" }, optional { backing_file : "backing-file", encrypt :
-    "encrypt" }
-);
 /// A type of `blockdev-create`. QAPI type `BlockdevCreateOptionsQcow2`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -28765,14 +27396,6 @@ pub struct BlockdevCreateOptionsQcow2 {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub compression_type: Option<Qcow2CompressionType>,
 }
-decode_object!(
-    BlockdevCreateOptionsQcow2, "an object (BlockdevCreateOptionsQcow2)", required { file
-    : "file", size : "size" }, optional { data_file : "data-file", data_file_raw :
-    "data-file-raw", extended_l2 : "extended-l2", version : "version", backing_file :
-    "backing-file", backing_fmt : "backing-fmt", encrypt : "encrypt", cluster_size :
-    "cluster-size", preallocation : "preallocation", lazy_refcounts : "lazy-refcounts",
-    refcount_bits : "refcount-bits", compression_type : "compression-type" }
-);
 /// A type of `blockdev-create`. QAPI type `BlockdevCreateOptionsQed`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -28822,11 +27445,6 @@ pub struct BlockdevCreateOptionsQed {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub table_size: Option<i64>,
 }
-decode_object!(
-    BlockdevCreateOptionsQed, "an object (BlockdevCreateOptionsQed)", required { file :
-    "file", size : "size" }, optional { backing_file : "backing-file", backing_fmt :
-    "backing-fmt", cluster_size : "cluster-size", table_size : "table-size" }
-);
 /// Where to store the new image file. This location cannot point to a snapshot (in
 /// `blockdev-create`). QAPI type `BlockdevOptionsRbd`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -28902,12 +27520,6 @@ pub struct BlockdevOptionsRbd {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub server: Option<Vec<InetSocketAddressBase>>,
 }
-decode_object!(
-    BlockdevOptionsRbd, "an object (BlockdevOptionsRbd)", required { pool : "pool", image
-    : "image" }, optional { namespace : "namespace", conf : "conf", snapshot :
-    "snapshot", encrypt : "encrypt", user : "user", auth_client_required :
-    "auth-client-required", key_secret : "key-secret", server : "server" }
-);
 /// A type of `blockdev-create`. QAPI type `RbdEncryptionCreateOptionsLUKS`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -28926,10 +27538,6 @@ pub struct RbdEncryptionCreateOptionsLUKS {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cipher_alg: Option<QCryptoCipherAlgo>,
 }
-decode_object!(
-    RbdEncryptionCreateOptionsLUKS, "an object (RbdEncryptionCreateOptionsLUKS)",
-    required { key_secret : "key-secret" }, optional { cipher_alg : "cipher-alg" }
-);
 /// A type of `blockdev-create`. QAPI type `BlockdevCreateOptionsRbd`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -28962,11 +27570,6 @@ pub struct BlockdevCreateOptionsRbd {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub encrypt: Option<RbdEncryptionCreateOptions>,
 }
-decode_object!(
-    BlockdevCreateOptionsRbd, "an object (BlockdevCreateOptionsRbd)", required { location
-    : "location", size : "size" }, optional { cluster_size : "cluster-size", encrypt :
-    "encrypt" }
-);
 /// Where to store the new image file (in `blockdev-create`). QAPI type `BlockdevOptionsSsh`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -28995,10 +27598,6 @@ pub struct BlockdevOptionsSsh {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub host_key_check: Option<SshHostKeyCheck>,
 }
-decode_object!(
-    BlockdevOptionsSsh, "an object (BlockdevOptionsSsh)", required { server : "server",
-    path : "path" }, optional { user : "user", host_key_check : "host-key-check" }
-);
 /// A type of `blockdev-create`. QAPI type `BlockdevCreateOptionsSsh`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -29014,10 +27613,6 @@ pub struct BlockdevCreateOptionsSsh {
     /// Since revision `qemu-3.0.0`.
     pub size: u64,
 }
-decode_object!(
-    BlockdevCreateOptionsSsh, "an object (BlockdevCreateOptionsSsh)", required { location
-    : "location", size : "size" }, optional {}
-);
 /// A type of `blockdev-create`. QAPI type `BlockdevCreateOptionsVdi`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -29040,10 +27635,6 @@ pub struct BlockdevCreateOptionsVdi {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub preallocation: Option<PreallocMode>,
 }
-decode_object!(
-    BlockdevCreateOptionsVdi, "an object (BlockdevCreateOptionsVdi)", required { file :
-    "file", size : "size" }, optional { preallocation : "preallocation" }
-);
 /// A type of `blockdev-create`. QAPI type `BlockdevCreateOptionsVhdx`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -29096,11 +27687,6 @@ pub struct BlockdevCreateOptionsVhdx {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub block_state_zero: Option<bool>,
 }
-decode_object!(
-    BlockdevCreateOptionsVhdx, "an object (BlockdevCreateOptionsVhdx)", required { file :
-    "file", size : "size" }, optional { log_size : "log-size", block_size : "block-size",
-    subformat : "subformat", block_state_zero : "block-state-zero" }
-);
 /// A type of `blockdev-create`. QAPI type `BlockdevCreateOptionsVmdk`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -29172,12 +27758,6 @@ pub struct BlockdevCreateOptionsVmdk {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub zeroed_grain: Option<bool>,
 }
-decode_object!(
-    BlockdevCreateOptionsVmdk, "an object (BlockdevCreateOptionsVmdk)", required { file :
-    "file", size : "size" }, optional { extents : "extents", subformat : "subformat",
-    backing_file : "backing-file", adapter_type : "adapter-type", hwversion :
-    "hwversion", toolsversion : "toolsversion", zeroed_grain : "zeroed-grain" }
-);
 /// A type of `blockdev-create`. QAPI type `BlockdevCreateOptionsVpc`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -29209,14 +27789,9 @@ pub struct BlockdevCreateOptionsVpc {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub force_size: Option<bool>,
 }
-decode_object!(
-    BlockdevCreateOptionsVpc, "an object (BlockdevCreateOptionsVpc)", required { file :
-    "file", size : "size" }, optional { subformat : "subformat", force_size :
-    "force-size" }
-);
 /// A type of `blockdev-snapshot-delete-internal-sync`, `query-block`,
 /// `query-named-block-nodes`. QAPI type `SnapshotInfo`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct SnapshotInfo {
     /// unique snapshot id
@@ -29230,27 +27805,22 @@ pub struct SnapshotInfo {
     /// size of the VM state
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "vm-state-size")]
     pub vm_state_size: i64,
     /// UTC date of the snapshot in seconds
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "date-sec")]
     pub date_sec: i64,
     /// fractional part in nano seconds to be used with date-sec
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "date-nsec")]
     pub date_nsec: i64,
     /// VM clock relative to boot in seconds
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "vm-clock-sec")]
     pub vm_clock_sec: i64,
     /// fractional part in nano seconds to be used with vm-clock-sec
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "vm-clock-nsec")]
     pub vm_clock_nsec: i64,
     /// Current instruction count. Appears when execution record/replay is enabled. Used for
     /// "time-traveling" to match the moment in the recorded execution with the snapshots. This
@@ -29259,7 +27829,6 @@ pub struct SnapshotInfo {
     /// Optional.
     ///
     /// Since revision `qemu-5.2.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub icount: Option<i64>,
 }
 decode_object!(
@@ -29307,10 +27876,6 @@ pub struct ChardevFile {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub append: Option<bool>,
 }
-decode_object!(
-    ChardevFile, "an object (ChardevFile)", required { out : "out" }, optional { logfile
-    : "logfile", logappend : "logappend", in_ : "in", append : "append" }
-);
 /// A type of `chardev-add`, `chardev-change`. QAPI type `ChardevFileWrapper`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -29320,10 +27885,6 @@ pub struct ChardevFileWrapper {
     /// Since revision `qemu-2.1.0`.
     pub data: ChardevFile,
 }
-decode_object!(
-    ChardevFileWrapper, "an object (ChardevFileWrapper)", required { data : "data" },
-    optional {}
-);
 /// Configuration info for device and pipe chardevs (in `chardev-add`, `chardev-change`). QAPI
 /// type `ChardevHostdev`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -29348,10 +27909,6 @@ pub struct ChardevHostdev {
     /// Since revision `qemu-2.1.0`.
     pub device: String,
 }
-decode_object!(
-    ChardevHostdev, "an object (ChardevHostdev)", required { device : "device" },
-    optional { logfile : "logfile", logappend : "logappend" }
-);
 /// A type of `chardev-add`, `chardev-change`. QAPI type `ChardevHostdevWrapper`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -29361,10 +27918,6 @@ pub struct ChardevHostdevWrapper {
     /// Since revision `qemu-2.1.0`.
     pub data: ChardevHostdev,
 }
-decode_object!(
-    ChardevHostdevWrapper, "an object (ChardevHostdevWrapper)", required { data : "data"
-    }, optional {}
-);
 /// A type of `chardev-add`, `chardev-change`, `nbd-server-start`. QAPI type
 /// `InetSocketAddressWrapper`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -29375,10 +27928,6 @@ pub struct InetSocketAddressWrapper {
     /// Since revision `qemu-2.1.0`.
     pub data: InetSocketAddress,
 }
-decode_object!(
-    InetSocketAddressWrapper, "an object (InetSocketAddressWrapper)", required { data :
-    "data" }, optional {}
-);
 /// A type of `chardev-add`, `chardev-change`, `nbd-server-start`. QAPI type
 /// `UnixSocketAddressWrapper`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -29389,10 +27938,6 @@ pub struct UnixSocketAddressWrapper {
     /// Since revision `qemu-2.1.0`.
     pub data: UnixSocketAddress,
 }
-decode_object!(
-    UnixSocketAddressWrapper, "an object (UnixSocketAddressWrapper)", required { data :
-    "data" }, optional {}
-);
 /// A type of `chardev-add`, `chardev-change`, `nbd-server-start`. QAPI type
 /// `VsockSocketAddressWrapper`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -29403,10 +27948,6 @@ pub struct VsockSocketAddressWrapper {
     /// Since revision `qemu-2.8.0`.
     pub data: VsockSocketAddress,
 }
-decode_object!(
-    VsockSocketAddressWrapper, "an object (VsockSocketAddressWrapper)", required { data :
-    "data" }, optional {}
-);
 /// A type of `chardev-add`, `chardev-change`, `nbd-server-start`. QAPI type
 /// `FdSocketAddressWrapper`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -29417,10 +27958,6 @@ pub struct FdSocketAddressWrapper {
     /// Since revision `qemu-2.1.0`.
     pub data: FdSocketAddress,
 }
-decode_object!(
-    FdSocketAddressWrapper, "an object (FdSocketAddressWrapper)", required { data :
-    "data" }, optional {}
-);
 /// Configuration info for (stream) socket chardevs (in `chardev-add`, `chardev-change`). QAPI
 /// type `ChardevSocket`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -29517,12 +28054,6 @@ pub struct ChardevSocket {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reconnect_ms: Option<i64>,
 }
-decode_object!(
-    ChardevSocket, "an object (ChardevSocket)", required { addr : "addr" }, optional {
-    logfile : "logfile", logappend : "logappend", tls_creds : "tls-creds", tls_authz :
-    "tls-authz", server : "server", wait : "wait", nodelay : "nodelay", telnet :
-    "telnet", tn3270 : "tn3270", websocket : "websocket", reconnect_ms : "reconnect-ms" }
-);
 /// A type of `chardev-add`, `chardev-change`. QAPI type `ChardevSocketWrapper`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -29532,10 +28063,6 @@ pub struct ChardevSocketWrapper {
     /// Since revision `qemu-2.1.0`.
     pub data: ChardevSocket,
 }
-decode_object!(
-    ChardevSocketWrapper, "an object (ChardevSocketWrapper)", required { data : "data" },
-    optional {}
-);
 /// Configuration info for datagram socket chardevs (in `chardev-add`, `chardev-change`). QAPI
 /// type `ChardevUdp`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -29567,10 +28094,6 @@ pub struct ChardevUdp {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub local: Option<SocketAddressLegacy>,
 }
-decode_object!(
-    ChardevUdp, "an object (ChardevUdp)", required { remote : "remote" }, optional {
-    logfile : "logfile", logappend : "logappend", local : "local" }
-);
 /// A type of `chardev-add`, `chardev-change`. QAPI type `ChardevUdpWrapper`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -29580,10 +28103,6 @@ pub struct ChardevUdpWrapper {
     /// Since revision `qemu-2.1.0`.
     pub data: ChardevUdp,
 }
-decode_object!(
-    ChardevUdpWrapper, "an object (ChardevUdpWrapper)", required { data : "data" },
-    optional {}
-);
 /// Configuration info for pty chardevs (in `chardev-add`, `chardev-change`). QAPI type
 /// `ChardevPty`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -29611,10 +28130,6 @@ pub struct ChardevPty {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
 }
-decode_object!(
-    ChardevPty, "an object (ChardevPty)", required {}, optional { logfile : "logfile",
-    logappend : "logappend", path : "path" }
-);
 /// A type of `chardev-add`, `chardev-change`. QAPI type `ChardevPtyWrapper`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -29624,10 +28139,6 @@ pub struct ChardevPtyWrapper {
     /// Since revision `qemu-2.1.0`.
     pub data: ChardevPty,
 }
-decode_object!(
-    ChardevPtyWrapper, "an object (ChardevPtyWrapper)", required { data : "data" },
-    optional {}
-);
 /// Configuration shared across all chardev backends (in `chardev-add`, `chardev-change`). QAPI
 /// type `ChardevCommon`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -29648,10 +28159,6 @@ pub struct ChardevCommon {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub logappend: Option<bool>,
 }
-decode_object!(
-    ChardevCommon, "an object (ChardevCommon)", required {}, optional { logfile :
-    "logfile", logappend : "logappend" }
-);
 /// A type of `chardev-add`, `chardev-change`. QAPI type `ChardevCommonWrapper`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -29661,10 +28168,6 @@ pub struct ChardevCommonWrapper {
     /// Since revision `qemu-2.1.0`.
     pub data: ChardevCommon,
 }
-decode_object!(
-    ChardevCommonWrapper, "an object (ChardevCommonWrapper)", required { data : "data" },
-    optional {}
-);
 /// Configuration info for mux chardevs (in `chardev-add`, `chardev-change`). QAPI type
 /// `ChardevMux`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -29689,10 +28192,6 @@ pub struct ChardevMux {
     /// Since revision `qemu-2.1.0`.
     pub chardev: String,
 }
-decode_object!(
-    ChardevMux, "an object (ChardevMux)", required { chardev : "chardev" }, optional {
-    logfile : "logfile", logappend : "logappend" }
-);
 /// A type of `chardev-add`, `chardev-change`. QAPI type `ChardevMuxWrapper`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -29702,10 +28201,6 @@ pub struct ChardevMuxWrapper {
     /// Since revision `qemu-2.1.0`.
     pub data: ChardevMux,
 }
-decode_object!(
-    ChardevMuxWrapper, "an object (ChardevMuxWrapper)", required { data : "data" },
-    optional {}
-);
 /// Configuration info for hub chardevs (in `chardev-add`, `chardev-change`). QAPI type
 /// `ChardevHub`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -29730,10 +28225,6 @@ pub struct ChardevHub {
     /// Since revision `qemu-10.0.0`.
     pub chardevs: Vec<String>,
 }
-decode_object!(
-    ChardevHub, "an object (ChardevHub)", required { chardevs : "chardevs" }, optional {
-    logfile : "logfile", logappend : "logappend" }
-);
 /// A type of `chardev-add`, `chardev-change`. QAPI type `ChardevHubWrapper`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -29743,10 +28234,6 @@ pub struct ChardevHubWrapper {
     /// Since revision `qemu-10.0.0`.
     pub data: ChardevHub,
 }
-decode_object!(
-    ChardevHubWrapper, "an object (ChardevHubWrapper)", required { data : "data" },
-    optional {}
-);
 /// Configuration info for stdio chardevs (in `chardev-add`, `chardev-change`). QAPI type
 /// `ChardevStdio`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -29774,10 +28261,6 @@ pub struct ChardevStdio {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub signal: Option<bool>,
 }
-decode_object!(
-    ChardevStdio, "an object (ChardevStdio)", required {}, optional { logfile :
-    "logfile", logappend : "logappend", signal : "signal" }
-);
 /// A type of `chardev-add`, `chardev-change`. QAPI type `ChardevStdioWrapper`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -29787,10 +28270,6 @@ pub struct ChardevStdioWrapper {
     /// Since revision `qemu-2.1.0`.
     pub data: ChardevStdio,
 }
-decode_object!(
-    ChardevStdioWrapper, "an object (ChardevStdioWrapper)", required { data : "data" },
-    optional {}
-);
 /// Configuration info for spice vm channel chardevs (in `chardev-add`, `chardev-change`). QAPI
 /// type `ChardevSpiceChannel`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -29816,10 +28295,6 @@ pub struct ChardevSpiceChannel {
     #[serde(rename = "type")]
     pub type_: String,
 }
-decode_object!(
-    ChardevSpiceChannel, "an object (ChardevSpiceChannel)", required { type_ : "type" },
-    optional { logfile : "logfile", logappend : "logappend" }
-);
 /// A type of `chardev-add`, `chardev-change`. QAPI type `ChardevSpiceChannelWrapper`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -29829,10 +28304,6 @@ pub struct ChardevSpiceChannelWrapper {
     /// Since revision `qemu-2.1.0`.
     pub data: ChardevSpiceChannel,
 }
-decode_object!(
-    ChardevSpiceChannelWrapper, "an object (ChardevSpiceChannelWrapper)", required { data
-    : "data" }, optional {}
-);
 /// Configuration info for spice port chardevs (in `chardev-add`, `chardev-change`). QAPI type
 /// `ChardevSpicePort`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -29857,10 +28328,6 @@ pub struct ChardevSpicePort {
     /// Since revision `qemu-2.1.0`.
     pub fqdn: String,
 }
-decode_object!(
-    ChardevSpicePort, "an object (ChardevSpicePort)", required { fqdn : "fqdn" },
-    optional { logfile : "logfile", logappend : "logappend" }
-);
 /// A type of `chardev-add`, `chardev-change`. QAPI type `ChardevSpicePortWrapper`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -29870,10 +28337,6 @@ pub struct ChardevSpicePortWrapper {
     /// Since revision `qemu-2.1.0`.
     pub data: ChardevSpicePort,
 }
-decode_object!(
-    ChardevSpicePortWrapper, "an object (ChardevSpicePortWrapper)", required { data :
-    "data" }, optional {}
-);
 /// Configuration info for QEMU vdagent implementation (in `chardev-add`, `chardev-change`).
 /// QAPI type `ChardevQemuVDAgent`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -29908,10 +28371,6 @@ pub struct ChardevQemuVDAgent {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub clipboard: Option<bool>,
 }
-decode_object!(
-    ChardevQemuVDAgent, "an object (ChardevQemuVDAgent)", required {}, optional { logfile
-    : "logfile", logappend : "logappend", mouse : "mouse", clipboard : "clipboard" }
-);
 /// A type of `chardev-add`, `chardev-change`. QAPI type `ChardevQemuVDAgentWrapper`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -29921,10 +28380,6 @@ pub struct ChardevQemuVDAgentWrapper {
     /// Since revision `qemu-6.1.0`.
     pub data: ChardevQemuVDAgent,
 }
-decode_object!(
-    ChardevQemuVDAgentWrapper, "an object (ChardevQemuVDAgentWrapper)", required { data :
-    "data" }, optional {}
-);
 /// Configuration info for DBus chardevs (in `chardev-add`, `chardev-change`). QAPI type
 /// `ChardevDBus`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -29949,10 +28404,6 @@ pub struct ChardevDBus {
     /// Since revision `qemu-7.0.0`.
     pub name: String,
 }
-decode_object!(
-    ChardevDBus, "an object (ChardevDBus)", required { name : "name" }, optional {
-    logfile : "logfile", logappend : "logappend" }
-);
 /// A type of `chardev-add`, `chardev-change`. QAPI type `ChardevDBusWrapper`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -29962,10 +28413,6 @@ pub struct ChardevDBusWrapper {
     /// Since revision `qemu-7.0.0`.
     pub data: ChardevDBus,
 }
-decode_object!(
-    ChardevDBusWrapper, "an object (ChardevDBusWrapper)", required { data : "data" },
-    optional {}
-);
 /// Configuration info for virtual console chardevs (in `chardev-add`, `chardev-change`). QAPI
 /// type `ChardevVC`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -30014,11 +28461,6 @@ pub struct ChardevVC {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rows: Option<i64>,
 }
-decode_object!(
-    ChardevVC, "an object (ChardevVC)", required {}, optional { logfile : "logfile",
-    logappend : "logappend", width : "width", height : "height", cols : "cols", rows :
-    "rows" }
-);
 /// A type of `chardev-add`, `chardev-change`. QAPI type `ChardevVCWrapper`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -30028,10 +28470,6 @@ pub struct ChardevVCWrapper {
     /// Since revision `qemu-2.1.0`.
     pub data: ChardevVC,
 }
-decode_object!(
-    ChardevVCWrapper, "an object (ChardevVCWrapper)", required { data : "data" },
-    optional {}
-);
 /// Configuration info for ring buffer chardevs (in `chardev-add`, `chardev-change`). QAPI type
 /// `ChardevRingbuf`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -30059,10 +28497,6 @@ pub struct ChardevRingbuf {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
-decode_object!(
-    ChardevRingbuf, "an object (ChardevRingbuf)", required {}, optional { logfile :
-    "logfile", logappend : "logappend", size : "size" }
-);
 /// A type of `chardev-add`, `chardev-change`. QAPI type `ChardevRingbufWrapper`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -30072,12 +28506,8 @@ pub struct ChardevRingbufWrapper {
     /// Since revision `qemu-2.1.0`.
     pub data: ChardevRingbuf,
 }
-decode_object!(
-    ChardevRingbufWrapper, "an object (ChardevRingbufWrapper)", required { data : "data"
-    }, optional {}
-);
 /// A type of `chardev-add`, `chardev-change`. QAPI type `ChardevReturn`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ChardevReturn {
     /// name of the slave pseudoterminal device, present if and only if a chardev of type 'pty' was
@@ -30086,7 +28516,6 @@ pub struct ChardevReturn {
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pty: Option<String>,
 }
 decode_object!(
@@ -30110,10 +28539,6 @@ pub struct CxlDynamicCapacityExtent {
     /// Since revision `qemu-9.1.0`.
     pub len: u64,
 }
-decode_object!(
-    CxlDynamicCapacityExtent, "an object (CxlDynamicCapacityExtent)", required { offset :
-    "offset", len : "len" }, optional {}
-);
 /// A type of `cxl-inject-uncorrectable-errors`. QAPI type `CXLUncorErrorRecord`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -30128,13 +28553,9 @@ pub struct CXLUncorErrorRecord {
     /// Since revision `qemu-8.0.0`.
     pub header: Vec<u32>,
 }
-decode_object!(
-    CXLUncorErrorRecord, "an object (CXLUncorErrorRecord)", required { type_ : "type",
-    header : "header" }, optional {}
-);
 /// A type of `device-list-properties`, `qom-list`, `qom-list-properties`. QAPI type
 /// `ObjectPropertyInfo`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ObjectPropertyInfo {
     /// the name of the property
@@ -30144,22 +28565,18 @@ pub struct ObjectPropertyInfo {
     /// the type of the property. This will typically come in one of four forms:
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "type")]
     pub type_: String,
     /// if specified, the description of the property.
     ///
     /// Optional.
     ///
     /// Since revision `qemu-2.2.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// the default value, if any (since 5.0)
     ///
     /// Optional.
     ///
     /// Since revision `qemu-5.0.0`.
-    #[serde(rename = "default-value")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_value: Option<serde_json::Value>,
 }
 decode_object!(
@@ -30179,10 +28596,6 @@ pub struct DisplayReloadOptionsVNC {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tls_certs: Option<bool>,
 }
-decode_object!(
-    DisplayReloadOptionsVNC, "an object (DisplayReloadOptionsVNC)", required {}, optional
-    { tls_certs : "tls-certs" }
-);
 /// A type of `display-update`. QAPI type `DisplayUpdateOptionsVNC`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -30196,10 +28609,6 @@ pub struct DisplayUpdateOptionsVNC {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub addresses: Option<Vec<SocketAddress>>,
 }
-decode_object!(
-    DisplayUpdateOptionsVNC, "an object (DisplayUpdateOptionsVNC)", required {}, optional
-    { addresses : "addresses" }
-);
 /// A type of `expire_password`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -30219,10 +28628,6 @@ pub struct ExpirePasswordVnc {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display: Option<String>,
 }
-decode_object!(
-    ExpirePasswordVnc, "an object (ExpirePasswordVnc)", required {}, optional { time :
-    "time", display : "display" }
-);
 /// A type of `expire_password`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -30232,10 +28637,6 @@ pub struct ExpirePasswordBase {
     /// Since revision `qemu-2.1.0`.
     pub time: String,
 }
-decode_object!(
-    ExpirePasswordBase, "an object (ExpirePasswordBase)", required { time : "time" },
-    optional {}
-);
 /// A type of `input-send-event`, `send-key`, `x-input-send-event`. QAPI type `IntWrapper`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -30245,9 +28646,6 @@ pub struct IntWrapper {
     /// Since revision `qemu-2.6.0`.
     pub data: i64,
 }
-decode_object!(
-    IntWrapper, "an object (IntWrapper)", required { data : "data" }, optional {}
-);
 /// A type of `input-send-event`, `send-key`. QAPI type `QKeyCodeWrapper`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -30257,10 +28655,6 @@ pub struct QKeyCodeWrapper {
     /// Since revision `qemu-2.6.0`.
     pub data: QKeyCode,
 }
-decode_object!(
-    QKeyCodeWrapper, "an object (QKeyCodeWrapper)", required { data : "data" }, optional
-    {}
-);
 /// Keyboard input event (in `input-send-event`). QAPI type `InputKeyEvent`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -30274,10 +28668,6 @@ pub struct InputKeyEvent {
     /// Since revision `qemu-2.6.0`.
     pub down: bool,
 }
-decode_object!(
-    InputKeyEvent, "an object (InputKeyEvent)", required { key : "key", down : "down" },
-    optional {}
-);
 /// A type of `input-send-event`. QAPI type `InputKeyEventWrapper`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -30287,10 +28677,6 @@ pub struct InputKeyEventWrapper {
     /// Since revision `qemu-2.6.0`.
     pub data: InputKeyEvent,
 }
-decode_object!(
-    InputKeyEventWrapper, "an object (InputKeyEventWrapper)", required { data : "data" },
-    optional {}
-);
 /// Pointer button input event (in `input-send-event`). QAPI type `InputBtnEvent`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -30304,10 +28690,6 @@ pub struct InputBtnEvent {
     /// Since revision `qemu-2.6.0`.
     pub down: bool,
 }
-decode_object!(
-    InputBtnEvent, "an object (InputBtnEvent)", required { button : "button", down :
-    "down" }, optional {}
-);
 /// A type of `input-send-event`. QAPI type `InputBtnEventWrapper`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -30317,10 +28699,6 @@ pub struct InputBtnEventWrapper {
     /// Since revision `qemu-2.6.0`.
     pub data: InputBtnEvent,
 }
-decode_object!(
-    InputBtnEventWrapper, "an object (InputBtnEventWrapper)", required { data : "data" },
-    optional {}
-);
 /// Pointer motion input event (in `input-send-event`). QAPI type `InputMoveEvent`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -30334,10 +28712,6 @@ pub struct InputMoveEvent {
     /// Since revision `qemu-2.6.0`.
     pub value: i64,
 }
-decode_object!(
-    InputMoveEvent, "an object (InputMoveEvent)", required { axis : "axis", value :
-    "value" }, optional {}
-);
 /// A type of `input-send-event`. QAPI type `InputMoveEventWrapper`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -30347,10 +28721,6 @@ pub struct InputMoveEventWrapper {
     /// Since revision `qemu-2.6.0`.
     pub data: InputMoveEvent,
 }
-decode_object!(
-    InputMoveEventWrapper, "an object (InputMoveEventWrapper)", required { data : "data"
-    }, optional {}
-);
 /// MultiTouch input event (in `input-send-event`). QAPI type `InputMultiTouchEvent`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -30378,11 +28748,6 @@ pub struct InputMultiTouchEvent {
     /// Since revision `qemu-8.1.0`.
     pub value: i64,
 }
-decode_object!(
-    InputMultiTouchEvent, "an object (InputMultiTouchEvent)", required { type_ : "type",
-    slot : "slot", tracking_id : "tracking-id", axis : "axis", value : "value" },
-    optional {}
-);
 /// A type of `input-send-event`. QAPI type `InputMultiTouchEventWrapper`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -30392,10 +28757,6 @@ pub struct InputMultiTouchEventWrapper {
     /// Since revision `qemu-8.1.0`.
     pub data: InputMultiTouchEvent,
 }
-decode_object!(
-    InputMultiTouchEventWrapper, "an object (InputMultiTouchEventWrapper)", required {
-    data : "data" }, optional {}
-);
 /// A type of `migrate`, `migrate-incoming`. QAPI type `MigrationExecCommand`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -30405,10 +28766,6 @@ pub struct MigrationExecCommand {
     /// Since revision `qemu-8.2.0`.
     pub args: Vec<String>,
 }
-decode_object!(
-    MigrationExecCommand, "an object (MigrationExecCommand)", required { args : "args" },
-    optional {}
-);
 /// A type of `migrate`, `migrate-incoming`. QAPI type `FileMigrationArgs`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -30424,10 +28781,6 @@ pub struct FileMigrationArgs {
     /// Since revision `qemu-8.2.0`.
     pub offset: u64,
 }
-decode_object!(
-    FileMigrationArgs, "an object (FileMigrationArgs)", required { filename : "filename",
-    offset : "offset" }, optional {}
-);
 /// A type of `migrate`, `migrate-incoming`. QAPI type `MigrationChannel`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -30442,10 +28795,6 @@ pub struct MigrationChannel {
     /// Since revision `qemu-8.2.0`.
     pub addr: MigrationAddress,
 }
-decode_object!(
-    MigrationChannel, "an object (MigrationChannel)", required { channel_type :
-    "channel-type", addr : "addr" }, optional {}
-);
 /// A type of `migrate-set-capabilities`, `query-migrate-capabilities`. QAPI type
 /// `MigrationCapabilityStatus`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -30579,10 +28928,6 @@ pub struct NetdevAddNic {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vectors: Option<u32>,
 }
-decode_object!(
-    NetdevAddNic, "an object (NetdevAddNic)", required {}, optional { id : "id", netdev :
-    "netdev", macaddr : "macaddr", model : "model", addr : "addr", vectors : "vectors" }
-);
 /// A type of `netdev_add`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -30844,18 +29189,6 @@ pub struct NetdevAddPasst {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub param: Option<Vec<FdSocketAddress>>,
 }
-decode_object!(
-    NetdevAddPasst, "an object (NetdevAddPasst)", required {}, optional { id : "id", path
-    : "path", quiet : "quiet", vhost_user : "vhost-user", mtu : "mtu", address :
-    "address", netmask : "netmask", mac : "mac", gateway : "gateway", interface :
-    "interface", outbound : "outbound", outbound_if4 : "outbound-if4", outbound_if6 :
-    "outbound-if6", dns : "dns", search : "search", fqdn : "fqdn", dhcp_dns : "dhcp-dns",
-    dhcp_search : "dhcp-search", map_host_loopback : "map-host-loopback", map_guest_addr
-    : "map-guest-addr", dns_forward : "dns-forward", dns_host : "dns-host", tcp : "tcp",
-    udp : "udp", icmp : "icmp", dhcp : "dhcp", ndp : "ndp", dhcpv6 : "dhcpv6", ra : "ra",
-    freebind : "freebind", ipv4 : "ipv4", ipv6 : "ipv6", tcp_ports : "tcp-ports",
-    udp_ports : "udp-ports", param : "param" }
-);
 /// A type of `netdev_add`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -31030,15 +29363,6 @@ pub struct NetdevAddUser {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tftp_server_name: Option<String>,
 }
-decode_object!(
-    NetdevAddUser, "an object (NetdevAddUser)", required {}, optional { id : "id",
-    hostname : "hostname", restrict : "restrict", ipv4 : "ipv4", ipv6 : "ipv6", ip :
-    "ip", net : "net", host : "host", tftp : "tftp", bootfile : "bootfile", dhcpstart :
-    "dhcpstart", dns : "dns", dnssearch : "dnssearch", domainname : "domainname",
-    ipv6_prefix : "ipv6-prefix", ipv6_prefixlen : "ipv6-prefixlen", ipv6_host :
-    "ipv6-host", ipv6_dns : "ipv6-dns", smb : "smb", smbserver : "smbserver", hostfwd :
-    "hostfwd", guestfwd : "guestfwd", tftp_server_name : "tftp-server-name" }
-);
 /// A type of `netdev_add`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -31163,13 +29487,6 @@ pub struct NetdevAddTap {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub poll_us: Option<u32>,
 }
-decode_object!(
-    NetdevAddTap, "an object (NetdevAddTap)", required {}, optional { id : "id", ifname :
-    "ifname", fd : "fd", fds : "fds", script : "script", downscript : "downscript", br :
-    "br", helper : "helper", sndbuf : "sndbuf", vnet_hdr : "vnet_hdr", vhost : "vhost",
-    vhostfd : "vhostfd", vhostfds : "vhostfds", vhostforce : "vhostforce", queues :
-    "queues", poll_us : "poll-us" }
-);
 /// A type of `netdev_add`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -31283,13 +29600,6 @@ pub struct NetdevAddL2tpv3 {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<u32>,
 }
-decode_object!(
-    NetdevAddL2tpv3, "an object (NetdevAddL2tpv3)", required { src : "src", dst : "dst",
-    txsession : "txsession" }, optional { id : "id", srcport : "srcport", dstport :
-    "dstport", ipv6 : "ipv6", udp : "udp", cookie64 : "cookie64", counter : "counter",
-    pincounter : "pincounter", txcookie : "txcookie", rxcookie : "rxcookie", rxsession :
-    "rxsession", offset : "offset" }
-);
 /// A type of `netdev_add`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -31344,11 +29654,6 @@ pub struct NetdevAddSocket {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub udp: Option<String>,
 }
-decode_object!(
-    NetdevAddSocket, "an object (NetdevAddSocket)", required {}, optional { id : "id", fd
-    : "fd", listen : "listen", connect : "connect", mcast : "mcast", localaddr :
-    "localaddr", udp : "udp" }
-);
 /// A type of `netdev_add`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -31382,10 +29687,6 @@ pub struct NetdevAddStream {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reconnect_ms: Option<i64>,
 }
-decode_object!(
-    NetdevAddStream, "an object (NetdevAddStream)", required { addr : "addr" }, optional
-    { id : "id", server : "server", reconnect_ms : "reconnect-ms" }
-);
 /// A type of `netdev_add`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -31412,10 +29713,6 @@ pub struct NetdevAddDgram {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub remote: Option<SocketAddress>,
 }
-decode_object!(
-    NetdevAddDgram, "an object (NetdevAddDgram)", required {}, optional { id : "id",
-    local : "local", remote : "remote" }
-);
 /// A type of `netdev_add`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -31460,10 +29757,6 @@ pub struct NetdevAddVde {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<u16>,
 }
-decode_object!(
-    NetdevAddVde, "an object (NetdevAddVde)", required {}, optional { id : "id", sock :
-    "sock", port : "port", group : "group", mode : "mode" }
-);
 /// A type of `netdev_add`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -31490,10 +29783,6 @@ pub struct NetdevAddBridge {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub helper: Option<String>,
 }
-decode_object!(
-    NetdevAddBridge, "an object (NetdevAddBridge)", required {}, optional { id : "id", br
-    : "br", helper : "helper" }
-);
 /// A type of `netdev_add`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -31519,10 +29808,6 @@ pub struct NetdevAddHubport {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub netdev: Option<String>,
 }
-decode_object!(
-    NetdevAddHubport, "an object (NetdevAddHubport)", required { hubid : "hubid" },
-    optional { id : "id", netdev : "netdev" }
-);
 /// A type of `netdev_add`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -31549,10 +29834,6 @@ pub struct NetdevAddNetmap {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub devname: Option<String>,
 }
-decode_object!(
-    NetdevAddNetmap, "an object (NetdevAddNetmap)", required { ifname : "ifname" },
-    optional { id : "id", devname : "devname" }
-);
 /// A type of `netdev_add`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -31639,12 +29920,6 @@ pub struct NetdevAddAfXdp {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub map_start_index: Option<i32>,
 }
-decode_object!(
-    NetdevAddAfXdp, "an object (NetdevAddAfXdp)", required { ifname : "ifname" },
-    optional { id : "id", mode : "mode", force_copy : "force-copy", queues : "queues",
-    start_queue : "start-queue", inhibit : "inhibit", sock_fds : "sock-fds", map_path :
-    "map-path", map_start_index : "map-start-index" }
-);
 /// A type of `netdev_add`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -31675,10 +29950,6 @@ pub struct NetdevAddVhostUser {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub queues: Option<i64>,
 }
-decode_object!(
-    NetdevAddVhostUser, "an object (NetdevAddVhostUser)", required { chardev : "chardev"
-    }, optional { id : "id", vhostforce : "vhostforce", queues : "queues" }
-);
 /// A type of `netdev_add`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -31722,11 +29993,6 @@ pub struct NetdevAddVhostVdpa {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub x_svq: Option<bool>,
 }
-decode_object!(
-    NetdevAddVhostVdpa, "an object (NetdevAddVhostVdpa)", required {}, optional { id :
-    "id", vhostdev : "vhostdev", vhostfd : "vhostfd", queues : "queues", x_svq : "x-svq"
-    }
-);
 /// A type of `netdev_add`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -31788,11 +30054,6 @@ pub struct NetdevAddVmnetHost {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub net_uuid: Option<String>,
 }
-decode_object!(
-    NetdevAddVmnetHost, "an object (NetdevAddVmnetHost)", required {}, optional { id :
-    "id", start_address : "start-address", end_address : "end-address", subnet_mask :
-    "subnet-mask", isolated : "isolated", net_uuid : "net-uuid" }
-);
 /// A type of `netdev_add`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -31852,11 +30113,6 @@ pub struct NetdevAddVmnetShared {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub nat66_prefix: Option<String>,
 }
-decode_object!(
-    NetdevAddVmnetShared, "an object (NetdevAddVmnetShared)", required {}, optional { id
-    : "id", start_address : "start-address", end_address : "end-address", subnet_mask :
-    "subnet-mask", isolated : "isolated", nat66_prefix : "nat66-prefix" }
-);
 /// A type of `netdev_add`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -31882,10 +30138,6 @@ pub struct NetdevAddVmnetBridged {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub isolated: Option<bool>,
 }
-decode_object!(
-    NetdevAddVmnetBridged, "an object (NetdevAddVmnetBridged)", required { ifname :
-    "ifname" }, optional { id : "id", isolated : "isolated" }
-);
 /// A type of `object-add`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -31909,10 +30161,6 @@ pub struct ObjectAddAcpiGenericInitiator {
     /// Since revision `qemu-9.0.0`.
     pub node: u32,
 }
-decode_object!(
-    ObjectAddAcpiGenericInitiator, "an object (ObjectAddAcpiGenericInitiator)", required
-    { pci_dev : "pci-dev", node : "node" }, optional { id : "id" }
-);
 /// A type of `object-add`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -31952,10 +30200,6 @@ pub struct ObjectAddAcpiGenericPort {
     /// Since revision `qemu-9.2.0`.
     pub node: u32,
 }
-decode_object!(
-    ObjectAddAcpiGenericPort, "an object (ObjectAddAcpiGenericPort)", required { pci_bus
-    : "pci-bus", node : "node" }, optional { id : "id" }
-);
 /// A type of `object-add`. QAPI type `QAuthZListRule`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -31977,10 +30221,6 @@ pub struct QAuthZListRule {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub format: Option<QAuthZListFormat>,
 }
-decode_object!(
-    QAuthZListRule, "an object (QAuthZListRule)", required { match_ : "match", policy :
-    "policy" }, optional { format : "format" }
-);
 /// A type of `object-add`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -32007,10 +30247,6 @@ pub struct ObjectAddAuthzList {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rules: Option<Vec<QAuthZListRule>>,
 }
-decode_object!(
-    ObjectAddAuthzList, "an object (ObjectAddAuthzList)", required {}, optional { id :
-    "id", policy : "policy", rules : "rules" }
-);
 /// A type of `object-add`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -32037,10 +30273,6 @@ pub struct ObjectAddAuthzListfile {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refresh: Option<bool>,
 }
-decode_object!(
-    ObjectAddAuthzListfile, "an object (ObjectAddAuthzListfile)", required { filename :
-    "filename" }, optional { id : "id", refresh : "refresh" }
-);
 /// A type of `object-add`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -32057,10 +30289,6 @@ pub struct ObjectAddAuthzPam {
     /// Since revision `qemu-6.0.0`.
     pub service: String,
 }
-decode_object!(
-    ObjectAddAuthzPam, "an object (ObjectAddAuthzPam)", required { service : "service" },
-    optional { id : "id" }
-);
 /// A type of `object-add`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -32079,10 +30307,6 @@ pub struct ObjectAddAuthzSimple {
     /// Since revision `qemu-6.0.0`.
     pub identity: String,
 }
-decode_object!(
-    ObjectAddAuthzSimple, "an object (ObjectAddAuthzSimple)", required { identity :
-    "identity" }, optional { id : "id" }
-);
 /// A type of `object-add`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -32104,10 +30328,6 @@ pub struct ObjectAddCanHostSocketcan {
     /// Since revision `qemu-6.0.0`.
     pub canbus: String,
 }
-decode_object!(
-    ObjectAddCanHostSocketcan, "an object (ObjectAddCanHostSocketcan)", required { if_ :
-    "if", canbus : "canbus" }, optional { id : "id" }
-);
 /// A type of `object-add`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -32184,13 +30404,6 @@ pub struct ObjectAddColoCompare {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vnet_hdr_support: Option<bool>,
 }
-decode_object!(
-    ObjectAddColoCompare, "an object (ObjectAddColoCompare)", required { primary_in :
-    "primary_in", secondary_in : "secondary_in", outdev : "outdev", iothread : "iothread"
-    }, optional { id : "id", notify_dev : "notify_dev", compare_timeout :
-    "compare_timeout", expired_scan_cycle : "expired_scan_cycle", max_queue_size :
-    "max_queue_size", vnet_hdr_support : "vnet_hdr_support" }
-);
 /// A type of `object-add`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -32233,12 +30446,6 @@ pub struct ObjectAddCryptodevBackendOrCryptodevBackendBuiltinOrCryptodevBackendL
     #[serde(skip_serializing_if = "Option::is_none")]
     pub throttle_ops: Option<u64>,
 }
-decode_object!(
-    ObjectAddCryptodevBackendOrCryptodevBackendBuiltinOrCryptodevBackendLkcf,
-    "an object (ObjectAddCryptodevBackendOrCryptodevBackendBuiltinOrCryptodevBackendLkcf)",
-    required {}, optional { id : "id", queues : "queues", throttle_bps : "throttle-bps",
-    throttle_ops : "throttle-ops" }
-);
 /// A type of `object-add`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -32285,11 +30492,6 @@ pub struct ObjectAddCryptodevVhostUser {
     /// Since revision `qemu-6.0.0`.
     pub chardev: String,
 }
-decode_object!(
-    ObjectAddCryptodevVhostUser, "an object (ObjectAddCryptodevVhostUser)", required {
-    chardev : "chardev" }, optional { id : "id", queues : "queues", throttle_bps :
-    "throttle-bps", throttle_ops : "throttle-ops" }
-);
 /// A type of `object-add`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -32315,10 +30517,6 @@ pub struct ObjectAddDbusVmstate {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id_list: Option<String>,
 }
-decode_object!(
-    ObjectAddDbusVmstate, "an object (ObjectAddDbusVmstate)", required { addr : "addr" },
-    optional { id : "id", id_list : "id-list" }
-);
 /// A type of `object-add`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -32375,11 +30573,6 @@ pub struct ObjectAddFilterBuffer {
     /// Since revision `qemu-6.0.0`.
     pub interval: u32,
 }
-decode_object!(
-    ObjectAddFilterBuffer, "an object (ObjectAddFilterBuffer)", required { netdev :
-    "netdev", interval : "interval" }, optional { id : "id", queue : "queue", status :
-    "status", position : "position", insert : "insert" }
-);
 /// A type of `object-add`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -32442,11 +30635,6 @@ pub struct ObjectAddFilterDump {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub maxlen: Option<u32>,
 }
-decode_object!(
-    ObjectAddFilterDump, "an object (ObjectAddFilterDump)", required { netdev : "netdev",
-    file : "file" }, optional { id : "id", queue : "queue", status : "status", position :
-    "position", insert : "insert", maxlen : "maxlen" }
-);
 /// A type of `object-add`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -32507,12 +30695,6 @@ pub struct ObjectAddFilterMirror {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vnet_hdr_support: Option<bool>,
 }
-decode_object!(
-    ObjectAddFilterMirror, "an object (ObjectAddFilterMirror)", required { netdev :
-    "netdev", outdev : "outdev" }, optional { id : "id", queue : "queue", status :
-    "status", position : "position", insert : "insert", vnet_hdr_support :
-    "vnet_hdr_support" }
-);
 /// A type of `object-add`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -32584,12 +30766,6 @@ pub struct ObjectAddFilterRedirector {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vnet_hdr_support: Option<bool>,
 }
-decode_object!(
-    ObjectAddFilterRedirector, "an object (ObjectAddFilterRedirector)", required { netdev
-    : "netdev" }, optional { id : "id", queue : "queue", status : "status", position :
-    "position", insert : "insert", indev : "indev", outdev : "outdev", vnet_hdr_support :
-    "vnet_hdr_support" }
-);
 /// A type of `object-add`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -32639,11 +30815,6 @@ pub struct ObjectAddFilterReplay {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub insert: Option<NetfilterInsert>,
 }
-decode_object!(
-    ObjectAddFilterReplay, "an object (ObjectAddFilterReplay)", required { netdev :
-    "netdev" }, optional { id : "id", queue : "queue", status : "status", position :
-    "position", insert : "insert" }
-);
 /// A type of `object-add`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -32700,11 +30871,6 @@ pub struct ObjectAddFilterRewriter {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vnet_hdr_support: Option<bool>,
 }
-decode_object!(
-    ObjectAddFilterRewriter, "an object (ObjectAddFilterRewriter)", required { netdev :
-    "netdev" }, optional { id : "id", queue : "queue", status : "status", position :
-    "position", insert : "insert", vnet_hdr_support : "vnet_hdr_support" }
-);
 /// A type of `object-add`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -32721,10 +30887,6 @@ pub struct ObjectAddIgvmCfg {
     /// Since revision `qemu-10.1.0`.
     pub file: String,
 }
-decode_object!(
-    ObjectAddIgvmCfg, "an object (ObjectAddIgvmCfg)", required { file : "file" },
-    optional { id : "id" }
-);
 /// A type of `object-add`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -32785,11 +30947,6 @@ pub struct ObjectAddInputBarrier {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub height: Option<String>,
 }
-decode_object!(
-    ObjectAddInputBarrier, "an object (ObjectAddInputBarrier)", required { name : "name"
-    }, optional { id : "id", server : "server", port : "port", x_origin : "x-origin",
-    y_origin : "y-origin", width : "width", height : "height" }
-);
 /// A type of `object-add`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -32829,11 +30986,6 @@ pub struct ObjectAddInputLinux {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub grab_toggle: Option<GrabToggleKeys>,
 }
-decode_object!(
-    ObjectAddInputLinux, "an object (ObjectAddInputLinux)", required { evdev : "evdev" },
-    optional { id : "id", grab_all : "grab_all", repeat : "repeat", grab_toggle :
-    "grab-toggle" }
-);
 /// A type of `object-add`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -32856,10 +31008,6 @@ pub struct ObjectAddIommufd {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fd: Option<String>,
 }
-decode_object!(
-    ObjectAddIommufd, "an object (ObjectAddIommufd)", required {}, optional { id : "id",
-    fd : "fd" }
-);
 /// A type of `object-add`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -32924,12 +31072,6 @@ pub struct ObjectAddIothread {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub poll_shrink: Option<i64>,
 }
-decode_object!(
-    ObjectAddIothread, "an object (ObjectAddIothread)", required {}, optional { id :
-    "id", aio_max_batch : "aio-max-batch", thread_pool_min : "thread-pool-min",
-    thread_pool_max : "thread-pool-max", poll_max_ns : "poll-max-ns", poll_grow :
-    "poll-grow", poll_shrink : "poll-shrink" }
-);
 /// A type of `object-add`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -32967,11 +31109,6 @@ pub struct ObjectAddMainLoop {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub thread_pool_max: Option<i64>,
 }
-decode_object!(
-    ObjectAddMainLoop, "an object (ObjectAddMainLoop)", required {}, optional { id :
-    "id", aio_max_batch : "aio-max-batch", thread_pool_min : "thread-pool-min",
-    thread_pool_max : "thread-pool-max" }
-);
 /// A type of `object-add`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -33070,15 +31207,6 @@ pub struct ObjectAddMemoryBackendEpcOrMemoryBackendRamOrMemoryBackendShm {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub x_use_canonical_path_for_ramblock_id: Option<bool>,
 }
-decode_object!(
-    ObjectAddMemoryBackendEpcOrMemoryBackendRamOrMemoryBackendShm,
-    "an object (ObjectAddMemoryBackendEpcOrMemoryBackendRamOrMemoryBackendShm)", required
-    { size : "size" }, optional { id : "id", dump : "dump", host_nodes : "host-nodes",
-    merge : "merge", policy : "policy", prealloc : "prealloc", prealloc_threads :
-    "prealloc-threads", prealloc_context : "prealloc-context", share : "share", reserve :
-    "reserve", x_use_canonical_path_for_ramblock_id :
-    "x-use-canonical-path-for-ramblock-id" }
-);
 /// A type of `object-add`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -33250,15 +31378,6 @@ pub struct ObjectAddMemoryBackendFile {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rom: Option<OnOffAuto>,
 }
-decode_object!(
-    ObjectAddMemoryBackendFile, "an object (ObjectAddMemoryBackendFile)", required { size
-    : "size", mem_path : "mem-path" }, optional { id : "id", dump : "dump", host_nodes :
-    "host-nodes", merge : "merge", policy : "policy", prealloc : "prealloc",
-    prealloc_threads : "prealloc-threads", prealloc_context : "prealloc-context", share :
-    "share", reserve : "reserve", x_use_canonical_path_for_ramblock_id :
-    "x-use-canonical-path-for-ramblock-id", align : "align", offset : "offset",
-    discard_data : "discard-data", pmem : "pmem", readonly : "readonly", rom : "rom" }
-);
 /// A type of `object-add`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -33383,15 +31502,6 @@ pub struct ObjectAddMemoryBackendMemfd {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub seal: Option<bool>,
 }
-decode_object!(
-    ObjectAddMemoryBackendMemfd, "an object (ObjectAddMemoryBackendMemfd)", required {
-    size : "size" }, optional { id : "id", dump : "dump", host_nodes : "host-nodes",
-    merge : "merge", policy : "policy", prealloc : "prealloc", prealloc_threads :
-    "prealloc-threads", prealloc_context : "prealloc-context", share : "share", reserve :
-    "reserve", x_use_canonical_path_for_ramblock_id :
-    "x-use-canonical-path-for-ramblock-id", hugetlb : "hugetlb", hugetlbsize :
-    "hugetlbsize", seal : "seal" }
-);
 /// A type of `object-add`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -33408,10 +31518,6 @@ pub struct ObjectAddPrManagerHelper {
     /// Since revision `qemu-6.0.0`.
     pub path: String,
 }
-decode_object!(
-    ObjectAddPrManagerHelper, "an object (ObjectAddPrManagerHelper)", required { path :
-    "path" }, optional { id : "id" }
-);
 /// A type of `object-add`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -33435,10 +31541,6 @@ pub struct ObjectAddQtest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub log: Option<String>,
 }
-decode_object!(
-    ObjectAddQtest, "an object (ObjectAddQtest)", required { chardev : "chardev" },
-    optional { id : "id", log : "log" }
-);
 /// A type of `object-add`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -33463,10 +31565,6 @@ pub struct ObjectAddRngBuiltin {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub opened: Option<bool>,
 }
-decode_object!(
-    ObjectAddRngBuiltin, "an object (ObjectAddRngBuiltin)", required {}, optional { id :
-    "id", opened : "opened" }
-);
 /// A type of `object-add`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -33495,10 +31593,6 @@ pub struct ObjectAddRngEgd {
     /// Since revision `qemu-6.0.0`.
     pub chardev: String,
 }
-decode_object!(
-    ObjectAddRngEgd, "an object (ObjectAddRngEgd)", required { chardev : "chardev" },
-    optional { id : "id", opened : "opened" }
-);
 /// A type of `object-add`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -33530,10 +31624,6 @@ pub struct ObjectAddRngRandom {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filename: Option<String>,
 }
-decode_object!(
-    ObjectAddRngRandom, "an object (ObjectAddRngRandom)", required {}, optional { id :
-    "id", opened : "opened", filename : "filename" }
-);
 /// A type of `object-add`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -33584,10 +31674,6 @@ pub struct ObjectAddSecret {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<String>,
 }
-decode_object!(
-    ObjectAddSecret, "an object (ObjectAddSecret)", required {}, optional { id : "id",
-    format : "format", keyid : "keyid", iv : "iv", data : "data", file : "file" }
-);
 /// A type of `object-add`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -33630,10 +31716,6 @@ pub struct ObjectAddSecretKeyring {
     /// Since revision `qemu-6.0.0`.
     pub serial: i32,
 }
-decode_object!(
-    ObjectAddSecretKeyring, "an object (ObjectAddSecretKeyring)", required { serial :
-    "serial" }, optional { id : "id", format : "format", keyid : "keyid", iv : "iv" }
-);
 /// A type of `object-add`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -33727,13 +31809,6 @@ pub struct ObjectAddSevGuest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub legacy_vm_type: Option<OnOffAuto>,
 }
-decode_object!(
-    ObjectAddSevGuest, "an object (ObjectAddSevGuest)", required { reduced_phys_bits :
-    "reduced-phys-bits" }, optional { id : "id", sev_device : "sev-device", cbitpos :
-    "cbitpos", kernel_hashes : "kernel-hashes", dh_cert_file : "dh-cert-file",
-    session_file : "session-file", policy : "policy", handle : "handle", legacy_vm_type :
-    "legacy-vm-type" }
-);
 /// A type of `object-add`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -33846,14 +31921,6 @@ pub struct ObjectAddSevSnpGuest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vcek_disabled: Option<bool>,
 }
-decode_object!(
-    ObjectAddSevSnpGuest, "an object (ObjectAddSevSnpGuest)", required {
-    reduced_phys_bits : "reduced-phys-bits" }, optional { id : "id", sev_device :
-    "sev-device", cbitpos : "cbitpos", kernel_hashes : "kernel-hashes", policy :
-    "policy", guest_visible_workarounds : "guest-visible-workarounds", id_block :
-    "id-block", id_auth : "id-auth", author_key_enabled : "author-key-enabled", host_data
-    : "host-data", vcek_disabled : "vcek-disabled" }
-);
 /// A type of `object-add`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -33917,12 +31984,6 @@ pub struct ObjectAddTdxGuest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quote_generation_socket: Option<SocketAddress>,
 }
-decode_object!(
-    ObjectAddTdxGuest, "an object (ObjectAddTdxGuest)", required {}, optional { id :
-    "id", attributes : "attributes", sept_ve_disable : "sept-ve-disable", mrconfigid :
-    "mrconfigid", mrowner : "mrowner", mrownerconfig : "mrownerconfig",
-    quote_generation_socket : "quote-generation-socket" }
-);
 /// A type of `object-add`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -33954,10 +32015,6 @@ pub struct ObjectAddThreadContext {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub node_affinity: Option<Vec<u16>>,
 }
-decode_object!(
-    ObjectAddThreadContext, "an object (ObjectAddThreadContext)", required {}, optional {
-    id : "id", cpu_affinity : "cpu-affinity", node_affinity : "node-affinity" }
-);
 /// limits to apply for this throttle group (in `object-add`). QAPI type `ThrottleLimits`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -34121,18 +32178,6 @@ pub struct ThrottleLimits {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub iops_size: Option<i64>,
 }
-decode_object!(
-    ThrottleLimits, "an object (ThrottleLimits)", required {}, optional { iops_total :
-    "iops-total", iops_total_max : "iops-total-max", iops_total_max_length :
-    "iops-total-max-length", iops_read : "iops-read", iops_read_max : "iops-read-max",
-    iops_read_max_length : "iops-read-max-length", iops_write : "iops-write",
-    iops_write_max : "iops-write-max", iops_write_max_length : "iops-write-max-length",
-    bps_total : "bps-total", bps_total_max : "bps-total-max", bps_total_max_length :
-    "bps-total-max-length", bps_read : "bps-read", bps_read_max : "bps-read-max",
-    bps_read_max_length : "bps-read-max-length", bps_write : "bps-write", bps_write_max :
-    "bps-write-max", bps_write_max_length : "bps-write-max-length", iops_size :
-    "iops-size" }
-);
 /// A type of `object-add`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -34342,19 +32387,6 @@ pub struct ObjectAddThrottleGroup {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub x_iops_size: Option<i64>,
 }
-decode_object!(
-    ObjectAddThrottleGroup, "an object (ObjectAddThrottleGroup)", required {}, optional {
-    id : "id", limits : "limits", x_iops_total : "x-iops-total", x_iops_total_max :
-    "x-iops-total-max", x_iops_total_max_length : "x-iops-total-max-length", x_iops_read
-    : "x-iops-read", x_iops_read_max : "x-iops-read-max", x_iops_read_max_length :
-    "x-iops-read-max-length", x_iops_write : "x-iops-write", x_iops_write_max :
-    "x-iops-write-max", x_iops_write_max_length : "x-iops-write-max-length", x_bps_total
-    : "x-bps-total", x_bps_total_max : "x-bps-total-max", x_bps_total_max_length :
-    "x-bps-total-max-length", x_bps_read : "x-bps-read", x_bps_read_max :
-    "x-bps-read-max", x_bps_read_max_length : "x-bps-read-max-length", x_bps_write :
-    "x-bps-write", x_bps_write_max : "x-bps-write-max", x_bps_write_max_length :
-    "x-bps-write-max-length", x_iops_size : "x-iops-size" }
-);
 /// A type of `object-add`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -34399,12 +32431,6 @@ pub struct ObjectAddTlsCredsAnonOrTlsCipherSuites {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<String>,
 }
-decode_object!(
-    ObjectAddTlsCredsAnonOrTlsCipherSuites,
-    "an object (ObjectAddTlsCredsAnonOrTlsCipherSuites)", required {}, optional { id :
-    "id", verify_peer : "verify-peer", dir : "dir", endpoint : "endpoint", priority :
-    "priority" }
-);
 /// A type of `object-add`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -34457,11 +32483,6 @@ pub struct ObjectAddTlsCredsPsk {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
-decode_object!(
-    ObjectAddTlsCredsPsk, "an object (ObjectAddTlsCredsPsk)", required {}, optional { id
-    : "id", verify_peer : "verify-peer", dir : "dir", endpoint : "endpoint", priority :
-    "priority", username : "username" }
-);
 /// A type of `object-add`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -34523,11 +32544,6 @@ pub struct ObjectAddTlsCredsX509 {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub passwordid: Option<String>,
 }
-decode_object!(
-    ObjectAddTlsCredsX509, "an object (ObjectAddTlsCredsX509)", required {}, optional {
-    id : "id", verify_peer : "verify-peer", dir : "dir", endpoint : "endpoint", priority
-    : "priority", sanity_check : "sanity-check", passwordid : "passwordid" }
-);
 /// A type of `object-add`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -34548,10 +32564,6 @@ pub struct ObjectAddXRemoteObject {
     /// Since revision `qemu-6.0.0`.
     pub devid: String,
 }
-decode_object!(
-    ObjectAddXRemoteObject, "an object (ObjectAddXRemoteObject)", required { fd : "fd",
-    devid : "devid" }, optional { id : "id" }
-);
 /// A type of `object-add`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -34572,12 +32584,8 @@ pub struct ObjectAddXVfioUserServer {
     /// Since revision `qemu-7.1.0`.
     pub device: String,
 }
-decode_object!(
-    ObjectAddXVfioUserServer, "an object (ObjectAddXVfioUserServer)", required { socket :
-    "socket", device : "device" }, optional { id : "id" }
-);
 /// A type of `qom-list-get`. QAPI type `ObjectPropertyValue`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ObjectPropertyValue {
     /// the name of the property.
@@ -34587,14 +32595,12 @@ pub struct ObjectPropertyValue {
     /// the type of the property, as described in `ObjectPropertyInfo`.
     ///
     /// Since revision `qemu-10.1.0`.
-    #[serde(rename = "type")]
     pub type_: String,
     /// the value of the property. Absent when the property cannot be read.
     ///
     /// Optional.
     ///
     /// Since revision `qemu-10.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<serde_json::Value>,
 }
 decode_object!(
@@ -34602,7 +32608,7 @@ decode_object!(
     type_ : "type" }, optional { value : "value" }
 );
 /// A type of `qom-list-get`. QAPI type `ObjectPropertiesValues`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ObjectPropertiesValues {
     /// a list of properties.
@@ -34615,7 +32621,7 @@ decode_object!(
     "properties" }, optional {}
 );
 /// A type of `qom-list-types`. QAPI type `ObjectTypeInfo`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ObjectTypeInfo {
     /// the type name found in the search
@@ -34627,15 +32633,12 @@ pub struct ObjectTypeInfo {
     /// Optional.
     ///
     /// Since revision `qemu-2.10.0`.
-    #[serde(rename = "abstract")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub abstract_: Option<bool>,
     /// Name of parent type, if any (since 2.10)
     ///
     /// Optional.
     ///
     /// Since revision `qemu-2.10.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent: Option<String>,
 }
 decode_object!(
@@ -34643,7 +32646,7 @@ decode_object!(
     abstract_ : "abstract", parent : "parent" }
 );
 /// A type of `query-accelerators`. QAPI type `AcceleratorInfo`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct AcceleratorInfo {
     /// the accelerator that is in use
@@ -34661,7 +32664,7 @@ decode_object!(
 );
 /// options of the capture stream (in `query-audiodevs`). QAPI type
 /// `AudiodevPerDirectionOptions`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct AudiodevPerDirectionOptions {
     /// use QEMU's mixing engine to mix all streams inside QEMU and convert audio formats when not
@@ -34671,8 +32674,6 @@ pub struct AudiodevPerDirectionOptions {
     /// Optional.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(rename = "mixing-engine")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mixing_engine: Option<bool>,
     /// use fixed settings for host input/output. When off, frequency, channels and format must not
     /// be specified (default true)
@@ -34680,8 +32681,6 @@ pub struct AudiodevPerDirectionOptions {
     /// Optional.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(rename = "fixed-settings")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fixed_settings: Option<bool>,
     /// frequency to use when using fixed settings (default 44100)
     ///
@@ -34690,7 +32689,6 @@ pub struct AudiodevPerDirectionOptions {
     /// QAPI type `uint32`: `u32`.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub frequency: Option<u32>,
     /// number of channels when using fixed settings (default 2)
     ///
@@ -34699,7 +32697,6 @@ pub struct AudiodevPerDirectionOptions {
     /// QAPI type `uint32`: `u32`.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub channels: Option<u32>,
     /// number of voices to use (default 1)
     ///
@@ -34708,14 +32705,12 @@ pub struct AudiodevPerDirectionOptions {
     /// QAPI type `uint32`: `u32`.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub voices: Option<u32>,
     /// sample format to use when using fixed settings (default s16)
     ///
     /// Optional.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub format: Option<AudioFormat>,
     /// the buffer length in microseconds
     ///
@@ -34724,8 +32719,6 @@ pub struct AudiodevPerDirectionOptions {
     /// QAPI type `uint32`: `u32`.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(rename = "buffer-length")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub buffer_length: Option<u32>,
 }
 decode_object!(
@@ -34735,7 +32728,7 @@ decode_object!(
     buffer_length : "buffer-length" }
 );
 /// A type of `query-audiodevs`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct QueryAudiodevsNoneOrSpice {
     /// identifier of the backend
@@ -34743,7 +32736,6 @@ pub struct QueryAudiodevsNoneOrSpice {
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// timer period (in microseconds, 0: use lowest possible)
     ///
@@ -34752,23 +32744,18 @@ pub struct QueryAudiodevsNoneOrSpice {
     /// QAPI type `uint32`: `u32`.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "timer-period")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timer_period: Option<u32>,
     /// options of the capture stream
     ///
     /// Optional.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(rename = "in")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub in_: Option<AudiodevPerDirectionOptions>,
     /// options of the playback stream
     ///
     /// Optional.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub out: Option<AudiodevPerDirectionOptions>,
 }
 decode_object!(
@@ -34777,7 +32764,7 @@ decode_object!(
 );
 /// options of the capture stream (in `query-audiodevs`). QAPI type
 /// `AudiodevAlsaPerDirectionOptions`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct AudiodevAlsaPerDirectionOptions {
     /// use QEMU's mixing engine to mix all streams inside QEMU and convert audio formats when not
@@ -34787,8 +32774,6 @@ pub struct AudiodevAlsaPerDirectionOptions {
     /// Optional.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(rename = "mixing-engine")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mixing_engine: Option<bool>,
     /// use fixed settings for host input/output. When off, frequency, channels and format must not
     /// be specified (default true)
@@ -34796,8 +32781,6 @@ pub struct AudiodevAlsaPerDirectionOptions {
     /// Optional.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(rename = "fixed-settings")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fixed_settings: Option<bool>,
     /// frequency to use when using fixed settings (default 44100)
     ///
@@ -34806,7 +32789,6 @@ pub struct AudiodevAlsaPerDirectionOptions {
     /// QAPI type `uint32`: `u32`.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub frequency: Option<u32>,
     /// number of channels when using fixed settings (default 2)
     ///
@@ -34815,7 +32797,6 @@ pub struct AudiodevAlsaPerDirectionOptions {
     /// QAPI type `uint32`: `u32`.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub channels: Option<u32>,
     /// number of voices to use (default 1)
     ///
@@ -34824,14 +32805,12 @@ pub struct AudiodevAlsaPerDirectionOptions {
     /// QAPI type `uint32`: `u32`.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub voices: Option<u32>,
     /// sample format to use when using fixed settings (default s16)
     ///
     /// Optional.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub format: Option<AudioFormat>,
     /// the buffer length in microseconds
     ///
@@ -34840,15 +32819,12 @@ pub struct AudiodevAlsaPerDirectionOptions {
     /// QAPI type `uint32`: `u32`.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(rename = "buffer-length")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub buffer_length: Option<u32>,
     /// the name of the ALSA device to use (default 'default')
     ///
     /// Optional.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dev: Option<String>,
     /// the period length in microseconds
     ///
@@ -34857,16 +32833,12 @@ pub struct AudiodevAlsaPerDirectionOptions {
     /// QAPI type `uint32`: `u32`.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(rename = "period-length")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub period_length: Option<u32>,
     /// attempt to use poll mode, falling back to non-polling access on failure (default false)
     ///
     /// Optional.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(rename = "try-poll")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub try_poll: Option<bool>,
 }
 decode_object!(
@@ -34877,7 +32849,7 @@ decode_object!(
     "period-length", try_poll : "try-poll" }
 );
 /// A type of `query-audiodevs`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct QueryAudiodevsAlsa {
     /// identifier of the backend
@@ -34885,7 +32857,6 @@ pub struct QueryAudiodevsAlsa {
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// timer period (in microseconds, 0: use lowest possible)
     ///
@@ -34894,23 +32865,18 @@ pub struct QueryAudiodevsAlsa {
     /// QAPI type `uint32`: `u32`.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "timer-period")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timer_period: Option<u32>,
     /// options of the capture stream
     ///
     /// Optional.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(rename = "in")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub in_: Option<AudiodevAlsaPerDirectionOptions>,
     /// options of the playback stream
     ///
     /// Optional.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub out: Option<AudiodevAlsaPerDirectionOptions>,
     /// set the threshold (in microseconds) when playback starts
     ///
@@ -34919,7 +32885,6 @@ pub struct QueryAudiodevsAlsa {
     /// QAPI type `uint32`: `u32`.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<u32>,
 }
 decode_object!(
@@ -34929,7 +32894,7 @@ decode_object!(
 );
 /// options of the capture stream (in `query-audiodevs`). QAPI type
 /// `AudiodevCoreaudioPerDirectionOptions`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct AudiodevCoreaudioPerDirectionOptions {
     /// use QEMU's mixing engine to mix all streams inside QEMU and convert audio formats when not
@@ -34939,8 +32904,6 @@ pub struct AudiodevCoreaudioPerDirectionOptions {
     /// Optional.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(rename = "mixing-engine")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mixing_engine: Option<bool>,
     /// use fixed settings for host input/output. When off, frequency, channels and format must not
     /// be specified (default true)
@@ -34948,8 +32911,6 @@ pub struct AudiodevCoreaudioPerDirectionOptions {
     /// Optional.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(rename = "fixed-settings")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fixed_settings: Option<bool>,
     /// frequency to use when using fixed settings (default 44100)
     ///
@@ -34958,7 +32919,6 @@ pub struct AudiodevCoreaudioPerDirectionOptions {
     /// QAPI type `uint32`: `u32`.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub frequency: Option<u32>,
     /// number of channels when using fixed settings (default 2)
     ///
@@ -34967,7 +32927,6 @@ pub struct AudiodevCoreaudioPerDirectionOptions {
     /// QAPI type `uint32`: `u32`.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub channels: Option<u32>,
     /// number of voices to use (default 1)
     ///
@@ -34976,14 +32935,12 @@ pub struct AudiodevCoreaudioPerDirectionOptions {
     /// QAPI type `uint32`: `u32`.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub voices: Option<u32>,
     /// sample format to use when using fixed settings (default s16)
     ///
     /// Optional.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub format: Option<AudioFormat>,
     /// the buffer length in microseconds
     ///
@@ -34992,8 +32949,6 @@ pub struct AudiodevCoreaudioPerDirectionOptions {
     /// QAPI type `uint32`: `u32`.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(rename = "buffer-length")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub buffer_length: Option<u32>,
     /// number of buffers
     ///
@@ -35002,8 +32957,6 @@ pub struct AudiodevCoreaudioPerDirectionOptions {
     /// QAPI type `uint32`: `u32`.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(rename = "buffer-count")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub buffer_count: Option<u32>,
 }
 decode_object!(
@@ -35014,7 +32967,7 @@ decode_object!(
     buffer_length : "buffer-length", buffer_count : "buffer-count" }
 );
 /// A type of `query-audiodevs`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct QueryAudiodevsCoreaudioOrSdl {
     /// identifier of the backend
@@ -35022,7 +32975,6 @@ pub struct QueryAudiodevsCoreaudioOrSdl {
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// timer period (in microseconds, 0: use lowest possible)
     ///
@@ -35031,23 +32983,18 @@ pub struct QueryAudiodevsCoreaudioOrSdl {
     /// QAPI type `uint32`: `u32`.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "timer-period")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timer_period: Option<u32>,
     /// options of the capture stream
     ///
     /// Optional.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(rename = "in")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub in_: Option<AudiodevCoreaudioPerDirectionOptions>,
     /// options of the playback stream
     ///
     /// Optional.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub out: Option<AudiodevCoreaudioPerDirectionOptions>,
 }
 decode_object!(
@@ -35055,7 +33002,7 @@ decode_object!(
     {}, optional { id : "id", timer_period : "timer-period", in_ : "in", out : "out" }
 );
 /// A type of `query-audiodevs`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct QueryAudiodevsDbus {
     /// identifier of the backend
@@ -35063,7 +33010,6 @@ pub struct QueryAudiodevsDbus {
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// timer period (in microseconds, 0: use lowest possible)
     ///
@@ -35072,23 +33018,18 @@ pub struct QueryAudiodevsDbus {
     /// QAPI type `uint32`: `u32`.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "timer-period")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timer_period: Option<u32>,
     /// options of the capture stream
     ///
     /// Optional.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(rename = "in")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub in_: Option<AudiodevPerDirectionOptions>,
     /// options of the playback stream
     ///
     /// Optional.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub out: Option<AudiodevPerDirectionOptions>,
     /// set the number of samples per read/write calls (default to 480, 10ms at 48kHz).
     ///
@@ -35097,7 +33038,6 @@ pub struct QueryAudiodevsDbus {
     /// QAPI type `uint32`: `u32`.
     ///
     /// Since revision `qemu-10.0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub nsamples: Option<u32>,
 }
 decode_object!(
@@ -35105,7 +33045,7 @@ decode_object!(
     "id", timer_period : "timer-period", in_ : "in", out : "out", nsamples : "nsamples" }
 );
 /// A type of `query-audiodevs`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct QueryAudiodevsDsound {
     /// identifier of the backend
@@ -35113,7 +33053,6 @@ pub struct QueryAudiodevsDsound {
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// timer period (in microseconds, 0: use lowest possible)
     ///
@@ -35122,23 +33061,18 @@ pub struct QueryAudiodevsDsound {
     /// QAPI type `uint32`: `u32`.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "timer-period")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timer_period: Option<u32>,
     /// options of the capture stream
     ///
     /// Optional.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(rename = "in")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub in_: Option<AudiodevPerDirectionOptions>,
     /// options of the playback stream
     ///
     /// Optional.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub out: Option<AudiodevPerDirectionOptions>,
     /// add extra latency to playback in microseconds (default 10000)
     ///
@@ -35147,7 +33081,6 @@ pub struct QueryAudiodevsDsound {
     /// QAPI type `uint32`: `u32`.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub latency: Option<u32>,
 }
 decode_object!(
@@ -35156,7 +33089,7 @@ decode_object!(
 );
 /// options of the capture stream (in `query-audiodevs`). QAPI type
 /// `AudiodevJackPerDirectionOptions`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct AudiodevJackPerDirectionOptions {
     /// use QEMU's mixing engine to mix all streams inside QEMU and convert audio formats when not
@@ -35166,8 +33099,6 @@ pub struct AudiodevJackPerDirectionOptions {
     /// Optional.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(rename = "mixing-engine")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mixing_engine: Option<bool>,
     /// use fixed settings for host input/output. When off, frequency, channels and format must not
     /// be specified (default true)
@@ -35175,8 +33106,6 @@ pub struct AudiodevJackPerDirectionOptions {
     /// Optional.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(rename = "fixed-settings")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fixed_settings: Option<bool>,
     /// frequency to use when using fixed settings (default 44100)
     ///
@@ -35185,7 +33114,6 @@ pub struct AudiodevJackPerDirectionOptions {
     /// QAPI type `uint32`: `u32`.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub frequency: Option<u32>,
     /// number of channels when using fixed settings (default 2)
     ///
@@ -35194,7 +33122,6 @@ pub struct AudiodevJackPerDirectionOptions {
     /// QAPI type `uint32`: `u32`.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub channels: Option<u32>,
     /// number of voices to use (default 1)
     ///
@@ -35203,14 +33130,12 @@ pub struct AudiodevJackPerDirectionOptions {
     /// QAPI type `uint32`: `u32`.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub voices: Option<u32>,
     /// sample format to use when using fixed settings (default s16)
     ///
     /// Optional.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub format: Option<AudioFormat>,
     /// the buffer length in microseconds
     ///
@@ -35219,8 +33144,6 @@ pub struct AudiodevJackPerDirectionOptions {
     /// QAPI type `uint32`: `u32`.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(rename = "buffer-length")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub buffer_length: Option<u32>,
     /// select from among several possible concurrent server instances (default: environment
     /// variable $JACK_DEFAULT_SERVER if set, else "default")
@@ -35228,8 +33151,6 @@ pub struct AudiodevJackPerDirectionOptions {
     /// Optional.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(rename = "server-name")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub server_name: Option<String>,
     /// the client name to use. The server will modify this name to create a unique variant, if
     /// needed unless @exact-name is true (default: the guest's name)
@@ -35237,8 +33158,6 @@ pub struct AudiodevJackPerDirectionOptions {
     /// Optional.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(rename = "client-name")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_name: Option<String>,
     /// if set, a regular expression of JACK client port name(s) to monitor for and automatically
     /// connect to
@@ -35246,16 +33165,12 @@ pub struct AudiodevJackPerDirectionOptions {
     /// Optional.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(rename = "connect-ports")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub connect_ports: Option<String>,
     /// start a jack server process if one is not already present (default: false)
     ///
     /// Optional.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(rename = "start-server")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_server: Option<bool>,
     /// use the exact name requested otherwise JACK automatically generates a unique one, if needed
     /// (default: false)
@@ -35263,8 +33178,6 @@ pub struct AudiodevJackPerDirectionOptions {
     /// Optional.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(rename = "exact-name")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub exact_name: Option<bool>,
 }
 decode_object!(
@@ -35276,7 +33189,7 @@ decode_object!(
     "start-server", exact_name : "exact-name" }
 );
 /// A type of `query-audiodevs`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct QueryAudiodevsJack {
     /// identifier of the backend
@@ -35284,7 +33197,6 @@ pub struct QueryAudiodevsJack {
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// timer period (in microseconds, 0: use lowest possible)
     ///
@@ -35293,23 +33205,18 @@ pub struct QueryAudiodevsJack {
     /// QAPI type `uint32`: `u32`.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "timer-period")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timer_period: Option<u32>,
     /// options of the capture stream
     ///
     /// Optional.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(rename = "in")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub in_: Option<AudiodevJackPerDirectionOptions>,
     /// options of the playback stream
     ///
     /// Optional.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub out: Option<AudiodevJackPerDirectionOptions>,
 }
 decode_object!(
@@ -35318,7 +33225,7 @@ decode_object!(
 );
 /// options of the capture stream (in `query-audiodevs`). QAPI type
 /// `AudiodevOssPerDirectionOptions`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct AudiodevOssPerDirectionOptions {
     /// use QEMU's mixing engine to mix all streams inside QEMU and convert audio formats when not
@@ -35328,8 +33235,6 @@ pub struct AudiodevOssPerDirectionOptions {
     /// Optional.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(rename = "mixing-engine")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mixing_engine: Option<bool>,
     /// use fixed settings for host input/output. When off, frequency, channels and format must not
     /// be specified (default true)
@@ -35337,8 +33242,6 @@ pub struct AudiodevOssPerDirectionOptions {
     /// Optional.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(rename = "fixed-settings")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fixed_settings: Option<bool>,
     /// frequency to use when using fixed settings (default 44100)
     ///
@@ -35347,7 +33250,6 @@ pub struct AudiodevOssPerDirectionOptions {
     /// QAPI type `uint32`: `u32`.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub frequency: Option<u32>,
     /// number of channels when using fixed settings (default 2)
     ///
@@ -35356,7 +33258,6 @@ pub struct AudiodevOssPerDirectionOptions {
     /// QAPI type `uint32`: `u32`.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub channels: Option<u32>,
     /// number of voices to use (default 1)
     ///
@@ -35365,14 +33266,12 @@ pub struct AudiodevOssPerDirectionOptions {
     /// QAPI type `uint32`: `u32`.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub voices: Option<u32>,
     /// sample format to use when using fixed settings (default s16)
     ///
     /// Optional.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub format: Option<AudioFormat>,
     /// the buffer length in microseconds
     ///
@@ -35381,15 +33280,12 @@ pub struct AudiodevOssPerDirectionOptions {
     /// QAPI type `uint32`: `u32`.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(rename = "buffer-length")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub buffer_length: Option<u32>,
     /// file name of the OSS device (default '/dev/dsp')
     ///
     /// Optional.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dev: Option<String>,
     /// number of buffers
     ///
@@ -35398,16 +33294,12 @@ pub struct AudiodevOssPerDirectionOptions {
     /// QAPI type `uint32`: `u32`.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(rename = "buffer-count")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub buffer_count: Option<u32>,
     /// attempt to use poll mode, falling back to non-polling access on failure (default true)
     ///
     /// Optional.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(rename = "try-poll")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub try_poll: Option<bool>,
 }
 decode_object!(
@@ -35418,7 +33310,7 @@ decode_object!(
     "buffer-count", try_poll : "try-poll" }
 );
 /// A type of `query-audiodevs`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct QueryAudiodevsOss {
     /// identifier of the backend
@@ -35426,7 +33318,6 @@ pub struct QueryAudiodevsOss {
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// timer period (in microseconds, 0: use lowest possible)
     ///
@@ -35435,23 +33326,18 @@ pub struct QueryAudiodevsOss {
     /// QAPI type `uint32`: `u32`.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "timer-period")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timer_period: Option<u32>,
     /// options of the capture stream
     ///
     /// Optional.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(rename = "in")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub in_: Option<AudiodevOssPerDirectionOptions>,
     /// options of the playback stream
     ///
     /// Optional.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub out: Option<AudiodevOssPerDirectionOptions>,
     /// try using memory-mapped access, falling back to non-memory-mapped access on failure
     /// (default true)
@@ -35459,15 +33345,12 @@ pub struct QueryAudiodevsOss {
     /// Optional.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(rename = "try-mmap")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub try_mmap: Option<bool>,
     /// open device in exclusive mode (vmix won't work) (default false)
     ///
     /// Optional.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub exclusive: Option<bool>,
     /// set the timing policy of the device (between 0 and 10, where smaller number means smaller
     /// latency but higher CPU usage) or -1 to use fragment mode (option ignored on some platforms)
@@ -35478,8 +33361,6 @@ pub struct QueryAudiodevsOss {
     /// QAPI type `uint32`: `u32`.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(rename = "dsp-policy")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dsp_policy: Option<u32>,
 }
 decode_object!(
@@ -35489,7 +33370,7 @@ decode_object!(
 );
 /// options of the capture stream (in `query-audiodevs`). QAPI type
 /// `AudiodevPaPerDirectionOptions`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct AudiodevPaPerDirectionOptions {
     /// use QEMU's mixing engine to mix all streams inside QEMU and convert audio formats when not
@@ -35499,8 +33380,6 @@ pub struct AudiodevPaPerDirectionOptions {
     /// Optional.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(rename = "mixing-engine")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mixing_engine: Option<bool>,
     /// use fixed settings for host input/output. When off, frequency, channels and format must not
     /// be specified (default true)
@@ -35508,8 +33387,6 @@ pub struct AudiodevPaPerDirectionOptions {
     /// Optional.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(rename = "fixed-settings")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fixed_settings: Option<bool>,
     /// frequency to use when using fixed settings (default 44100)
     ///
@@ -35518,7 +33395,6 @@ pub struct AudiodevPaPerDirectionOptions {
     /// QAPI type `uint32`: `u32`.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub frequency: Option<u32>,
     /// number of channels when using fixed settings (default 2)
     ///
@@ -35527,7 +33403,6 @@ pub struct AudiodevPaPerDirectionOptions {
     /// QAPI type `uint32`: `u32`.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub channels: Option<u32>,
     /// number of voices to use (default 1)
     ///
@@ -35536,14 +33411,12 @@ pub struct AudiodevPaPerDirectionOptions {
     /// QAPI type `uint32`: `u32`.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub voices: Option<u32>,
     /// sample format to use when using fixed settings (default s16)
     ///
     /// Optional.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub format: Option<AudioFormat>,
     /// the buffer length in microseconds
     ///
@@ -35552,15 +33425,12 @@ pub struct AudiodevPaPerDirectionOptions {
     /// QAPI type `uint32`: `u32`.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(rename = "buffer-length")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub buffer_length: Option<u32>,
     /// name of the sink/source to use
     ///
     /// Optional.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// name of the PulseAudio stream created by QEMU. Can be used to identify the stream in
     /// PulseAudio when you create multiple PulseAudio devices or run multiple QEMU instances
@@ -35569,8 +33439,6 @@ pub struct AudiodevPaPerDirectionOptions {
     /// Optional.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(rename = "stream-name")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub stream_name: Option<String>,
     /// latency you want PulseAudio to achieve in microseconds (default 15000)
     ///
@@ -35579,7 +33447,6 @@ pub struct AudiodevPaPerDirectionOptions {
     /// QAPI type `uint32`: `u32`.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub latency: Option<u32>,
 }
 decode_object!(
@@ -35590,7 +33457,7 @@ decode_object!(
     : "latency" }
 );
 /// A type of `query-audiodevs`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct QueryAudiodevsPa {
     /// identifier of the backend
@@ -35598,7 +33465,6 @@ pub struct QueryAudiodevsPa {
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// timer period (in microseconds, 0: use lowest possible)
     ///
@@ -35607,30 +33473,24 @@ pub struct QueryAudiodevsPa {
     /// QAPI type `uint32`: `u32`.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "timer-period")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timer_period: Option<u32>,
     /// options of the capture stream
     ///
     /// Optional.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(rename = "in")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub in_: Option<AudiodevPaPerDirectionOptions>,
     /// options of the playback stream
     ///
     /// Optional.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub out: Option<AudiodevPaPerDirectionOptions>,
     /// PulseAudio server address (default: let PulseAudio choose)
     ///
     /// Optional.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub server: Option<String>,
 }
 decode_object!(
@@ -35638,7 +33498,7 @@ decode_object!(
     timer_period : "timer-period", in_ : "in", out : "out", server : "server" }
 );
 /// A type of `query-audiodevs`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct QueryAudiodevsPipewire {
     /// identifier of the backend
@@ -35646,7 +33506,6 @@ pub struct QueryAudiodevsPipewire {
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// timer period (in microseconds, 0: use lowest possible)
     ///
@@ -35655,23 +33514,18 @@ pub struct QueryAudiodevsPipewire {
     /// QAPI type `uint32`: `u32`.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "timer-period")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timer_period: Option<u32>,
     /// options of the capture stream
     ///
     /// Optional.
     ///
     /// Since revision `qemu-8.1.0`.
-    #[serde(rename = "in")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub in_: Option<AudiodevPaPerDirectionOptions>,
     /// options of the playback stream
     ///
     /// Optional.
     ///
     /// Since revision `qemu-8.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub out: Option<AudiodevPaPerDirectionOptions>,
 }
 decode_object!(
@@ -35679,7 +33533,7 @@ decode_object!(
     id : "id", timer_period : "timer-period", in_ : "in", out : "out" }
 );
 /// A type of `query-audiodevs`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct QueryAudiodevsSndio {
     /// identifier of the backend
@@ -35687,7 +33541,6 @@ pub struct QueryAudiodevsSndio {
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// timer period (in microseconds, 0: use lowest possible)
     ///
@@ -35696,30 +33549,24 @@ pub struct QueryAudiodevsSndio {
     /// QAPI type `uint32`: `u32`.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "timer-period")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timer_period: Option<u32>,
     /// options of the capture stream
     ///
     /// Optional.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(rename = "in")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub in_: Option<AudiodevPerDirectionOptions>,
     /// options of the playback stream
     ///
     /// Optional.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub out: Option<AudiodevPerDirectionOptions>,
     /// the name of the sndio device to use (default 'default')
     ///
     /// Optional.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dev: Option<String>,
     /// play buffer size (in microseconds)
     ///
@@ -35728,7 +33575,6 @@ pub struct QueryAudiodevsSndio {
     /// QAPI type `uint32`: `u32`.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub latency: Option<u32>,
 }
 decode_object!(
@@ -35737,7 +33583,7 @@ decode_object!(
     "latency" }
 );
 /// A type of `query-audiodevs`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct QueryAudiodevsWav {
     /// identifier of the backend
@@ -35745,7 +33591,6 @@ pub struct QueryAudiodevsWav {
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// timer period (in microseconds, 0: use lowest possible)
     ///
@@ -35754,30 +33599,24 @@ pub struct QueryAudiodevsWav {
     /// QAPI type `uint32`: `u32`.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "timer-period")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timer_period: Option<u32>,
     /// options of the capture stream
     ///
     /// Optional.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(rename = "in")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub in_: Option<AudiodevPerDirectionOptions>,
     /// options of the playback stream
     ///
     /// Optional.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub out: Option<AudiodevPerDirectionOptions>,
     /// name of the wav file to record (default 'qemu.wav')
     ///
     /// Optional.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
 }
 decode_object!(
@@ -35785,7 +33624,7 @@ decode_object!(
     "id", timer_period : "timer-period", in_ : "in", out : "out", path : "path" }
 );
 /// A type of `query-balloon`. QAPI type `BalloonInfo`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct BalloonInfo {
     /// the logical size of the VM in bytes. Formula used: logical_vm_size = vm_ram_size -
@@ -35798,7 +33637,7 @@ decode_object!(
     BalloonInfo, "an object (BalloonInfo)", required { actual : "actual" }, optional {}
 );
 /// A type of `query-block`, `query-named-block-nodes`. QAPI type `BlockdevChild`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct BlockdevChild {
     /// The name of the child, for example 'file' or 'backing'.
@@ -35808,7 +33647,6 @@ pub struct BlockdevChild {
     /// The name of the child's block driver node.
     ///
     /// Since revision `qemu-10.1.0`.
-    #[serde(rename = "node-name")]
     pub node_name: String,
 }
 decode_object!(
@@ -35817,7 +33655,7 @@ decode_object!(
 );
 /// block limits that are used for I/O on the node (Since 10.2) (in `query-block`,
 /// `query-named-block-nodes`). QAPI type `BlockLimitsInfo`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct BlockLimitsInfo {
     /// Alignment requirement, in bytes, for offset/length of I/O requests.
@@ -35825,7 +33663,6 @@ pub struct BlockLimitsInfo {
     /// QAPI type `uint32`: `u32`.
     ///
     /// Since revision `qemu-10.2.0`.
-    #[serde(rename = "request-alignment")]
     pub request_alignment: u32,
     /// Maximum number of bytes that can be discarded at once. If not present, there is no specific
     /// maximum.
@@ -35835,8 +33672,6 @@ pub struct BlockLimitsInfo {
     /// QAPI type `uint64`: `u64`.
     ///
     /// Since revision `qemu-10.2.0`.
-    #[serde(rename = "max-discard")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_discard: Option<u64>,
     /// Optimal alignment for discard requests in bytes. Note that this doesn't have to be a power
     /// of two. If not present, discards don't have a alignment requirement different from
@@ -35847,8 +33682,6 @@ pub struct BlockLimitsInfo {
     /// QAPI type `uint32`: `u32`.
     ///
     /// Since revision `qemu-10.2.0`.
-    #[serde(rename = "discard-alignment")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub discard_alignment: Option<u32>,
     /// Maximum number of bytes that can be zeroed out at once. If not present, there is no
     /// specific maximum.
@@ -35858,8 +33691,6 @@ pub struct BlockLimitsInfo {
     /// QAPI type `uint64`: `u64`.
     ///
     /// Since revision `qemu-10.2.0`.
-    #[serde(rename = "max-write-zeroes")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_write_zeroes: Option<u64>,
     /// Optimal alignment for write zeroes requests in bytes. Note that this doesn't have to be a
     /// power of two. If not present, write_zeroes doesn't have a alignment requirement different
@@ -35870,8 +33701,6 @@ pub struct BlockLimitsInfo {
     /// QAPI type `uint32`: `u32`.
     ///
     /// Since revision `qemu-10.2.0`.
-    #[serde(rename = "write-zeroes-alignment")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub write_zeroes_alignment: Option<u32>,
     /// Optimal transfer length in bytes. If not present, there is no preferred size.
     ///
@@ -35880,8 +33709,6 @@ pub struct BlockLimitsInfo {
     /// QAPI type `uint32`: `u32`.
     ///
     /// Since revision `qemu-10.2.0`.
-    #[serde(rename = "opt-transfer")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub opt_transfer: Option<u32>,
     /// Maximal transfer length in bytes. If not present, there is no specific maximum.
     ///
@@ -35890,8 +33717,6 @@ pub struct BlockLimitsInfo {
     /// QAPI type `uint32`: `u32`.
     ///
     /// Since revision `qemu-10.2.0`.
-    #[serde(rename = "max-transfer")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_transfer: Option<u32>,
     /// Maximal hardware transfer length in bytes. Applies whenever transfers to the device bypass
     /// the kernel I/O scheduler, for example with SG_IO. If not present, there is no specific
@@ -35902,13 +33727,10 @@ pub struct BlockLimitsInfo {
     /// QAPI type `uint32`: `u32`.
     ///
     /// Since revision `qemu-10.2.0`.
-    #[serde(rename = "max-hw-transfer")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_hw_transfer: Option<u32>,
     /// Maximum number of scatter/gather elements
     ///
     /// Since revision `qemu-10.2.0`.
-    #[serde(rename = "max-iov")]
     pub max_iov: i64,
     /// Maximum number of scatter/gather elements allowed by the hardware. Applies whenever
     /// transfers to the device bypass the kernel I/O scheduler, for example with SG_IO. If not
@@ -35917,8 +33739,6 @@ pub struct BlockLimitsInfo {
     /// Optional.
     ///
     /// Since revision `qemu-10.2.0`.
-    #[serde(rename = "max-hw-iov")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_hw_iov: Option<i64>,
     /// Minimal required memory alignment in bytes for zero-copy I/O to succeed. For unaligned
     /// requests, a bounce buffer will be used.
@@ -35926,7 +33746,6 @@ pub struct BlockLimitsInfo {
     /// QAPI type `size`: `u64`.
     ///
     /// Since revision `qemu-10.2.0`.
-    #[serde(rename = "min-mem-alignment")]
     pub min_mem_alignment: u64,
     /// Optimal memory alignment in bytes. This is the alignment used for any buffer allocations
     /// QEMU performs internally.
@@ -35934,7 +33753,6 @@ pub struct BlockLimitsInfo {
     /// QAPI type `size`: `u64`.
     ///
     /// Since revision `qemu-10.2.0`.
-    #[serde(rename = "opt-mem-alignment")]
     pub opt_mem_alignment: u64,
 }
 decode_object!(
@@ -35947,7 +33765,7 @@ decode_object!(
     "max-hw-iov" }
 );
 /// A type of `query-block`, `query-named-block-nodes`. QAPI type `QCryptoBlockInfoLUKSSlot`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct QCryptoBlockInfoLUKSSlot {
     /// whether the key slot is currently in use
@@ -35959,19 +33777,16 @@ pub struct QCryptoBlockInfoLUKSSlot {
     /// Optional.
     ///
     /// Since revision `qemu-2.10.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub iters: Option<i64>,
     /// number of stripes for splitting key material
     ///
     /// Optional.
     ///
     /// Since revision `qemu-2.10.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub stripes: Option<i64>,
     /// offset to the key material in bytes
     ///
     /// Since revision `qemu-2.10.0`.
-    #[serde(rename = "key-offset")]
     pub key_offset: i64,
 }
 decode_object!(
@@ -35980,54 +33795,44 @@ decode_object!(
     "stripes" }
 );
 /// A type of `query-block`, `query-named-block-nodes`. QAPI type `QCryptoBlockInfoLUKS`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct QCryptoBlockInfoLUKS {
     /// the cipher algorithm for data encryption
     ///
     /// Since revision `qemu-2.10.0`.
-    #[serde(rename = "cipher-alg")]
     pub cipher_alg: QCryptoCipherAlgo,
     /// the cipher mode for data encryption
     ///
     /// Since revision `qemu-2.10.0`.
-    #[serde(rename = "cipher-mode")]
     pub cipher_mode: QCryptoCipherMode,
     /// the initialization vector generator
     ///
     /// Since revision `qemu-2.10.0`.
-    #[serde(rename = "ivgen-alg")]
     pub ivgen_alg: QCryptoIVGenAlgo,
     /// the initialization vector generator hash
     ///
     /// Optional.
     ///
     /// Since revision `qemu-2.10.0`.
-    #[serde(rename = "ivgen-hash-alg")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ivgen_hash_alg: Option<QCryptoHashAlgo>,
     /// the master key hash algorithm
     ///
     /// Since revision `qemu-2.10.0`.
-    #[serde(rename = "hash-alg")]
     pub hash_alg: QCryptoHashAlgo,
     /// whether the LUKS header is detached (Since 9.0)
     ///
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-9.0.0`.
-    #[serde(rename = "detached-header")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub detached_header: Option<bool>,
     /// offset to the payload data in bytes
     ///
     /// Since revision `qemu-2.10.0`.
-    #[serde(rename = "payload-offset")]
     pub payload_offset: i64,
     /// number of PBKDF2 iterations for key material
     ///
     /// Since revision `qemu-2.10.0`.
-    #[serde(rename = "master-key-iters")]
     pub master_key_iters: i64,
     /// unique identifier for the volume
     ///
@@ -36046,7 +33851,7 @@ decode_object!(
     detached_header : "detached-header" }
 );
 /// A type of `query-block`, `query-named-block-nodes`. QAPI type `Qcow2BitmapInfo`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Qcow2BitmapInfo {
     /// the name of the bitmap
@@ -36070,7 +33875,7 @@ decode_object!(
 );
 /// image information specific to QCOW2 (in `query-block`, `query-named-block-nodes`). QAPI
 /// type `ImageInfoSpecificQCow2`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ImageInfoSpecificQCow2 {
     /// compatibility level
@@ -36083,8 +33888,6 @@ pub struct ImageInfoSpecificQCow2 {
     /// Optional.
     ///
     /// Since revision `qemu-4.0.0`.
-    #[serde(rename = "data-file")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_file: Option<String>,
     /// True if the external data file must stay valid as a standalone (read-only) raw image
     /// without looking at qcow2 metadata (since: 4.0)
@@ -36092,61 +33895,48 @@ pub struct ImageInfoSpecificQCow2 {
     /// Optional.
     ///
     /// Since revision `qemu-4.0.0`.
-    #[serde(rename = "data-file-raw")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_file_raw: Option<bool>,
     /// true if the image has extended L2 entries; only valid for compat &gt;= 1.1 (since 5.2)
     ///
     /// Optional.
     ///
     /// Since revision `qemu-5.2.0`.
-    #[serde(rename = "extended-l2")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub extended_l2: Option<bool>,
     /// on or off; only valid for compat &gt;= 1.1
     ///
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "lazy-refcounts")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lazy_refcounts: Option<bool>,
     /// true if the image has been marked corrupt; only valid for compat &gt;= 1.1 (since 2.2)
     ///
     /// Optional.
     ///
     /// Since revision `qemu-2.2.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub corrupt: Option<bool>,
     /// width of a refcount entry in bits (since 2.3)
     ///
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.3.0`.
-    #[serde(rename = "refcount-bits")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub refcount_bits: Option<i64>,
     /// details about encryption parameters; only set if image is encrypted (since 2.10)
     ///
     /// Optional.
     ///
     /// Since revision `qemu-2.10.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub encrypt: Option<ImageInfoSpecificQCow2Encryption>,
     /// A list of qcow2 bitmap details (since 4.0)
     ///
     /// Optional.
     ///
     /// Since revision `qemu-4.0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bitmaps: Option<Vec<Qcow2BitmapInfo>>,
     /// the image cluster compression method (since 5.1)
     ///
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-5.1.0`.
-    #[serde(rename = "compression-type")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub compression_type: Option<Qcow2CompressionType>,
 }
 decode_object!(
@@ -36158,7 +33948,7 @@ decode_object!(
 );
 /// A type of `query-block`, `query-named-block-nodes`. QAPI type
 /// `ImageInfoSpecificQCow2Wrapper`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ImageInfoSpecificQCow2Wrapper {
     /// image information specific to QCOW2
@@ -36171,7 +33961,7 @@ decode_object!(
     { data : "data" }, optional {}
 );
 /// A type of `query-block`, `query-named-block-nodes`. QAPI type `VmdkExtentInfo`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct VmdkExtentInfo {
     /// Name of the extent file
@@ -36185,22 +33975,18 @@ pub struct VmdkExtentInfo {
     /// Number of bytes covered by this extent
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(rename = "virtual-size")]
     pub virtual_size: i64,
     /// Cluster size in bytes (for non-flat extents)
     ///
     /// Optional.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(rename = "cluster-size")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cluster_size: Option<i64>,
     /// Whether this extent contains compressed data
     ///
     /// Optional.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub compressed: Option<bool>,
 }
 decode_object!(
@@ -36210,13 +33996,12 @@ decode_object!(
 );
 /// image information specific to VMDK (in `query-block`, `query-named-block-nodes`). QAPI type
 /// `ImageInfoSpecificVmdk`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ImageInfoSpecificVmdk {
     /// The create type of VMDK image
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "create-type")]
     pub create_type: String,
     /// Content id of image
     ///
@@ -36225,7 +34010,6 @@ pub struct ImageInfoSpecificVmdk {
     /// Parent VMDK image's cid
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "parent-cid")]
     pub parent_cid: i64,
     /// List of extent files
     ///
@@ -36239,7 +34023,7 @@ decode_object!(
 );
 /// A type of `query-block`, `query-named-block-nodes`. QAPI type
 /// `ImageInfoSpecificVmdkWrapper`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ImageInfoSpecificVmdkWrapper {
     /// image information specific to VMDK
@@ -36253,7 +34037,7 @@ decode_object!(
 );
 /// A type of `query-block`, `query-named-block-nodes`. QAPI type
 /// `ImageInfoSpecificLUKSWrapper`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ImageInfoSpecificLUKSWrapper {
     /// image information specific to LUKS
@@ -36267,7 +34051,7 @@ decode_object!(
 );
 /// image information specific to RBD (in `query-block`, `query-named-block-nodes`). QAPI type
 /// `ImageInfoSpecificRbd`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ImageInfoSpecificRbd {
     /// Image encryption format. If encryption is enabled for the image (see encrypted in
@@ -36280,8 +34064,6 @@ pub struct ImageInfoSpecificRbd {
     /// Optional.
     ///
     /// Since revision `qemu-6.1.0`.
-    #[serde(rename = "encryption-format")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub encryption_format: Option<RbdImageEncryptionFormat>,
 }
 decode_object!(
@@ -36290,7 +34072,7 @@ decode_object!(
 );
 /// A type of `query-block`, `query-named-block-nodes`. QAPI type
 /// `ImageInfoSpecificRbdWrapper`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ImageInfoSpecificRbdWrapper {
     /// image information specific to RBD
@@ -36304,7 +34086,7 @@ decode_object!(
 );
 /// image information specific to files (in `query-block`, `query-named-block-nodes`). QAPI
 /// type `ImageInfoSpecificFile`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ImageInfoSpecificFile {
     /// Extent size hint (if available)
@@ -36314,8 +34096,6 @@ pub struct ImageInfoSpecificFile {
     /// QAPI type `size`: `u64`.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(rename = "extent-size-hint")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub extent_size_hint: Option<u64>,
 }
 decode_object!(
@@ -36324,7 +34104,7 @@ decode_object!(
 );
 /// A type of `query-block`, `query-named-block-nodes`. QAPI type
 /// `ImageInfoSpecificFileWrapper`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ImageInfoSpecificFileWrapper {
     /// image information specific to files
@@ -36338,7 +34118,7 @@ decode_object!(
 );
 /// the info of image used (since: 1.6) (in `query-block`, `query-named-block-nodes`). QAPI
 /// type `ImageInfo`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ImageInfo {
     /// name of the image file
@@ -36354,97 +34134,76 @@ pub struct ImageInfo {
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "dirty-flag")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dirty_flag: Option<bool>,
     /// actual size on disk in bytes of the image
     ///
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "actual-size")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub actual_size: Option<i64>,
     /// maximum capacity in bytes of the image
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "virtual-size")]
     pub virtual_size: i64,
     /// size of a cluster in bytes
     ///
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "cluster-size")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cluster_size: Option<i64>,
     /// true if the image is encrypted
     ///
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub encrypted: Option<bool>,
     /// true if the image is compressed (Since 1.7)
     ///
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub compressed: Option<bool>,
     /// name of the backing file
     ///
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "backing-filename")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub backing_filename: Option<String>,
     /// full path of the backing file
     ///
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "full-backing-filename")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub full_backing_filename: Option<String>,
     /// the format of the backing file
     ///
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "backing-filename-format")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub backing_filename_format: Option<String>,
     /// list of VM snapshots
     ///
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub snapshots: Option<Vec<SnapshotInfo>>,
     /// block limits that are used for I/O on the node (Since 10.2)
     ///
     /// Optional.
     ///
     /// Since revision `qemu-10.2.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limits: Option<BlockLimitsInfo>,
     /// structure supplying additional format-specific information (since 1.7)
     ///
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "format-specific")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub format_specific: Option<ImageInfoSpecific>,
     /// info of the backing image
     ///
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "backing-image")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub backing_image: Option<serde_json::Value>,
 }
 decode_object!(
@@ -36458,7 +34217,7 @@ decode_object!(
 );
 /// the cache mode used for the block device (since: 2.3) (in `query-block`,
 /// `query-named-block-nodes`). QAPI type `BlockdevCacheInfo`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct BlockdevCacheInfo {
     /// true if writeback mode is enabled
@@ -36472,7 +34231,6 @@ pub struct BlockdevCacheInfo {
     /// true if flush requests are ignored for the device
     ///
     /// Since revision `qemu-2.3.0`.
-    #[serde(rename = "no-flush")]
     pub no_flush: bool,
 }
 decode_object!(
@@ -36480,7 +34238,7 @@ decode_object!(
     "writeback", direct : "direct", no_flush : "no-flush" }, optional {}
 );
 /// A type of `query-block`, `query-named-block-nodes`. QAPI type `BlockDirtyInfo`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct BlockDirtyInfo {
     /// the name of the dirty bitmap (Since 2.4)
@@ -36488,7 +34246,6 @@ pub struct BlockDirtyInfo {
     /// Optional.
     ///
     /// Since revision `qemu-4.2.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// number of dirty bytes according to the dirty bitmap
     ///
@@ -36505,7 +34262,6 @@ pub struct BlockDirtyInfo {
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-4.2.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub recording: Option<bool>,
     /// true if the bitmap is in-use by some operation (NBD or jobs) and cannot be modified via QMP
     /// or used by another operation. (since 4.0)
@@ -36513,7 +34269,6 @@ pub struct BlockDirtyInfo {
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-4.2.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub busy: Option<bool>,
     /// true if the bitmap was stored on disk, is scheduled to be stored on disk, or both. (since
     /// 4.0)
@@ -36521,7 +34276,6 @@ pub struct BlockDirtyInfo {
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-4.2.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub persistent: Option<bool>,
     /// true if this is a persistent bitmap that was improperly stored. Implies @persistent to be
     /// true; @recording and @busy to be false. This bitmap cannot be used. To remove it, use
@@ -36530,7 +34284,6 @@ pub struct BlockDirtyInfo {
     /// Optional.
     ///
     /// Since revision `qemu-4.2.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inconsistent: Option<bool>,
 }
 decode_object!(
@@ -36540,7 +34293,7 @@ decode_object!(
 );
 /// `BlockDeviceInfo` describing the device if media is present (in `query-block`,
 /// `query-named-block-nodes`). QAPI type `BlockDeviceInfo`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct BlockDeviceInfo {
     /// the filename of the backing device
@@ -36552,8 +34305,6 @@ pub struct BlockDeviceInfo {
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "node-name")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub node_name: Option<String>,
     /// true if the backing device was open read-only
     ///
@@ -36573,7 +34324,6 @@ pub struct BlockDeviceInfo {
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub backing_file: Option<String>,
     /// number of files in the backing file chain (since: 1.2)
     ///
@@ -36584,7 +34334,6 @@ pub struct BlockDeviceInfo {
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-10.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub children: Option<Vec<BlockdevChild>>,
     /// true if the backend is active; typical cases for inactive backends are on the migration
     /// source instance after migration completes and on the destination before it completes.
@@ -36593,7 +34342,6 @@ pub struct BlockDeviceInfo {
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-10.0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
     /// true if the backing device is encrypted
     ///
@@ -36636,120 +34384,102 @@ pub struct BlockDeviceInfo {
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bps_max: Option<i64>,
     /// read throughput limit during bursts, in bytes (Since 1.7)
     ///
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bps_rd_max: Option<i64>,
     /// write throughput limit during bursts, in bytes (Since 1.7)
     ///
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bps_wr_max: Option<i64>,
     /// total I/O operations per second during bursts, in bytes (Since 1.7)
     ///
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub iops_max: Option<i64>,
     /// read I/O operations per second during bursts, in bytes (Since 1.7)
     ///
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub iops_rd_max: Option<i64>,
     /// write I/O operations per second during bursts, in bytes (Since 1.7)
     ///
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub iops_wr_max: Option<i64>,
     /// maximum length of the @bps_max burst period, in seconds. (Since 2.6)
     ///
     /// Optional.
     ///
     /// Since revision `qemu-2.6.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bps_max_length: Option<i64>,
     /// maximum length of the @bps_rd_max burst period, in seconds. (Since 2.6)
     ///
     /// Optional.
     ///
     /// Since revision `qemu-2.6.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bps_rd_max_length: Option<i64>,
     /// maximum length of the @bps_wr_max burst period, in seconds. (Since 2.6)
     ///
     /// Optional.
     ///
     /// Since revision `qemu-2.6.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bps_wr_max_length: Option<i64>,
     /// maximum length of the @iops burst period, in seconds. (Since 2.6)
     ///
     /// Optional.
     ///
     /// Since revision `qemu-2.6.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub iops_max_length: Option<i64>,
     /// maximum length of the @iops_rd_max burst period, in seconds. (Since 2.6)
     ///
     /// Optional.
     ///
     /// Since revision `qemu-2.6.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub iops_rd_max_length: Option<i64>,
     /// maximum length of the @iops_wr_max burst period, in seconds. (Since 2.6)
     ///
     /// Optional.
     ///
     /// Since revision `qemu-2.6.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub iops_wr_max_length: Option<i64>,
     /// an I/O size in bytes (Since 1.7)
     ///
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub iops_size: Option<i64>,
     /// throttle group name (Since 2.4)
     ///
     /// Optional.
     ///
     /// Since revision `qemu-2.4.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub group: Option<String>,
     /// the cache mode used for the block device (since: 2.3)
     ///
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.3.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cache: Option<BlockdevCacheInfo>,
     /// configured write threshold for the device. 0 if disabled. (Since 2.3)
     ///
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.3.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub write_threshold: Option<i64>,
     /// dirty bitmaps information (only present if node has one or more dirty bitmaps) (Since 4.2)
     ///
     /// Optional.
     ///
     /// Since revision `qemu-4.2.0`.
-    #[serde(rename = "dirty-bitmaps")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dirty_bitmaps: Option<Vec<BlockDirtyInfo>>,
 }
 decode_object!(
@@ -36767,7 +34497,7 @@ decode_object!(
     write_threshold : "write_threshold", dirty_bitmaps : "dirty-bitmaps" }
 );
 /// A type of `query-block`. QAPI type `BlockInfo`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct BlockInfo {
     /// The device name associated with the virtual device.
@@ -36779,13 +34509,11 @@ pub struct BlockInfo {
     /// Optional.
     ///
     /// Since revision `qemu-2.10.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub qdev: Option<String>,
     /// This field is returned only for compatibility reasons, it should not be used (always
     /// returns 'unknown')
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "type")]
     pub type_: String,
     /// True if the device supports removable media.
     ///
@@ -36800,14 +34528,12 @@ pub struct BlockInfo {
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inserted: Option<BlockDeviceInfo>,
     /// True if the device's tray is open (only present if it has a tray)
     ///
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tray_open: Option<bool>,
     /// `BlockDeviceIoStatus`. Only present if the device supports it and the VM is configured to
     /// stop on errors (supported device models: virtio-blk, IDE, SCSI except scsi-generic)
@@ -36815,8 +34541,6 @@ pub struct BlockInfo {
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "io-status")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub io_status: Option<BlockDeviceIoStatus>,
 }
 decode_object!(
@@ -36825,7 +34549,7 @@ decode_object!(
     "inserted", tray_open : "tray_open", io_status : "io-status" }
 );
 /// A type of `query-block-exports`. QAPI type `BlockExportInfo`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct BlockExportInfo {
     /// The unique identifier for the block export
@@ -36835,18 +34559,15 @@ pub struct BlockExportInfo {
     /// The block export type
     ///
     /// Since revision `qemu-5.2.0`.
-    #[serde(rename = "type")]
     pub type_: BlockExportType,
     /// The node name of the block node that is exported
     ///
     /// Since revision `qemu-5.2.0`.
-    #[serde(rename = "node-name")]
     pub node_name: String,
     /// True if the export is shutting down (e.g. after a `block-export-del` command, but before
     /// the shutdown has completed)
     ///
     /// Since revision `qemu-5.2.0`.
-    #[serde(rename = "shutting-down")]
     pub shutting_down: bool,
 }
 decode_object!(
@@ -36854,7 +34575,7 @@ decode_object!(
     node_name : "node-name", shutting_down : "shutting-down" }, optional {}
 );
 /// A type of `query-block-jobs`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct QueryBlockJobsMirror {
     /// The job identifier. Originally the device name but other values are allowed since QEMU 2.7
@@ -36862,7 +34583,6 @@ pub struct QueryBlockJobsMirror {
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub device: Option<String>,
     /// Estimated @offset value at the completion of the job. This value can arbitrarily change
     /// while the job is running, in both directions.
@@ -36870,7 +34590,6 @@ pub struct QueryBlockJobsMirror {
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub len: Option<i64>,
     /// Progress made until now. The unit is arbitrary and the value can only meaningfully be used
     /// for the ratio of @offset to @len. The value is monotonically increasing.
@@ -36878,14 +34597,12 @@ pub struct QueryBlockJobsMirror {
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// false if the job is known to be in a quiescent state, with no pending I/O. (Since 1.3)
     ///
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub busy: Option<bool>,
     /// whether the job is paused or, if @busy is true, will pause itself as soon as possible.
     /// (Since 1.3)
@@ -36893,52 +34610,42 @@ pub struct QueryBlockJobsMirror {
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub paused: Option<bool>,
     /// the rate limit, bytes per second
     ///
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub speed: Option<i64>,
     /// the status of the job (since 1.3)
     ///
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "io-status")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub io_status: Option<BlockDeviceIoStatus>,
     /// true if the job may be completed (since 2.2)
     ///
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ready: Option<bool>,
     /// Current job state/status (since 2.12)
     ///
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<JobStatus>,
     /// Job will finalize itself when PENDING, moving to the CONCLUDED state. (since 2.12)
     ///
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "auto-finalize")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_finalize: Option<bool>,
     /// Job will dismiss itself when CONCLUDED, and disappear. (since 2.12)
     ///
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "auto-dismiss")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_dismiss: Option<bool>,
     /// Error information if the job did not complete successfully. Not set if the job completed
     /// successfully. (since 2.12.1)
@@ -36946,13 +34653,11 @@ pub struct QueryBlockJobsMirror {
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Whether the source is actively synced to the target, i.e. same data and new writes are done
     /// synchronously to both.
     ///
     /// Since revision `qemu-8.2.0`.
-    #[serde(rename = "actively-synced")]
     pub actively_synced: bool,
 }
 decode_object!(
@@ -36963,7 +34668,7 @@ decode_object!(
     "auto-dismiss", error : "error" }
 );
 /// A type of `query-block-jobs`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct QueryBlockJobsBase {
     /// The job identifier. Originally the device name but other values are allowed since QEMU 2.7
@@ -36996,37 +34701,30 @@ pub struct QueryBlockJobsBase {
     /// the status of the job (since 1.3)
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "io-status")]
     pub io_status: BlockDeviceIoStatus,
     /// true if the job may be completed (since 2.2)
     ///
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.2.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ready: Option<bool>,
     /// Current job state/status (since 2.12)
     ///
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.12.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<JobStatus>,
     /// Job will finalize itself when PENDING, moving to the CONCLUDED state. (since 2.12)
     ///
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.12.0`.
-    #[serde(rename = "auto-finalize")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_finalize: Option<bool>,
     /// Job will dismiss itself when CONCLUDED, and disappear. (since 2.12)
     ///
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.12.0`.
-    #[serde(rename = "auto-dismiss")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_dismiss: Option<bool>,
     /// Error information if the job did not complete successfully. Not set if the job completed
     /// successfully. (since 2.12.1)
@@ -37034,7 +34732,6 @@ pub struct QueryBlockJobsBase {
     /// Optional.
     ///
     /// Since revision `qemu-3.0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
 }
 decode_object!(
@@ -37044,7 +34741,7 @@ decode_object!(
     auto_finalize : "auto-finalize", auto_dismiss : "auto-dismiss", error : "error" }
 );
 /// A type of `query-blockstats`. QAPI type `BlockDeviceTimedStats`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BlockDeviceTimedStats {
     /// Interval used for calculating the statistics, in seconds.
@@ -37081,7 +34778,6 @@ pub struct BlockDeviceTimedStats {
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-8.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_zone_append_latency_ns: Option<i64>,
     /// Maximum latency of zone append operations in the defined interval, in nanoseconds (since
     /// 8.1)
@@ -37089,7 +34785,6 @@ pub struct BlockDeviceTimedStats {
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-8.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_zone_append_latency_ns: Option<i64>,
     /// Average latency of zone append operations in the defined interval, in nanoseconds (since
     /// 8.1)
@@ -37097,7 +34792,6 @@ pub struct BlockDeviceTimedStats {
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-8.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub avg_zone_append_latency_ns: Option<i64>,
     /// Minimum latency of flush operations in the defined interval, in nanoseconds.
     ///
@@ -37124,7 +34818,6 @@ pub struct BlockDeviceTimedStats {
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-8.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub avg_zone_append_queue_depth: Option<f64>,
 }
 decode_object!(
@@ -37143,7 +34836,7 @@ decode_object!(
 );
 /// `BlockLatencyHistogramInfo`. (Since 4.0) (in `query-blockstats`). QAPI type
 /// `BlockLatencyHistogramInfo`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct BlockLatencyHistogramInfo {
     /// list of interval boundary values in nanoseconds, all greater than zero and in ascending
@@ -37164,7 +34857,7 @@ decode_object!(
     boundaries : "boundaries", bins : "bins" }, optional {}
 );
 /// A `BlockDeviceStats` for the device (in `query-blockstats`). QAPI type `BlockDeviceStats`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BlockDeviceStats {
     /// The number of bytes read by the device.
@@ -37180,14 +34873,12 @@ pub struct BlockDeviceStats {
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-8.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub zone_append_bytes: Option<i64>,
     /// The number of bytes unmapped by the device (Since 4.2)
     ///
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-4.2.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unmap_bytes: Option<i64>,
     /// The number of read operations performed by the device.
     ///
@@ -37202,7 +34893,6 @@ pub struct BlockDeviceStats {
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-8.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub zone_append_operations: Option<i64>,
     /// The number of cache flush operations performed by the device (since 0.15)
     ///
@@ -37213,7 +34903,6 @@ pub struct BlockDeviceStats {
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-4.2.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unmap_operations: Option<i64>,
     /// Total time spent on reads in nanoseconds (since 0.15)
     ///
@@ -37228,7 +34917,6 @@ pub struct BlockDeviceStats {
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-8.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub zone_append_total_time_ns: Option<i64>,
     /// Total time spent on cache flushes in nanoseconds (since 0.15).
     ///
@@ -37239,7 +34927,6 @@ pub struct BlockDeviceStats {
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-4.2.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unmap_total_time_ns: Option<i64>,
     /// The offset after the greatest byte written to the device. The intended use of this
     /// information is for growable sparse files (like qcow2) that are used on top of a physical
@@ -37252,28 +34939,24 @@ pub struct BlockDeviceStats {
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.3.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rd_merged: Option<i64>,
     /// Number of write requests that have been merged into another request (Since 2.3).
     ///
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.3.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub wr_merged: Option<i64>,
     /// Number of zone append requests that have been merged into another request (since 8.1)
     ///
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-8.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub zone_append_merged: Option<i64>,
     /// Number of unmap requests that have been merged into another request (Since 4.2)
     ///
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-4.2.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unmap_merged: Option<i64>,
     /// Time since the last I/O operation, in nanoseconds. If the field is absent it means that
     /// there haven't been any operations yet (Since 2.5).
@@ -37281,21 +34964,18 @@ pub struct BlockDeviceStats {
     /// Optional.
     ///
     /// Since revision `qemu-2.5.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub idle_time_ns: Option<i64>,
     /// The number of failed read operations performed by the device (Since 2.5)
     ///
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.5.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub failed_rd_operations: Option<i64>,
     /// The number of failed write operations performed by the device (Since 2.5)
     ///
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.5.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub failed_wr_operations: Option<i64>,
     /// The number of failed zone append write operations performed by the zoned devices (since
     /// 8.1)
@@ -37303,63 +34983,54 @@ pub struct BlockDeviceStats {
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-8.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub failed_zone_append_operations: Option<i64>,
     /// The number of failed flush operations performed by the device (Since 2.5)
     ///
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.5.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub failed_flush_operations: Option<i64>,
     /// The number of failed unmap operations performed by the device (Since 4.2)
     ///
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-4.2.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub failed_unmap_operations: Option<i64>,
     /// The number of invalid read operations performed by the device (Since 2.5)
     ///
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.5.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub invalid_rd_operations: Option<i64>,
     /// The number of invalid write operations performed by the device (Since 2.5)
     ///
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.5.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub invalid_wr_operations: Option<i64>,
     /// The number of invalid zone append operations performed by the zoned device (since 8.1)
     ///
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-8.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub invalid_zone_append_operations: Option<i64>,
     /// The number of invalid flush operations performed by the device (Since 2.5)
     ///
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.5.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub invalid_flush_operations: Option<i64>,
     /// The number of invalid unmap operations performed by the device (Since 4.2)
     ///
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-4.2.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub invalid_unmap_operations: Option<i64>,
     /// Whether invalid operations are included in the last access statistics (Since 2.5)
     ///
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.5.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_invalid: Option<bool>,
     /// Whether failed operations are included in the latency and last access statistics (Since
     /// 2.5)
@@ -37367,42 +35038,36 @@ pub struct BlockDeviceStats {
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.5.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_failed: Option<bool>,
     /// Statistics specific to the set of previously defined intervals of time (Since 2.5)
     ///
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.5.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timed_stats: Option<Vec<BlockDeviceTimedStats>>,
     /// `BlockLatencyHistogramInfo`. (Since 4.0)
     ///
     /// Optional.
     ///
     /// Since revision `qemu-4.0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rd_latency_histogram: Option<BlockLatencyHistogramInfo>,
     /// `BlockLatencyHistogramInfo`. (Since 4.0)
     ///
     /// Optional.
     ///
     /// Since revision `qemu-4.0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub wr_latency_histogram: Option<BlockLatencyHistogramInfo>,
     /// `BlockLatencyHistogramInfo`. (since 8.1)
     ///
     /// Optional.
     ///
     /// Since revision `qemu-8.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub zone_append_latency_histogram: Option<BlockLatencyHistogramInfo>,
     /// `BlockLatencyHistogramInfo`. (Since 4.0)
     ///
     /// Optional.
     ///
     /// Since revision `qemu-4.0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub flush_latency_histogram: Option<BlockLatencyHistogramInfo>,
 }
 decode_object!(
@@ -37431,7 +35096,7 @@ decode_object!(
     }
 );
 /// A type of `query-blockstats`. QAPI type `BlockStatsSpecificFile`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct BlockStatsSpecificFile {
     /// The number of successful discard operations performed by the driver.
@@ -37439,21 +35104,18 @@ pub struct BlockStatsSpecificFile {
     /// QAPI type `uint64`: `u64`.
     ///
     /// Since revision `qemu-4.2.0`.
-    #[serde(rename = "discard-nb-ok")]
     pub discard_nb_ok: u64,
     /// The number of failed discard operations performed by the driver.
     ///
     /// QAPI type `uint64`: `u64`.
     ///
     /// Since revision `qemu-4.2.0`.
-    #[serde(rename = "discard-nb-failed")]
     pub discard_nb_failed: u64,
     /// The number of bytes discarded by the driver.
     ///
     /// QAPI type `uint64`: `u64`.
     ///
     /// Since revision `qemu-4.2.0`.
-    #[serde(rename = "discard-bytes-ok")]
     pub discard_bytes_ok: u64,
 }
 decode_object!(
@@ -37462,7 +35124,7 @@ decode_object!(
     discard_bytes_ok : "discard-bytes-ok" }, optional {}
 );
 /// A type of `query-blockstats`. QAPI type `BlockStatsSpecificNvme`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct BlockStatsSpecificNvme {
     /// The number of completion errors.
@@ -37470,21 +35132,18 @@ pub struct BlockStatsSpecificNvme {
     /// QAPI type `uint64`: `u64`.
     ///
     /// Since revision `qemu-5.2.0`.
-    #[serde(rename = "completion-errors")]
     pub completion_errors: u64,
     /// The number of aligned accesses performed by the driver.
     ///
     /// QAPI type `uint64`: `u64`.
     ///
     /// Since revision `qemu-5.2.0`.
-    #[serde(rename = "aligned-accesses")]
     pub aligned_accesses: u64,
     /// The number of unaligned accesses performed by the driver.
     ///
     /// QAPI type `uint64`: `u64`.
     ///
     /// Since revision `qemu-5.2.0`.
-    #[serde(rename = "unaligned-accesses")]
     pub unaligned_accesses: u64,
 }
 decode_object!(
@@ -37493,7 +35152,7 @@ decode_object!(
     unaligned_accesses : "unaligned-accesses" }, optional {}
 );
 /// A type of `query-blockstats`. QAPI type `BlockStats`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BlockStats {
     /// If the stats are for a virtual block device, the name corresponding to the virtual block
@@ -37502,22 +35161,18 @@ pub struct BlockStats {
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub device: Option<String>,
     /// The qdev ID, or if no ID is assigned, the QOM path of the block device. (since 3.0)
     ///
     /// Optional.
     ///
     /// Since revision `qemu-3.0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub qdev: Option<String>,
     /// The node name of the device. (Since 2.3)
     ///
     /// Optional.
     ///
     /// Since revision `qemu-2.3.0`.
-    #[serde(rename = "node-name")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub node_name: Option<String>,
     /// A `BlockDeviceStats` for the device.
     ///
@@ -37528,8 +35183,6 @@ pub struct BlockStats {
     /// Optional.
     ///
     /// Since revision `qemu-4.2.0`.
-    #[serde(rename = "driver-specific")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub driver_specific: Option<BlockStatsSpecific>,
     /// This describes the file block device if it has one. Contains recursively the statistics of
     /// the underlying protocol (e.g. the host file for a qcow2 image). If there is no underlying
@@ -37538,14 +35191,12 @@ pub struct BlockStats {
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent: Option<serde_json::Value>,
     /// This describes the backing block device if it has one. (Since 2.0)
     ///
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub backing: Option<serde_json::Value>,
 }
 decode_object!(
@@ -37554,7 +35205,7 @@ decode_object!(
     "driver-specific", parent : "parent", backing : "backing" }
 );
 /// A type of `query-chardev`. QAPI type `ChardevInfo`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ChardevInfo {
     /// the label of the character device
@@ -37569,7 +35220,6 @@ pub struct ChardevInfo {
     /// option) is in open or closed state (since 2.1)
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "frontend-open")]
     pub frontend_open: bool,
 }
 decode_object!(
@@ -37578,7 +35228,7 @@ decode_object!(
 );
 /// A type of `query-chardev-backends`, `query-commands`, `query-events`. QAPI type
 /// `ChardevBackendInfo`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ChardevBackendInfo {
     /// The backend name
@@ -37591,7 +35241,7 @@ decode_object!(
     optional {}
 );
 /// A type of `query-colo-status`. QAPI type `COLOStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct COLOStatus {
     /// COLO running mode. If COLO is running, this field will return 'primary' or 'secondary'.
@@ -37604,8 +35254,6 @@ pub struct COLOStatus {
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-4.0.0`.
-    #[serde(rename = "last-mode")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_mode: Option<COLOMode>,
     /// describes the reason for the COLO exit.
     ///
@@ -37617,7 +35265,7 @@ decode_object!(
     optional { last_mode : "last-mode" }
 );
 /// A type of `query-command-line-options`. QAPI type `CommandLineParameterInfo`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct CommandLineParameterInfo {
     /// parameter name
@@ -37627,21 +35275,18 @@ pub struct CommandLineParameterInfo {
     /// parameter `CommandLineParameterType`
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "type")]
     pub type_: CommandLineParameterType,
     /// human readable text string, not suitable for parsing.
     ///
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub help: Option<String>,
     /// default value string (since 2.1)
     ///
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default: Option<String>,
 }
 decode_object!(
@@ -37649,7 +35294,7 @@ decode_object!(
     "name", type_ : "type" }, optional { help : "help", default : "default" }
 );
 /// A type of `query-command-line-options`. QAPI type `CommandLineOptionInfo`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct CommandLineOptionInfo {
     /// option name
@@ -37666,7 +35311,7 @@ decode_object!(
     "option", parameters : "parameters" }, optional {}
 );
 /// A type of `query-cpu-definitions`. QAPI type `CpuDefinitionInfo`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct CpuDefinitionInfo {
     /// the name of the CPU definition
@@ -37682,8 +35327,6 @@ pub struct CpuDefinitionInfo {
     /// Optional.
     ///
     /// Since revision `qemu-2.8.0`.
-    #[serde(rename = "migration-safe")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub migration_safe: Option<bool>,
     /// whether a CPU definition is static and will not change depending on QEMU version, machine
     /// type, machine options and accelerator options. A static model is always migration-safe.
@@ -37692,16 +35335,12 @@ pub struct CpuDefinitionInfo {
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.8.0`.
-    #[serde(rename = "static")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub static_: Option<bool>,
     /// List of properties that prevent the CPU model from running in the current host. (since 2.8)
     ///
     /// Optional.
     ///
     /// Since revision `qemu-2.8.0`.
-    #[serde(rename = "unavailable-features")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unavailable_features: Option<Vec<String>>,
     /// Type name that can be used as argument to `device-list-properties`, to introspect
     /// properties configurable using -cpu or -global. (since 2.9)
@@ -37709,7 +35348,6 @@ pub struct CpuDefinitionInfo {
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.9.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub typename: Option<String>,
     /// Name of CPU model this model is an alias for. The target of the CPU model alias may change
     /// depending on the machine type. Management software is supposed to translate CPU model
@@ -37719,8 +35357,6 @@ pub struct CpuDefinitionInfo {
     /// Optional.
     ///
     /// Since revision `qemu-4.1.0`.
-    #[serde(rename = "alias-of")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub alias_of: Option<String>,
     /// If true, this CPU model is deprecated and may be removed in some future version of QEMU
     /// according to the QEMU deprecation policy. (since 5.2)
@@ -37728,7 +35364,6 @@ pub struct CpuDefinitionInfo {
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-5.2.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deprecated: Option<bool>,
 }
 decode_object!(
@@ -37759,7 +35394,7 @@ decode_object!(
     props : "props" }
 );
 /// A type of `query-cpu-model-baseline`. QAPI type `CpuModelBaselineInfo`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct CpuModelBaselineInfo {
     /// the baselined `CpuModelInfo`.
@@ -37772,7 +35407,7 @@ decode_object!(
     }, optional {}
 );
 /// A type of `query-cpu-model-comparison`. QAPI type `CpuModelCompareInfo`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct CpuModelCompareInfo {
     /// The result of the compare operation.
@@ -37782,7 +35417,6 @@ pub struct CpuModelCompareInfo {
     /// List of properties that led to the comparison result not being identical.
     ///
     /// Since revision `qemu-2.8.0`.
-    #[serde(rename = "responsible-properties")]
     pub responsible_properties: Vec<String>,
 }
 decode_object!(
@@ -37790,7 +35424,7 @@ decode_object!(
     responsible_properties : "responsible-properties" }, optional {}
 );
 /// A type of `query-cpu-model-expansion`. QAPI type `CpuModelExpansionInfo`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct CpuModelExpansionInfo {
     /// the expanded `CpuModelInfo`.
@@ -37806,8 +35440,6 @@ pub struct CpuModelExpansionInfo {
     /// Optional.
     ///
     /// Since revision `qemu-9.1.0`.
-    #[serde(rename = "deprecated-props")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deprecated_props: Option<Vec<String>>,
 }
 decode_object!(
@@ -37816,7 +35448,7 @@ decode_object!(
 );
 /// properties describing to which node/socket/core/thread virtual CPU belongs to, provided if
 /// supported by board (since 2.10) (in `query-cpus`). QAPI type `CpuInstanceProperties`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct CpuInstanceProperties {
     /// NUMA node ID the CPU belongs to
@@ -37824,40 +35456,30 @@ pub struct CpuInstanceProperties {
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "node-id")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub node_id: Option<i64>,
     /// socket number within node/board the CPU belongs to
     ///
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "socket-id")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub socket_id: Option<i64>,
     /// die number within node/board the CPU belongs to (Since 4.1)
     ///
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "die-id")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub die_id: Option<i64>,
     /// core number within die the CPU belongs to
     ///
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "core-id")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub core_id: Option<i64>,
     /// thread number within core the CPU belongs to
     ///
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "thread-id")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub thread_id: Option<i64>,
 }
 decode_object!(
@@ -37866,7 +35488,7 @@ decode_object!(
     thread_id : "thread-id" }
 );
 /// A type of `query-cpus`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct QueryCpusX86OrRiscv {
     /// the index of the virtual CPU
@@ -37874,15 +35496,12 @@ pub struct QueryCpusX86OrRiscv {
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "CPU")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i64>,
     /// this only exists for backwards compatibility and should be ignored
     ///
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub current: Option<bool>,
     /// true if the virtual CPU is in the halt state. Halt usually refers to a processor specific
     /// low power mode.
@@ -37890,21 +35509,18 @@ pub struct QueryCpusX86OrRiscv {
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub halted: Option<bool>,
     /// path to the CPU object in the QOM tree (since 2.4)
     ///
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub qom_path: Option<String>,
     /// ID of the underlying host thread
     ///
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub thread_id: Option<i64>,
     /// properties describing to which node/socket/core/thread virtual CPU belongs to, provided if
     /// supported by board (since 2.10)
@@ -37912,7 +35528,6 @@ pub struct QueryCpusX86OrRiscv {
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub props: Option<CpuInstanceProperties>,
     /// the 64-bit instruction pointer
     ///
@@ -37925,7 +35540,7 @@ decode_object!(
     "qom_path", thread_id : "thread_id", props : "props" }
 );
 /// A type of `query-cpus`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct QueryCpusSparc {
     /// the index of the virtual CPU
@@ -37933,15 +35548,12 @@ pub struct QueryCpusSparc {
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "CPU")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i64>,
     /// this only exists for backwards compatibility and should be ignored
     ///
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub current: Option<bool>,
     /// true if the virtual CPU is in the halt state. Halt usually refers to a processor specific
     /// low power mode.
@@ -37949,21 +35561,18 @@ pub struct QueryCpusSparc {
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub halted: Option<bool>,
     /// path to the CPU object in the QOM tree (since 2.4)
     ///
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub qom_path: Option<String>,
     /// ID of the underlying host thread
     ///
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub thread_id: Option<i64>,
     /// properties describing to which node/socket/core/thread virtual CPU belongs to, provided if
     /// supported by board (since 2.10)
@@ -37971,7 +35580,6 @@ pub struct QueryCpusSparc {
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub props: Option<CpuInstanceProperties>,
     /// the PC component of the instruction pointer
     ///
@@ -37988,7 +35596,7 @@ decode_object!(
     "qom_path", thread_id : "thread_id", props : "props" }
 );
 /// A type of `query-cpus`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct QueryCpusPpc {
     /// the index of the virtual CPU
@@ -37996,15 +35604,12 @@ pub struct QueryCpusPpc {
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "CPU")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i64>,
     /// this only exists for backwards compatibility and should be ignored
     ///
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub current: Option<bool>,
     /// true if the virtual CPU is in the halt state. Halt usually refers to a processor specific
     /// low power mode.
@@ -38012,21 +35617,18 @@ pub struct QueryCpusPpc {
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub halted: Option<bool>,
     /// path to the CPU object in the QOM tree (since 2.4)
     ///
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub qom_path: Option<String>,
     /// ID of the underlying host thread
     ///
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub thread_id: Option<i64>,
     /// properties describing to which node/socket/core/thread virtual CPU belongs to, provided if
     /// supported by board (since 2.10)
@@ -38034,7 +35636,6 @@ pub struct QueryCpusPpc {
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub props: Option<CpuInstanceProperties>,
     /// the instruction pointer
     ///
@@ -38047,7 +35648,7 @@ decode_object!(
     "thread_id", props : "props" }
 );
 /// A type of `query-cpus`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct QueryCpusMipsOrTricore {
     /// the index of the virtual CPU
@@ -38055,15 +35656,12 @@ pub struct QueryCpusMipsOrTricore {
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "CPU")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i64>,
     /// this only exists for backwards compatibility and should be ignored
     ///
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub current: Option<bool>,
     /// true if the virtual CPU is in the halt state. Halt usually refers to a processor specific
     /// low power mode.
@@ -38071,21 +35669,18 @@ pub struct QueryCpusMipsOrTricore {
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub halted: Option<bool>,
     /// path to the CPU object in the QOM tree (since 2.4)
     ///
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub qom_path: Option<String>,
     /// ID of the underlying host thread
     ///
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub thread_id: Option<i64>,
     /// properties describing to which node/socket/core/thread virtual CPU belongs to, provided if
     /// supported by board (since 2.10)
@@ -38093,12 +35688,10 @@ pub struct QueryCpusMipsOrTricore {
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub props: Option<CpuInstanceProperties>,
     /// the instruction pointer
     ///
     /// Since revision `qemu-2.6.0`.
-    #[serde(rename = "PC")]
     pub pc: i64,
 }
 decode_object!(
@@ -38107,7 +35700,7 @@ decode_object!(
     "qom_path", thread_id : "thread_id", props : "props" }
 );
 /// A type of `query-cpus`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct QueryCpusS390 {
     /// the index of the virtual CPU
@@ -38115,15 +35708,12 @@ pub struct QueryCpusS390 {
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "CPU")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i64>,
     /// this only exists for backwards compatibility and should be ignored
     ///
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub current: Option<bool>,
     /// true if the virtual CPU is in the halt state. Halt usually refers to a processor specific
     /// low power mode.
@@ -38131,21 +35721,18 @@ pub struct QueryCpusS390 {
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub halted: Option<bool>,
     /// path to the CPU object in the QOM tree (since 2.4)
     ///
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub qom_path: Option<String>,
     /// ID of the underlying host thread
     ///
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub thread_id: Option<i64>,
     /// properties describing to which node/socket/core/thread virtual CPU belongs to, provided if
     /// supported by board (since 2.10)
@@ -38153,12 +35740,10 @@ pub struct QueryCpusS390 {
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub props: Option<CpuInstanceProperties>,
     /// the virtual CPU's state
     ///
     /// Since revision `qemu-2.12.0`.
-    #[serde(rename = "cpu-state")]
     pub cpu_state: CpuS390State,
 }
 decode_object!(
@@ -38167,13 +35752,12 @@ decode_object!(
     "qom_path", thread_id : "thread_id", props : "props" }
 );
 /// A type of `query-cpus`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct QueryCpusBase {
     /// the index of the virtual CPU
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "CPU")]
     pub cpu: i64,
     /// this only exists for backwards compatibility and should be ignored
     ///
@@ -38189,7 +35773,6 @@ pub struct QueryCpusBase {
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.4.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub qom_path: Option<String>,
     /// ID of the underlying host thread
     ///
@@ -38201,7 +35784,6 @@ pub struct QueryCpusBase {
     /// Optional.
     ///
     /// Since revision `qemu-2.10.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub props: Option<CpuInstanceProperties>,
 }
 decode_object!(
@@ -38294,7 +35876,7 @@ decode_object!(
     core_id : "core-id", thread_id : "thread-id" }
 );
 /// A type of `query-cpus-fast`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct QueryCpusFastS390x {
     /// index of the virtual CPU
@@ -38302,58 +35884,46 @@ pub struct QueryCpusFastS390x {
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "cpu-index")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu_index: Option<i64>,
     /// QOM type name of the CPU (since 10.1)
     ///
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "qom-type")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub qom_type: Option<String>,
     /// path to the CPU object in the QOM tree
     ///
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "qom-path")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub qom_path: Option<String>,
     /// ID of the underlying host thread
     ///
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "thread-id")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub thread_id: Option<i64>,
     /// properties associated with a virtual CPU, e.g. the socket id
     ///
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub props: Option<CpuInstanceProperties2>,
     /// the virtual CPU's state
     ///
     /// Since revision `qemu-3.0.0`.
-    #[serde(rename = "cpu-state")]
     pub cpu_state: CpuS390State,
     /// the virtual CPU's dedication (since 8.2)
     ///
     /// Optional.
     ///
     /// Since revision `qemu-8.2.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dedicated: Option<bool>,
     /// the virtual CPU's entitlement (since 8.2)
     ///
     /// Optional.
     ///
     /// Since revision `qemu-8.2.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub entitlement: Option<S390CpuEntitlement>,
 }
 decode_object!(
@@ -38363,38 +35933,32 @@ decode_object!(
     entitlement : "entitlement" }
 );
 /// A type of `query-cpus-fast`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct QueryCpusFastBase {
     /// index of the virtual CPU
     ///
     /// Since revision `qemu-2.12.0`.
-    #[serde(rename = "cpu-index")]
     pub cpu_index: i64,
     /// QOM type name of the CPU (since 10.1)
     ///
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-10.1.0`.
-    #[serde(rename = "qom-type")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub qom_type: Option<String>,
     /// path to the CPU object in the QOM tree
     ///
     /// Since revision `qemu-2.12.0`.
-    #[serde(rename = "qom-path")]
     pub qom_path: String,
     /// ID of the underlying host thread
     ///
     /// Since revision `qemu-2.12.0`.
-    #[serde(rename = "thread-id")]
     pub thread_id: i64,
     /// properties associated with a virtual CPU, e.g. the socket id
     ///
     /// Optional.
     ///
     /// Since revision `qemu-2.12.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub props: Option<CpuInstanceProperties2>,
 }
 decode_object!(
@@ -38403,7 +35967,7 @@ decode_object!(
     "qom-type", props : "props" }
 );
 /// A type of `query-cryptodev`. QAPI type `QCryptodevBackendClient`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct QCryptodevBackendClient {
     /// the queue index of the crypto device
@@ -38415,7 +35979,6 @@ pub struct QCryptodevBackendClient {
     /// the type of the crypto device
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(rename = "type")]
     pub type_: QCryptodevBackendType,
 }
 decode_object!(
@@ -38423,7 +35986,7 @@ decode_object!(
     "queue", type_ : "type" }, optional {}
 );
 /// A type of `query-cryptodev`. QAPI type `QCryptodevInfo`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct QCryptodevInfo {
     /// the id of the crypto device
@@ -38444,13 +36007,12 @@ decode_object!(
     "service", client : "client" }, optional {}
 );
 /// A type of `query-current-machine`. QAPI type `CurrentMachineParams`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct CurrentMachineParams {
     /// true if the machine supports wake up from suspend
     ///
     /// Since revision `qemu-4.0.0`.
-    #[serde(rename = "wakeup-suspend-support")]
     pub wakeup_suspend_support: bool,
 }
 decode_object!(
@@ -38458,7 +36020,7 @@ decode_object!(
     wakeup_suspend_support : "wakeup-suspend-support" }, optional {}
 );
 /// A type of `query-dirty-rate`. QAPI type `DirtyRateVcpu`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct DirtyRateVcpu {
     /// vcpu index.
@@ -38470,7 +36032,6 @@ pub struct DirtyRateVcpu {
     /// QAPI type `int64`: `i64`.
     ///
     /// Since revision `qemu-6.2.0`.
-    #[serde(rename = "dirty-rate")]
     pub dirty_rate: i64,
 }
 decode_object!(
@@ -38478,7 +36039,7 @@ decode_object!(
     "dirty-rate" }, optional {}
 );
 /// A type of `query-dirty-rate`. QAPI type `DirtyRateInfo`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct DirtyRateInfo {
     /// an estimate of the dirty page rate of the VM in units of MiB/s. Value is present only when
@@ -38489,8 +36050,6 @@ pub struct DirtyRateInfo {
     /// QAPI type `int64`: `i64`.
     ///
     /// Since revision `qemu-5.2.0`.
-    #[serde(rename = "dirty-rate")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dirty_rate: Option<i64>,
     /// current status of dirty page rate measurements
     ///
@@ -38501,7 +36060,6 @@ pub struct DirtyRateInfo {
     /// QAPI type `int64`: `i64`.
     ///
     /// Since revision `qemu-5.2.0`.
-    #[serde(rename = "start-time")]
     pub start_time: i64,
     /// time period for which dirty page rate was measured, expressed and rounded down to
     /// @calc-time-unit.
@@ -38509,15 +36067,12 @@ pub struct DirtyRateInfo {
     /// QAPI type `int64`: `i64`.
     ///
     /// Since revision `qemu-5.2.0`.
-    #[serde(rename = "calc-time")]
     pub calc_time: i64,
     /// time unit of @calc-time (Since 8.2)
     ///
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-8.2.0`.
-    #[serde(rename = "calc-time-unit")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub calc_time_unit: Option<TimeUnit>,
     /// number of sampled pages per GiB of guest memory. Valid only in page-sampling mode (Since
     /// 6.1)
@@ -38527,23 +36082,18 @@ pub struct DirtyRateInfo {
     /// QAPI type `uint64`: `u64`.
     ///
     /// Since revision `qemu-6.1.0`.
-    #[serde(rename = "sample-pages")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sample_pages: Option<u64>,
     /// mode that was used to measure dirty page rate (Since 6.2)
     ///
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-6.2.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<DirtyRateMeasureMode>,
     /// dirty rate for each vCPU if dirty-ring mode was specified (Since 6.2)
     ///
     /// Optional.
     ///
     /// Since revision `qemu-6.2.0`.
-    #[serde(rename = "vcpu-dirty-rate")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vcpu_dirty_rate: Option<Vec<DirtyRateVcpu>>,
 }
 decode_object!(
@@ -38553,7 +36103,7 @@ decode_object!(
     vcpu_dirty_rate : "vcpu-dirty-rate" }
 );
 /// A type of `query-display-options`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueryDisplayOptionsGtk {
     /// Start user interface in fullscreen mode (default: off).
@@ -38561,39 +36111,30 @@ pub struct QueryDisplayOptionsGtk {
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "full-screen")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub full_screen: Option<bool>,
     /// Allow to quit QEMU with window close button (default: on).
     ///
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "window-close")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub window_close: Option<bool>,
     /// Force showing the mouse cursor (default: off). (since: 5.0)
     ///
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "show-cursor")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub show_cursor: Option<bool>,
     /// Enable OpenGL support (default: off).
     ///
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gl: Option<DisplayGLMode>,
     /// Grab keyboard input on mouse hover.
     ///
     /// Optional.
     ///
     /// Since revision `qemu-3.1.0`.
-    #[serde(rename = "grab-on-hover")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub grab_on_hover: Option<bool>,
     /// Zoom guest display to fit into the host window. When turned off the host window will be
     /// resized instead. In case the display device can notify the guest on window resizes
@@ -38603,8 +36144,6 @@ pub struct QueryDisplayOptionsGtk {
     /// Optional.
     ///
     /// Since revision `qemu-3.1.0`.
-    #[serde(rename = "zoom-to-fit")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub zoom_to_fit: Option<bool>,
     /// Display the tab bar for switching between the various graphical interfaces (e.g. VGA and
     /// virtual console character devices) by default. (Since 7.1)
@@ -38612,16 +36151,12 @@ pub struct QueryDisplayOptionsGtk {
     /// Optional.
     ///
     /// Since revision `qemu-7.1.0`.
-    #[serde(rename = "show-tabs")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub show_tabs: Option<bool>,
     /// Display the main window menubar. Defaults to "on". (Since 8.0)
     ///
     /// Optional.
     ///
     /// Since revision `qemu-7.2.0`.
-    #[serde(rename = "show-menubar")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub show_menubar: Option<bool>,
     /// Keep width/height aspect ratio of guest content when resizing host window. Defaults to
     /// "on". (Since 10.1)
@@ -38629,15 +36164,12 @@ pub struct QueryDisplayOptionsGtk {
     /// Optional.
     ///
     /// Since revision `qemu-10.1.0`.
-    #[serde(rename = "keep-aspect-ratio")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub keep_aspect_ratio: Option<bool>,
     /// Set preferred scale of the display. Defaults to 1.0. (Since 10.1)
     ///
     /// Optional.
     ///
     /// Since revision `qemu-10.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scale: Option<f64>,
 }
 decode_object!(
@@ -38648,7 +36180,7 @@ decode_object!(
     keep_aspect_ratio : "keep-aspect-ratio", scale : "scale" }
 );
 /// A type of `query-display-options`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct QueryDisplayOptionsCocoa {
     /// Start user interface in fullscreen mode (default: off).
@@ -38656,31 +36188,24 @@ pub struct QueryDisplayOptionsCocoa {
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "full-screen")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub full_screen: Option<bool>,
     /// Allow to quit QEMU with window close button (default: on).
     ///
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "window-close")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub window_close: Option<bool>,
     /// Force showing the mouse cursor (default: off). (since: 5.0)
     ///
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "show-cursor")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub show_cursor: Option<bool>,
     /// Enable OpenGL support (default: off).
     ///
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gl: Option<DisplayGLMode>,
     /// Enable/disable forwarding of left command key to guest. Allows command-tab window switching
     /// on the host without sending this key to the guest when "off". Defaults to "on"
@@ -38688,8 +36213,6 @@ pub struct QueryDisplayOptionsCocoa {
     /// Optional.
     ///
     /// Since revision `qemu-7.0.0`.
-    #[serde(rename = "left-command-key")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub left_command_key: Option<bool>,
     /// Capture all key presses, including system combos. This requires accessibility permissions,
     /// since it performs a global grab on key events. (default: off) See
@@ -38698,8 +36221,6 @@ pub struct QueryDisplayOptionsCocoa {
     /// Optional.
     ///
     /// Since revision `qemu-7.0.0`.
-    #[serde(rename = "full-grab")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub full_grab: Option<bool>,
     /// Swap the Option and Command keys so that their key codes match their position on non-Mac
     /// keyboards and you can use Meta/Super and Alt where you expect them. (default: off)
@@ -38707,8 +36228,6 @@ pub struct QueryDisplayOptionsCocoa {
     /// Optional.
     ///
     /// Since revision `qemu-7.0.0`.
-    #[serde(rename = "swap-opt-cmd")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub swap_opt_cmd: Option<bool>,
     /// Zoom guest display to fit into the host window. When turned off the host window will be
     /// resized instead. Defaults to "off". (Since 8.2)
@@ -38716,8 +36235,6 @@ pub struct QueryDisplayOptionsCocoa {
     /// Optional.
     ///
     /// Since revision `qemu-8.2.0`.
-    #[serde(rename = "zoom-to-fit")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub zoom_to_fit: Option<bool>,
     /// Apply interpolation to smooth output when zoom-to-fit is enabled. Defaults to "off". (Since
     /// 9.0)
@@ -38725,8 +36242,6 @@ pub struct QueryDisplayOptionsCocoa {
     /// Optional.
     ///
     /// Since revision `qemu-9.0.0`.
-    #[serde(rename = "zoom-interpolation")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub zoom_interpolation: Option<bool>,
 }
 decode_object!(
@@ -38737,7 +36252,7 @@ decode_object!(
     zoom_interpolation : "zoom-interpolation" }
 );
 /// A type of `query-display-options`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct QueryDisplayOptionsCurses {
     /// Start user interface in fullscreen mode (default: off).
@@ -38745,38 +36260,30 @@ pub struct QueryDisplayOptionsCurses {
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "full-screen")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub full_screen: Option<bool>,
     /// Allow to quit QEMU with window close button (default: on).
     ///
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "window-close")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub window_close: Option<bool>,
     /// Force showing the mouse cursor (default: off). (since: 5.0)
     ///
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "show-cursor")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub show_cursor: Option<bool>,
     /// Enable OpenGL support (default: off).
     ///
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gl: Option<DisplayGLMode>,
     /// Font charset used by guest (default: CP437).
     ///
     /// Optional.
     ///
     /// Since revision `qemu-4.0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub charset: Option<String>,
 }
 decode_object!(
@@ -38785,7 +36292,7 @@ decode_object!(
     "show-cursor", gl : "gl", charset : "charset" }
 );
 /// A type of `query-display-options`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct QueryDisplayOptionsEglHeadless {
     /// Start user interface in fullscreen mode (default: off).
@@ -38793,38 +36300,30 @@ pub struct QueryDisplayOptionsEglHeadless {
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "full-screen")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub full_screen: Option<bool>,
     /// Allow to quit QEMU with window close button (default: on).
     ///
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "window-close")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub window_close: Option<bool>,
     /// Force showing the mouse cursor (default: off). (since: 5.0)
     ///
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "show-cursor")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub show_cursor: Option<bool>,
     /// Enable OpenGL support (default: off).
     ///
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gl: Option<DisplayGLMode>,
     /// Which DRM render node should be used. Default is the first available node on the host.
     ///
     /// Optional.
     ///
     /// Since revision `qemu-3.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rendernode: Option<String>,
 }
 decode_object!(
@@ -38833,7 +36332,7 @@ decode_object!(
     show_cursor : "show-cursor", gl : "gl", rendernode : "rendernode" }
 );
 /// A type of `query-display-options`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct QueryDisplayOptionsDbus {
     /// Start user interface in fullscreen mode (default: off).
@@ -38841,59 +36340,48 @@ pub struct QueryDisplayOptionsDbus {
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "full-screen")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub full_screen: Option<bool>,
     /// Allow to quit QEMU with window close button (default: on).
     ///
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "window-close")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub window_close: Option<bool>,
     /// Force showing the mouse cursor (default: off). (since: 5.0)
     ///
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "show-cursor")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub show_cursor: Option<bool>,
     /// Enable OpenGL support (default: off).
     ///
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gl: Option<DisplayGLMode>,
     /// Which DRM render node should be used. Default is the first available node on the host.
     ///
     /// Optional.
     ///
     /// Since revision `qemu-7.0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rendernode: Option<String>,
     /// The D-Bus bus address (default to the session bus).
     ///
     /// Optional.
     ///
     /// Since revision `qemu-7.0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub addr: Option<String>,
     /// Whether to use peer-to-peer connections (accepted through `add_client`).
     ///
     /// Optional.
     ///
     /// Since revision `qemu-7.0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub p2p: Option<bool>,
     /// Use the specified DBus audiodev to export audio.
     ///
     /// Optional.
     ///
     /// Since revision `qemu-7.0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub audiodev: Option<String>,
 }
 decode_object!(
@@ -38903,7 +36391,7 @@ decode_object!(
     audiodev : "audiodev" }
 );
 /// A type of `query-display-options`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct QueryDisplayOptionsSdl {
     /// Start user interface in fullscreen mode (default: off).
@@ -38911,39 +36399,30 @@ pub struct QueryDisplayOptionsSdl {
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "full-screen")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub full_screen: Option<bool>,
     /// Allow to quit QEMU with window close button (default: on).
     ///
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "window-close")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub window_close: Option<bool>,
     /// Force showing the mouse cursor (default: off). (since: 5.0)
     ///
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "show-cursor")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub show_cursor: Option<bool>,
     /// Enable OpenGL support (default: off).
     ///
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gl: Option<DisplayGLMode>,
     /// Modifier keys that should be pressed together with the "G" key to release the mouse grab.
     ///
     /// Optional.
     ///
     /// Since revision `qemu-7.1.0`.
-    #[serde(rename = "grab-mod")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub grab_mod: Option<HotKeyMod>,
 }
 decode_object!(
@@ -38952,7 +36431,7 @@ decode_object!(
     "show-cursor", gl : "gl", grab_mod : "grab-mod" }
 );
 /// A type of `query-display-options`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct QueryDisplayOptionsBase {
     /// Start user interface in fullscreen mode (default: off).
@@ -38960,31 +36439,24 @@ pub struct QueryDisplayOptionsBase {
     /// Optional.
     ///
     /// Since revision `qemu-3.1.0`.
-    #[serde(rename = "full-screen")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub full_screen: Option<bool>,
     /// Allow to quit QEMU with window close button (default: on).
     ///
     /// Optional.
     ///
     /// Since revision `qemu-3.1.0`.
-    #[serde(rename = "window-close")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub window_close: Option<bool>,
     /// Force showing the mouse cursor (default: off). (since: 5.0)
     ///
     /// Optional.
     ///
     /// Since revision `qemu-5.0.0`.
-    #[serde(rename = "show-cursor")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub show_cursor: Option<bool>,
     /// Enable OpenGL support (default: off).
     ///
     /// Optional.
     ///
     /// Since revision `qemu-3.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gl: Option<DisplayGLMode>,
 }
 decode_object!(
@@ -38993,7 +36465,7 @@ decode_object!(
     "show-cursor", gl : "gl" }
 );
 /// A type of `query-dump-guest-memory-capability`. QAPI type `DumpGuestMemoryCapability`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct DumpGuestMemoryCapability {
     /// the available formats for `dump-guest-memory`
@@ -39006,7 +36478,7 @@ decode_object!(
     formats : "formats" }, optional {}
 );
 /// A type of `query-fdsets`. QAPI type `FdsetFdInfo`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct FdsetFdInfo {
     /// The file descriptor value.
@@ -39018,7 +36490,6 @@ pub struct FdsetFdInfo {
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub opaque: Option<String>,
 }
 decode_object!(
@@ -39026,13 +36497,12 @@ decode_object!(
     "opaque" }
 );
 /// A type of `query-fdsets`. QAPI type `FdsetInfo`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct FdsetInfo {
     /// The ID of the fd set.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "fdset-id")]
     pub fdset_id: i64,
     /// A list of file descriptors that belong to this fd set.
     ///
@@ -39044,7 +36514,7 @@ decode_object!(
     optional {}
 );
 /// A type of `query-firmware-log`. QAPI type `FirmwareLog`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct FirmwareLog {
     /// Firmware version.
@@ -39052,7 +36522,6 @@ pub struct FirmwareLog {
     /// Optional.
     ///
     /// Since revision `qemu-10.2.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// Firmware debug log, in base64 encoding. First and last log line might be incomplete.
     ///
@@ -39064,7 +36533,7 @@ decode_object!(
     : "version" }
 );
 /// A type of `query-gic-capabilities`. QAPI type `GICCapability`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct GICCapability {
     /// version of GIC to be described. Currently, only 2 and 3 are supported.
@@ -39085,18 +36554,16 @@ decode_object!(
     : "emulated", kernel : "kernel" }, optional {}
 );
 /// A type of `query-hotpluggable-cpus`. QAPI type `HotpluggableCPU`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct HotpluggableCPU {
     /// CPU object type for usage with `device_add` command
     ///
     /// Since revision `qemu-2.7.0`.
-    #[serde(rename = "type")]
     pub type_: String,
     /// number of logical VCPU threads `HotpluggableCPU` provides
     ///
     /// Since revision `qemu-2.7.0`.
-    #[serde(rename = "vcpus-count")]
     pub vcpus_count: i64,
     /// list of properties to pass for hotplugging a CPU with `device_add`
     ///
@@ -39107,8 +36574,6 @@ pub struct HotpluggableCPU {
     /// Optional.
     ///
     /// Since revision `qemu-2.7.0`.
-    #[serde(rename = "qom-path")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub qom_path: Option<String>,
 }
 decode_object!(
@@ -39116,7 +36581,7 @@ decode_object!(
     vcpus_count : "vcpus-count", props : "props" }, optional { qom_path : "qom-path" }
 );
 /// A type of `query-hv-balloon-status-report`. QAPI type `HvBalloonInfo`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct HvBalloonInfo {
     /// the amount of memory in use inside the guest plus the amount of the memory unusable inside
@@ -39138,7 +36603,7 @@ decode_object!(
     available : "available" }, optional {}
 );
 /// A type of `query-iothreads`. QAPI type `IOThreadInfo`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct IOThreadInfo {
     /// the identifier of the iothread
@@ -39148,31 +36613,24 @@ pub struct IOThreadInfo {
     /// ID of the underlying host thread
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "thread-id")]
     pub thread_id: i64,
     /// maximum polling time in ns, 0 means polling is disabled (since 2.9)
     ///
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.9.0`.
-    #[serde(rename = "poll-max-ns")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub poll_max_ns: Option<i64>,
     /// how many ns will be added to polling time, 0 means that it's not configured (since 2.9)
     ///
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.9.0`.
-    #[serde(rename = "poll-grow")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub poll_grow: Option<i64>,
     /// how many ns will be removed from polling time, 0 means that it's not configured (since 2.9)
     ///
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.9.0`.
-    #[serde(rename = "poll-shrink")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub poll_shrink: Option<i64>,
     /// maximum number of requests in a batch for the AIO engine, 0 means that the engine will use
     /// its default (since 6.1)
@@ -39180,8 +36638,6 @@ pub struct IOThreadInfo {
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-6.1.0`.
-    #[serde(rename = "aio-max-batch")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub aio_max_batch: Option<i64>,
 }
 decode_object!(
@@ -39190,7 +36646,7 @@ decode_object!(
     poll_shrink : "poll-shrink", aio_max_batch : "aio-max-batch" }
 );
 /// A type of `query-jobs`. QAPI type `JobInfo`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct JobInfo {
     /// The job identifier
@@ -39200,7 +36656,6 @@ pub struct JobInfo {
     /// The kind of job that is being performed
     ///
     /// Since revision `qemu-3.0.0`.
-    #[serde(rename = "type")]
     pub type_: JobType,
     /// Current job state/status
     ///
@@ -39211,13 +36666,11 @@ pub struct JobInfo {
     /// increasing.
     ///
     /// Since revision `qemu-3.0.0`.
-    #[serde(rename = "current-progress")]
     pub current_progress: i64,
     /// Estimated @current-progress value at the completion of the job. This value can arbitrarily
     /// change while the job is running, in both directions.
     ///
     /// Since revision `qemu-3.0.0`.
-    #[serde(rename = "total-progress")]
     pub total_progress: i64,
     /// If this field is present, the job failed; if it is still missing in the CONCLUDED state,
     /// this indicates successful completion.
@@ -39225,7 +36678,6 @@ pub struct JobInfo {
     /// Optional.
     ///
     /// Since revision `qemu-3.0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
 }
 decode_object!(
@@ -39234,7 +36686,7 @@ decode_object!(
     optional { error : "error" }
 );
 /// A type of `query-kvm`. QAPI type `KvmInfo`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct KvmInfo {
     /// true if KVM acceleration is active
@@ -39251,13 +36703,12 @@ decode_object!(
     }, optional {}
 );
 /// A type of `query-machines`. QAPI type `CompatProperty`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct CompatProperty {
     /// name of the QOM type to which the default applies
     ///
     /// Since revision `qemu-9.1.0`.
-    #[serde(rename = "qom-type")]
     pub qom_type: String,
     /// name of its property to which the default applies
     ///
@@ -39274,7 +36725,7 @@ decode_object!(
     property : "property", value : "value" }, optional {}
 );
 /// A type of `query-machines`. QAPI type `MachineInfo`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct MachineInfo {
     /// the name of the machine
@@ -39286,28 +36737,22 @@ pub struct MachineInfo {
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub alias: Option<String>,
     /// whether the machine is default
     ///
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "is-default")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_default: Option<bool>,
     /// maximum number of CPUs supported by the machine type (since 1.5)
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "cpu-max")]
     pub cpu_max: i64,
     /// cpu hotplug via -device is supported (since 2.7)
     ///
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.7.0`.
-    #[serde(rename = "hotpluggable-cpus")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hotpluggable_cpus: Option<bool>,
     /// true if '-numa node,mem' option is supported by the machine type and false otherwise (since
     /// 4.1)
@@ -39315,8 +36760,6 @@ pub struct MachineInfo {
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-4.1.0`.
-    #[serde(rename = "numa-mem-supported")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub numa_mem_supported: Option<bool>,
     /// if true, the machine type is deprecated and may be removed in future versions of QEMU
     /// according to the QEMU deprecation policy (since 4.1)
@@ -39324,30 +36767,24 @@ pub struct MachineInfo {
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-4.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deprecated: Option<bool>,
     /// default CPU model typename if none is requested via the -cpu argument. (since 4.2)
     ///
     /// Optional.
     ///
     /// Since revision `qemu-4.2.0`.
-    #[serde(rename = "default-cpu-type")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_cpu_type: Option<String>,
     /// the default ID of initial RAM memory backend (since 5.2)
     ///
     /// Optional.
     ///
     /// Since revision `qemu-5.2.0`.
-    #[serde(rename = "default-ram-id")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_ram_id: Option<String>,
     /// machine type supports ACPI (since 8.0)
     ///
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub acpi: Option<bool>,
     /// The machine type's compatibility properties. Only present when `query-machines` argument
     /// @compat-props is true. (since 9.1)
@@ -39357,8 +36794,6 @@ pub struct MachineInfo {
     /// Unstable (QAPI feature `unstable`): it may change or go without notice.
     ///
     /// Since revision `qemu-9.1.0`.
-    #[serde(rename = "compat-props")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub compat_props: Option<Vec<CompatProperty>>,
 }
 decode_object!(
@@ -39369,7 +36804,7 @@ decode_object!(
     "default-ram-id", acpi : "acpi", compat_props : "compat-props" }
 );
 /// A type of `query-memdev`. QAPI type `Memdev`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Memdev {
     /// backend's ID if backend has 'id' property (since 2.9)
@@ -39377,7 +36812,6 @@ pub struct Memdev {
     /// Optional.
     ///
     /// Since revision `qemu-2.9.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// memory backend size
     ///
@@ -39402,7 +36836,6 @@ pub struct Memdev {
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-6.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub share: Option<bool>,
     /// whether swap space (or huge pages) was reserved if applicable. This corresponds to the user
     /// configuration and not the actual behavior implemented in the OS to perform the reservation.
@@ -39411,12 +36844,10 @@ pub struct Memdev {
     /// Optional.
     ///
     /// Since revision `qemu-6.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reserve: Option<bool>,
     /// host nodes for its memory policy
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "host-nodes")]
     pub host_nodes: Vec<u16>,
     /// memory policy of memory backend
     ///
@@ -39429,7 +36860,7 @@ decode_object!(
     optional { id : "id", share : "share", reserve : "reserve" }
 );
 /// PCDIMMDevice state information (in `query-memory-devices`). QAPI type `PCDIMMDeviceInfo`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct PCDIMMDeviceInfo {
     /// device's ID
@@ -39437,7 +36868,6 @@ pub struct PCDIMMDeviceInfo {
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// physical address, where device is mapped
     ///
@@ -39474,7 +36904,7 @@ decode_object!(
     hotpluggable : "hotpluggable" }, optional { id : "id" }
 );
 /// A type of `query-memory-devices`. QAPI type `PCDIMMDeviceInfoWrapper`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct PCDIMMDeviceInfoWrapper {
     /// PCDIMMDevice state information
@@ -39487,7 +36917,7 @@ decode_object!(
     "data" }, optional {}
 );
 /// VirtioPMEM state information (in `query-memory-devices`). QAPI type `VirtioPMEMDeviceInfo`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct VirtioPMEMDeviceInfo {
     /// device's ID
@@ -39495,7 +36925,6 @@ pub struct VirtioPMEMDeviceInfo {
     /// Optional.
     ///
     /// Since revision `qemu-4.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// physical address in memory, where device is mapped
     ///
@@ -39519,7 +36948,7 @@ decode_object!(
     "memaddr", size : "size", memdev : "memdev" }, optional { id : "id" }
 );
 /// A type of `query-memory-devices`. QAPI type `VirtioPMEMDeviceInfoWrapper`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct VirtioPMEMDeviceInfoWrapper {
     /// VirtioPMEM state information
@@ -39533,7 +36962,7 @@ decode_object!(
 );
 /// VirtioMEMDevice state information (in `query-memory-devices`). QAPI type
 /// `VirtioMEMDeviceInfo`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct VirtioMEMDeviceInfo {
     /// device's ID
@@ -39541,7 +36970,6 @@ pub struct VirtioMEMDeviceInfo {
     /// Optional.
     ///
     /// Since revision `qemu-5.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// physical address in memory, where device is mapped
     ///
@@ -39554,7 +36982,6 @@ pub struct VirtioMEMDeviceInfo {
     /// QAPI type `size`: `u64`.
     ///
     /// Since revision `qemu-5.1.0`.
-    #[serde(rename = "requested-size")]
     pub requested_size: u64,
     /// the (current) size of memory that the device provides
     ///
@@ -39567,14 +36994,12 @@ pub struct VirtioMEMDeviceInfo {
     /// QAPI type `size`: `u64`.
     ///
     /// Since revision `qemu-5.1.0`.
-    #[serde(rename = "max-size")]
     pub max_size: u64,
     /// the block size of memory that the device provides
     ///
     /// QAPI type `size`: `u64`.
     ///
     /// Since revision `qemu-5.1.0`.
-    #[serde(rename = "block-size")]
     pub block_size: u64,
     /// NUMA node number where device is assigned to
     ///
@@ -39591,7 +37016,7 @@ decode_object!(
     block_size : "block-size", node : "node", memdev : "memdev" }, optional { id : "id" }
 );
 /// A type of `query-memory-devices`. QAPI type `VirtioMEMDeviceInfoWrapper`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct VirtioMEMDeviceInfoWrapper {
     /// VirtioMEMDevice state information
@@ -39604,7 +37029,7 @@ decode_object!(
     : "data" }, optional {}
 );
 /// Sgx EPC state information (in `query-memory-devices`). QAPI type `SgxEPCDeviceInfo`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct SgxEPCDeviceInfo {
     /// device's ID
@@ -39612,7 +37037,6 @@ pub struct SgxEPCDeviceInfo {
     /// Optional.
     ///
     /// Since revision `qemu-6.2.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// physical address in memory, where device is mapped
     ///
@@ -39631,7 +37055,6 @@ pub struct SgxEPCDeviceInfo {
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-7.0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub node: Option<i64>,
     /// memory backend linked with device
     ///
@@ -39643,7 +37066,7 @@ decode_object!(
     size : "size", memdev : "memdev" }, optional { id : "id", node : "node" }
 );
 /// A type of `query-memory-devices`. QAPI type `SgxEPCDeviceInfoWrapper`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct SgxEPCDeviceInfoWrapper {
     /// Sgx EPC state information
@@ -39657,7 +37080,7 @@ decode_object!(
 );
 /// hv-balloon provided memory state information (in `query-memory-devices`). QAPI type
 /// `HvBalloonDeviceInfo`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct HvBalloonDeviceInfo {
     /// device's ID
@@ -39665,7 +37088,6 @@ pub struct HvBalloonDeviceInfo {
     /// Optional.
     ///
     /// Since revision `qemu-8.2.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// physical address in memory, where device is mapped
     ///
@@ -39674,21 +37096,18 @@ pub struct HvBalloonDeviceInfo {
     /// QAPI type `size`: `u64`.
     ///
     /// Since revision `qemu-8.2.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub memaddr: Option<u64>,
     /// the maximum size of memory that the device can provide
     ///
     /// QAPI type `size`: `u64`.
     ///
     /// Since revision `qemu-8.2.0`.
-    #[serde(rename = "max-size")]
     pub max_size: u64,
     /// memory backend linked with device
     ///
     /// Optional.
     ///
     /// Since revision `qemu-8.2.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub memdev: Option<String>,
 }
 decode_object!(
@@ -39696,7 +37115,7 @@ decode_object!(
     "max-size" }, optional { id : "id", memaddr : "memaddr", memdev : "memdev" }
 );
 /// A type of `query-memory-devices`. QAPI type `HvBalloonDeviceInfoWrapper`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct HvBalloonDeviceInfoWrapper {
     /// hv-balloon provided memory state information
@@ -39709,7 +37128,7 @@ decode_object!(
     : "data" }, optional {}
 );
 /// A type of `query-memory-size-summary`. QAPI type `MemoryInfo`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct MemoryInfo {
     /// size of "base" memory specified with command line option -m.
@@ -39717,7 +37136,6 @@ pub struct MemoryInfo {
     /// QAPI type `size`: `u64`.
     ///
     /// Since revision `qemu-2.11.0`.
-    #[serde(rename = "base-memory")]
     pub base_memory: u64,
     /// size of memory that can be hot-unplugged. This field is omitted if target doesn't support
     /// memory hotplug (i.e. CONFIG_MEM_DEVICE not defined at build time).
@@ -39727,8 +37145,6 @@ pub struct MemoryInfo {
     /// QAPI type `size`: `u64`.
     ///
     /// Since revision `qemu-2.11.0`.
-    #[serde(rename = "plugged-memory")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub plugged_memory: Option<u64>,
 }
 decode_object!(
@@ -39736,7 +37152,7 @@ decode_object!(
     optional { plugged_memory : "plugged-memory" }
 );
 /// A type of `query-mice`. QAPI type `MouseInfo`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct MouseInfo {
     /// the name of the mouse device
@@ -39762,7 +37178,7 @@ decode_object!(
 );
 /// `MigrationStats` containing detailed migration status, only returned if status is 'active'
 /// or 'completed'(since 1.2) (in `query-migrate`). QAPI type `MigrationStats`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MigrationStats {
     /// amount of bytes already transferred to the target VM
@@ -39788,12 +37204,10 @@ pub struct MigrationStats {
     /// number of normal bytes sent (since 1.2)
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "normal-bytes")]
     pub normal_bytes: i64,
     /// number of pages dirtied by second by the guest (since 1.3)
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "dirty-pages-rate")]
     pub dirty_pages_rate: i64,
     /// throughput in megabits/sec. (since 1.6)
     ///
@@ -39802,23 +37216,18 @@ pub struct MigrationStats {
     /// number of times that dirty ram was synchronized (since 2.1)
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "dirty-sync-count")]
     pub dirty_sync_count: i64,
     /// The number of page requests received from the destination (since 2.7)
     ///
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.7.0`.
-    #[serde(rename = "postcopy-requests")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub postcopy_requests: Option<i64>,
     /// The number of bytes per page for the various page-based statistics (since 2.10)
     ///
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.10.0`.
-    #[serde(rename = "page-size")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     /// The number of bytes sent through multifd (since 3.0)
     ///
@@ -39827,8 +37236,6 @@ pub struct MigrationStats {
     /// QAPI type `uint64`: `u64`.
     ///
     /// Since revision `qemu-3.0.0`.
-    #[serde(rename = "multifd-bytes")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub multifd_bytes: Option<u64>,
     /// the number of memory pages transferred per second (Since 4.0)
     ///
@@ -39837,8 +37244,6 @@ pub struct MigrationStats {
     /// QAPI type `uint64`: `u64`.
     ///
     /// Since revision `qemu-4.0.0`.
-    #[serde(rename = "pages-per-second")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pages_per_second: Option<u64>,
     /// The number of bytes sent in the pre-copy phase (since 7.0).
     ///
@@ -39847,8 +37252,6 @@ pub struct MigrationStats {
     /// QAPI type `uint64`: `u64`.
     ///
     /// Since revision `qemu-7.0.0`.
-    #[serde(rename = "precopy-bytes")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub precopy_bytes: Option<u64>,
     /// The number of bytes sent while the guest is paused (since 7.0).
     ///
@@ -39857,8 +37260,6 @@ pub struct MigrationStats {
     /// QAPI type `uint64`: `u64`.
     ///
     /// Since revision `qemu-7.0.0`.
-    #[serde(rename = "downtime-bytes")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub downtime_bytes: Option<u64>,
     /// The number of bytes sent during the post-copy phase (since 7.0).
     ///
@@ -39867,8 +37268,6 @@ pub struct MigrationStats {
     /// QAPI type `uint64`: `u64`.
     ///
     /// Since revision `qemu-7.0.0`.
-    #[serde(rename = "postcopy-bytes")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub postcopy_bytes: Option<u64>,
     /// Number of times dirty RAM synchronization could not avoid copying dirty pages. This is
     /// between 0 and @dirty-sync-count * @multifd-channels. (since 7.1)
@@ -39878,8 +37277,6 @@ pub struct MigrationStats {
     /// QAPI type `uint64`: `u64`.
     ///
     /// Since revision `qemu-7.1.0`.
-    #[serde(rename = "dirty-sync-missed-zero-copy")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dirty_sync_missed_zero_copy: Option<u64>,
 }
 decode_object!(
@@ -39895,7 +37292,7 @@ decode_object!(
 /// `VfioStats` containing detailed VFIO devices migration statistics, only returned if VFIO
 /// device is present, migration is supported by all VFIO devices and status is 'active' or
 /// 'completed' (since 5.2) (in `query-migrate`). QAPI type `VfioStats`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct VfioStats {
     /// amount of bytes transferred to the target VM by VFIO devices
@@ -39910,7 +37307,7 @@ decode_object!(
 /// `XBZRLECacheStats` containing detailed XBZRLE migration statistics, only returned if XBZRLE
 /// feature is on and status is 'active' or 'completed' (since 1.2) (in `query-migrate`). QAPI
 /// type `XBZRLECacheStats`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct XBZRLECacheStats {
     /// XBZRLE cache size
@@ -39918,7 +37315,6 @@ pub struct XBZRLECacheStats {
     /// QAPI type `size`: `u64`.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "cache-size")]
     pub cache_size: u64,
     /// amount of bytes already transferred to the target VM
     ///
@@ -39931,20 +37327,16 @@ pub struct XBZRLECacheStats {
     /// number of cache miss
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "cache-miss")]
     pub cache_miss: i64,
     /// rate of cache miss (since 2.1)
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "cache-miss-rate")]
     pub cache_miss_rate: f64,
     /// rate of encoded bytes (since 5.1)
     ///
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-5.1.0`.
-    #[serde(rename = "encoding-rate")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub encoding_rate: Option<f64>,
     /// number of overflows
     ///
@@ -39958,7 +37350,7 @@ decode_object!(
     encoding_rate : "encoding-rate" }
 );
 /// A type of `query-migrate`. QAPI type `MigrationInfo`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MigrationInfo {
     /// `MigrationStatus` describing the current migration status. If this field is not returned,
@@ -39967,7 +37359,6 @@ pub struct MigrationInfo {
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<MigrationStatus2>,
     /// `MigrationStats` containing detailed migration status, only returned if status is 'active'
     /// or 'completed'(since 1.2)
@@ -39975,7 +37366,6 @@ pub struct MigrationInfo {
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ram: Option<MigrationStats>,
     /// `VfioStats` containing detailed VFIO devices migration statistics, only returned if VFIO
     /// device is present, migration is supported by all VFIO devices and status is 'active' or
@@ -39984,7 +37374,6 @@ pub struct MigrationInfo {
     /// Optional.
     ///
     /// Since revision `qemu-5.2.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vfio: Option<VfioStats>,
     /// `XBZRLECacheStats` containing detailed XBZRLE migration statistics, only returned if XBZRLE
     /// feature is on and status is 'active' or 'completed' (since 1.2)
@@ -39992,8 +37381,6 @@ pub struct MigrationInfo {
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "xbzrle-cache")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub xbzrle_cache: Option<XBZRLECacheStats>,
     /// total amount of milliseconds since migration started. If migration has ended, it returns
     /// the total migration time. (since 1.2)
@@ -40001,8 +37388,6 @@ pub struct MigrationInfo {
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "total-time")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_time: Option<i64>,
     /// only present while migration is active expected downtime in milliseconds for the guest in
     /// last walk of the dirty bitmap. (since 1.3)
@@ -40010,8 +37395,6 @@ pub struct MigrationInfo {
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "expected-downtime")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_downtime: Option<i64>,
     /// only present when migration finishes correctly total downtime in milliseconds for the
     /// guest. (since 1.3)
@@ -40019,7 +37402,6 @@ pub struct MigrationInfo {
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub downtime: Option<i64>,
     /// amount of setup time in milliseconds *before* the iterations begin but *after* the QMP
     /// command is issued. This is designed to provide an accounting of any activities (such as
@@ -40029,8 +37411,6 @@ pub struct MigrationInfo {
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "setup-time")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_time: Option<i64>,
     /// percentage of time guest cpus are being throttled during auto-converge. This is only
     /// present when auto-converge has started throttling guest cpus. (Since 2.7)
@@ -40038,8 +37418,6 @@ pub struct MigrationInfo {
     /// Optional.
     ///
     /// Since revision `qemu-2.7.0`.
-    #[serde(rename = "cpu-throttle-percentage")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu_throttle_percentage: Option<i64>,
     /// the human readable error description string. Clients should not attempt to parse the error
     /// strings. (Since 2.7)
@@ -40047,8 +37425,6 @@ pub struct MigrationInfo {
     /// Optional.
     ///
     /// Since revision `qemu-2.7.0`.
-    #[serde(rename = "error-desc")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error_desc: Option<String>,
     /// A list of reasons an outgoing migration is blocked. Present and non-empty when migration is
     /// blocked. (since 6.0)
@@ -40056,8 +37432,6 @@ pub struct MigrationInfo {
     /// Optional.
     ///
     /// Since revision `qemu-6.0.0`.
-    #[serde(rename = "blocked-reasons")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub blocked_reasons: Option<Vec<String>>,
     /// total time when all vCPU were blocked during postcopy live migration. This is only present
     /// when the postcopy-blocktime migration capability is enabled. (Since 3.0)
@@ -40067,8 +37441,6 @@ pub struct MigrationInfo {
     /// QAPI type `uint32`: `u32`.
     ///
     /// Since revision `qemu-3.0.0`.
-    #[serde(rename = "postcopy-blocktime")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub postcopy_blocktime: Option<u32>,
     /// list of the postcopy blocktime per vCPU. This is only present when the postcopy-blocktime
     /// migration capability is enabled. (Since 3.0)
@@ -40076,8 +37448,6 @@ pub struct MigrationInfo {
     /// Optional.
     ///
     /// Since revision `qemu-3.0.0`.
-    #[serde(rename = "postcopy-vcpu-blocktime")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub postcopy_vcpu_blocktime: Option<Vec<u32>>,
     /// average remote page fault latency (in ns). Note that this doesn't include all faults, but
     /// only the ones that require a remote page request. So it should be always bigger than the
@@ -40091,8 +37461,6 @@ pub struct MigrationInfo {
     /// QAPI type `uint64`: `u64`.
     ///
     /// Since revision `qemu-10.1.0`.
-    #[serde(rename = "postcopy-latency")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub postcopy_latency: Option<u64>,
     /// remote page fault latency distributions. Each element of the array is the number of faults
     /// that fall into the bucket period. For the N-th bucket (N&gt;=0), the latency window is
@@ -40105,8 +37473,6 @@ pub struct MigrationInfo {
     /// Unstable (QAPI feature `unstable`): it may change or go without notice.
     ///
     /// Since revision `qemu-10.1.0`.
-    #[serde(rename = "postcopy-latency-dist")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub postcopy_latency_dist: Option<Vec<u64>>,
     /// average remote page fault latency per vCPU (in ns). It has the same definition of
     /// @postcopy-latency, but instead this is the per-vCPU statistics. This is only present when
@@ -40117,8 +37483,6 @@ pub struct MigrationInfo {
     /// Unstable (QAPI feature `unstable`): it may change or go without notice.
     ///
     /// Since revision `qemu-10.1.0`.
-    #[serde(rename = "postcopy-vcpu-latency")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub postcopy_vcpu_latency: Option<Vec<u64>>,
     /// average remote page fault latency for all faults happend in non-vCPU threads (in ns). It
     /// has the same definition of @postcopy-latency but this only provides statistics to non-vCPU
@@ -40132,16 +37496,12 @@ pub struct MigrationInfo {
     /// QAPI type `uint64`: `u64`.
     ///
     /// Since revision `qemu-10.1.0`.
-    #[serde(rename = "postcopy-non-vcpu-latency")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub postcopy_non_vcpu_latency: Option<u64>,
     /// Only used for tcp, to know what the real port is (Since 4.0)
     ///
     /// Optional.
     ///
     /// Since revision `qemu-4.0.0`.
-    #[serde(rename = "socket-address")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub socket_address: Option<Vec<SocketAddress>>,
     /// Maximum throttle time (in microseconds) of virtual CPUs each dirty ring full round, which
     /// shows how `MigrationCapability` dirty-limit affects the guest during live migration. (Since
@@ -40152,8 +37512,6 @@ pub struct MigrationInfo {
     /// QAPI type `uint64`: `u64`.
     ///
     /// Since revision `qemu-8.1.0`.
-    #[serde(rename = "dirty-limit-throttle-time-per-round")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dirty_limit_throttle_time_per_round: Option<u64>,
     /// Estimated average dirty ring full time (in microseconds) for each dirty ring full round.
     /// The value equals the dirty ring memory size divided by the average dirty page rate of the
@@ -40165,8 +37523,6 @@ pub struct MigrationInfo {
     /// QAPI type `uint64`: `u64`.
     ///
     /// Since revision `qemu-8.1.0`.
-    #[serde(rename = "dirty-limit-ring-full-time")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dirty_limit_ring_full_time: Option<u64>,
 }
 decode_object!(
@@ -40184,7 +37540,7 @@ decode_object!(
     "dirty-limit-ring-full-time" }
 );
 /// A type of `query-migrate-parameters`. QAPI type `MigrationParameters`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct MigrationParameters {
     /// Initial delay (in milliseconds) before sending the first announce (Since 4.0)
@@ -40194,8 +37550,6 @@ pub struct MigrationParameters {
     /// QAPI type `size`: `u64`.
     ///
     /// Since revision `qemu-4.0.0`.
-    #[serde(rename = "announce-initial")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub announce_initial: Option<u64>,
     /// Maximum delay (in milliseconds) between packets in the announcement (Since 4.0)
     ///
@@ -40204,8 +37558,6 @@ pub struct MigrationParameters {
     /// QAPI type `size`: `u64`.
     ///
     /// Since revision `qemu-4.0.0`.
-    #[serde(rename = "announce-max")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub announce_max: Option<u64>,
     /// Number of self-announce packets sent after migration (Since 4.0)
     ///
@@ -40214,8 +37566,6 @@ pub struct MigrationParameters {
     /// QAPI type `size`: `u64`.
     ///
     /// Since revision `qemu-4.0.0`.
-    #[serde(rename = "announce-rounds")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub announce_rounds: Option<u64>,
     /// Increase in delay (in milliseconds) between subsequent packets in the announcement (Since
     /// 4.0)
@@ -40225,8 +37575,6 @@ pub struct MigrationParameters {
     /// QAPI type `size`: `u64`.
     ///
     /// Since revision `qemu-4.0.0`.
-    #[serde(rename = "announce-step")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub announce_step: Option<u64>,
     /// The ratio of bytes_dirty_period and bytes_xfer_period to trigger throttling. It is
     /// expressed as percentage. The default value is 50. (Since 5.0)
@@ -40236,8 +37584,6 @@ pub struct MigrationParameters {
     /// QAPI type `uint8`: `u8`.
     ///
     /// Since revision `qemu-5.0.0`.
-    #[serde(rename = "throttle-trigger-threshold")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub throttle_trigger_threshold: Option<u8>,
     /// Initial percentage of time guest cpus are throttled when migration auto-converge is
     /// activated. (Since 2.7)
@@ -40247,8 +37593,6 @@ pub struct MigrationParameters {
     /// QAPI type `uint8`: `u8`.
     ///
     /// Since revision `qemu-2.7.0`.
-    #[serde(rename = "cpu-throttle-initial")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu_throttle_initial: Option<u8>,
     /// throttle percentage increase each time auto-converge detects that migration is not making
     /// progress. (Since 2.7)
@@ -40258,8 +37602,6 @@ pub struct MigrationParameters {
     /// QAPI type `uint8`: `u8`.
     ///
     /// Since revision `qemu-2.7.0`.
-    #[serde(rename = "cpu-throttle-increment")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu_throttle_increment: Option<u8>,
     /// Make CPU throttling slower at tail stage. At the tail stage of throttling, the Guest is
     /// very sensitive to CPU percentage while the @cpu-throttle -increment is excessive usually at
@@ -40273,8 +37615,6 @@ pub struct MigrationParameters {
     /// Optional.
     ///
     /// Since revision `qemu-5.1.0`.
-    #[serde(rename = "cpu-throttle-tailslow")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu_throttle_tailslow: Option<bool>,
     /// ID of the 'tls-creds' object that provides credentials for establishing a TLS connection
     /// over the migration data channel. On the outgoing side of the migration, the credentials
@@ -40285,8 +37625,6 @@ pub struct MigrationParameters {
     /// Optional.
     ///
     /// Since revision `qemu-2.7.0`.
-    #[serde(rename = "tls-creds")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tls_creds: Option<String>,
     /// migration target's hostname for validating the server's x509 certificate identity. If
     /// empty, QEMU will use the hostname from the migration URI, if any. (Since 2.7)
@@ -40294,8 +37632,6 @@ pub struct MigrationParameters {
     /// Optional.
     ///
     /// Since revision `qemu-2.7.0`.
-    #[serde(rename = "tls-hostname")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tls_hostname: Option<String>,
     /// ID of the 'authz' object subclass that provides access control checking of the TLS x509
     /// certificate distinguished name. (Since 4.0)
@@ -40303,8 +37639,6 @@ pub struct MigrationParameters {
     /// Optional.
     ///
     /// Since revision `qemu-4.0.0`.
-    #[serde(rename = "tls-authz")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tls_authz: Option<String>,
     /// maximum speed for migration, in bytes per second. (Since 2.8)
     ///
@@ -40313,8 +37647,6 @@ pub struct MigrationParameters {
     /// QAPI type `size`: `u64`.
     ///
     /// Since revision `qemu-2.8.0`.
-    #[serde(rename = "max-bandwidth")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_bandwidth: Option<u64>,
     /// to set the available bandwidth that migration can use during switchover phase. **Note:**
     /// this does not limit the bandwidth during switchover, but only for calculations when making
@@ -40328,8 +37660,6 @@ pub struct MigrationParameters {
     /// QAPI type `size`: `u64`.
     ///
     /// Since revision `qemu-8.2.0`.
-    #[serde(rename = "avail-switchover-bandwidth")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub avail_switchover_bandwidth: Option<u64>,
     /// set maximum tolerated downtime for migration. maximum downtime in milliseconds (Since 2.8)
     ///
@@ -40338,8 +37668,6 @@ pub struct MigrationParameters {
     /// QAPI type `uint64`: `u64`.
     ///
     /// Since revision `qemu-2.8.0`.
-    #[serde(rename = "downtime-limit")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub downtime_limit: Option<u64>,
     /// the delay time between two COLO checkpoints. (Since 2.8)
     ///
@@ -40350,8 +37678,6 @@ pub struct MigrationParameters {
     /// QAPI type `uint32`: `u32`.
     ///
     /// Since revision `qemu-2.8.0`.
-    #[serde(rename = "x-checkpoint-delay")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub x_checkpoint_delay: Option<u32>,
     /// Number of channels used to migrate data in parallel. This is the same number that the
     /// number of sockets used for migration. The default value is 2 (since 4.0)
@@ -40361,8 +37687,6 @@ pub struct MigrationParameters {
     /// QAPI type `uint8`: `u8`.
     ///
     /// Since revision `qemu-4.0.0`.
-    #[serde(rename = "multifd-channels")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub multifd_channels: Option<u8>,
     /// cache size to be used by XBZRLE migration. It needs to be a multiple of the target page
     /// size and a power of 2 (Since 2.11)
@@ -40372,8 +37696,6 @@ pub struct MigrationParameters {
     /// QAPI type `size`: `u64`.
     ///
     /// Since revision `qemu-2.11.0`.
-    #[serde(rename = "xbzrle-cache-size")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub xbzrle_cache_size: Option<u64>,
     /// Background transfer bandwidth during postcopy. Defaults to 0 (unlimited). In bytes per
     /// second. (Since 3.0)
@@ -40383,8 +37705,6 @@ pub struct MigrationParameters {
     /// QAPI type `size`: `u64`.
     ///
     /// Since revision `qemu-3.0.0`.
-    #[serde(rename = "max-postcopy-bandwidth")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_postcopy_bandwidth: Option<u64>,
     /// maximum cpu throttle percentage. Defaults to 99. (Since 3.1)
     ///
@@ -40393,16 +37713,12 @@ pub struct MigrationParameters {
     /// QAPI type `uint8`: `u8`.
     ///
     /// Since revision `qemu-3.1.0`.
-    #[serde(rename = "max-cpu-throttle")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_cpu_throttle: Option<u8>,
     /// Which compression method to use. Defaults to none. (Since 5.0)
     ///
     /// Optional.
     ///
     /// Since revision `qemu-5.0.0`.
-    #[serde(rename = "multifd-compression")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub multifd_compression: Option<MultiFDCompression>,
     /// Set the compression level to be used in live migration, the compression level is an integer
     /// between 0 and 9, where 0 means no compression, 1 means the best compression speed, and 9
@@ -40413,8 +37729,6 @@ pub struct MigrationParameters {
     /// QAPI type `uint8`: `u8`.
     ///
     /// Since revision `qemu-5.0.0`.
-    #[serde(rename = "multifd-zlib-level")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub multifd_zlib_level: Option<u8>,
     /// Set the compression level to be used in live migration. The level is an integer between 1
     /// and 9, where 1 means the best compression speed, and 9 means the best compression ratio
@@ -40425,8 +37739,6 @@ pub struct MigrationParameters {
     /// QAPI type `uint8`: `u8`.
     ///
     /// Since revision `qemu-9.2.0`.
-    #[serde(rename = "multifd-qatzip-level")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub multifd_qatzip_level: Option<u8>,
     /// Set the compression level to be used in live migration, the compression level is an integer
     /// between 0 and 20, where 0 means no compression, 1 means the best compression speed, and 20
@@ -40437,8 +37749,6 @@ pub struct MigrationParameters {
     /// QAPI type `uint8`: `u8`.
     ///
     /// Since revision `qemu-5.0.0`.
-    #[serde(rename = "multifd-zstd-level")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub multifd_zstd_level: Option<u8>,
     /// Maps block nodes and bitmaps on them to aliases for the purpose of dirty bitmap migration.
     /// Such aliases may for example be the corresponding names on the opposite site. The mapping
@@ -40455,8 +37765,6 @@ pub struct MigrationParameters {
     /// Optional.
     ///
     /// Since revision `qemu-5.2.0`.
-    #[serde(rename = "block-bitmap-mapping")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub block_bitmap_mapping: Option<Vec<BitmapMigrationNodeAlias>>,
     /// Periodic time (in milliseconds) of dirty limit during live migration. Should be in the
     /// range 1 to 1000ms. Defaults to 1000ms. (Since 8.1)
@@ -40468,8 +37776,6 @@ pub struct MigrationParameters {
     /// QAPI type `uint64`: `u64`.
     ///
     /// Since revision `qemu-8.1.0`.
-    #[serde(rename = "x-vcpu-dirty-limit-period")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub x_vcpu_dirty_limit_period: Option<u64>,
     /// Dirtyrate limit (MB/s) during live migration. Defaults to 1. (Since 8.1)
     ///
@@ -40478,15 +37784,12 @@ pub struct MigrationParameters {
     /// QAPI type `uint64`: `u64`.
     ///
     /// Since revision `qemu-8.1.0`.
-    #[serde(rename = "vcpu-dirty-limit")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vcpu_dirty_limit: Option<u64>,
     /// Migration mode. See description in `MigMode`. Default is 'normal'. (Since 8.2)
     ///
     /// Optional.
     ///
     /// Since revision `qemu-8.2.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<MigMode>,
     /// Whether and how to detect zero pages. See description in `ZeroPageDetection`. Default is
     /// 'multifd'. (since 9.0)
@@ -40494,8 +37797,6 @@ pub struct MigrationParameters {
     /// Optional.
     ///
     /// Since revision `qemu-9.0.0`.
-    #[serde(rename = "zero-page-detection")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub zero_page_detection: Option<ZeroPageDetection>,
     /// Open migration files with O_DIRECT when possible. This only has effect if the @mapped-ram
     /// capability is enabled. (Since 9.1)
@@ -40503,8 +37804,6 @@ pub struct MigrationParameters {
     /// Optional.
     ///
     /// Since revision `qemu-9.1.0`.
-    #[serde(rename = "direct-io")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub direct_io: Option<bool>,
     /// Command to start the new QEMU process when @mode is @cpr-exec. The first list element is
     /// the program's filename, the remainder its arguments. (Since 10.2)
@@ -40512,8 +37811,6 @@ pub struct MigrationParameters {
     /// Optional.
     ///
     /// Since revision `qemu-10.2.0`.
-    #[serde(rename = "cpr-exec-command")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cpr_exec_command: Option<Vec<String>>,
 }
 decode_object!(
@@ -40536,7 +37833,7 @@ decode_object!(
     cpr_exec_command : "cpr-exec-command" }
 );
 /// A type of `query-migrationthreads`. QAPI type `MigrationThreadInfo`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct MigrationThreadInfo {
     /// the name of migration thread
@@ -40546,7 +37843,6 @@ pub struct MigrationThreadInfo {
     /// ID of the underlying host thread
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(rename = "thread-id")]
     pub thread_id: i64,
 }
 decode_object!(
@@ -40554,7 +37850,7 @@ decode_object!(
     thread_id : "thread-id" }, optional {}
 );
 /// A type of `query-name`. QAPI type `NameInfo`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct NameInfo {
     /// The name of the guest
@@ -40562,14 +37858,13 @@ pub struct NameInfo {
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 decode_object!(
     NameInfo, "an object (NameInfo)", required {}, optional { name : "name" }
 );
 /// the class of the device (in `query-pci`). QAPI type `PciDeviceClass`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct PciDeviceClass {
     /// a string description of the device's class (not stable, and should only be treated as
@@ -40578,7 +37873,6 @@ pub struct PciDeviceClass {
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub desc: Option<String>,
     /// the class code of the device
     ///
@@ -40590,7 +37884,7 @@ decode_object!(
     { desc : "desc" }
 );
 /// the PCI device id (in `query-pci`). QAPI type `PciDeviceId`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct PciDeviceId {
     /// the PCI device id
@@ -40606,15 +37900,12 @@ pub struct PciDeviceId {
     /// Optional.
     ///
     /// Since revision `qemu-3.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subsystem: Option<i64>,
     /// the PCI subsystem vendor id (since 3.1)
     ///
     /// Optional.
     ///
     /// Since revision `qemu-3.1.0`.
-    #[serde(rename = "subsystem-vendor")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subsystem_vendor: Option<i64>,
 }
 decode_object!(
@@ -40623,7 +37914,7 @@ decode_object!(
     }
 );
 /// The PIO range for all devices on this bridge (in `query-pci`). QAPI type `PciMemoryRange`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct PciMemoryRange {
     /// the starting address (guest physical)
@@ -40640,7 +37931,7 @@ decode_object!(
     "limit" }, optional {}
 );
 /// information about the bus the device resides on (in `query-pci`). QAPI type `PciBusInfo`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct PciBusInfo {
     /// primary bus interface number. This should be the number of the bus the device resides on.
@@ -40675,7 +37966,7 @@ decode_object!(
 );
 /// if the device is a PCI bridge, the bridge information (in `query-pci`). QAPI type
 /// `PciBridgeInfo`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct PciBridgeInfo {
     /// information about the bus the device resides on
@@ -40687,7 +37978,6 @@ pub struct PciBridgeInfo {
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub devices: Option<Vec<serde_json::Value>>,
 }
 decode_object!(
@@ -40695,7 +37985,7 @@ decode_object!(
     devices : "devices" }
 );
 /// A type of `query-pci`. QAPI type `PciMemoryRegion`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct PciMemoryRegion {
     /// the index of the Base Address Register for this region
@@ -40705,7 +37995,6 @@ pub struct PciMemoryRegion {
     /// \- 'io' if the region is a PIO region - 'memory' if the region is a MMIO region
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "type")]
     pub type_: String,
     /// memory address
     ///
@@ -40720,14 +38009,12 @@ pub struct PciMemoryRegion {
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prefetch: Option<bool>,
     /// if @type is 'memory', true if the BAR is 64-bit
     ///
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mem_type_64: Option<bool>,
 }
 decode_object!(
@@ -40736,7 +38023,7 @@ decode_object!(
     mem_type_64 : "mem_type_64" }
 );
 /// A type of `query-pci`. QAPI type `PciDeviceInfo`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct PciDeviceInfo {
     /// the bus number of the device
@@ -40764,14 +38051,12 @@ pub struct PciDeviceInfo {
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub irq: Option<i64>,
     /// the IRQ pin, zero means no IRQ (since 5.1)
     ///
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-5.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub irq_pin: Option<i64>,
     /// the device name of the PCI device
     ///
@@ -40782,7 +38067,6 @@ pub struct PciDeviceInfo {
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pci_bridge: Option<PciBridgeInfo>,
     /// a list of the PCI I/O regions associated with the device
     ///
@@ -40796,7 +38080,7 @@ decode_object!(
     "pci_bridge" }
 );
 /// A type of `query-pci`. QAPI type `PciInfo`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct PciInfo {
     /// the bus index
@@ -40813,7 +38097,7 @@ decode_object!(
     optional {}
 );
 /// A type of `query-pr-managers`. QAPI type `PRManagerInfo`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct PRManagerInfo {
     /// the identifier of the persistent reservation manager
@@ -40830,7 +38114,7 @@ decode_object!(
     "connected" }, optional {}
 );
 /// A type of `query-qmp-schema`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct QueryQmpSchemaBuiltin {
     /// the entity's name, inherited from @base. The `SchemaInfo` is always referenced by this
@@ -40842,7 +38126,6 @@ pub struct QueryQmpSchemaBuiltin {
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// names of features associated with the entity, in no particular order. (since 4.1 for object
     /// types, 4.2 for commands, 5.0 for the rest)
@@ -40850,12 +38133,10 @@ pub struct QueryQmpSchemaBuiltin {
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub features: Option<Vec<String>>,
     /// the JSON type used for this type on the wire.
     ///
     /// Since revision `qemu-2.5.0`.
-    #[serde(rename = "json-type")]
     pub json_type: JSONType,
 }
 decode_object!(
@@ -40863,7 +38144,7 @@ decode_object!(
     "json-type" }, optional { name : "name", features : "features" }
 );
 /// A type of `query-qmp-schema`. QAPI type `SchemaInfoEnumMember`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct SchemaInfoEnumMember {
     /// the member's name, as defined in the QAPI schema.
@@ -40875,7 +38156,6 @@ pub struct SchemaInfoEnumMember {
     /// Optional.
     ///
     /// Since revision `qemu-6.2.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub features: Option<Vec<String>>,
 }
 decode_object!(
@@ -40883,7 +38163,7 @@ decode_object!(
     optional { features : "features" }
 );
 /// A type of `query-qmp-schema`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct QueryQmpSchemaEnum {
     /// the entity's name, inherited from @base. The `SchemaInfo` is always referenced by this
@@ -40895,7 +38175,6 @@ pub struct QueryQmpSchemaEnum {
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// names of features associated with the entity, in no particular order. (since 4.1 for object
     /// types, 4.2 for commands, 5.0 for the rest)
@@ -40903,14 +38182,12 @@ pub struct QueryQmpSchemaEnum {
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub features: Option<Vec<String>>,
     /// the enum type's members, in no particular order. (since 6.2)
     ///
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-6.2.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub members: Option<Vec<SchemaInfoEnumMember>>,
     /// the enumeration type's member names, in no particular order. Redundant with @members. Just
     /// for backward compatibility.
@@ -40926,7 +38203,7 @@ decode_object!(
     optional { name : "name", features : "features", members : "members" }
 );
 /// A type of `query-qmp-schema`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct QueryQmpSchemaArray {
     /// the entity's name, inherited from @base. The `SchemaInfo` is always referenced by this
@@ -40938,7 +38215,6 @@ pub struct QueryQmpSchemaArray {
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// names of features associated with the entity, in no particular order. (since 4.1 for object
     /// types, 4.2 for commands, 5.0 for the rest)
@@ -40946,12 +38222,10 @@ pub struct QueryQmpSchemaArray {
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub features: Option<Vec<String>>,
     /// the array type's element type.
     ///
     /// Since revision `qemu-2.5.0`.
-    #[serde(rename = "element-type")]
     pub element_type: String,
 }
 decode_object!(
@@ -40959,7 +38233,7 @@ decode_object!(
     "element-type" }, optional { name : "name", features : "features" }
 );
 /// A type of `query-qmp-schema`. QAPI type `SchemaInfoObjectMember`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct SchemaInfoObjectMember {
     /// the member's name, as defined in the QAPI schema.
@@ -40969,7 +38243,6 @@ pub struct SchemaInfoObjectMember {
     /// the name of the member's type.
     ///
     /// Since revision `qemu-2.5.0`.
-    #[serde(rename = "type")]
     pub type_: String,
     /// default when used as command parameter. If absent, the parameter is mandatory. If present,
     /// the value must be null. The parameter is optional, and behavior when it's missing is not
@@ -40979,14 +38252,12 @@ pub struct SchemaInfoObjectMember {
     /// Optional.
     ///
     /// Since revision `qemu-2.5.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default: Option<serde_json::Value>,
     /// names of features associated with the member, in no particular order. (since 5.0)
     ///
     /// Optional.
     ///
     /// Since revision `qemu-5.0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub features: Option<Vec<String>>,
 }
 decode_object!(
@@ -40994,7 +38265,7 @@ decode_object!(
     "name", type_ : "type" }, optional { default : "default", features : "features" }
 );
 /// A type of `query-qmp-schema`. QAPI type `SchemaInfoObjectVariant`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct SchemaInfoObjectVariant {
     /// a value of the type tag.
@@ -41005,7 +38276,6 @@ pub struct SchemaInfoObjectVariant {
     /// @case.
     ///
     /// Since revision `qemu-2.5.0`.
-    #[serde(rename = "type")]
     pub type_: String,
 }
 decode_object!(
@@ -41013,7 +38283,7 @@ decode_object!(
     "case", type_ : "type" }, optional {}
 );
 /// A type of `query-qmp-schema`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct QueryQmpSchemaObject {
     /// the entity's name, inherited from @base. The `SchemaInfo` is always referenced by this
@@ -41025,7 +38295,6 @@ pub struct QueryQmpSchemaObject {
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// names of features associated with the entity, in no particular order. (since 4.1 for object
     /// types, 4.2 for commands, 5.0 for the rest)
@@ -41033,7 +38302,6 @@ pub struct QueryQmpSchemaObject {
     /// Optional.
     ///
     /// Sent from revision `qemu-4.1.0` to revision `qemu-4.2.0`: later revisions drop it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub features: Option<Vec<String>>,
     /// the object type's (non-variant) members, in no particular order.
     ///
@@ -41045,7 +38313,6 @@ pub struct QueryQmpSchemaObject {
     /// Optional.
     ///
     /// Since revision `qemu-2.5.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
     /// variant members, i.e. additional members that depend on the type tag's value. Present
     /// exactly when @tag is present. The variants are in no particular order, and may even differ
@@ -41054,7 +38321,6 @@ pub struct QueryQmpSchemaObject {
     /// Optional.
     ///
     /// Since revision `qemu-2.5.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub variants: Option<Vec<SchemaInfoObjectVariant>>,
 }
 decode_object!(
@@ -41063,13 +38329,12 @@ decode_object!(
     "variants" }
 );
 /// A type of `query-qmp-schema`. QAPI type `SchemaInfoAlternateMember`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct SchemaInfoAlternateMember {
     /// the name of the member's type.
     ///
     /// Since revision `qemu-2.5.0`.
-    #[serde(rename = "type")]
     pub type_: String,
 }
 decode_object!(
@@ -41077,7 +38342,7 @@ decode_object!(
     : "type" }, optional {}
 );
 /// A type of `query-qmp-schema`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct QueryQmpSchemaAlternate {
     /// the entity's name, inherited from @base. The `SchemaInfo` is always referenced by this
@@ -41089,7 +38354,6 @@ pub struct QueryQmpSchemaAlternate {
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// names of features associated with the entity, in no particular order. (since 4.1 for object
     /// types, 4.2 for commands, 5.0 for the rest)
@@ -41097,7 +38361,6 @@ pub struct QueryQmpSchemaAlternate {
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub features: Option<Vec<String>>,
     /// the alternate type's members, in no particular order. The members' wire encoding is
     /// distinct, see :doc:`/devel/qapi-code-gen` section Alternate types.
@@ -41110,7 +38373,7 @@ decode_object!(
     "members" }, optional { name : "name", features : "features" }
 );
 /// A type of `query-qmp-schema`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct QueryQmpSchemaCommand {
     /// the entity's name, inherited from @base. The `SchemaInfo` is always referenced by this
@@ -41122,7 +38385,6 @@ pub struct QueryQmpSchemaCommand {
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// names of features associated with the entity, in no particular order. (since 4.1 for object
     /// types, 4.2 for commands, 5.0 for the rest)
@@ -41130,25 +38392,20 @@ pub struct QueryQmpSchemaCommand {
     /// Optional.
     ///
     /// Sent from revision `qemu-4.2.0` to revision `qemu-4.2.0`: later revisions drop it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub features: Option<Vec<String>>,
     /// the name of the object type that provides the command's parameters.
     ///
     /// Since revision `qemu-2.5.0`.
-    #[serde(rename = "arg-type")]
     pub arg_type: String,
     /// the name of the command's result type.
     ///
     /// Since revision `qemu-2.5.0`.
-    #[serde(rename = "ret-type")]
     pub ret_type: String,
     /// whether the command allows out-of-band execution, defaults to false (Since: 2.12)
     ///
     /// Optional.
     ///
     /// Since revision `qemu-2.12.0`.
-    #[serde(rename = "allow-oob")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_oob: Option<bool>,
 }
 decode_object!(
@@ -41157,7 +38414,7 @@ decode_object!(
     allow_oob : "allow-oob" }
 );
 /// A type of `query-qmp-schema`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct QueryQmpSchemaEvent {
     /// the entity's name, inherited from @base. The `SchemaInfo` is always referenced by this
@@ -41169,7 +38426,6 @@ pub struct QueryQmpSchemaEvent {
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// names of features associated with the entity, in no particular order. (since 4.1 for object
     /// types, 4.2 for commands, 5.0 for the rest)
@@ -41177,12 +38433,10 @@ pub struct QueryQmpSchemaEvent {
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub features: Option<Vec<String>>,
     /// the name of the object type that provides the event's parameters.
     ///
     /// Since revision `qemu-2.5.0`.
-    #[serde(rename = "arg-type")]
     pub arg_type: String,
 }
 decode_object!(
@@ -41190,7 +38444,7 @@ decode_object!(
     "arg-type" }, optional { name : "name", features : "features" }
 );
 /// A type of `query-replay`. QAPI type `ReplayInfo`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ReplayInfo {
     /// current mode.
@@ -41203,7 +38457,6 @@ pub struct ReplayInfo {
     /// Optional.
     ///
     /// Since revision `qemu-5.2.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filename: Option<String>,
     /// current number of executed instructions.
     ///
@@ -41215,7 +38468,7 @@ decode_object!(
     optional { filename : "filename" }
 );
 /// A type of `query-rocker`. QAPI type `RockerSwitch`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct RockerSwitch {
     /// switch name
@@ -41240,7 +38493,7 @@ decode_object!(
     : "ports" }, optional {}
 );
 /// flow key (in `query-rocker-of-dpa-flows`). QAPI type `RockerOfDpaFlowKey`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct RockerOfDpaFlowKey {
     /// key priority, 0 being lowest priority
@@ -41254,7 +38507,6 @@ pub struct RockerOfDpaFlowKey {
     /// QAPI type `uint32`: `u32`.
     ///
     /// Since revision `qemu-2.4.0`.
-    #[serde(rename = "tbl-id")]
     pub tbl_id: u32,
     /// physical input port
     ///
@@ -41263,8 +38515,6 @@ pub struct RockerOfDpaFlowKey {
     /// QAPI type `uint32`: `u32`.
     ///
     /// Since revision `qemu-2.4.0`.
-    #[serde(rename = "in-pport")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub in_pport: Option<u32>,
     /// tunnel ID
     ///
@@ -41273,8 +38523,6 @@ pub struct RockerOfDpaFlowKey {
     /// QAPI type `uint32`: `u32`.
     ///
     /// Since revision `qemu-2.4.0`.
-    #[serde(rename = "tunnel-id")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tunnel_id: Option<u32>,
     /// VLAN ID
     ///
@@ -41283,8 +38531,6 @@ pub struct RockerOfDpaFlowKey {
     /// QAPI type `uint16`: `u16`.
     ///
     /// Since revision `qemu-2.4.0`.
-    #[serde(rename = "vlan-id")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vlan_id: Option<u16>,
     /// Ethernet header type
     ///
@@ -41293,24 +38539,18 @@ pub struct RockerOfDpaFlowKey {
     /// QAPI type `uint16`: `u16`.
     ///
     /// Since revision `qemu-2.4.0`.
-    #[serde(rename = "eth-type")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub eth_type: Option<u16>,
     /// Ethernet header source MAC address
     ///
     /// Optional.
     ///
     /// Since revision `qemu-2.4.0`.
-    #[serde(rename = "eth-src")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub eth_src: Option<String>,
     /// Ethernet header destination MAC address
     ///
     /// Optional.
     ///
     /// Since revision `qemu-2.4.0`.
-    #[serde(rename = "eth-dst")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub eth_dst: Option<String>,
     /// IP Header protocol field
     ///
@@ -41319,8 +38559,6 @@ pub struct RockerOfDpaFlowKey {
     /// QAPI type `uint8`: `u8`.
     ///
     /// Since revision `qemu-2.4.0`.
-    #[serde(rename = "ip-proto")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ip_proto: Option<u8>,
     /// IP header TOS field
     ///
@@ -41329,16 +38567,12 @@ pub struct RockerOfDpaFlowKey {
     /// QAPI type `uint8`: `u8`.
     ///
     /// Since revision `qemu-2.4.0`.
-    #[serde(rename = "ip-tos")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ip_tos: Option<u8>,
     /// IP header destination address
     ///
     /// Optional.
     ///
     /// Since revision `qemu-2.4.0`.
-    #[serde(rename = "ip-dst")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ip_dst: Option<String>,
 }
 decode_object!(
@@ -41348,7 +38582,7 @@ decode_object!(
     : "eth-dst", ip_proto : "ip-proto", ip_tos : "ip-tos", ip_dst : "ip-dst" }
 );
 /// flow mask (in `query-rocker-of-dpa-flows`). QAPI type `RockerOfDpaFlowMask`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct RockerOfDpaFlowMask {
     /// physical input port
@@ -41358,8 +38592,6 @@ pub struct RockerOfDpaFlowMask {
     /// QAPI type `uint32`: `u32`.
     ///
     /// Since revision `qemu-2.4.0`.
-    #[serde(rename = "in-pport")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub in_pport: Option<u32>,
     /// tunnel ID
     ///
@@ -41368,8 +38600,6 @@ pub struct RockerOfDpaFlowMask {
     /// QAPI type `uint32`: `u32`.
     ///
     /// Since revision `qemu-2.4.0`.
-    #[serde(rename = "tunnel-id")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tunnel_id: Option<u32>,
     /// VLAN ID
     ///
@@ -41378,24 +38608,18 @@ pub struct RockerOfDpaFlowMask {
     /// QAPI type `uint16`: `u16`.
     ///
     /// Since revision `qemu-2.4.0`.
-    #[serde(rename = "vlan-id")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vlan_id: Option<u16>,
     /// Ethernet header source MAC address
     ///
     /// Optional.
     ///
     /// Since revision `qemu-2.4.0`.
-    #[serde(rename = "eth-src")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub eth_src: Option<String>,
     /// Ethernet header destination MAC address
     ///
     /// Optional.
     ///
     /// Since revision `qemu-2.4.0`.
-    #[serde(rename = "eth-dst")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub eth_dst: Option<String>,
     /// IP Header protocol field
     ///
@@ -41404,8 +38628,6 @@ pub struct RockerOfDpaFlowMask {
     /// QAPI type `uint8`: `u8`.
     ///
     /// Since revision `qemu-2.4.0`.
-    #[serde(rename = "ip-proto")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ip_proto: Option<u8>,
     /// IP header TOS field
     ///
@@ -41414,8 +38636,6 @@ pub struct RockerOfDpaFlowMask {
     /// QAPI type `uint8`: `u8`.
     ///
     /// Since revision `qemu-2.4.0`.
-    #[serde(rename = "ip-tos")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ip_tos: Option<u8>,
 }
 decode_object!(
@@ -41424,7 +38644,7 @@ decode_object!(
     "eth-src", eth_dst : "eth-dst", ip_proto : "ip-proto", ip_tos : "ip-tos" }
 );
 /// flow action (in `query-rocker-of-dpa-flows`). QAPI type `RockerOfDpaFlowAction`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct RockerOfDpaFlowAction {
     /// next table ID
@@ -41434,8 +38654,6 @@ pub struct RockerOfDpaFlowAction {
     /// QAPI type `uint32`: `u32`.
     ///
     /// Since revision `qemu-2.4.0`.
-    #[serde(rename = "goto-tbl")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub goto_tbl: Option<u32>,
     /// group ID
     ///
@@ -41444,8 +38662,6 @@ pub struct RockerOfDpaFlowAction {
     /// QAPI type `uint32`: `u32`.
     ///
     /// Since revision `qemu-2.4.0`.
-    #[serde(rename = "group-id")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub group_id: Option<u32>,
     /// tunnel logical port ID
     ///
@@ -41454,8 +38670,6 @@ pub struct RockerOfDpaFlowAction {
     /// QAPI type `uint32`: `u32`.
     ///
     /// Since revision `qemu-2.4.0`.
-    #[serde(rename = "tunnel-lport")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tunnel_lport: Option<u32>,
     /// VLAN ID
     ///
@@ -41464,8 +38678,6 @@ pub struct RockerOfDpaFlowAction {
     /// QAPI type `uint16`: `u16`.
     ///
     /// Since revision `qemu-2.4.0`.
-    #[serde(rename = "vlan-id")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vlan_id: Option<u16>,
     /// new VLAN ID
     ///
@@ -41474,8 +38686,6 @@ pub struct RockerOfDpaFlowAction {
     /// QAPI type `uint16`: `u16`.
     ///
     /// Since revision `qemu-2.4.0`.
-    #[serde(rename = "new-vlan-id")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub new_vlan_id: Option<u16>,
     /// physical output port
     ///
@@ -41484,8 +38694,6 @@ pub struct RockerOfDpaFlowAction {
     /// QAPI type `uint32`: `u32`.
     ///
     /// Since revision `qemu-2.4.0`.
-    #[serde(rename = "out-pport")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub out_pport: Option<u32>,
 }
 decode_object!(
@@ -41494,7 +38702,7 @@ decode_object!(
     : "vlan-id", new_vlan_id : "new-vlan-id", out_pport : "out-pport" }
 );
 /// A type of `query-rocker-of-dpa-flows`. QAPI type `RockerOfDpaFlow`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct RockerOfDpaFlow {
     /// flow unique cookie ID
@@ -41527,7 +38735,7 @@ decode_object!(
     "hits", key : "key", mask : "mask", action : "action" }, optional {}
 );
 /// A type of `query-rocker-of-dpa-groups`. QAPI type `RockerOfDpaGroup`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct RockerOfDpaGroup {
     /// group unique ID
@@ -41541,7 +38749,6 @@ pub struct RockerOfDpaGroup {
     /// QAPI type `uint8`: `u8`.
     ///
     /// Since revision `qemu-2.4.0`.
-    #[serde(rename = "type")]
     pub type_: u8,
     /// VLAN ID
     ///
@@ -41550,8 +38757,6 @@ pub struct RockerOfDpaGroup {
     /// QAPI type `uint16`: `u16`.
     ///
     /// Since revision `qemu-2.4.0`.
-    #[serde(rename = "vlan-id")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vlan_id: Option<u16>,
     /// physical port number
     ///
@@ -41560,7 +38765,6 @@ pub struct RockerOfDpaGroup {
     /// QAPI type `uint32`: `u32`.
     ///
     /// Since revision `qemu-2.4.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pport: Option<u32>,
     /// group index, unique with group type
     ///
@@ -41569,7 +38773,6 @@ pub struct RockerOfDpaGroup {
     /// QAPI type `uint32`: `u32`.
     ///
     /// Since revision `qemu-2.4.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub index: Option<u32>,
     /// output physical port number
     ///
@@ -41578,8 +38781,6 @@ pub struct RockerOfDpaGroup {
     /// QAPI type `uint32`: `u32`.
     ///
     /// Since revision `qemu-2.4.0`.
-    #[serde(rename = "out-pport")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub out_pport: Option<u32>,
     /// next group ID
     ///
@@ -41588,8 +38789,6 @@ pub struct RockerOfDpaGroup {
     /// QAPI type `uint32`: `u32`.
     ///
     /// Since revision `qemu-2.4.0`.
-    #[serde(rename = "group-id")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub group_id: Option<u32>,
     /// VLAN ID to set
     ///
@@ -41598,8 +38797,6 @@ pub struct RockerOfDpaGroup {
     /// QAPI type `uint16`: `u16`.
     ///
     /// Since revision `qemu-2.4.0`.
-    #[serde(rename = "set-vlan-id")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub set_vlan_id: Option<u16>,
     /// pop VLAN headr from packet
     ///
@@ -41608,32 +38805,24 @@ pub struct RockerOfDpaGroup {
     /// QAPI type `uint8`: `u8`.
     ///
     /// Since revision `qemu-2.4.0`.
-    #[serde(rename = "pop-vlan")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pop_vlan: Option<u8>,
     /// list of next group IDs
     ///
     /// Optional.
     ///
     /// Since revision `qemu-2.4.0`.
-    #[serde(rename = "group-ids")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub group_ids: Option<Vec<u32>>,
     /// set source MAC address in Ethernet header
     ///
     /// Optional.
     ///
     /// Since revision `qemu-2.4.0`.
-    #[serde(rename = "set-eth-src")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub set_eth_src: Option<String>,
     /// set destination MAC address in Ethernet header
     ///
     /// Optional.
     ///
     /// Since revision `qemu-2.4.0`.
-    #[serde(rename = "set-eth-dst")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub set_eth_dst: Option<String>,
     /// perform TTL check
     ///
@@ -41642,8 +38831,6 @@ pub struct RockerOfDpaGroup {
     /// QAPI type `uint8`: `u8`.
     ///
     /// Since revision `qemu-2.4.0`.
-    #[serde(rename = "ttl-check")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ttl_check: Option<u8>,
 }
 decode_object!(
@@ -41654,7 +38841,7 @@ decode_object!(
     "set-eth-dst", ttl_check : "ttl-check" }
 );
 /// A type of `query-rocker-ports`. QAPI type `RockerPort`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct RockerPort {
     /// port name
@@ -41668,7 +38855,6 @@ pub struct RockerPort {
     /// physical link is UP on port
     ///
     /// Since revision `qemu-2.4.0`.
-    #[serde(rename = "link-up")]
     pub link_up: bool,
     /// port link speed in Mbps
     ///
@@ -41691,7 +38877,7 @@ decode_object!(
     optional {}
 );
 /// A type of `query-rx-filter`. QAPI type `RxFilterInfo`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct RxFilterInfo {
     /// net client name
@@ -41717,37 +38903,30 @@ pub struct RxFilterInfo {
     /// whether to receive broadcast
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "broadcast-allowed")]
     pub broadcast_allowed: bool,
     /// multicast table is overflowed or not
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "multicast-overflow")]
     pub multicast_overflow: bool,
     /// unicast table is overflowed or not
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "unicast-overflow")]
     pub unicast_overflow: bool,
     /// the main macaddr string
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "main-mac")]
     pub main_mac: String,
     /// a list of active vlan id
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "vlan-table")]
     pub vlan_table: Vec<i64>,
     /// a list of unicast macaddr string
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "unicast-table")]
     pub unicast_table: Vec<String>,
     /// a list of multicast macaddr string
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "multicast-table")]
     pub multicast_table: Vec<String>,
 }
 decode_object!(
@@ -41759,7 +38938,7 @@ decode_object!(
     optional {}
 );
 /// A type of `query-s390x-cpu-polarization`. QAPI type `CpuPolarizationInfo`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct CpuPolarizationInfo {
     /// the CPU polarization
@@ -41772,7 +38951,7 @@ decode_object!(
     "polarization" }, optional {}
 );
 /// A type of `query-sev`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct QuerySevSev {
     /// true if SEV is active
@@ -41780,7 +38959,6 @@ pub struct QuerySevSev {
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// SEV API major version
     ///
@@ -41789,8 +38967,6 @@ pub struct QuerySevSev {
     /// QAPI type `uint8`: `u8`.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "api-major")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub api_major: Option<u8>,
     /// SEV API minor version
     ///
@@ -41799,8 +38975,6 @@ pub struct QuerySevSev {
     /// QAPI type `uint8`: `u8`.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "api-minor")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub api_minor: Option<u8>,
     /// SEV FW build id
     ///
@@ -41809,15 +38983,12 @@ pub struct QuerySevSev {
     /// QAPI type `uint8`: `u8`.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "build-id")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub build_id: Option<u8>,
     /// SEV guest state
     ///
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<SevState>,
     /// SEV policy value
     ///
@@ -41838,7 +39009,7 @@ decode_object!(
     "api-minor", build_id : "build-id", state : "state" }
 );
 /// A type of `query-sev`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct QuerySevSevSnp {
     /// true if SEV is active
@@ -41846,7 +39017,6 @@ pub struct QuerySevSevSnp {
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// SEV API major version
     ///
@@ -41855,8 +39025,6 @@ pub struct QuerySevSevSnp {
     /// QAPI type `uint8`: `u8`.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "api-major")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub api_major: Option<u8>,
     /// SEV API minor version
     ///
@@ -41865,8 +39033,6 @@ pub struct QuerySevSevSnp {
     /// QAPI type `uint8`: `u8`.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "api-minor")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub api_minor: Option<u8>,
     /// SEV FW build id
     ///
@@ -41875,22 +39041,18 @@ pub struct QuerySevSevSnp {
     /// QAPI type `uint8`: `u8`.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "build-id")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub build_id: Option<u8>,
     /// SEV guest state
     ///
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<SevState>,
     /// SEV-SNP policy value
     ///
     /// QAPI type `uint64`: `u64`.
     ///
     /// Since revision `qemu-9.1.0`.
-    #[serde(rename = "snp-policy")]
     pub snp_policy: u64,
 }
 decode_object!(
@@ -41900,7 +39062,7 @@ decode_object!(
 );
 /// A type of `query-sev-attestation-report`, `query-sev-launch-measure`. QAPI type
 /// `SevAttestationReport`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct SevAttestationReport {
     /// guest attestation report (base64 encoded)
@@ -41913,7 +39075,7 @@ decode_object!(
     optional {}
 );
 /// A type of `query-sev-capabilities`. QAPI type `SevCapability`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct SevCapability {
     /// Platform Diffie-Hellman key (base64 encoded)
@@ -41923,15 +39085,12 @@ pub struct SevCapability {
     /// PDH certificate chain (base64 encoded)
     ///
     /// Since revision `qemu-2.12.0`.
-    #[serde(rename = "cert-chain")]
     pub cert_chain: String,
     /// Unique ID of CPU0 (base64 encoded) (since 7.1)
     ///
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-7.1.0`.
-    #[serde(rename = "cpu0-id")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu0_id: Option<String>,
     /// C-bit location in page table entry
     ///
@@ -41940,7 +39099,6 @@ pub struct SevCapability {
     /// Number of physical address bit reduction when SEV is enabled
     ///
     /// Since revision `qemu-2.12.0`.
-    #[serde(rename = "reduced-phys-bits")]
     pub reduced_phys_bits: i64,
 }
 decode_object!(
@@ -41949,7 +39107,7 @@ decode_object!(
     optional { cpu0_id : "cpu0-id" }
 );
 /// A type of `query-sgx`, `query-sgx-capabilities`. QAPI type `SgxEpcSection`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct SgxEpcSection {
     /// the numa node
@@ -41968,7 +39126,7 @@ decode_object!(
     }, optional {}
 );
 /// A type of `query-sgx`, `query-sgx-capabilities`. QAPI type `SgxInfo`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct SgxInfo {
     /// true if SGX is supported
@@ -41992,7 +39150,6 @@ pub struct SgxInfo {
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-7.0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sections: Option<Vec<SgxEpcSection>>,
 }
 decode_object!(
@@ -42000,7 +39157,7 @@ decode_object!(
     flc : "flc" }, optional { sections : "sections" }
 );
 /// A type of `query-spice`. QAPI type `SpiceInfo`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct SpiceInfo {
     /// true if the SPICE server is enabled, false otherwise
@@ -42018,50 +39175,41 @@ pub struct SpiceInfo {
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
     /// The SPICE server's port number.
     ///
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
     /// The SPICE server's TLS port number.
     ///
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "tls-port")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tls_port: Option<i64>,
     /// the current authentication type used by the server
     ///
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub auth: Option<String>,
     /// SPICE server version.
     ///
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "compiled-version")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub compiled_version: Option<String>,
     /// The mode in which the mouse cursor is displayed currently. Can be determined by the client
     /// or the server, or unknown if spice server doesn't provide this information. (since: 1.1)
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "mouse-mode")]
     pub mouse_mode: SpiceQueryMouseMode,
     /// a list of `SpiceChannel` for each active spice channel
     ///
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub channels: Option<Vec<SpiceChannel>>,
 }
 decode_object!(
@@ -42089,10 +39237,6 @@ pub struct StatsRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub names: Option<Vec<String>>,
 }
-decode_object!(
-    StatsRequest, "an object (StatsRequest)", required {}, optional { provider :
-    "provider", names : "names" }
-);
 /// A type of `query-stats`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -42113,10 +39257,6 @@ pub struct QueryStatsVcpu {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vcpus: Option<Vec<String>>,
 }
-decode_object!(
-    QueryStatsVcpu, "an object (QueryStatsVcpu)", required {}, optional { providers :
-    "providers", vcpus : "vcpus" }
-);
 /// A type of `query-stats`. QAPI type `StatsRequest`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -42133,10 +39273,6 @@ pub struct StatsRequest2 {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub names: Option<Vec<String>>,
 }
-decode_object!(
-    StatsRequest2, "an object (StatsRequest2)", required { provider : "provider" },
-    optional { names : "names" }
-);
 /// A type of `query-stats`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -42150,12 +39286,8 @@ pub struct QueryStatsBase {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub providers: Option<Vec<StatsRequest2>>,
 }
-decode_object!(
-    QueryStatsBase, "an object (QueryStatsBase)", required {}, optional { providers :
-    "providers" }
-);
 /// A type of `query-stats`. QAPI type `Stats`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Stats {
     /// name of stat.
@@ -42171,7 +39303,7 @@ decode_object!(
     Stats, "an object (Stats)", required { name : "name", value : "value" }, optional {}
 );
 /// A type of `query-stats`. QAPI type `StatsResult`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct StatsResult {
     /// provider for this set of statistics.
@@ -42184,8 +39316,6 @@ pub struct StatsResult {
     /// Optional.
     ///
     /// Since revision `qemu-7.1.0`.
-    #[serde(rename = "qom-path")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub qom_path: Option<String>,
     /// list of statistics.
     ///
@@ -42197,7 +39327,7 @@ decode_object!(
     "stats" }, optional { qom_path : "qom-path" }
 );
 /// A type of `query-stats-schemas`. QAPI type `StatsSchemaValue`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct StatsSchemaValue {
     /// name of the statistic; each element of the schema is uniquely identified by a target, a
@@ -42208,7 +39338,6 @@ pub struct StatsSchemaValue {
     /// kind of statistic.
     ///
     /// Since revision `qemu-7.1.0`.
-    #[serde(rename = "type")]
     pub type_: StatsType,
     /// basic unit of measure for the statistic; if missing, the statistic is a simple number or
     /// counter.
@@ -42216,7 +39345,6 @@ pub struct StatsSchemaValue {
     /// Optional.
     ///
     /// Since revision `qemu-7.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unit: Option<StatsUnit>,
     /// base for the multiple of @unit in which the statistic is measured. Only present if
     /// @exponent is non-zero; @base and @exponent together form a SI prefix (e.g., _nano-_ for
@@ -42228,7 +39356,6 @@ pub struct StatsSchemaValue {
     /// QAPI type `int8`: `i8`.
     ///
     /// Since revision `qemu-7.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub base: Option<i8>,
     /// exponent for the multiple of @unit in which the statistic is expressed, or 0 for the basic
     /// unit
@@ -42245,8 +39372,6 @@ pub struct StatsSchemaValue {
     /// QAPI type `uint32`: `u32`.
     ///
     /// Since revision `qemu-7.1.0`.
-    #[serde(rename = "bucket-size")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket_size: Option<u32>,
 }
 decode_object!(
@@ -42255,7 +39380,7 @@ decode_object!(
     : "bucket-size" }
 );
 /// A type of `query-stats-schemas`. QAPI type `StatsSchema`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct StatsSchema {
     /// provider for this set of statistics.
@@ -42276,7 +39401,7 @@ decode_object!(
     "target", stats : "stats" }, optional {}
 );
 /// A type of `query-status`. QAPI type `StatusInfo`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct StatusInfo {
     /// true if all VCPUs are runnable, false if not runnable
@@ -42293,7 +39418,7 @@ decode_object!(
     "status" }, optional {}
 );
 /// A type of `query-target`. QAPI type `QemuTargetInfo`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct QemuTargetInfo {
     /// the target architecture
@@ -42306,7 +39431,7 @@ decode_object!(
 );
 /// Information about the TPM passthrough type (in `query-tpm`). QAPI type
 /// `TPMPassthroughOptions`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct TPMPassthroughOptions {
     /// string describing the path used for accessing the TPM device
@@ -42314,7 +39439,6 @@ pub struct TPMPassthroughOptions {
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
     /// string showing the TPM's sysfs cancel file for cancellation of TPM commands while they are
     /// executing
@@ -42322,8 +39446,6 @@ pub struct TPMPassthroughOptions {
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "cancel-path")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cancel_path: Option<String>,
 }
 decode_object!(
@@ -42331,7 +39453,7 @@ decode_object!(
     path : "path", cancel_path : "cancel-path" }
 );
 /// A type of `query-tpm`. QAPI type `TPMPassthroughOptionsWrapper`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct TPMPassthroughOptionsWrapper {
     /// Information about the TPM passthrough type
@@ -42344,7 +39466,7 @@ decode_object!(
     data : "data" }, optional {}
 );
 /// Information about the TPM emulator type (in `query-tpm`). QAPI type `TPMEmulatorOptions`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct TPMEmulatorOptions {
     /// Name of a unix socket chardev
@@ -42357,7 +39479,7 @@ decode_object!(
     }, optional {}
 );
 /// A type of `query-tpm`. QAPI type `TPMEmulatorOptionsWrapper`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct TPMEmulatorOptionsWrapper {
     /// Information about the TPM emulator type
@@ -42370,7 +39492,7 @@ decode_object!(
     "data" }, optional {}
 );
 /// A type of `query-tpm`. QAPI type `TPMInfo`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct TPMInfo {
     /// The Id of the TPM
@@ -42391,40 +39513,36 @@ decode_object!(
     "options" }, optional {}
 );
 /// A type of `query-uuid`. QAPI type `UuidInfo`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct UuidInfo {
     /// the UUID of the guest
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(rename = "UUID")]
     pub uuid: String,
 }
 decode_object!(
     UuidInfo, "an object (UuidInfo)", required { uuid : "UUID" }, optional {}
 );
 /// A type of `query-vcpu-dirty-limit`. QAPI type `DirtyLimitInfo`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct DirtyLimitInfo {
     /// index of a virtual CPU.
     ///
     /// Since revision `qemu-7.1.0`.
-    #[serde(rename = "cpu-index")]
     pub cpu_index: i64,
     /// upper limit of dirty page rate (MB/s) for a virtual CPU, 0 means unlimited.
     ///
     /// QAPI type `uint64`: `u64`.
     ///
     /// Since revision `qemu-7.1.0`.
-    #[serde(rename = "limit-rate")]
     pub limit_rate: u64,
     /// current dirty page rate (MB/s) for a virtual CPU.
     ///
     /// QAPI type `uint64`: `u64`.
     ///
     /// Since revision `qemu-7.1.0`.
-    #[serde(rename = "current-rate")]
     pub current_rate: u64,
 }
 decode_object!(
@@ -42435,7 +39553,7 @@ decode_object!(
 /// branch. A micro version greater than or equal to 90 signifies a release candidate for the
 /// next minor version. A micro version of less than 50 signifies a stable release (in
 /// `query-version`). QAPI type `VersionTriple`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct VersionTriple {
     /// The major version number.
@@ -42456,7 +39574,7 @@ decode_object!(
     "minor", micro : "micro" }, optional {}
 );
 /// A type of `query-version`. QAPI type `VersionInfo`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct VersionInfo {
     /// The version of QEMU. By current convention, a micro version of 50 signifies a development
@@ -42477,7 +39595,7 @@ decode_object!(
     }, optional {}
 );
 /// A type of `query-vm-generation-id`. QAPI type `GuidInfo`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct GuidInfo {
     /// the globally unique identifier
@@ -42489,7 +39607,7 @@ decode_object!(
     GuidInfo, "an object (GuidInfo)", required { guid : "guid" }, optional {}
 );
 /// A type of `query-vnc`. QAPI type `VncInfo`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct VncInfo {
     /// true if the VNC server is enabled, false otherwise
@@ -42502,7 +39620,6 @@ pub struct VncInfo {
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
     /// \- 'ipv6' if the host is listening for IPv6 connections - 'ipv4' if the host is listening
     /// for IPv4 connections - 'unix' if the host is listening on a unix domain socket - 'unknown'
@@ -42511,7 +39628,6 @@ pub struct VncInfo {
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub family: Option<NetworkAddressFamily>,
     /// The service name of the server's port. This may depends on the host system's service
     /// database so symbolic names should not be relied on.
@@ -42519,21 +39635,18 @@ pub struct VncInfo {
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service: Option<String>,
     /// the current authentication type used by the server
     ///
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub auth: Option<String>,
     /// a list of `VncClientInfo` of all currently connected clients
     ///
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub clients: Option<Vec<VncClientInfo>>,
 }
 decode_object!(
@@ -42541,7 +39654,7 @@ decode_object!(
     "host", family : "family", service : "service", auth : "auth", clients : "clients" }
 );
 /// A type of `query-vnc-servers`. QAPI type `VncServerInfo2`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct VncServerInfo2 {
     /// IP address
@@ -42566,7 +39679,6 @@ pub struct VncServerInfo2 {
     /// Optional in this type: not every revision of the event sends it.
     ///
     /// Since revision `qemu-2.9.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub auth: Option<VncPrimaryAuth>,
     /// The vencrypt sub authentication type used by the servers, only specified in case auth ==
     /// vencrypt.
@@ -42574,7 +39686,6 @@ pub struct VncServerInfo2 {
     /// Optional.
     ///
     /// Since revision `qemu-2.9.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vencrypt: Option<VncVencryptSubAuth>,
 }
 decode_object!(
@@ -42583,7 +39694,7 @@ decode_object!(
     vencrypt : "vencrypt" }
 );
 /// A type of `query-vnc-servers`. QAPI type `VncInfo2`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct VncInfo2 {
     /// vnc server name.
@@ -42611,14 +39722,12 @@ pub struct VncInfo2 {
     /// Optional.
     ///
     /// Since revision `qemu-2.3.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vencrypt: Option<VncVencryptSubAuth>,
     /// The display device the vnc server is linked to.
     ///
     /// Optional.
     ///
     /// Since revision `qemu-2.3.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display: Option<String>,
 }
 decode_object!(
@@ -42626,7 +39735,7 @@ decode_object!(
     "clients", auth : "auth" }, optional { vencrypt : "vencrypt", display : "display" }
 );
 /// A type of `query-xen-replication-status`. QAPI type `ReplicationStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ReplicationStatus {
     /// true if an error happened, false if replication is normal.
@@ -42638,7 +39747,6 @@ pub struct ReplicationStatus {
     /// Optional.
     ///
     /// Since revision `qemu-2.9.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub desc: Option<String>,
 }
 decode_object!(
@@ -42660,7 +39768,7 @@ decode_object!(
     "node-name" }, optional {}
 );
 /// A type of `request-ebpf`. QAPI type `EbpfObject`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct EbpfObject {
     /// the eBPF object encoded in base64
@@ -42721,10 +39829,6 @@ pub struct NumaNodeOptions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub initiator: Option<u16>,
 }
-decode_object!(
-    NumaNodeOptions, "an object (NumaNodeOptions)", required {}, optional { nodeid :
-    "nodeid", cpus : "cpus", mem : "mem", memdev : "memdev", initiator : "initiator" }
-);
 /// A type of `set-numa-node`. QAPI type `NumaDistOptions`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -42749,10 +39853,6 @@ pub struct NumaDistOptions {
     /// Since revision `qemu-3.0.0`.
     pub val: u8,
 }
-decode_object!(
-    NumaDistOptions, "an object (NumaDistOptions)", required { src : "src", dst : "dst",
-    val : "val" }, optional {}
-);
 /// A type of `set-numa-node`. QAPI type `NumaHmatLBOptions`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -42799,11 +39899,6 @@ pub struct NumaHmatLBOptions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bandwidth: Option<u64>,
 }
-decode_object!(
-    NumaHmatLBOptions, "an object (NumaHmatLBOptions)", required { initiator :
-    "initiator", target : "target", hierarchy : "hierarchy", data_type : "data-type" },
-    optional { latency : "latency", bandwidth : "bandwidth" }
-);
 /// A type of `set-numa-node`. QAPI type `NumaHmatCacheOptions`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -42842,11 +39937,6 @@ pub struct NumaHmatCacheOptions {
     /// Since revision `qemu-5.0.0`.
     pub line: u16,
 }
-decode_object!(
-    NumaHmatCacheOptions, "an object (NumaHmatCacheOptions)", required { node_id :
-    "node-id", size : "size", level : "level", associativity : "associativity", policy :
-    "policy", line : "line" }, optional {}
-);
 /// A type of `set_password`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -42874,10 +39964,6 @@ pub struct SetPasswordVnc {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display: Option<String>,
 }
-decode_object!(
-    SetPasswordVnc, "an object (SetPasswordVnc)", required {}, optional { password :
-    "password", connected : "connected", display : "display" }
-);
 /// A type of `set_password`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -42895,12 +39981,8 @@ pub struct SetPasswordBase {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connected: Option<SetPasswordAction>,
 }
-decode_object!(
-    SetPasswordBase, "an object (SetPasswordBase)", required { password : "password" },
-    optional { connected : "connected" }
-);
 /// A type of `trace-event-get-state`. QAPI type `TraceEventInfo`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct TraceEventInfo {
     /// Event name.
@@ -42925,9 +40007,6 @@ pub struct AbortWrapper {
     /// Since revision `qemu-2.1.0`.
     pub data: serde_json::Value,
 }
-decode_object!(
-    AbortWrapper, "an object (AbortWrapper)", required { data : "data" }, optional {}
-);
 /// A type of `transaction`. QAPI type `BlockDirtyBitmapAdd`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -42968,11 +40047,6 @@ pub struct BlockDirtyBitmapAdd2 {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub disabled: Option<bool>,
 }
-decode_object!(
-    BlockDirtyBitmapAdd2, "an object (BlockDirtyBitmapAdd2)", required { node : "node",
-    name : "name" }, optional { granularity : "granularity", persistent : "persistent",
-    disabled : "disabled" }
-);
 /// A type of `transaction`. QAPI type `BlockDirtyBitmapAddWrapper`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -42982,10 +40056,6 @@ pub struct BlockDirtyBitmapAddWrapper {
     /// Since revision `qemu-2.5.0`.
     pub data: BlockDirtyBitmapAdd2,
 }
-decode_object!(
-    BlockDirtyBitmapAddWrapper, "an object (BlockDirtyBitmapAddWrapper)", required { data
-    : "data" }, optional {}
-);
 /// A type of `transaction`. QAPI type `BlockDirtyBitmapWrapper`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -42995,10 +40065,6 @@ pub struct BlockDirtyBitmapWrapper {
     /// Since revision `qemu-4.2.0`.
     pub data: BlockDirtyBitmap,
 }
-decode_object!(
-    BlockDirtyBitmapWrapper, "an object (BlockDirtyBitmapWrapper)", required { data :
-    "data" }, optional {}
-);
 /// A type of `transaction`. QAPI type `BlockDirtyBitmapMerge`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -43023,10 +40089,6 @@ pub struct BlockDirtyBitmapMerge2 {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bitmaps: Option<Vec<BlockDirtyBitmapOrStr>>,
 }
-decode_object!(
-    BlockDirtyBitmapMerge2, "an object (BlockDirtyBitmapMerge2)", required { node :
-    "node" }, optional { target : "target", bitmaps : "bitmaps" }
-);
 /// A type of `transaction`. QAPI type `BlockDirtyBitmapMergeWrapper`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -43036,10 +40098,6 @@ pub struct BlockDirtyBitmapMergeWrapper {
     /// Since revision `qemu-4.0.0`.
     pub data: BlockDirtyBitmapMerge2,
 }
-decode_object!(
-    BlockDirtyBitmapMergeWrapper, "an object (BlockDirtyBitmapMergeWrapper)", required {
-    data : "data" }, optional {}
-);
 /// A type of `transaction`. QAPI type `BlockdevBackup`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -43174,15 +40232,6 @@ pub struct BlockdevBackup2 {
     /// Since revision `qemu-2.3.0`.
     pub target: String,
 }
-decode_object!(
-    BlockdevBackup2, "an object (BlockdevBackup2)", required { device : "device", sync :
-    "sync", target : "target" }, optional { job_id : "job-id", speed : "speed", bitmap :
-    "bitmap", bitmap_mode : "bitmap-mode", compress : "compress", on_source_error :
-    "on-source-error", on_target_error : "on-target-error", on_cbw_error :
-    "on-cbw-error", auto_finalize : "auto-finalize", auto_dismiss : "auto-dismiss",
-    filter_node_name : "filter-node-name", discard_source : "discard-source", x_perf :
-    "x-perf" }
-);
 /// A type of `transaction`. QAPI type `BlockdevBackupWrapper`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -43192,10 +40241,6 @@ pub struct BlockdevBackupWrapper {
     /// Since revision `qemu-2.3.0`.
     pub data: BlockdevBackup2,
 }
-decode_object!(
-    BlockdevBackupWrapper, "an object (BlockdevBackupWrapper)", required { data : "data"
-    }, optional {}
-);
 /// A type of `transaction`. QAPI type `BlockdevSnapshot`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -43217,10 +40262,6 @@ pub struct BlockdevSnapshot2 {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub overlay: Option<String>,
 }
-decode_object!(
-    BlockdevSnapshot2, "an object (BlockdevSnapshot2)", required {}, optional { node :
-    "node", overlay : "overlay" }
-);
 /// A type of `transaction`. QAPI type `BlockdevSnapshotWrapper`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -43230,10 +40271,6 @@ pub struct BlockdevSnapshotWrapper {
     /// Since revision `qemu-2.5.0`.
     pub data: BlockdevSnapshot2,
 }
-decode_object!(
-    BlockdevSnapshotWrapper, "an object (BlockdevSnapshotWrapper)", required { data :
-    "data" }, optional {}
-);
 /// A type of `transaction`. QAPI type `BlockdevSnapshotInternal`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -43247,10 +40284,6 @@ pub struct BlockdevSnapshotInternal {
     /// Since revision `qemu-2.1.0`.
     pub name: String,
 }
-decode_object!(
-    BlockdevSnapshotInternal, "an object (BlockdevSnapshotInternal)", required { device :
-    "device", name : "name" }, optional {}
-);
 /// A type of `transaction`. QAPI type `BlockdevSnapshotInternalWrapper`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -43260,10 +40293,6 @@ pub struct BlockdevSnapshotInternalWrapper {
     /// Since revision `qemu-2.1.0`.
     pub data: BlockdevSnapshotInternal,
 }
-decode_object!(
-    BlockdevSnapshotInternalWrapper, "an object (BlockdevSnapshotInternalWrapper)",
-    required { data : "data" }, optional {}
-);
 /// A type of `transaction`. QAPI type `BlockdevSnapshotSync`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -43312,11 +40341,6 @@ pub struct BlockdevSnapshotSync2 {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<NewImageMode>,
 }
-decode_object!(
-    BlockdevSnapshotSync2, "an object (BlockdevSnapshotSync2)", required { snapshot_file
-    : "snapshot-file" }, optional { device : "device", node_name : "node-name",
-    snapshot_node_name : "snapshot-node-name", format : "format", mode : "mode" }
-);
 /// A type of `transaction`. QAPI type `BlockdevSnapshotSyncWrapper`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -43326,10 +40350,6 @@ pub struct BlockdevSnapshotSyncWrapper {
     /// Since revision `qemu-2.1.0`.
     pub data: BlockdevSnapshotSync2,
 }
-decode_object!(
-    BlockdevSnapshotSyncWrapper, "an object (BlockdevSnapshotSyncWrapper)", required {
-    data : "data" }, optional {}
-);
 /// A type of `transaction`. QAPI type `DriveBackup`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -43481,15 +40501,6 @@ pub struct DriveBackup2 {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<NewImageMode>,
 }
-decode_object!(
-    DriveBackup2, "an object (DriveBackup2)", required { device : "device", sync :
-    "sync", target : "target" }, optional { job_id : "job-id", speed : "speed", bitmap :
-    "bitmap", bitmap_mode : "bitmap-mode", compress : "compress", on_source_error :
-    "on-source-error", on_target_error : "on-target-error", on_cbw_error :
-    "on-cbw-error", auto_finalize : "auto-finalize", auto_dismiss : "auto-dismiss",
-    filter_node_name : "filter-node-name", discard_source : "discard-source", x_perf :
-    "x-perf", format : "format", mode : "mode" }
-);
 /// A type of `transaction`. QAPI type `DriveBackupWrapper`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -43499,10 +40510,6 @@ pub struct DriveBackupWrapper {
     /// Since revision `qemu-2.1.0`.
     pub data: DriveBackup2,
 }
-decode_object!(
-    DriveBackupWrapper, "an object (DriveBackupWrapper)", required { data : "data" },
-    optional {}
-);
 /// structure of additional options to control the execution of the transaction. See
 /// `TransactionProperties` for additional detail (in `transaction`). QAPI type
 /// `TransactionProperties`.
@@ -43519,20 +40526,15 @@ pub struct TransactionProperties {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub completion_mode: Option<ActionCompletionMode>,
 }
-decode_object!(
-    TransactionProperties, "an object (TransactionProperties)", required {}, optional {
-    completion_mode : "completion-mode" }
-);
 /// A type of `x-accel-stats`, `x-query-interrupt-controllers`, `x-query-irq`, `x-query-jit`,
 /// `x-query-numa`, `x-query-opcount`, `x-query-profile`, `x-query-ramblock`, `x-query-rdma`,
 /// `x-query-roms`, `x-query-usb`. QAPI type `HumanReadableText`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct HumanReadableText {
     /// Formatted output intended for humans.
     ///
     /// Since revision `qemu-10.1.0`.
-    #[serde(rename = "human-readable-text")]
     pub human_readable_text: String,
 }
 decode_object!(
@@ -43592,11 +40594,6 @@ pub struct BlockdevAmendOptionsLUKS {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
 }
-decode_object!(
-    BlockdevAmendOptionsLUKS, "an object (BlockdevAmendOptionsLUKS)", required { state :
-    "state" }, optional { new_secret : "new-secret", old_secret : "old-secret", keyslot :
-    "keyslot", iter_time : "iter-time", secret : "secret" }
-);
 /// A type of `x-blockdev-amend`. QAPI type `BlockdevAmendOptionsQcow2`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -43609,10 +40606,6 @@ pub struct BlockdevAmendOptionsQcow2 {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub encrypt: Option<QCryptoBlockAmendOptions>,
 }
-decode_object!(
-    BlockdevAmendOptionsQcow2, "an object (BlockdevAmendOptionsQcow2)", required {},
-    optional { encrypt : "encrypt" }
-);
 /// A type of `x-blockdev-create`. QAPI type `BlockdevCreateOptionsFile`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -43642,11 +40635,6 @@ pub struct BlockdevCreateOptionsFile2 {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub nocow: Option<bool>,
 }
-decode_object!(
-    BlockdevCreateOptionsFile2, "an object (BlockdevCreateOptionsFile2)", required {
-    filename : "filename", size : "size" }, optional { preallocation : "preallocation",
-    nocow : "nocow" }
-);
 /// A type of `x-blockdev-create`. QAPI type `InetSocketAddress`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -43691,10 +40679,6 @@ pub struct InetSocketAddress3 {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ipv6: Option<bool>,
 }
-decode_object!(
-    InetSocketAddress3, "an object (InetSocketAddress3)", required { host : "host", port
-    : "port" }, optional { numeric : "numeric", to : "to", ipv4 : "ipv4", ipv6 : "ipv6" }
-);
 /// A type of `x-blockdev-create`. QAPI type `UnixSocketAddress`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -43704,10 +40688,6 @@ pub struct UnixSocketAddress3 {
     /// Since revision `qemu-2.12.0`.
     pub path: String,
 }
-decode_object!(
-    UnixSocketAddress3, "an object (UnixSocketAddress3)", required { path : "path" },
-    optional {}
-);
 /// A type of `x-blockdev-create`. QAPI type `BlockdevOptionsGluster`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -43739,11 +40719,6 @@ pub struct BlockdevOptionsGluster2 {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub logfile: Option<String>,
 }
-decode_object!(
-    BlockdevOptionsGluster2, "an object (BlockdevOptionsGluster2)", required { volume :
-    "volume", path : "path", server : "server" }, optional { debug : "debug", logfile :
-    "logfile" }
-);
 /// A type of `x-blockdev-create`. QAPI type `BlockdevCreateOptionsGluster`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -43766,11 +40741,6 @@ pub struct BlockdevCreateOptionsGluster2 {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub preallocation: Option<PreallocMode2>,
 }
-decode_object!(
-    BlockdevCreateOptionsGluster2, "an object (BlockdevCreateOptionsGluster2)", required
-    { location : "location", size : "size" }, optional { preallocation : "preallocation"
-    }
-);
 /// A type of `x-blockdev-create`. QAPI type `BlkdebugInjectErrorOptions`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -43817,11 +40787,6 @@ pub struct BlkdebugInjectErrorOptions2 {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub immediately: Option<bool>,
 }
-decode_object!(
-    BlkdebugInjectErrorOptions2, "an object (BlkdebugInjectErrorOptions2)", required {
-    event : "event" }, optional { state : "state", errno : "errno", sector : "sector",
-    once : "once", immediately : "immediately" }
-);
 /// A type of `x-blockdev-create`. QAPI type `BlkdebugSetStateOptions`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -43842,10 +40807,6 @@ pub struct BlkdebugSetStateOptions2 {
     /// Since revision `qemu-2.12.0`.
     pub new_state: i64,
 }
-decode_object!(
-    BlkdebugSetStateOptions2, "an object (BlkdebugSetStateOptions2)", required { event :
-    "event", new_state : "new_state" }, optional { state : "state" }
-);
 /// A type of `x-blockdev-create`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -43994,15 +40955,6 @@ pub struct XBlockdevCreateBlkdebug {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub set_state: Option<Vec<BlkdebugSetStateOptions2>>,
 }
-decode_object!(
-    XBlockdevCreateBlkdebug, "an object (XBlockdevCreateBlkdebug)", required { image :
-    "image" }, optional { node_name : "node-name", discard : "discard", cache : "cache",
-    read_only : "read-only", force_share : "force-share", detect_zeroes :
-    "detect-zeroes", config : "config", align : "align", max_transfer : "max-transfer",
-    opt_write_zero : "opt-write-zero", max_write_zero : "max-write-zero", opt_discard :
-    "opt-discard", max_discard : "max-discard", inject_error : "inject-error", set_state
-    : "set-state" }
-);
 /// A type of `x-blockdev-create`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -44065,12 +41017,6 @@ pub struct XBlockdevCreateBlkverify {
     /// Since revision `qemu-2.12.0`.
     pub raw: serde_json::Value,
 }
-decode_object!(
-    XBlockdevCreateBlkverify, "an object (XBlockdevCreateBlkverify)", required { test :
-    "test", raw : "raw" }, optional { node_name : "node-name", discard : "discard", cache
-    : "cache", read_only : "read-only", force_share : "force-share", detect_zeroes :
-    "detect-zeroes" }
-);
 /// A type of `x-blockdev-create`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -44129,13 +41075,6 @@ pub struct XBlockdevCreateBochsOrCloopOrDmgOrParallelsOrVdiOrVhdxOrVpc {
     /// Since revision `qemu-2.12.0`.
     pub file: serde_json::Value,
 }
-decode_object!(
-    XBlockdevCreateBochsOrCloopOrDmgOrParallelsOrVdiOrVhdxOrVpc,
-    "an object (XBlockdevCreateBochsOrCloopOrDmgOrParallelsOrVdiOrVhdxOrVpc)", required {
-    file : "file" }, optional { node_name : "node-name", discard : "discard", cache :
-    "cache", read_only : "read-only", force_share : "force-share", detect_zeroes :
-    "detect-zeroes" }
-);
 /// A type of `x-blockdev-create`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -44218,13 +41157,6 @@ pub struct XBlockdevCreateFileOrHostCdromOrHostDevice {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub aio: Option<BlockdevAioOptions2>,
 }
-decode_object!(
-    XBlockdevCreateFileOrHostCdromOrHostDevice,
-    "an object (XBlockdevCreateFileOrHostCdromOrHostDevice)", required { filename :
-    "filename" }, optional { node_name : "node-name", discard : "discard", cache :
-    "cache", read_only : "read-only", force_share : "force-share", detect_zeroes :
-    "detect-zeroes", pr_manager : "pr-manager", locking : "locking", aio : "aio" }
-);
 /// A type of `x-blockdev-create`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -44330,14 +41262,6 @@ pub struct XBlockdevCreateFtp {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub proxy_password_secret: Option<String>,
 }
-decode_object!(
-    XBlockdevCreateFtp, "an object (XBlockdevCreateFtp)", required { url : "url" },
-    optional { node_name : "node-name", discard : "discard", cache : "cache", read_only :
-    "read-only", force_share : "force-share", detect_zeroes : "detect-zeroes", readahead
-    : "readahead", timeout : "timeout", username : "username", password_secret :
-    "password-secret", proxy_username : "proxy-username", proxy_password_secret :
-    "proxy-password-secret" }
-);
 /// A type of `x-blockdev-create`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -44450,14 +41374,6 @@ pub struct XBlockdevCreateFtps {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sslverify: Option<bool>,
 }
-decode_object!(
-    XBlockdevCreateFtps, "an object (XBlockdevCreateFtps)", required { url : "url" },
-    optional { node_name : "node-name", discard : "discard", cache : "cache", read_only :
-    "read-only", force_share : "force-share", detect_zeroes : "detect-zeroes", readahead
-    : "readahead", timeout : "timeout", username : "username", password_secret :
-    "password-secret", proxy_username : "proxy-username", proxy_password_secret :
-    "proxy-password-secret", sslverify : "sslverify" }
-);
 /// A type of `x-blockdev-create`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -44538,13 +41454,6 @@ pub struct XBlockdevCreateGluster {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub logfile: Option<String>,
 }
-decode_object!(
-    XBlockdevCreateGluster, "an object (XBlockdevCreateGluster)", required { volume :
-    "volume", path : "path", server : "server" }, optional { node_name : "node-name",
-    discard : "discard", cache : "cache", read_only : "read-only", force_share :
-    "force-share", detect_zeroes : "detect-zeroes", debug : "debug", logfile : "logfile"
-    }
-);
 /// A type of `x-blockdev-create`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -44667,14 +41576,6 @@ pub struct XBlockdevCreateHttp {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cookie_secret: Option<String>,
 }
-decode_object!(
-    XBlockdevCreateHttp, "an object (XBlockdevCreateHttp)", required { url : "url" },
-    optional { node_name : "node-name", discard : "discard", cache : "cache", read_only :
-    "read-only", force_share : "force-share", detect_zeroes : "detect-zeroes", readahead
-    : "readahead", timeout : "timeout", username : "username", password_secret :
-    "password-secret", proxy_username : "proxy-username", proxy_password_secret :
-    "proxy-password-secret", cookie : "cookie", cookie_secret : "cookie-secret" }
-);
 /// A type of `x-blockdev-create`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -44804,15 +41705,6 @@ pub struct XBlockdevCreateHttps {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cookie_secret: Option<String>,
 }
-decode_object!(
-    XBlockdevCreateHttps, "an object (XBlockdevCreateHttps)", required { url : "url" },
-    optional { node_name : "node-name", discard : "discard", cache : "cache", read_only :
-    "read-only", force_share : "force-share", detect_zeroes : "detect-zeroes", readahead
-    : "readahead", timeout : "timeout", username : "username", password_secret :
-    "password-secret", proxy_username : "proxy-username", proxy_password_secret :
-    "proxy-password-secret", cookie : "cookie", sslverify : "sslverify", cookie_secret :
-    "cookie-secret" }
-);
 /// A type of `x-blockdev-create`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -44927,14 +41819,6 @@ pub struct XBlockdevCreateIscsi {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timeout: Option<i64>,
 }
-decode_object!(
-    XBlockdevCreateIscsi, "an object (XBlockdevCreateIscsi)", required { transport :
-    "transport", portal : "portal", target : "target" }, optional { node_name :
-    "node-name", discard : "discard", cache : "cache", read_only : "read-only",
-    force_share : "force-share", detect_zeroes : "detect-zeroes", lun : "lun", user :
-    "user", password_secret : "password-secret", initiator_name : "initiator-name",
-    header_digest : "header-digest", timeout : "timeout" }
-);
 /// A type of `x-blockdev-create`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -45002,12 +41886,6 @@ pub struct XBlockdevCreateLuks {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub key_secret: Option<String>,
 }
-decode_object!(
-    XBlockdevCreateLuks, "an object (XBlockdevCreateLuks)", required { file : "file" },
-    optional { node_name : "node-name", discard : "discard", cache : "cache", read_only :
-    "read-only", force_share : "force-share", detect_zeroes : "detect-zeroes", key_secret
-    : "key-secret" }
-);
 /// A type of `x-blockdev-create`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -45081,12 +41959,6 @@ pub struct XBlockdevCreateNbd {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tls_creds: Option<String>,
 }
-decode_object!(
-    XBlockdevCreateNbd, "an object (XBlockdevCreateNbd)", required { server : "server" },
-    optional { node_name : "node-name", discard : "discard", cache : "cache", read_only :
-    "read-only", force_share : "force-share", detect_zeroes : "detect-zeroes", export :
-    "export", tls_creds : "tls-creds" }
-);
 /// A type of `x-blockdev-create`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -45196,14 +42068,6 @@ pub struct XBlockdevCreateNfs {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub debug: Option<i64>,
 }
-decode_object!(
-    XBlockdevCreateNfs, "an object (XBlockdevCreateNfs)", required { server : "server",
-    path : "path" }, optional { node_name : "node-name", discard : "discard", cache :
-    "cache", read_only : "read-only", force_share : "force-share", detect_zeroes :
-    "detect-zeroes", user : "user", group : "group", tcp_syn_count : "tcp-syn-count",
-    readahead_size : "readahead-size", page_cache_size : "page-cache-size", debug :
-    "debug" }
-);
 /// A type of `x-blockdev-create`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -45276,12 +42140,6 @@ pub struct XBlockdevCreateNullAioOrNullCo {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub latency_ns: Option<u64>,
 }
-decode_object!(
-    XBlockdevCreateNullAioOrNullCo, "an object (XBlockdevCreateNullAioOrNullCo)",
-    required {}, optional { node_name : "node-name", discard : "discard", cache :
-    "cache", read_only : "read-only", force_share : "force-share", detect_zeroes :
-    "detect-zeroes", size : "size", latency_ns : "latency-ns" }
-);
 /// A type of `x-blockdev-create`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -45344,12 +42202,6 @@ pub struct XBlockdevCreateNvme {
     /// Since revision `qemu-2.12.0`.
     pub namespace: i64,
 }
-decode_object!(
-    XBlockdevCreateNvme, "an object (XBlockdevCreateNvme)", required { device : "device",
-    namespace : "namespace" }, optional { node_name : "node-name", discard : "discard",
-    cache : "cache", read_only : "read-only", force_share : "force-share", detect_zeroes
-    : "detect-zeroes" }
-);
 /// A type of `x-blockdev-create`. QAPI type `Qcow2OverlapCheckFlags`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -45426,13 +42278,6 @@ pub struct Qcow2OverlapCheckFlags2 {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub inactive_l2: Option<bool>,
 }
-decode_object!(
-    Qcow2OverlapCheckFlags2, "an object (Qcow2OverlapCheckFlags2)", required {}, optional
-    { template : "template", main_header : "main-header", active_l1 : "active-l1",
-    active_l2 : "active-l2", refcount_table : "refcount-table", refcount_block :
-    "refcount-block", snapshot_table : "snapshot-table", inactive_l1 : "inactive-l1",
-    inactive_l2 : "inactive-l2" }
-);
 /// A type of `x-blockdev-create`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -45591,17 +42436,6 @@ pub struct XBlockdevCreateQcow2 {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub encrypt: Option<BlockdevQcow2Encryption>,
 }
-decode_object!(
-    XBlockdevCreateQcow2, "an object (XBlockdevCreateQcow2)", required { file : "file" },
-    optional { node_name : "node-name", discard : "discard", cache : "cache", read_only :
-    "read-only", force_share : "force-share", detect_zeroes : "detect-zeroes", backing :
-    "backing", lazy_refcounts : "lazy-refcounts", pass_discard_request :
-    "pass-discard-request", pass_discard_snapshot : "pass-discard-snapshot",
-    pass_discard_other : "pass-discard-other", overlap_check : "overlap-check",
-    cache_size : "cache-size", l2_cache_size : "l2-cache-size", l2_cache_entry_size :
-    "l2-cache-entry-size", refcount_cache_size : "refcount-cache-size",
-    cache_clean_interval : "cache-clean-interval", encrypt : "encrypt" }
-);
 /// A type of `x-blockdev-create`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -45676,12 +42510,6 @@ pub struct XBlockdevCreateQcow {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub encrypt: Option<BlockdevQcowEncryption>,
 }
-decode_object!(
-    XBlockdevCreateQcow, "an object (XBlockdevCreateQcow)", required { file : "file" },
-    optional { node_name : "node-name", discard : "discard", cache : "cache", read_only :
-    "read-only", force_share : "force-share", detect_zeroes : "detect-zeroes", backing :
-    "backing", encrypt : "encrypt" }
-);
 /// A type of `x-blockdev-create`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -45748,12 +42576,6 @@ pub struct XBlockdevCreateQedOrVmdk {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub backing: Option<BlockdevRefOrNull>,
 }
-decode_object!(
-    XBlockdevCreateQedOrVmdk, "an object (XBlockdevCreateQedOrVmdk)", required { file :
-    "file" }, optional { node_name : "node-name", discard : "discard", cache : "cache",
-    read_only : "read-only", force_share : "force-share", detect_zeroes :
-    "detect-zeroes", backing : "backing" }
-);
 /// A type of `x-blockdev-create`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -45840,13 +42662,6 @@ pub struct XBlockdevCreateQuorum {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub read_pattern: Option<QuorumReadPattern>,
 }
-decode_object!(
-    XBlockdevCreateQuorum, "an object (XBlockdevCreateQuorum)", required { children :
-    "children", vote_threshold : "vote-threshold" }, optional { node_name : "node-name",
-    discard : "discard", cache : "cache", read_only : "read-only", force_share :
-    "force-share", detect_zeroes : "detect-zeroes", blkverify : "blkverify",
-    rewrite_corrupted : "rewrite-corrupted", read_pattern : "read-pattern" }
-);
 /// A type of `x-blockdev-create`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -45919,12 +42734,6 @@ pub struct XBlockdevCreateRaw {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
-decode_object!(
-    XBlockdevCreateRaw, "an object (XBlockdevCreateRaw)", required { file : "file" },
-    optional { node_name : "node-name", discard : "discard", cache : "cache", read_only :
-    "read-only", force_share : "force-share", detect_zeroes : "detect-zeroes", offset :
-    "offset", size : "size" }
-);
 /// A type of `x-blockdev-create`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -46016,13 +42825,6 @@ pub struct XBlockdevCreateRbd {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub server: Option<Vec<InetSocketAddressBase>>,
 }
-decode_object!(
-    XBlockdevCreateRbd, "an object (XBlockdevCreateRbd)", required { pool : "pool", image
-    : "image" }, optional { node_name : "node-name", discard : "discard", cache :
-    "cache", read_only : "read-only", force_share : "force-share", detect_zeroes :
-    "detect-zeroes", conf : "conf", snapshot : "snapshot", user : "user", server :
-    "server" }
-);
 /// A type of `x-blockdev-create`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -46094,12 +42896,6 @@ pub struct XBlockdevCreateReplication {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub top_id: Option<String>,
 }
-decode_object!(
-    XBlockdevCreateReplication, "an object (XBlockdevCreateReplication)", required { file
-    : "file", mode : "mode" }, optional { node_name : "node-name", discard : "discard",
-    cache : "cache", read_only : "read-only", force_share : "force-share", detect_zeroes
-    : "detect-zeroes", top_id : "top-id" }
-);
 /// A type of `x-blockdev-create`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -46179,12 +42975,6 @@ pub struct XBlockdevCreateSheepdog {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
 }
-decode_object!(
-    XBlockdevCreateSheepdog, "an object (XBlockdevCreateSheepdog)", required { server :
-    "server", vdi : "vdi" }, optional { node_name : "node-name", discard : "discard",
-    cache : "cache", read_only : "read-only", force_share : "force-share", detect_zeroes
-    : "detect-zeroes", snap_id : "snap-id", tag : "tag" }
-);
 /// A type of `x-blockdev-create`. QAPI type `SshHostKeyHash`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -46199,10 +42989,6 @@ pub struct SshHostKeyHash2 {
     /// Since revision `qemu-2.12.0`.
     pub hash: String,
 }
-decode_object!(
-    SshHostKeyHash2, "an object (SshHostKeyHash2)", required { type_ : "type", hash :
-    "hash" }, optional {}
-);
 /// A type of `x-blockdev-create`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -46280,12 +43066,6 @@ pub struct XBlockdevCreateSsh {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub host_key_check: Option<SshHostKeyCheck2>,
 }
-decode_object!(
-    XBlockdevCreateSsh, "an object (XBlockdevCreateSsh)", required { server : "server",
-    path : "path" }, optional { node_name : "node-name", discard : "discard", cache :
-    "cache", read_only : "read-only", force_share : "force-share", detect_zeroes :
-    "detect-zeroes", user : "user", host_key_check : "host-key-check" }
-);
 /// A type of `x-blockdev-create`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -46349,12 +43129,6 @@ pub struct XBlockdevCreateThrottle {
     /// Since revision `qemu-2.12.0`.
     pub file: serde_json::Value,
 }
-decode_object!(
-    XBlockdevCreateThrottle, "an object (XBlockdevCreateThrottle)", required {
-    throttle_group : "throttle-group", file : "file" }, optional { node_name :
-    "node-name", discard : "discard", cache : "cache", read_only : "read-only",
-    force_share : "force-share", detect_zeroes : "detect-zeroes" }
-);
 /// A type of `x-blockdev-create`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -46444,12 +43218,6 @@ pub struct XBlockdevCreateVvfat {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rw: Option<bool>,
 }
-decode_object!(
-    XBlockdevCreateVvfat, "an object (XBlockdevCreateVvfat)", required { dir : "dir" },
-    optional { node_name : "node-name", discard : "discard", cache : "cache", read_only :
-    "read-only", force_share : "force-share", detect_zeroes : "detect-zeroes", fat_type :
-    "fat-type", floppy : "floppy", label : "label", rw : "rw" }
-);
 /// A type of `x-blockdev-create`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -46521,12 +43289,6 @@ pub struct XBlockdevCreateVxhs {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tls_creds: Option<String>,
 }
-decode_object!(
-    XBlockdevCreateVxhs, "an object (XBlockdevCreateVxhs)", required { vdisk_id :
-    "vdisk-id", server : "server" }, optional { node_name : "node-name", discard :
-    "discard", cache : "cache", read_only : "read-only", force_share : "force-share",
-    detect_zeroes : "detect-zeroes", tls_creds : "tls-creds" }
-);
 /// A type of `x-blockdev-create`. QAPI type `BlockdevCreateOptionsLUKS`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -46603,12 +43365,6 @@ pub struct BlockdevCreateOptionsLUKS2 {
     /// Since revision `qemu-2.12.0`.
     pub size: u64,
 }
-decode_object!(
-    BlockdevCreateOptionsLUKS2, "an object (BlockdevCreateOptionsLUKS2)", required { size
-    : "size" }, optional { key_secret : "key-secret", cipher_alg : "cipher-alg",
-    cipher_mode : "cipher-mode", ivgen_alg : "ivgen-alg", ivgen_hash_alg :
-    "ivgen-hash-alg", hash_alg : "hash-alg", iter_time : "iter-time", file : "file" }
-);
 /// A type of `x-blockdev-create`. QAPI type `BlockdevCreateOptionsParallels`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -46634,10 +43390,6 @@ pub struct BlockdevCreateOptionsParallels2 {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cluster_size: Option<u64>,
 }
-decode_object!(
-    BlockdevCreateOptionsParallels2, "an object (BlockdevCreateOptionsParallels2)",
-    required { file : "file", size : "size" }, optional { cluster_size : "cluster-size" }
-);
 /// A type of `x-blockdev-create`. QAPI type `QCryptoBlockCreateOptionsLUKS`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -46701,12 +43453,6 @@ pub struct QCryptoBlockCreateOptionsLUKS2 {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub iter_time: Option<i64>,
 }
-decode_object!(
-    QCryptoBlockCreateOptionsLUKS2, "an object (QCryptoBlockCreateOptionsLUKS2)",
-    required {}, optional { key_secret : "key-secret", cipher_alg : "cipher-alg",
-    cipher_mode : "cipher-mode", ivgen_alg : "ivgen-alg", ivgen_hash_alg :
-    "ivgen-hash-alg", hash_alg : "hash-alg", iter_time : "iter-time" }
-);
 /// A type of `x-blockdev-create`. QAPI type `BlockdevCreateOptionsQcow`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -46737,11 +43483,6 @@ pub struct BlockdevCreateOptionsQcow3 {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub encrypt: Option<QCryptoBlockCreateOptions2>,
 }
-decode_object!(
-    BlockdevCreateOptionsQcow3, "an object (BlockdevCreateOptionsQcow3)", required { file
-    : "file", size : "size" }, optional { backing_file : "backing-file", encrypt :
-    "encrypt" }
-);
 /// A type of `x-blockdev-create`. QAPI type `BlockdevCreateOptionsQcow2`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -46820,13 +43561,6 @@ pub struct BlockdevCreateOptionsQcow22 {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refcount_bits: Option<i64>,
 }
-decode_object!(
-    BlockdevCreateOptionsQcow22, "an object (BlockdevCreateOptionsQcow22)", required {
-    file : "file", size : "size" }, optional { version : "version", backing_file :
-    "backing-file", backing_fmt : "backing-fmt", encrypt : "encrypt", cluster_size :
-    "cluster-size", preallocation : "preallocation", lazy_refcounts : "lazy-refcounts",
-    refcount_bits : "refcount-bits" }
-);
 /// A type of `x-blockdev-create`. QAPI type `BlockdevCreateOptionsQed`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -46876,11 +43610,6 @@ pub struct BlockdevCreateOptionsQed2 {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub table_size: Option<i64>,
 }
-decode_object!(
-    BlockdevCreateOptionsQed2, "an object (BlockdevCreateOptionsQed2)", required { file :
-    "file", size : "size" }, optional { backing_file : "backing-file", backing_fmt :
-    "backing-fmt", cluster_size : "cluster-size", table_size : "table-size" }
-);
 /// A type of `x-blockdev-create`. QAPI type `BlockdevOptionsRbd`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -46923,11 +43652,6 @@ pub struct BlockdevOptionsRbd2 {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub server: Option<Vec<InetSocketAddressBase>>,
 }
-decode_object!(
-    BlockdevOptionsRbd2, "an object (BlockdevOptionsRbd2)", required { pool : "pool",
-    image : "image" }, optional { conf : "conf", snapshot : "snapshot", user : "user",
-    server : "server" }
-);
 /// A type of `x-blockdev-create`. QAPI type `BlockdevCreateOptionsRbd`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -46953,10 +43677,6 @@ pub struct BlockdevCreateOptionsRbd2 {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cluster_size: Option<u64>,
 }
-decode_object!(
-    BlockdevCreateOptionsRbd2, "an object (BlockdevCreateOptionsRbd2)", required {
-    location : "location", size : "size" }, optional { cluster_size : "cluster-size" }
-);
 /// A type of `x-blockdev-create`. QAPI type `BlockdevOptionsSheepdog`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -46987,10 +43707,6 @@ pub struct BlockdevOptionsSheepdog {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
 }
-decode_object!(
-    BlockdevOptionsSheepdog, "an object (BlockdevOptionsSheepdog)", required { server :
-    "server", vdi : "vdi" }, optional { snap_id : "snap-id", tag : "tag" }
-);
 /// A type of `x-blockdev-create`. QAPI type `SheepdogRedundancyFull`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -47000,10 +43716,6 @@ pub struct SheepdogRedundancyFull {
     /// Since revision `qemu-2.12.0`.
     pub copies: i64,
 }
-decode_object!(
-    SheepdogRedundancyFull, "an object (SheepdogRedundancyFull)", required { copies :
-    "copies" }, optional {}
-);
 /// A type of `x-blockdev-create`. QAPI type `SheepdogRedundancyErasureCoded`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -47019,11 +43731,6 @@ pub struct SheepdogRedundancyErasureCoded {
     #[serde(rename = "parity-strips")]
     pub parity_strips: i64,
 }
-decode_object!(
-    SheepdogRedundancyErasureCoded, "an object (SheepdogRedundancyErasureCoded)",
-    required { data_strips : "data-strips", parity_strips : "parity-strips" }, optional
-    {}
-);
 /// A type of `x-blockdev-create`. QAPI type `BlockdevCreateOptionsSheepdog`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -47071,12 +43778,6 @@ pub struct BlockdevCreateOptionsSheepdog {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub object_size: Option<u64>,
 }
-decode_object!(
-    BlockdevCreateOptionsSheepdog, "an object (BlockdevCreateOptionsSheepdog)", required
-    { location : "location", size : "size" }, optional { backing_file : "backing-file",
-    preallocation : "preallocation", redundancy : "redundancy", object_size :
-    "object-size" }
-);
 /// A type of `x-blockdev-create`. QAPI type `BlockdevOptionsSsh`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -47105,10 +43806,6 @@ pub struct BlockdevOptionsSsh2 {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub host_key_check: Option<SshHostKeyCheck2>,
 }
-decode_object!(
-    BlockdevOptionsSsh2, "an object (BlockdevOptionsSsh2)", required { server : "server",
-    path : "path" }, optional { user : "user", host_key_check : "host-key-check" }
-);
 /// A type of `x-blockdev-create`. QAPI type `BlockdevCreateOptionsSsh`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -47124,10 +43821,6 @@ pub struct BlockdevCreateOptionsSsh2 {
     /// Since revision `qemu-2.12.0`.
     pub size: u64,
 }
-decode_object!(
-    BlockdevCreateOptionsSsh2, "an object (BlockdevCreateOptionsSsh2)", required {
-    location : "location", size : "size" }, optional {}
-);
 /// A type of `x-blockdev-create`. QAPI type `BlockdevCreateOptionsVdi`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -47150,10 +43843,6 @@ pub struct BlockdevCreateOptionsVdi2 {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub preallocation: Option<PreallocMode2>,
 }
-decode_object!(
-    BlockdevCreateOptionsVdi2, "an object (BlockdevCreateOptionsVdi2)", required { file :
-    "file", size : "size" }, optional { preallocation : "preallocation" }
-);
 /// A type of `x-blockdev-create`. QAPI type `BlockdevCreateOptionsVhdx`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -47204,11 +43893,6 @@ pub struct BlockdevCreateOptionsVhdx2 {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub block_state_zero: Option<bool>,
 }
-decode_object!(
-    BlockdevCreateOptionsVhdx2, "an object (BlockdevCreateOptionsVhdx2)", required { file
-    : "file", size : "size" }, optional { log_size : "log-size", block_size :
-    "block-size", subformat : "subformat", block_state_zero : "block-state-zero" }
-);
 /// A type of `x-blockdev-create`. QAPI type `BlockdevCreateOptionsVpc`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -47239,11 +43923,6 @@ pub struct BlockdevCreateOptionsVpc2 {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub force_size: Option<bool>,
 }
-decode_object!(
-    BlockdevCreateOptionsVpc2, "an object (BlockdevCreateOptionsVpc2)", required { file :
-    "file", size : "size" }, optional { subformat : "subformat", force_size :
-    "force-size" }
-);
 /// A type of `x-blockdev-reopen`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -47422,16 +44101,6 @@ pub struct XBlockdevReopenBlkdebug {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unshare_child_perms: Option<Vec<BlockPermission2>>,
 }
-decode_object!(
-    XBlockdevReopenBlkdebug, "an object (XBlockdevReopenBlkdebug)", required { image :
-    "image" }, optional { node_name : "node-name", discard : "discard", cache : "cache",
-    read_only : "read-only", auto_read_only : "auto-read-only", force_share :
-    "force-share", detect_zeroes : "detect-zeroes", config : "config", align : "align",
-    max_transfer : "max-transfer", opt_write_zero : "opt-write-zero", max_write_zero :
-    "max-write-zero", opt_discard : "opt-discard", max_discard : "max-discard",
-    inject_error : "inject-error", set_state : "set-state", take_child_perms :
-    "take-child-perms", unshare_child_perms : "unshare-child-perms" }
-);
 /// A type of `x-blockdev-reopen`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -47535,14 +44204,6 @@ pub struct XBlockdevReopenBlklogwrites {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub log_super_update_interval: Option<u64>,
 }
-decode_object!(
-    XBlockdevReopenBlklogwrites, "an object (XBlockdevReopenBlklogwrites)", required {
-    file : "file", log : "log" }, optional { node_name : "node-name", discard :
-    "discard", cache : "cache", read_only : "read-only", auto_read_only :
-    "auto-read-only", force_share : "force-share", detect_zeroes : "detect-zeroes",
-    log_sector_size : "log-sector-size", log_append : "log-append",
-    log_super_update_interval : "log-super-update-interval" }
-);
 /// A type of `x-blockdev-reopen`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -47617,12 +44278,6 @@ pub struct XBlockdevReopenBlkverify {
     /// Since revision `qemu-4.0.0`.
     pub raw: BlockdevRef,
 }
-decode_object!(
-    XBlockdevReopenBlkverify, "an object (XBlockdevReopenBlkverify)", required { test :
-    "test", raw : "raw" }, optional { node_name : "node-name", discard : "discard", cache
-    : "cache", read_only : "read-only", auto_read_only : "auto-read-only", force_share :
-    "force-share", detect_zeroes : "detect-zeroes" }
-);
 /// A type of `x-blockdev-reopen`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -47693,12 +44348,6 @@ pub struct XBlockdevReopenBlkreplay {
     /// Since revision `qemu-4.2.0`.
     pub image: BlockdevRef,
 }
-decode_object!(
-    XBlockdevReopenBlkreplay, "an object (XBlockdevReopenBlkreplay)", required { image :
-    "image" }, optional { node_name : "node-name", discard : "discard", cache : "cache",
-    read_only : "read-only", auto_read_only : "auto-read-only", force_share :
-    "force-share", detect_zeroes : "detect-zeroes" }
-);
 /// A type of `x-blockdev-reopen`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -47769,13 +44418,6 @@ pub struct XBlockdevReopenBochsOrCloopOrCompressOrDmgOrParallelsOrVdiOrVhdxOrVpc
     /// Since revision `qemu-4.0.0`.
     pub file: BlockdevRef,
 }
-decode_object!(
-    XBlockdevReopenBochsOrCloopOrCompressOrDmgOrParallelsOrVdiOrVhdxOrVpc,
-    "an object (XBlockdevReopenBochsOrCloopOrCompressOrDmgOrParallelsOrVdiOrVhdxOrVpc)",
-    required { file : "file" }, optional { node_name : "node-name", discard : "discard",
-    cache : "cache", read_only : "read-only", auto_read_only : "auto-read-only",
-    force_share : "force-share", detect_zeroes : "detect-zeroes" }
-);
 /// A type of `x-blockdev-reopen`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -47856,12 +44498,6 @@ pub struct XBlockdevReopenCopyOnRead {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bottom: Option<String>,
 }
-decode_object!(
-    XBlockdevReopenCopyOnRead, "an object (XBlockdevReopenCopyOnRead)", required { file :
-    "file" }, optional { node_name : "node-name", discard : "discard", cache : "cache",
-    read_only : "read-only", auto_read_only : "auto-read-only", force_share :
-    "force-share", detect_zeroes : "detect-zeroes", bottom : "bottom" }
-);
 /// A type of `x-blockdev-reopen`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -47977,15 +44613,6 @@ pub struct XBlockdevReopenFileOrHostCdromOrHostDevice {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub x_check_cache_dropped: Option<bool>,
 }
-decode_object!(
-    XBlockdevReopenFileOrHostCdromOrHostDevice,
-    "an object (XBlockdevReopenFileOrHostCdromOrHostDevice)", required { filename :
-    "filename" }, optional { node_name : "node-name", discard : "discard", cache :
-    "cache", read_only : "read-only", auto_read_only : "auto-read-only", force_share :
-    "force-share", detect_zeroes : "detect-zeroes", pr_manager : "pr-manager", locking :
-    "locking", aio : "aio", drop_cache : "drop-cache", x_check_cache_dropped :
-    "x-check-cache-dropped" }
-);
 /// A type of `x-blockdev-reopen`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -48103,14 +44730,6 @@ pub struct XBlockdevReopenFtp {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub proxy_password_secret: Option<String>,
 }
-decode_object!(
-    XBlockdevReopenFtp, "an object (XBlockdevReopenFtp)", required { url : "url" },
-    optional { node_name : "node-name", discard : "discard", cache : "cache", read_only :
-    "read-only", auto_read_only : "auto-read-only", force_share : "force-share",
-    detect_zeroes : "detect-zeroes", readahead : "readahead", timeout : "timeout",
-    username : "username", password_secret : "password-secret", proxy_username :
-    "proxy-username", proxy_password_secret : "proxy-password-secret" }
-);
 /// A type of `x-blockdev-reopen`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -48235,15 +44854,6 @@ pub struct XBlockdevReopenFtps {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sslverify: Option<bool>,
 }
-decode_object!(
-    XBlockdevReopenFtps, "an object (XBlockdevReopenFtps)", required { url : "url" },
-    optional { node_name : "node-name", discard : "discard", cache : "cache", read_only :
-    "read-only", auto_read_only : "auto-read-only", force_share : "force-share",
-    detect_zeroes : "detect-zeroes", readahead : "readahead", timeout : "timeout",
-    username : "username", password_secret : "password-secret", proxy_username :
-    "proxy-username", proxy_password_secret : "proxy-password-secret", sslverify :
-    "sslverify" }
-);
 /// A type of `x-blockdev-reopen`. QAPI type `InetSocketAddress`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -48297,11 +44907,6 @@ pub struct InetSocketAddress4 {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub keep_alive: Option<bool>,
 }
-decode_object!(
-    InetSocketAddress4, "an object (InetSocketAddress4)", required { host : "host", port
-    : "port" }, optional { numeric : "numeric", to : "to", ipv4 : "ipv4", ipv6 : "ipv6",
-    keep_alive : "keep-alive" }
-);
 /// A type of `x-blockdev-reopen`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -48394,13 +44999,6 @@ pub struct XBlockdevReopenGluster {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub logfile: Option<String>,
 }
-decode_object!(
-    XBlockdevReopenGluster, "an object (XBlockdevReopenGluster)", required { volume :
-    "volume", path : "path", server : "server" }, optional { node_name : "node-name",
-    discard : "discard", cache : "cache", read_only : "read-only", auto_read_only :
-    "auto-read-only", force_share : "force-share", detect_zeroes : "detect-zeroes", debug
-    : "debug", logfile : "logfile" }
-);
 /// A type of `x-blockdev-reopen`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -48535,15 +45133,6 @@ pub struct XBlockdevReopenHttp {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cookie_secret: Option<String>,
 }
-decode_object!(
-    XBlockdevReopenHttp, "an object (XBlockdevReopenHttp)", required { url : "url" },
-    optional { node_name : "node-name", discard : "discard", cache : "cache", read_only :
-    "read-only", auto_read_only : "auto-read-only", force_share : "force-share",
-    detect_zeroes : "detect-zeroes", readahead : "readahead", timeout : "timeout",
-    username : "username", password_secret : "password-secret", proxy_username :
-    "proxy-username", proxy_password_secret : "proxy-password-secret", cookie : "cookie",
-    cookie_secret : "cookie-secret" }
-);
 /// A type of `x-blockdev-reopen`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -48685,15 +45274,6 @@ pub struct XBlockdevReopenHttps {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cookie_secret: Option<String>,
 }
-decode_object!(
-    XBlockdevReopenHttps, "an object (XBlockdevReopenHttps)", required { url : "url" },
-    optional { node_name : "node-name", discard : "discard", cache : "cache", read_only :
-    "read-only", auto_read_only : "auto-read-only", force_share : "force-share",
-    detect_zeroes : "detect-zeroes", readahead : "readahead", timeout : "timeout",
-    username : "username", password_secret : "password-secret", proxy_username :
-    "proxy-username", proxy_password_secret : "proxy-password-secret", cookie : "cookie",
-    sslverify : "sslverify", cookie_secret : "cookie-secret" }
-);
 /// A type of `x-blockdev-reopen`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -48820,15 +45400,6 @@ pub struct XBlockdevReopenIscsi {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timeout: Option<i64>,
 }
-decode_object!(
-    XBlockdevReopenIscsi, "an object (XBlockdevReopenIscsi)", required { transport :
-    "transport", portal : "portal", target : "target" }, optional { node_name :
-    "node-name", discard : "discard", cache : "cache", read_only : "read-only",
-    auto_read_only : "auto-read-only", force_share : "force-share", detect_zeroes :
-    "detect-zeroes", lun : "lun", user : "user", password_secret : "password-secret",
-    initiator_name : "initiator-name", header_digest : "header-digest", timeout :
-    "timeout" }
-);
 /// A type of `x-blockdev-reopen`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -48908,12 +45479,6 @@ pub struct XBlockdevReopenLuks {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub key_secret: Option<String>,
 }
-decode_object!(
-    XBlockdevReopenLuks, "an object (XBlockdevReopenLuks)", required { file : "file" },
-    optional { node_name : "node-name", discard : "discard", cache : "cache", read_only :
-    "read-only", auto_read_only : "auto-read-only", force_share : "force-share",
-    detect_zeroes : "detect-zeroes", key_secret : "key-secret" }
-);
 /// A type of `x-blockdev-reopen`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -49024,13 +45589,6 @@ pub struct XBlockdevReopenNbd {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reconnect_delay: Option<u32>,
 }
-decode_object!(
-    XBlockdevReopenNbd, "an object (XBlockdevReopenNbd)", required { server : "server" },
-    optional { node_name : "node-name", discard : "discard", cache : "cache", read_only :
-    "read-only", auto_read_only : "auto-read-only", force_share : "force-share",
-    detect_zeroes : "detect-zeroes", export : "export", tls_creds : "tls-creds",
-    x_dirty_bitmap : "x-dirty-bitmap", reconnect_delay : "reconnect-delay" }
-);
 /// A type of `x-blockdev-reopen`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -49152,14 +45710,6 @@ pub struct XBlockdevReopenNfs {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub debug: Option<i64>,
 }
-decode_object!(
-    XBlockdevReopenNfs, "an object (XBlockdevReopenNfs)", required { server : "server",
-    path : "path" }, optional { node_name : "node-name", discard : "discard", cache :
-    "cache", read_only : "read-only", auto_read_only : "auto-read-only", force_share :
-    "force-share", detect_zeroes : "detect-zeroes", user : "user", group : "group",
-    tcp_syn_count : "tcp-syn-count", readahead_size : "readahead-size", page_cache_size :
-    "page-cache-size", debug : "debug" }
-);
 /// A type of `x-blockdev-reopen`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -49253,13 +45803,6 @@ pub struct XBlockdevReopenNullAioOrNullCo {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub read_zeroes: Option<bool>,
 }
-decode_object!(
-    XBlockdevReopenNullAioOrNullCo, "an object (XBlockdevReopenNullAioOrNullCo)",
-    required {}, optional { node_name : "node-name", discard : "discard", cache :
-    "cache", read_only : "read-only", auto_read_only : "auto-read-only", force_share :
-    "force-share", detect_zeroes : "detect-zeroes", size : "size", latency_ns :
-    "latency-ns", read_zeroes : "read-zeroes" }
-);
 /// A type of `x-blockdev-reopen`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -49334,12 +45877,6 @@ pub struct XBlockdevReopenNvme {
     /// Since revision `qemu-4.0.0`.
     pub namespace: i64,
 }
-decode_object!(
-    XBlockdevReopenNvme, "an object (XBlockdevReopenNvme)", required { device : "device",
-    namespace : "namespace" }, optional { node_name : "node-name", discard : "discard",
-    cache : "cache", read_only : "read-only", auto_read_only : "auto-read-only",
-    force_share : "force-share", detect_zeroes : "detect-zeroes" }
-);
 /// A type of `x-blockdev-reopen`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -49426,13 +45963,6 @@ pub struct XBlockdevReopenPreallocate {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub prealloc_size: Option<i64>,
 }
-decode_object!(
-    XBlockdevReopenPreallocate, "an object (XBlockdevReopenPreallocate)", required { file
-    : "file" }, optional { node_name : "node-name", discard : "discard", cache : "cache",
-    read_only : "read-only", auto_read_only : "auto-read-only", force_share :
-    "force-share", detect_zeroes : "detect-zeroes", prealloc_align : "prealloc-align",
-    prealloc_size : "prealloc-size" }
-);
 /// A type of `x-blockdev-reopen`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -49614,18 +46144,6 @@ pub struct XBlockdevReopenQcow2 {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data_file: Option<BlockdevRef>,
 }
-decode_object!(
-    XBlockdevReopenQcow2, "an object (XBlockdevReopenQcow2)", required { file : "file" },
-    optional { node_name : "node-name", discard : "discard", cache : "cache", read_only :
-    "read-only", auto_read_only : "auto-read-only", force_share : "force-share",
-    detect_zeroes : "detect-zeroes", backing : "backing", lazy_refcounts :
-    "lazy-refcounts", pass_discard_request : "pass-discard-request",
-    pass_discard_snapshot : "pass-discard-snapshot", pass_discard_other :
-    "pass-discard-other", overlap_check : "overlap-check", cache_size : "cache-size",
-    l2_cache_size : "l2-cache-size", l2_cache_entry_size : "l2-cache-entry-size",
-    refcount_cache_size : "refcount-cache-size", cache_clean_interval :
-    "cache-clean-interval", encrypt : "encrypt", data_file : "data-file" }
-);
 /// A type of `x-blockdev-reopen`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -49712,12 +46230,6 @@ pub struct XBlockdevReopenQcow {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub encrypt: Option<BlockdevQcowEncryption>,
 }
-decode_object!(
-    XBlockdevReopenQcow, "an object (XBlockdevReopenQcow)", required { file : "file" },
-    optional { node_name : "node-name", discard : "discard", cache : "cache", read_only :
-    "read-only", auto_read_only : "auto-read-only", force_share : "force-share",
-    detect_zeroes : "detect-zeroes", backing : "backing", encrypt : "encrypt" }
-);
 /// A type of `x-blockdev-reopen`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -49796,12 +46308,6 @@ pub struct XBlockdevReopenQedOrVmdk {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub backing: Option<BlockdevRefOrNull>,
 }
-decode_object!(
-    XBlockdevReopenQedOrVmdk, "an object (XBlockdevReopenQedOrVmdk)", required { file :
-    "file" }, optional { node_name : "node-name", discard : "discard", cache : "cache",
-    read_only : "read-only", auto_read_only : "auto-read-only", force_share :
-    "force-share", detect_zeroes : "detect-zeroes", backing : "backing" }
-);
 /// A type of `x-blockdev-reopen`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -49900,14 +46406,6 @@ pub struct XBlockdevReopenQuorum {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub read_pattern: Option<QuorumReadPattern>,
 }
-decode_object!(
-    XBlockdevReopenQuorum, "an object (XBlockdevReopenQuorum)", required { children :
-    "children", vote_threshold : "vote-threshold" }, optional { node_name : "node-name",
-    discard : "discard", cache : "cache", read_only : "read-only", auto_read_only :
-    "auto-read-only", force_share : "force-share", detect_zeroes : "detect-zeroes",
-    blkverify : "blkverify", rewrite_corrupted : "rewrite-corrupted", read_pattern :
-    "read-pattern" }
-);
 /// A type of `x-blockdev-reopen`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -49992,12 +46490,6 @@ pub struct XBlockdevReopenRaw {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
-decode_object!(
-    XBlockdevReopenRaw, "an object (XBlockdevReopenRaw)", required { file : "file" },
-    optional { node_name : "node-name", discard : "discard", cache : "cache", read_only :
-    "read-only", auto_read_only : "auto-read-only", force_share : "force-share",
-    detect_zeroes : "detect-zeroes", offset : "offset", size : "size" }
-);
 /// A type of `x-blockdev-reopen`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -50126,14 +46618,6 @@ pub struct XBlockdevReopenRbd {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub server: Option<Vec<InetSocketAddressBase>>,
 }
-decode_object!(
-    XBlockdevReopenRbd, "an object (XBlockdevReopenRbd)", required { pool : "pool", image
-    : "image" }, optional { node_name : "node-name", discard : "discard", cache :
-    "cache", read_only : "read-only", auto_read_only : "auto-read-only", force_share :
-    "force-share", detect_zeroes : "detect-zeroes", namespace : "namespace", conf :
-    "conf", snapshot : "snapshot", user : "user", auth_client_required :
-    "auth-client-required", key_secret : "key-secret", server : "server" }
-);
 /// A type of `x-blockdev-reopen`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -50217,12 +46701,6 @@ pub struct XBlockdevReopenReplication {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub top_id: Option<String>,
 }
-decode_object!(
-    XBlockdevReopenReplication, "an object (XBlockdevReopenReplication)", required { file
-    : "file", mode : "mode" }, optional { node_name : "node-name", discard : "discard",
-    cache : "cache", read_only : "read-only", auto_read_only : "auto-read-only",
-    force_share : "force-share", detect_zeroes : "detect-zeroes", top_id : "top-id" }
-);
 /// A type of `x-blockdev-reopen`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -50314,13 +46792,6 @@ pub struct XBlockdevReopenSheepdog {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
 }
-decode_object!(
-    XBlockdevReopenSheepdog, "an object (XBlockdevReopenSheepdog)", required { server :
-    "server", vdi : "vdi" }, optional { node_name : "node-name", discard : "discard",
-    cache : "cache", read_only : "read-only", auto_read_only : "auto-read-only",
-    force_share : "force-share", detect_zeroes : "detect-zeroes", snap_id : "snap-id",
-    tag : "tag" }
-);
 /// A type of `x-blockdev-reopen`. QAPI type `SshHostKeyHash`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -50335,10 +46806,6 @@ pub struct SshHostKeyHash3 {
     /// Since revision `qemu-4.0.0`.
     pub hash: String,
 }
-decode_object!(
-    SshHostKeyHash3, "an object (SshHostKeyHash3)", required { type_ : "type", hash :
-    "hash" }, optional {}
-);
 /// A type of `x-blockdev-reopen`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -50428,13 +46895,6 @@ pub struct XBlockdevReopenSsh {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub host_key_check: Option<SshHostKeyCheck3>,
 }
-decode_object!(
-    XBlockdevReopenSsh, "an object (XBlockdevReopenSsh)", required { server : "server",
-    path : "path" }, optional { node_name : "node-name", discard : "discard", cache :
-    "cache", read_only : "read-only", auto_read_only : "auto-read-only", force_share :
-    "force-share", detect_zeroes : "detect-zeroes", user : "user", host_key_check :
-    "host-key-check" }
-);
 /// A type of `x-blockdev-reopen`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -50510,13 +46970,6 @@ pub struct XBlockdevReopenThrottle {
     /// Since revision `qemu-4.0.0`.
     pub file: BlockdevRef,
 }
-decode_object!(
-    XBlockdevReopenThrottle, "an object (XBlockdevReopenThrottle)", required {
-    throttle_group : "throttle-group", file : "file" }, optional { node_name :
-    "node-name", discard : "discard", cache : "cache", read_only : "read-only",
-    auto_read_only : "auto-read-only", force_share : "force-share", detect_zeroes :
-    "detect-zeroes" }
-);
 /// A type of `x-blockdev-reopen`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -50618,15 +47071,8 @@ pub struct XBlockdevReopenVvfat {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rw: Option<bool>,
 }
-decode_object!(
-    XBlockdevReopenVvfat, "an object (XBlockdevReopenVvfat)", required { dir : "dir" },
-    optional { node_name : "node-name", discard : "discard", cache : "cache", read_only :
-    "read-only", auto_read_only : "auto-read-only", force_share : "force-share",
-    detect_zeroes : "detect-zeroes", fat_type : "fat-type", floppy : "floppy", label :
-    "label", rw : "rw" }
-);
 /// A type of `x-debug-block-dirty-bitmap-sha256`. QAPI type `BlockDirtyBitmapSha256`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct BlockDirtyBitmapSha256 {
     /// ASCII representation of SHA256 bitmap hash
@@ -50639,7 +47085,7 @@ decode_object!(
     "sha256" }, optional {}
 );
 /// A type of `x-debug-query-block-graph`. QAPI type `XDbgBlockGraphNode`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct XDbgBlockGraphNode {
     /// Block graph node identifier. This @id is generated only for `x-debug-query-block-graph` and
@@ -50652,7 +47098,6 @@ pub struct XDbgBlockGraphNode {
     /// Type of graph node. Can be one of block-backend, block-job or block-driver-state.
     ///
     /// Since revision `qemu-4.0.0`.
-    #[serde(rename = "type")]
     pub type_: XDbgBlockGraphNodeType,
     /// Human readable name of the node. Corresponds to node-name for block-driver-state nodes; is
     /// not guaranteed to be unique in the whole graph (with block-jobs and block-backends).
@@ -50665,7 +47110,7 @@ decode_object!(
     "type", name : "name" }, optional {}
 );
 /// A type of `x-debug-query-block-graph`. QAPI type `XDbgBlockGraphEdge`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct XDbgBlockGraphEdge {
     /// parent id
@@ -50692,7 +47137,6 @@ pub struct XDbgBlockGraphEdge {
     /// attached to this parent
     ///
     /// Since revision `qemu-4.0.0`.
-    #[serde(rename = "shared-perm")]
     pub shared_perm: Vec<BlockPermission>,
 }
 decode_object!(
@@ -50701,7 +47145,7 @@ decode_object!(
     optional {}
 );
 /// A type of `x-debug-query-block-graph`. QAPI type `XDbgBlockGraph`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct XDbgBlockGraph {
     /// `nodes`
@@ -50726,10 +47170,6 @@ pub struct XInputSendEventQcode {
     /// Since revision `qemu-2.2.0`.
     pub data: QKeyCode2,
 }
-decode_object!(
-    XInputSendEventQcode, "an object (XInputSendEventQcode)", required { data : "data" },
-    optional {}
-);
 /// A type of `x-input-send-event`. QAPI type `InputKeyEvent`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -50743,10 +47183,6 @@ pub struct InputKeyEvent2 {
     /// Since revision `qemu-2.2.0`.
     pub down: bool,
 }
-decode_object!(
-    InputKeyEvent2, "an object (InputKeyEvent2)", required { key : "key", down : "down"
-    }, optional {}
-);
 /// A type of `x-input-send-event`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -50756,10 +47192,6 @@ pub struct XInputSendEventKey {
     /// Since revision `qemu-2.2.0`.
     pub data: InputKeyEvent2,
 }
-decode_object!(
-    XInputSendEventKey, "an object (XInputSendEventKey)", required { data : "data" },
-    optional {}
-);
 /// A type of `x-input-send-event`. QAPI type `InputBtnEvent`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -50773,10 +47205,6 @@ pub struct InputBtnEvent2 {
     /// Since revision `qemu-2.2.0`.
     pub down: bool,
 }
-decode_object!(
-    InputBtnEvent2, "an object (InputBtnEvent2)", required { button : "button", down :
-    "down" }, optional {}
-);
 /// A type of `x-input-send-event`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -50786,10 +47214,6 @@ pub struct XInputSendEventBtn {
     /// Since revision `qemu-2.2.0`.
     pub data: InputBtnEvent2,
 }
-decode_object!(
-    XInputSendEventBtn, "an object (XInputSendEventBtn)", required { data : "data" },
-    optional {}
-);
 /// A type of `x-input-send-event`. QAPI type `InputMoveEvent`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -50803,10 +47227,6 @@ pub struct InputMoveEvent2 {
     /// Since revision `qemu-2.2.0`.
     pub value: i64,
 }
-decode_object!(
-    InputMoveEvent2, "an object (InputMoveEvent2)", required { axis : "axis", value :
-    "value" }, optional {}
-);
 /// A type of `x-input-send-event`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -50816,12 +47236,8 @@ pub struct XInputSendEventRelOrAbs {
     /// Since revision `qemu-2.2.0`.
     pub data: InputMoveEvent2,
 }
-decode_object!(
-    XInputSendEventRelOrAbs, "an object (XInputSendEventRelOrAbs)", required { data :
-    "data" }, optional {}
-);
 /// A type of `x-query-virtio`. QAPI type `VirtioInfo`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct VirtioInfo {
     /// The VirtIODevice's canonical QOM path
@@ -50838,7 +47254,7 @@ decode_object!(
     optional {}
 );
 /// A type of `x-query-virtio-queue-element`. QAPI type `VirtioRingDesc`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct VirtioRingDesc {
     /// Guest physical address of the descriptor area
@@ -50863,7 +47279,7 @@ decode_object!(
     flags : "flags" }, optional {}
 );
 /// VRingAvail info (in `x-query-virtio-queue-element`). QAPI type `VirtioRingAvail`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct VirtioRingAvail {
     /// VRingAvail flags
@@ -50890,7 +47306,7 @@ decode_object!(
     "idx", ring : "ring" }, optional {}
 );
 /// VRingUsed info (in `x-query-virtio-queue-element`). QAPI type `VirtioRingUsed`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct VirtioRingUsed {
     /// VRingUsed flags
@@ -50911,7 +47327,7 @@ decode_object!(
     }, optional {}
 );
 /// A type of `x-query-virtio-queue-element`. QAPI type `VirtioQueueElement`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct VirtioQueueElement {
     /// Name of the VirtIODevice that uses this VirtQueue
@@ -50942,7 +47358,7 @@ decode_object!(
     : "index", descs : "descs", avail : "avail", used : "used" }, optional {}
 );
 /// A type of `x-query-virtio-queue-status`. QAPI type `VirtQueueStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct VirtQueueStatus {
     /// Name of the VirtIODevice that uses this VirtQueue
@@ -50954,7 +47370,6 @@ pub struct VirtQueueStatus {
     /// QAPI type `uint16`: `u16`.
     ///
     /// Since revision `qemu-7.2.0`.
-    #[serde(rename = "queue-index")]
     pub queue_index: u16,
     /// VirtQueue inuse
     ///
@@ -50967,42 +47382,36 @@ pub struct VirtQueueStatus {
     /// QAPI type `uint32`: `u32`.
     ///
     /// Since revision `qemu-7.2.0`.
-    #[serde(rename = "vring-num")]
     pub vring_num: u32,
     /// VirtQueue vring.num_default
     ///
     /// QAPI type `uint32`: `u32`.
     ///
     /// Since revision `qemu-7.2.0`.
-    #[serde(rename = "vring-num-default")]
     pub vring_num_default: u32,
     /// VirtQueue vring.align
     ///
     /// QAPI type `uint32`: `u32`.
     ///
     /// Since revision `qemu-7.2.0`.
-    #[serde(rename = "vring-align")]
     pub vring_align: u32,
     /// VirtQueue vring.desc (descriptor area)
     ///
     /// QAPI type `uint64`: `u64`.
     ///
     /// Since revision `qemu-7.2.0`.
-    #[serde(rename = "vring-desc")]
     pub vring_desc: u64,
     /// VirtQueue vring.avail (driver area)
     ///
     /// QAPI type `uint64`: `u64`.
     ///
     /// Since revision `qemu-7.2.0`.
-    #[serde(rename = "vring-avail")]
     pub vring_avail: u64,
     /// VirtQueue vring.used (device area)
     ///
     /// QAPI type `uint64`: `u64`.
     ///
     /// Since revision `qemu-7.2.0`.
-    #[serde(rename = "vring-used")]
     pub vring_used: u64,
     /// VirtQueue last_avail_idx or return of vhost_dev vhost_get_vring_base (if vhost active)
     ///
@@ -51011,8 +47420,6 @@ pub struct VirtQueueStatus {
     /// QAPI type `uint16`: `u16`.
     ///
     /// Since revision `qemu-7.2.0`.
-    #[serde(rename = "last-avail-idx")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_avail_idx: Option<u16>,
     /// VirtQueue shadow_avail_idx
     ///
@@ -51021,27 +47428,22 @@ pub struct VirtQueueStatus {
     /// QAPI type `uint16`: `u16`.
     ///
     /// Since revision `qemu-7.2.0`.
-    #[serde(rename = "shadow-avail-idx")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shadow_avail_idx: Option<u16>,
     /// VirtQueue used_idx
     ///
     /// QAPI type `uint16`: `u16`.
     ///
     /// Since revision `qemu-7.2.0`.
-    #[serde(rename = "used-idx")]
     pub used_idx: u16,
     /// VirtQueue signalled_used
     ///
     /// QAPI type `uint16`: `u16`.
     ///
     /// Since revision `qemu-7.2.0`.
-    #[serde(rename = "signalled-used")]
     pub signalled_used: u16,
     /// VirtQueue signalled_used_valid flag
     ///
     /// Since revision `qemu-7.2.0`.
-    #[serde(rename = "signalled-used-valid")]
     pub signalled_used_valid: bool,
 }
 decode_object!(
@@ -51053,7 +47455,7 @@ decode_object!(
     optional { last_avail_idx : "last-avail-idx", shadow_avail_idx : "shadow-avail-idx" }
 );
 /// VirtIODevice guest_features (in `x-query-virtio-status`). QAPI type `VirtioDeviceFeatures`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct VirtioDeviceFeatures {
     /// List of transport features of the virtio device
@@ -51065,8 +47467,6 @@ pub struct VirtioDeviceFeatures {
     /// Optional.
     ///
     /// Since revision `qemu-7.2.0`.
-    #[serde(rename = "dev-features")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dev_features: Option<Vec<String>>,
     /// Virtio device features bitmap that have not been decoded (bits 0-63)
     ///
@@ -51075,8 +47475,6 @@ pub struct VirtioDeviceFeatures {
     /// QAPI type `uint64`: `u64`.
     ///
     /// Since revision `qemu-7.2.0`.
-    #[serde(rename = "unknown-dev-features")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unknown_dev_features: Option<u64>,
     /// Virtio device features bitmap that have not been decoded (bits 64-127) (since 10.2)
     ///
@@ -51085,8 +47483,6 @@ pub struct VirtioDeviceFeatures {
     /// QAPI type `uint64`: `u64`.
     ///
     /// Since revision `qemu-10.2.0`.
-    #[serde(rename = "unknown-dev-features2")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unknown_dev_features2: Option<u64>,
 }
 decode_object!(
@@ -51096,7 +47492,7 @@ decode_object!(
 );
 /// VirtIODevice configuration status (`VirtioDeviceStatus`) (in `x-query-virtio-status`). QAPI
 /// type `VirtioDeviceStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct VirtioDeviceStatus {
     /// List of decoded configuration statuses of the virtio device
@@ -51110,8 +47506,6 @@ pub struct VirtioDeviceStatus {
     /// QAPI type `uint8`: `u8`.
     ///
     /// Since revision `qemu-7.2.0`.
-    #[serde(rename = "unknown-statuses")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unknown_statuses: Option<u8>,
 }
 decode_object!(
@@ -51119,7 +47513,7 @@ decode_object!(
     "statuses" }, optional { unknown_statuses : "unknown-statuses" }
 );
 /// vhost_dev protocol_features (in `x-query-virtio-status`). QAPI type `VhostDeviceProtocols`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct VhostDeviceProtocols {
     /// List of decoded vhost user protocol features of a vhost user device
@@ -51133,8 +47527,6 @@ pub struct VhostDeviceProtocols {
     /// QAPI type `uint64`: `u64`.
     ///
     /// Since revision `qemu-7.2.0`.
-    #[serde(rename = "unknown-protocols")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unknown_protocols: Option<u64>,
 }
 decode_object!(
@@ -51143,18 +47535,16 @@ decode_object!(
 );
 /// Corresponding vhost device info for a given VirtIODevice. Present if the given VirtIODevice
 /// has an active vhost device (in `x-query-virtio-status`). QAPI type `VhostStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct VhostStatus {
     /// vhost_dev n_mem_sections
     ///
     /// Since revision `qemu-7.2.0`.
-    #[serde(rename = "n-mem-sections")]
     pub n_mem_sections: i64,
     /// vhost_dev n_tmp_sections
     ///
     /// Since revision `qemu-7.2.0`.
-    #[serde(rename = "n-tmp-sections")]
     pub n_tmp_sections: i64,
     /// vhost_dev nvqs (number of virtqueues being used)
     ///
@@ -51165,7 +47555,6 @@ pub struct VhostStatus {
     /// vhost_dev vq_index
     ///
     /// Since revision `qemu-7.2.0`.
-    #[serde(rename = "vq-index")]
     pub vq_index: i64,
     /// vhost_dev features
     ///
@@ -51174,43 +47563,36 @@ pub struct VhostStatus {
     /// vhost_dev acked_features
     ///
     /// Since revision `qemu-7.2.0`.
-    #[serde(rename = "acked-features")]
     pub acked_features: VirtioDeviceFeatures,
     /// vhost_dev backend_features
     ///
     /// Since revision `qemu-7.2.0`.
-    #[serde(rename = "backend-features")]
     pub backend_features: VirtioDeviceFeatures,
     /// vhost_dev protocol_features
     ///
     /// Since revision `qemu-7.2.0`.
-    #[serde(rename = "protocol-features")]
     pub protocol_features: VhostDeviceProtocols,
     /// vhost_dev max_queues
     ///
     /// QAPI type `uint64`: `u64`.
     ///
     /// Since revision `qemu-7.2.0`.
-    #[serde(rename = "max-queues")]
     pub max_queues: u64,
     /// vhost_dev backend_cap
     ///
     /// QAPI type `uint64`: `u64`.
     ///
     /// Since revision `qemu-7.2.0`.
-    #[serde(rename = "backend-cap")]
     pub backend_cap: u64,
     /// vhost_dev log_enabled flag
     ///
     /// Since revision `qemu-7.2.0`.
-    #[serde(rename = "log-enabled")]
     pub log_enabled: bool,
     /// vhost_dev log_size
     ///
     /// QAPI type `uint64`: `u64`.
     ///
     /// Since revision `qemu-7.2.0`.
-    #[serde(rename = "log-size")]
     pub log_size: u64,
 }
 decode_object!(
@@ -51221,7 +47603,7 @@ decode_object!(
     "backend-cap", log_enabled : "log-enabled", log_size : "log-size" }, optional {}
 );
 /// A type of `x-query-virtio-status`. QAPI type `VirtioStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct VirtioStatus {
     /// VirtIODevice name
@@ -51233,38 +47615,31 @@ pub struct VirtioStatus {
     /// QAPI type `uint16`: `u16`.
     ///
     /// Since revision `qemu-7.2.0`.
-    #[serde(rename = "device-id")]
     pub device_id: u16,
     /// VirtIODevice vhost_started flag
     ///
     /// Since revision `qemu-7.2.0`.
-    #[serde(rename = "vhost-started")]
     pub vhost_started: bool,
     /// VirtIODevice device_endian
     ///
     /// Since revision `qemu-7.2.0`.
-    #[serde(rename = "device-endian")]
     pub device_endian: String,
     /// VirtIODevice guest_features
     ///
     /// Since revision `qemu-7.2.0`.
-    #[serde(rename = "guest-features")]
     pub guest_features: VirtioDeviceFeatures,
     /// VirtIODevice host_features
     ///
     /// Since revision `qemu-7.2.0`.
-    #[serde(rename = "host-features")]
     pub host_features: VirtioDeviceFeatures,
     /// VirtIODevice backend_features
     ///
     /// Since revision `qemu-7.2.0`.
-    #[serde(rename = "backend-features")]
     pub backend_features: VirtioDeviceFeatures,
     /// VirtIODevice virtqueue count. This is the number of active virtqueues being used by the
     /// VirtIODevice.
     ///
     /// Since revision `qemu-7.2.0`.
-    #[serde(rename = "num-vqs")]
     pub num_vqs: i64,
     /// VirtIODevice configuration status (`VirtioDeviceStatus`)
     ///
@@ -51281,12 +47656,10 @@ pub struct VirtioStatus {
     /// QAPI type `uint16`: `u16`.
     ///
     /// Since revision `qemu-7.2.0`.
-    #[serde(rename = "queue-sel")]
     pub queue_sel: u16,
     /// VirtIODevice vm_running flag
     ///
     /// Since revision `qemu-7.2.0`.
-    #[serde(rename = "vm-running")]
     pub vm_running: bool,
     /// VirtIODevice broken flag
     ///
@@ -51299,7 +47672,6 @@ pub struct VirtioStatus {
     /// VirtIODevice use_started flag
     ///
     /// Since revision `qemu-7.2.0`.
-    #[serde(rename = "use-started")]
     pub use_started: bool,
     /// VirtIODevice started flag
     ///
@@ -51308,22 +47680,18 @@ pub struct VirtioStatus {
     /// VirtIODevice start_on_kick flag
     ///
     /// Since revision `qemu-7.2.0`.
-    #[serde(rename = "start-on-kick")]
     pub start_on_kick: bool,
     /// VirtIODevice disabled_legacy_check flag
     ///
     /// Since revision `qemu-7.2.0`.
-    #[serde(rename = "disable-legacy-check")]
     pub disable_legacy_check: bool,
     /// VirtIODevice bus_name
     ///
     /// Since revision `qemu-7.2.0`.
-    #[serde(rename = "bus-name")]
     pub bus_name: String,
     /// VirtIODevice use_guest_notifier_mask flag
     ///
     /// Since revision `qemu-7.2.0`.
-    #[serde(rename = "use-guest-notifier-mask")]
     pub use_guest_notifier_mask: bool,
     /// Corresponding vhost device info for a given VirtIODevice. Present if the given VirtIODevice
     /// has an active vhost device.
@@ -51331,8 +47699,6 @@ pub struct VirtioStatus {
     /// Optional.
     ///
     /// Since revision `qemu-7.2.0`.
-    #[serde(rename = "vhost-dev")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vhost_dev: Option<VhostStatus>,
 }
 decode_object!(
@@ -51347,7 +47713,7 @@ decode_object!(
     "vhost-dev" }
 );
 /// A type of `x-query-virtio-vhost-queue-status`. QAPI type `VirtVhostQueueStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct VirtVhostQueueStatus {
     /// Name of the VirtIODevice that uses this vhost_virtqueue
@@ -51389,42 +47755,36 @@ pub struct VirtVhostQueueStatus {
     /// QAPI type `uint64`: `u64`.
     ///
     /// Since revision `qemu-7.2.0`.
-    #[serde(rename = "desc-phys")]
     pub desc_phys: u64,
     /// vhost_virtqueue desc_size
     ///
     /// QAPI type `uint32`: `u32`.
     ///
     /// Since revision `qemu-7.2.0`.
-    #[serde(rename = "desc-size")]
     pub desc_size: u32,
     /// vhost_virtqueue avail_phys (driver area physical address)
     ///
     /// QAPI type `uint64`: `u64`.
     ///
     /// Since revision `qemu-7.2.0`.
-    #[serde(rename = "avail-phys")]
     pub avail_phys: u64,
     /// vhost_virtqueue avail_size
     ///
     /// QAPI type `uint32`: `u32`.
     ///
     /// Since revision `qemu-7.2.0`.
-    #[serde(rename = "avail-size")]
     pub avail_size: u32,
     /// vhost_virtqueue used_phys (device area physical address)
     ///
     /// QAPI type `uint64`: `u64`.
     ///
     /// Since revision `qemu-7.2.0`.
-    #[serde(rename = "used-phys")]
     pub used_phys: u64,
     /// vhost_virtqueue used_size
     ///
     /// QAPI type `uint32`: `u32`.
     ///
     /// Since revision `qemu-7.2.0`.
-    #[serde(rename = "used-size")]
     pub used_size: u32,
 }
 decode_object!(
@@ -51435,7 +47795,7 @@ decode_object!(
     optional {}
 );
 /// A type of `xen-event-list`. QAPI type `EvtchnInfo`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct EvtchnInfo {
     /// the port number
@@ -51453,12 +47813,10 @@ pub struct EvtchnInfo {
     /// the port type
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(rename = "type")]
     pub type_: EvtchnPortType,
     /// remote domain for interdomain ports
     ///
     /// Since revision `qemu-8.0.0`.
-    #[serde(rename = "remote-domain")]
     pub remote_domain: String,
     /// remote port ID, or virq/pirq number
     ///
@@ -62302,33 +58660,6 @@ pub enum BlockExportOptions {
     /// A branch newer than the spec: the object as received.
     Unknown(serde_json::Value),
 }
-impl BlockExportOptions {
-    /// The branch `tag` names, from the union's object. Not
-    /// generic: compiled once, here, whatever deserializer a client
-    /// decodes with.
-    fn from_object(
-        tag: &str,
-        object: serde_json::Value,
-    ) -> Result<Self, serde_json::Error> {
-        Ok(
-            match tag {
-                "nbd" => Self::Nbd(serde_json::from_value(object)?),
-                "vhost-user-blk" => Self::VhostUserBlk(serde_json::from_value(object)?),
-                "fuse" => Self::Fuse(serde_json::from_value(object)?),
-                "vduse-blk" => Self::VduseBlk(serde_json::from_value(object)?),
-                _ => Self::Unknown(object),
-            },
-        )
-    }
-}
-impl<'de> serde::Deserialize<'de> for BlockExportOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let (tag, object) = super::runtime::union_object_untagged(deserializer, "type")?;
-        Self::from_object(&tag, object).map_err(serde::de::Error::custom)
-    }
-}
 impl serde::Serialize for BlockExportOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -62381,40 +58712,6 @@ pub enum BlockJobChangeOptions {
     SnapshotDelete(YankInstanceChardev),
     /// A branch newer than the spec: the object as received.
     Unknown(serde_json::Value),
-}
-impl BlockJobChangeOptions {
-    /// The branch `tag` names, from the union's object. Not
-    /// generic: compiled once, here, whatever deserializer a client
-    /// decodes with.
-    fn from_object(
-        tag: &str,
-        object: serde_json::Value,
-    ) -> Result<Self, serde_json::Error> {
-        Ok(
-            match tag {
-                "commit" => Self::Commit(serde_json::from_value(object)?),
-                "stream" => Self::Stream(serde_json::from_value(object)?),
-                "mirror" => Self::Mirror(serde_json::from_value(object)?),
-                "backup" => Self::Backup(serde_json::from_value(object)?),
-                "create" => Self::Create(serde_json::from_value(object)?),
-                "amend" => Self::Amend(serde_json::from_value(object)?),
-                "snapshot-load" => Self::SnapshotLoad(serde_json::from_value(object)?),
-                "snapshot-save" => Self::SnapshotSave(serde_json::from_value(object)?),
-                "snapshot-delete" => {
-                    Self::SnapshotDelete(serde_json::from_value(object)?)
-                }
-                _ => Self::Unknown(object),
-            },
-        )
-    }
-}
-impl<'de> serde::Deserialize<'de> for BlockJobChangeOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let (tag, object) = super::runtime::union_object_untagged(deserializer, "type")?;
-        Self::from_object(&tag, object).map_err(serde::de::Error::custom)
-    }
 }
 impl serde::Serialize for BlockJobChangeOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -62474,33 +58771,6 @@ pub enum SocketAddress3 {
     /// A branch newer than the spec: the object as received.
     Unknown(serde_json::Value),
 }
-impl SocketAddress3 {
-    /// The branch `tag` names, from the union's object. Not
-    /// generic: compiled once, here, whatever deserializer a client
-    /// decodes with.
-    fn from_object(
-        tag: &str,
-        object: serde_json::Value,
-    ) -> Result<Self, serde_json::Error> {
-        Ok(
-            match tag {
-                "inet" => Self::Inet(serde_json::from_value(object)?),
-                "unix" => Self::Unix(serde_json::from_value(object)?),
-                "vsock" => Self::Vsock(serde_json::from_value(object)?),
-                "fd" => Self::Fd(serde_json::from_value(object)?),
-                _ => Self::Unknown(object),
-            },
-        )
-    }
-}
-impl<'de> serde::Deserialize<'de> for SocketAddress3 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let (tag, object) = super::runtime::union_object_untagged(deserializer, "type")?;
-        Self::from_object(&tag, object).map_err(serde::de::Error::custom)
-    }
-}
 impl serde::Serialize for SocketAddress3 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -62537,34 +58807,6 @@ pub enum BlockdevQcow2Encryption {
     /// A branch newer than the spec: the object as received.
     Unknown(serde_json::Value),
 }
-impl BlockdevQcow2Encryption {
-    /// The branch `tag` names, from the union's object. Not
-    /// generic: compiled once, here, whatever deserializer a client
-    /// decodes with.
-    fn from_object(
-        tag: &str,
-        object: serde_json::Value,
-    ) -> Result<Self, serde_json::Error> {
-        Ok(
-            match tag {
-                "aes" => Self::Aes(serde_json::from_value(object)?),
-                "luks" => Self::Luks(serde_json::from_value(object)?),
-                _ => Self::Unknown(object),
-            },
-        )
-    }
-}
-impl<'de> serde::Deserialize<'de> for BlockdevQcow2Encryption {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let (tag, object) = super::runtime::union_object_untagged(
-            deserializer,
-            "format",
-        )?;
-        Self::from_object(&tag, object).map_err(serde::de::Error::custom)
-    }
-}
 impl serde::Serialize for BlockdevQcow2Encryption {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -62593,33 +58835,6 @@ pub enum BlockdevQcowEncryption {
     /// A branch newer than the spec: the object as received.
     Unknown(serde_json::Value),
 }
-impl BlockdevQcowEncryption {
-    /// The branch `tag` names, from the union's object. Not
-    /// generic: compiled once, here, whatever deserializer a client
-    /// decodes with.
-    fn from_object(
-        tag: &str,
-        object: serde_json::Value,
-    ) -> Result<Self, serde_json::Error> {
-        Ok(
-            match tag {
-                "aes" => Self::Aes(serde_json::from_value(object)?),
-                _ => Self::Unknown(object),
-            },
-        )
-    }
-}
-impl<'de> serde::Deserialize<'de> for BlockdevQcowEncryption {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let (tag, object) = super::runtime::union_object_untagged(
-            deserializer,
-            "format",
-        )?;
-        Self::from_object(&tag, object).map_err(serde::de::Error::custom)
-    }
-}
 impl serde::Serialize for BlockdevQcowEncryption {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -62647,35 +58862,6 @@ pub enum RbdEncryptionOptions {
     LuksAny(LuksOrLuks2OrLuksAny),
     /// A branch newer than the spec: the object as received.
     Unknown(serde_json::Value),
-}
-impl RbdEncryptionOptions {
-    /// The branch `tag` names, from the union's object. Not
-    /// generic: compiled once, here, whatever deserializer a client
-    /// decodes with.
-    fn from_object(
-        tag: &str,
-        object: serde_json::Value,
-    ) -> Result<Self, serde_json::Error> {
-        Ok(
-            match tag {
-                "luks" => Self::Luks(serde_json::from_value(object)?),
-                "luks2" => Self::Luks2(serde_json::from_value(object)?),
-                "luks-any" => Self::LuksAny(serde_json::from_value(object)?),
-                _ => Self::Unknown(object),
-            },
-        )
-    }
-}
-impl<'de> serde::Deserialize<'de> for RbdEncryptionOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let (tag, object) = super::runtime::union_object_untagged(
-            deserializer,
-            "format",
-        )?;
-        Self::from_object(&tag, object).map_err(serde::de::Error::custom)
-    }
 }
 impl serde::Serialize for RbdEncryptionOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -62710,32 +58896,6 @@ pub enum SshHostKeyCheck {
     KnownHosts(SocketAddress2),
     /// A branch newer than the spec: the object as received.
     Unknown(serde_json::Value),
-}
-impl SshHostKeyCheck {
-    /// The branch `tag` names, from the union's object. Not
-    /// generic: compiled once, here, whatever deserializer a client
-    /// decodes with.
-    fn from_object(
-        tag: &str,
-        object: serde_json::Value,
-    ) -> Result<Self, serde_json::Error> {
-        Ok(
-            match tag {
-                "none" => Self::None(serde_json::from_value(object)?),
-                "hash" => Self::Hash(serde_json::from_value(object)?),
-                "known_hosts" => Self::KnownHosts(serde_json::from_value(object)?),
-                _ => Self::Unknown(object),
-            },
-        )
-    }
-}
-impl<'de> serde::Deserialize<'de> for SshHostKeyCheck {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let (tag, object) = super::runtime::union_object_untagged(deserializer, "mode")?;
-        Self::from_object(&tag, object).map_err(serde::de::Error::custom)
-    }
 }
 impl serde::Serialize for SshHostKeyCheck {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -62865,89 +59025,6 @@ pub enum BlockdevOptions {
     Vvfat(Vvfat),
     /// A branch newer than the spec: the object as received.
     Unknown(serde_json::Value),
-}
-impl BlockdevOptions {
-    /// The branch `tag` names, from the union's object. Not
-    /// generic: compiled once, here, whatever deserializer a client
-    /// decodes with.
-    fn from_object(
-        tag: &str,
-        object: serde_json::Value,
-    ) -> Result<Self, serde_json::Error> {
-        Ok(
-            match tag {
-                "blkdebug" => Self::Blkdebug(serde_json::from_value(object)?),
-                "blklogwrites" => Self::Blklogwrites(serde_json::from_value(object)?),
-                "blkreplay" => Self::Blkreplay(serde_json::from_value(object)?),
-                "blkverify" => Self::Blkverify(serde_json::from_value(object)?),
-                "bochs" => Self::Bochs(serde_json::from_value(object)?),
-                "cloop" => Self::Cloop(serde_json::from_value(object)?),
-                "compress" => Self::Compress(serde_json::from_value(object)?),
-                "copy-before-write" => {
-                    Self::CopyBeforeWrite(serde_json::from_value(object)?)
-                }
-                "copy-on-read" => Self::CopyOnRead(serde_json::from_value(object)?),
-                "dmg" => Self::Dmg(serde_json::from_value(object)?),
-                "file" => Self::File(serde_json::from_value(object)?),
-                "snapshot-access" => {
-                    Self::SnapshotAccess(serde_json::from_value(object)?)
-                }
-                "ftp" => Self::Ftp(serde_json::from_value(object)?),
-                "ftps" => Self::Ftps(serde_json::from_value(object)?),
-                "gluster" => Self::Gluster(serde_json::from_value(object)?),
-                "host_cdrom" => Self::HostCdrom(serde_json::from_value(object)?),
-                "host_device" => Self::HostDevice(serde_json::from_value(object)?),
-                "http" => Self::Http(serde_json::from_value(object)?),
-                "https" => Self::Https(serde_json::from_value(object)?),
-                "io_uring" => Self::IoUring(serde_json::from_value(object)?),
-                "iscsi" => Self::Iscsi(serde_json::from_value(object)?),
-                "luks" => Self::Luks(serde_json::from_value(object)?),
-                "nbd" => Self::Nbd(serde_json::from_value(object)?),
-                "nfs" => Self::Nfs(serde_json::from_value(object)?),
-                "null-aio" => Self::NullAio(serde_json::from_value(object)?),
-                "null-co" => Self::NullCo(serde_json::from_value(object)?),
-                "nvme" => Self::Nvme(serde_json::from_value(object)?),
-                "nvme-io_uring" => Self::NvmeIoUring(serde_json::from_value(object)?),
-                "parallels" => Self::Parallels(serde_json::from_value(object)?),
-                "preallocate" => Self::Preallocate(serde_json::from_value(object)?),
-                "qcow" => Self::Qcow(serde_json::from_value(object)?),
-                "qcow2" => Self::Qcow2(serde_json::from_value(object)?),
-                "qed" => Self::Qed(serde_json::from_value(object)?),
-                "quorum" => Self::Quorum(serde_json::from_value(object)?),
-                "raw" => Self::Raw(serde_json::from_value(object)?),
-                "rbd" => Self::Rbd(serde_json::from_value(object)?),
-                "replication" => Self::Replication(serde_json::from_value(object)?),
-                "ssh" => Self::Ssh(serde_json::from_value(object)?),
-                "throttle" => Self::Throttle(serde_json::from_value(object)?),
-                "vdi" => Self::Vdi(serde_json::from_value(object)?),
-                "vhdx" => Self::Vhdx(serde_json::from_value(object)?),
-                "virtio-blk-vfio-pci" => {
-                    Self::VirtioBlkVfioPci(serde_json::from_value(object)?)
-                }
-                "virtio-blk-vhost-user" => {
-                    Self::VirtioBlkVhostUser(serde_json::from_value(object)?)
-                }
-                "virtio-blk-vhost-vdpa" => {
-                    Self::VirtioBlkVhostVdpa(serde_json::from_value(object)?)
-                }
-                "vmdk" => Self::Vmdk(serde_json::from_value(object)?),
-                "vpc" => Self::Vpc(serde_json::from_value(object)?),
-                "vvfat" => Self::Vvfat(serde_json::from_value(object)?),
-                _ => Self::Unknown(object),
-            },
-        )
-    }
-}
-impl<'de> serde::Deserialize<'de> for BlockdevOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let (tag, object) = super::runtime::union_object_untagged(
-            deserializer,
-            "driver",
-        )?;
-        Self::from_object(&tag, object).map_err(serde::de::Error::custom)
-    }
 }
 impl serde::Serialize for BlockdevOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -63266,89 +59343,6 @@ pub enum BlockdevOptions2 {
     /// A branch newer than the spec: the object as received.
     Unknown(serde_json::Value),
 }
-impl BlockdevOptions2 {
-    /// The branch `tag` names, from the union's object. Not
-    /// generic: compiled once, here, whatever deserializer a client
-    /// decodes with.
-    fn from_object(
-        tag: &str,
-        object: serde_json::Value,
-    ) -> Result<Self, serde_json::Error> {
-        Ok(
-            match tag {
-                "blkdebug" => Self::Blkdebug(serde_json::from_value(object)?),
-                "blklogwrites" => Self::Blklogwrites(serde_json::from_value(object)?),
-                "blkreplay" => Self::Blkreplay(serde_json::from_value(object)?),
-                "blkverify" => Self::Blkverify(serde_json::from_value(object)?),
-                "bochs" => Self::Bochs(serde_json::from_value(object)?),
-                "cloop" => Self::Cloop(serde_json::from_value(object)?),
-                "compress" => Self::Compress(serde_json::from_value(object)?),
-                "copy-before-write" => {
-                    Self::CopyBeforeWrite(serde_json::from_value(object)?)
-                }
-                "copy-on-read" => Self::CopyOnRead(serde_json::from_value(object)?),
-                "dmg" => Self::Dmg(serde_json::from_value(object)?),
-                "file" => Self::File(serde_json::from_value(object)?),
-                "snapshot-access" => {
-                    Self::SnapshotAccess(serde_json::from_value(object)?)
-                }
-                "ftp" => Self::Ftp(serde_json::from_value(object)?),
-                "ftps" => Self::Ftps(serde_json::from_value(object)?),
-                "gluster" => Self::Gluster(serde_json::from_value(object)?),
-                "host_cdrom" => Self::HostCdrom(serde_json::from_value(object)?),
-                "host_device" => Self::HostDevice(serde_json::from_value(object)?),
-                "http" => Self::Http(serde_json::from_value(object)?),
-                "https" => Self::Https(serde_json::from_value(object)?),
-                "io_uring" => Self::IoUring(serde_json::from_value(object)?),
-                "iscsi" => Self::Iscsi(serde_json::from_value(object)?),
-                "luks" => Self::Luks(serde_json::from_value(object)?),
-                "nbd" => Self::Nbd(serde_json::from_value(object)?),
-                "nfs" => Self::Nfs(serde_json::from_value(object)?),
-                "null-aio" => Self::NullAio(serde_json::from_value(object)?),
-                "null-co" => Self::NullCo(serde_json::from_value(object)?),
-                "nvme" => Self::Nvme(serde_json::from_value(object)?),
-                "nvme-io_uring" => Self::NvmeIoUring(serde_json::from_value(object)?),
-                "parallels" => Self::Parallels(serde_json::from_value(object)?),
-                "preallocate" => Self::Preallocate(serde_json::from_value(object)?),
-                "qcow" => Self::Qcow(serde_json::from_value(object)?),
-                "qcow2" => Self::Qcow2(serde_json::from_value(object)?),
-                "qed" => Self::Qed(serde_json::from_value(object)?),
-                "quorum" => Self::Quorum(serde_json::from_value(object)?),
-                "raw" => Self::Raw(serde_json::from_value(object)?),
-                "rbd" => Self::Rbd(serde_json::from_value(object)?),
-                "replication" => Self::Replication(serde_json::from_value(object)?),
-                "ssh" => Self::Ssh(serde_json::from_value(object)?),
-                "throttle" => Self::Throttle(serde_json::from_value(object)?),
-                "vdi" => Self::Vdi(serde_json::from_value(object)?),
-                "vhdx" => Self::Vhdx(serde_json::from_value(object)?),
-                "virtio-blk-vfio-pci" => {
-                    Self::VirtioBlkVfioPci(serde_json::from_value(object)?)
-                }
-                "virtio-blk-vhost-user" => {
-                    Self::VirtioBlkVhostUser(serde_json::from_value(object)?)
-                }
-                "virtio-blk-vhost-vdpa" => {
-                    Self::VirtioBlkVhostVdpa(serde_json::from_value(object)?)
-                }
-                "vmdk" => Self::Vmdk(serde_json::from_value(object)?),
-                "vpc" => Self::Vpc(serde_json::from_value(object)?),
-                "vvfat" => Self::Vvfat(serde_json::from_value(object)?),
-                _ => Self::Unknown(object),
-            },
-        )
-    }
-}
-impl<'de> serde::Deserialize<'de> for BlockdevOptions2 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let (tag, object) = super::runtime::union_object_untagged(
-            deserializer,
-            "driver",
-        )?;
-        Self::from_object(&tag, object).map_err(serde::de::Error::custom)
-    }
-}
 impl serde::Serialize for BlockdevOptions2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -63553,34 +59547,6 @@ pub enum QCryptoBlockCreateOptions {
     /// A branch newer than the spec: the object as received.
     Unknown(serde_json::Value),
 }
-impl QCryptoBlockCreateOptions {
-    /// The branch `tag` names, from the union's object. Not
-    /// generic: compiled once, here, whatever deserializer a client
-    /// decodes with.
-    fn from_object(
-        tag: &str,
-        object: serde_json::Value,
-    ) -> Result<Self, serde_json::Error> {
-        Ok(
-            match tag {
-                "qcow" => Self::Qcow(serde_json::from_value(object)?),
-                "luks" => Self::Luks(serde_json::from_value(object)?),
-                _ => Self::Unknown(object),
-            },
-        )
-    }
-}
-impl<'de> serde::Deserialize<'de> for QCryptoBlockCreateOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let (tag, object) = super::runtime::union_object_untagged(
-            deserializer,
-            "format",
-        )?;
-        Self::from_object(&tag, object).map_err(serde::de::Error::custom)
-    }
-}
 impl serde::Serialize for QCryptoBlockCreateOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -63611,35 +59577,6 @@ pub enum RbdEncryptionCreateOptions {
     LuksAny(SocketAddress2),
     /// A branch newer than the spec: the object as received.
     Unknown(serde_json::Value),
-}
-impl RbdEncryptionCreateOptions {
-    /// The branch `tag` names, from the union's object. Not
-    /// generic: compiled once, here, whatever deserializer a client
-    /// decodes with.
-    fn from_object(
-        tag: &str,
-        object: serde_json::Value,
-    ) -> Result<Self, serde_json::Error> {
-        Ok(
-            match tag {
-                "luks" => Self::Luks(serde_json::from_value(object)?),
-                "luks2" => Self::Luks2(serde_json::from_value(object)?),
-                "luks-any" => Self::LuksAny(serde_json::from_value(object)?),
-                _ => Self::Unknown(object),
-            },
-        )
-    }
-}
-impl<'de> serde::Deserialize<'de> for RbdEncryptionCreateOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let (tag, object) = super::runtime::union_object_untagged(
-            deserializer,
-            "format",
-        )?;
-        Self::from_object(&tag, object).map_err(serde::de::Error::custom)
-    }
 }
 impl serde::Serialize for RbdEncryptionCreateOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -63761,89 +59698,6 @@ pub enum BlockdevCreateOptions {
     Vvfat(SocketAddress2),
     /// A branch newer than the spec: the object as received.
     Unknown(serde_json::Value),
-}
-impl BlockdevCreateOptions {
-    /// The branch `tag` names, from the union's object. Not
-    /// generic: compiled once, here, whatever deserializer a client
-    /// decodes with.
-    fn from_object(
-        tag: &str,
-        object: serde_json::Value,
-    ) -> Result<Self, serde_json::Error> {
-        Ok(
-            match tag {
-                "blkdebug" => Self::Blkdebug(serde_json::from_value(object)?),
-                "blklogwrites" => Self::Blklogwrites(serde_json::from_value(object)?),
-                "blkreplay" => Self::Blkreplay(serde_json::from_value(object)?),
-                "blkverify" => Self::Blkverify(serde_json::from_value(object)?),
-                "bochs" => Self::Bochs(serde_json::from_value(object)?),
-                "cloop" => Self::Cloop(serde_json::from_value(object)?),
-                "compress" => Self::Compress(serde_json::from_value(object)?),
-                "copy-before-write" => {
-                    Self::CopyBeforeWrite(serde_json::from_value(object)?)
-                }
-                "copy-on-read" => Self::CopyOnRead(serde_json::from_value(object)?),
-                "dmg" => Self::Dmg(serde_json::from_value(object)?),
-                "file" => Self::File(serde_json::from_value(object)?),
-                "snapshot-access" => {
-                    Self::SnapshotAccess(serde_json::from_value(object)?)
-                }
-                "ftp" => Self::Ftp(serde_json::from_value(object)?),
-                "ftps" => Self::Ftps(serde_json::from_value(object)?),
-                "gluster" => Self::Gluster(serde_json::from_value(object)?),
-                "host_cdrom" => Self::HostCdrom(serde_json::from_value(object)?),
-                "host_device" => Self::HostDevice(serde_json::from_value(object)?),
-                "http" => Self::Http(serde_json::from_value(object)?),
-                "https" => Self::Https(serde_json::from_value(object)?),
-                "io_uring" => Self::IoUring(serde_json::from_value(object)?),
-                "iscsi" => Self::Iscsi(serde_json::from_value(object)?),
-                "luks" => Self::Luks(serde_json::from_value(object)?),
-                "nbd" => Self::Nbd(serde_json::from_value(object)?),
-                "nfs" => Self::Nfs(serde_json::from_value(object)?),
-                "null-aio" => Self::NullAio(serde_json::from_value(object)?),
-                "null-co" => Self::NullCo(serde_json::from_value(object)?),
-                "nvme" => Self::Nvme(serde_json::from_value(object)?),
-                "nvme-io_uring" => Self::NvmeIoUring(serde_json::from_value(object)?),
-                "parallels" => Self::Parallels(serde_json::from_value(object)?),
-                "preallocate" => Self::Preallocate(serde_json::from_value(object)?),
-                "qcow" => Self::Qcow(serde_json::from_value(object)?),
-                "qcow2" => Self::Qcow2(serde_json::from_value(object)?),
-                "qed" => Self::Qed(serde_json::from_value(object)?),
-                "quorum" => Self::Quorum(serde_json::from_value(object)?),
-                "raw" => Self::Raw(serde_json::from_value(object)?),
-                "rbd" => Self::Rbd(serde_json::from_value(object)?),
-                "replication" => Self::Replication(serde_json::from_value(object)?),
-                "ssh" => Self::Ssh(serde_json::from_value(object)?),
-                "throttle" => Self::Throttle(serde_json::from_value(object)?),
-                "vdi" => Self::Vdi(serde_json::from_value(object)?),
-                "vhdx" => Self::Vhdx(serde_json::from_value(object)?),
-                "virtio-blk-vfio-pci" => {
-                    Self::VirtioBlkVfioPci(serde_json::from_value(object)?)
-                }
-                "virtio-blk-vhost-user" => {
-                    Self::VirtioBlkVhostUser(serde_json::from_value(object)?)
-                }
-                "virtio-blk-vhost-vdpa" => {
-                    Self::VirtioBlkVhostVdpa(serde_json::from_value(object)?)
-                }
-                "vmdk" => Self::Vmdk(serde_json::from_value(object)?),
-                "vpc" => Self::Vpc(serde_json::from_value(object)?),
-                "vvfat" => Self::Vvfat(serde_json::from_value(object)?),
-                _ => Self::Unknown(object),
-            },
-        )
-    }
-}
-impl<'de> serde::Deserialize<'de> for BlockdevCreateOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let (tag, object) = super::runtime::union_object_untagged(
-            deserializer,
-            "driver",
-        )?;
-        Self::from_object(&tag, object).map_err(serde::de::Error::custom)
-    }
 }
 impl serde::Serialize for BlockdevCreateOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -64146,89 +60000,6 @@ pub enum BlockdevOptions3 {
     /// A branch newer than the spec: the object as received.
     Unknown(serde_json::Value),
 }
-impl BlockdevOptions3 {
-    /// The branch `tag` names, from the union's object. Not
-    /// generic: compiled once, here, whatever deserializer a client
-    /// decodes with.
-    fn from_object(
-        tag: &str,
-        object: serde_json::Value,
-    ) -> Result<Self, serde_json::Error> {
-        Ok(
-            match tag {
-                "blkdebug" => Self::Blkdebug(serde_json::from_value(object)?),
-                "blklogwrites" => Self::Blklogwrites(serde_json::from_value(object)?),
-                "blkreplay" => Self::Blkreplay(serde_json::from_value(object)?),
-                "blkverify" => Self::Blkverify(serde_json::from_value(object)?),
-                "bochs" => Self::Bochs(serde_json::from_value(object)?),
-                "cloop" => Self::Cloop(serde_json::from_value(object)?),
-                "compress" => Self::Compress(serde_json::from_value(object)?),
-                "copy-before-write" => {
-                    Self::CopyBeforeWrite(serde_json::from_value(object)?)
-                }
-                "copy-on-read" => Self::CopyOnRead(serde_json::from_value(object)?),
-                "dmg" => Self::Dmg(serde_json::from_value(object)?),
-                "file" => Self::File(serde_json::from_value(object)?),
-                "snapshot-access" => {
-                    Self::SnapshotAccess(serde_json::from_value(object)?)
-                }
-                "ftp" => Self::Ftp(serde_json::from_value(object)?),
-                "ftps" => Self::Ftps(serde_json::from_value(object)?),
-                "gluster" => Self::Gluster(serde_json::from_value(object)?),
-                "host_cdrom" => Self::HostCdrom(serde_json::from_value(object)?),
-                "host_device" => Self::HostDevice(serde_json::from_value(object)?),
-                "http" => Self::Http(serde_json::from_value(object)?),
-                "https" => Self::Https(serde_json::from_value(object)?),
-                "io_uring" => Self::IoUring(serde_json::from_value(object)?),
-                "iscsi" => Self::Iscsi(serde_json::from_value(object)?),
-                "luks" => Self::Luks(serde_json::from_value(object)?),
-                "nbd" => Self::Nbd(serde_json::from_value(object)?),
-                "nfs" => Self::Nfs(serde_json::from_value(object)?),
-                "null-aio" => Self::NullAio(serde_json::from_value(object)?),
-                "null-co" => Self::NullCo(serde_json::from_value(object)?),
-                "nvme" => Self::Nvme(serde_json::from_value(object)?),
-                "nvme-io_uring" => Self::NvmeIoUring(serde_json::from_value(object)?),
-                "parallels" => Self::Parallels(serde_json::from_value(object)?),
-                "preallocate" => Self::Preallocate(serde_json::from_value(object)?),
-                "qcow" => Self::Qcow(serde_json::from_value(object)?),
-                "qcow2" => Self::Qcow2(serde_json::from_value(object)?),
-                "qed" => Self::Qed(serde_json::from_value(object)?),
-                "quorum" => Self::Quorum(serde_json::from_value(object)?),
-                "raw" => Self::Raw(serde_json::from_value(object)?),
-                "rbd" => Self::Rbd(serde_json::from_value(object)?),
-                "replication" => Self::Replication(serde_json::from_value(object)?),
-                "ssh" => Self::Ssh(serde_json::from_value(object)?),
-                "throttle" => Self::Throttle(serde_json::from_value(object)?),
-                "vdi" => Self::Vdi(serde_json::from_value(object)?),
-                "vhdx" => Self::Vhdx(serde_json::from_value(object)?),
-                "virtio-blk-vfio-pci" => {
-                    Self::VirtioBlkVfioPci(serde_json::from_value(object)?)
-                }
-                "virtio-blk-vhost-user" => {
-                    Self::VirtioBlkVhostUser(serde_json::from_value(object)?)
-                }
-                "virtio-blk-vhost-vdpa" => {
-                    Self::VirtioBlkVhostVdpa(serde_json::from_value(object)?)
-                }
-                "vmdk" => Self::Vmdk(serde_json::from_value(object)?),
-                "vpc" => Self::Vpc(serde_json::from_value(object)?),
-                "vvfat" => Self::Vvfat(serde_json::from_value(object)?),
-                _ => Self::Unknown(object),
-            },
-        )
-    }
-}
-impl<'de> serde::Deserialize<'de> for BlockdevOptions3 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let (tag, object) = super::runtime::union_object_untagged(
-            deserializer,
-            "driver",
-        )?;
-        Self::from_object(&tag, object).map_err(serde::de::Error::custom)
-    }
-}
 impl serde::Serialize for BlockdevOptions3 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -64437,33 +60208,6 @@ pub enum SocketAddressLegacy {
     /// A branch newer than the spec: the object as received.
     Unknown(serde_json::Value),
 }
-impl SocketAddressLegacy {
-    /// The branch `tag` names, from the union's object. Not
-    /// generic: compiled once, here, whatever deserializer a client
-    /// decodes with.
-    fn from_object(
-        tag: &str,
-        object: serde_json::Value,
-    ) -> Result<Self, serde_json::Error> {
-        Ok(
-            match tag {
-                "inet" => Self::Inet(serde_json::from_value(object)?),
-                "unix" => Self::Unix(serde_json::from_value(object)?),
-                "vsock" => Self::Vsock(serde_json::from_value(object)?),
-                "fd" => Self::Fd(serde_json::from_value(object)?),
-                _ => Self::Unknown(object),
-            },
-        )
-    }
-}
-impl<'de> serde::Deserialize<'de> for SocketAddressLegacy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let (tag, object) = super::runtime::union_object_untagged(deserializer, "type")?;
-        Self::from_object(&tag, object).map_err(serde::de::Error::custom)
-    }
-}
 impl serde::Serialize for SocketAddressLegacy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -64540,52 +60284,6 @@ pub enum ChardevBackend {
     Memory(ChardevRingbufWrapper),
     /// A branch newer than the spec: the object as received.
     Unknown(serde_json::Value),
-}
-impl ChardevBackend {
-    /// The branch `tag` names, from the union's object. Not
-    /// generic: compiled once, here, whatever deserializer a client
-    /// decodes with.
-    fn from_object(
-        tag: &str,
-        object: serde_json::Value,
-    ) -> Result<Self, serde_json::Error> {
-        Ok(
-            match tag {
-                "file" => Self::File(serde_json::from_value(object)?),
-                "serial" => Self::Serial(serde_json::from_value(object)?),
-                "parallel" => Self::Parallel(serde_json::from_value(object)?),
-                "pipe" => Self::Pipe(serde_json::from_value(object)?),
-                "socket" => Self::Socket(serde_json::from_value(object)?),
-                "udp" => Self::Udp(serde_json::from_value(object)?),
-                "pty" => Self::Pty(serde_json::from_value(object)?),
-                "null" => Self::Null(serde_json::from_value(object)?),
-                "mux" => Self::Mux(serde_json::from_value(object)?),
-                "hub" => Self::Hub(serde_json::from_value(object)?),
-                "msmouse" => Self::Msmouse(serde_json::from_value(object)?),
-                "wctablet" => Self::Wctablet(serde_json::from_value(object)?),
-                "braille" => Self::Braille(serde_json::from_value(object)?),
-                "testdev" => Self::Testdev(serde_json::from_value(object)?),
-                "stdio" => Self::Stdio(serde_json::from_value(object)?),
-                "console" => Self::Console(serde_json::from_value(object)?),
-                "spicevmc" => Self::Spicevmc(serde_json::from_value(object)?),
-                "spiceport" => Self::Spiceport(serde_json::from_value(object)?),
-                "qemu-vdagent" => Self::QemuVdagent(serde_json::from_value(object)?),
-                "dbus" => Self::Dbus(serde_json::from_value(object)?),
-                "vc" => Self::Vc(serde_json::from_value(object)?),
-                "ringbuf" => Self::Ringbuf(serde_json::from_value(object)?),
-                "memory" => Self::Memory(serde_json::from_value(object)?),
-                _ => Self::Unknown(object),
-            },
-        )
-    }
-}
-impl<'de> serde::Deserialize<'de> for ChardevBackend {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let (tag, object) = super::runtime::union_object_untagged(deserializer, "type")?;
-        Self::from_object(&tag, object).map_err(serde::de::Error::custom)
-    }
 }
 impl serde::Serialize for ChardevBackend {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -64676,30 +60374,6 @@ pub enum DisplayReloadOptions {
     /// A branch newer than the spec: the object as received.
     Unknown(serde_json::Value),
 }
-impl DisplayReloadOptions {
-    /// The branch `tag` names, from the union's object. Not
-    /// generic: compiled once, here, whatever deserializer a client
-    /// decodes with.
-    fn from_object(
-        tag: &str,
-        object: serde_json::Value,
-    ) -> Result<Self, serde_json::Error> {
-        Ok(
-            match tag {
-                "vnc" => Self::Vnc(serde_json::from_value(object)?),
-                _ => Self::Unknown(object),
-            },
-        )
-    }
-}
-impl<'de> serde::Deserialize<'de> for DisplayReloadOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let (tag, object) = super::runtime::union_object_untagged(deserializer, "type")?;
-        Self::from_object(&tag, object).map_err(serde::de::Error::custom)
-    }
-}
 impl serde::Serialize for DisplayReloadOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -64722,30 +60396,6 @@ pub enum DisplayUpdateOptions {
     Vnc(DisplayUpdateOptionsVNC),
     /// A branch newer than the spec: the object as received.
     Unknown(serde_json::Value),
-}
-impl DisplayUpdateOptions {
-    /// The branch `tag` names, from the union's object. Not
-    /// generic: compiled once, here, whatever deserializer a client
-    /// decodes with.
-    fn from_object(
-        tag: &str,
-        object: serde_json::Value,
-    ) -> Result<Self, serde_json::Error> {
-        Ok(
-            match tag {
-                "vnc" => Self::Vnc(serde_json::from_value(object)?),
-                _ => Self::Unknown(object),
-            },
-        )
-    }
-}
-impl<'de> serde::Deserialize<'de> for DisplayUpdateOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let (tag, object) = super::runtime::union_object_untagged(deserializer, "type")?;
-        Self::from_object(&tag, object).map_err(serde::de::Error::custom)
-    }
 }
 impl serde::Serialize for DisplayUpdateOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -64771,34 +60421,6 @@ pub enum ExpirePasswordOptions {
     Spice(ExpirePasswordBase),
     /// A branch newer than the spec: the object as received.
     Unknown(serde_json::Value),
-}
-impl ExpirePasswordOptions {
-    /// The branch `tag` names, from the union's object. Not
-    /// generic: compiled once, here, whatever deserializer a client
-    /// decodes with.
-    fn from_object(
-        tag: &str,
-        object: serde_json::Value,
-    ) -> Result<Self, serde_json::Error> {
-        Ok(
-            match tag {
-                "vnc" => Self::Vnc(serde_json::from_value(object)?),
-                "spice" => Self::Spice(serde_json::from_value(object)?),
-                _ => Self::Unknown(object),
-            },
-        )
-    }
-}
-impl<'de> serde::Deserialize<'de> for ExpirePasswordOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let (tag, object) = super::runtime::union_object_untagged(
-            deserializer,
-            "protocol",
-        )?;
-        Self::from_object(&tag, object).map_err(serde::de::Error::custom)
-    }
 }
 impl serde::Serialize for ExpirePasswordOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -64827,31 +60449,6 @@ pub enum KeyValue {
     Qcode(QKeyCodeWrapper),
     /// A branch newer than the spec: the object as received.
     Unknown(serde_json::Value),
-}
-impl KeyValue {
-    /// The branch `tag` names, from the union's object. Not
-    /// generic: compiled once, here, whatever deserializer a client
-    /// decodes with.
-    fn from_object(
-        tag: &str,
-        object: serde_json::Value,
-    ) -> Result<Self, serde_json::Error> {
-        Ok(
-            match tag {
-                "number" => Self::Number(serde_json::from_value(object)?),
-                "qcode" => Self::Qcode(serde_json::from_value(object)?),
-                _ => Self::Unknown(object),
-            },
-        )
-    }
-}
-impl<'de> serde::Deserialize<'de> for KeyValue {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let (tag, object) = super::runtime::union_object_untagged(deserializer, "type")?;
-        Self::from_object(&tag, object).map_err(serde::de::Error::custom)
-    }
 }
 impl serde::Serialize for KeyValue {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -64886,34 +60483,6 @@ pub enum InputEvent {
     Mtt(InputMultiTouchEventWrapper),
     /// A branch newer than the spec: the object as received.
     Unknown(serde_json::Value),
-}
-impl InputEvent {
-    /// The branch `tag` names, from the union's object. Not
-    /// generic: compiled once, here, whatever deserializer a client
-    /// decodes with.
-    fn from_object(
-        tag: &str,
-        object: serde_json::Value,
-    ) -> Result<Self, serde_json::Error> {
-        Ok(
-            match tag {
-                "key" => Self::Key(serde_json::from_value(object)?),
-                "btn" => Self::Btn(serde_json::from_value(object)?),
-                "rel" => Self::Rel(serde_json::from_value(object)?),
-                "abs" => Self::Abs(serde_json::from_value(object)?),
-                "mtt" => Self::Mtt(serde_json::from_value(object)?),
-                _ => Self::Unknown(object),
-            },
-        )
-    }
-}
-impl<'de> serde::Deserialize<'de> for InputEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let (tag, object) = super::runtime::union_object_untagged(deserializer, "type")?;
-        Self::from_object(&tag, object).map_err(serde::de::Error::custom)
-    }
 }
 impl serde::Serialize for InputEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -64956,36 +60525,6 @@ pub enum MigrationAddress {
     File(FileMigrationArgs),
     /// A branch newer than the spec: the object as received.
     Unknown(serde_json::Value),
-}
-impl MigrationAddress {
-    /// The branch `tag` names, from the union's object. Not
-    /// generic: compiled once, here, whatever deserializer a client
-    /// decodes with.
-    fn from_object(
-        tag: &str,
-        object: serde_json::Value,
-    ) -> Result<Self, serde_json::Error> {
-        Ok(
-            match tag {
-                "socket" => Self::Socket(serde_json::from_value(object)?),
-                "exec" => Self::Exec(serde_json::from_value(object)?),
-                "rdma" => Self::Rdma(serde_json::from_value(object)?),
-                "file" => Self::File(serde_json::from_value(object)?),
-                _ => Self::Unknown(object),
-            },
-        )
-    }
-}
-impl<'de> serde::Deserialize<'de> for MigrationAddress {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let (tag, object) = super::runtime::union_object_untagged(
-            deserializer,
-            "transport",
-        )?;
-        Self::from_object(&tag, object).map_err(serde::de::Error::custom)
-    }
 }
 impl serde::Serialize for MigrationAddress {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -65054,48 +60593,6 @@ pub enum Netdev {
     VmnetBridged(NetdevAddVmnetBridged),
     /// A branch newer than the spec: the object as received.
     Unknown(serde_json::Value),
-}
-impl Netdev {
-    /// The branch `tag` names, from the union's object. Not
-    /// generic: compiled once, here, whatever deserializer a client
-    /// decodes with.
-    fn from_object(
-        tag: &str,
-        object: serde_json::Value,
-    ) -> Result<Self, serde_json::Error> {
-        Ok(
-            match tag {
-                "none" => Self::None(serde_json::from_value(object)?),
-                "nic" => Self::Nic(serde_json::from_value(object)?),
-                "user" => Self::User(serde_json::from_value(object)?),
-                "tap" => Self::Tap(serde_json::from_value(object)?),
-                "l2tpv3" => Self::L2tpv3(serde_json::from_value(object)?),
-                "socket" => Self::Socket(serde_json::from_value(object)?),
-                "stream" => Self::Stream(serde_json::from_value(object)?),
-                "dgram" => Self::Dgram(serde_json::from_value(object)?),
-                "vde" => Self::Vde(serde_json::from_value(object)?),
-                "bridge" => Self::Bridge(serde_json::from_value(object)?),
-                "hubport" => Self::Hubport(serde_json::from_value(object)?),
-                "netmap" => Self::Netmap(serde_json::from_value(object)?),
-                "vhost-user" => Self::VhostUser(serde_json::from_value(object)?),
-                "vhost-vdpa" => Self::VhostVdpa(serde_json::from_value(object)?),
-                "passt" => Self::Passt(serde_json::from_value(object)?),
-                "af-xdp" => Self::AfXdp(serde_json::from_value(object)?),
-                "vmnet-host" => Self::VmnetHost(serde_json::from_value(object)?),
-                "vmnet-shared" => Self::VmnetShared(serde_json::from_value(object)?),
-                "vmnet-bridged" => Self::VmnetBridged(serde_json::from_value(object)?),
-                _ => Self::Unknown(object),
-            },
-        )
-    }
-}
-impl<'de> serde::Deserialize<'de> for Netdev {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let (tag, object) = super::runtime::union_object_untagged(deserializer, "type")?;
-        Self::from_object(&tag, object).map_err(serde::de::Error::custom)
-    }
 }
 impl serde::Serialize for Netdev {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -65279,117 +60776,6 @@ pub enum ObjectOptions {
     XVfioUserServer(ObjectAddXVfioUserServer),
     /// A branch newer than the spec: the object as received.
     Unknown(serde_json::Value),
-}
-impl ObjectOptions {
-    /// The branch `tag` names, from the union's object. Not
-    /// generic: compiled once, here, whatever deserializer a client
-    /// decodes with.
-    fn from_object(
-        tag: &str,
-        object: serde_json::Value,
-    ) -> Result<Self, serde_json::Error> {
-        Ok(
-            match tag {
-                "acpi-generic-initiator" => {
-                    Self::AcpiGenericInitiator(serde_json::from_value(object)?)
-                }
-                "acpi-generic-port" => {
-                    Self::AcpiGenericPort(serde_json::from_value(object)?)
-                }
-                "authz-list" => Self::AuthzList(serde_json::from_value(object)?),
-                "authz-listfile" => Self::AuthzListfile(serde_json::from_value(object)?),
-                "authz-pam" => Self::AuthzPam(serde_json::from_value(object)?),
-                "authz-simple" => Self::AuthzSimple(serde_json::from_value(object)?),
-                "can-bus" => Self::CanBus(serde_json::from_value(object)?),
-                "can-host-socketcan" => {
-                    Self::CanHostSocketcan(serde_json::from_value(object)?)
-                }
-                "colo-compare" => Self::ColoCompare(serde_json::from_value(object)?),
-                "cryptodev-backend" => {
-                    Self::CryptodevBackend(serde_json::from_value(object)?)
-                }
-                "cryptodev-backend-builtin" => {
-                    Self::CryptodevBackendBuiltin(serde_json::from_value(object)?)
-                }
-                "cryptodev-backend-lkcf" => {
-                    Self::CryptodevBackendLkcf(serde_json::from_value(object)?)
-                }
-                "cryptodev-vhost-user" => {
-                    Self::CryptodevVhostUser(serde_json::from_value(object)?)
-                }
-                "dbus-vmstate" => Self::DbusVmstate(serde_json::from_value(object)?),
-                "filter-buffer" => Self::FilterBuffer(serde_json::from_value(object)?),
-                "filter-dump" => Self::FilterDump(serde_json::from_value(object)?),
-                "filter-mirror" => Self::FilterMirror(serde_json::from_value(object)?),
-                "filter-redirector" => {
-                    Self::FilterRedirector(serde_json::from_value(object)?)
-                }
-                "filter-replay" => Self::FilterReplay(serde_json::from_value(object)?),
-                "filter-rewriter" => {
-                    Self::FilterRewriter(serde_json::from_value(object)?)
-                }
-                "igvm-cfg" => Self::IgvmCfg(serde_json::from_value(object)?),
-                "input-barrier" => Self::InputBarrier(serde_json::from_value(object)?),
-                "input-linux" => Self::InputLinux(serde_json::from_value(object)?),
-                "iommufd" => Self::Iommufd(serde_json::from_value(object)?),
-                "iothread" => Self::Iothread(serde_json::from_value(object)?),
-                "main-loop" => Self::MainLoop(serde_json::from_value(object)?),
-                "memory-backend-epc" => {
-                    Self::MemoryBackendEpc(serde_json::from_value(object)?)
-                }
-                "memory-backend-file" => {
-                    Self::MemoryBackendFile(serde_json::from_value(object)?)
-                }
-                "memory-backend-memfd" => {
-                    Self::MemoryBackendMemfd(serde_json::from_value(object)?)
-                }
-                "memory-backend-ram" => {
-                    Self::MemoryBackendRam(serde_json::from_value(object)?)
-                }
-                "memory-backend-shm" => {
-                    Self::MemoryBackendShm(serde_json::from_value(object)?)
-                }
-                "pef-guest" => Self::PefGuest(serde_json::from_value(object)?),
-                "pr-manager-helper" => {
-                    Self::PrManagerHelper(serde_json::from_value(object)?)
-                }
-                "qtest" => Self::Qtest(serde_json::from_value(object)?),
-                "rng-builtin" => Self::RngBuiltin(serde_json::from_value(object)?),
-                "rng-egd" => Self::RngEgd(serde_json::from_value(object)?),
-                "rng-random" => Self::RngRandom(serde_json::from_value(object)?),
-                "secret" => Self::Secret(serde_json::from_value(object)?),
-                "secret_keyring" => Self::SecretKeyring(serde_json::from_value(object)?),
-                "sev-guest" => Self::SevGuest(serde_json::from_value(object)?),
-                "sev-snp-guest" => Self::SevSnpGuest(serde_json::from_value(object)?),
-                "thread-context" => Self::ThreadContext(serde_json::from_value(object)?),
-                "s390-pv-guest" => Self::S390PvGuest(serde_json::from_value(object)?),
-                "tdx-guest" => Self::TdxGuest(serde_json::from_value(object)?),
-                "throttle-group" => Self::ThrottleGroup(serde_json::from_value(object)?),
-                "tls-creds-anon" => Self::TlsCredsAnon(serde_json::from_value(object)?),
-                "tls-creds-psk" => Self::TlsCredsPsk(serde_json::from_value(object)?),
-                "tls-creds-x509" => Self::TlsCredsX509(serde_json::from_value(object)?),
-                "tls-cipher-suites" => {
-                    Self::TlsCipherSuites(serde_json::from_value(object)?)
-                }
-                "x-remote-object" => Self::XRemoteObject(serde_json::from_value(object)?),
-                "x-vfio-user-server" => {
-                    Self::XVfioUserServer(serde_json::from_value(object)?)
-                }
-                _ => Self::Unknown(object),
-            },
-        )
-    }
-}
-impl<'de> serde::Deserialize<'de> for ObjectOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let (tag, object) = super::runtime::union_object_untagged(
-            deserializer,
-            "qom-type",
-        )?;
-        Self::from_object(&tag, object).map_err(serde::de::Error::custom)
-    }
 }
 impl serde::Serialize for ObjectOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -65822,52 +61208,6 @@ impl<'de> serde::Deserialize<'de> for Audiodev {
         Self::from_object(&tag, object).map_err(serde::de::Error::custom)
     }
 }
-impl serde::Serialize for Audiodev {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::None(branch) => {
-                super::runtime::encode_union(serializer, "driver", "none", branch)
-            }
-            Self::Alsa(branch) => {
-                super::runtime::encode_union(serializer, "driver", "alsa", branch)
-            }
-            Self::Coreaudio(branch) => {
-                super::runtime::encode_union(serializer, "driver", "coreaudio", branch)
-            }
-            Self::Dbus(branch) => {
-                super::runtime::encode_union(serializer, "driver", "dbus", branch)
-            }
-            Self::Dsound(branch) => {
-                super::runtime::encode_union(serializer, "driver", "dsound", branch)
-            }
-            Self::Jack(branch) => {
-                super::runtime::encode_union(serializer, "driver", "jack", branch)
-            }
-            Self::Oss(branch) => {
-                super::runtime::encode_union(serializer, "driver", "oss", branch)
-            }
-            Self::Pa(branch) => {
-                super::runtime::encode_union(serializer, "driver", "pa", branch)
-            }
-            Self::Pipewire(branch) => {
-                super::runtime::encode_union(serializer, "driver", "pipewire", branch)
-            }
-            Self::Sdl(branch) => {
-                super::runtime::encode_union(serializer, "driver", "sdl", branch)
-            }
-            Self::Sndio(branch) => {
-                super::runtime::encode_union(serializer, "driver", "sndio", branch)
-            }
-            Self::Spice(branch) => {
-                super::runtime::encode_union(serializer, "driver", "spice", branch)
-            }
-            Self::Wav(branch) => {
-                super::runtime::encode_union(serializer, "driver", "wav", branch)
-            }
-            Self::Unknown(object) => serde::Serialize::serialize(object, serializer),
-        }
-    }
-}
 /// details about encryption parameters; only set if image is encrypted (since 2.10) (in
 /// `query-block`, `query-named-block-nodes`). QAPI type `ImageInfoSpecificQCow2Encryption`.
 ///
@@ -65910,19 +61250,6 @@ impl<'de> serde::Deserialize<'de> for ImageInfoSpecificQCow2Encryption {
             "format",
         )?;
         Self::from_object(&tag, object).map_err(serde::de::Error::custom)
-    }
-}
-impl serde::Serialize for ImageInfoSpecificQCow2Encryption {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Aes(branch) => {
-                super::runtime::encode_union(serializer, "format", "aes", branch)
-            }
-            Self::Luks(branch) => {
-                super::runtime::encode_union(serializer, "format", "luks", branch)
-            }
-            Self::Unknown(object) => serde::Serialize::serialize(object, serializer),
-        }
     }
 }
 /// structure supplying additional format-specific information (since 1.7) (in `query-block`,
@@ -65973,28 +61300,6 @@ impl<'de> serde::Deserialize<'de> for ImageInfoSpecific {
     ) -> Result<Self, D::Error> {
         let (tag, object) = super::runtime::union_object_untagged(deserializer, "type")?;
         Self::from_object(&tag, object).map_err(serde::de::Error::custom)
-    }
-}
-impl serde::Serialize for ImageInfoSpecific {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Qcow2(branch) => {
-                super::runtime::encode_union(serializer, "type", "qcow2", branch)
-            }
-            Self::Vmdk(branch) => {
-                super::runtime::encode_union(serializer, "type", "vmdk", branch)
-            }
-            Self::Luks(branch) => {
-                super::runtime::encode_union(serializer, "type", "luks", branch)
-            }
-            Self::Rbd(branch) => {
-                super::runtime::encode_union(serializer, "type", "rbd", branch)
-            }
-            Self::File(branch) => {
-                super::runtime::encode_union(serializer, "type", "file", branch)
-            }
-            Self::Unknown(object) => serde::Serialize::serialize(object, serializer),
-        }
     }
 }
 /// A type of `query-block-jobs`. QAPI type `BlockJobInfo`.
@@ -66058,45 +61363,6 @@ impl<'de> serde::Deserialize<'de> for BlockJobInfo {
     ) -> Result<Self, D::Error> {
         let (tag, object) = super::runtime::union_object_untagged(deserializer, "type")?;
         Self::from_object(&tag, object).map_err(serde::de::Error::custom)
-    }
-}
-impl serde::Serialize for BlockJobInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Commit(branch) => {
-                super::runtime::encode_union(serializer, "type", "commit", branch)
-            }
-            Self::Stream(branch) => {
-                super::runtime::encode_union(serializer, "type", "stream", branch)
-            }
-            Self::Mirror(branch) => {
-                super::runtime::encode_union(serializer, "type", "mirror", branch)
-            }
-            Self::Backup(branch) => {
-                super::runtime::encode_union(serializer, "type", "backup", branch)
-            }
-            Self::Create(branch) => {
-                super::runtime::encode_union(serializer, "type", "create", branch)
-            }
-            Self::Amend(branch) => {
-                super::runtime::encode_union(serializer, "type", "amend", branch)
-            }
-            Self::SnapshotLoad(branch) => {
-                super::runtime::encode_union(serializer, "type", "snapshot-load", branch)
-            }
-            Self::SnapshotSave(branch) => {
-                super::runtime::encode_union(serializer, "type", "snapshot-save", branch)
-            }
-            Self::SnapshotDelete(branch) => {
-                super::runtime::encode_union(
-                    serializer,
-                    "type",
-                    "snapshot-delete",
-                    branch,
-                )
-            }
-            Self::Unknown(object) => serde::Serialize::serialize(object, serializer),
-        }
     }
 }
 /// Optional driver-specific stats. (Since 4.2) (in `query-blockstats`). QAPI type
@@ -66288,194 +61554,6 @@ impl<'de> serde::Deserialize<'de> for BlockStatsSpecific {
         Self::from_object(&tag, object).map_err(serde::de::Error::custom)
     }
 }
-impl serde::Serialize for BlockStatsSpecific {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Blkdebug(branch) => {
-                super::runtime::encode_union(serializer, "driver", "blkdebug", branch)
-            }
-            Self::Blklogwrites(branch) => {
-                super::runtime::encode_union(
-                    serializer,
-                    "driver",
-                    "blklogwrites",
-                    branch,
-                )
-            }
-            Self::Blkreplay(branch) => {
-                super::runtime::encode_union(serializer, "driver", "blkreplay", branch)
-            }
-            Self::Blkverify(branch) => {
-                super::runtime::encode_union(serializer, "driver", "blkverify", branch)
-            }
-            Self::Bochs(branch) => {
-                super::runtime::encode_union(serializer, "driver", "bochs", branch)
-            }
-            Self::Cloop(branch) => {
-                super::runtime::encode_union(serializer, "driver", "cloop", branch)
-            }
-            Self::Compress(branch) => {
-                super::runtime::encode_union(serializer, "driver", "compress", branch)
-            }
-            Self::CopyBeforeWrite(branch) => {
-                super::runtime::encode_union(
-                    serializer,
-                    "driver",
-                    "copy-before-write",
-                    branch,
-                )
-            }
-            Self::CopyOnRead(branch) => {
-                super::runtime::encode_union(
-                    serializer,
-                    "driver",
-                    "copy-on-read",
-                    branch,
-                )
-            }
-            Self::Dmg(branch) => {
-                super::runtime::encode_union(serializer, "driver", "dmg", branch)
-            }
-            Self::File(branch) => {
-                super::runtime::encode_union(serializer, "driver", "file", branch)
-            }
-            Self::SnapshotAccess(branch) => {
-                super::runtime::encode_union(
-                    serializer,
-                    "driver",
-                    "snapshot-access",
-                    branch,
-                )
-            }
-            Self::Ftp(branch) => {
-                super::runtime::encode_union(serializer, "driver", "ftp", branch)
-            }
-            Self::Ftps(branch) => {
-                super::runtime::encode_union(serializer, "driver", "ftps", branch)
-            }
-            Self::Gluster(branch) => {
-                super::runtime::encode_union(serializer, "driver", "gluster", branch)
-            }
-            Self::HostCdrom(branch) => {
-                super::runtime::encode_union(serializer, "driver", "host_cdrom", branch)
-            }
-            Self::HostDevice(branch) => {
-                super::runtime::encode_union(serializer, "driver", "host_device", branch)
-            }
-            Self::Http(branch) => {
-                super::runtime::encode_union(serializer, "driver", "http", branch)
-            }
-            Self::Https(branch) => {
-                super::runtime::encode_union(serializer, "driver", "https", branch)
-            }
-            Self::IoUring(branch) => {
-                super::runtime::encode_union(serializer, "driver", "io_uring", branch)
-            }
-            Self::Iscsi(branch) => {
-                super::runtime::encode_union(serializer, "driver", "iscsi", branch)
-            }
-            Self::Luks(branch) => {
-                super::runtime::encode_union(serializer, "driver", "luks", branch)
-            }
-            Self::Nbd(branch) => {
-                super::runtime::encode_union(serializer, "driver", "nbd", branch)
-            }
-            Self::Nfs(branch) => {
-                super::runtime::encode_union(serializer, "driver", "nfs", branch)
-            }
-            Self::NullAio(branch) => {
-                super::runtime::encode_union(serializer, "driver", "null-aio", branch)
-            }
-            Self::NullCo(branch) => {
-                super::runtime::encode_union(serializer, "driver", "null-co", branch)
-            }
-            Self::Nvme(branch) => {
-                super::runtime::encode_union(serializer, "driver", "nvme", branch)
-            }
-            Self::NvmeIoUring(branch) => {
-                super::runtime::encode_union(
-                    serializer,
-                    "driver",
-                    "nvme-io_uring",
-                    branch,
-                )
-            }
-            Self::Parallels(branch) => {
-                super::runtime::encode_union(serializer, "driver", "parallels", branch)
-            }
-            Self::Preallocate(branch) => {
-                super::runtime::encode_union(serializer, "driver", "preallocate", branch)
-            }
-            Self::Qcow(branch) => {
-                super::runtime::encode_union(serializer, "driver", "qcow", branch)
-            }
-            Self::Qcow2(branch) => {
-                super::runtime::encode_union(serializer, "driver", "qcow2", branch)
-            }
-            Self::Qed(branch) => {
-                super::runtime::encode_union(serializer, "driver", "qed", branch)
-            }
-            Self::Quorum(branch) => {
-                super::runtime::encode_union(serializer, "driver", "quorum", branch)
-            }
-            Self::Raw(branch) => {
-                super::runtime::encode_union(serializer, "driver", "raw", branch)
-            }
-            Self::Rbd(branch) => {
-                super::runtime::encode_union(serializer, "driver", "rbd", branch)
-            }
-            Self::Replication(branch) => {
-                super::runtime::encode_union(serializer, "driver", "replication", branch)
-            }
-            Self::Ssh(branch) => {
-                super::runtime::encode_union(serializer, "driver", "ssh", branch)
-            }
-            Self::Throttle(branch) => {
-                super::runtime::encode_union(serializer, "driver", "throttle", branch)
-            }
-            Self::Vdi(branch) => {
-                super::runtime::encode_union(serializer, "driver", "vdi", branch)
-            }
-            Self::Vhdx(branch) => {
-                super::runtime::encode_union(serializer, "driver", "vhdx", branch)
-            }
-            Self::VirtioBlkVfioPci(branch) => {
-                super::runtime::encode_union(
-                    serializer,
-                    "driver",
-                    "virtio-blk-vfio-pci",
-                    branch,
-                )
-            }
-            Self::VirtioBlkVhostUser(branch) => {
-                super::runtime::encode_union(
-                    serializer,
-                    "driver",
-                    "virtio-blk-vhost-user",
-                    branch,
-                )
-            }
-            Self::VirtioBlkVhostVdpa(branch) => {
-                super::runtime::encode_union(
-                    serializer,
-                    "driver",
-                    "virtio-blk-vhost-vdpa",
-                    branch,
-                )
-            }
-            Self::Vmdk(branch) => {
-                super::runtime::encode_union(serializer, "driver", "vmdk", branch)
-            }
-            Self::Vpc(branch) => {
-                super::runtime::encode_union(serializer, "driver", "vpc", branch)
-            }
-            Self::Vvfat(branch) => {
-                super::runtime::encode_union(serializer, "driver", "vvfat", branch)
-            }
-            Self::Unknown(object) => serde::Serialize::serialize(object, serializer),
-        }
-    }
-}
 /// A type of `query-cpus`. QAPI type `CpuInfo`.
 ///
 /// A union: member `arch` says which branch the object is. Open: an object of a branch this
@@ -66532,37 +61610,6 @@ impl<'de> serde::Deserialize<'de> for CpuInfo {
     ) -> Result<Self, D::Error> {
         let (tag, object) = super::runtime::union_object_untagged(deserializer, "arch")?;
         Self::from_object(&tag, object).map_err(serde::de::Error::custom)
-    }
-}
-impl serde::Serialize for CpuInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::X86(branch) => {
-                super::runtime::encode_union(serializer, "arch", "x86", branch)
-            }
-            Self::Sparc(branch) => {
-                super::runtime::encode_union(serializer, "arch", "sparc", branch)
-            }
-            Self::Ppc(branch) => {
-                super::runtime::encode_union(serializer, "arch", "ppc", branch)
-            }
-            Self::Mips(branch) => {
-                super::runtime::encode_union(serializer, "arch", "mips", branch)
-            }
-            Self::Tricore(branch) => {
-                super::runtime::encode_union(serializer, "arch", "tricore", branch)
-            }
-            Self::S390(branch) => {
-                super::runtime::encode_union(serializer, "arch", "s390", branch)
-            }
-            Self::Riscv(branch) => {
-                super::runtime::encode_union(serializer, "arch", "riscv", branch)
-            }
-            Self::Other(branch) => {
-                super::runtime::encode_union(serializer, "arch", "other", branch)
-            }
-            Self::Unknown(object) => serde::Serialize::serialize(object, serializer),
-        }
     }
 }
 /// A type of `query-cpus-fast`. QAPI type `CpuInfoFast`.
@@ -66689,105 +61736,6 @@ impl<'de> serde::Deserialize<'de> for CpuInfoFast {
         Self::from_object(&tag, object).map_err(serde::de::Error::custom)
     }
 }
-impl serde::Serialize for CpuInfoFast {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Aarch64(branch) => {
-                super::runtime::encode_union(serializer, "target", "aarch64", branch)
-            }
-            Self::Alpha(branch) => {
-                super::runtime::encode_union(serializer, "target", "alpha", branch)
-            }
-            Self::Arm(branch) => {
-                super::runtime::encode_union(serializer, "target", "arm", branch)
-            }
-            Self::Avr(branch) => {
-                super::runtime::encode_union(serializer, "target", "avr", branch)
-            }
-            Self::Hppa(branch) => {
-                super::runtime::encode_union(serializer, "target", "hppa", branch)
-            }
-            Self::I386(branch) => {
-                super::runtime::encode_union(serializer, "target", "i386", branch)
-            }
-            Self::Loongarch64(branch) => {
-                super::runtime::encode_union(serializer, "target", "loongarch64", branch)
-            }
-            Self::M68k(branch) => {
-                super::runtime::encode_union(serializer, "target", "m68k", branch)
-            }
-            Self::Microblaze(branch) => {
-                super::runtime::encode_union(serializer, "target", "microblaze", branch)
-            }
-            Self::Microblazeel(branch) => {
-                super::runtime::encode_union(
-                    serializer,
-                    "target",
-                    "microblazeel",
-                    branch,
-                )
-            }
-            Self::Mips(branch) => {
-                super::runtime::encode_union(serializer, "target", "mips", branch)
-            }
-            Self::Mips64(branch) => {
-                super::runtime::encode_union(serializer, "target", "mips64", branch)
-            }
-            Self::Mips64el(branch) => {
-                super::runtime::encode_union(serializer, "target", "mips64el", branch)
-            }
-            Self::Mipsel(branch) => {
-                super::runtime::encode_union(serializer, "target", "mipsel", branch)
-            }
-            Self::Or1k(branch) => {
-                super::runtime::encode_union(serializer, "target", "or1k", branch)
-            }
-            Self::Ppc(branch) => {
-                super::runtime::encode_union(serializer, "target", "ppc", branch)
-            }
-            Self::Ppc64(branch) => {
-                super::runtime::encode_union(serializer, "target", "ppc64", branch)
-            }
-            Self::Riscv32(branch) => {
-                super::runtime::encode_union(serializer, "target", "riscv32", branch)
-            }
-            Self::Riscv64(branch) => {
-                super::runtime::encode_union(serializer, "target", "riscv64", branch)
-            }
-            Self::Rx(branch) => {
-                super::runtime::encode_union(serializer, "target", "rx", branch)
-            }
-            Self::S390x(branch) => {
-                super::runtime::encode_union(serializer, "target", "s390x", branch)
-            }
-            Self::Sh4(branch) => {
-                super::runtime::encode_union(serializer, "target", "sh4", branch)
-            }
-            Self::Sh4eb(branch) => {
-                super::runtime::encode_union(serializer, "target", "sh4eb", branch)
-            }
-            Self::Sparc(branch) => {
-                super::runtime::encode_union(serializer, "target", "sparc", branch)
-            }
-            Self::Sparc64(branch) => {
-                super::runtime::encode_union(serializer, "target", "sparc64", branch)
-            }
-            Self::Tricore(branch) => {
-                super::runtime::encode_union(serializer, "target", "tricore", branch)
-            }
-            Self::X8664(branch) => {
-                super::runtime::encode_union(serializer, "target", "x86_64", branch)
-            }
-            Self::Xtensa(branch) => {
-                super::runtime::encode_union(serializer, "target", "xtensa", branch)
-            }
-            Self::Xtensaeb(branch) => {
-                super::runtime::encode_union(serializer, "target", "xtensaeb", branch)
-            }
-            Self::Unknown(object) => serde::Serialize::serialize(object, serializer),
-        }
-    }
-}
 /// A type of `query-display-options`. QAPI type `DisplayOptions`.
 ///
 /// A union: member `type` says which branch the object is. Open: an object of a branch this
@@ -66849,40 +61797,6 @@ impl<'de> serde::Deserialize<'de> for DisplayOptions {
         Self::from_object(&tag, object).map_err(serde::de::Error::custom)
     }
 }
-impl serde::Serialize for DisplayOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Default(branch) => {
-                super::runtime::encode_union(serializer, "type", "default", branch)
-            }
-            Self::None(branch) => {
-                super::runtime::encode_union(serializer, "type", "none", branch)
-            }
-            Self::Gtk(branch) => {
-                super::runtime::encode_union(serializer, "type", "gtk", branch)
-            }
-            Self::Sdl(branch) => {
-                super::runtime::encode_union(serializer, "type", "sdl", branch)
-            }
-            Self::EglHeadless(branch) => {
-                super::runtime::encode_union(serializer, "type", "egl-headless", branch)
-            }
-            Self::Curses(branch) => {
-                super::runtime::encode_union(serializer, "type", "curses", branch)
-            }
-            Self::Cocoa(branch) => {
-                super::runtime::encode_union(serializer, "type", "cocoa", branch)
-            }
-            Self::SpiceApp(branch) => {
-                super::runtime::encode_union(serializer, "type", "spice-app", branch)
-            }
-            Self::Dbus(branch) => {
-                super::runtime::encode_union(serializer, "type", "dbus", branch)
-            }
-            Self::Unknown(object) => serde::Serialize::serialize(object, serializer),
-        }
-    }
-}
 /// A type of `query-memory-devices`. QAPI type `MemoryDeviceInfo`.
 ///
 /// A union: member `type` says which branch the object is. Open: an object of a branch this
@@ -66933,31 +61847,6 @@ impl<'de> serde::Deserialize<'de> for MemoryDeviceInfo {
     ) -> Result<Self, D::Error> {
         let (tag, object) = super::runtime::union_object_untagged(deserializer, "type")?;
         Self::from_object(&tag, object).map_err(serde::de::Error::custom)
-    }
-}
-impl serde::Serialize for MemoryDeviceInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Dimm(branch) => {
-                super::runtime::encode_union(serializer, "type", "dimm", branch)
-            }
-            Self::Nvdimm(branch) => {
-                super::runtime::encode_union(serializer, "type", "nvdimm", branch)
-            }
-            Self::VirtioPmem(branch) => {
-                super::runtime::encode_union(serializer, "type", "virtio-pmem", branch)
-            }
-            Self::VirtioMem(branch) => {
-                super::runtime::encode_union(serializer, "type", "virtio-mem", branch)
-            }
-            Self::SgxEpc(branch) => {
-                super::runtime::encode_union(serializer, "type", "sgx-epc", branch)
-            }
-            Self::HvBalloon(branch) => {
-                super::runtime::encode_union(serializer, "type", "hv-balloon", branch)
-            }
-            Self::Unknown(object) => serde::Serialize::serialize(object, serializer),
-        }
     }
 }
 /// A type of `query-qmp-schema`. QAPI type `SchemaInfo`.
@@ -67018,39 +61907,6 @@ impl<'de> serde::Deserialize<'de> for SchemaInfo {
         Self::from_object(&tag, object).map_err(serde::de::Error::custom)
     }
 }
-impl serde::Serialize for SchemaInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Builtin(branch) => {
-                super::runtime::encode_union(serializer, "meta-type", "builtin", branch)
-            }
-            Self::Enum(branch) => {
-                super::runtime::encode_union(serializer, "meta-type", "enum", branch)
-            }
-            Self::Array(branch) => {
-                super::runtime::encode_union(serializer, "meta-type", "array", branch)
-            }
-            Self::Object(branch) => {
-                super::runtime::encode_union(serializer, "meta-type", "object", branch)
-            }
-            Self::Alternate(branch) => {
-                super::runtime::encode_union(
-                    serializer,
-                    "meta-type",
-                    "alternate",
-                    branch,
-                )
-            }
-            Self::Command(branch) => {
-                super::runtime::encode_union(serializer, "meta-type", "command", branch)
-            }
-            Self::Event(branch) => {
-                super::runtime::encode_union(serializer, "meta-type", "event", branch)
-            }
-            Self::Unknown(object) => serde::Serialize::serialize(object, serializer),
-        }
-    }
-}
 /// A type of `query-sev`. QAPI type `SevInfo`.
 ///
 /// A union: member `sev-type` says which branch the object is. Open: an object of a branch
@@ -67094,19 +61950,6 @@ impl<'de> serde::Deserialize<'de> for SevInfo {
         Self::from_object(&tag, object).map_err(serde::de::Error::custom)
     }
 }
-impl serde::Serialize for SevInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Sev(branch) => {
-                super::runtime::encode_union(serializer, "sev-type", "sev", branch)
-            }
-            Self::SevSnp(branch) => {
-                super::runtime::encode_union(serializer, "sev-type", "sev-snp", branch)
-            }
-            Self::Unknown(object) => serde::Serialize::serialize(object, serializer),
-        }
-    }
-}
 /// A type of `query-stats`. QAPI type `StatsFilter`.
 ///
 /// A union: member `target` says which branch the object is. Open: an object of a branch this
@@ -67123,35 +61966,6 @@ pub enum StatsFilter {
     Cryptodev(QueryStatsBase),
     /// A branch newer than the spec: the object as received.
     Unknown(serde_json::Value),
-}
-impl StatsFilter {
-    /// The branch `tag` names, from the union's object. Not
-    /// generic: compiled once, here, whatever deserializer a client
-    /// decodes with.
-    fn from_object(
-        tag: &str,
-        object: serde_json::Value,
-    ) -> Result<Self, serde_json::Error> {
-        Ok(
-            match tag {
-                "vm" => Self::Vm(serde_json::from_value(object)?),
-                "vcpu" => Self::Vcpu(serde_json::from_value(object)?),
-                "cryptodev" => Self::Cryptodev(serde_json::from_value(object)?),
-                _ => Self::Unknown(object),
-            },
-        )
-    }
-}
-impl<'de> serde::Deserialize<'de> for StatsFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let (tag, object) = super::runtime::union_object_untagged(
-            deserializer,
-            "target",
-        )?;
-        Self::from_object(&tag, object).map_err(serde::de::Error::custom)
-    }
 }
 impl serde::Serialize for StatsFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -67207,19 +62021,6 @@ impl<'de> serde::Deserialize<'de> for TpmTypeOptions {
     ) -> Result<Self, D::Error> {
         let (tag, object) = super::runtime::union_object_untagged(deserializer, "type")?;
         Self::from_object(&tag, object).map_err(serde::de::Error::custom)
-    }
-}
-impl serde::Serialize for TpmTypeOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Passthrough(branch) => {
-                super::runtime::encode_union(serializer, "type", "passthrough", branch)
-            }
-            Self::Emulator(branch) => {
-                super::runtime::encode_union(serializer, "type", "emulator", branch)
-            }
-            Self::Unknown(object) => serde::Serialize::serialize(object, serializer),
-        }
     }
 }
 /// A type of `query-yank`, `yank`. QAPI type `YankInstance`.
@@ -67302,34 +62103,6 @@ pub enum NumaOptions {
     /// A branch newer than the spec: the object as received.
     Unknown(serde_json::Value),
 }
-impl NumaOptions {
-    /// The branch `tag` names, from the union's object. Not
-    /// generic: compiled once, here, whatever deserializer a client
-    /// decodes with.
-    fn from_object(
-        tag: &str,
-        object: serde_json::Value,
-    ) -> Result<Self, serde_json::Error> {
-        Ok(
-            match tag {
-                "node" => Self::Node(serde_json::from_value(object)?),
-                "dist" => Self::Dist(serde_json::from_value(object)?),
-                "cpu" => Self::Cpu(serde_json::from_value(object)?),
-                "hmat-lb" => Self::HmatLb(serde_json::from_value(object)?),
-                "hmat-cache" => Self::HmatCache(serde_json::from_value(object)?),
-                _ => Self::Unknown(object),
-            },
-        )
-    }
-}
-impl<'de> serde::Deserialize<'de> for NumaOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let (tag, object) = super::runtime::union_object_untagged(deserializer, "type")?;
-        Self::from_object(&tag, object).map_err(serde::de::Error::custom)
-    }
-}
 impl serde::Serialize for NumaOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -67366,34 +62139,6 @@ pub enum SetPasswordOptions {
     Spice(SetPasswordBase),
     /// A branch newer than the spec: the object as received.
     Unknown(serde_json::Value),
-}
-impl SetPasswordOptions {
-    /// The branch `tag` names, from the union's object. Not
-    /// generic: compiled once, here, whatever deserializer a client
-    /// decodes with.
-    fn from_object(
-        tag: &str,
-        object: serde_json::Value,
-    ) -> Result<Self, serde_json::Error> {
-        Ok(
-            match tag {
-                "vnc" => Self::Vnc(serde_json::from_value(object)?),
-                "spice" => Self::Spice(serde_json::from_value(object)?),
-                _ => Self::Unknown(object),
-            },
-        )
-    }
-}
-impl<'de> serde::Deserialize<'de> for SetPasswordOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let (tag, object) = super::runtime::union_object_untagged(
-            deserializer,
-            "protocol",
-        )?;
-        Self::from_object(&tag, object).map_err(serde::de::Error::custom)
-    }
 }
 impl serde::Serialize for SetPasswordOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -67442,61 +62187,6 @@ pub enum TransactionAction {
     DriveBackup(DriveBackupWrapper),
     /// A branch newer than the spec: the object as received.
     Unknown(serde_json::Value),
-}
-impl TransactionAction {
-    /// The branch `tag` names, from the union's object. Not
-    /// generic: compiled once, here, whatever deserializer a client
-    /// decodes with.
-    fn from_object(
-        tag: &str,
-        object: serde_json::Value,
-    ) -> Result<Self, serde_json::Error> {
-        Ok(
-            match tag {
-                "abort" => Self::Abort(serde_json::from_value(object)?),
-                "block-dirty-bitmap-add" => {
-                    Self::BlockDirtyBitmapAdd(serde_json::from_value(object)?)
-                }
-                "block-dirty-bitmap-remove" => {
-                    Self::BlockDirtyBitmapRemove(serde_json::from_value(object)?)
-                }
-                "block-dirty-bitmap-clear" => {
-                    Self::BlockDirtyBitmapClear(serde_json::from_value(object)?)
-                }
-                "block-dirty-bitmap-enable" => {
-                    Self::BlockDirtyBitmapEnable(serde_json::from_value(object)?)
-                }
-                "block-dirty-bitmap-disable" => {
-                    Self::BlockDirtyBitmapDisable(serde_json::from_value(object)?)
-                }
-                "block-dirty-bitmap-merge" => {
-                    Self::BlockDirtyBitmapMerge(serde_json::from_value(object)?)
-                }
-                "blockdev-backup" => {
-                    Self::BlockdevBackup(serde_json::from_value(object)?)
-                }
-                "blockdev-snapshot" => {
-                    Self::BlockdevSnapshot(serde_json::from_value(object)?)
-                }
-                "blockdev-snapshot-internal-sync" => {
-                    Self::BlockdevSnapshotInternalSync(serde_json::from_value(object)?)
-                }
-                "blockdev-snapshot-sync" => {
-                    Self::BlockdevSnapshotSync(serde_json::from_value(object)?)
-                }
-                "drive-backup" => Self::DriveBackup(serde_json::from_value(object)?),
-                _ => Self::Unknown(object),
-            },
-        )
-    }
-}
-impl<'de> serde::Deserialize<'de> for TransactionAction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let (tag, object) = super::runtime::union_object_untagged(deserializer, "type")?;
-        Self::from_object(&tag, object).map_err(serde::de::Error::custom)
-    }
 }
 impl serde::Serialize for TransactionAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -67606,34 +62296,6 @@ pub enum QCryptoBlockAmendOptions {
     Luks(BlockdevAmendOptionsLUKS),
     /// A branch newer than the spec: the object as received.
     Unknown(serde_json::Value),
-}
-impl QCryptoBlockAmendOptions {
-    /// The branch `tag` names, from the union's object. Not
-    /// generic: compiled once, here, whatever deserializer a client
-    /// decodes with.
-    fn from_object(
-        tag: &str,
-        object: serde_json::Value,
-    ) -> Result<Self, serde_json::Error> {
-        Ok(
-            match tag {
-                "qcow" => Self::Qcow(serde_json::from_value(object)?),
-                "luks" => Self::Luks(serde_json::from_value(object)?),
-                _ => Self::Unknown(object),
-            },
-        )
-    }
-}
-impl<'de> serde::Deserialize<'de> for QCryptoBlockAmendOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let (tag, object) = super::runtime::union_object_untagged(
-            deserializer,
-            "format",
-        )?;
-        Self::from_object(&tag, object).map_err(serde::de::Error::custom)
-    }
 }
 impl serde::Serialize for QCryptoBlockAmendOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -67752,89 +62414,6 @@ pub enum BlockdevAmendOptions {
     Vvfat(SocketAddress2),
     /// A branch newer than the spec: the object as received.
     Unknown(serde_json::Value),
-}
-impl BlockdevAmendOptions {
-    /// The branch `tag` names, from the union's object. Not
-    /// generic: compiled once, here, whatever deserializer a client
-    /// decodes with.
-    fn from_object(
-        tag: &str,
-        object: serde_json::Value,
-    ) -> Result<Self, serde_json::Error> {
-        Ok(
-            match tag {
-                "blkdebug" => Self::Blkdebug(serde_json::from_value(object)?),
-                "blklogwrites" => Self::Blklogwrites(serde_json::from_value(object)?),
-                "blkreplay" => Self::Blkreplay(serde_json::from_value(object)?),
-                "blkverify" => Self::Blkverify(serde_json::from_value(object)?),
-                "bochs" => Self::Bochs(serde_json::from_value(object)?),
-                "cloop" => Self::Cloop(serde_json::from_value(object)?),
-                "compress" => Self::Compress(serde_json::from_value(object)?),
-                "copy-before-write" => {
-                    Self::CopyBeforeWrite(serde_json::from_value(object)?)
-                }
-                "copy-on-read" => Self::CopyOnRead(serde_json::from_value(object)?),
-                "dmg" => Self::Dmg(serde_json::from_value(object)?),
-                "file" => Self::File(serde_json::from_value(object)?),
-                "snapshot-access" => {
-                    Self::SnapshotAccess(serde_json::from_value(object)?)
-                }
-                "ftp" => Self::Ftp(serde_json::from_value(object)?),
-                "ftps" => Self::Ftps(serde_json::from_value(object)?),
-                "gluster" => Self::Gluster(serde_json::from_value(object)?),
-                "host_cdrom" => Self::HostCdrom(serde_json::from_value(object)?),
-                "host_device" => Self::HostDevice(serde_json::from_value(object)?),
-                "http" => Self::Http(serde_json::from_value(object)?),
-                "https" => Self::Https(serde_json::from_value(object)?),
-                "io_uring" => Self::IoUring(serde_json::from_value(object)?),
-                "iscsi" => Self::Iscsi(serde_json::from_value(object)?),
-                "luks" => Self::Luks(serde_json::from_value(object)?),
-                "nbd" => Self::Nbd(serde_json::from_value(object)?),
-                "nfs" => Self::Nfs(serde_json::from_value(object)?),
-                "null-aio" => Self::NullAio(serde_json::from_value(object)?),
-                "null-co" => Self::NullCo(serde_json::from_value(object)?),
-                "nvme" => Self::Nvme(serde_json::from_value(object)?),
-                "nvme-io_uring" => Self::NvmeIoUring(serde_json::from_value(object)?),
-                "parallels" => Self::Parallels(serde_json::from_value(object)?),
-                "preallocate" => Self::Preallocate(serde_json::from_value(object)?),
-                "qcow" => Self::Qcow(serde_json::from_value(object)?),
-                "qcow2" => Self::Qcow2(serde_json::from_value(object)?),
-                "qed" => Self::Qed(serde_json::from_value(object)?),
-                "quorum" => Self::Quorum(serde_json::from_value(object)?),
-                "raw" => Self::Raw(serde_json::from_value(object)?),
-                "rbd" => Self::Rbd(serde_json::from_value(object)?),
-                "replication" => Self::Replication(serde_json::from_value(object)?),
-                "ssh" => Self::Ssh(serde_json::from_value(object)?),
-                "throttle" => Self::Throttle(serde_json::from_value(object)?),
-                "vdi" => Self::Vdi(serde_json::from_value(object)?),
-                "vhdx" => Self::Vhdx(serde_json::from_value(object)?),
-                "virtio-blk-vfio-pci" => {
-                    Self::VirtioBlkVfioPci(serde_json::from_value(object)?)
-                }
-                "virtio-blk-vhost-user" => {
-                    Self::VirtioBlkVhostUser(serde_json::from_value(object)?)
-                }
-                "virtio-blk-vhost-vdpa" => {
-                    Self::VirtioBlkVhostVdpa(serde_json::from_value(object)?)
-                }
-                "vmdk" => Self::Vmdk(serde_json::from_value(object)?),
-                "vpc" => Self::Vpc(serde_json::from_value(object)?),
-                "vvfat" => Self::Vvfat(serde_json::from_value(object)?),
-                _ => Self::Unknown(object),
-            },
-        )
-    }
-}
-impl<'de> serde::Deserialize<'de> for BlockdevAmendOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let (tag, object) = super::runtime::union_object_untagged(
-            deserializer,
-            "driver",
-        )?;
-        Self::from_object(&tag, object).map_err(serde::de::Error::custom)
-    }
 }
 impl serde::Serialize for BlockdevAmendOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -68043,33 +62622,6 @@ pub enum SocketAddress4 {
     /// A branch newer than the spec: the object as received.
     Unknown(serde_json::Value),
 }
-impl SocketAddress4 {
-    /// The branch `tag` names, from the union's object. Not
-    /// generic: compiled once, here, whatever deserializer a client
-    /// decodes with.
-    fn from_object(
-        tag: &str,
-        object: serde_json::Value,
-    ) -> Result<Self, serde_json::Error> {
-        Ok(
-            match tag {
-                "inet" => Self::Inet(serde_json::from_value(object)?),
-                "unix" => Self::Unix(serde_json::from_value(object)?),
-                "vsock" => Self::Vsock(serde_json::from_value(object)?),
-                "fd" => Self::Fd(serde_json::from_value(object)?),
-                _ => Self::Unknown(object),
-            },
-        )
-    }
-}
-impl<'de> serde::Deserialize<'de> for SocketAddress4 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let (tag, object) = super::runtime::union_object_untagged(deserializer, "type")?;
-        Self::from_object(&tag, object).map_err(serde::de::Error::custom)
-    }
-}
 impl serde::Serialize for SocketAddress4 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -68106,32 +62658,6 @@ pub enum SshHostKeyCheck2 {
     KnownHosts(SocketAddress2),
     /// A branch newer than the spec: the object as received.
     Unknown(serde_json::Value),
-}
-impl SshHostKeyCheck2 {
-    /// The branch `tag` names, from the union's object. Not
-    /// generic: compiled once, here, whatever deserializer a client
-    /// decodes with.
-    fn from_object(
-        tag: &str,
-        object: serde_json::Value,
-    ) -> Result<Self, serde_json::Error> {
-        Ok(
-            match tag {
-                "none" => Self::None(serde_json::from_value(object)?),
-                "hash" => Self::Hash(serde_json::from_value(object)?),
-                "known_hosts" => Self::KnownHosts(serde_json::from_value(object)?),
-                _ => Self::Unknown(object),
-            },
-        )
-    }
-}
-impl<'de> serde::Deserialize<'de> for SshHostKeyCheck2 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let (tag, object) = super::runtime::union_object_untagged(deserializer, "mode")?;
-        Self::from_object(&tag, object).map_err(serde::de::Error::custom)
-    }
 }
 impl serde::Serialize for SshHostKeyCheck2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -68233,69 +62759,6 @@ pub enum BlockdevOptions4 {
     Vxhs(XBlockdevCreateVxhs),
     /// A branch newer than the spec: the object as received.
     Unknown(serde_json::Value),
-}
-impl BlockdevOptions4 {
-    /// The branch `tag` names, from the union's object. Not
-    /// generic: compiled once, here, whatever deserializer a client
-    /// decodes with.
-    fn from_object(
-        tag: &str,
-        object: serde_json::Value,
-    ) -> Result<Self, serde_json::Error> {
-        Ok(
-            match tag {
-                "blkdebug" => Self::Blkdebug(serde_json::from_value(object)?),
-                "blkverify" => Self::Blkverify(serde_json::from_value(object)?),
-                "bochs" => Self::Bochs(serde_json::from_value(object)?),
-                "cloop" => Self::Cloop(serde_json::from_value(object)?),
-                "dmg" => Self::Dmg(serde_json::from_value(object)?),
-                "file" => Self::File(serde_json::from_value(object)?),
-                "ftp" => Self::Ftp(serde_json::from_value(object)?),
-                "ftps" => Self::Ftps(serde_json::from_value(object)?),
-                "gluster" => Self::Gluster(serde_json::from_value(object)?),
-                "host_cdrom" => Self::HostCdrom(serde_json::from_value(object)?),
-                "host_device" => Self::HostDevice(serde_json::from_value(object)?),
-                "http" => Self::Http(serde_json::from_value(object)?),
-                "https" => Self::Https(serde_json::from_value(object)?),
-                "iscsi" => Self::Iscsi(serde_json::from_value(object)?),
-                "luks" => Self::Luks(serde_json::from_value(object)?),
-                "nbd" => Self::Nbd(serde_json::from_value(object)?),
-                "nfs" => Self::Nfs(serde_json::from_value(object)?),
-                "null-aio" => Self::NullAio(serde_json::from_value(object)?),
-                "null-co" => Self::NullCo(serde_json::from_value(object)?),
-                "nvme" => Self::Nvme(serde_json::from_value(object)?),
-                "parallels" => Self::Parallels(serde_json::from_value(object)?),
-                "qcow" => Self::Qcow(serde_json::from_value(object)?),
-                "qcow2" => Self::Qcow2(serde_json::from_value(object)?),
-                "qed" => Self::Qed(serde_json::from_value(object)?),
-                "quorum" => Self::Quorum(serde_json::from_value(object)?),
-                "raw" => Self::Raw(serde_json::from_value(object)?),
-                "rbd" => Self::Rbd(serde_json::from_value(object)?),
-                "replication" => Self::Replication(serde_json::from_value(object)?),
-                "sheepdog" => Self::Sheepdog(serde_json::from_value(object)?),
-                "ssh" => Self::Ssh(serde_json::from_value(object)?),
-                "throttle" => Self::Throttle(serde_json::from_value(object)?),
-                "vdi" => Self::Vdi(serde_json::from_value(object)?),
-                "vhdx" => Self::Vhdx(serde_json::from_value(object)?),
-                "vmdk" => Self::Vmdk(serde_json::from_value(object)?),
-                "vpc" => Self::Vpc(serde_json::from_value(object)?),
-                "vvfat" => Self::Vvfat(serde_json::from_value(object)?),
-                "vxhs" => Self::Vxhs(serde_json::from_value(object)?),
-                _ => Self::Unknown(object),
-            },
-        )
-    }
-}
-impl<'de> serde::Deserialize<'de> for BlockdevOptions4 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let (tag, object) = super::runtime::union_object_untagged(
-            deserializer,
-            "driver",
-        )?;
-        Self::from_object(&tag, object).map_err(serde::de::Error::custom)
-    }
 }
 impl serde::Serialize for BlockdevOptions4 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -68430,34 +62893,6 @@ pub enum QCryptoBlockCreateOptions2 {
     /// A branch newer than the spec: the object as received.
     Unknown(serde_json::Value),
 }
-impl QCryptoBlockCreateOptions2 {
-    /// The branch `tag` names, from the union's object. Not
-    /// generic: compiled once, here, whatever deserializer a client
-    /// decodes with.
-    fn from_object(
-        tag: &str,
-        object: serde_json::Value,
-    ) -> Result<Self, serde_json::Error> {
-        Ok(
-            match tag {
-                "qcow" => Self::Qcow(serde_json::from_value(object)?),
-                "luks" => Self::Luks(serde_json::from_value(object)?),
-                _ => Self::Unknown(object),
-            },
-        )
-    }
-}
-impl<'de> serde::Deserialize<'de> for QCryptoBlockCreateOptions2 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let (tag, object) = super::runtime::union_object_untagged(
-            deserializer,
-            "format",
-        )?;
-        Self::from_object(&tag, object).map_err(serde::de::Error::custom)
-    }
-}
 impl serde::Serialize for QCryptoBlockCreateOptions2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -68485,31 +62920,6 @@ pub enum SheepdogRedundancy {
     ErasureCoded(SheepdogRedundancyErasureCoded),
     /// A branch newer than the spec: the object as received.
     Unknown(serde_json::Value),
-}
-impl SheepdogRedundancy {
-    /// The branch `tag` names, from the union's object. Not
-    /// generic: compiled once, here, whatever deserializer a client
-    /// decodes with.
-    fn from_object(
-        tag: &str,
-        object: serde_json::Value,
-    ) -> Result<Self, serde_json::Error> {
-        Ok(
-            match tag {
-                "full" => Self::Full(serde_json::from_value(object)?),
-                "erasure-coded" => Self::ErasureCoded(serde_json::from_value(object)?),
-                _ => Self::Unknown(object),
-            },
-        )
-    }
-}
-impl<'de> serde::Deserialize<'de> for SheepdogRedundancy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let (tag, object) = super::runtime::union_object_untagged(deserializer, "type")?;
-        Self::from_object(&tag, object).map_err(serde::de::Error::custom)
-    }
 }
 impl serde::Serialize for SheepdogRedundancy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -68608,69 +63018,6 @@ pub enum BlockdevCreateOptions2 {
     Vxhs(SocketAddress2),
     /// A branch newer than the spec: the object as received.
     Unknown(serde_json::Value),
-}
-impl BlockdevCreateOptions2 {
-    /// The branch `tag` names, from the union's object. Not
-    /// generic: compiled once, here, whatever deserializer a client
-    /// decodes with.
-    fn from_object(
-        tag: &str,
-        object: serde_json::Value,
-    ) -> Result<Self, serde_json::Error> {
-        Ok(
-            match tag {
-                "blkdebug" => Self::Blkdebug(serde_json::from_value(object)?),
-                "blkverify" => Self::Blkverify(serde_json::from_value(object)?),
-                "bochs" => Self::Bochs(serde_json::from_value(object)?),
-                "cloop" => Self::Cloop(serde_json::from_value(object)?),
-                "dmg" => Self::Dmg(serde_json::from_value(object)?),
-                "file" => Self::File(serde_json::from_value(object)?),
-                "ftp" => Self::Ftp(serde_json::from_value(object)?),
-                "ftps" => Self::Ftps(serde_json::from_value(object)?),
-                "gluster" => Self::Gluster(serde_json::from_value(object)?),
-                "host_cdrom" => Self::HostCdrom(serde_json::from_value(object)?),
-                "host_device" => Self::HostDevice(serde_json::from_value(object)?),
-                "http" => Self::Http(serde_json::from_value(object)?),
-                "https" => Self::Https(serde_json::from_value(object)?),
-                "iscsi" => Self::Iscsi(serde_json::from_value(object)?),
-                "luks" => Self::Luks(serde_json::from_value(object)?),
-                "nbd" => Self::Nbd(serde_json::from_value(object)?),
-                "nfs" => Self::Nfs(serde_json::from_value(object)?),
-                "null-aio" => Self::NullAio(serde_json::from_value(object)?),
-                "null-co" => Self::NullCo(serde_json::from_value(object)?),
-                "nvme" => Self::Nvme(serde_json::from_value(object)?),
-                "parallels" => Self::Parallels(serde_json::from_value(object)?),
-                "qcow" => Self::Qcow(serde_json::from_value(object)?),
-                "qcow2" => Self::Qcow2(serde_json::from_value(object)?),
-                "qed" => Self::Qed(serde_json::from_value(object)?),
-                "quorum" => Self::Quorum(serde_json::from_value(object)?),
-                "raw" => Self::Raw(serde_json::from_value(object)?),
-                "rbd" => Self::Rbd(serde_json::from_value(object)?),
-                "replication" => Self::Replication(serde_json::from_value(object)?),
-                "sheepdog" => Self::Sheepdog(serde_json::from_value(object)?),
-                "ssh" => Self::Ssh(serde_json::from_value(object)?),
-                "throttle" => Self::Throttle(serde_json::from_value(object)?),
-                "vdi" => Self::Vdi(serde_json::from_value(object)?),
-                "vhdx" => Self::Vhdx(serde_json::from_value(object)?),
-                "vmdk" => Self::Vmdk(serde_json::from_value(object)?),
-                "vpc" => Self::Vpc(serde_json::from_value(object)?),
-                "vvfat" => Self::Vvfat(serde_json::from_value(object)?),
-                "vxhs" => Self::Vxhs(serde_json::from_value(object)?),
-                _ => Self::Unknown(object),
-            },
-        )
-    }
-}
-impl<'de> serde::Deserialize<'de> for BlockdevCreateOptions2 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let (tag, object) = super::runtime::union_object_untagged(
-            deserializer,
-            "driver",
-        )?;
-        Self::from_object(&tag, object).map_err(serde::de::Error::custom)
-    }
 }
 impl serde::Serialize for BlockdevCreateOptions2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -68809,33 +63156,6 @@ pub enum SocketAddress5 {
     /// A branch newer than the spec: the object as received.
     Unknown(serde_json::Value),
 }
-impl SocketAddress5 {
-    /// The branch `tag` names, from the union's object. Not
-    /// generic: compiled once, here, whatever deserializer a client
-    /// decodes with.
-    fn from_object(
-        tag: &str,
-        object: serde_json::Value,
-    ) -> Result<Self, serde_json::Error> {
-        Ok(
-            match tag {
-                "inet" => Self::Inet(serde_json::from_value(object)?),
-                "unix" => Self::Unix(serde_json::from_value(object)?),
-                "vsock" => Self::Vsock(serde_json::from_value(object)?),
-                "fd" => Self::Fd(serde_json::from_value(object)?),
-                _ => Self::Unknown(object),
-            },
-        )
-    }
-}
-impl<'de> serde::Deserialize<'de> for SocketAddress5 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let (tag, object) = super::runtime::union_object_untagged(deserializer, "type")?;
-        Self::from_object(&tag, object).map_err(serde::de::Error::custom)
-    }
-}
 impl serde::Serialize for SocketAddress5 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -68872,32 +63192,6 @@ pub enum SshHostKeyCheck3 {
     KnownHosts(SocketAddress2),
     /// A branch newer than the spec: the object as received.
     Unknown(serde_json::Value),
-}
-impl SshHostKeyCheck3 {
-    /// The branch `tag` names, from the union's object. Not
-    /// generic: compiled once, here, whatever deserializer a client
-    /// decodes with.
-    fn from_object(
-        tag: &str,
-        object: serde_json::Value,
-    ) -> Result<Self, serde_json::Error> {
-        Ok(
-            match tag {
-                "none" => Self::None(serde_json::from_value(object)?),
-                "hash" => Self::Hash(serde_json::from_value(object)?),
-                "known_hosts" => Self::KnownHosts(serde_json::from_value(object)?),
-                _ => Self::Unknown(object),
-            },
-        )
-    }
-}
-impl<'de> serde::Deserialize<'de> for SshHostKeyCheck3 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let (tag, object) = super::runtime::union_object_untagged(deserializer, "mode")?;
-        Self::from_object(&tag, object).map_err(serde::de::Error::custom)
-    }
 }
 impl serde::Serialize for SshHostKeyCheck3 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -69007,73 +63301,6 @@ pub enum BlockdevOptions5 {
     Vvfat(XBlockdevReopenVvfat),
     /// A branch newer than the spec: the object as received.
     Unknown(serde_json::Value),
-}
-impl BlockdevOptions5 {
-    /// The branch `tag` names, from the union's object. Not
-    /// generic: compiled once, here, whatever deserializer a client
-    /// decodes with.
-    fn from_object(
-        tag: &str,
-        object: serde_json::Value,
-    ) -> Result<Self, serde_json::Error> {
-        Ok(
-            match tag {
-                "blkdebug" => Self::Blkdebug(serde_json::from_value(object)?),
-                "blklogwrites" => Self::Blklogwrites(serde_json::from_value(object)?),
-                "blkreplay" => Self::Blkreplay(serde_json::from_value(object)?),
-                "blkverify" => Self::Blkverify(serde_json::from_value(object)?),
-                "bochs" => Self::Bochs(serde_json::from_value(object)?),
-                "cloop" => Self::Cloop(serde_json::from_value(object)?),
-                "compress" => Self::Compress(serde_json::from_value(object)?),
-                "copy-on-read" => Self::CopyOnRead(serde_json::from_value(object)?),
-                "dmg" => Self::Dmg(serde_json::from_value(object)?),
-                "file" => Self::File(serde_json::from_value(object)?),
-                "ftp" => Self::Ftp(serde_json::from_value(object)?),
-                "ftps" => Self::Ftps(serde_json::from_value(object)?),
-                "gluster" => Self::Gluster(serde_json::from_value(object)?),
-                "host_cdrom" => Self::HostCdrom(serde_json::from_value(object)?),
-                "host_device" => Self::HostDevice(serde_json::from_value(object)?),
-                "http" => Self::Http(serde_json::from_value(object)?),
-                "https" => Self::Https(serde_json::from_value(object)?),
-                "iscsi" => Self::Iscsi(serde_json::from_value(object)?),
-                "luks" => Self::Luks(serde_json::from_value(object)?),
-                "nbd" => Self::Nbd(serde_json::from_value(object)?),
-                "nfs" => Self::Nfs(serde_json::from_value(object)?),
-                "null-aio" => Self::NullAio(serde_json::from_value(object)?),
-                "null-co" => Self::NullCo(serde_json::from_value(object)?),
-                "nvme" => Self::Nvme(serde_json::from_value(object)?),
-                "parallels" => Self::Parallels(serde_json::from_value(object)?),
-                "preallocate" => Self::Preallocate(serde_json::from_value(object)?),
-                "qcow" => Self::Qcow(serde_json::from_value(object)?),
-                "qcow2" => Self::Qcow2(serde_json::from_value(object)?),
-                "qed" => Self::Qed(serde_json::from_value(object)?),
-                "quorum" => Self::Quorum(serde_json::from_value(object)?),
-                "raw" => Self::Raw(serde_json::from_value(object)?),
-                "rbd" => Self::Rbd(serde_json::from_value(object)?),
-                "replication" => Self::Replication(serde_json::from_value(object)?),
-                "sheepdog" => Self::Sheepdog(serde_json::from_value(object)?),
-                "ssh" => Self::Ssh(serde_json::from_value(object)?),
-                "throttle" => Self::Throttle(serde_json::from_value(object)?),
-                "vdi" => Self::Vdi(serde_json::from_value(object)?),
-                "vhdx" => Self::Vhdx(serde_json::from_value(object)?),
-                "vmdk" => Self::Vmdk(serde_json::from_value(object)?),
-                "vpc" => Self::Vpc(serde_json::from_value(object)?),
-                "vvfat" => Self::Vvfat(serde_json::from_value(object)?),
-                _ => Self::Unknown(object),
-            },
-        )
-    }
-}
-impl<'de> serde::Deserialize<'de> for BlockdevOptions5 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let (tag, object) = super::runtime::union_object_untagged(
-            deserializer,
-            "driver",
-        )?;
-        Self::from_object(&tag, object).map_err(serde::de::Error::custom)
-    }
 }
 impl serde::Serialize for BlockdevOptions5 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -69230,31 +63457,6 @@ pub enum KeyValue2 {
     /// A branch newer than the spec: the object as received.
     Unknown(serde_json::Value),
 }
-impl KeyValue2 {
-    /// The branch `tag` names, from the union's object. Not
-    /// generic: compiled once, here, whatever deserializer a client
-    /// decodes with.
-    fn from_object(
-        tag: &str,
-        object: serde_json::Value,
-    ) -> Result<Self, serde_json::Error> {
-        Ok(
-            match tag {
-                "number" => Self::Number(serde_json::from_value(object)?),
-                "qcode" => Self::Qcode(serde_json::from_value(object)?),
-                _ => Self::Unknown(object),
-            },
-        )
-    }
-}
-impl<'de> serde::Deserialize<'de> for KeyValue2 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let (tag, object) = super::runtime::union_object_untagged(deserializer, "type")?;
-        Self::from_object(&tag, object).map_err(serde::de::Error::custom)
-    }
-}
 impl serde::Serialize for KeyValue2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -69287,33 +63489,6 @@ pub enum InputEvent2 {
     /// A branch newer than the spec: the object as received.
     Unknown(serde_json::Value),
 }
-impl InputEvent2 {
-    /// The branch `tag` names, from the union's object. Not
-    /// generic: compiled once, here, whatever deserializer a client
-    /// decodes with.
-    fn from_object(
-        tag: &str,
-        object: serde_json::Value,
-    ) -> Result<Self, serde_json::Error> {
-        Ok(
-            match tag {
-                "key" => Self::Key(serde_json::from_value(object)?),
-                "btn" => Self::Btn(serde_json::from_value(object)?),
-                "rel" => Self::Rel(serde_json::from_value(object)?),
-                "abs" => Self::Abs(serde_json::from_value(object)?),
-                _ => Self::Unknown(object),
-            },
-        )
-    }
-}
-impl<'de> serde::Deserialize<'de> for InputEvent2 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let (tag, object) = super::runtime::union_object_untagged(deserializer, "type")?;
-        Self::from_object(&tag, object).map_err(serde::de::Error::custom)
-    }
-}
 impl serde::Serialize for InputEvent2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -69338,7 +63513,7 @@ impl serde::Serialize for InputEvent2 {
 ///
 /// An alternate: one of several types, told apart by their JSON type; a value of none of them
 /// decodes into `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[allow(clippy::large_enum_variant)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -69355,7 +63530,7 @@ pub enum BlockDirtyBitmapOrStr {
 ///
 /// An alternate: one of several types, told apart by their JSON type; a value of none of them
 /// decodes into `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[allow(clippy::large_enum_variant)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -69374,7 +63549,7 @@ pub enum BlockdevRef {
 ///
 /// An alternate: one of several types, told apart by their JSON type; a value of none of them
 /// decodes into `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[allow(clippy::large_enum_variant)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -69394,7 +63569,7 @@ pub enum BlockdevRefOrNull {
 ///
 /// An alternate: one of several types, told apart by their JSON type; a value of none of them
 /// decodes into `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[allow(clippy::large_enum_variant)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -69411,7 +63586,7 @@ pub enum Qcow2OverlapChecks {
 ///
 /// An alternate: one of several types, told apart by their JSON type; a value of none of them
 /// decodes into `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[allow(clippy::large_enum_variant)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -69433,7 +63608,7 @@ pub enum BlockdevRef2 {
 ///
 /// An alternate: one of several types, told apart by their JSON type; a value of none of them
 /// decodes into `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[allow(clippy::large_enum_variant)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -69449,7 +63624,7 @@ pub enum StrOrNull {
 ///
 /// An alternate: one of several types, told apart by their JSON type; a value of none of them
 /// decodes into `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
 #[allow(clippy::large_enum_variant)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -69468,7 +63643,7 @@ pub enum StatsValue {
 ///
 /// An alternate: one of several types, told apart by their JSON type; a value of none of them
 /// decodes into `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[allow(clippy::large_enum_variant)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -69484,7 +63659,7 @@ pub enum Qcow2OverlapChecks2 {
 ///
 /// An alternate: one of several types, told apart by their JSON type; a value of none of them
 /// decodes into `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[allow(clippy::large_enum_variant)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -69495,14 +63670,6 @@ pub enum BlockdevRef3 {
     Reference(String),
     /// A value of none of the branches' types.
     Unknown(serde_json::Value),
-}
-impl AddfdInfo {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(fdset_id: i64, fd: i64) -> Self {
-        Self { fdset_id, fd }
-    }
 }
 impl BlockDirtyBitmap {
     /// The arguments every QEMU that has them requires; the others
@@ -71314,31 +65481,6 @@ impl BlockdevCreateOptionsVpc {
         }
     }
 }
-impl SnapshotInfo {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        id: String,
-        name: String,
-        vm_state_size: i64,
-        date_sec: i64,
-        date_nsec: i64,
-        vm_clock_sec: i64,
-        vm_clock_nsec: i64,
-    ) -> Self {
-        Self {
-            id,
-            name,
-            vm_state_size,
-            date_sec,
-            date_nsec,
-            vm_clock_sec,
-            vm_clock_nsec,
-            icount: None,
-        }
-    }
-}
 impl ChardevFile {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -71716,19 +65858,6 @@ impl ChardevRingbufWrapper {
         Self { data }
     }
 }
-impl ChardevReturn {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new() -> Self {
-        Self { pty: None }
-    }
-}
-impl Default for ChardevReturn {
-    fn default() -> Self {
-        Self::new()
-    }
-}
 impl CxlDynamicCapacityExtent {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -71743,19 +65872,6 @@ impl CXLUncorErrorRecord {
     #[allow(clippy::too_many_arguments)]
     pub fn new(type_: CxlUncorErrorType, header: Vec<u32>) -> Self {
         Self { type_, header }
-    }
-}
-impl ObjectPropertyInfo {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(name: String, type_: String) -> Self {
-        Self {
-            name,
-            type_,
-            description: None,
-            default_value: None,
-        }
     }
 }
 impl DisplayReloadOptionsVNC {
@@ -73071,1171 +67187,12 @@ impl ObjectAddXVfioUserServer {
         Self { id: None, socket, device }
     }
 }
-impl ObjectPropertyValue {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(name: String, type_: String) -> Self {
-        Self { name, type_, value: None }
-    }
-}
-impl ObjectPropertiesValues {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(properties: Vec<ObjectPropertyValue>) -> Self {
-        Self { properties }
-    }
-}
-impl ObjectTypeInfo {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(name: String) -> Self {
-        Self {
-            name,
-            abstract_: None,
-            parent: None,
-        }
-    }
-}
-impl AcceleratorInfo {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(enabled: Accelerator, present: Vec<Accelerator>) -> Self {
-        Self { enabled, present }
-    }
-}
-impl AudiodevPerDirectionOptions {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new() -> Self {
-        Self {
-            mixing_engine: None,
-            fixed_settings: None,
-            frequency: None,
-            channels: None,
-            voices: None,
-            format: None,
-            buffer_length: None,
-        }
-    }
-}
-impl Default for AudiodevPerDirectionOptions {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-impl QueryAudiodevsNoneOrSpice {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new() -> Self {
-        Self {
-            id: None,
-            timer_period: None,
-            in_: None,
-            out: None,
-        }
-    }
-}
-impl Default for QueryAudiodevsNoneOrSpice {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-impl AudiodevAlsaPerDirectionOptions {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new() -> Self {
-        Self {
-            mixing_engine: None,
-            fixed_settings: None,
-            frequency: None,
-            channels: None,
-            voices: None,
-            format: None,
-            buffer_length: None,
-            dev: None,
-            period_length: None,
-            try_poll: None,
-        }
-    }
-}
-impl Default for AudiodevAlsaPerDirectionOptions {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-impl QueryAudiodevsAlsa {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new() -> Self {
-        Self {
-            id: None,
-            timer_period: None,
-            in_: None,
-            out: None,
-            threshold: None,
-        }
-    }
-}
-impl Default for QueryAudiodevsAlsa {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-impl AudiodevCoreaudioPerDirectionOptions {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new() -> Self {
-        Self {
-            mixing_engine: None,
-            fixed_settings: None,
-            frequency: None,
-            channels: None,
-            voices: None,
-            format: None,
-            buffer_length: None,
-            buffer_count: None,
-        }
-    }
-}
-impl Default for AudiodevCoreaudioPerDirectionOptions {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-impl QueryAudiodevsCoreaudioOrSdl {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new() -> Self {
-        Self {
-            id: None,
-            timer_period: None,
-            in_: None,
-            out: None,
-        }
-    }
-}
-impl Default for QueryAudiodevsCoreaudioOrSdl {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-impl QueryAudiodevsDbus {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new() -> Self {
-        Self {
-            id: None,
-            timer_period: None,
-            in_: None,
-            out: None,
-            nsamples: None,
-        }
-    }
-}
-impl Default for QueryAudiodevsDbus {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-impl QueryAudiodevsDsound {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new() -> Self {
-        Self {
-            id: None,
-            timer_period: None,
-            in_: None,
-            out: None,
-            latency: None,
-        }
-    }
-}
-impl Default for QueryAudiodevsDsound {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-impl AudiodevJackPerDirectionOptions {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new() -> Self {
-        Self {
-            mixing_engine: None,
-            fixed_settings: None,
-            frequency: None,
-            channels: None,
-            voices: None,
-            format: None,
-            buffer_length: None,
-            server_name: None,
-            client_name: None,
-            connect_ports: None,
-            start_server: None,
-            exact_name: None,
-        }
-    }
-}
-impl Default for AudiodevJackPerDirectionOptions {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-impl QueryAudiodevsJack {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new() -> Self {
-        Self {
-            id: None,
-            timer_period: None,
-            in_: None,
-            out: None,
-        }
-    }
-}
-impl Default for QueryAudiodevsJack {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-impl AudiodevOssPerDirectionOptions {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new() -> Self {
-        Self {
-            mixing_engine: None,
-            fixed_settings: None,
-            frequency: None,
-            channels: None,
-            voices: None,
-            format: None,
-            buffer_length: None,
-            dev: None,
-            buffer_count: None,
-            try_poll: None,
-        }
-    }
-}
-impl Default for AudiodevOssPerDirectionOptions {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-impl QueryAudiodevsOss {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new() -> Self {
-        Self {
-            id: None,
-            timer_period: None,
-            in_: None,
-            out: None,
-            try_mmap: None,
-            exclusive: None,
-            dsp_policy: None,
-        }
-    }
-}
-impl Default for QueryAudiodevsOss {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-impl AudiodevPaPerDirectionOptions {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new() -> Self {
-        Self {
-            mixing_engine: None,
-            fixed_settings: None,
-            frequency: None,
-            channels: None,
-            voices: None,
-            format: None,
-            buffer_length: None,
-            name: None,
-            stream_name: None,
-            latency: None,
-        }
-    }
-}
-impl Default for AudiodevPaPerDirectionOptions {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-impl QueryAudiodevsPa {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new() -> Self {
-        Self {
-            id: None,
-            timer_period: None,
-            in_: None,
-            out: None,
-            server: None,
-        }
-    }
-}
-impl Default for QueryAudiodevsPa {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-impl QueryAudiodevsPipewire {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new() -> Self {
-        Self {
-            id: None,
-            timer_period: None,
-            in_: None,
-            out: None,
-        }
-    }
-}
-impl Default for QueryAudiodevsPipewire {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-impl QueryAudiodevsSndio {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new() -> Self {
-        Self {
-            id: None,
-            timer_period: None,
-            in_: None,
-            out: None,
-            dev: None,
-            latency: None,
-        }
-    }
-}
-impl Default for QueryAudiodevsSndio {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-impl QueryAudiodevsWav {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new() -> Self {
-        Self {
-            id: None,
-            timer_period: None,
-            in_: None,
-            out: None,
-            path: None,
-        }
-    }
-}
-impl Default for QueryAudiodevsWav {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-impl BalloonInfo {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(actual: i64) -> Self {
-        Self { actual }
-    }
-}
-impl BlockdevChild {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(child: String, node_name: String) -> Self {
-        Self { child, node_name }
-    }
-}
-impl BlockLimitsInfo {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        request_alignment: u32,
-        max_iov: i64,
-        min_mem_alignment: u64,
-        opt_mem_alignment: u64,
-    ) -> Self {
-        Self {
-            request_alignment,
-            max_discard: None,
-            discard_alignment: None,
-            max_write_zeroes: None,
-            write_zeroes_alignment: None,
-            opt_transfer: None,
-            max_transfer: None,
-            max_hw_transfer: None,
-            max_iov,
-            max_hw_iov: None,
-            min_mem_alignment,
-            opt_mem_alignment,
-        }
-    }
-}
-impl QCryptoBlockInfoLUKSSlot {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(active: bool, key_offset: i64) -> Self {
-        Self {
-            active,
-            iters: None,
-            stripes: None,
-            key_offset,
-        }
-    }
-}
-impl QCryptoBlockInfoLUKS {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        cipher_alg: QCryptoCipherAlgo,
-        cipher_mode: QCryptoCipherMode,
-        ivgen_alg: QCryptoIVGenAlgo,
-        hash_alg: QCryptoHashAlgo,
-        payload_offset: i64,
-        master_key_iters: i64,
-        uuid: String,
-        slots: Vec<QCryptoBlockInfoLUKSSlot>,
-    ) -> Self {
-        Self {
-            cipher_alg,
-            cipher_mode,
-            ivgen_alg,
-            ivgen_hash_alg: None,
-            hash_alg,
-            detached_header: None,
-            payload_offset,
-            master_key_iters,
-            uuid,
-            slots,
-        }
-    }
-}
-impl Qcow2BitmapInfo {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        name: String,
-        granularity: u32,
-        flags: Vec<Qcow2BitmapInfoFlags>,
-    ) -> Self {
-        Self { name, granularity, flags }
-    }
-}
-impl ImageInfoSpecificQCow2 {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(compat: String) -> Self {
-        Self {
-            compat,
-            data_file: None,
-            data_file_raw: None,
-            extended_l2: None,
-            lazy_refcounts: None,
-            corrupt: None,
-            refcount_bits: None,
-            encrypt: None,
-            bitmaps: None,
-            compression_type: None,
-        }
-    }
-}
-impl ImageInfoSpecificQCow2Wrapper {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(data: ImageInfoSpecificQCow2) -> Self {
-        Self { data }
-    }
-}
-impl VmdkExtentInfo {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(filename: String, format: String, virtual_size: i64) -> Self {
-        Self {
-            filename,
-            format,
-            virtual_size,
-            cluster_size: None,
-            compressed: None,
-        }
-    }
-}
-impl ImageInfoSpecificVmdk {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        create_type: String,
-        cid: i64,
-        parent_cid: i64,
-        extents: Vec<VmdkExtentInfo>,
-    ) -> Self {
-        Self {
-            create_type,
-            cid,
-            parent_cid,
-            extents,
-        }
-    }
-}
-impl ImageInfoSpecificVmdkWrapper {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(data: ImageInfoSpecificVmdk) -> Self {
-        Self { data }
-    }
-}
-impl ImageInfoSpecificLUKSWrapper {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(data: QCryptoBlockInfoLUKS) -> Self {
-        Self { data }
-    }
-}
-impl ImageInfoSpecificRbd {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new() -> Self {
-        Self { encryption_format: None }
-    }
-}
-impl Default for ImageInfoSpecificRbd {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-impl ImageInfoSpecificRbdWrapper {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(data: ImageInfoSpecificRbd) -> Self {
-        Self { data }
-    }
-}
-impl ImageInfoSpecificFile {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new() -> Self {
-        Self { extent_size_hint: None }
-    }
-}
-impl Default for ImageInfoSpecificFile {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-impl ImageInfoSpecificFileWrapper {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(data: ImageInfoSpecificFile) -> Self {
-        Self { data }
-    }
-}
-impl ImageInfo {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(filename: String, format: String, virtual_size: i64) -> Self {
-        Self {
-            filename,
-            format,
-            dirty_flag: None,
-            actual_size: None,
-            virtual_size,
-            cluster_size: None,
-            encrypted: None,
-            compressed: None,
-            backing_filename: None,
-            full_backing_filename: None,
-            backing_filename_format: None,
-            snapshots: None,
-            limits: None,
-            format_specific: None,
-            backing_image: None,
-        }
-    }
-}
-impl BlockdevCacheInfo {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(writeback: bool, direct: bool, no_flush: bool) -> Self {
-        Self {
-            writeback,
-            direct,
-            no_flush,
-        }
-    }
-}
-impl BlockDirtyInfo {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(count: i64, granularity: u32) -> Self {
-        Self {
-            name: None,
-            count,
-            granularity,
-            recording: None,
-            busy: None,
-            persistent: None,
-            inconsistent: None,
-        }
-    }
-}
-impl BlockDeviceInfo {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        file: String,
-        ro: bool,
-        drv: String,
-        backing_file_depth: i64,
-        encrypted: bool,
-        detect_zeroes: BlockdevDetectZeroesOptions,
-        bps: i64,
-        bps_rd: i64,
-        bps_wr: i64,
-        iops: i64,
-        iops_rd: i64,
-        iops_wr: i64,
-        image: ImageInfo,
-    ) -> Self {
-        Self {
-            file,
-            node_name: None,
-            ro,
-            drv,
-            backing_file: None,
-            backing_file_depth,
-            children: None,
-            active: None,
-            encrypted,
-            detect_zeroes,
-            bps,
-            bps_rd,
-            bps_wr,
-            iops,
-            iops_rd,
-            iops_wr,
-            image,
-            bps_max: None,
-            bps_rd_max: None,
-            bps_wr_max: None,
-            iops_max: None,
-            iops_rd_max: None,
-            iops_wr_max: None,
-            bps_max_length: None,
-            bps_rd_max_length: None,
-            bps_wr_max_length: None,
-            iops_max_length: None,
-            iops_rd_max_length: None,
-            iops_wr_max_length: None,
-            iops_size: None,
-            group: None,
-            cache: None,
-            write_threshold: None,
-            dirty_bitmaps: None,
-        }
-    }
-}
-impl BlockInfo {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(device: String, type_: String, removable: bool, locked: bool) -> Self {
-        Self {
-            device,
-            qdev: None,
-            type_,
-            removable,
-            locked,
-            inserted: None,
-            tray_open: None,
-            io_status: None,
-        }
-    }
-}
-impl BlockExportInfo {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        id: String,
-        type_: BlockExportType,
-        node_name: String,
-        shutting_down: bool,
-    ) -> Self {
-        Self {
-            id,
-            type_,
-            node_name,
-            shutting_down,
-        }
-    }
-}
-impl QueryBlockJobsMirror {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(actively_synced: bool) -> Self {
-        Self {
-            device: None,
-            len: None,
-            offset: None,
-            busy: None,
-            paused: None,
-            speed: None,
-            io_status: None,
-            ready: None,
-            status: None,
-            auto_finalize: None,
-            auto_dismiss: None,
-            error: None,
-            actively_synced,
-        }
-    }
-}
-impl QueryBlockJobsBase {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        device: String,
-        len: i64,
-        offset: i64,
-        busy: bool,
-        paused: bool,
-        speed: i64,
-        io_status: BlockDeviceIoStatus,
-    ) -> Self {
-        Self {
-            device,
-            len,
-            offset,
-            busy,
-            paused,
-            speed,
-            io_status,
-            ready: None,
-            status: None,
-            auto_finalize: None,
-            auto_dismiss: None,
-            error: None,
-        }
-    }
-}
-impl BlockDeviceTimedStats {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        interval_length: i64,
-        min_rd_latency_ns: i64,
-        max_rd_latency_ns: i64,
-        avg_rd_latency_ns: i64,
-        min_wr_latency_ns: i64,
-        max_wr_latency_ns: i64,
-        avg_wr_latency_ns: i64,
-        min_flush_latency_ns: i64,
-        max_flush_latency_ns: i64,
-        avg_flush_latency_ns: i64,
-        avg_rd_queue_depth: f64,
-        avg_wr_queue_depth: f64,
-    ) -> Self {
-        Self {
-            interval_length,
-            min_rd_latency_ns,
-            max_rd_latency_ns,
-            avg_rd_latency_ns,
-            min_wr_latency_ns,
-            max_wr_latency_ns,
-            avg_wr_latency_ns,
-            min_zone_append_latency_ns: None,
-            max_zone_append_latency_ns: None,
-            avg_zone_append_latency_ns: None,
-            min_flush_latency_ns,
-            max_flush_latency_ns,
-            avg_flush_latency_ns,
-            avg_rd_queue_depth,
-            avg_wr_queue_depth,
-            avg_zone_append_queue_depth: None,
-        }
-    }
-}
-impl BlockLatencyHistogramInfo {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(boundaries: Vec<u64>, bins: Vec<u64>) -> Self {
-        Self { boundaries, bins }
-    }
-}
-impl BlockDeviceStats {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        rd_bytes: i64,
-        wr_bytes: i64,
-        rd_operations: i64,
-        wr_operations: i64,
-        flush_operations: i64,
-        rd_total_time_ns: i64,
-        wr_total_time_ns: i64,
-        flush_total_time_ns: i64,
-        wr_highest_offset: i64,
-    ) -> Self {
-        Self {
-            rd_bytes,
-            wr_bytes,
-            zone_append_bytes: None,
-            unmap_bytes: None,
-            rd_operations,
-            wr_operations,
-            zone_append_operations: None,
-            flush_operations,
-            unmap_operations: None,
-            rd_total_time_ns,
-            wr_total_time_ns,
-            zone_append_total_time_ns: None,
-            flush_total_time_ns,
-            unmap_total_time_ns: None,
-            wr_highest_offset,
-            rd_merged: None,
-            wr_merged: None,
-            zone_append_merged: None,
-            unmap_merged: None,
-            idle_time_ns: None,
-            failed_rd_operations: None,
-            failed_wr_operations: None,
-            failed_zone_append_operations: None,
-            failed_flush_operations: None,
-            failed_unmap_operations: None,
-            invalid_rd_operations: None,
-            invalid_wr_operations: None,
-            invalid_zone_append_operations: None,
-            invalid_flush_operations: None,
-            invalid_unmap_operations: None,
-            account_invalid: None,
-            account_failed: None,
-            timed_stats: None,
-            rd_latency_histogram: None,
-            wr_latency_histogram: None,
-            zone_append_latency_histogram: None,
-            flush_latency_histogram: None,
-        }
-    }
-}
-impl BlockStatsSpecificFile {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        discard_nb_ok: u64,
-        discard_nb_failed: u64,
-        discard_bytes_ok: u64,
-    ) -> Self {
-        Self {
-            discard_nb_ok,
-            discard_nb_failed,
-            discard_bytes_ok,
-        }
-    }
-}
-impl BlockStatsSpecificNvme {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        completion_errors: u64,
-        aligned_accesses: u64,
-        unaligned_accesses: u64,
-    ) -> Self {
-        Self {
-            completion_errors,
-            aligned_accesses,
-            unaligned_accesses,
-        }
-    }
-}
-impl BlockStats {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(stats: BlockDeviceStats) -> Self {
-        Self {
-            device: None,
-            qdev: None,
-            node_name: None,
-            stats,
-            driver_specific: None,
-            parent: None,
-            backing: None,
-        }
-    }
-}
-impl ChardevInfo {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(label: String, filename: String, frontend_open: bool) -> Self {
-        Self {
-            label,
-            filename,
-            frontend_open,
-        }
-    }
-}
-impl ChardevBackendInfo {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(name: String) -> Self {
-        Self { name }
-    }
-}
-impl COLOStatus {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(mode: COLOMode, reason: COLOExitReason) -> Self {
-        Self {
-            mode,
-            last_mode: None,
-            reason,
-        }
-    }
-}
-impl CommandLineParameterInfo {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(name: String, type_: CommandLineParameterType) -> Self {
-        Self {
-            name,
-            type_,
-            help: None,
-            default: None,
-        }
-    }
-}
-impl CommandLineOptionInfo {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(option: String, parameters: Vec<CommandLineParameterInfo>) -> Self {
-        Self { option, parameters }
-    }
-}
-impl CpuDefinitionInfo {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(name: String) -> Self {
-        Self {
-            name,
-            migration_safe: None,
-            static_: None,
-            unavailable_features: None,
-            typename: None,
-            alias_of: None,
-            deprecated: None,
-        }
-    }
-}
 impl CpuModelInfo {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
     #[allow(clippy::too_many_arguments)]
     pub fn new(name: String) -> Self {
         Self { name, props: None }
-    }
-}
-impl CpuModelBaselineInfo {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(model: CpuModelInfo) -> Self {
-        Self { model }
-    }
-}
-impl CpuModelCompareInfo {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        result: CpuModelCompareResult,
-        responsible_properties: Vec<String>,
-    ) -> Self {
-        Self {
-            result,
-            responsible_properties,
-        }
-    }
-}
-impl CpuModelExpansionInfo {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(model: CpuModelInfo) -> Self {
-        Self {
-            model,
-            deprecated_props: None,
-        }
-    }
-}
-impl CpuInstanceProperties {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new() -> Self {
-        Self {
-            node_id: None,
-            socket_id: None,
-            die_id: None,
-            core_id: None,
-            thread_id: None,
-        }
-    }
-}
-impl Default for CpuInstanceProperties {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-impl QueryCpusX86OrRiscv {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(pc: i64) -> Self {
-        Self {
-            cpu: None,
-            current: None,
-            halted: None,
-            qom_path: None,
-            thread_id: None,
-            props: None,
-            pc,
-        }
-    }
-}
-impl QueryCpusSparc {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(pc: i64, npc: i64) -> Self {
-        Self {
-            cpu: None,
-            current: None,
-            halted: None,
-            qom_path: None,
-            thread_id: None,
-            props: None,
-            pc,
-            npc,
-        }
-    }
-}
-impl QueryCpusPpc {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(nip: i64) -> Self {
-        Self {
-            cpu: None,
-            current: None,
-            halted: None,
-            qom_path: None,
-            thread_id: None,
-            props: None,
-            nip,
-        }
-    }
-}
-impl QueryCpusMipsOrTricore {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(pc: i64) -> Self {
-        Self {
-            cpu: None,
-            current: None,
-            halted: None,
-            qom_path: None,
-            thread_id: None,
-            props: None,
-            pc,
-        }
-    }
-}
-impl QueryCpusS390 {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(cpu_state: CpuS390State) -> Self {
-        Self {
-            cpu: None,
-            current: None,
-            halted: None,
-            qom_path: None,
-            thread_id: None,
-            props: None,
-            cpu_state,
-        }
-    }
-}
-impl QueryCpusBase {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(cpu: i64, current: bool, halted: bool, thread_id: i64) -> Self {
-        Self {
-            cpu,
-            current,
-            halted,
-            qom_path: None,
-            thread_id,
-            props: None,
-        }
     }
 }
 impl CpuInstanceProperties2 {
@@ -74259,1240 +67216,6 @@ impl CpuInstanceProperties2 {
 impl Default for CpuInstanceProperties2 {
     fn default() -> Self {
         Self::new()
-    }
-}
-impl QueryCpusFastS390x {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(cpu_state: CpuS390State) -> Self {
-        Self {
-            cpu_index: None,
-            qom_type: None,
-            qom_path: None,
-            thread_id: None,
-            props: None,
-            cpu_state,
-            dedicated: None,
-            entitlement: None,
-        }
-    }
-}
-impl QueryCpusFastBase {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(cpu_index: i64, qom_path: String, thread_id: i64) -> Self {
-        Self {
-            cpu_index,
-            qom_type: None,
-            qom_path,
-            thread_id,
-            props: None,
-        }
-    }
-}
-impl QCryptodevBackendClient {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(queue: u32, type_: QCryptodevBackendType) -> Self {
-        Self { queue, type_ }
-    }
-}
-impl QCryptodevInfo {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        id: String,
-        service: Vec<QCryptodevBackendServiceType>,
-        client: Vec<QCryptodevBackendClient>,
-    ) -> Self {
-        Self { id, service, client }
-    }
-}
-impl CurrentMachineParams {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(wakeup_suspend_support: bool) -> Self {
-        Self { wakeup_suspend_support }
-    }
-}
-impl DirtyRateVcpu {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(id: i64, dirty_rate: i64) -> Self {
-        Self { id, dirty_rate }
-    }
-}
-impl DirtyRateInfo {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(status: DirtyRateStatus, start_time: i64, calc_time: i64) -> Self {
-        Self {
-            dirty_rate: None,
-            status,
-            start_time,
-            calc_time,
-            calc_time_unit: None,
-            sample_pages: None,
-            mode: None,
-            vcpu_dirty_rate: None,
-        }
-    }
-}
-impl QueryDisplayOptionsGtk {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new() -> Self {
-        Self {
-            full_screen: None,
-            window_close: None,
-            show_cursor: None,
-            gl: None,
-            grab_on_hover: None,
-            zoom_to_fit: None,
-            show_tabs: None,
-            show_menubar: None,
-            keep_aspect_ratio: None,
-            scale: None,
-        }
-    }
-}
-impl Default for QueryDisplayOptionsGtk {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-impl QueryDisplayOptionsCocoa {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new() -> Self {
-        Self {
-            full_screen: None,
-            window_close: None,
-            show_cursor: None,
-            gl: None,
-            left_command_key: None,
-            full_grab: None,
-            swap_opt_cmd: None,
-            zoom_to_fit: None,
-            zoom_interpolation: None,
-        }
-    }
-}
-impl Default for QueryDisplayOptionsCocoa {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-impl QueryDisplayOptionsCurses {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new() -> Self {
-        Self {
-            full_screen: None,
-            window_close: None,
-            show_cursor: None,
-            gl: None,
-            charset: None,
-        }
-    }
-}
-impl Default for QueryDisplayOptionsCurses {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-impl QueryDisplayOptionsEglHeadless {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new() -> Self {
-        Self {
-            full_screen: None,
-            window_close: None,
-            show_cursor: None,
-            gl: None,
-            rendernode: None,
-        }
-    }
-}
-impl Default for QueryDisplayOptionsEglHeadless {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-impl QueryDisplayOptionsDbus {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new() -> Self {
-        Self {
-            full_screen: None,
-            window_close: None,
-            show_cursor: None,
-            gl: None,
-            rendernode: None,
-            addr: None,
-            p2p: None,
-            audiodev: None,
-        }
-    }
-}
-impl Default for QueryDisplayOptionsDbus {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-impl QueryDisplayOptionsSdl {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new() -> Self {
-        Self {
-            full_screen: None,
-            window_close: None,
-            show_cursor: None,
-            gl: None,
-            grab_mod: None,
-        }
-    }
-}
-impl Default for QueryDisplayOptionsSdl {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-impl QueryDisplayOptionsBase {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new() -> Self {
-        Self {
-            full_screen: None,
-            window_close: None,
-            show_cursor: None,
-            gl: None,
-        }
-    }
-}
-impl Default for QueryDisplayOptionsBase {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-impl DumpGuestMemoryCapability {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(formats: Vec<DumpGuestMemoryFormat>) -> Self {
-        Self { formats }
-    }
-}
-impl FdsetFdInfo {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(fd: i64) -> Self {
-        Self { fd, opaque: None }
-    }
-}
-impl FdsetInfo {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(fdset_id: i64, fds: Vec<FdsetFdInfo>) -> Self {
-        Self { fdset_id, fds }
-    }
-}
-impl FirmwareLog {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(log: String) -> Self {
-        Self { version: None, log }
-    }
-}
-impl GICCapability {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(version: i64, emulated: bool, kernel: bool) -> Self {
-        Self { version, emulated, kernel }
-    }
-}
-impl HotpluggableCPU {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(type_: String, vcpus_count: i64, props: CpuInstanceProperties2) -> Self {
-        Self {
-            type_,
-            vcpus_count,
-            props,
-            qom_path: None,
-        }
-    }
-}
-impl HvBalloonInfo {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(committed: u64, available: u64) -> Self {
-        Self { committed, available }
-    }
-}
-impl IOThreadInfo {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(id: String, thread_id: i64) -> Self {
-        Self {
-            id,
-            thread_id,
-            poll_max_ns: None,
-            poll_grow: None,
-            poll_shrink: None,
-            aio_max_batch: None,
-        }
-    }
-}
-impl JobInfo {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        id: String,
-        type_: JobType,
-        status: JobStatus,
-        current_progress: i64,
-        total_progress: i64,
-    ) -> Self {
-        Self {
-            id,
-            type_,
-            status,
-            current_progress,
-            total_progress,
-            error: None,
-        }
-    }
-}
-impl KvmInfo {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(enabled: bool, present: bool) -> Self {
-        Self { enabled, present }
-    }
-}
-impl CompatProperty {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(qom_type: String, property: String, value: String) -> Self {
-        Self { qom_type, property, value }
-    }
-}
-impl MachineInfo {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(name: String, cpu_max: i64) -> Self {
-        Self {
-            name,
-            alias: None,
-            is_default: None,
-            cpu_max,
-            hotpluggable_cpus: None,
-            numa_mem_supported: None,
-            deprecated: None,
-            default_cpu_type: None,
-            default_ram_id: None,
-            acpi: None,
-            compat_props: None,
-        }
-    }
-}
-impl Memdev {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        size: u64,
-        merge: bool,
-        dump: bool,
-        prealloc: bool,
-        host_nodes: Vec<u16>,
-        policy: HostMemPolicy,
-    ) -> Self {
-        Self {
-            id: None,
-            size,
-            merge,
-            dump,
-            prealloc,
-            share: None,
-            reserve: None,
-            host_nodes,
-            policy,
-        }
-    }
-}
-impl PCDIMMDeviceInfo {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        addr: i64,
-        size: i64,
-        slot: i64,
-        node: i64,
-        memdev: String,
-        hotplugged: bool,
-        hotpluggable: bool,
-    ) -> Self {
-        Self {
-            id: None,
-            addr,
-            size,
-            slot,
-            node,
-            memdev,
-            hotplugged,
-            hotpluggable,
-        }
-    }
-}
-impl PCDIMMDeviceInfoWrapper {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(data: PCDIMMDeviceInfo) -> Self {
-        Self { data }
-    }
-}
-impl VirtioPMEMDeviceInfo {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(memaddr: u64, size: u64, memdev: String) -> Self {
-        Self {
-            id: None,
-            memaddr,
-            size,
-            memdev,
-        }
-    }
-}
-impl VirtioPMEMDeviceInfoWrapper {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(data: VirtioPMEMDeviceInfo) -> Self {
-        Self { data }
-    }
-}
-impl VirtioMEMDeviceInfo {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        memaddr: u64,
-        requested_size: u64,
-        size: u64,
-        max_size: u64,
-        block_size: u64,
-        node: i64,
-        memdev: String,
-    ) -> Self {
-        Self {
-            id: None,
-            memaddr,
-            requested_size,
-            size,
-            max_size,
-            block_size,
-            node,
-            memdev,
-        }
-    }
-}
-impl VirtioMEMDeviceInfoWrapper {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(data: VirtioMEMDeviceInfo) -> Self {
-        Self { data }
-    }
-}
-impl SgxEPCDeviceInfo {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(memaddr: u64, size: u64, memdev: String) -> Self {
-        Self {
-            id: None,
-            memaddr,
-            size,
-            node: None,
-            memdev,
-        }
-    }
-}
-impl SgxEPCDeviceInfoWrapper {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(data: SgxEPCDeviceInfo) -> Self {
-        Self { data }
-    }
-}
-impl HvBalloonDeviceInfo {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(max_size: u64) -> Self {
-        Self {
-            id: None,
-            memaddr: None,
-            max_size,
-            memdev: None,
-        }
-    }
-}
-impl HvBalloonDeviceInfoWrapper {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(data: HvBalloonDeviceInfo) -> Self {
-        Self { data }
-    }
-}
-impl MemoryInfo {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(base_memory: u64) -> Self {
-        Self {
-            base_memory,
-            plugged_memory: None,
-        }
-    }
-}
-impl MouseInfo {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(name: String, index: i64, current: bool, absolute: bool) -> Self {
-        Self {
-            name,
-            index,
-            current,
-            absolute,
-        }
-    }
-}
-impl MigrationStats {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        transferred: i64,
-        remaining: i64,
-        total: i64,
-        duplicate: i64,
-        normal: i64,
-        normal_bytes: i64,
-        dirty_pages_rate: i64,
-        mbps: f64,
-        dirty_sync_count: i64,
-    ) -> Self {
-        Self {
-            transferred,
-            remaining,
-            total,
-            duplicate,
-            normal,
-            normal_bytes,
-            dirty_pages_rate,
-            mbps,
-            dirty_sync_count,
-            postcopy_requests: None,
-            page_size: None,
-            multifd_bytes: None,
-            pages_per_second: None,
-            precopy_bytes: None,
-            downtime_bytes: None,
-            postcopy_bytes: None,
-            dirty_sync_missed_zero_copy: None,
-        }
-    }
-}
-impl VfioStats {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(transferred: i64) -> Self {
-        Self { transferred }
-    }
-}
-impl XBZRLECacheStats {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        cache_size: u64,
-        bytes: i64,
-        pages: i64,
-        cache_miss: i64,
-        cache_miss_rate: f64,
-        overflow: i64,
-    ) -> Self {
-        Self {
-            cache_size,
-            bytes,
-            pages,
-            cache_miss,
-            cache_miss_rate,
-            encoding_rate: None,
-            overflow,
-        }
-    }
-}
-impl MigrationInfo {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new() -> Self {
-        Self {
-            status: None,
-            ram: None,
-            vfio: None,
-            xbzrle_cache: None,
-            total_time: None,
-            expected_downtime: None,
-            downtime: None,
-            setup_time: None,
-            cpu_throttle_percentage: None,
-            error_desc: None,
-            blocked_reasons: None,
-            postcopy_blocktime: None,
-            postcopy_vcpu_blocktime: None,
-            postcopy_latency: None,
-            postcopy_latency_dist: None,
-            postcopy_vcpu_latency: None,
-            postcopy_non_vcpu_latency: None,
-            socket_address: None,
-            dirty_limit_throttle_time_per_round: None,
-            dirty_limit_ring_full_time: None,
-        }
-    }
-}
-impl Default for MigrationInfo {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-impl MigrationParameters {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new() -> Self {
-        Self {
-            announce_initial: None,
-            announce_max: None,
-            announce_rounds: None,
-            announce_step: None,
-            throttle_trigger_threshold: None,
-            cpu_throttle_initial: None,
-            cpu_throttle_increment: None,
-            cpu_throttle_tailslow: None,
-            tls_creds: None,
-            tls_hostname: None,
-            tls_authz: None,
-            max_bandwidth: None,
-            avail_switchover_bandwidth: None,
-            downtime_limit: None,
-            x_checkpoint_delay: None,
-            multifd_channels: None,
-            xbzrle_cache_size: None,
-            max_postcopy_bandwidth: None,
-            max_cpu_throttle: None,
-            multifd_compression: None,
-            multifd_zlib_level: None,
-            multifd_qatzip_level: None,
-            multifd_zstd_level: None,
-            block_bitmap_mapping: None,
-            x_vcpu_dirty_limit_period: None,
-            vcpu_dirty_limit: None,
-            mode: None,
-            zero_page_detection: None,
-            direct_io: None,
-            cpr_exec_command: None,
-        }
-    }
-}
-impl Default for MigrationParameters {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-impl MigrationThreadInfo {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(name: String, thread_id: i64) -> Self {
-        Self { name, thread_id }
-    }
-}
-impl NameInfo {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new() -> Self {
-        Self { name: None }
-    }
-}
-impl Default for NameInfo {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-impl PciDeviceClass {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(class: i64) -> Self {
-        Self { desc: None, class }
-    }
-}
-impl PciDeviceId {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(device: i64, vendor: i64) -> Self {
-        Self {
-            device,
-            vendor,
-            subsystem: None,
-            subsystem_vendor: None,
-        }
-    }
-}
-impl PciMemoryRange {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(base: i64, limit: i64) -> Self {
-        Self { base, limit }
-    }
-}
-impl PciBusInfo {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        number: i64,
-        secondary: i64,
-        subordinate: i64,
-        io_range: PciMemoryRange,
-        memory_range: PciMemoryRange,
-        prefetchable_range: PciMemoryRange,
-    ) -> Self {
-        Self {
-            number,
-            secondary,
-            subordinate,
-            io_range,
-            memory_range,
-            prefetchable_range,
-        }
-    }
-}
-impl PciBridgeInfo {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(bus: PciBusInfo) -> Self {
-        Self { bus, devices: None }
-    }
-}
-impl PciMemoryRegion {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(bar: i64, type_: String, address: i64, size: i64) -> Self {
-        Self {
-            bar,
-            type_,
-            address,
-            size,
-            prefetch: None,
-            mem_type_64: None,
-        }
-    }
-}
-impl PciDeviceInfo {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        bus: i64,
-        slot: i64,
-        function: i64,
-        class_info: PciDeviceClass,
-        id: PciDeviceId,
-        qdev_id: String,
-        regions: Vec<PciMemoryRegion>,
-    ) -> Self {
-        Self {
-            bus,
-            slot,
-            function,
-            class_info,
-            id,
-            irq: None,
-            irq_pin: None,
-            qdev_id,
-            pci_bridge: None,
-            regions,
-        }
-    }
-}
-impl PciInfo {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(bus: i64, devices: Vec<PciDeviceInfo>) -> Self {
-        Self { bus, devices }
-    }
-}
-impl PRManagerInfo {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(id: String, connected: bool) -> Self {
-        Self { id, connected }
-    }
-}
-impl QueryQmpSchemaBuiltin {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(json_type: JSONType) -> Self {
-        Self {
-            name: None,
-            features: None,
-            json_type,
-        }
-    }
-}
-impl SchemaInfoEnumMember {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(name: String) -> Self {
-        Self { name, features: None }
-    }
-}
-impl QueryQmpSchemaEnum {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(values: Vec<String>) -> Self {
-        Self {
-            name: None,
-            features: None,
-            members: None,
-            values,
-        }
-    }
-}
-impl QueryQmpSchemaArray {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(element_type: String) -> Self {
-        Self {
-            name: None,
-            features: None,
-            element_type,
-        }
-    }
-}
-impl SchemaInfoObjectMember {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(name: String, type_: String) -> Self {
-        Self {
-            name,
-            type_,
-            default: None,
-            features: None,
-        }
-    }
-}
-impl SchemaInfoObjectVariant {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(case: String, type_: String) -> Self {
-        Self { case, type_ }
-    }
-}
-impl QueryQmpSchemaObject {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(members: Vec<SchemaInfoObjectMember>) -> Self {
-        Self {
-            name: None,
-            features: None,
-            members,
-            tag: None,
-            variants: None,
-        }
-    }
-}
-impl SchemaInfoAlternateMember {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(type_: String) -> Self {
-        Self { type_ }
-    }
-}
-impl QueryQmpSchemaAlternate {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(members: Vec<SchemaInfoAlternateMember>) -> Self {
-        Self {
-            name: None,
-            features: None,
-            members,
-        }
-    }
-}
-impl QueryQmpSchemaCommand {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(arg_type: String, ret_type: String) -> Self {
-        Self {
-            name: None,
-            features: None,
-            arg_type,
-            ret_type,
-            allow_oob: None,
-        }
-    }
-}
-impl QueryQmpSchemaEvent {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(arg_type: String) -> Self {
-        Self {
-            name: None,
-            features: None,
-            arg_type,
-        }
-    }
-}
-impl ReplayInfo {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(mode: ReplayMode, icount: i64) -> Self {
-        Self {
-            mode,
-            filename: None,
-            icount,
-        }
-    }
-}
-impl RockerSwitch {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(name: String, id: u64, ports: u32) -> Self {
-        Self { name, id, ports }
-    }
-}
-impl RockerOfDpaFlowKey {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(priority: u32, tbl_id: u32) -> Self {
-        Self {
-            priority,
-            tbl_id,
-            in_pport: None,
-            tunnel_id: None,
-            vlan_id: None,
-            eth_type: None,
-            eth_src: None,
-            eth_dst: None,
-            ip_proto: None,
-            ip_tos: None,
-            ip_dst: None,
-        }
-    }
-}
-impl RockerOfDpaFlowMask {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new() -> Self {
-        Self {
-            in_pport: None,
-            tunnel_id: None,
-            vlan_id: None,
-            eth_src: None,
-            eth_dst: None,
-            ip_proto: None,
-            ip_tos: None,
-        }
-    }
-}
-impl Default for RockerOfDpaFlowMask {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-impl RockerOfDpaFlowAction {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new() -> Self {
-        Self {
-            goto_tbl: None,
-            group_id: None,
-            tunnel_lport: None,
-            vlan_id: None,
-            new_vlan_id: None,
-            out_pport: None,
-        }
-    }
-}
-impl Default for RockerOfDpaFlowAction {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-impl RockerOfDpaFlow {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        cookie: u64,
-        hits: u64,
-        key: RockerOfDpaFlowKey,
-        mask: RockerOfDpaFlowMask,
-        action: RockerOfDpaFlowAction,
-    ) -> Self {
-        Self {
-            cookie,
-            hits,
-            key,
-            mask,
-            action,
-        }
-    }
-}
-impl RockerOfDpaGroup {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(id: u32, type_: u8) -> Self {
-        Self {
-            id,
-            type_,
-            vlan_id: None,
-            pport: None,
-            index: None,
-            out_pport: None,
-            group_id: None,
-            set_vlan_id: None,
-            pop_vlan: None,
-            group_ids: None,
-            set_eth_src: None,
-            set_eth_dst: None,
-            ttl_check: None,
-        }
-    }
-}
-impl RockerPort {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        name: String,
-        enabled: bool,
-        link_up: bool,
-        speed: u32,
-        duplex: RockerPortDuplex,
-        autoneg: RockerPortAutoneg,
-    ) -> Self {
-        Self {
-            name,
-            enabled,
-            link_up,
-            speed,
-            duplex,
-            autoneg,
-        }
-    }
-}
-impl RxFilterInfo {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        name: String,
-        promiscuous: bool,
-        multicast: RxState,
-        unicast: RxState,
-        vlan: RxState,
-        broadcast_allowed: bool,
-        multicast_overflow: bool,
-        unicast_overflow: bool,
-        main_mac: String,
-        vlan_table: Vec<i64>,
-        unicast_table: Vec<String>,
-        multicast_table: Vec<String>,
-    ) -> Self {
-        Self {
-            name,
-            promiscuous,
-            multicast,
-            unicast,
-            vlan,
-            broadcast_allowed,
-            multicast_overflow,
-            unicast_overflow,
-            main_mac,
-            vlan_table,
-            unicast_table,
-            multicast_table,
-        }
-    }
-}
-impl CpuPolarizationInfo {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(polarization: S390CpuPolarization) -> Self {
-        Self { polarization }
-    }
-}
-impl QuerySevSev {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(policy: u32, handle: u32) -> Self {
-        Self {
-            enabled: None,
-            api_major: None,
-            api_minor: None,
-            build_id: None,
-            state: None,
-            policy,
-            handle,
-        }
-    }
-}
-impl QuerySevSevSnp {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(snp_policy: u64) -> Self {
-        Self {
-            enabled: None,
-            api_major: None,
-            api_minor: None,
-            build_id: None,
-            state: None,
-            snp_policy,
-        }
-    }
-}
-impl SevAttestationReport {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(data: String) -> Self {
-        Self { data }
-    }
-}
-impl SevCapability {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        pdh: String,
-        cert_chain: String,
-        cbitpos: i64,
-        reduced_phys_bits: i64,
-    ) -> Self {
-        Self {
-            pdh,
-            cert_chain,
-            cpu0_id: None,
-            cbitpos,
-            reduced_phys_bits,
-        }
-    }
-}
-impl SgxEpcSection {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(node: i64, size: u64) -> Self {
-        Self { node, size }
-    }
-}
-impl SgxInfo {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(sgx: bool, sgx1: bool, sgx2: bool, flc: bool) -> Self {
-        Self {
-            sgx,
-            sgx1,
-            sgx2,
-            flc,
-            sections: None,
-        }
-    }
-}
-impl SpiceInfo {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(enabled: bool, migrated: bool, mouse_mode: SpiceQueryMouseMode) -> Self {
-        Self {
-            enabled,
-            migrated,
-            host: None,
-            port: None,
-            tls_port: None,
-            auth: None,
-            compiled_version: None,
-            mouse_mode,
-            channels: None,
-        }
     }
 }
 impl StatsRequest {
@@ -75548,238 +67271,12 @@ impl Default for QueryStatsBase {
         Self::new()
     }
 }
-impl Stats {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(name: String, value: StatsValue) -> Self {
-        Self { name, value }
-    }
-}
-impl StatsResult {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(provider: StatsProvider, stats: Vec<Stats>) -> Self {
-        Self {
-            provider,
-            qom_path: None,
-            stats,
-        }
-    }
-}
-impl StatsSchemaValue {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(name: String, type_: StatsType, exponent: i16) -> Self {
-        Self {
-            name,
-            type_,
-            unit: None,
-            base: None,
-            exponent,
-            bucket_size: None,
-        }
-    }
-}
-impl StatsSchema {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        provider: StatsProvider,
-        target: StatsTarget,
-        stats: Vec<StatsSchemaValue>,
-    ) -> Self {
-        Self { provider, target, stats }
-    }
-}
-impl StatusInfo {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(running: bool, status: RunState) -> Self {
-        Self { running, status }
-    }
-}
-impl QemuTargetInfo {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(arch: SysEmuTarget) -> Self {
-        Self { arch }
-    }
-}
-impl TPMPassthroughOptions {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new() -> Self {
-        Self {
-            path: None,
-            cancel_path: None,
-        }
-    }
-}
-impl Default for TPMPassthroughOptions {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-impl TPMPassthroughOptionsWrapper {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(data: TPMPassthroughOptions) -> Self {
-        Self { data }
-    }
-}
-impl TPMEmulatorOptions {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(chardev: String) -> Self {
-        Self { chardev }
-    }
-}
-impl TPMEmulatorOptionsWrapper {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(data: TPMEmulatorOptions) -> Self {
-        Self { data }
-    }
-}
-impl TPMInfo {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(id: String, model: TpmModel, options: TpmTypeOptions) -> Self {
-        Self { id, model, options }
-    }
-}
-impl UuidInfo {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(uuid: String) -> Self {
-        Self { uuid }
-    }
-}
-impl DirtyLimitInfo {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(cpu_index: i64, limit_rate: u64, current_rate: u64) -> Self {
-        Self {
-            cpu_index,
-            limit_rate,
-            current_rate,
-        }
-    }
-}
-impl VersionTriple {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(major: i64, minor: i64, micro: i64) -> Self {
-        Self { major, minor, micro }
-    }
-}
-impl VersionInfo {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(qemu: VersionTriple, package: String) -> Self {
-        Self { qemu, package }
-    }
-}
-impl GuidInfo {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(guid: String) -> Self {
-        Self { guid }
-    }
-}
-impl VncInfo {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(enabled: bool) -> Self {
-        Self {
-            enabled,
-            host: None,
-            family: None,
-            service: None,
-            auth: None,
-            clients: None,
-        }
-    }
-}
-impl VncServerInfo2 {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        host: String,
-        service: String,
-        family: NetworkAddressFamily,
-        websocket: bool,
-    ) -> Self {
-        Self {
-            host,
-            service,
-            family,
-            websocket,
-            auth: None,
-            vencrypt: None,
-        }
-    }
-}
-impl VncInfo2 {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        id: String,
-        server: Vec<VncServerInfo2>,
-        clients: Vec<VncClientInfo>,
-        auth: VncPrimaryAuth,
-    ) -> Self {
-        Self {
-            id,
-            server,
-            clients,
-            auth,
-            vencrypt: None,
-            display: None,
-        }
-    }
-}
-impl ReplicationStatus {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(error: bool) -> Self {
-        Self { error, desc: None }
-    }
-}
 impl YankInstanceBlockNode {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
     #[allow(clippy::too_many_arguments)]
     pub fn new(node_name: String) -> Self {
         Self { node_name }
-    }
-}
-impl EbpfObject {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(object: String) -> Self {
-        Self { object }
     }
 }
 impl NumaNodeOptions {
@@ -75874,14 +67371,6 @@ impl SetPasswordBase {
     #[allow(clippy::too_many_arguments)]
     pub fn new(password: String) -> Self {
         Self { password, connected: None }
-    }
-}
-impl TraceEventInfo {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(name: String, state: TraceEventState) -> Self {
-        Self { name, state }
     }
 }
 impl AbortWrapper {
@@ -76081,14 +67570,6 @@ impl TransactionProperties {
 impl Default for TransactionProperties {
     fn default() -> Self {
         Self::new()
-    }
-}
-impl HumanReadableText {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(human_readable_text: String) -> Self {
-        Self { human_readable_text }
     }
 }
 impl BlockdevAmendOptionsLUKS {
@@ -77677,50 +69158,6 @@ impl XBlockdevReopenVvfat {
         }
     }
 }
-impl BlockDirtyBitmapSha256 {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(sha256: String) -> Self {
-        Self { sha256 }
-    }
-}
-impl XDbgBlockGraphNode {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(id: u64, type_: XDbgBlockGraphNodeType, name: String) -> Self {
-        Self { id, type_, name }
-    }
-}
-impl XDbgBlockGraphEdge {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        parent: u64,
-        child: u64,
-        name: String,
-        perm: Vec<BlockPermission>,
-        shared_perm: Vec<BlockPermission>,
-    ) -> Self {
-        Self {
-            parent,
-            child,
-            name,
-            perm,
-            shared_perm,
-        }
-    }
-}
-impl XDbgBlockGraph {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(nodes: Vec<XDbgBlockGraphNode>, edges: Vec<XDbgBlockGraphEdge>) -> Self {
-        Self { nodes, edges }
-    }
-}
 impl XInputSendEventQcode {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
@@ -77775,273 +69212,5 @@ impl XInputSendEventRelOrAbs {
     #[allow(clippy::too_many_arguments)]
     pub fn new(data: InputMoveEvent2) -> Self {
         Self { data }
-    }
-}
-impl VirtioInfo {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(path: String, name: String) -> Self {
-        Self { path, name }
-    }
-}
-impl VirtioRingDesc {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(addr: u64, len: u32, flags: Vec<String>) -> Self {
-        Self { addr, len, flags }
-    }
-}
-impl VirtioRingAvail {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(flags: u16, idx: u16, ring: u16) -> Self {
-        Self { flags, idx, ring }
-    }
-}
-impl VirtioRingUsed {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(flags: u16, idx: u16) -> Self {
-        Self { flags, idx }
-    }
-}
-impl VirtioQueueElement {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        name: String,
-        index: u32,
-        descs: Vec<VirtioRingDesc>,
-        avail: VirtioRingAvail,
-        used: VirtioRingUsed,
-    ) -> Self {
-        Self {
-            name,
-            index,
-            descs,
-            avail,
-            used,
-        }
-    }
-}
-impl VirtQueueStatus {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        name: String,
-        queue_index: u16,
-        inuse: u32,
-        vring_num: u32,
-        vring_num_default: u32,
-        vring_align: u32,
-        vring_desc: u64,
-        vring_avail: u64,
-        vring_used: u64,
-        used_idx: u16,
-        signalled_used: u16,
-        signalled_used_valid: bool,
-    ) -> Self {
-        Self {
-            name,
-            queue_index,
-            inuse,
-            vring_num,
-            vring_num_default,
-            vring_align,
-            vring_desc,
-            vring_avail,
-            vring_used,
-            last_avail_idx: None,
-            shadow_avail_idx: None,
-            used_idx,
-            signalled_used,
-            signalled_used_valid,
-        }
-    }
-}
-impl VirtioDeviceFeatures {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(transports: Vec<String>) -> Self {
-        Self {
-            transports,
-            dev_features: None,
-            unknown_dev_features: None,
-            unknown_dev_features2: None,
-        }
-    }
-}
-impl VirtioDeviceStatus {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(statuses: Vec<String>) -> Self {
-        Self {
-            statuses,
-            unknown_statuses: None,
-        }
-    }
-}
-impl VhostDeviceProtocols {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(protocols: Vec<String>) -> Self {
-        Self {
-            protocols,
-            unknown_protocols: None,
-        }
-    }
-}
-impl VhostStatus {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        n_mem_sections: i64,
-        n_tmp_sections: i64,
-        nvqs: u32,
-        vq_index: i64,
-        features: VirtioDeviceFeatures,
-        acked_features: VirtioDeviceFeatures,
-        backend_features: VirtioDeviceFeatures,
-        protocol_features: VhostDeviceProtocols,
-        max_queues: u64,
-        backend_cap: u64,
-        log_enabled: bool,
-        log_size: u64,
-    ) -> Self {
-        Self {
-            n_mem_sections,
-            n_tmp_sections,
-            nvqs,
-            vq_index,
-            features,
-            acked_features,
-            backend_features,
-            protocol_features,
-            max_queues,
-            backend_cap,
-            log_enabled,
-            log_size,
-        }
-    }
-}
-impl VirtioStatus {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        name: String,
-        device_id: u16,
-        vhost_started: bool,
-        device_endian: String,
-        guest_features: VirtioDeviceFeatures,
-        host_features: VirtioDeviceFeatures,
-        backend_features: VirtioDeviceFeatures,
-        num_vqs: i64,
-        status: VirtioDeviceStatus,
-        isr: u8,
-        queue_sel: u16,
-        vm_running: bool,
-        broken: bool,
-        disabled: bool,
-        use_started: bool,
-        started: bool,
-        start_on_kick: bool,
-        disable_legacy_check: bool,
-        bus_name: String,
-        use_guest_notifier_mask: bool,
-    ) -> Self {
-        Self {
-            name,
-            device_id,
-            vhost_started,
-            device_endian,
-            guest_features,
-            host_features,
-            backend_features,
-            num_vqs,
-            status,
-            isr,
-            queue_sel,
-            vm_running,
-            broken,
-            disabled,
-            use_started,
-            started,
-            start_on_kick,
-            disable_legacy_check,
-            bus_name,
-            use_guest_notifier_mask,
-            vhost_dev: None,
-        }
-    }
-}
-impl VirtVhostQueueStatus {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        name: String,
-        kick: i64,
-        call: i64,
-        desc: u64,
-        avail: u64,
-        used: u64,
-        num: i64,
-        desc_phys: u64,
-        desc_size: u32,
-        avail_phys: u64,
-        avail_size: u32,
-        used_phys: u64,
-        used_size: u32,
-    ) -> Self {
-        Self {
-            name,
-            kick,
-            call,
-            desc,
-            avail,
-            used,
-            num,
-            desc_phys,
-            desc_size,
-            avail_phys,
-            avail_size,
-            used_phys,
-            used_size,
-        }
-    }
-}
-impl EvtchnInfo {
-    /// The arguments every QEMU that has them requires; the others
-    /// (`Option`s) are `None`, to set as fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        port: u16,
-        vcpu: u32,
-        type_: EvtchnPortType,
-        remote_domain: String,
-        target: u16,
-        pending: bool,
-        masked: bool,
-    ) -> Self {
-        Self {
-            port,
-            vcpu,
-            type_,
-            remote_domain,
-            target,
-            pending,
-            masked,
-        }
     }
 }

@@ -4,7 +4,7 @@
 
 use qmp_events::Revision;
 use qmp_events::commands::{
-    self, Command, CommandKind, DeviceDel, QueryCpusFast, QueryStatus, Request, Return,
+    self, Command, CommandKind, CpuInfoFast, DeviceDel, QueryCpusFast, QueryStatus, Request, Return,
 };
 
 /// The recorded returns of one QEMU: (command, return as JSON text).
@@ -59,9 +59,15 @@ fn typed_returns_keep_what_qemu_said() {
     let cpus: <QueryCpusFast as Command>::Returns = serde_json::from_str(cpus).expect("cpus");
     assert!(!cpus.is_empty());
     // A union branched by target, x86_64's the common members alone.
-    let first = serde_json::to_value(&cpus[0]).expect("encodes");
-    assert_eq!(first["cpu-index"], 0);
-    assert_eq!(first["target"], "x86_64");
+    let CpuInfoFast::X8664(first) = &cpus[0] else {
+        panic!("an x86_64 CPU: {:?}", cpus[0]);
+    };
+    assert_eq!(first.cpu_index, 0);
+    assert!(
+        first.qom_path.starts_with("/machine/"),
+        "{}",
+        first.qom_path
+    );
 }
 
 #[test]

@@ -9,7 +9,7 @@ use quote::{format_ident, quote};
 use super::revision::variant_name;
 use super::types::{self, rust_type};
 use super::{doc, escape};
-use crate::catalog::{Arguments, Catalog, CommandType, Member};
+use crate::catalog::{Arguments, Catalog, CommandType, Member, Ways};
 use crate::idents::{Case, Scope};
 
 /// The module's items.
@@ -19,6 +19,7 @@ pub fn commands(catalog: &Catalog<'_>) -> TokenStream {
     // The objects only commands reach are built by their users: `new`.
     let constructors = catalog.objects[catalog.command_types.objects..]
         .iter()
+        .filter(|o| o.ways.sent)
         .map(|o| constructor(&format_ident!("{}", o.name), &o.members, catalog));
     let kind = kind_enum(catalog);
     let returns = return_enum(catalog);
@@ -66,7 +67,6 @@ fn command(command: &CommandType<'_>, catalog: &Catalog<'_>) -> TokenStream {
                 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
                 #[non_exhaustive]
                 pub struct #name {}
-                decode_object!(#name, "an object (no arguments)", required {}, optional {});
                 impl #name {
                     /// The command.
                     pub fn new() -> Self {
@@ -77,14 +77,14 @@ fn command(command: &CommandType<'_>, catalog: &Catalog<'_>) -> TokenStream {
         }
         Arguments::Fields(members) => {
             let all: Vec<&str> = summary.iter().map(String::as_str).collect();
-            let object = types::object(&name, &all, members, catalog);
+            let object = types::object(&name, &all, members, catalog, Ways::SENT);
             let constructor = constructor(&name, members, catalog);
             quote! { #object #constructor }
         }
         Arguments::Boxed(ty) => {
             let docs = paragraphs("Its arguments are one QAPI type, given whole.");
             let inner = rust_type(ty, catalog);
-            let derives = super::derives(catalog.type_eq(ty), true, true);
+            let derives = super::derives(catalog.type_eq(ty), true, false);
             quote! {
                 #docs
                 #derives

@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 
 use super::{doc, escape};
 use crate::catalog::{
-    AlternateType, Catalog, EnumType, EventData, Member, ObjectType, TypeRef, UnionType,
+    AlternateType, Catalog, EnumType, EventData, Member, ObjectType, TypeRef, UnionType, Ways,
     data_type_name,
 };
 use crate::idents::{Case, Scope};
@@ -23,7 +23,7 @@ pub fn data_structs(catalog: &Catalog<'_>) -> TokenStream {
             event.type_name, event.name
         );
         let kind = format_ident!("{}", event.type_name);
-        let object = object(&name, &[&summary], members, catalog);
+        let object = object(&name, &[&summary], members, catalog, Ways::BOTH);
         Some(quote! {
             #object
             impl #name {
@@ -125,6 +125,7 @@ fn union(union_type: &UnionType<'_>, catalog: &Catalog<'_>, untagged: bool) -> T
         quote! { Self::#ident(branch) => super::runtime::encode_union(serializer, #discriminator, #value, branch), }
     });
     let derives = super::derives(catalog.variants_eq(&union_type.variants), false, false);
+    let ways = union_type.ways;
     // A command's union may hold large branches beside small ones (the
     // objects `object-add` makes): boxing them would burden every user.
     let large = untagged.then(|| quote! { #[allow(clippy::large_enum_variant)] });
@@ -133,6 +134,40 @@ fn union(union_type: &UnionType<'_>, catalog: &Catalog<'_>, untagged: bool) -> T
     } else {
         format_ident!("union_object")
     };
+    let decoder = ways.received.then(|| {
+        quote! {
+            impl #name {
+                /// The branch `tag` names, from the union's object. Not
+                /// generic: compiled once, here, whatever deserializer a client
+                /// decodes with.
+                fn from_object(tag: &str, object: serde_json::Value) -> Result<Self, serde_json::Error> {
+                    Ok(match tag {
+                        #(#decode)*
+                        _ => Self::Unknown(object),
+                    })
+                }
+            }
+
+            impl<'de> serde::Deserialize<'de> for #name {
+                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    let (tag, object) = super::runtime::#reader(deserializer, #discriminator)?;
+                    Self::from_object(&tag, object).map_err(serde::de::Error::custom)
+                }
+            }
+        }
+    });
+    let encoder = ways.sent.then(|| {
+        quote! {
+            impl serde::Serialize for #name {
+                fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                    match self {
+                        #(#encode)*
+                        Self::Unknown(object) => serde::Serialize::serialize(object, serializer),
+                    }
+                }
+            }
+        }
+    });
     quote! {
         #docs
         #derives
@@ -144,33 +179,8 @@ fn union(union_type: &UnionType<'_>, catalog: &Catalog<'_>, untagged: bool) -> T
             Unknown(serde_json::Value),
         }
 
-        impl #name {
-            /// The branch `tag` names, from the union's object. Not
-            /// generic: compiled once, here, whatever deserializer a client
-            /// decodes with.
-            fn from_object(tag: &str, object: serde_json::Value) -> Result<Self, serde_json::Error> {
-                Ok(match tag {
-                    #(#decode)*
-                    _ => Self::Unknown(object),
-                })
-            }
-        }
-
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let (tag, object) = super::runtime::#reader(deserializer, #discriminator)?;
-                Self::from_object(&tag, object).map_err(serde::de::Error::custom)
-            }
-        }
-
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                match self {
-                    #(#encode)*
-                    Self::Unknown(object) => serde::Serialize::serialize(object, serializer),
-                }
-            }
-        }
+        #decoder
+        #encoder
     }
 }
 
@@ -199,7 +209,12 @@ fn alternate(
         quote! { #docs #ident(#ty), }
     });
     let large = command.then(|| quote! { #[allow(clippy::large_enum_variant)] });
-    let derives = super::derives(catalog.variants_eq(&alternate_type.variants), true, true);
+    let ways = alternate_type.ways;
+    let derives = super::derives(
+        catalog.variants_eq(&alternate_type.variants),
+        ways.sent,
+        ways.received,
+    );
     quote! {
         #docs
         #derives
@@ -221,7 +236,13 @@ fn shared_object(object_type: &ObjectType<'_>, catalog: &Catalog<'_>) -> TokenSt
         object_type.qapi_name,
         &object_type.users,
     );
-    object(&name, &[&summary], &object_type.members, catalog)
+    object(
+        &name,
+        &[&summary],
+        &object_type.members,
+        catalog,
+        object_type.ways,
+    )
 }
 
 fn users(users: &[&str]) -> String {
@@ -239,6 +260,7 @@ pub(super) fn object(
     summary: &[&str],
     members: &[Member<'_>],
     catalog: &Catalog<'_>,
+    ways: Ways,
 ) -> TokenStream {
     let docs = doc(summary);
     let mut scope = Scope::default();
@@ -248,14 +270,17 @@ pub(super) fn object(
         let ident = scope.claim(&field.name, Case::Snake);
         let mut ty = rust_type(&member.ty, catalog);
         let mut attrs = Vec::new();
-        if ident != field.name {
+        // serde's attributes serve its derived encoder, where there is one.
+        if ident != field.name && ways.sent {
             let wire = &field.name;
             attrs.push(quote! { #[serde(rename = #wire)] });
         }
         let ident = Ident::new(&ident, Span::call_site());
         if !member.required {
             ty = quote! { Option<#ty> };
-            attrs.push(quote! { #[serde(skip_serializing_if = "Option::is_none")] });
+            if ways.sent {
+                attrs.push(quote! { #[serde(skip_serializing_if = "Option::is_none")] });
+            }
         }
         decoded.push((ident.clone(), field.name.as_str(), member.required));
         let docs = doc(&member_doc(member)
@@ -265,8 +290,8 @@ pub(super) fn object(
         quote! { #docs #(#attrs)* pub #ident: #ty, }
     });
     let fields: Vec<TokenStream> = fields.collect();
-    let derives = super::derives(catalog.members_eq(members), true, false);
-    let deserialize = object_deserialize(name, &decoded);
+    let derives = super::derives(catalog.members_eq(members), ways.sent, false);
+    let deserialize = ways.received.then(|| object_deserialize(name, &decoded));
     quote! {
         #docs
         #derives
