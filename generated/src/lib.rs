@@ -73,6 +73,8 @@ mod revisions;
 #[rustfmt::skip]
 mod types;
 #[cfg(feature = "commands")]
+mod client;
+#[cfg(feature = "commands")]
 mod request;
 /// QMP's commands (feature `commands`): a struct per command of
 /// every QAPI release, holding its arguments, with its name and
@@ -107,6 +109,8 @@ mod request;
 #[cfg(feature = "commands")]
 #[rustfmt::skip]
 pub mod commands;
+#[cfg(feature = "commands")]
+pub use client::{Client, ClientError, Events};
 pub use data::*;
 pub use events::*;
 pub use revisions::*;

@@ -475,62 +475,51 @@ fn a_missing_program_is_named() {
     );
 }
 
-/// `target/debug/examples/watch`, the crate's example client, which
-/// `cargo test --workspace` builds (and `.ci/live-qemus` before its runs).
-fn watch_example() -> std::path::PathBuf {
+/// `target/debug/examples/NAME`, an example of the crate, which `cargo
+/// test --workspace` builds (and `.ci/live-qemus` before its runs).
+fn example_binary(name: &str) -> std::path::PathBuf {
     let exe = std::env::current_exe().expect("the test's path");
-    // target/debug/deps/qemu-HASH → target/debug/examples/watch
+    // target/debug/deps/qemu-HASH → target/debug/examples/NAME
     let profile = exe
         .parent()
         .and_then(|deps| deps.parent())
         .expect("a target folder");
-    let example = profile.join("examples/watch");
+    let example = profile.join("examples").join(name);
     assert!(
         example.is_file(),
-        "{} is missing: `cargo build -p qmp-events --example watch` builds it",
+        "{} is missing: `cargo build -p qmp-events --all-features --examples` builds it",
         example.display()
     );
     example
 }
 
-/// The crate's example client against a live QEMU: it connects to a second
-/// QMP socket, negotiates, and prints each event typed, with the revision
-/// matched to the greeting, while this test drives QEMU on the first.
-#[test]
-fn live_watch_example_prints_each_event_typed() {
+/// Kills an example on every way out.
+struct Running(std::process::Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Runs an example on `socket`, and its stdout's lines as they come.
+fn run_example(
+    name: &str,
+    socket: &std::path::Path,
+) -> (Running, std::sync::mpsc::Receiver<String>) {
     use std::io::BufRead;
     use std::process::{Command, Stdio};
-    use std::time::Duration;
-
-    let Some(binaries) = binaries_or_skip("live test of examples/watch.rs") else {
-        return;
-    };
-    let example = watch_example();
-    let socket = std::env::temp_dir().join(format!("qmp-watch-{}.sock", std::process::id()));
-    let _ = std::fs::remove_file(&socket);
-    let spec = format!("unix:{},server=on,wait=off", socket.display());
-    let mut qemu = Qemu::start_with(&binaries.qemu, &["-qmp", &spec]);
-    qemu.execute("qmp_capabilities", Value::Null);
-    let version = qemu.version();
-
-    /// Kills the example on every way out.
-    struct Watch(std::process::Child);
-    impl Drop for Watch {
-        fn drop(&mut self) {
-            let _ = self.0.kill();
-            let _ = self.0.wait();
-        }
-    }
-    let mut watch = Watch(
-        Command::new(&example)
-            .arg(&socket)
+    let mut running = Running(
+        Command::new(example_binary(name))
+            .arg(socket)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
             .expect("the example starts"),
     );
     let (lines, received) = std::sync::mpsc::channel();
-    let stdout = watch.0.stdout.take().expect("stdout");
+    let stdout = running.0.stdout.take().expect("stdout");
     std::thread::spawn(move || {
         for line in std::io::BufReader::new(stdout).lines() {
             let Ok(line) = line else { break };
@@ -539,6 +528,27 @@ fn live_watch_example_prints_each_event_typed() {
             }
         }
     });
+    (running, received)
+}
+
+/// The crate's example client against a live QEMU: it connects to a second
+/// QMP socket, negotiates, and prints each event typed, with the revision
+/// matched to the greeting, while this test drives QEMU on the first.
+#[test]
+fn live_watch_example_prints_each_event_typed() {
+    use std::time::Duration;
+
+    let Some(binaries) = binaries_or_skip("live test of examples/watch.rs") else {
+        return;
+    };
+    let socket = std::env::temp_dir().join(format!("qmp-watch-{}.sock", std::process::id()));
+    let _ = std::fs::remove_file(&socket);
+    let spec = format!("unix:{},server=on,wait=off", socket.display());
+    let mut qemu = Qemu::start_with(&binaries.qemu, &["-qmp", &spec]);
+    qemu.execute("qmp_capabilities", Value::Null);
+    let version = qemu.version();
+
+    let (mut watch, received) = run_example("watch", &socket);
     let next = || {
         received
             .recv_timeout(Duration::from_secs(30))
@@ -607,4 +617,161 @@ fn live_query_battery_passes_the_command_bundles() {
     assert!(lines.len() >= 30, "{} of the battery answered", lines.len());
     let failures = qmp_tests::live::check_battery(&revision(version), &lines);
     assert!(failures.is_empty(), "{failures:#?}");
+}
+
+/// The typed client on a second QMP monitor of a live QEMU: typed
+/// commands, every command of the battery sent as a request and its
+/// return decoded typed (none `Unknown`), and the events of `cont` and
+/// `stop` read typed.
+#[test]
+fn live_typed_client_sends_the_battery_and_reads_events() {
+    use qmp_events::commands::{
+        self, Cont, QueryBlock, QueryChardev, QueryCommands, QueryCpusFast, QueryMachines,
+        QueryMigrateCapabilities, QueryNamedBlockNodes, QueryQmpSchema, QueryStatus, QueryVersion,
+        Request, Return, Stop,
+    };
+    use qmp_events::{Client, ClientError, Event};
+
+    let Some(binaries) = binaries_or_skip("live typed client") else {
+        return;
+    };
+    let socket = std::env::temp_dir().join(format!(
+        "qmp-typed-{}-{:?}.sock",
+        std::process::id(),
+        std::thread::current().id()
+    ));
+    let _ = std::fs::remove_file(&socket);
+    let monitor = format!("unix:{},server=on,wait=off", socket.display());
+    let mut qemu = Qemu::start_with(&binaries.qemu, &["-qmp", &monitor]);
+    qemu.execute("qmp_capabilities", Value::Null);
+    let timeout = std::time::Duration::from_secs(30);
+    let mut client = Client::connect_unix(&socket, timeout).expect("the typed client connects");
+    let version = client.greeting().version;
+
+    let reported = client.execute(&QueryVersion::new()).expect("query-version");
+    assert_eq!(reported.qemu.major, i64::from(version.major));
+    let status = client.execute(&QueryStatus::new()).expect("query-status");
+    assert_eq!(status.status.as_str(), "prelaunch");
+    assert!(
+        !client
+            .execute(&QueryCpusFast::new())
+            .expect("cpus")
+            .is_empty()
+    );
+    assert!(
+        !client
+            .execute(&QueryMachines::new())
+            .expect("machines")
+            .is_empty()
+    );
+    assert!(
+        !client
+            .execute(&QueryCommands::new())
+            .expect("commands")
+            .is_empty()
+    );
+    assert!(
+        client
+            .execute(&QueryQmpSchema::new())
+            .expect("schema")
+            .len()
+            > 1000
+    );
+    client.execute(&QueryBlock::new()).expect("query-block");
+    client.execute(&QueryNamedBlockNodes::new()).expect("nodes");
+    client.execute(&QueryChardev::new()).expect("query-chardev");
+    client
+        .execute(&QueryMigrateCapabilities::new())
+        .expect("capabilities");
+
+    let mut decoded = 0;
+    for &(name, arguments) in qmp_tests::live::QUERY_BATTERY {
+        let arguments: Value = serde_json::from_str(arguments).expect("JSON");
+        let request = Request {
+            name: name.to_string(),
+            arguments: arguments.as_object().cloned(),
+            id: None,
+            oob: false,
+        };
+        let value = match client.request(request) {
+            Ok(value) => value,
+            // What this QEMU lacks (no TPM, an older QEMU).
+            Err(ClientError::Qmp { .. }) => continue,
+            Err(error) => panic!("{name}: {error}"),
+        };
+        match commands::decode_return(name, value.get()) {
+            Ok(Return::Unknown { .. }) => panic!("{name} decodes as unknown"),
+            Ok(_) => decoded += 1,
+            Err(error) => panic!("{name} on QEMU {version}: {error}"),
+        }
+    }
+    assert!(decoded >= 30, "{decoded} of the battery decoded typed");
+    eprintln!("typed client, QEMU {version}: {decoded} returns of the battery decoded typed");
+
+    client.execute(&Cont::new()).expect("cont");
+    client.execute(&Stop::new()).expect("stop");
+    let mut seen = Vec::new();
+    while !seen.contains(&Event::Stop) {
+        seen.push(client.next_event().expect("an event").event);
+    }
+    assert!(seen.contains(&Event::Resume), "{seen:?}");
+    drop(client);
+    qemu.quit();
+    let _ = std::fs::remove_file(&socket);
+}
+
+/// The crate's typed client example against a live QEMU: its status, block
+/// devices and CPUs asked typed, then the events of `cont` and `stop`.
+#[test]
+fn live_client_example_queries_typed_and_prints_events() {
+    use std::time::Duration;
+
+    let Some(binaries) = binaries_or_skip("live test of examples/client.rs") else {
+        return;
+    };
+    let socket = std::env::temp_dir().join(format!("qmp-client-{}.sock", std::process::id()));
+    let _ = std::fs::remove_file(&socket);
+    let spec = format!("unix:{},server=on,wait=off", socket.display());
+    let cdrom = ["-device", "ide-cd,id=cdrom0,bus=ide.1"];
+    let mut qemu = Qemu::start_with(&binaries.qemu, &["-qmp", &spec, cdrom[0], cdrom[1]]);
+    qemu.execute("qmp_capabilities", Value::Null);
+    let version = qemu.version();
+    let (_client, received) = run_example("client", &socket);
+    let next = || {
+        received
+            .recv_timeout(Duration::from_secs(30))
+            .expect("a line from the example within 30 s")
+    };
+    assert_eq!(
+        next(),
+        format!("QEMU {version}: revision {}", revision(version))
+    );
+    assert_eq!(next(), "status: prelaunch (running: false)");
+    let mut printed = Vec::new();
+    loop {
+        let line = next();
+        if line == "watching events" {
+            break;
+        }
+        printed.push(line);
+    }
+    // The CD-ROM drive, empty.
+    assert!(
+        printed
+            .iter()
+            .any(|l| l.starts_with("block ") && l.ends_with(" (no medium)")),
+        "{printed:?}"
+    );
+    assert!(
+        printed.iter().any(|l| l.starts_with("cpu: X8664(")),
+        "{printed:?}"
+    );
+    qemu.execute("cont", Value::Null);
+    qemu.wait_for("RESUME", Value::Null);
+    qemu.execute("stop", Value::Null);
+    qemu.wait_for("STOP", Value::Null);
+    assert_eq!(next(), "event RESUME");
+    assert_eq!(next(), "event STOP");
+    qemu.quit();
+    let _ = std::fs::remove_file(&socket);
 }

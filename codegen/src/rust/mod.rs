@@ -30,6 +30,14 @@ const RUNTIME: &str = include_str!("runtime.rs");
 /// generated modules, where it lives, by `qmp-tests` (`tests/src/mounted.rs`).
 const STREAM: &str = include_str!("stream.rs");
 
+/// The client (`Client`), copied into `generated/src/client.rs` (feature
+/// `commands`).
+const CLIENT: &str = include_str!("client.rs");
+
+/// The example of a typed client, copied into `generated/examples/client.rs`;
+/// it is `qmp-tests`'s example `codegen-client` where it lives.
+const CLIENT_EXAMPLE: &str = include_str!("client_example.rs");
+
 /// What every command shares: `Command`, `Empty` and `Request`, copied
 /// into `generated/src/request.rs` (feature `commands`).
 const REQUEST: &str = include_str!("request.rs");
@@ -59,10 +67,12 @@ const COPYING: &str = include_str!("../../../COPYING");
 /// The crate's files that are hand-written, copied or filled in from a
 /// template, the same whatever the history but for a few counts: what a
 /// review of a revision's generated code can leave out.
-pub const HAND_WRITTEN: [&str; 7] = [
+pub const HAND_WRITTEN: [&str; 9] = [
     "COPYING",
     "README.md",
+    "examples/client.rs",
     "examples/watch.rs",
+    "src/client.rs",
     "src/request.rs",
     "src/runtime.rs",
     "src/stream.rs",
@@ -92,6 +102,8 @@ pub fn generate(
         mod revisions;
         #[rustfmt::skip]
         mod types;
+        #[cfg(feature = "commands")]
+        mod client;
         #[cfg(feature = "commands")]
         mod request;
         /// QMP's commands (feature `commands`): a struct per command of
@@ -129,6 +141,8 @@ pub fn generate(
         pub mod commands;
 
         // Sorted, as rustfmt would have them: `cargo fmt` formats this file.
+        #[cfg(feature = "commands")]
+        pub use client::{Client, ClientError, Events};
         pub use data::*;
         pub use events::*;
         pub use revisions::*;
@@ -187,11 +201,16 @@ pub fn generate(
         GeneratedFile::new("src/stream.rs", copied("stream.rs", STREAM)),
         GeneratedFile::new("src/timeline.rs", copied("timeline.rs", TIMELINE)),
         GeneratedFile::new("examples/watch.rs", copied("watch.rs", WATCH)),
+        GeneratedFile::new(
+            "examples/client.rs",
+            copied("client_example.rs", CLIENT_EXAMPLE),
+        ),
         GeneratedFile::new("src/events.rs", format("src/events.rs", events)?),
         GeneratedFile::new("src/data.rs", format("src/data.rs", data)?),
         GeneratedFile::new("src/types.rs", format("src/types.rs", shared)?),
         GeneratedFile::new("src/commands.rs", format("src/commands.rs", commands)?),
         GeneratedFile::new("src/request.rs", copied("request.rs", REQUEST)),
+        GeneratedFile::new("src/client.rs", copied("client.rs", CLIENT)),
     ])
 }
 
@@ -250,7 +269,11 @@ fn cargo_toml(version: crate::version::Version) -> String {
          commands = []\n\
          \n\
          [package.metadata.docs.rs]\n\
-         all-features = true\n"
+         all-features = true\n\
+         \n\
+         [[example]]\n\
+         name = \"client\"\n\
+         required-features = [\"commands\"]\n"
     )
 }
 

@@ -1,0 +1,276 @@
+//! A QMP client over any stream (feature `commands`): it reads the
+//! greeting, negotiates capabilities, sends typed commands and matches
+//! their answers by id, and queues the events that arrive meanwhile.
+
+use std::collections::VecDeque;
+use std::fmt;
+use std::io::{self, BufReader, Read, Write};
+
+use super::commands::{Command, Request};
+use super::{Greeting, Message, RawData, ReadError, Reader, Revision, ServerMessage};
+
+/// A QMP connection: `Client::connect(stream)` reads QEMU's greeting and
+/// negotiates `qmp_capabilities`; [`Client::execute`] sends a typed command
+/// and decodes its return; events that arrive while it waits are queued,
+/// never lost, for [`Client::next_event`] and [`Client::events`].
+///
+/// It blocks on the stream. Set a read timeout on the stream (as
+/// [`Client::connect_unix`] does) and a QEMU that does not answer is an
+/// [`ClientError::Io`] of kind `WouldBlock` or `TimedOut`, after which the client
+/// can still be used: a line cut by the timeout is read on.
+///
+/// ```no_run
+/// use qmp_events::Client;
+/// use qmp_events::commands::QueryStatus;
+///
+/// let mut client = Client::connect_unix("/tmp/qmp.sock", std::time::Duration::from_secs(5))?;
+/// println!("QEMU {}, revision {:?}", client.greeting().version, client.revision());
+/// let status = client.execute(&QueryStatus::new())?;
+/// println!("{}", status.status);
+/// while let Some(event) = client.events().next() {
+///     println!("{:?}", event?.event);
+/// }
+/// # Ok::<(), qmp_events::ClientError>(())
+/// ```
+pub struct Client<S: Read + Write> {
+    reader: Reader<BufReader<S>>,
+    greeting: Greeting,
+    events: VecDeque<Message>,
+    next_id: u64,
+}
+
+impl<S: Read + Write> fmt::Debug for Client<S> {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter
+            .debug_struct("Client")
+            .field("greeting", &self.greeting)
+            .field("queued_events", &self.events.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client<std::os::unix::net::UnixStream> {
+    /// Connects to QEMU's QMP socket at `path` (`-qmp
+    /// unix:PATH,server=on,wait=off`), with `timeout` for every read and
+    /// write.
+    pub fn connect_unix(
+        path: impl AsRef<std::path::Path>,
+        timeout: std::time::Duration,
+    ) -> Result<Self, ClientError> {
+        let stream = std::os::unix::net::UnixStream::connect(path).map_err(ClientError::Io)?;
+        stream
+            .set_read_timeout(Some(timeout))
+            .and_then(|()| stream.set_write_timeout(Some(timeout)))
+            .map_err(ClientError::Io)?;
+        Client::connect(stream)
+    }
+}
+
+impl<S: Read + Write> Client<S> {
+    /// Reads QEMU's greeting from `stream` and leaves capabilities
+    /// negotiation (`qmp_capabilities`), so that commands may be sent.
+    pub fn connect(stream: S) -> Result<Self, ClientError> {
+        let mut reader = Reader::new(BufReader::new(stream));
+        let greeting = match reader.next() {
+            Some(Ok(ServerMessage::Greeting(greeting))) => greeting,
+            Some(Ok(_)) => {
+                return Err(ClientError::Protocol(
+                    "the first line is not QMP's greeting".to_owned(),
+                ));
+            }
+            Some(Err(error)) => return Err(ClientError::read(error)),
+            None => return Err(ClientError::Closed),
+        };
+        let mut client = Client {
+            reader,
+            greeting,
+            events: VecDeque::new(),
+            next_id: 0,
+        };
+        client.request(Request {
+            name: "qmp_capabilities".to_owned(),
+            arguments: None,
+            id: None,
+            oob: false,
+        })?;
+        Ok(client)
+    }
+
+    /// What QEMU's greeting said: its version, package and capabilities.
+    pub fn greeting(&self) -> &Greeting {
+        &self.greeting
+    }
+
+    /// The history's revision for this QEMU (by its version); `None` for a
+    /// QEMU older than the history or of an unknown version.
+    pub fn revision(&self) -> Option<Revision> {
+        let version = self.greeting.version;
+        Revision::for_qemu(version.major, version.minor, version.micro)
+    }
+
+    /// Sends `command` and decodes its return. A QMP error is
+    /// [`ClientError::Qmp`], with QEMU's class and description.
+    pub fn execute<C: Command>(&mut self, command: &C) -> Result<C::Returns, ClientError> {
+        let request = Request::new(command).map_err(ClientError::Encode)?;
+        let value = self.request(request)?;
+        serde_json::from_str(value.get()).map_err(|error| ClientError::Decode {
+            command: C::NAME,
+            error,
+        })
+    }
+
+    /// Sends any request (its `id` is replaced by the client's own) and
+    /// returns its return value as the JSON text QEMU sent.
+    pub fn request(&mut self, mut request: Request) -> Result<RawData, ClientError> {
+        self.next_id += 1;
+        let id = serde_json::Value::from(self.next_id);
+        request.id = Some(id.clone());
+        let mut line = request.to_string();
+        line.push('\n');
+        let stream = self.reader.get_mut().get_mut();
+        stream
+            .write_all(line.as_bytes())
+            .and_then(|()| stream.flush())
+            .map_err(ClientError::Io)?;
+        loop {
+            match self.read()? {
+                ServerMessage::Event(event) => self.events.push_back(event),
+                ServerMessage::Return(answer) if answer.id.as_ref() == Some(&id) => {
+                    return Ok(answer.value);
+                }
+                ServerMessage::Error(error) if error.id.as_ref() == Some(&id) => {
+                    return Err(ClientError::Qmp {
+                        class: error.class,
+                        desc: error.desc,
+                    });
+                }
+                // The answer to a request this client gave up on (its read
+                // timed out), or a second greeting: not this request's.
+                _ => {}
+            }
+        }
+    }
+
+    /// The next event: a queued one, else the next QEMU sends (waiting for
+    /// it, up to the stream's read timeout).
+    pub fn next_event(&mut self) -> Result<Message, ClientError> {
+        if let Some(event) = self.events.pop_front() {
+            return Ok(event);
+        }
+        loop {
+            if let ServerMessage::Event(event) = self.read()? {
+                return Ok(event);
+            }
+        }
+    }
+
+    /// The events, queued first, as an iterator: it ends when QEMU closes
+    /// the connection.
+    pub fn events(&mut self) -> Events<'_, S> {
+        Events { client: self }
+    }
+
+    /// The stream, to set its options.
+    pub fn get_ref(&self) -> &S {
+        self.reader.get_ref().get_ref()
+    }
+
+    /// The stream, and the events still queued.
+    pub fn into_inner(self) -> (S, Vec<Message>) {
+        (
+            self.reader.into_inner().into_inner(),
+            self.events.into_iter().collect(),
+        )
+    }
+
+    fn read(&mut self) -> Result<ServerMessage, ClientError> {
+        match self.reader.next() {
+            Some(Ok(message)) => Ok(message),
+            Some(Err(error)) => Err(ClientError::read(error)),
+            None => Err(ClientError::Closed),
+        }
+    }
+}
+
+/// The events of a [`Client`], from [`Client::events`].
+#[derive(Debug)]
+pub struct Events<'c, S: Read + Write> {
+    client: &'c mut Client<S>,
+}
+
+impl<S: Read + Write> Iterator for Events<'_, S> {
+    type Item = Result<Message, ClientError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match self.client.next_event() {
+            Err(ClientError::Closed) => None,
+            other => Some(other),
+        }
+    }
+}
+
+/// Why a [`Client`] call failed.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ClientError {
+    /// The stream failed: a timeout (`WouldBlock` or `TimedOut`), a reset.
+    Io(io::Error),
+    /// QEMU closed the connection.
+    Closed,
+    /// A line QEMU sent is not a QMP message (it names the line).
+    Read(ReadError),
+    /// QEMU did not follow the protocol.
+    Protocol(String),
+    /// QEMU refused the command.
+    Qmp {
+        /// The error's class, e.g. `GenericError` or `CommandNotFound`.
+        class: String,
+        /// What went wrong, in English.
+        desc: String,
+    },
+    /// The command's arguments did not encode.
+    Encode(serde_json::Error),
+    /// The return did not decode into the command's type.
+    Decode {
+        /// The command.
+        command: &'static str,
+        /// What is wrong with the return.
+        error: serde_json::Error,
+    },
+}
+
+impl ClientError {
+    fn read(error: ReadError) -> ClientError {
+        match error {
+            ReadError::Io { error, .. } => ClientError::Io(error),
+            other => ClientError::Read(other),
+        }
+    }
+}
+
+impl fmt::Display for ClientError {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ClientError::Io(error) => write!(formatter, "QMP connection: {error}"),
+            ClientError::Closed => formatter.write_str("QEMU closed the QMP connection"),
+            ClientError::Read(error) => write!(formatter, "QMP stream: {error}"),
+            ClientError::Protocol(what) => write!(formatter, "QMP protocol: {what}"),
+            ClientError::Qmp { class, desc } => write!(formatter, "QEMU: {class}: {desc}"),
+            ClientError::Encode(error) => write!(formatter, "encoding the arguments: {error}"),
+            ClientError::Decode { command, error } => {
+                write!(formatter, "decoding the return of {command}: {error}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for ClientError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ClientError::Io(error) => Some(error),
+            ClientError::Read(error) => Some(error),
+            ClientError::Encode(error) | ClientError::Decode { error, .. } => Some(error),
+            _ => None,
+        }
+    }
+}
