@@ -72,6 +72,8 @@ mod data;
 mod revisions;
 #[rustfmt::skip]
 mod types;
+#[cfg(feature = "tokio")]
+mod async_client;
 #[cfg(feature = "commands")]
 mod client;
 #[cfg(feature = "commands")]
@@ -109,6 +111,8 @@ mod request;
 #[cfg(feature = "commands")]
 #[rustfmt::skip]
 pub mod commands;
+#[cfg(feature = "tokio")]
+pub use async_client::{AsyncClient, AsyncEvents};
 #[cfg(feature = "commands")]
 pub use client::{Client, ClientError, Events};
 pub use data::*;

@@ -775,3 +775,50 @@ fn live_client_example_queries_typed_and_prints_events() {
     qemu.quit();
     let _ = std::fs::remove_file(&socket);
 }
+
+/// The client over tokio on a second QMP monitor of a live QEMU: typed
+/// commands, and the events of `cont` and `stop` as a `Stream`.
+#[test]
+fn live_async_client_queries_typed_and_streams_events() {
+    use qmp_events::commands::{Cont, QueryCpusFast, QueryStatus, Stop};
+    use qmp_events::{AsyncClient, ClientError, Event};
+
+    let Some(binaries) = binaries_or_skip("live async client") else {
+        return;
+    };
+    let socket = std::env::temp_dir().join(format!("qmp-async-{}.sock", std::process::id()));
+    let _ = std::fs::remove_file(&socket);
+    let monitor = format!("unix:{},server=on,wait=off", socket.display());
+    let mut qemu = Qemu::start_with(&binaries.qemu, &["-qmp", &monitor]);
+    qemu.execute("qmp_capabilities", Value::Null);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    let events = runtime.block_on(async {
+        let stream = tokio::net::UnixStream::connect(&socket)
+            .await
+            .map_err(ClientError::Io)?;
+        let mut client = AsyncClient::connect(stream).await?;
+        client.set_timeout(Some(std::time::Duration::from_secs(30)));
+        let status = client.execute(&QueryStatus::new()).await?;
+        assert_eq!(status.status.as_str(), "prelaunch");
+        assert!(!client.execute(&QueryCpusFast::new()).await?.is_empty());
+        client.execute(&Cont::new()).await?;
+        client.execute(&Stop::new()).await?;
+        let mut events = client.into_events();
+        let mut seen = Vec::new();
+        while !seen.contains(&Event::Stop) {
+            let next = std::future::poll_fn(|context| {
+                futures_core::Stream::poll_next(std::pin::Pin::new(&mut events), context)
+            })
+            .await;
+            seen.push(next.expect("an event")?.event);
+        }
+        Ok::<_, ClientError>(seen)
+    });
+    qemu.quit();
+    let _ = std::fs::remove_file(&socket);
+    let events = events.expect("the async session");
+    assert!(events.contains(&Event::Resume), "{events:?}");
+}

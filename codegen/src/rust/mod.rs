@@ -34,6 +34,10 @@ const STREAM: &str = include_str!("stream.rs");
 /// `commands`).
 const CLIENT: &str = include_str!("client.rs");
 
+/// The client over tokio (`AsyncClient`), copied into
+/// `generated/src/async_client.rs` (feature `tokio`).
+const ASYNC_CLIENT: &str = include_str!("async_client.rs");
+
 /// The example of a typed client, copied into `generated/examples/client.rs`;
 /// it is `qmp-tests`'s example `codegen-client` where it lives.
 const CLIENT_EXAMPLE: &str = include_str!("client_example.rs");
@@ -67,11 +71,12 @@ const COPYING: &str = include_str!("../../../COPYING");
 /// The crate's files that are hand-written, copied or filled in from a
 /// template, the same whatever the history but for a few counts: what a
 /// review of a revision's generated code can leave out.
-pub const HAND_WRITTEN: [&str; 9] = [
+pub const HAND_WRITTEN: [&str; 10] = [
     "COPYING",
     "README.md",
     "examples/client.rs",
     "examples/watch.rs",
+    "src/async_client.rs",
     "src/client.rs",
     "src/request.rs",
     "src/runtime.rs",
@@ -102,6 +107,8 @@ pub fn generate(
         mod revisions;
         #[rustfmt::skip]
         mod types;
+        #[cfg(feature = "tokio")]
+        mod async_client;
         #[cfg(feature = "commands")]
         mod client;
         #[cfg(feature = "commands")]
@@ -141,6 +148,8 @@ pub fn generate(
         pub mod commands;
 
         // Sorted, as rustfmt would have them: `cargo fmt` formats this file.
+        #[cfg(feature = "tokio")]
+        pub use async_client::{AsyncClient, AsyncEvents};
         #[cfg(feature = "commands")]
         pub use client::{Client, ClientError, Events};
         pub use data::*;
@@ -211,6 +220,10 @@ pub fn generate(
         GeneratedFile::new("src/commands.rs", format("src/commands.rs", commands)?),
         GeneratedFile::new("src/request.rs", copied("request.rs", REQUEST)),
         GeneratedFile::new("src/client.rs", copied("client.rs", CLIENT)),
+        GeneratedFile::new(
+            "src/async_client.rs",
+            copied("async_client.rs", ASYNC_CLIENT),
+        ),
     ])
 }
 
@@ -262,11 +275,17 @@ fn cargo_toml(version: crate::version::Version) -> String {
          serde_json = {{ version = \"1.0.100\", default-features = false, features = [\"std\", \"raw_value\"] }}\n\
          # The line ends of a QMP stream, found as serde_json finds its own.\n\
          memchr = {{ version = \"2.5\", default-features = false }}\n\
+         # The client over tokio (feature `tokio`): its I/O and its timeout,\n\
+         # and `Stream` for its events.\n\
+         tokio = {{ version = \"1.38\", optional = true, default-features = false, features = [\"io-util\", \"time\"] }}\n\
+         futures-core = {{ version = \"0.3.30\", optional = true, default-features = false, features = [\"std\"] }}\n\
          \n\
          [features]\n\
          # The commands: a type per command of every QAPI release, its return\n\
-         # typed, any request as JSON, any return decoded by name.\n\
+         # typed, any request as JSON, any return decoded by name; `Client`.\n\
          commands = []\n\
+         # `AsyncClient`: the client over tokio.\n\
+         tokio = [\"commands\", \"dep:tokio\", \"dep:futures-core\"]\n\
          \n\
          [package.metadata.docs.rs]\n\
          all-features = true\n\
