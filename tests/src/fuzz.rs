@@ -201,6 +201,7 @@ pub fn decode(data: &[u8]) {
             assert_eq!(alone, message);
         }
     }
+    returns(data);
     let Ok(message) = serde_json::from_slice::<qmp_events::Message>(data) else {
         return;
     };
@@ -210,6 +211,37 @@ pub fn decode(data: &[u8]) {
     assert_eq!(again, message, "decoded again from {encoded}");
     let twice = serde_json::to_string(&again).expect("encodes");
     assert_eq!(twice, encoded, "encodes the same twice");
+}
+
+/// A command's return as the recorded returns write it (`{"execute":
+/// NAME, "return": VALUE}`): decoded typed by the command's name
+/// (`qmp_events::commands::decode_return`), it never panics and decodes
+/// the same twice; a return the crate's type refuses is refused by the
+/// name's type alone, never by the catch-all, and a command the crate does
+/// not know always decodes (`Unknown`).
+fn returns(data: &[u8]) {
+    let Ok(serde_json::Value::Object(line)) = serde_json::from_slice(data) else {
+        return;
+    };
+    let (Some(serde_json::Value::String(name)), Some(value)) =
+        (line.get("execute"), line.get("return"))
+    else {
+        return;
+    };
+    let text = value.to_string();
+    let first = qmp_events::commands::decode_return(name, &text);
+    let second = qmp_events::commands::decode_return(name, &text);
+    match (&first, &second) {
+        (Ok(a), Ok(b)) => assert_eq!(a, b, "{name}: {text}"),
+        (Err(_), Err(_)) => {}
+        _ => panic!("{name}: decoded once, not twice: {text}"),
+    }
+    if qmp_events::commands::CommandKind::from_name(name).is_none() {
+        assert!(
+            matches!(first, Ok(qmp_events::commands::Return::Unknown { .. })),
+            "{name} is no command of the crate: {first:?}"
+        );
+    }
 }
 
 /// A seed input of a fuzz target.
@@ -222,8 +254,9 @@ pub struct Seed {
 /// The seed corpora: every vendored full text (text); every patch of the
 /// history against its base, and git, cgit and lossy diffs between each two
 /// consecutive revisions, rendered as `tests/src/render.rs` does (diff);
-/// every example of the history, with a timestamp where it has none, and
-/// every line QEMU 7.2 sent (decode); every file of QAPI release 7.2.0 and
+/// every example of the history, with a timestamp where it has none,
+/// every line QEMU 7.2 sent and every return of the recorded query
+/// batteries (decode); every file of QAPI release 7.2.0 and
 /// the top files of 2.1.0 and 10.1.0 (qapi); QEMU 7.2's recorded
 /// capture and bare reply (introspect).
 pub fn seeds() -> Vec<Seed> {
@@ -326,6 +359,17 @@ pub fn seeds() -> Vec<Seed> {
             seeds.push(Seed {
                 target: "decode",
                 name: format!("{prefix}-{n:02}"),
+                bytes: line.as_bytes().to_vec(),
+            });
+        }
+    }
+    // Every return QEMU 7.2, 10.0 and 11.1 sent to the query battery.
+    for prefix in ["qemu-7.2", "qemu-10.0", "qemu-11.1"] {
+        let fixture = format!("{prefix}-returns.jsonl");
+        for (n, line) in crate::fixture(&fixture).lines().enumerate() {
+            seeds.push(Seed {
+                target: "decode",
+                name: format!("{prefix}-return-{n:02}"),
                 bytes: line.as_bytes().to_vec(),
             });
         }
