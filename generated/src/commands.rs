@@ -61170,29 +61170,26 @@ pub enum Audiodev {
     Unknown(serde_json::Value),
 }
 impl Audiodev {
-    /// The branch `tag` names, from the union's object. Not
-    /// generic: compiled once, here, whatever deserializer a client
-    /// decodes with.
-    fn from_object(
-        tag: &str,
-        object: serde_json::Value,
-    ) -> Result<Self, serde_json::Error> {
+    /// The branch `tag` names, from the union's object as JSON
+    /// text. Not generic: compiled once, here, whatever
+    /// deserializer a client decodes with.
+    fn from_text(tag: Option<&str>, text: &str) -> Result<Self, serde_json::Error> {
         Ok(
             match tag {
-                "none" => Self::None(serde_json::from_value(object)?),
-                "alsa" => Self::Alsa(serde_json::from_value(object)?),
-                "coreaudio" => Self::Coreaudio(serde_json::from_value(object)?),
-                "dbus" => Self::Dbus(serde_json::from_value(object)?),
-                "dsound" => Self::Dsound(serde_json::from_value(object)?),
-                "jack" => Self::Jack(serde_json::from_value(object)?),
-                "oss" => Self::Oss(serde_json::from_value(object)?),
-                "pa" => Self::Pa(serde_json::from_value(object)?),
-                "pipewire" => Self::Pipewire(serde_json::from_value(object)?),
-                "sdl" => Self::Sdl(serde_json::from_value(object)?),
-                "sndio" => Self::Sndio(serde_json::from_value(object)?),
-                "spice" => Self::Spice(serde_json::from_value(object)?),
-                "wav" => Self::Wav(serde_json::from_value(object)?),
-                _ => Self::Unknown(object),
+                Some("none") => Self::None(serde_json::from_str(text)?),
+                Some("alsa") => Self::Alsa(serde_json::from_str(text)?),
+                Some("coreaudio") => Self::Coreaudio(serde_json::from_str(text)?),
+                Some("dbus") => Self::Dbus(serde_json::from_str(text)?),
+                Some("dsound") => Self::Dsound(serde_json::from_str(text)?),
+                Some("jack") => Self::Jack(serde_json::from_str(text)?),
+                Some("oss") => Self::Oss(serde_json::from_str(text)?),
+                Some("pa") => Self::Pa(serde_json::from_str(text)?),
+                Some("pipewire") => Self::Pipewire(serde_json::from_str(text)?),
+                Some("sdl") => Self::Sdl(serde_json::from_str(text)?),
+                Some("sndio") => Self::Sndio(serde_json::from_str(text)?),
+                Some("spice") => Self::Spice(serde_json::from_str(text)?),
+                Some("wav") => Self::Wav(serde_json::from_str(text)?),
+                _ => Self::Unknown(serde_json::from_str(text)?),
             },
         )
     }
@@ -61201,11 +61198,8 @@ impl<'de> serde::Deserialize<'de> for Audiodev {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let (tag, object) = super::runtime::union_object_untagged(
-            deserializer,
-            "driver",
-        )?;
-        Self::from_object(&tag, object).map_err(serde::de::Error::custom)
+        let (tag, text) = super::runtime::union_text(deserializer, "driver")?;
+        Self::from_text(tag.as_deref(), text.get()).map_err(serde::de::Error::custom)
     }
 }
 /// details about encryption parameters; only set if image is encrypted (since 2.10) (in
@@ -61225,18 +61219,15 @@ pub enum ImageInfoSpecificQCow2Encryption {
     Unknown(serde_json::Value),
 }
 impl ImageInfoSpecificQCow2Encryption {
-    /// The branch `tag` names, from the union's object. Not
-    /// generic: compiled once, here, whatever deserializer a client
-    /// decodes with.
-    fn from_object(
-        tag: &str,
-        object: serde_json::Value,
-    ) -> Result<Self, serde_json::Error> {
+    /// The branch `tag` names, from the union's object as JSON
+    /// text. Not generic: compiled once, here, whatever
+    /// deserializer a client decodes with.
+    fn from_text(tag: Option<&str>, text: &str) -> Result<Self, serde_json::Error> {
         Ok(
             match tag {
-                "aes" => Self::Aes(serde_json::from_value(object)?),
-                "luks" => Self::Luks(serde_json::from_value(object)?),
-                _ => Self::Unknown(object),
+                Some("aes") => Self::Aes(serde_json::from_str(text)?),
+                Some("luks") => Self::Luks(serde_json::from_str(text)?),
+                _ => Self::Unknown(serde_json::from_str(text)?),
             },
         )
     }
@@ -61245,11 +61236,8 @@ impl<'de> serde::Deserialize<'de> for ImageInfoSpecificQCow2Encryption {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let (tag, object) = super::runtime::union_object_untagged(
-            deserializer,
-            "format",
-        )?;
-        Self::from_object(&tag, object).map_err(serde::de::Error::custom)
+        let (tag, text) = super::runtime::union_text(deserializer, "format")?;
+        Self::from_text(tag.as_deref(), text.get()).map_err(serde::de::Error::custom)
     }
 }
 /// structure supplying additional format-specific information (since 1.7) (in `query-block`,
@@ -61275,21 +61263,18 @@ pub enum ImageInfoSpecific {
     Unknown(serde_json::Value),
 }
 impl ImageInfoSpecific {
-    /// The branch `tag` names, from the union's object. Not
-    /// generic: compiled once, here, whatever deserializer a client
-    /// decodes with.
-    fn from_object(
-        tag: &str,
-        object: serde_json::Value,
-    ) -> Result<Self, serde_json::Error> {
+    /// The branch `tag` names, from the union's object as JSON
+    /// text. Not generic: compiled once, here, whatever
+    /// deserializer a client decodes with.
+    fn from_text(tag: Option<&str>, text: &str) -> Result<Self, serde_json::Error> {
         Ok(
             match tag {
-                "qcow2" => Self::Qcow2(serde_json::from_value(object)?),
-                "vmdk" => Self::Vmdk(serde_json::from_value(object)?),
-                "luks" => Self::Luks(serde_json::from_value(object)?),
-                "rbd" => Self::Rbd(serde_json::from_value(object)?),
-                "file" => Self::File(serde_json::from_value(object)?),
-                _ => Self::Unknown(object),
+                Some("qcow2") => Self::Qcow2(serde_json::from_str(text)?),
+                Some("vmdk") => Self::Vmdk(serde_json::from_str(text)?),
+                Some("luks") => Self::Luks(serde_json::from_str(text)?),
+                Some("rbd") => Self::Rbd(serde_json::from_str(text)?),
+                Some("file") => Self::File(serde_json::from_str(text)?),
+                _ => Self::Unknown(serde_json::from_str(text)?),
             },
         )
     }
@@ -61298,8 +61283,8 @@ impl<'de> serde::Deserialize<'de> for ImageInfoSpecific {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let (tag, object) = super::runtime::union_object_untagged(deserializer, "type")?;
-        Self::from_object(&tag, object).map_err(serde::de::Error::custom)
+        let (tag, text) = super::runtime::union_text(deserializer, "type")?;
+        Self::from_text(tag.as_deref(), text.get()).map_err(serde::de::Error::custom)
     }
 }
 /// A type of `query-block-jobs`. QAPI type `BlockJobInfo`.
@@ -61332,27 +61317,24 @@ pub enum BlockJobInfo {
     Unknown(serde_json::Value),
 }
 impl BlockJobInfo {
-    /// The branch `tag` names, from the union's object. Not
-    /// generic: compiled once, here, whatever deserializer a client
-    /// decodes with.
-    fn from_object(
-        tag: &str,
-        object: serde_json::Value,
-    ) -> Result<Self, serde_json::Error> {
+    /// The branch `tag` names, from the union's object as JSON
+    /// text. Not generic: compiled once, here, whatever
+    /// deserializer a client decodes with.
+    fn from_text(tag: Option<&str>, text: &str) -> Result<Self, serde_json::Error> {
         Ok(
             match tag {
-                "commit" => Self::Commit(serde_json::from_value(object)?),
-                "stream" => Self::Stream(serde_json::from_value(object)?),
-                "mirror" => Self::Mirror(serde_json::from_value(object)?),
-                "backup" => Self::Backup(serde_json::from_value(object)?),
-                "create" => Self::Create(serde_json::from_value(object)?),
-                "amend" => Self::Amend(serde_json::from_value(object)?),
-                "snapshot-load" => Self::SnapshotLoad(serde_json::from_value(object)?),
-                "snapshot-save" => Self::SnapshotSave(serde_json::from_value(object)?),
-                "snapshot-delete" => {
-                    Self::SnapshotDelete(serde_json::from_value(object)?)
+                Some("commit") => Self::Commit(serde_json::from_str(text)?),
+                Some("stream") => Self::Stream(serde_json::from_str(text)?),
+                Some("mirror") => Self::Mirror(serde_json::from_str(text)?),
+                Some("backup") => Self::Backup(serde_json::from_str(text)?),
+                Some("create") => Self::Create(serde_json::from_str(text)?),
+                Some("amend") => Self::Amend(serde_json::from_str(text)?),
+                Some("snapshot-load") => Self::SnapshotLoad(serde_json::from_str(text)?),
+                Some("snapshot-save") => Self::SnapshotSave(serde_json::from_str(text)?),
+                Some("snapshot-delete") => {
+                    Self::SnapshotDelete(serde_json::from_str(text)?)
                 }
-                _ => Self::Unknown(object),
+                _ => Self::Unknown(serde_json::from_str(text)?),
             },
         )
     }
@@ -61361,8 +61343,8 @@ impl<'de> serde::Deserialize<'de> for BlockJobInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let (tag, object) = super::runtime::union_object_untagged(deserializer, "type")?;
-        Self::from_object(&tag, object).map_err(serde::de::Error::custom)
+        let (tag, text) = super::runtime::union_text(deserializer, "type")?;
+        Self::from_text(tag.as_deref(), text.get()).map_err(serde::de::Error::custom)
     }
 }
 /// Optional driver-specific stats. (Since 4.2) (in `query-blockstats`). QAPI type
@@ -61472,73 +61454,70 @@ pub enum BlockStatsSpecific {
     Unknown(serde_json::Value),
 }
 impl BlockStatsSpecific {
-    /// The branch `tag` names, from the union's object. Not
-    /// generic: compiled once, here, whatever deserializer a client
-    /// decodes with.
-    fn from_object(
-        tag: &str,
-        object: serde_json::Value,
-    ) -> Result<Self, serde_json::Error> {
+    /// The branch `tag` names, from the union's object as JSON
+    /// text. Not generic: compiled once, here, whatever
+    /// deserializer a client decodes with.
+    fn from_text(tag: Option<&str>, text: &str) -> Result<Self, serde_json::Error> {
         Ok(
             match tag {
-                "blkdebug" => Self::Blkdebug(serde_json::from_value(object)?),
-                "blklogwrites" => Self::Blklogwrites(serde_json::from_value(object)?),
-                "blkreplay" => Self::Blkreplay(serde_json::from_value(object)?),
-                "blkverify" => Self::Blkverify(serde_json::from_value(object)?),
-                "bochs" => Self::Bochs(serde_json::from_value(object)?),
-                "cloop" => Self::Cloop(serde_json::from_value(object)?),
-                "compress" => Self::Compress(serde_json::from_value(object)?),
-                "copy-before-write" => {
-                    Self::CopyBeforeWrite(serde_json::from_value(object)?)
+                Some("blkdebug") => Self::Blkdebug(serde_json::from_str(text)?),
+                Some("blklogwrites") => Self::Blklogwrites(serde_json::from_str(text)?),
+                Some("blkreplay") => Self::Blkreplay(serde_json::from_str(text)?),
+                Some("blkverify") => Self::Blkverify(serde_json::from_str(text)?),
+                Some("bochs") => Self::Bochs(serde_json::from_str(text)?),
+                Some("cloop") => Self::Cloop(serde_json::from_str(text)?),
+                Some("compress") => Self::Compress(serde_json::from_str(text)?),
+                Some("copy-before-write") => {
+                    Self::CopyBeforeWrite(serde_json::from_str(text)?)
                 }
-                "copy-on-read" => Self::CopyOnRead(serde_json::from_value(object)?),
-                "dmg" => Self::Dmg(serde_json::from_value(object)?),
-                "file" => Self::File(serde_json::from_value(object)?),
-                "snapshot-access" => {
-                    Self::SnapshotAccess(serde_json::from_value(object)?)
+                Some("copy-on-read") => Self::CopyOnRead(serde_json::from_str(text)?),
+                Some("dmg") => Self::Dmg(serde_json::from_str(text)?),
+                Some("file") => Self::File(serde_json::from_str(text)?),
+                Some("snapshot-access") => {
+                    Self::SnapshotAccess(serde_json::from_str(text)?)
                 }
-                "ftp" => Self::Ftp(serde_json::from_value(object)?),
-                "ftps" => Self::Ftps(serde_json::from_value(object)?),
-                "gluster" => Self::Gluster(serde_json::from_value(object)?),
-                "host_cdrom" => Self::HostCdrom(serde_json::from_value(object)?),
-                "host_device" => Self::HostDevice(serde_json::from_value(object)?),
-                "http" => Self::Http(serde_json::from_value(object)?),
-                "https" => Self::Https(serde_json::from_value(object)?),
-                "io_uring" => Self::IoUring(serde_json::from_value(object)?),
-                "iscsi" => Self::Iscsi(serde_json::from_value(object)?),
-                "luks" => Self::Luks(serde_json::from_value(object)?),
-                "nbd" => Self::Nbd(serde_json::from_value(object)?),
-                "nfs" => Self::Nfs(serde_json::from_value(object)?),
-                "null-aio" => Self::NullAio(serde_json::from_value(object)?),
-                "null-co" => Self::NullCo(serde_json::from_value(object)?),
-                "nvme" => Self::Nvme(serde_json::from_value(object)?),
-                "nvme-io_uring" => Self::NvmeIoUring(serde_json::from_value(object)?),
-                "parallels" => Self::Parallels(serde_json::from_value(object)?),
-                "preallocate" => Self::Preallocate(serde_json::from_value(object)?),
-                "qcow" => Self::Qcow(serde_json::from_value(object)?),
-                "qcow2" => Self::Qcow2(serde_json::from_value(object)?),
-                "qed" => Self::Qed(serde_json::from_value(object)?),
-                "quorum" => Self::Quorum(serde_json::from_value(object)?),
-                "raw" => Self::Raw(serde_json::from_value(object)?),
-                "rbd" => Self::Rbd(serde_json::from_value(object)?),
-                "replication" => Self::Replication(serde_json::from_value(object)?),
-                "ssh" => Self::Ssh(serde_json::from_value(object)?),
-                "throttle" => Self::Throttle(serde_json::from_value(object)?),
-                "vdi" => Self::Vdi(serde_json::from_value(object)?),
-                "vhdx" => Self::Vhdx(serde_json::from_value(object)?),
-                "virtio-blk-vfio-pci" => {
-                    Self::VirtioBlkVfioPci(serde_json::from_value(object)?)
+                Some("ftp") => Self::Ftp(serde_json::from_str(text)?),
+                Some("ftps") => Self::Ftps(serde_json::from_str(text)?),
+                Some("gluster") => Self::Gluster(serde_json::from_str(text)?),
+                Some("host_cdrom") => Self::HostCdrom(serde_json::from_str(text)?),
+                Some("host_device") => Self::HostDevice(serde_json::from_str(text)?),
+                Some("http") => Self::Http(serde_json::from_str(text)?),
+                Some("https") => Self::Https(serde_json::from_str(text)?),
+                Some("io_uring") => Self::IoUring(serde_json::from_str(text)?),
+                Some("iscsi") => Self::Iscsi(serde_json::from_str(text)?),
+                Some("luks") => Self::Luks(serde_json::from_str(text)?),
+                Some("nbd") => Self::Nbd(serde_json::from_str(text)?),
+                Some("nfs") => Self::Nfs(serde_json::from_str(text)?),
+                Some("null-aio") => Self::NullAio(serde_json::from_str(text)?),
+                Some("null-co") => Self::NullCo(serde_json::from_str(text)?),
+                Some("nvme") => Self::Nvme(serde_json::from_str(text)?),
+                Some("nvme-io_uring") => Self::NvmeIoUring(serde_json::from_str(text)?),
+                Some("parallels") => Self::Parallels(serde_json::from_str(text)?),
+                Some("preallocate") => Self::Preallocate(serde_json::from_str(text)?),
+                Some("qcow") => Self::Qcow(serde_json::from_str(text)?),
+                Some("qcow2") => Self::Qcow2(serde_json::from_str(text)?),
+                Some("qed") => Self::Qed(serde_json::from_str(text)?),
+                Some("quorum") => Self::Quorum(serde_json::from_str(text)?),
+                Some("raw") => Self::Raw(serde_json::from_str(text)?),
+                Some("rbd") => Self::Rbd(serde_json::from_str(text)?),
+                Some("replication") => Self::Replication(serde_json::from_str(text)?),
+                Some("ssh") => Self::Ssh(serde_json::from_str(text)?),
+                Some("throttle") => Self::Throttle(serde_json::from_str(text)?),
+                Some("vdi") => Self::Vdi(serde_json::from_str(text)?),
+                Some("vhdx") => Self::Vhdx(serde_json::from_str(text)?),
+                Some("virtio-blk-vfio-pci") => {
+                    Self::VirtioBlkVfioPci(serde_json::from_str(text)?)
                 }
-                "virtio-blk-vhost-user" => {
-                    Self::VirtioBlkVhostUser(serde_json::from_value(object)?)
+                Some("virtio-blk-vhost-user") => {
+                    Self::VirtioBlkVhostUser(serde_json::from_str(text)?)
                 }
-                "virtio-blk-vhost-vdpa" => {
-                    Self::VirtioBlkVhostVdpa(serde_json::from_value(object)?)
+                Some("virtio-blk-vhost-vdpa") => {
+                    Self::VirtioBlkVhostVdpa(serde_json::from_str(text)?)
                 }
-                "vmdk" => Self::Vmdk(serde_json::from_value(object)?),
-                "vpc" => Self::Vpc(serde_json::from_value(object)?),
-                "vvfat" => Self::Vvfat(serde_json::from_value(object)?),
-                _ => Self::Unknown(object),
+                Some("vmdk") => Self::Vmdk(serde_json::from_str(text)?),
+                Some("vpc") => Self::Vpc(serde_json::from_str(text)?),
+                Some("vvfat") => Self::Vvfat(serde_json::from_str(text)?),
+                _ => Self::Unknown(serde_json::from_str(text)?),
             },
         )
     }
@@ -61547,11 +61526,8 @@ impl<'de> serde::Deserialize<'de> for BlockStatsSpecific {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let (tag, object) = super::runtime::union_object_untagged(
-            deserializer,
-            "driver",
-        )?;
-        Self::from_object(&tag, object).map_err(serde::de::Error::custom)
+        let (tag, text) = super::runtime::union_text(deserializer, "driver")?;
+        Self::from_text(tag.as_deref(), text.get()).map_err(serde::de::Error::custom)
     }
 }
 /// A type of `query-cpus`. QAPI type `CpuInfo`.
@@ -61582,24 +61558,21 @@ pub enum CpuInfo {
     Unknown(serde_json::Value),
 }
 impl CpuInfo {
-    /// The branch `tag` names, from the union's object. Not
-    /// generic: compiled once, here, whatever deserializer a client
-    /// decodes with.
-    fn from_object(
-        tag: &str,
-        object: serde_json::Value,
-    ) -> Result<Self, serde_json::Error> {
+    /// The branch `tag` names, from the union's object as JSON
+    /// text. Not generic: compiled once, here, whatever
+    /// deserializer a client decodes with.
+    fn from_text(tag: Option<&str>, text: &str) -> Result<Self, serde_json::Error> {
         Ok(
             match tag {
-                "x86" => Self::X86(serde_json::from_value(object)?),
-                "sparc" => Self::Sparc(serde_json::from_value(object)?),
-                "ppc" => Self::Ppc(serde_json::from_value(object)?),
-                "mips" => Self::Mips(serde_json::from_value(object)?),
-                "tricore" => Self::Tricore(serde_json::from_value(object)?),
-                "s390" => Self::S390(serde_json::from_value(object)?),
-                "riscv" => Self::Riscv(serde_json::from_value(object)?),
-                "other" => Self::Other(serde_json::from_value(object)?),
-                _ => Self::Unknown(object),
+                Some("x86") => Self::X86(serde_json::from_str(text)?),
+                Some("sparc") => Self::Sparc(serde_json::from_str(text)?),
+                Some("ppc") => Self::Ppc(serde_json::from_str(text)?),
+                Some("mips") => Self::Mips(serde_json::from_str(text)?),
+                Some("tricore") => Self::Tricore(serde_json::from_str(text)?),
+                Some("s390") => Self::S390(serde_json::from_str(text)?),
+                Some("riscv") => Self::Riscv(serde_json::from_str(text)?),
+                Some("other") => Self::Other(serde_json::from_str(text)?),
+                _ => Self::Unknown(serde_json::from_str(text)?),
             },
         )
     }
@@ -61608,8 +61581,8 @@ impl<'de> serde::Deserialize<'de> for CpuInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let (tag, object) = super::runtime::union_object_untagged(deserializer, "arch")?;
-        Self::from_object(&tag, object).map_err(serde::de::Error::custom)
+        let (tag, text) = super::runtime::union_text(deserializer, "arch")?;
+        Self::from_text(tag.as_deref(), text.get()).map_err(serde::de::Error::custom)
     }
 }
 /// A type of `query-cpus-fast`. QAPI type `CpuInfoFast`.
@@ -61682,45 +61655,42 @@ pub enum CpuInfoFast {
     Unknown(serde_json::Value),
 }
 impl CpuInfoFast {
-    /// The branch `tag` names, from the union's object. Not
-    /// generic: compiled once, here, whatever deserializer a client
-    /// decodes with.
-    fn from_object(
-        tag: &str,
-        object: serde_json::Value,
-    ) -> Result<Self, serde_json::Error> {
+    /// The branch `tag` names, from the union's object as JSON
+    /// text. Not generic: compiled once, here, whatever
+    /// deserializer a client decodes with.
+    fn from_text(tag: Option<&str>, text: &str) -> Result<Self, serde_json::Error> {
         Ok(
             match tag {
-                "aarch64" => Self::Aarch64(serde_json::from_value(object)?),
-                "alpha" => Self::Alpha(serde_json::from_value(object)?),
-                "arm" => Self::Arm(serde_json::from_value(object)?),
-                "avr" => Self::Avr(serde_json::from_value(object)?),
-                "hppa" => Self::Hppa(serde_json::from_value(object)?),
-                "i386" => Self::I386(serde_json::from_value(object)?),
-                "loongarch64" => Self::Loongarch64(serde_json::from_value(object)?),
-                "m68k" => Self::M68k(serde_json::from_value(object)?),
-                "microblaze" => Self::Microblaze(serde_json::from_value(object)?),
-                "microblazeel" => Self::Microblazeel(serde_json::from_value(object)?),
-                "mips" => Self::Mips(serde_json::from_value(object)?),
-                "mips64" => Self::Mips64(serde_json::from_value(object)?),
-                "mips64el" => Self::Mips64el(serde_json::from_value(object)?),
-                "mipsel" => Self::Mipsel(serde_json::from_value(object)?),
-                "or1k" => Self::Or1k(serde_json::from_value(object)?),
-                "ppc" => Self::Ppc(serde_json::from_value(object)?),
-                "ppc64" => Self::Ppc64(serde_json::from_value(object)?),
-                "riscv32" => Self::Riscv32(serde_json::from_value(object)?),
-                "riscv64" => Self::Riscv64(serde_json::from_value(object)?),
-                "rx" => Self::Rx(serde_json::from_value(object)?),
-                "s390x" => Self::S390x(serde_json::from_value(object)?),
-                "sh4" => Self::Sh4(serde_json::from_value(object)?),
-                "sh4eb" => Self::Sh4eb(serde_json::from_value(object)?),
-                "sparc" => Self::Sparc(serde_json::from_value(object)?),
-                "sparc64" => Self::Sparc64(serde_json::from_value(object)?),
-                "tricore" => Self::Tricore(serde_json::from_value(object)?),
-                "x86_64" => Self::X8664(serde_json::from_value(object)?),
-                "xtensa" => Self::Xtensa(serde_json::from_value(object)?),
-                "xtensaeb" => Self::Xtensaeb(serde_json::from_value(object)?),
-                _ => Self::Unknown(object),
+                Some("aarch64") => Self::Aarch64(serde_json::from_str(text)?),
+                Some("alpha") => Self::Alpha(serde_json::from_str(text)?),
+                Some("arm") => Self::Arm(serde_json::from_str(text)?),
+                Some("avr") => Self::Avr(serde_json::from_str(text)?),
+                Some("hppa") => Self::Hppa(serde_json::from_str(text)?),
+                Some("i386") => Self::I386(serde_json::from_str(text)?),
+                Some("loongarch64") => Self::Loongarch64(serde_json::from_str(text)?),
+                Some("m68k") => Self::M68k(serde_json::from_str(text)?),
+                Some("microblaze") => Self::Microblaze(serde_json::from_str(text)?),
+                Some("microblazeel") => Self::Microblazeel(serde_json::from_str(text)?),
+                Some("mips") => Self::Mips(serde_json::from_str(text)?),
+                Some("mips64") => Self::Mips64(serde_json::from_str(text)?),
+                Some("mips64el") => Self::Mips64el(serde_json::from_str(text)?),
+                Some("mipsel") => Self::Mipsel(serde_json::from_str(text)?),
+                Some("or1k") => Self::Or1k(serde_json::from_str(text)?),
+                Some("ppc") => Self::Ppc(serde_json::from_str(text)?),
+                Some("ppc64") => Self::Ppc64(serde_json::from_str(text)?),
+                Some("riscv32") => Self::Riscv32(serde_json::from_str(text)?),
+                Some("riscv64") => Self::Riscv64(serde_json::from_str(text)?),
+                Some("rx") => Self::Rx(serde_json::from_str(text)?),
+                Some("s390x") => Self::S390x(serde_json::from_str(text)?),
+                Some("sh4") => Self::Sh4(serde_json::from_str(text)?),
+                Some("sh4eb") => Self::Sh4eb(serde_json::from_str(text)?),
+                Some("sparc") => Self::Sparc(serde_json::from_str(text)?),
+                Some("sparc64") => Self::Sparc64(serde_json::from_str(text)?),
+                Some("tricore") => Self::Tricore(serde_json::from_str(text)?),
+                Some("x86_64") => Self::X8664(serde_json::from_str(text)?),
+                Some("xtensa") => Self::Xtensa(serde_json::from_str(text)?),
+                Some("xtensaeb") => Self::Xtensaeb(serde_json::from_str(text)?),
+                _ => Self::Unknown(serde_json::from_str(text)?),
             },
         )
     }
@@ -61729,11 +61699,8 @@ impl<'de> serde::Deserialize<'de> for CpuInfoFast {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let (tag, object) = super::runtime::union_object_untagged(
-            deserializer,
-            "target",
-        )?;
-        Self::from_object(&tag, object).map_err(serde::de::Error::custom)
+        let (tag, text) = super::runtime::union_text(deserializer, "target")?;
+        Self::from_text(tag.as_deref(), text.get()).map_err(serde::de::Error::custom)
     }
 }
 /// A type of `query-display-options`. QAPI type `DisplayOptions`.
@@ -61766,25 +61733,22 @@ pub enum DisplayOptions {
     Unknown(serde_json::Value),
 }
 impl DisplayOptions {
-    /// The branch `tag` names, from the union's object. Not
-    /// generic: compiled once, here, whatever deserializer a client
-    /// decodes with.
-    fn from_object(
-        tag: &str,
-        object: serde_json::Value,
-    ) -> Result<Self, serde_json::Error> {
+    /// The branch `tag` names, from the union's object as JSON
+    /// text. Not generic: compiled once, here, whatever
+    /// deserializer a client decodes with.
+    fn from_text(tag: Option<&str>, text: &str) -> Result<Self, serde_json::Error> {
         Ok(
             match tag {
-                "default" => Self::Default(serde_json::from_value(object)?),
-                "none" => Self::None(serde_json::from_value(object)?),
-                "gtk" => Self::Gtk(serde_json::from_value(object)?),
-                "sdl" => Self::Sdl(serde_json::from_value(object)?),
-                "egl-headless" => Self::EglHeadless(serde_json::from_value(object)?),
-                "curses" => Self::Curses(serde_json::from_value(object)?),
-                "cocoa" => Self::Cocoa(serde_json::from_value(object)?),
-                "spice-app" => Self::SpiceApp(serde_json::from_value(object)?),
-                "dbus" => Self::Dbus(serde_json::from_value(object)?),
-                _ => Self::Unknown(object),
+                Some("default") => Self::Default(serde_json::from_str(text)?),
+                Some("none") => Self::None(serde_json::from_str(text)?),
+                Some("gtk") => Self::Gtk(serde_json::from_str(text)?),
+                Some("sdl") => Self::Sdl(serde_json::from_str(text)?),
+                Some("egl-headless") => Self::EglHeadless(serde_json::from_str(text)?),
+                Some("curses") => Self::Curses(serde_json::from_str(text)?),
+                Some("cocoa") => Self::Cocoa(serde_json::from_str(text)?),
+                Some("spice-app") => Self::SpiceApp(serde_json::from_str(text)?),
+                Some("dbus") => Self::Dbus(serde_json::from_str(text)?),
+                _ => Self::Unknown(serde_json::from_str(text)?),
             },
         )
     }
@@ -61793,8 +61757,8 @@ impl<'de> serde::Deserialize<'de> for DisplayOptions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let (tag, object) = super::runtime::union_object_untagged(deserializer, "type")?;
-        Self::from_object(&tag, object).map_err(serde::de::Error::custom)
+        let (tag, text) = super::runtime::union_text(deserializer, "type")?;
+        Self::from_text(tag.as_deref(), text.get()).map_err(serde::de::Error::custom)
     }
 }
 /// A type of `query-memory-devices`. QAPI type `MemoryDeviceInfo`.
@@ -61821,22 +61785,19 @@ pub enum MemoryDeviceInfo {
     Unknown(serde_json::Value),
 }
 impl MemoryDeviceInfo {
-    /// The branch `tag` names, from the union's object. Not
-    /// generic: compiled once, here, whatever deserializer a client
-    /// decodes with.
-    fn from_object(
-        tag: &str,
-        object: serde_json::Value,
-    ) -> Result<Self, serde_json::Error> {
+    /// The branch `tag` names, from the union's object as JSON
+    /// text. Not generic: compiled once, here, whatever
+    /// deserializer a client decodes with.
+    fn from_text(tag: Option<&str>, text: &str) -> Result<Self, serde_json::Error> {
         Ok(
             match tag {
-                "dimm" => Self::Dimm(serde_json::from_value(object)?),
-                "nvdimm" => Self::Nvdimm(serde_json::from_value(object)?),
-                "virtio-pmem" => Self::VirtioPmem(serde_json::from_value(object)?),
-                "virtio-mem" => Self::VirtioMem(serde_json::from_value(object)?),
-                "sgx-epc" => Self::SgxEpc(serde_json::from_value(object)?),
-                "hv-balloon" => Self::HvBalloon(serde_json::from_value(object)?),
-                _ => Self::Unknown(object),
+                Some("dimm") => Self::Dimm(serde_json::from_str(text)?),
+                Some("nvdimm") => Self::Nvdimm(serde_json::from_str(text)?),
+                Some("virtio-pmem") => Self::VirtioPmem(serde_json::from_str(text)?),
+                Some("virtio-mem") => Self::VirtioMem(serde_json::from_str(text)?),
+                Some("sgx-epc") => Self::SgxEpc(serde_json::from_str(text)?),
+                Some("hv-balloon") => Self::HvBalloon(serde_json::from_str(text)?),
+                _ => Self::Unknown(serde_json::from_str(text)?),
             },
         )
     }
@@ -61845,8 +61806,8 @@ impl<'de> serde::Deserialize<'de> for MemoryDeviceInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let (tag, object) = super::runtime::union_object_untagged(deserializer, "type")?;
-        Self::from_object(&tag, object).map_err(serde::de::Error::custom)
+        let (tag, text) = super::runtime::union_text(deserializer, "type")?;
+        Self::from_text(tag.as_deref(), text.get()).map_err(serde::de::Error::custom)
     }
 }
 /// A type of `query-qmp-schema`. QAPI type `SchemaInfo`.
@@ -61875,23 +61836,20 @@ pub enum SchemaInfo {
     Unknown(serde_json::Value),
 }
 impl SchemaInfo {
-    /// The branch `tag` names, from the union's object. Not
-    /// generic: compiled once, here, whatever deserializer a client
-    /// decodes with.
-    fn from_object(
-        tag: &str,
-        object: serde_json::Value,
-    ) -> Result<Self, serde_json::Error> {
+    /// The branch `tag` names, from the union's object as JSON
+    /// text. Not generic: compiled once, here, whatever
+    /// deserializer a client decodes with.
+    fn from_text(tag: Option<&str>, text: &str) -> Result<Self, serde_json::Error> {
         Ok(
             match tag {
-                "builtin" => Self::Builtin(serde_json::from_value(object)?),
-                "enum" => Self::Enum(serde_json::from_value(object)?),
-                "array" => Self::Array(serde_json::from_value(object)?),
-                "object" => Self::Object(serde_json::from_value(object)?),
-                "alternate" => Self::Alternate(serde_json::from_value(object)?),
-                "command" => Self::Command(serde_json::from_value(object)?),
-                "event" => Self::Event(serde_json::from_value(object)?),
-                _ => Self::Unknown(object),
+                Some("builtin") => Self::Builtin(serde_json::from_str(text)?),
+                Some("enum") => Self::Enum(serde_json::from_str(text)?),
+                Some("array") => Self::Array(serde_json::from_str(text)?),
+                Some("object") => Self::Object(serde_json::from_str(text)?),
+                Some("alternate") => Self::Alternate(serde_json::from_str(text)?),
+                Some("command") => Self::Command(serde_json::from_str(text)?),
+                Some("event") => Self::Event(serde_json::from_str(text)?),
+                _ => Self::Unknown(serde_json::from_str(text)?),
             },
         )
     }
@@ -61900,11 +61858,8 @@ impl<'de> serde::Deserialize<'de> for SchemaInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let (tag, object) = super::runtime::union_object_untagged(
-            deserializer,
-            "meta-type",
-        )?;
-        Self::from_object(&tag, object).map_err(serde::de::Error::custom)
+        let (tag, text) = super::runtime::union_text(deserializer, "meta-type")?;
+        Self::from_text(tag.as_deref(), text.get()).map_err(serde::de::Error::custom)
     }
 }
 /// A type of `query-sev`. QAPI type `SevInfo`.
@@ -61923,18 +61878,15 @@ pub enum SevInfo {
     Unknown(serde_json::Value),
 }
 impl SevInfo {
-    /// The branch `tag` names, from the union's object. Not
-    /// generic: compiled once, here, whatever deserializer a client
-    /// decodes with.
-    fn from_object(
-        tag: &str,
-        object: serde_json::Value,
-    ) -> Result<Self, serde_json::Error> {
+    /// The branch `tag` names, from the union's object as JSON
+    /// text. Not generic: compiled once, here, whatever
+    /// deserializer a client decodes with.
+    fn from_text(tag: Option<&str>, text: &str) -> Result<Self, serde_json::Error> {
         Ok(
             match tag {
-                "sev" => Self::Sev(serde_json::from_value(object)?),
-                "sev-snp" => Self::SevSnp(serde_json::from_value(object)?),
-                _ => Self::Unknown(object),
+                Some("sev") => Self::Sev(serde_json::from_str(text)?),
+                Some("sev-snp") => Self::SevSnp(serde_json::from_str(text)?),
+                _ => Self::Unknown(serde_json::from_str(text)?),
             },
         )
     }
@@ -61943,11 +61895,8 @@ impl<'de> serde::Deserialize<'de> for SevInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let (tag, object) = super::runtime::union_object_untagged(
-            deserializer,
-            "sev-type",
-        )?;
-        Self::from_object(&tag, object).map_err(serde::de::Error::custom)
+        let (tag, text) = super::runtime::union_text(deserializer, "sev-type")?;
+        Self::from_text(tag.as_deref(), text.get()).map_err(serde::de::Error::custom)
     }
 }
 /// A type of `query-stats`. QAPI type `StatsFilter`.
@@ -61999,18 +61948,15 @@ pub enum TpmTypeOptions {
     Unknown(serde_json::Value),
 }
 impl TpmTypeOptions {
-    /// The branch `tag` names, from the union's object. Not
-    /// generic: compiled once, here, whatever deserializer a client
-    /// decodes with.
-    fn from_object(
-        tag: &str,
-        object: serde_json::Value,
-    ) -> Result<Self, serde_json::Error> {
+    /// The branch `tag` names, from the union's object as JSON
+    /// text. Not generic: compiled once, here, whatever
+    /// deserializer a client decodes with.
+    fn from_text(tag: Option<&str>, text: &str) -> Result<Self, serde_json::Error> {
         Ok(
             match tag {
-                "passthrough" => Self::Passthrough(serde_json::from_value(object)?),
-                "emulator" => Self::Emulator(serde_json::from_value(object)?),
-                _ => Self::Unknown(object),
+                Some("passthrough") => Self::Passthrough(serde_json::from_str(text)?),
+                Some("emulator") => Self::Emulator(serde_json::from_str(text)?),
+                _ => Self::Unknown(serde_json::from_str(text)?),
             },
         )
     }
@@ -62019,8 +61965,8 @@ impl<'de> serde::Deserialize<'de> for TpmTypeOptions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let (tag, object) = super::runtime::union_object_untagged(deserializer, "type")?;
-        Self::from_object(&tag, object).map_err(serde::de::Error::custom)
+        let (tag, text) = super::runtime::union_text(deserializer, "type")?;
+        Self::from_text(tag.as_deref(), text.get()).map_err(serde::de::Error::custom)
     }
 }
 /// A type of `query-yank`, `yank`. QAPI type `YankInstance`.
@@ -62041,19 +61987,16 @@ pub enum YankInstance {
     Unknown(serde_json::Value),
 }
 impl YankInstance {
-    /// The branch `tag` names, from the union's object. Not
-    /// generic: compiled once, here, whatever deserializer a client
-    /// decodes with.
-    fn from_object(
-        tag: &str,
-        object: serde_json::Value,
-    ) -> Result<Self, serde_json::Error> {
+    /// The branch `tag` names, from the union's object as JSON
+    /// text. Not generic: compiled once, here, whatever
+    /// deserializer a client decodes with.
+    fn from_text(tag: Option<&str>, text: &str) -> Result<Self, serde_json::Error> {
         Ok(
             match tag {
-                "block-node" => Self::BlockNode(serde_json::from_value(object)?),
-                "chardev" => Self::Chardev(serde_json::from_value(object)?),
-                "migration" => Self::Migration(serde_json::from_value(object)?),
-                _ => Self::Unknown(object),
+                Some("block-node") => Self::BlockNode(serde_json::from_str(text)?),
+                Some("chardev") => Self::Chardev(serde_json::from_str(text)?),
+                Some("migration") => Self::Migration(serde_json::from_str(text)?),
+                _ => Self::Unknown(serde_json::from_str(text)?),
             },
         )
     }
@@ -62062,8 +62005,8 @@ impl<'de> serde::Deserialize<'de> for YankInstance {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let (tag, object) = super::runtime::union_object_untagged(deserializer, "type")?;
-        Self::from_object(&tag, object).map_err(serde::de::Error::custom)
+        let (tag, text) = super::runtime::union_text(deserializer, "type")?;
+        Self::from_text(tag.as_deref(), text.get()).map_err(serde::de::Error::custom)
     }
 }
 impl serde::Serialize for YankInstance {

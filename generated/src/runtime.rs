@@ -489,18 +489,44 @@ pub(crate) fn union_object<'de, D: Deserializer<'de>>(
     }
 }
 
-/// [`union_object`] for a command's union, which an older QEMU may send
-/// without its discriminator (a struct before it became a union: a
-/// `query-sev` of QEMU 9.0): no tag then, and the union keeps the object
-/// as an unknown branch.
-pub(crate) fn union_object_untagged<'de, D: Deserializer<'de>>(
+/// Decodes a command's union without building a `serde_json::Value`: its
+/// object's JSON text, and the value of its `discriminator`, found by a
+/// pass that skips everything else (the branch then decodes from the text
+/// with `from_str`, so a command's types are decoded by one reader only).
+/// An older QEMU may send the object without its discriminator (a struct
+/// before it became a union: a `query-sev` of QEMU 9.0): no tag then.
+pub(crate) fn union_text<'de, D: Deserializer<'de>>(
     deserializer: D,
     discriminator: &'static str,
-) -> Result<(String, serde_json::Value), D::Error> {
-    let value = serde_json::Value::deserialize(deserializer)?;
-    match value.as_object().map(|object| object.get(discriminator)) {
-        Some(None) => Ok((String::new(), value)),
-        _ => union_object(value, discriminator).map_err(de::Error::custom),
+) -> Result<(Option<String>, Box<RawValue>), D::Error> {
+    let text = Box::<RawValue>::deserialize(deserializer)?;
+    let mut reader = serde_json::Deserializer::from_str(text.get());
+    let tag = reader
+        .deserialize_any(TagVisitor(discriminator))
+        .map_err(de::Error::custom)?;
+    Ok((tag, text))
+}
+
+/// The discriminator's value of a union's object, the rest skipped.
+struct TagVisitor(&'static str);
+
+impl<'de> Visitor<'de> for TagVisitor {
+    type Value = Option<String>;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("a union's object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<String>, A::Error> {
+        let mut tag = None;
+        while let Some(CowStr(key)) = map.next_key::<CowStr<'de>>()? {
+            if key == self.0 && tag.is_none() {
+                tag = Some(map.next_value::<String>()?);
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(tag)
     }
 }
 
@@ -573,16 +599,22 @@ mod tests {
     }
 
     #[test]
-    fn a_commands_union_without_its_discriminator_is_an_unknown_branch() {
+    fn a_commands_union_is_read_as_text_and_its_tag() {
         // `query-sev` of QEMU 9.0: a struct, before it became a union.
-        let old = json!({"enabled": true, "state": "running"});
-        let (tag, object) = union_object_untagged(old.clone(), "sev-type").unwrap();
-        assert_eq!((tag.as_str(), object), ("", old));
-        let new = json!({"sev-type": "sev", "enabled": true});
-        let (tag, _) = union_object_untagged(new, "sev-type").unwrap();
-        assert_eq!(tag, "sev");
-        for bad in [json!({"sev-type": 1}), json!("sev")] {
-            assert!(union_object_untagged(bad, "sev-type").is_err());
+        let old = r#"{"enabled": true, "state": "running"}"#;
+        let (tag, text) =
+            union_text(&mut serde_json::Deserializer::from_str(old), "sev-type").unwrap();
+        assert_eq!((tag, text.get()), (None, old));
+        let new = r#"{"enabled": true, "sev-type": "sev", "x": {"sev-type": "no"}}"#;
+        let (tag, text) =
+            union_text(&mut serde_json::Deserializer::from_str(new), "sev-type").unwrap();
+        assert_eq!((tag.as_deref(), text.get()), (Some("sev"), new));
+        // From a `Value` too, as `serde_json::from_value` decodes.
+        let (tag, _) = union_text(json!({"sev-type": "snp"}), "sev-type").unwrap();
+        assert_eq!(tag.as_deref(), Some("snp"));
+        for bad in [r#"{"sev-type": 1}"#, r#""sev""#, "[1]"] {
+            let mut reader = serde_json::Deserializer::from_str(bad);
+            assert!(union_text(&mut reader, "sev-type").is_err(), "{bad}");
         }
     }
 

@@ -15,7 +15,12 @@
 //!   them, read through `qmp_events::Reader` (every line a `ServerMessage`),
 //!   against what a client writes without it,
 //!   `serde_json::Deserializer::from_reader(..).into_iter::<Message>()`,
-//!   both from a `BufReader` over the bytes, in the same run.
+//!   both from a `BufReader` over the bytes, in the same run;
+//! - `returns`: every return QEMU 7.2, 10.0 and 11.1 sent to the query
+//!   battery (`tests/fixtures/qemu-*-returns.jsonl`, the 190 KB
+//!   `query-qmp-schema` replies included), each return value's JSON text
+//!   decoded by its command's name with `commands::decode_return`, against
+//!   `serde_json::Value` and `IgnoredAny` on the same texts.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use serde::de::IgnoredAny;
@@ -125,6 +130,62 @@ fn stream(c: &mut Criterion, lines: &[String]) {
     group.finish();
 }
 
+/// The recorded returns: (command, the return value's JSON text), repeated
+/// to about 8 MB, decoded typed, as `Value` and as `IgnoredAny`.
+fn returns(c: &mut Criterion) {
+    let mut returns: Vec<(String, String)> = Vec::new();
+    for prefix in ["qemu-7.2", "qemu-10.0", "qemu-11.1"] {
+        for line in qmp_tests::fixture(&format!("{prefix}-returns.jsonl")).lines() {
+            let value: serde_json::Value = serde_json::from_str(line).expect("a recorded line");
+            let name = value["execute"].as_str().expect("execute").to_owned();
+            returns.push((name, value["return"].to_string()));
+        }
+    }
+    for (name, text) in &returns {
+        let decoded = qmp_events::commands::decode_return(name, text).expect("decodes");
+        assert!(
+            !matches!(decoded, qmp_events::commands::Return::Unknown { .. }),
+            "{name}"
+        );
+    }
+    let one: usize = returns.iter().map(|(_, t)| t.len()).sum();
+    let copies = (8 << 20) / one.max(1) + 1;
+    let returns: Vec<&(String, String)> = returns
+        .iter()
+        .cycle()
+        .take(returns.len() * copies)
+        .collect();
+    let bytes: usize = returns.iter().map(|(_, t)| t.len()).sum();
+    let mut group = c.benchmark_group("returns");
+    group.sample_size(10);
+    group.throughput(Throughput::Bytes(bytes as u64));
+    group.bench_function("ignored_any", |b| {
+        b.iter(|| {
+            returns
+                .iter()
+                .filter(|(_, t)| serde_json::from_str::<IgnoredAny>(t).is_ok())
+                .count()
+        })
+    });
+    group.bench_function("value", |b| {
+        b.iter(|| {
+            returns
+                .iter()
+                .filter(|(_, t)| serde_json::from_str::<serde_json::Value>(t).is_ok())
+                .count()
+        })
+    });
+    group.bench_function("decode_return", |b| {
+        b.iter(|| {
+            returns
+                .iter()
+                .filter(|(n, t)| qmp_events::commands::decode_return(n, t).is_ok())
+                .count()
+        })
+    });
+    group.finish();
+}
+
 fn decode(c: &mut Criterion) {
     let fixture: Vec<String> = qmp_tests::QEMU_7_2_RECORDINGS
         .iter()
@@ -147,6 +208,7 @@ fn decode(c: &mut Criterion) {
     group(c, "qemu-7.2-unknown", &unknown);
     group(c, "history", &history);
     stream(c, &fixture);
+    returns(c);
 }
 
 criterion_group!(benches, decode);

@@ -129,13 +129,35 @@ fn union(union_type: &UnionType<'_>, catalog: &Catalog<'_>, untagged: bool) -> T
     // A command's union may hold large branches beside small ones (the
     // objects `object-add` makes): boxing them would burden every user.
     let large = untagged.then(|| quote! { #[allow(clippy::large_enum_variant)] });
-    let reader = if untagged {
-        format_ident!("union_object_untagged")
+    let decoder = if !ways.received {
+        None
+    } else if untagged {
+        // A command's union: from its JSON text, whose tag may be missing.
+        let decode = variants.iter().map(|(ident, value, _)| {
+            quote! { Some(#value) => Self::#ident(serde_json::from_str(text)?), }
+        });
+        Some(quote! {
+            impl #name {
+                /// The branch `tag` names, from the union's object as JSON
+                /// text. Not generic: compiled once, here, whatever
+                /// deserializer a client decodes with.
+                fn from_text(tag: Option<&str>, text: &str) -> Result<Self, serde_json::Error> {
+                    Ok(match tag {
+                        #(#decode)*
+                        _ => Self::Unknown(serde_json::from_str(text)?),
+                    })
+                }
+            }
+
+            impl<'de> serde::Deserialize<'de> for #name {
+                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    let (tag, text) = super::runtime::union_text(deserializer, #discriminator)?;
+                    Self::from_text(tag.as_deref(), text.get()).map_err(serde::de::Error::custom)
+                }
+            }
+        })
     } else {
-        format_ident!("union_object")
-    };
-    let decoder = ways.received.then(|| {
-        quote! {
+        Some(quote! {
             impl #name {
                 /// The branch `tag` names, from the union's object. Not
                 /// generic: compiled once, here, whatever deserializer a client
@@ -150,12 +172,12 @@ fn union(union_type: &UnionType<'_>, catalog: &Catalog<'_>, untagged: bool) -> T
 
             impl<'de> serde::Deserialize<'de> for #name {
                 fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                    let (tag, object) = super::runtime::#reader(deserializer, #discriminator)?;
+                    let (tag, object) = super::runtime::union_object(deserializer, #discriminator)?;
                     Self::from_object(&tag, object).map_err(serde::de::Error::custom)
                 }
             }
-        }
-    });
+        })
+    };
     let encoder = ways.sent.then(|| {
         quote! {
             impl serde::Serialize for #name {
