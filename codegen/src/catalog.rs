@@ -28,6 +28,9 @@ pub struct Catalog<'a> {
     pub member_histories: BTreeMap<(&'a str, String), (&'a str, Option<&'a str>)>,
     /// Every command of the QAPI era, by name.
     pub commands: Vec<CommandType<'a>>,
+    /// Since and until of each command's arguments and return's members,
+    /// by command and `arguments.NAME` or `return.NAME`, sorted.
+    pub command_members: BTreeMap<(&'a str, String), (&'a str, Option<&'a str>)>,
     /// Where the types only commands reach start in `objects`, `enums`,
     /// `unions` and `alternates`: the types before are the events', named
     /// as they were before commands were typed, and shared by commands
@@ -778,6 +781,8 @@ struct Shapes<'a> {
     typing_commands: bool,
     /// The way the types being walked travel.
     way: Ways,
+    /// Since and until of each command's arguments and return members.
+    command_members: BTreeMap<(&'a str, String), (&'a str, Option<&'a str>)>,
 }
 
 /// A union's or alternate's branches: each name with its type.
@@ -836,6 +841,12 @@ impl<'a> Shapes<'a> {
                 let found = history(owner, path);
                 if !self.typing_commands {
                     self.member_histories
+                        .entry((event, path.join(".")))
+                        .or_insert((found.introduced, found.dropped_after));
+                } else if path.len() == 2 {
+                    // A command's argument or return member, by
+                    // `arguments.NAME` or `return.NAME`.
+                    self.command_members
                         .entry((event, path.join(".")))
                         .or_insert((found.introduced, found.dropped_after));
                 }
@@ -1266,6 +1277,7 @@ impl<'a> Shapes<'a> {
             unions,
             alternates,
             member_histories: self.member_histories,
+            command_members: self.command_members,
             commands,
             command_types: frozen,
         }

@@ -199,6 +199,34 @@ fn commands_know_when_qemu_had_them() {
             .revisions()
             .contains(&Revision::for_qemu(7, 2, 0).expect("7.2"))
     );
+    assert_eq!(kind.since().name(), "qemu-2.1.0");
+    assert_eq!(kind.until().map(|r| r.name()), Some("qemu-5.2.0"));
+    assert_eq!(CommandKind::QueryStatus.until(), None);
+    // Arguments and return members, as QEMU added them.
+    let migrate = CommandKind::from_name("migrate").expect("migrate");
+    assert_eq!(
+        migrate.member_since("arguments.channels").map(|r| r.name()),
+        Some("qemu-8.2.0")
+    );
+    assert_eq!(
+        migrate.member_since("arguments.uri").map(|r| r.name()),
+        Some("qemu-2.1.0")
+    );
+    assert_eq!(migrate.member_since("arguments.no-such"), None);
+    let incoming = CommandKind::from_name("migrate-incoming").expect("migrate-incoming");
+    assert_eq!(
+        incoming
+            .member_since("arguments.exit-on-error")
+            .map(|r| r.name()),
+        Some("qemu-9.1.0")
+    );
+    assert_eq!(
+        CommandKind::QueryCpusFast
+            .member_since("return.qom-type")
+            .map(|r| r.name()),
+        Some("qemu-10.1.0")
+    );
+    assert_eq!(CommandKind::QueryStatus.member_until("return.status"), None);
     assert_eq!(QueryStatus::KIND.name(), QueryStatus::NAME);
     assert_eq!(CommandKind::ALL.len(), 269);
 }

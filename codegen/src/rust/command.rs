@@ -187,6 +187,31 @@ fn kind_enum(catalog: &Catalog<'_>) -> TokenStream {
             .map(|r| format_ident!("{}", variant_name(r)));
         quote! { &[#(Revision::#revisions),*] }
     });
+    let until = catalog.commands.iter().filter_map(|c| {
+        let last = format_ident!("{}", variant_name(c.last?));
+        let variant = format_ident!("{}", c.type_name);
+        Some(quote! { CommandKind::#variant => Some(Revision::#last), })
+    });
+    let kinds: std::collections::HashMap<&str, Ident> = catalog
+        .commands
+        .iter()
+        .map(|c| (c.name, format_ident!("{}", c.type_name)))
+        .collect();
+    let members = catalog
+        .command_members
+        .iter()
+        .filter_map(|((command, path), (since, until))| {
+            let kind = kinds.get(command)?;
+            let since = format_ident!("{}", variant_name(since));
+            let until = match until {
+                Some(until) => {
+                    let until = format_ident!("{}", variant_name(until));
+                    quote! { Some(Revision::#until) }
+                }
+                None => quote! { None },
+            };
+            Some(quote! { (CommandKind::#kind, #path, Revision::#since, #until) })
+        });
     quote! {
         /// Which command a request is, without its arguments: one variant
         /// per command of the history's QAPI releases. Parses from and
@@ -224,7 +249,45 @@ fn kind_enum(catalog: &Catalog<'_>) -> TokenStream {
                     #(CommandKind::#variants => #present,)*
                 }
             }
+
+            /// The first revision that has the command.
+            pub const fn since(self) -> Revision {
+                self.revisions()[0]
+            }
+
+            /// The last revision that has the command, when the newest no
+            /// longer does (`query-cpus`: `qemu-5.2.0`); `None` while it does.
+            pub const fn until(self) -> Option<Revision> {
+                match self {
+                    #(#until)*
+                    _ => None,
+                }
+            }
+
+            fn member(self, path: &str) -> Option<(Revision, Option<Revision>)> {
+                let row = MEMBERS
+                    .binary_search_by(|(kind, p, ..)| (*kind, *p).cmp(&(self, path)))
+                    .ok()?;
+                Some((MEMBERS[row].2, MEMBERS[row].3))
+            }
+
+            /// The first revision in which the command has the argument or
+            /// member of its return at `path` (`arguments.NAME` or
+            /// `return.NAME`); `None` for a path it never had.
+            pub fn member_since(self, path: &str) -> Option<Revision> {
+                self.member(path).map(|(since, _)| since)
+            }
+
+            /// The last revision that has the member at `path`, when a later
+            /// one that has the command no longer does.
+            pub fn member_until(self, path: &str) -> Option<Revision> {
+                self.member(path).and_then(|(_, until)| until)
+            }
         }
+
+        /// Since and until of every argument and return member of every
+        /// command, by kind and path, sorted.
+        const MEMBERS: &[(CommandKind, &str, Revision, Option<Revision>)] = &[#(#members),*];
     }
 }
 
