@@ -135,20 +135,8 @@ impl<S: Read + Write> Client<S> {
             .and_then(|()| stream.flush())
             .map_err(ClientError::Io)?;
         loop {
-            match self.read()? {
-                ServerMessage::Event(event) => self.events.push_back(event),
-                ServerMessage::Return(answer) if answer.id.as_ref() == Some(&id) => {
-                    return Ok(answer.value);
-                }
-                ServerMessage::Error(error) if error.id.as_ref() == Some(&id) => {
-                    return Err(ClientError::Qmp {
-                        class: error.class,
-                        desc: error.desc,
-                    });
-                }
-                // The answer to a request this client gave up on (its read
-                // timed out), or a second greeting: not this request's.
-                _ => {}
+            if let Some(answer) = answer(self.read()?, &id, &mut self.events) {
+                return answer;
             }
         }
     }
@@ -191,6 +179,31 @@ impl<S: Read + Write> Client<S> {
             Some(Err(error)) => Err(ClientError::read(error)),
             None => Err(ClientError::Closed),
         }
+    }
+}
+
+/// What a message read while a request (`id`) waits for its answer means
+/// to it, for both clients: its answer (a return, or QEMU's error), or
+/// none yet. An event is queued; the answer to a request given up on (its
+/// read timed out), or a second greeting, is not this request's.
+pub(crate) fn answer(
+    message: ServerMessage,
+    id: &serde_json::Value,
+    events: &mut VecDeque<Message>,
+) -> Option<Result<RawData, ClientError>> {
+    match message {
+        ServerMessage::Event(event) => {
+            events.push_back(event);
+            None
+        }
+        ServerMessage::Return(answer) if answer.id.as_ref() == Some(id) => Some(Ok(answer.value)),
+        ServerMessage::Error(error) if error.id.as_ref() == Some(id) => {
+            Some(Err(ClientError::Qmp {
+                class: error.class,
+                desc: error.desc,
+            }))
+        }
+        _ => None,
     }
 }
 

@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWriteExt, BufReader};
 
+use super::client::answer;
 use super::commands::{Command, Request};
 use super::{
     ClientError, DEFAULT_LINE_LIMIT, Greeting, Message, RawData, ReadError, Revision, ServerMessage,
@@ -135,19 +136,9 @@ impl<S: AsyncRead + AsyncWrite + Unpin> AsyncClient<S> {
             .map_err(ClientError::Io)?;
         stream.flush().await.map_err(ClientError::Io)?;
         loop {
-            match self.read().await? {
-                ServerMessage::Event(event) => self.events.push_back(event),
-                ServerMessage::Return(answer) if answer.id.as_ref() == Some(&id) => {
-                    return Ok(answer.value);
-                }
-                ServerMessage::Error(error) if error.id.as_ref() == Some(&id) => {
-                    return Err(ClientError::Qmp {
-                        class: error.class,
-                        desc: error.desc,
-                    });
-                }
-                // Not this request's answer (one given up on).
-                _ => {}
+            let message = self.read().await?;
+            if let Some(answer) = answer(message, &id, &mut self.events) {
+                return answer;
             }
         }
     }
