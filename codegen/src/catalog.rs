@@ -83,9 +83,6 @@ pub struct CommandType<'a> {
     pub type_name: String,
     /// The newest revision's command.
     pub command: &'a qmp_spec::model::Command,
-    /// That revision's types, and its name.
-    pub types: &'a Types,
-    pub revision: &'a str,
     /// The first revision that has it.
     pub introduced: &'a str,
     /// The newest revision that has it, when the history's newest does not.
@@ -391,7 +388,12 @@ impl<'a> Catalog<'a> {
         for enum_type in &mut catalog.enums[..events_enums] {
             enum_type.value_history = timeline.values(enum_type.values, &enum_type.uses);
         }
-        let values = value_presence(&revisions);
+        // The values of the commands' own enumerations, dated by name.
+        let values = if typing_commands {
+            value_presence(&revisions)
+        } else {
+            Default::default()
+        };
         for enum_type in &mut catalog.enums[events_enums..] {
             enum_type.value_history = enum_type
                 .values
@@ -547,10 +549,7 @@ type ValuePresence<'a> = (
 
 fn value_presence<'a>(revisions: &[&'a Revision<'a>]) -> ValuePresence<'a> {
     let (mut enums, mut values): ValuePresence<'a> = Default::default();
-    let releases = revisions
-        .iter()
-        .filter(|r| !r.spec.commands.is_empty() && r.spec.build.is_none());
-    for revision in releases {
+    for (_, revision) in command_releases(revisions) {
         for (_, def) in revision.spec.types.iter() {
             let (Some(name), TypeKind::Enum { values: own }) = (def.name.as_deref(), &def.kind)
             else {
@@ -568,6 +567,20 @@ fn value_presence<'a>(revisions: &[&'a Revision<'a>]) -> ValuePresence<'a> {
     (enums, values)
 }
 
+/// The QAPI releases with commands, with their place among `revisions`
+/// (their table of types): what the commands are typed and dated from. A
+/// build's introspection is left out: it decides its conditions and names
+/// its arguments' objects.
+fn command_releases<'r, 'a>(
+    revisions: &'r [&'a Revision<'a>],
+) -> impl Iterator<Item = (usize, &'a Revision<'a>)> + 'r {
+    revisions
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| !r.spec.commands.is_empty() && r.spec.build.is_none())
+        .map(|(table, r)| (table, *r))
+}
+
 /// Adds revision `at` to `list`, once.
 fn note(list: &mut Vec<usize>, at: usize) {
     if list.last() != Some(&at) {
@@ -578,14 +591,7 @@ fn note(list: &mut Vec<usize>, at: usize) {
 /// The commands of the timeline's QAPI revisions, each typed from the
 /// newest revision that has it, their types added to `shapes`.
 fn commands<'a>(revisions: &[&'a Revision<'a>], shapes: &mut Shapes<'a>) -> Vec<CommandType<'a>> {
-    let with: Vec<(usize, &'a Revision<'a>)> = revisions
-        .iter()
-        .enumerate()
-        // QAPI releases: a build's introspection decides its conditions
-        // and names its arguments' objects.
-        .filter(|(_, r)| !r.spec.commands.is_empty() && r.spec.build.is_none())
-        .map(|(table, r)| (table, *r))
-        .collect();
+    let with: Vec<(usize, &'a Revision<'a>)> = command_releases(revisions).collect();
     let names: Vec<&'a str> = with.iter().map(|(_, r)| r.name()).collect();
     let mut presence = Presence::default();
     // Per command: the revisions (indices into `with`) that have it.
@@ -660,8 +666,6 @@ fn commands<'a>(revisions: &[&'a Revision<'a>], shapes: &mut Shapes<'a>) -> Vec<
             // Named with the module's types (`Shapes::finish`).
             type_name: String::new(),
             command,
-            types,
-            revision: revision.name(),
             introduced: names[at[0]],
             last: (newest + 1 < names.len()).then(|| names[newest]),
             present_in: at.iter().map(|&i| names[i]).collect(),

@@ -89,12 +89,7 @@ impl<S: Read + Write> Client<S> {
             events: VecDeque::new(),
             next_id: 0,
         };
-        client.request(Request {
-            name: "qmp_capabilities".to_owned(),
-            arguments: None,
-            id: None,
-            oob: false,
-        })?;
+        client.request(capabilities())?;
         Ok(client)
     }
 
@@ -106,19 +101,14 @@ impl<S: Read + Write> Client<S> {
     /// The history's revision for this QEMU (by its version); `None` for a
     /// QEMU older than the history or of an unknown version.
     pub fn revision(&self) -> Option<Revision> {
-        let version = self.greeting.version;
-        Revision::for_qemu(version.major, version.minor, version.micro)
+        revision_of(&self.greeting)
     }
 
     /// Sends `command` and decodes its return. A QMP error is
     /// [`ClientError::Qmp`], with QEMU's class and description.
     pub fn execute<C: Command>(&mut self, command: &C) -> Result<C::Returns, ClientError> {
         let request = Request::new(command).map_err(ClientError::Encode)?;
-        let value = self.request(request)?;
-        serde_json::from_str(value.get()).map_err(|error| ClientError::Decode {
-            command: C::NAME,
-            error,
-        })
+        returned::<C>(&self.request(request)?)
     }
 
     /// Sends any request (its `id` is replaced by the client's own) and
@@ -180,6 +170,30 @@ impl<S: Read + Write> Client<S> {
             None => Err(ClientError::Closed),
         }
     }
+}
+
+/// The request that leaves capabilities negotiation.
+pub(crate) fn capabilities() -> Request {
+    Request {
+        name: "qmp_capabilities".to_owned(),
+        arguments: None,
+        id: None,
+        oob: false,
+    }
+}
+
+/// The history's revision for the QEMU that greeted.
+pub(crate) fn revision_of(greeting: &Greeting) -> Option<Revision> {
+    let version = greeting.version;
+    Revision::for_qemu(version.major, version.minor, version.micro)
+}
+
+/// A command's return value, decoded into its type.
+pub(crate) fn returned<C: Command>(value: &RawData) -> Result<C::Returns, ClientError> {
+    serde_json::from_str(value.get()).map_err(|error| ClientError::Decode {
+        command: C::NAME,
+        error,
+    })
 }
 
 /// What a message read while a request (`id`) waits for its answer means

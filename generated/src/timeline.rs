@@ -85,10 +85,7 @@ impl EventKind {
     }
 
     fn member(self, path: &str) -> Option<(Revision, Option<Revision>)> {
-        let row = MEMBERS
-            .binary_search_by(|(kind, p, ..)| (*kind, *p).cmp(&(self, path)))
-            .ok()?;
-        Some((MEMBERS[row].2, MEMBERS[row].3))
+        member_span(&MEMBERS, self, path)
     }
 
     /// The first revision in which the event has the member at `path`:
@@ -122,4 +119,17 @@ impl EventKind {
                 .member(path)
                 .is_some_and(|span| within(revision.answers_as(), span))
     }
+}
+
+/// Since and until of the member at `path` of `kind` (an event's or a
+/// command's) in a table of them sorted by kind and path.
+pub(crate) fn member_span<K: Ord + Copy>(
+    table: &[(K, &str, Revision, Option<Revision>)],
+    kind: K,
+    path: &str,
+) -> Option<(Revision, Option<Revision>)> {
+    let row = table
+        .binary_search_by(|(k, p, ..)| (*k, *p).cmp(&(kind, path)))
+        .ok()?;
+    Some((table[row].2, table[row].3))
 }

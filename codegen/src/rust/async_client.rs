@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWriteExt, BufReader};
 
-use super::client::answer;
+use super::client::{answer, capabilities, returned, revision_of};
 use super::commands::{Command, Request};
 use super::{
     ClientError, DEFAULT_LINE_LIMIT, Greeting, Message, RawData, ReadError, Revision, ServerMessage,
@@ -27,11 +27,13 @@ use super::{
 /// part-way is as safe.
 ///
 /// ```no_run
-/// # async fn run() -> Result<(), qmp_events::ClientError> {
+/// # use tokio::io::{AsyncRead, AsyncWrite};
+/// # async fn run(stream: impl AsyncRead + AsyncWrite + Unpin) -> Result<(), qmp_events::ClientError> {
 /// use qmp_events::AsyncClient;
 /// use qmp_events::commands::QueryStatus;
 ///
-/// let stream = tokio::net::UnixStream::connect("/tmp/qmp.sock").await.map_err(qmp_events::ClientError::Io)?;
+/// // `stream`: a `tokio::net::UnixStream` connected to QEMU's QMP socket
+/// // (tokio's feature `net`).
 /// let mut client = AsyncClient::connect(stream).await?;
 /// let status = client.execute(&QueryStatus::new()).await?;
 /// println!("{}", status.status);
@@ -82,14 +84,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> AsyncClient<S> {
                 ));
             }
         };
-        client
-            .request(Request {
-                name: "qmp_capabilities".to_owned(),
-                arguments: None,
-                id: None,
-                oob: false,
-            })
-            .await?;
+        client.request(capabilities()).await?;
         Ok(client)
     }
 
@@ -106,19 +101,14 @@ impl<S: AsyncRead + AsyncWrite + Unpin> AsyncClient<S> {
     /// The history's revision for this QEMU (by its version); `None` for a
     /// QEMU older than the history or of an unknown version.
     pub fn revision(&self) -> Option<Revision> {
-        let version = self.greeting.version;
-        Revision::for_qemu(version.major, version.minor, version.micro)
+        revision_of(&self.greeting)
     }
 
     /// Sends `command` and decodes its return. A QMP error is
     /// [`ClientError::Qmp`], with QEMU's class and description.
     pub async fn execute<C: Command>(&mut self, command: &C) -> Result<C::Returns, ClientError> {
         let request = Request::new(command).map_err(ClientError::Encode)?;
-        let value = self.request(request).await?;
-        serde_json::from_str(value.get()).map_err(|error| ClientError::Decode {
-            command: C::NAME,
-            error,
-        })
+        returned::<C>(&self.request(request).await?)
     }
 
     /// Sends any request (its `id` is replaced by the client's own) and

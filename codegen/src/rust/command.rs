@@ -265,10 +265,7 @@ fn kind_enum(catalog: &Catalog<'_>) -> TokenStream {
             }
 
             fn member(self, path: &str) -> Option<(Revision, Option<Revision>)> {
-                let row = MEMBERS
-                    .binary_search_by(|(kind, p, ..)| (*kind, *p).cmp(&(self, path)))
-                    .ok()?;
-                Some((MEMBERS[row].2, MEMBERS[row].3))
+                super::timeline::member_span(MEMBERS, self, path)
             }
 
             /// The first revision in which the command has the argument or
