@@ -12,8 +12,8 @@ use std::time::Duration;
 
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWriteExt, BufReader};
 
-use super::client::{answer, capabilities, returned, revision_of};
-use super::commands::{Command, Request};
+use super::client::{answer, capabilities, query_schema, read_schema, returned, revision_of};
+use super::commands::{Command, Finding, Request, Schema};
 use super::{
     ClientError, DEFAULT_LINE_LIMIT, Greeting, Message, RawData, ReadError, Revision, ServerMessage,
 };
@@ -52,6 +52,8 @@ pub struct AsyncClient<S> {
     events: VecDeque<Message>,
     next_id: u64,
     timeout: Option<Duration>,
+    /// The QEMU's wire schema, once asked for.
+    schema: Option<Schema>,
 }
 
 impl<S> std::fmt::Debug for AsyncClient<S> {
@@ -76,6 +78,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> AsyncClient<S> {
             greeting: Greeting::new(crate::QemuVersion::new(0, 0, 0), "", &[]),
             events: VecDeque::new(),
             next_id: 0,
+            schema: None,
             timeout: None,
         };
         client.greeting = match client.read().await? {
@@ -110,6 +113,38 @@ impl<S: AsyncRead + AsyncWrite + Unpin> AsyncClient<S> {
     /// [`ClientError::Qmp`], with QEMU's class and description.
     pub async fn execute<C: Command>(&mut self, command: &C) -> Result<C::Returns, ClientError> {
         let request = Request::new(command).map_err(ClientError::Encode)?;
+        returned::<C>(&self.request(request).await?)
+    }
+
+    /// The wire schema of the QEMU connected to, from its answer to
+    /// `query-qmp-schema`: asked once, then kept.
+    pub async fn schema(&mut self) -> Result<&Schema, ClientError> {
+        let schema = match self.schema.take() {
+            Some(schema) => schema,
+            None => read_schema(&self.request(query_schema()).await?)?,
+        };
+        Ok(self.schema.insert(schema))
+    }
+
+    /// Checks `request` against the connected QEMU's own schema
+    /// ([`AsyncClient::schema`]): its warnings, or [`ClientError::Check`]
+    /// with what QEMU would refuse.
+    pub async fn check(&mut self, request: &Request) -> Result<Vec<Finding>, ClientError> {
+        self.schema()
+            .await?
+            .check(request)
+            .map_err(ClientError::Check)
+    }
+
+    /// [`AsyncClient::execute`], after checking the request against the
+    /// connected QEMU's own schema: what this QEMU would refuse is
+    /// [`ClientError::Check`], and nothing is sent.
+    pub async fn execute_checked<C: Command>(
+        &mut self,
+        command: &C,
+    ) -> Result<C::Returns, ClientError> {
+        let request = Request::new(command).map_err(ClientError::Encode)?;
+        self.check(&request).await?;
         returned::<C>(&self.request(request).await?)
     }
 

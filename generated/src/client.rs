@@ -8,7 +8,7 @@ use std::collections::VecDeque;
 use std::fmt;
 use std::io::{self, BufReader, Read, Write};
 
-use super::commands::{Command, Request};
+use super::commands::{CheckError, Command, Finding, Request, Schema, SchemaError};
 use super::{Greeting, Message, RawData, ReadError, Reader, Revision, ServerMessage};
 
 /// A QMP connection: `Client::connect(stream)` reads QEMU's greeting and
@@ -39,6 +39,8 @@ pub struct Client<S: Read + Write> {
     greeting: Greeting,
     events: VecDeque<Message>,
     next_id: u64,
+    /// The QEMU's wire schema, once asked for.
+    schema: Option<Schema>,
 }
 
 impl<S: Read + Write> fmt::Debug for Client<S> {
@@ -88,6 +90,7 @@ impl<S: Read + Write> Client<S> {
             greeting,
             events: VecDeque::new(),
             next_id: 0,
+            schema: None,
         };
         client.request(capabilities())?;
         Ok(client)
@@ -108,6 +111,33 @@ impl<S: Read + Write> Client<S> {
     /// [`ClientError::Qmp`], with QEMU's class and description.
     pub fn execute<C: Command>(&mut self, command: &C) -> Result<C::Returns, ClientError> {
         let request = Request::new(command).map_err(ClientError::Encode)?;
+        returned::<C>(&self.request(request)?)
+    }
+
+    /// The wire schema of the QEMU connected to, from its answer to
+    /// `query-qmp-schema`: asked once, then kept.
+    pub fn schema(&mut self) -> Result<&Schema, ClientError> {
+        let schema = match self.schema.take() {
+            Some(schema) => schema,
+            None => read_schema(&self.request(query_schema())?)?,
+        };
+        Ok(self.schema.insert(schema))
+    }
+
+    /// Checks `request` against the connected QEMU's own schema
+    /// ([`Client::schema`]): its warnings, or [`ClientError::Check`] with
+    /// what QEMU would refuse.
+    pub fn check(&mut self, request: &Request) -> Result<Vec<Finding>, ClientError> {
+        self.schema()?.check(request).map_err(ClientError::Check)
+    }
+
+    /// [`Client::execute`], after checking the request against the
+    /// connected QEMU's own schema: a command or an argument this QEMU
+    /// lacks, a wrong JSON type or an unknown value is
+    /// [`ClientError::Check`], and nothing is sent.
+    pub fn execute_checked<C: Command>(&mut self, command: &C) -> Result<C::Returns, ClientError> {
+        let request = Request::new(command).map_err(ClientError::Encode)?;
+        self.check(&request)?;
         returned::<C>(&self.request(request)?)
     }
 
@@ -180,6 +210,21 @@ pub(crate) fn capabilities() -> Request {
         id: None,
         oob: false,
     }
+}
+
+/// The request for the QEMU's wire schema.
+pub(crate) fn query_schema() -> Request {
+    Request {
+        name: "query-qmp-schema".to_owned(),
+        arguments: None,
+        id: None,
+        oob: false,
+    }
+}
+
+/// The QEMU's answer to `query-qmp-schema`, read.
+pub(crate) fn read_schema(reply: &RawData) -> Result<Schema, ClientError> {
+    Schema::from_reply(reply.get()).map_err(ClientError::Schema)
 }
 
 /// The history's revision for the QEMU that greeted.
@@ -266,6 +311,11 @@ pub enum ClientError {
         /// What is wrong with the return.
         error: serde_json::Error,
     },
+    /// The request would be refused by the QEMU connected to
+    /// ([`Client::execute_checked`]): nothing was sent.
+    Check(CheckError),
+    /// The QEMU's answer to `query-qmp-schema` could not be read.
+    Schema(SchemaError),
 }
 
 impl ClientError {
@@ -289,6 +339,8 @@ impl fmt::Display for ClientError {
             ClientError::Decode { command, error } => {
                 write!(formatter, "decoding the return of {command}: {error}")
             }
+            ClientError::Check(error) => write!(formatter, "refused before sending: {error}"),
+            ClientError::Schema(error) => write!(formatter, "{error}"),
         }
     }
 }
@@ -299,6 +351,8 @@ impl std::error::Error for ClientError {
             ClientError::Io(error) => Some(error),
             ClientError::Read(error) => Some(error),
             ClientError::Encode(error) | ClientError::Decode { error, .. } => Some(error),
+            ClientError::Check(error) => Some(error),
+            ClientError::Schema(error) => Some(error),
             _ => None,
         }
     }

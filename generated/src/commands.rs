@@ -3,6 +3,7 @@
 //! The commands, their arguments and returns.
 use super::*;
 use super::runtime::{decode_object, member, required, CowStr};
+pub use super::check::{CheckError, Finding, Problem, Schema, SchemaError};
 pub use super::request::{Command, Empty, Request, RequestError};
 /// `add-fd`: Add a file descriptor, that was passed via SCM rights, to an fd set.
 ///

@@ -75,6 +75,8 @@ mod types;
 #[cfg(feature = "tokio")]
 mod async_client;
 #[cfg(feature = "commands")]
+mod check;
+#[cfg(feature = "commands")]
 mod client;
 #[cfg(feature = "commands")]
 mod request;

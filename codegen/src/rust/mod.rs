@@ -11,6 +11,7 @@ mod command;
 mod event;
 mod revision;
 mod types;
+pub mod wire;
 
 #[cfg(test)]
 mod runtime;
@@ -42,6 +43,10 @@ const ASYNC_CLIENT: &str = include_str!("async_client.rs");
 /// it is `qmp-tests`'s example `codegen-client` where it lives.
 const CLIENT_EXAMPLE: &str = include_str!("client_example.rs");
 
+/// Checking requests against a wire schema (`Schema`, `Revision::check`),
+/// copied into `generated/src/check.rs` (feature `commands`).
+const CHECK: &str = include_str!("check.rs");
+
 /// What every command shares: `Command`, `Empty` and `Request`, copied
 /// into `generated/src/request.rs` (feature `commands`).
 const REQUEST: &str = include_str!("request.rs");
@@ -71,12 +76,13 @@ const COPYING: &str = include_str!("../../../COPYING");
 /// The crate's files that are hand-written, copied or filled in from a
 /// template, the same whatever the history but for a few counts: what a
 /// review of a revision's generated code can leave out.
-pub const HAND_WRITTEN: [&str; 10] = [
+pub const HAND_WRITTEN: [&str; 11] = [
     "COPYING",
     "README.md",
     "examples/client.rs",
     "examples/watch.rs",
     "src/async_client.rs",
+    "src/check.rs",
     "src/client.rs",
     "src/request.rs",
     "src/runtime.rs",
@@ -109,6 +115,8 @@ pub fn generate(
         mod types;
         #[cfg(feature = "tokio")]
         mod async_client;
+        #[cfg(feature = "commands")]
+        mod check;
         #[cfg(feature = "commands")]
         mod client;
         #[cfg(feature = "commands")]
@@ -197,6 +205,7 @@ pub fn generate(
         //! The commands, their arguments and returns.
         use super::*;
         use super::runtime::{decode_object, member, required, CowStr};
+        pub use super::check::{CheckError, Finding, Problem, Schema, SchemaError};
         pub use super::request::{Command, Empty, Request, RequestError};
         #commands
     };
@@ -219,6 +228,8 @@ pub fn generate(
         GeneratedFile::new("src/types.rs", format("src/types.rs", shared)?),
         GeneratedFile::new("src/commands.rs", format("src/commands.rs", commands)?),
         GeneratedFile::new("src/request.rs", copied("request.rs", REQUEST)),
+        GeneratedFile::new("src/check.rs", copied("check.rs", CHECK)),
+        wire::schemas(revisions),
         GeneratedFile::new("src/client.rs", copied("client.rs", CLIENT)),
         GeneratedFile::new(
             "src/async_client.rs",
@@ -265,7 +276,7 @@ fn cargo_toml(version: crate::version::Version) -> String {
          documentation = \"https://docs.rs/qmp-events\"\n\
          keywords = [\"qemu\", \"qmp\", \"qapi\", \"virtualization\", \"serde\"]\n\
          categories = [\"api-bindings\", \"emulators\", \"parser-implementations\"]\n\
-         include = [\"src/**/*.rs\", \"examples/**/*.rs\", \"README.md\", \"COPYING\"]\n\
+         include = [\"src/**/*.rs\", \"src/wire-schemas.txt\", \"examples/**/*.rs\", \"README.md\", \"COPYING\"]\n\
          \n\
          [dependencies]\n\
          serde = {{ version = \"1.0.200\", default-features = false, features = [\"std\", \"derive\"] }}\n\
