@@ -84,8 +84,10 @@ mod request;
 /// every QAPI release, holding its arguments, with its name and
 /// the type of its return ([`commands::Command`]); any request as
 /// JSON ([`commands::Request`]); any return decoded by its
-/// command's name ([`commands::decode_return`]); and when each
-/// command was in QEMU ([`commands::CommandKind`]).
+/// command's name ([`commands::decode_return`]); when each
+/// command was in QEMU ([`commands::CommandKind`]); and a request
+/// checked as QEMU would check it, against a revision's schema
+/// ([`Revision::check`]) or a QEMU's own ([`commands::Schema`]).
 ///
 /// ```
 /// use qmp_events::commands::{self, Command, DeviceDel, QueryStatus, Request, Return};

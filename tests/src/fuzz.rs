@@ -71,6 +71,7 @@ pub fn qapi(data: &[u8]) {
 /// Rust and JSON Schema generate.
 pub fn introspect(data: &[u8]) {
     use qmp_spec::introspect::{IntrospectError, Reply};
+    check_against(data);
     let reply = match Reply::parse("fuzz.json", data) {
         Ok(reply) => reply,
         Err(IntrospectError::Json {
@@ -105,6 +106,45 @@ pub fn introspect(data: &[u8]) {
                 codegen::schema::revision_files("fuzz", &revisions[0]);
             }
             Err(error) => check_entry(&error),
+        }
+    }
+}
+
+/// The crate's checker (`qmp_events::commands::Schema`): the same bytes
+/// read as a reply give a schema or an error, never a panic; every command
+/// of an accepted one checks a request with no arguments and one with
+/// arguments of every JSON type, each finding at a path of the request.
+fn check_against(data: &[u8]) {
+    use qmp_events::commands::{Request, Schema};
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let Ok(schema) = Schema::from_reply(text) else {
+        return;
+    };
+    let arguments = serde_json::json!({
+        "a": 1, "b": "x", "c": [1, {"d": null}], "e": {"f": true}, "g": 1.5, "h": -1
+    });
+    for name in schema.commands() {
+        for arguments in [None, arguments.as_object().cloned()] {
+            let request = Request {
+                name: name.to_owned(),
+                arguments,
+                id: None,
+                oob: false,
+            };
+            let findings = match schema.check(&request) {
+                Ok(warnings) => warnings,
+                Err(error) => error.errors.into_iter().chain(error.warnings).collect(),
+            };
+            for finding in findings {
+                assert!(
+                    ["execute", "arguments"]
+                        .iter()
+                        .any(|root| finding.path.starts_with(root)),
+                    "{finding}"
+                );
+            }
         }
     }
 }

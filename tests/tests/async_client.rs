@@ -138,3 +138,67 @@ async fn what_is_not_qmp_is_refused_over_tokio() {
         Err(ClientError::Closed)
     ));
 }
+
+/// `execute_checked` over tokio: the schema asked once, a command the QEMU
+/// lacks refused before it is sent.
+#[tokio::test]
+async fn execute_checked_over_tokio_checks_against_the_connected_qemu() {
+    let (ours, theirs) = tokio::io::duplex(1 << 16);
+    let server = tokio::spawn(async move {
+        let (read, mut write) = tokio::io::split(theirs);
+        let mut requests = BufReader::new(read).lines();
+        write
+            .write_all(format!("{GREETING}\r\n").as_bytes())
+            .await
+            .unwrap();
+        let mut seen = Vec::new();
+        while let Some(line) = requests.next_line().await.unwrap() {
+            let request: serde_json::Value = serde_json::from_str(&line).unwrap();
+            let id = request["id"].clone();
+            let answer = match request["execute"].as_str().unwrap() {
+                "qmp_capabilities" => format!(r#"{{"return": {{}}, "id": {id}}}"#),
+                "query-qmp-schema" => format!(
+                    r#"{{"return": {}, "id": {id}}}"#,
+                    qmp_tests::fixture("qemu-7.2-qmp-schema.json").trim()
+                ),
+                "query-status" => {
+                    format!(r#"{{"return": {{"running": false, "status": "paused"}}, "id": {id}}}"#)
+                }
+                other => panic!("{other}"),
+            };
+            write
+                .write_all(format!("{answer}\r\n").as_bytes())
+                .await
+                .unwrap();
+            seen.push(request["execute"].as_str().unwrap().to_owned());
+            if seen.len() == 3 {
+                break;
+            }
+        }
+        seen
+    });
+    let mut client = AsyncClient::connect(ours).await.expect("connects");
+    match client
+        .execute_checked(&qmp_events::commands::QueryCryptodev::new())
+        .await
+    {
+        Err(ClientError::Check(error)) => assert_eq!(error.errors[0].path, "execute"),
+        other => panic!("{other:?}"),
+    }
+    let status = client
+        .execute_checked(&QueryStatus::new())
+        .await
+        .expect("status");
+    assert!(!status.running);
+    assert!(
+        client
+            .schema()
+            .await
+            .expect("kept")
+            .has_command("query-status")
+    );
+    assert_eq!(
+        server.await.expect("the server"),
+        ["qmp_capabilities", "query-qmp-schema", "query-status"]
+    );
+}

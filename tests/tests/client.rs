@@ -174,3 +174,72 @@ fn what_is_not_qmp_is_refused() {
         other => panic!("{other:?}"),
     }
 }
+
+/// `execute_checked` asks the QEMU for its schema once, and what that QEMU
+/// would refuse is refused before anything is sent.
+#[test]
+fn execute_checked_refuses_what_the_connected_qemu_lacks() {
+    let schema = qmp_tests::fixture("qemu-7.2-qmp-schema.json");
+    let reply = format!(r#"{{"return": {}, "id": 2}}"#, schema.trim());
+    let stream = Scripted::new(&[
+        Some(GREETING),
+        Some(r#"{"return": {}, "id": 1}"#),
+        Some(&reply),
+        Some(r#"{"return": {"running": true, "status": "running"}, "id": 3}"#),
+    ]);
+    let mut client = Client::connect(stream).expect("connects");
+    // query-cryptodev came in 8.0: this 7.2 refuses it, so it is not sent.
+    match client.execute_checked(&qmp_events::commands::QueryCryptodev::new()) {
+        Err(ClientError::Check(error)) => {
+            assert_eq!(error.errors[0].path, "execute");
+            assert_eq!(error.to_string(), "execute: no such command");
+        }
+        other => panic!("{other:?}"),
+    }
+    let status = client
+        .execute_checked(&QueryStatus::new())
+        .expect("query-status");
+    assert!(status.running);
+    // A wrong request line, checked against the same schema (kept).
+    let wrong: qmp_events::commands::Request =
+        r#"{"execute": "device_del", "arguments": {"id": 1}}"#
+            .parse()
+            .unwrap();
+    let refused = client.check(&wrong).unwrap_err().to_string();
+    assert_eq!(
+        refused,
+        "refused before sending: arguments.id: expected a string, found an integer"
+    );
+    let (stream, _) = client.into_inner();
+    let sent: Vec<String> = String::from_utf8(stream.written)
+        .expect("text")
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(
+        sent,
+        [
+            r#"{"execute":"qmp_capabilities","id":1}"#,
+            r#"{"execute":"query-qmp-schema","id":2}"#,
+            r#"{"execute":"query-status","id":3}"#,
+        ]
+    );
+}
+
+/// A reply to `query-qmp-schema` that is not one is an error that says so.
+#[test]
+fn a_broken_schema_reply_is_an_error() {
+    let stream = Scripted::new(&[
+        Some(GREETING),
+        Some(r#"{"return": {}, "id": 1}"#),
+        Some(r#"{"return": [{"name": "c", "meta-type": "command"}], "id": 2}"#),
+    ]);
+    let mut client = Client::connect(stream).expect("connects");
+    match client.execute_checked(&QueryStatus::new()) {
+        Err(error @ ClientError::Schema(_)) => assert_eq!(
+            error.to_string(),
+            r#"query-qmp-schema reply: entry 0 ("c"): no "arg-type""#
+        ),
+        other => panic!("{other:?}"),
+    }
+}

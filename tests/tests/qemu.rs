@@ -693,12 +693,15 @@ fn live_typed_client_sends_the_battery_and_reads_events() {
             id: None,
             oob: false,
         };
+        let checked = client.check(&request);
         let value = match client.request(request) {
             Ok(value) => value,
             // What this QEMU lacks (no TPM, an older QEMU).
             Err(ClientError::Qmp { .. }) => continue,
             Err(error) => panic!("{name}: {error}"),
         };
+        // What QEMU ran passes the check against its own schema.
+        checked.unwrap_or_else(|error| panic!("{name} ran on QEMU {version}: {error}"));
         match commands::decode_return(name, value.get()) {
             Ok(Return::Unknown { .. }) => panic!("{name} decodes as unknown"),
             Ok(_) => decoded += 1,
@@ -715,6 +718,107 @@ fn live_typed_client_sends_the_battery_and_reads_events() {
         seen.push(client.next_event().expect("an event").event);
     }
     assert!(seen.contains(&Event::Resume), "{seen:?}");
+    drop(client);
+    qemu.quit();
+    let _ = std::fs::remove_file(&socket);
+}
+
+/// Checking against the live QEMU's own schema (`Client::check`,
+/// `execute_checked`) agrees with that QEMU: what the check refuses, QEMU
+/// refuses, and what it passes, QEMU runs; the history's schema of its
+/// release agrees too.
+#[test]
+fn live_check_agrees_with_qemu() {
+    use qmp_events::commands::{QueryStatus, Request};
+    use qmp_events::{Client, ClientError};
+
+    let Some(binaries) = binaries_or_skip("live check") else {
+        return;
+    };
+    let socket = std::env::temp_dir().join(format!("qmp-check-{}.sock", std::process::id()));
+    let _ = std::fs::remove_file(&socket);
+    let monitor = format!("unix:{},server=on,wait=off", socket.display());
+    let mut qemu = Qemu::start_with(&binaries.qemu, &["-qmp", &monitor]);
+    qemu.execute("qmp_capabilities", Value::Null);
+    let mut client = Client::connect_unix(&socket, std::time::Duration::from_secs(30))
+        .expect("the typed client connects");
+    let version = client.greeting().version;
+    let release = client.revision().and_then(|r| r.schema());
+    let status = client
+        .execute_checked(&QueryStatus::new())
+        .expect("query-status, checked");
+    assert_eq!(status.status.as_str(), "prelaunch");
+    let commands = client.schema().expect("the QEMU's schema").commands().len();
+
+    // (request, whether QEMU runs it): none changes what the others do.
+    let cases: &[(&str, bool)] = &[
+        (r#"{"execute": "query-status"}"#, true),
+        (r#"{"execute": "query-block"}"#, true),
+        (
+            r#"{"execute": "query-command-line-options", "arguments": {"option": "machine"}}"#,
+            true,
+        ),
+        (
+            r#"{"execute": "migrate-set-parameters", "arguments": {"throttle-trigger-threshold": 50}}"#,
+            true,
+        ),
+        (r#"{"execute": "querry-status"}"#, false),
+        (
+            r#"{"execute": "query-status", "arguments": {"verbose": true}}"#,
+            false,
+        ),
+        (r#"{"execute": "device_del"}"#, false),
+        (
+            r#"{"execute": "device_del", "arguments": {"id": 1}}"#,
+            false,
+        ),
+        (
+            r#"{"execute": "query-command-line-options", "arguments": {"option": 7}}"#,
+            false,
+        ),
+        (
+            r#"{"execute": "blockdev-add", "arguments": {"driver": "nope", "node-name": "n"}}"#,
+            false,
+        ),
+        (
+            r#"{"execute": "blockdev-add", "arguments": {"driver": "null-co", "node-name": "n", "size": "1"}}"#,
+            false,
+        ),
+        (
+            r#"{"execute": "migrate-set-parameters", "arguments": {"throttle-trigger-threshold": 1.5}}"#,
+            false,
+        ),
+        (
+            r#"{"execute": "migrate-set-capabilities", "arguments": {"capabilities": [{"capability": "events"}]}}"#,
+            false,
+        ),
+        (
+            r#"{"execute": "migrate-set-capabilities", "arguments": {"capabilities": [{"capability": "nope", "state": true}]}}"#,
+            false,
+        ),
+    ];
+    for &(line, runs) in cases {
+        let request: Request = line.parse().expect("a request");
+        let checked = client.check(&request);
+        let history = release.map(|schema| schema.check(&request));
+        let answered = client.request(request);
+        match (&checked, &answered) {
+            (Ok(_), Ok(_)) | (Err(ClientError::Check(_)), Err(ClientError::Qmp { .. })) => {}
+            _ => panic!("QEMU {version}: {line}\n  check: {checked:?}\n  QEMU: {answered:?}"),
+        }
+        assert_eq!(
+            answered.is_ok(),
+            runs,
+            "QEMU {version}: {line}: {answered:?}"
+        );
+        if let Some(history) = history {
+            assert_eq!(history.is_ok(), runs, "qemu history, {line}: {history:?}");
+        }
+    }
+    eprintln!(
+        "check, QEMU {version}: {} requests, as QEMU answered ({commands} commands)",
+        cases.len()
+    );
     drop(client);
     qemu.quit();
     let _ = std::fs::remove_file(&socket);
@@ -801,9 +905,14 @@ fn live_async_client_queries_typed_and_streams_events() {
             .map_err(ClientError::Io)?;
         let mut client = AsyncClient::connect(stream).await?;
         client.set_timeout(Some(std::time::Duration::from_secs(30)));
-        let status = client.execute(&QueryStatus::new()).await?;
+        let status = client.execute_checked(&QueryStatus::new()).await?;
         assert_eq!(status.status.as_str(), "prelaunch");
-        assert!(!client.execute(&QueryCpusFast::new()).await?.is_empty());
+        assert!(
+            !client
+                .execute_checked(&QueryCpusFast::new())
+                .await?
+                .is_empty()
+        );
         client.execute(&Cont::new()).await?;
         client.execute(&Stop::new()).await?;
         let mut events = client.into_events();

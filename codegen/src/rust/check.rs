@@ -95,10 +95,14 @@ enum TypeInfo {
     Object {
         members: Vec<MemberInfo>,
         /// The tag's name and each tag value's branch.
-        variants: Option<(String, Vec<(String, usize, Marks)>)>,
+        variants: Option<(String, Vec<Variant>)>,
     },
     Alternate(Vec<(usize, Marks)>),
 }
+
+/// A union's branch: the tag's value, the branch's type, and what QAPI
+/// says of it.
+type Variant = (String, usize, Marks);
 
 #[derive(Debug, Clone)]
 struct MemberInfo {
@@ -1002,10 +1006,10 @@ fn range(name: &str, sized: bool) -> (i128, i128) {
     }
 }
 
-/// The name among `names` nearest to `name`, if one is near: at most a
-/// third of its letters apart (`querry-status`, `core_id`).
+/// The name among `names` nearest to `name`, if one is near: one edit in
+/// five letters (`querry-status`, `core_id`).
 fn nearest<'n>(name: &str, names: impl Iterator<Item = &'n str>) -> Option<String> {
-    let limit = (name.chars().count() / 3).max(1);
+    let limit = (name.chars().count() / 5).max(1);
     names
         .filter_map(|candidate| {
             let distance = distance(name, candidate, limit)?;
