@@ -1341,7 +1341,9 @@ struct Namer {
 impl Namer {
     /// The QAPI name of each shape that has one, claimed. QAPI names are
     /// CamelCase already (`ACPIOSTInfo`): kept as QEMU spells them where
-    /// Rust can.
+    /// Rust can. A QAPI name another shape has taken (the same QAPI type as
+    /// another command or an event has it over its own releases) is
+    /// prefixed with its first user's name (`BlockdevReopenBlockdevOptions`).
     fn claim_qapi<T>(&mut self, shapes: &[Shape<'_, T>]) -> Vec<Option<String>> {
         shapes
             .iter()
@@ -1349,6 +1351,19 @@ impl Namer {
                 shape.qapi_name.map(|q| {
                     let ident = q.starts_with(|c: char| c.is_ascii_uppercase())
                         && q.chars().all(|c| c.is_ascii_alphanumeric());
+                    let plain = if ident {
+                        q.to_string()
+                    } else {
+                        sanitize(q, Case::Pascal)
+                    };
+                    if self.types.contains(&plain)
+                        && let Some(user) = shape.users.iter().min()
+                    {
+                        let prefixed = sanitize(user, Case::Pascal) + &plain;
+                        if !self.types.contains(&prefixed) {
+                            return self.types.claim_exact(prefixed, Case::Pascal);
+                        }
+                    }
                     if ident {
                         self.types.claim_exact(q.to_string(), Case::Pascal)
                     } else {

@@ -2106,13 +2106,13 @@ pub struct BlockdevReopen {
     /// `options`
     ///
     /// Since revision `qemu-6.1.0`.
-    pub options: Vec<BlockdevOptions3>,
+    pub options: Vec<BlockdevReopenBlockdevOptions>,
 }
 impl BlockdevReopen {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(options: Vec<BlockdevOptions3>) -> Self {
+    pub fn new(options: Vec<BlockdevReopenBlockdevOptions>) -> Self {
         Self { options }
     }
 }
@@ -4739,13 +4739,13 @@ pub struct MigrateContinue {
     /// The state the migration is currently expected to be in
     ///
     /// Since revision `qemu-2.11.0`.
-    pub state: MigrationStatus2,
+    pub state: MigrateContinueMigrationStatus,
 }
 impl MigrateContinue {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(state: MigrationStatus2) -> Self {
+    pub fn new(state: MigrateContinueMigrationStatus) -> Self {
         Self { state }
     }
 }
@@ -8964,7 +8964,7 @@ impl Command for XBlockdevChange {
 /// Its arguments are one QAPI type, given whole.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[serde(transparent)]
-pub struct XBlockdevCreate(pub BlockdevCreateOptions2);
+pub struct XBlockdevCreate(pub XBlockdevCreateBlockdevCreateOptions);
 impl Command for XBlockdevCreate {
     const NAME: &'static str = "x-blockdev-create";
     const KIND: CommandKind = CommandKind::XBlockdevCreate;
@@ -9114,7 +9114,7 @@ impl Command for XBlockdevRemoveMedium {
 /// Its arguments are one QAPI type, given whole.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[serde(transparent)]
-pub struct XBlockdevReopen(pub BlockdevOptions5);
+pub struct XBlockdevReopen(pub XBlockdevReopenBlockdevOptions);
 impl Command for XBlockdevReopen {
     const NAME: &'static str = "x-blockdev-reopen";
     const KIND: CommandKind = CommandKind::XBlockdevReopen;
@@ -9281,13 +9281,13 @@ pub struct XInputSendEvent {
     /// `events`
     ///
     /// Since revision `qemu-2.2.0`.
-    pub events: Vec<InputEvent2>,
+    pub events: Vec<XInputSendEventInputEvent>,
 }
 impl XInputSendEvent {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(events: Vec<InputEvent2>) -> Self {
+    pub fn new(events: Vec<XInputSendEventInputEvent>) -> Self {
         Self { console: None, events }
     }
 }
@@ -24570,7 +24570,7 @@ pub struct Luks {
 /// A type of `blockdev-add`. QAPI type `InetSocketAddress`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
-pub struct InetSocketAddress2 {
+pub struct BlockdevAddInetSocketAddress {
     /// host part of the address
     ///
     /// Optional in this type: not every revision of the event sends it.
@@ -24682,7 +24682,7 @@ pub struct InetSocketAddress2 {
 /// A type of `blockdev-add`. QAPI type `UnixSocketAddress`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
-pub struct UnixSocketAddress2 {
+pub struct BlockdevAddUnixSocketAddress {
     /// filesystem path to use
     ///
     /// Optional in this type: not every revision of the event sends it.
@@ -24715,7 +24715,7 @@ pub struct UnixSocketAddress2 {
 /// A type of `blockdev-add`. QAPI type `VsockSocketAddress`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
-pub struct VsockSocketAddress2 {
+pub struct BlockdevAddVsockSocketAddress {
     /// unique host identifier
     ///
     /// Optional in this type: not every revision of the event sends it.
@@ -24734,7 +24734,7 @@ pub struct VsockSocketAddress2 {
 /// A type of `blockdev-add`. QAPI type `FdSocketAddress`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
-pub struct FdSocketAddress2 {
+pub struct BlockdevAddFdSocketAddress {
     /// decimal is for file descriptor number, otherwise it's a file descriptor name. Named file
     /// descriptors are permitted in monitor commands, in combination with the `getfd` command.
     /// Decimal file descriptors are permitted at startup or other contexts where no monitor
@@ -24823,7 +24823,7 @@ pub struct BlockdevAddNbd {
     /// NBD server address
     ///
     /// Since revision `qemu-2.8.0`.
-    pub server: SocketAddress3,
+    pub server: SocketAddress2,
     /// export name
     ///
     /// Optional.
@@ -26369,8 +26369,11 @@ pub struct SshHostKeyHash {
 /// type `SocketAddress`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
-pub struct SocketAddress2 {}
-decode_object!(SocketAddress2, "an object (SocketAddress2)", required {}, optional {});
+pub struct BlockdevAddSocketAddress {}
+decode_object!(
+    BlockdevAddSocketAddress, "an object (BlockdevAddSocketAddress)", required {},
+    optional {}
+);
 /// A type of `blockdev-add`, `blockdev-create`, `blockdev-reopen`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -29279,14 +29282,14 @@ pub struct BlockdevCreateOptionsLUKS {
     ///
     /// Since revision `qemu-3.0.0`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub file: Option<BlockdevRef2>,
+    pub file: Option<BlockdevCreateBlockdevRef>,
     /// Block device holding a detached LUKS header. (since 9.0)
     ///
     /// Optional.
     ///
     /// Since revision `qemu-9.0.0`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub header: Option<BlockdevRef2>,
+    pub header: Option<BlockdevCreateBlockdevRef>,
     /// Size of the virtual disk in bytes
     ///
     /// QAPI type `size`: `u64`.
@@ -29385,7 +29388,7 @@ pub struct BlockdevCreateOptionsParallels {
     /// Node to create the image format on
     ///
     /// Since revision `qemu-3.0.0`.
-    pub file: BlockdevRef2,
+    pub file: BlockdevCreateBlockdevRef,
     /// Size of the virtual disk in bytes
     ///
     /// QAPI type `size`: `u64`.
@@ -29473,7 +29476,7 @@ pub struct BlockdevCreateOptionsQcow {
     /// Node to create the image format on
     ///
     /// Since revision `qemu-3.0.0`.
-    pub file: BlockdevRef2,
+    pub file: BlockdevCreateBlockdevRef,
     /// Size of the virtual disk in bytes
     ///
     /// QAPI type `size`: `u64`.
@@ -29503,7 +29506,7 @@ pub struct BlockdevCreateOptionsQcow2 {
     /// Node to create the image format on
     ///
     /// Since revision `qemu-3.0.0`.
-    pub file: BlockdevRef2,
+    pub file: BlockdevCreateBlockdevRef,
     /// Node to use as an external data file in which all guest data is stored so that only
     /// metadata remains in the qcow2 file (since: 4.0)
     ///
@@ -29512,7 +29515,7 @@ pub struct BlockdevCreateOptionsQcow2 {
     /// Since revision `qemu-4.0.0`.
     #[serde(rename = "data-file")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub data_file: Option<BlockdevRef2>,
+    pub data_file: Option<BlockdevCreateBlockdevRef>,
     /// True if the external data file must stay valid as a standalone (read-only) raw image
     /// without looking at qcow2 metadata (default: false; since: 4.0)
     ///
@@ -29616,7 +29619,7 @@ pub struct BlockdevCreateOptionsQed {
     /// Node to create the image format on
     ///
     /// Since revision `qemu-3.0.0`.
-    pub file: BlockdevRef2,
+    pub file: BlockdevCreateBlockdevRef,
     /// Size of the virtual disk in bytes
     ///
     /// QAPI type `size`: `u64`.
@@ -29833,7 +29836,7 @@ pub struct BlockdevCreateOptionsVdi {
     /// Node to create the image format on
     ///
     /// Since revision `qemu-3.0.0`.
-    pub file: BlockdevRef2,
+    pub file: BlockdevCreateBlockdevRef,
     /// Size of the virtual disk in bytes
     ///
     /// QAPI type `size`: `u64`.
@@ -29855,7 +29858,7 @@ pub struct BlockdevCreateOptionsVhdx {
     /// Node to create the image format on
     ///
     /// Since revision `qemu-3.0.0`.
-    pub file: BlockdevRef2,
+    pub file: BlockdevCreateBlockdevRef,
     /// Size of the virtual disk in bytes
     ///
     /// QAPI type `size`: `u64`.
@@ -29908,7 +29911,7 @@ pub struct BlockdevCreateOptionsVmdk {
     /// streamOptimized format, or the descriptor file for other formats.
     ///
     /// Since revision `qemu-4.0.0`.
-    pub file: BlockdevRef2,
+    pub file: BlockdevCreateBlockdevRef,
     /// Size of the virtual disk in bytes
     ///
     /// QAPI type `size`: `u64`.
@@ -29924,7 +29927,7 @@ pub struct BlockdevCreateOptionsVmdk {
     ///
     /// Since revision `qemu-4.0.0`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub extents: Option<Vec<BlockdevRef2>>,
+    pub extents: Option<Vec<BlockdevCreateBlockdevRef>>,
     /// The subformat of the VMDK image. Default: "monolithicSparse".
     ///
     /// Optional.
@@ -29978,7 +29981,7 @@ pub struct BlockdevCreateOptionsVpc {
     /// Node to create the image format on
     ///
     /// Since revision `qemu-3.0.0`.
-    pub file: BlockdevRef2,
+    pub file: BlockdevCreateBlockdevRef,
     /// Size of the virtual disk in bytes
     ///
     /// QAPI type `size`: `u64`.
@@ -38008,7 +38011,7 @@ decode_object!(
 /// `query-hotpluggable-cpus`, `set-numa-node`). QAPI type `CpuInstanceProperties`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
-pub struct CpuInstanceProperties2 {
+pub struct QueryCpusFastCpuInstanceProperties {
     /// NUMA node ID the CPU belongs to
     ///
     /// Optional.
@@ -38083,10 +38086,10 @@ pub struct CpuInstanceProperties2 {
     pub thread_id: Option<i64>,
 }
 decode_object!(
-    CpuInstanceProperties2, "an object (CpuInstanceProperties2)", required {}, optional {
-    node_id : "node-id", drawer_id : "drawer-id", book_id : "book-id", socket_id :
-    "socket-id", die_id : "die-id", cluster_id : "cluster-id", module_id : "module-id",
-    core_id : "core-id", thread_id : "thread-id" }
+    QueryCpusFastCpuInstanceProperties, "an object (QueryCpusFastCpuInstanceProperties)",
+    required {}, optional { node_id : "node-id", drawer_id : "drawer-id", book_id :
+    "book-id", socket_id : "socket-id", die_id : "die-id", cluster_id : "cluster-id",
+    module_id : "module-id", core_id : "core-id", thread_id : "thread-id" }
 );
 /// A type of `query-cpus-fast`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38121,7 +38124,7 @@ pub struct QueryCpusFastS390x {
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    pub props: Option<CpuInstanceProperties2>,
+    pub props: Option<QueryCpusFastCpuInstanceProperties>,
     /// the virtual CPU's state
     ///
     /// Since revision `qemu-3.0.0`.
@@ -38172,7 +38175,7 @@ pub struct QueryCpusFastBase {
     /// Optional.
     ///
     /// Since revision `qemu-2.12.0`.
-    pub props: Option<CpuInstanceProperties2>,
+    pub props: Option<QueryCpusFastCpuInstanceProperties>,
 }
 decode_object!(
     QueryCpusFastBase, "an object (QueryCpusFastBase)", required { cpu_index :
@@ -38781,7 +38784,7 @@ pub struct HotpluggableCPU {
     /// list of properties to pass for hotplugging a CPU with `device_add`
     ///
     /// Since revision `qemu-2.7.0`.
-    pub props: CpuInstanceProperties2,
+    pub props: QueryCpusFastCpuInstanceProperties,
     /// link to existing CPU object if CPU is present or omitted if CPU is not present.
     ///
     /// Optional.
@@ -39572,7 +39575,7 @@ pub struct MigrationInfo {
     /// Optional.
     ///
     /// Since revision `qemu-2.1.0`.
-    pub status: Option<MigrationStatus2>,
+    pub status: Option<MigrateContinueMigrationStatus>,
     /// `MigrationStats` containing detailed migration status, only returned if status is 'active'
     /// or 'completed'(since 1.2)
     ///
@@ -41473,7 +41476,7 @@ pub struct QueryStatsVcpu {
 /// A type of `query-stats`. QAPI type `StatsRequest`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
-pub struct StatsRequest2 {
+pub struct QueryStatsStatsRequest {
     /// provider for which to return statistics.
     ///
     /// Since revision `qemu-7.1.0`.
@@ -41497,7 +41500,7 @@ pub struct QueryStatsBase {
     ///
     /// Since revision `qemu-7.1.0`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub providers: Option<Vec<StatsRequest2>>,
+    pub providers: Option<Vec<QueryStatsStatsRequest>>,
 }
 /// A type of `query-stats`. QAPI type `Stats`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42223,7 +42226,7 @@ pub struct AbortWrapper {
 /// A type of `transaction`. QAPI type `BlockDirtyBitmapAdd`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
-pub struct BlockDirtyBitmapAdd2 {
+pub struct TransactionBlockDirtyBitmapAdd {
     /// name of device/node which the bitmap is tracking
     ///
     /// Since revision `qemu-2.5.0`.
@@ -42267,7 +42270,7 @@ pub struct BlockDirtyBitmapAddWrapper {
     /// `data`
     ///
     /// Since revision `qemu-2.5.0`.
-    pub data: BlockDirtyBitmapAdd2,
+    pub data: TransactionBlockDirtyBitmapAdd,
 }
 /// A type of `transaction`. QAPI type `BlockDirtyBitmapWrapper`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -42281,7 +42284,7 @@ pub struct BlockDirtyBitmapWrapper {
 /// A type of `transaction`. QAPI type `BlockDirtyBitmapMerge`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
-pub struct BlockDirtyBitmapMerge2 {
+pub struct TransactionBlockDirtyBitmapMerge {
     /// name of device/node which the @target bitmap is tracking
     ///
     /// Since revision `qemu-4.0.0`.
@@ -42309,12 +42312,12 @@ pub struct BlockDirtyBitmapMergeWrapper {
     /// `data`
     ///
     /// Since revision `qemu-4.0.0`.
-    pub data: BlockDirtyBitmapMerge2,
+    pub data: TransactionBlockDirtyBitmapMerge,
 }
 /// A type of `transaction`. QAPI type `BlockdevBackup`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
-pub struct BlockdevBackup2 {
+pub struct TransactionBlockdevBackup {
     /// identifier for the newly-created block job. If omitted, the device name will be used.
     /// (Since 2.7)
     ///
@@ -42452,12 +42455,12 @@ pub struct BlockdevBackupWrapper {
     /// `data`
     ///
     /// Since revision `qemu-2.3.0`.
-    pub data: BlockdevBackup2,
+    pub data: TransactionBlockdevBackup,
 }
 /// A type of `transaction`. QAPI type `BlockdevSnapshot`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
-pub struct BlockdevSnapshot2 {
+pub struct TransactionBlockdevSnapshot {
     /// device or node name that will have a snapshot taken.
     ///
     /// Optional in this type: not every revision of the event sends it.
@@ -42482,7 +42485,7 @@ pub struct BlockdevSnapshotWrapper {
     /// `data`
     ///
     /// Since revision `qemu-2.5.0`.
-    pub data: BlockdevSnapshot2,
+    pub data: TransactionBlockdevSnapshot,
 }
 /// A type of `transaction`. QAPI type `BlockdevSnapshotInternal`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -42509,7 +42512,7 @@ pub struct BlockdevSnapshotInternalWrapper {
 /// A type of `transaction`. QAPI type `BlockdevSnapshotSync`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
-pub struct BlockdevSnapshotSync2 {
+pub struct TransactionBlockdevSnapshotSync {
     /// the name of the device to take a snapshot of.
     ///
     /// Optional.
@@ -42561,12 +42564,12 @@ pub struct BlockdevSnapshotSyncWrapper {
     /// `data`
     ///
     /// Since revision `qemu-2.1.0`.
-    pub data: BlockdevSnapshotSync2,
+    pub data: TransactionBlockdevSnapshotSync,
 }
 /// A type of `transaction`. QAPI type `DriveBackup`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
-pub struct DriveBackup2 {
+pub struct TransactionDriveBackup {
     /// identifier for the newly-created block job. If omitted, the device name will be used.
     /// (Since 2.7)
     ///
@@ -42721,7 +42724,7 @@ pub struct DriveBackupWrapper {
     /// `data`
     ///
     /// Since revision `qemu-2.1.0`.
-    pub data: DriveBackup2,
+    pub data: TransactionDriveBackup,
 }
 /// structure of additional options to control the execution of the transaction. See
 /// `TransactionProperties` for additional detail (in `transaction`). QAPI type
@@ -42822,7 +42825,7 @@ pub struct BlockdevAmendOptionsQcow2 {
 /// A type of `x-blockdev-create`. QAPI type `BlockdevCreateOptionsFile`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
-pub struct BlockdevCreateOptionsFile2 {
+pub struct XBlockdevCreateBlockdevCreateOptionsFile {
     /// `filename`
     ///
     /// Since revision `qemu-2.12.0`.
@@ -42839,7 +42842,7 @@ pub struct BlockdevCreateOptionsFile2 {
     ///
     /// Since revision `qemu-2.12.0`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub preallocation: Option<PreallocMode2>,
+    pub preallocation: Option<XBlockdevCreatePreallocMode>,
     /// `nocow`
     ///
     /// Optional.
@@ -42851,7 +42854,7 @@ pub struct BlockdevCreateOptionsFile2 {
 /// A type of `x-blockdev-create`. QAPI type `InetSocketAddress`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
-pub struct InetSocketAddress3 {
+pub struct XBlockdevCreateInetSocketAddress {
     /// host part of the address
     ///
     /// Since revision `qemu-2.12.0`.
@@ -42895,7 +42898,7 @@ pub struct InetSocketAddress3 {
 /// A type of `x-blockdev-create`. QAPI type `UnixSocketAddress`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
-pub struct UnixSocketAddress3 {
+pub struct XBlockdevCreateUnixSocketAddress {
     /// filesystem path to use
     ///
     /// Since revision `qemu-2.12.0`.
@@ -42904,7 +42907,7 @@ pub struct UnixSocketAddress3 {
 /// A type of `x-blockdev-create`. QAPI type `BlockdevOptionsGluster`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
-pub struct BlockdevOptionsGluster2 {
+pub struct XBlockdevCreateBlockdevOptionsGluster {
     /// name of gluster volume where VM image resides
     ///
     /// Since revision `qemu-2.12.0`.
@@ -42916,7 +42919,7 @@ pub struct BlockdevOptionsGluster2 {
     /// gluster servers description
     ///
     /// Since revision `qemu-2.12.0`.
-    pub server: Vec<SocketAddress4>,
+    pub server: Vec<XBlockdevCreateSocketAddress>,
     /// libgfapi log level (default '4' which is Error) (Since 2.8)
     ///
     /// Optional.
@@ -42935,11 +42938,11 @@ pub struct BlockdevOptionsGluster2 {
 /// A type of `x-blockdev-create`. QAPI type `BlockdevCreateOptionsGluster`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
-pub struct BlockdevCreateOptionsGluster2 {
+pub struct XBlockdevCreateBlockdevCreateOptionsGluster {
     /// `location`
     ///
     /// Since revision `qemu-2.12.0`.
-    pub location: BlockdevOptionsGluster2,
+    pub location: XBlockdevCreateBlockdevOptionsGluster,
     /// `size`
     ///
     /// QAPI type `size`: `u64`.
@@ -42952,16 +42955,16 @@ pub struct BlockdevCreateOptionsGluster2 {
     ///
     /// Since revision `qemu-2.12.0`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub preallocation: Option<PreallocMode2>,
+    pub preallocation: Option<XBlockdevCreatePreallocMode>,
 }
 /// A type of `x-blockdev-create`. QAPI type `BlkdebugInjectErrorOptions`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
-pub struct BlkdebugInjectErrorOptions2 {
+pub struct XBlockdevCreateBlkdebugInjectErrorOptions {
     /// trigger event
     ///
     /// Since revision `qemu-2.12.0`.
-    pub event: BlkdebugEvent2,
+    pub event: XBlockdevCreateBlkdebugEvent,
     /// the state identifier blkdebug needs to be in to actually trigger the event; defaults to
     /// "any"
     ///
@@ -43003,11 +43006,11 @@ pub struct BlkdebugInjectErrorOptions2 {
 /// A type of `x-blockdev-create`. QAPI type `BlkdebugSetStateOptions`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
-pub struct BlkdebugSetStateOptions2 {
+pub struct XBlockdevCreateBlkdebugSetStateOptions {
     /// trigger event
     ///
     /// Since revision `qemu-2.12.0`.
-    pub event: BlkdebugEvent2,
+    pub event: XBlockdevCreateBlkdebugEvent,
     /// the current state identifier blkdebug needs to be in; defaults to "any"
     ///
     /// Optional.
@@ -43072,7 +43075,7 @@ pub struct XBlockdevCreateBlkdebug {
     /// Since revision `qemu-2.1.0`.
     #[serde(rename = "detect-zeroes")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub detect_zeroes: Option<BlockdevDetectZeroesOptions2>,
+    pub detect_zeroes: Option<XBlockdevCreateBlockdevDetectZeroesOptions>,
     /// underlying raw block device (or image file)
     ///
     /// Since revision `qemu-2.12.0`.
@@ -43158,7 +43161,7 @@ pub struct XBlockdevCreateBlkdebug {
     /// Since revision `qemu-2.12.0`.
     #[serde(rename = "inject-error")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub inject_error: Option<Vec<BlkdebugInjectErrorOptions2>>,
+    pub inject_error: Option<Vec<XBlockdevCreateBlkdebugInjectErrorOptions>>,
     /// array of state-change descriptions
     ///
     /// Optional.
@@ -43166,7 +43169,7 @@ pub struct XBlockdevCreateBlkdebug {
     /// Since revision `qemu-2.12.0`.
     #[serde(rename = "set-state")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub set_state: Option<Vec<BlkdebugSetStateOptions2>>,
+    pub set_state: Option<Vec<XBlockdevCreateBlkdebugSetStateOptions>>,
 }
 /// A type of `x-blockdev-create`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -43220,7 +43223,7 @@ pub struct XBlockdevCreateBlkverify {
     /// Since revision `qemu-2.1.0`.
     #[serde(rename = "detect-zeroes")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub detect_zeroes: Option<BlockdevDetectZeroesOptions2>,
+    pub detect_zeroes: Option<XBlockdevCreateBlockdevDetectZeroesOptions>,
     /// block device to be tested
     ///
     /// Since revision `qemu-2.12.0`.
@@ -43282,7 +43285,7 @@ pub struct XBlockdevCreateBochsOrCloopOrDmgOrParallelsOrVdiOrVhdxOrVpc {
     /// Since revision `qemu-2.1.0`.
     #[serde(rename = "detect-zeroes")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub detect_zeroes: Option<BlockdevDetectZeroesOptions2>,
+    pub detect_zeroes: Option<XBlockdevCreateBlockdevDetectZeroesOptions>,
     /// reference to or definition of the data source block device
     ///
     /// Since revision `qemu-2.12.0`.
@@ -43340,7 +43343,7 @@ pub struct XBlockdevCreateFileOrHostCdromOrHostDevice {
     /// Since revision `qemu-2.1.0`.
     #[serde(rename = "detect-zeroes")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub detect_zeroes: Option<BlockdevDetectZeroesOptions2>,
+    pub detect_zeroes: Option<XBlockdevCreateBlockdevDetectZeroesOptions>,
     /// path to the image file
     ///
     /// Since revision `qemu-2.12.0`.
@@ -43368,7 +43371,7 @@ pub struct XBlockdevCreateFileOrHostCdromOrHostDevice {
     ///
     /// Since revision `qemu-2.12.0`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub aio: Option<BlockdevAioOptions2>,
+    pub aio: Option<XBlockdevCreateBlockdevAioOptions>,
 }
 /// A type of `x-blockdev-create`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -43422,7 +43425,7 @@ pub struct XBlockdevCreateFtp {
     /// Since revision `qemu-2.1.0`.
     #[serde(rename = "detect-zeroes")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub detect_zeroes: Option<BlockdevDetectZeroesOptions2>,
+    pub detect_zeroes: Option<XBlockdevCreateBlockdevDetectZeroesOptions>,
     /// URL of the image file
     ///
     /// Since revision `qemu-2.12.0`.
@@ -43527,7 +43530,7 @@ pub struct XBlockdevCreateFtps {
     /// Since revision `qemu-2.1.0`.
     #[serde(rename = "detect-zeroes")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub detect_zeroes: Option<BlockdevDetectZeroesOptions2>,
+    pub detect_zeroes: Option<XBlockdevCreateBlockdevDetectZeroesOptions>,
     /// URL of the image file
     ///
     /// Since revision `qemu-2.12.0`.
@@ -43639,7 +43642,7 @@ pub struct XBlockdevCreateGluster {
     /// Since revision `qemu-2.1.0`.
     #[serde(rename = "detect-zeroes")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub detect_zeroes: Option<BlockdevDetectZeroesOptions2>,
+    pub detect_zeroes: Option<XBlockdevCreateBlockdevDetectZeroesOptions>,
     /// name of gluster volume where VM image resides
     ///
     /// Since revision `qemu-2.12.0`.
@@ -43651,7 +43654,7 @@ pub struct XBlockdevCreateGluster {
     /// gluster servers description
     ///
     /// Since revision `qemu-2.12.0`.
-    pub server: Vec<SocketAddress4>,
+    pub server: Vec<XBlockdevCreateSocketAddress>,
     /// libgfapi log level (default '4' which is Error) (Since 2.8)
     ///
     /// Optional.
@@ -43719,7 +43722,7 @@ pub struct XBlockdevCreateHttp {
     /// Since revision `qemu-2.1.0`.
     #[serde(rename = "detect-zeroes")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub detect_zeroes: Option<BlockdevDetectZeroesOptions2>,
+    pub detect_zeroes: Option<XBlockdevCreateBlockdevDetectZeroesOptions>,
     /// URL of the image file
     ///
     /// Since revision `qemu-2.12.0`.
@@ -43841,7 +43844,7 @@ pub struct XBlockdevCreateHttps {
     /// Since revision `qemu-2.1.0`.
     #[serde(rename = "detect-zeroes")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub detect_zeroes: Option<BlockdevDetectZeroesOptions2>,
+    pub detect_zeroes: Option<XBlockdevCreateBlockdevDetectZeroesOptions>,
     /// URL of the image file
     ///
     /// Since revision `qemu-2.12.0`.
@@ -43970,7 +43973,7 @@ pub struct XBlockdevCreateIscsi {
     /// Since revision `qemu-2.1.0`.
     #[serde(rename = "detect-zeroes")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub detect_zeroes: Option<BlockdevDetectZeroesOptions2>,
+    pub detect_zeroes: Option<XBlockdevCreateBlockdevDetectZeroesOptions>,
     /// The iscsi transport type
     ///
     /// Since revision `qemu-2.12.0`.
@@ -44084,7 +44087,7 @@ pub struct XBlockdevCreateLuks {
     /// Since revision `qemu-2.1.0`.
     #[serde(rename = "detect-zeroes")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub detect_zeroes: Option<BlockdevDetectZeroesOptions2>,
+    pub detect_zeroes: Option<XBlockdevCreateBlockdevDetectZeroesOptions>,
     /// reference to or definition of the data source block device
     ///
     /// Since revision `qemu-2.12.0`.
@@ -44151,11 +44154,11 @@ pub struct XBlockdevCreateNbd {
     /// Since revision `qemu-2.1.0`.
     #[serde(rename = "detect-zeroes")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub detect_zeroes: Option<BlockdevDetectZeroesOptions2>,
+    pub detect_zeroes: Option<XBlockdevCreateBlockdevDetectZeroesOptions>,
     /// NBD server address
     ///
     /// Since revision `qemu-2.12.0`.
-    pub server: SocketAddress4,
+    pub server: XBlockdevCreateSocketAddress,
     /// export name
     ///
     /// Optional.
@@ -44224,7 +44227,7 @@ pub struct XBlockdevCreateNfs {
     /// Since revision `qemu-2.1.0`.
     #[serde(rename = "detect-zeroes")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub detect_zeroes: Option<BlockdevDetectZeroesOptions2>,
+    pub detect_zeroes: Option<XBlockdevCreateBlockdevDetectZeroesOptions>,
     /// host address
     ///
     /// Since revision `qemu-2.12.0`.
@@ -44333,7 +44336,7 @@ pub struct XBlockdevCreateNullAioOrNullCo {
     /// Since revision `qemu-2.1.0`.
     #[serde(rename = "detect-zeroes")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub detect_zeroes: Option<BlockdevDetectZeroesOptions2>,
+    pub detect_zeroes: Option<XBlockdevCreateBlockdevDetectZeroesOptions>,
     /// size of the device in bytes.
     ///
     /// Optional.
@@ -44405,7 +44408,7 @@ pub struct XBlockdevCreateNvme {
     /// Since revision `qemu-2.1.0`.
     #[serde(rename = "detect-zeroes")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub detect_zeroes: Option<BlockdevDetectZeroesOptions2>,
+    pub detect_zeroes: Option<XBlockdevCreateBlockdevDetectZeroesOptions>,
     /// controller address of the NVMe device.
     ///
     /// Since revision `qemu-2.12.0`.
@@ -44418,7 +44421,7 @@ pub struct XBlockdevCreateNvme {
 /// A type of `x-blockdev-create`. QAPI type `Qcow2OverlapCheckFlags`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
-pub struct Qcow2OverlapCheckFlags2 {
+pub struct XBlockdevCreateQcow2OverlapCheckFlags {
     /// Specifies a template mode which can be adjusted using the other flags, defaults to 'cached'
     ///
     /// Optional.
@@ -44543,7 +44546,7 @@ pub struct XBlockdevCreateQcow2 {
     /// Since revision `qemu-2.1.0`.
     #[serde(rename = "detect-zeroes")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub detect_zeroes: Option<BlockdevDetectZeroesOptions2>,
+    pub detect_zeroes: Option<XBlockdevCreateBlockdevDetectZeroesOptions>,
     /// reference to or definition of the data source block device
     ///
     /// Since revision `qemu-2.12.0`.
@@ -44597,7 +44600,7 @@ pub struct XBlockdevCreateQcow2 {
     /// Since revision `qemu-2.12.0`.
     #[serde(rename = "overlap-check")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub overlap_check: Option<Qcow2OverlapChecks2>,
+    pub overlap_check: Option<XBlockdevCreateQcow2OverlapChecks>,
     /// the maximum total size of the L2 table and refcount block caches in bytes (since 2.2)
     ///
     /// Optional.
@@ -44701,7 +44704,7 @@ pub struct XBlockdevCreateQcow {
     /// Since revision `qemu-2.1.0`.
     #[serde(rename = "detect-zeroes")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub detect_zeroes: Option<BlockdevDetectZeroesOptions2>,
+    pub detect_zeroes: Option<XBlockdevCreateBlockdevDetectZeroesOptions>,
     /// reference to or definition of the data source block device
     ///
     /// Since revision `qemu-2.12.0`.
@@ -44775,7 +44778,7 @@ pub struct XBlockdevCreateQedOrVmdk {
     /// Since revision `qemu-2.1.0`.
     #[serde(rename = "detect-zeroes")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub detect_zeroes: Option<BlockdevDetectZeroesOptions2>,
+    pub detect_zeroes: Option<XBlockdevCreateBlockdevDetectZeroesOptions>,
     /// reference to or definition of the data source block device
     ///
     /// Since revision `qemu-2.12.0`.
@@ -44841,7 +44844,7 @@ pub struct XBlockdevCreateQuorum {
     /// Since revision `qemu-2.1.0`.
     #[serde(rename = "detect-zeroes")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub detect_zeroes: Option<BlockdevDetectZeroesOptions2>,
+    pub detect_zeroes: Option<XBlockdevCreateBlockdevDetectZeroesOptions>,
     /// true if the driver must print content mismatch set to false by default
     ///
     /// Optional.
@@ -44927,7 +44930,7 @@ pub struct XBlockdevCreateRaw {
     /// Since revision `qemu-2.1.0`.
     #[serde(rename = "detect-zeroes")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub detect_zeroes: Option<BlockdevDetectZeroesOptions2>,
+    pub detect_zeroes: Option<XBlockdevCreateBlockdevDetectZeroesOptions>,
     /// reference to or definition of the data source block device
     ///
     /// Since revision `qemu-2.12.0`.
@@ -44999,7 +45002,7 @@ pub struct XBlockdevCreateRbd {
     /// Since revision `qemu-2.1.0`.
     #[serde(rename = "detect-zeroes")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub detect_zeroes: Option<BlockdevDetectZeroesOptions2>,
+    pub detect_zeroes: Option<XBlockdevCreateBlockdevDetectZeroesOptions>,
     /// Ceph pool name.
     ///
     /// Since revision `qemu-2.12.0`.
@@ -45090,7 +45093,7 @@ pub struct XBlockdevCreateReplication {
     /// Since revision `qemu-2.1.0`.
     #[serde(rename = "detect-zeroes")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub detect_zeroes: Option<BlockdevDetectZeroesOptions2>,
+    pub detect_zeroes: Option<XBlockdevCreateBlockdevDetectZeroesOptions>,
     /// reference to or definition of the data source block device
     ///
     /// Since revision `qemu-2.12.0`.
@@ -45161,11 +45164,11 @@ pub struct XBlockdevCreateSheepdog {
     /// Since revision `qemu-2.1.0`.
     #[serde(rename = "detect-zeroes")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub detect_zeroes: Option<BlockdevDetectZeroesOptions2>,
+    pub detect_zeroes: Option<XBlockdevCreateBlockdevDetectZeroesOptions>,
     /// The Sheepdog server to connect to
     ///
     /// Since revision `qemu-2.12.0`.
-    pub server: SocketAddress4,
+    pub server: XBlockdevCreateSocketAddress,
     /// Virtual disk image name
     ///
     /// Since revision `qemu-2.12.0`.
@@ -45191,12 +45194,12 @@ pub struct XBlockdevCreateSheepdog {
 /// A type of `x-blockdev-create`. QAPI type `SshHostKeyHash`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
-pub struct SshHostKeyHash2 {
+pub struct XBlockdevCreateSshHostKeyHash {
     /// `type`
     ///
     /// Since revision `qemu-2.12.0`.
     #[serde(rename = "type")]
-    pub type_: SshHostKeyCheckHashType2,
+    pub type_: XBlockdevCreateSshHostKeyCheckHashType,
     /// `hash`
     ///
     /// Since revision `qemu-2.12.0`.
@@ -45254,11 +45257,11 @@ pub struct XBlockdevCreateSsh {
     /// Since revision `qemu-2.1.0`.
     #[serde(rename = "detect-zeroes")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub detect_zeroes: Option<BlockdevDetectZeroesOptions2>,
+    pub detect_zeroes: Option<XBlockdevCreateBlockdevDetectZeroesOptions>,
     /// host address
     ///
     /// Since revision `qemu-2.12.0`.
-    pub server: InetSocketAddress3,
+    pub server: XBlockdevCreateInetSocketAddress,
     /// path to the image on the host
     ///
     /// Since revision `qemu-2.12.0`.
@@ -45277,7 +45280,7 @@ pub struct XBlockdevCreateSsh {
     /// Since revision `qemu-2.12.0`.
     #[serde(rename = "host-key-check")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub host_key_check: Option<SshHostKeyCheck2>,
+    pub host_key_check: Option<XBlockdevCreateSshHostKeyCheck>,
 }
 /// A type of `x-blockdev-create`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -45331,7 +45334,7 @@ pub struct XBlockdevCreateThrottle {
     /// Since revision `qemu-2.1.0`.
     #[serde(rename = "detect-zeroes")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub detect_zeroes: Option<BlockdevDetectZeroesOptions2>,
+    pub detect_zeroes: Option<XBlockdevCreateBlockdevDetectZeroesOptions>,
     /// the name of the throttle-group object to use. It must already exist.
     ///
     /// Since revision `qemu-2.12.0`.
@@ -45394,7 +45397,7 @@ pub struct XBlockdevCreateVvfat {
     /// Since revision `qemu-2.1.0`.
     #[serde(rename = "detect-zeroes")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub detect_zeroes: Option<BlockdevDetectZeroesOptions2>,
+    pub detect_zeroes: Option<XBlockdevCreateBlockdevDetectZeroesOptions>,
     /// directory to be exported as FAT image
     ///
     /// Since revision `qemu-2.12.0`.
@@ -45483,7 +45486,7 @@ pub struct XBlockdevCreateVxhs {
     /// Since revision `qemu-2.1.0`.
     #[serde(rename = "detect-zeroes")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub detect_zeroes: Option<BlockdevDetectZeroesOptions2>,
+    pub detect_zeroes: Option<XBlockdevCreateBlockdevDetectZeroesOptions>,
     /// UUID of VxHS volume
     ///
     /// Since revision `qemu-2.12.0`.
@@ -45505,7 +45508,7 @@ pub struct XBlockdevCreateVxhs {
 /// A type of `x-blockdev-create`. QAPI type `BlockdevCreateOptionsLUKS`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
-pub struct BlockdevCreateOptionsLUKS2 {
+pub struct XBlockdevCreateBlockdevCreateOptionsLUKS {
     /// the ID of a QCryptoSecret object providing the decryption key. Mandatory except when
     /// probing image for metadata only.
     ///
@@ -45570,7 +45573,7 @@ pub struct BlockdevCreateOptionsLUKS2 {
     ///
     /// Since revision `qemu-2.12.0`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub file: Option<BlockdevRef3>,
+    pub file: Option<XBlockdevCreateBlockdevRef>,
     /// `size`
     ///
     /// QAPI type `size`: `u64`.
@@ -45581,11 +45584,11 @@ pub struct BlockdevCreateOptionsLUKS2 {
 /// A type of `x-blockdev-create`. QAPI type `BlockdevCreateOptionsParallels`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
-pub struct BlockdevCreateOptionsParallels2 {
+pub struct XBlockdevCreateBlockdevCreateOptionsParallels {
     /// `file`
     ///
     /// Since revision `qemu-2.12.0`.
-    pub file: BlockdevRef3,
+    pub file: XBlockdevCreateBlockdevRef,
     /// `size`
     ///
     /// QAPI type `size`: `u64`.
@@ -45606,7 +45609,7 @@ pub struct BlockdevCreateOptionsParallels2 {
 /// A type of `x-blockdev-create`. QAPI type `QCryptoBlockCreateOptionsLUKS`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
-pub struct QCryptoBlockCreateOptionsLUKS2 {
+pub struct XBlockdevCreateQCryptoBlockCreateOptionsLUKS {
     /// the ID of a QCryptoSecret object providing the decryption key. Mandatory except when
     /// probing image for metadata only.
     ///
@@ -45669,11 +45672,11 @@ pub struct QCryptoBlockCreateOptionsLUKS2 {
 /// A type of `x-blockdev-create`. QAPI type `BlockdevCreateOptionsQcow`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
-pub struct BlockdevCreateOptionsQcow3 {
+pub struct XBlockdevCreateBlockdevCreateOptionsQcow {
     /// `file`
     ///
     /// Since revision `qemu-2.12.0`.
-    pub file: BlockdevRef3,
+    pub file: XBlockdevCreateBlockdevRef,
     /// `size`
     ///
     /// QAPI type `size`: `u64`.
@@ -45694,16 +45697,16 @@ pub struct BlockdevCreateOptionsQcow3 {
     ///
     /// Since revision `qemu-2.12.0`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub encrypt: Option<QCryptoBlockCreateOptions2>,
+    pub encrypt: Option<XBlockdevCreateQCryptoBlockCreateOptions>,
 }
 /// A type of `x-blockdev-create`. QAPI type `BlockdevCreateOptionsQcow2`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
-pub struct BlockdevCreateOptionsQcow22 {
+pub struct XBlockdevCreateBlockdevCreateOptionsQcow2 {
     /// `file`
     ///
     /// Since revision `qemu-2.12.0`.
-    pub file: BlockdevRef3,
+    pub file: XBlockdevCreateBlockdevRef,
     /// `size`
     ///
     /// QAPI type `size`: `u64`.
@@ -45716,7 +45719,7 @@ pub struct BlockdevCreateOptionsQcow22 {
     ///
     /// Since revision `qemu-2.12.0`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub version: Option<BlockdevQcow2Version2>,
+    pub version: Option<XBlockdevCreateBlockdevQcow2Version>,
     /// `backing-file`
     ///
     /// Optional.
@@ -45732,14 +45735,14 @@ pub struct BlockdevCreateOptionsQcow22 {
     /// Since revision `qemu-2.12.0`.
     #[serde(rename = "backing-fmt")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub backing_fmt: Option<BlockdevDriver2>,
+    pub backing_fmt: Option<XBlockdevCreateBlockdevDriver>,
     /// `encrypt`
     ///
     /// Optional.
     ///
     /// Since revision `qemu-2.12.0`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub encrypt: Option<QCryptoBlockCreateOptions2>,
+    pub encrypt: Option<XBlockdevCreateQCryptoBlockCreateOptions>,
     /// `cluster-size`
     ///
     /// Optional.
@@ -45756,7 +45759,7 @@ pub struct BlockdevCreateOptionsQcow22 {
     ///
     /// Since revision `qemu-2.12.0`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub preallocation: Option<PreallocMode2>,
+    pub preallocation: Option<XBlockdevCreatePreallocMode>,
     /// `lazy-refcounts`
     ///
     /// Optional.
@@ -45777,11 +45780,11 @@ pub struct BlockdevCreateOptionsQcow22 {
 /// A type of `x-blockdev-create`. QAPI type `BlockdevCreateOptionsQed`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
-pub struct BlockdevCreateOptionsQed2 {
+pub struct XBlockdevCreateBlockdevCreateOptionsQed {
     /// `file`
     ///
     /// Since revision `qemu-2.12.0`.
-    pub file: BlockdevRef3,
+    pub file: XBlockdevCreateBlockdevRef,
     /// `size`
     ///
     /// QAPI type `size`: `u64`.
@@ -45803,7 +45806,7 @@ pub struct BlockdevCreateOptionsQed2 {
     /// Since revision `qemu-2.12.0`.
     #[serde(rename = "backing-fmt")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub backing_fmt: Option<BlockdevDriver2>,
+    pub backing_fmt: Option<XBlockdevCreateBlockdevDriver>,
     /// `cluster-size`
     ///
     /// Optional.
@@ -45826,7 +45829,7 @@ pub struct BlockdevCreateOptionsQed2 {
 /// A type of `x-blockdev-create`. QAPI type `BlockdevOptionsRbd`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
-pub struct BlockdevOptionsRbd2 {
+pub struct XBlockdevCreateBlockdevOptionsRbd {
     /// Ceph pool name.
     ///
     /// Since revision `qemu-2.12.0`.
@@ -45868,11 +45871,11 @@ pub struct BlockdevOptionsRbd2 {
 /// A type of `x-blockdev-create`. QAPI type `BlockdevCreateOptionsRbd`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
-pub struct BlockdevCreateOptionsRbd2 {
+pub struct XBlockdevCreateBlockdevCreateOptionsRbd {
     /// `location`
     ///
     /// Since revision `qemu-2.12.0`.
-    pub location: BlockdevOptionsRbd2,
+    pub location: XBlockdevCreateBlockdevOptionsRbd,
     /// `size`
     ///
     /// QAPI type `size`: `u64`.
@@ -45897,7 +45900,7 @@ pub struct BlockdevOptionsSheepdog {
     /// The Sheepdog server to connect to
     ///
     /// Since revision `qemu-2.12.0`.
-    pub server: SocketAddress4,
+    pub server: XBlockdevCreateSocketAddress,
     /// Virtual disk image name
     ///
     /// Since revision `qemu-2.12.0`.
@@ -45972,7 +45975,7 @@ pub struct BlockdevCreateOptionsSheepdog {
     ///
     /// Since revision `qemu-2.12.0`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub preallocation: Option<PreallocMode2>,
+    pub preallocation: Option<XBlockdevCreatePreallocMode>,
     /// `redundancy`
     ///
     /// Optional.
@@ -45994,11 +45997,11 @@ pub struct BlockdevCreateOptionsSheepdog {
 /// A type of `x-blockdev-create`. QAPI type `BlockdevOptionsSsh`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
-pub struct BlockdevOptionsSsh2 {
+pub struct XBlockdevCreateBlockdevOptionsSsh {
     /// host address
     ///
     /// Since revision `qemu-2.12.0`.
-    pub server: InetSocketAddress3,
+    pub server: XBlockdevCreateInetSocketAddress,
     /// path to the image on the host
     ///
     /// Since revision `qemu-2.12.0`.
@@ -46017,16 +46020,16 @@ pub struct BlockdevOptionsSsh2 {
     /// Since revision `qemu-2.12.0`.
     #[serde(rename = "host-key-check")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub host_key_check: Option<SshHostKeyCheck2>,
+    pub host_key_check: Option<XBlockdevCreateSshHostKeyCheck>,
 }
 /// A type of `x-blockdev-create`. QAPI type `BlockdevCreateOptionsSsh`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
-pub struct BlockdevCreateOptionsSsh2 {
+pub struct XBlockdevCreateBlockdevCreateOptionsSsh {
     /// `location`
     ///
     /// Since revision `qemu-2.12.0`.
-    pub location: BlockdevOptionsSsh2,
+    pub location: XBlockdevCreateBlockdevOptionsSsh,
     /// `size`
     ///
     /// QAPI type `size`: `u64`.
@@ -46037,11 +46040,11 @@ pub struct BlockdevCreateOptionsSsh2 {
 /// A type of `x-blockdev-create`. QAPI type `BlockdevCreateOptionsVdi`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
-pub struct BlockdevCreateOptionsVdi2 {
+pub struct XBlockdevCreateBlockdevCreateOptionsVdi {
     /// `file`
     ///
     /// Since revision `qemu-2.12.0`.
-    pub file: BlockdevRef3,
+    pub file: XBlockdevCreateBlockdevRef,
     /// `size`
     ///
     /// QAPI type `size`: `u64`.
@@ -46054,16 +46057,16 @@ pub struct BlockdevCreateOptionsVdi2 {
     ///
     /// Since revision `qemu-2.12.0`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub preallocation: Option<PreallocMode2>,
+    pub preallocation: Option<XBlockdevCreatePreallocMode>,
 }
 /// A type of `x-blockdev-create`. QAPI type `BlockdevCreateOptionsVhdx`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
-pub struct BlockdevCreateOptionsVhdx2 {
+pub struct XBlockdevCreateBlockdevCreateOptionsVhdx {
     /// `file`
     ///
     /// Since revision `qemu-2.12.0`.
-    pub file: BlockdevRef3,
+    pub file: XBlockdevCreateBlockdevRef,
     /// `size`
     ///
     /// QAPI type `size`: `u64`.
@@ -46109,11 +46112,11 @@ pub struct BlockdevCreateOptionsVhdx2 {
 /// A type of `x-blockdev-create`. QAPI type `BlockdevCreateOptionsVpc`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
-pub struct BlockdevCreateOptionsVpc2 {
+pub struct XBlockdevCreateBlockdevCreateOptionsVpc {
     /// `file`
     ///
     /// Since revision `qemu-2.12.0`.
-    pub file: BlockdevRef3,
+    pub file: XBlockdevCreateBlockdevRef,
     /// `size`
     ///
     /// QAPI type `size`: `u64`.
@@ -46200,7 +46203,7 @@ pub struct XBlockdevReopenBlkdebug {
     /// Since revision `qemu-2.1.0`.
     #[serde(rename = "detect-zeroes")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub detect_zeroes: Option<BlockdevDetectZeroesOptions2>,
+    pub detect_zeroes: Option<XBlockdevCreateBlockdevDetectZeroesOptions>,
     /// underlying raw block device (or image file)
     ///
     /// Since revision `qemu-4.0.0`.
@@ -46303,7 +46306,7 @@ pub struct XBlockdevReopenBlkdebug {
     /// Since revision `qemu-5.0.0`.
     #[serde(rename = "take-child-perms")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub take_child_perms: Option<Vec<BlockPermission2>>,
+    pub take_child_perms: Option<Vec<XBlockdevReopenBlockPermission>>,
     /// Permissions not to share on @image in addition to what cannot be shared anyway (which
     /// depends on how the blkdebug node is used). Defaults to none. (since 5.0)
     ///
@@ -46312,7 +46315,7 @@ pub struct XBlockdevReopenBlkdebug {
     /// Since revision `qemu-5.0.0`.
     #[serde(rename = "unshare-child-perms")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub unshare_child_perms: Option<Vec<BlockPermission2>>,
+    pub unshare_child_perms: Option<Vec<XBlockdevReopenBlockPermission>>,
 }
 /// A type of `x-blockdev-reopen`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -46378,7 +46381,7 @@ pub struct XBlockdevReopenBlklogwrites {
     /// Since revision `qemu-2.1.0`.
     #[serde(rename = "detect-zeroes")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub detect_zeroes: Option<BlockdevDetectZeroesOptions2>,
+    pub detect_zeroes: Option<XBlockdevCreateBlockdevDetectZeroesOptions>,
     /// block device
     ///
     /// Since revision `qemu-4.0.0`.
@@ -46481,7 +46484,7 @@ pub struct XBlockdevReopenBlkverify {
     /// Since revision `qemu-2.1.0`.
     #[serde(rename = "detect-zeroes")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub detect_zeroes: Option<BlockdevDetectZeroesOptions2>,
+    pub detect_zeroes: Option<XBlockdevCreateBlockdevDetectZeroesOptions>,
     /// block device to be tested
     ///
     /// Since revision `qemu-4.0.0`.
@@ -46555,7 +46558,7 @@ pub struct XBlockdevReopenBlkreplay {
     /// Since revision `qemu-2.1.0`.
     #[serde(rename = "detect-zeroes")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub detect_zeroes: Option<BlockdevDetectZeroesOptions2>,
+    pub detect_zeroes: Option<XBlockdevCreateBlockdevDetectZeroesOptions>,
     /// disk image which should be controlled with blkreplay
     ///
     /// Since revision `qemu-4.2.0`.
@@ -46625,7 +46628,7 @@ pub struct XBlockdevReopenBochsOrCloopOrCompressOrDmgOrParallelsOrVdiOrVhdxOrVpc
     /// Since revision `qemu-2.1.0`.
     #[serde(rename = "detect-zeroes")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub detect_zeroes: Option<BlockdevDetectZeroesOptions2>,
+    pub detect_zeroes: Option<XBlockdevCreateBlockdevDetectZeroesOptions>,
     /// reference to or definition of the data source block device
     ///
     /// Since revision `qemu-4.0.0`.
@@ -46695,7 +46698,7 @@ pub struct XBlockdevReopenCopyOnRead {
     /// Since revision `qemu-2.1.0`.
     #[serde(rename = "detect-zeroes")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub detect_zeroes: Option<BlockdevDetectZeroesOptions2>,
+    pub detect_zeroes: Option<XBlockdevCreateBlockdevDetectZeroesOptions>,
     /// reference to or definition of the data source block device
     ///
     /// Since revision `qemu-4.0.0`.
@@ -46775,7 +46778,7 @@ pub struct XBlockdevReopenFileOrHostCdromOrHostDevice {
     /// Since revision `qemu-2.1.0`.
     #[serde(rename = "detect-zeroes")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub detect_zeroes: Option<BlockdevDetectZeroesOptions2>,
+    pub detect_zeroes: Option<XBlockdevCreateBlockdevDetectZeroesOptions>,
     /// path to the image file
     ///
     /// Since revision `qemu-4.0.0`.
@@ -46803,7 +46806,7 @@ pub struct XBlockdevReopenFileOrHostCdromOrHostDevice {
     ///
     /// Since revision `qemu-4.0.0`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub aio: Option<BlockdevAioOptions3>,
+    pub aio: Option<XBlockdevReopenBlockdevAioOptions>,
     /// invalidate page cache during live migration. This prevents stale data on the migration
     /// destination with cache.direct=off. Currently only supported on Linux hosts. (default: on,
     /// since: 4.0)
@@ -46890,7 +46893,7 @@ pub struct XBlockdevReopenFtp {
     /// Since revision `qemu-2.1.0`.
     #[serde(rename = "detect-zeroes")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub detect_zeroes: Option<BlockdevDetectZeroesOptions2>,
+    pub detect_zeroes: Option<XBlockdevCreateBlockdevDetectZeroesOptions>,
     /// URL of the image file
     ///
     /// Since revision `qemu-4.0.0`.
@@ -47007,7 +47010,7 @@ pub struct XBlockdevReopenFtps {
     /// Since revision `qemu-2.1.0`.
     #[serde(rename = "detect-zeroes")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub detect_zeroes: Option<BlockdevDetectZeroesOptions2>,
+    pub detect_zeroes: Option<XBlockdevCreateBlockdevDetectZeroesOptions>,
     /// URL of the image file
     ///
     /// Since revision `qemu-4.0.0`.
@@ -47070,7 +47073,7 @@ pub struct XBlockdevReopenFtps {
 /// A type of `x-blockdev-reopen`. QAPI type `InetSocketAddress`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
-pub struct InetSocketAddress4 {
+pub struct XBlockdevReopenInetSocketAddress {
     /// host part of the address
     ///
     /// Since revision `qemu-4.0.0`.
@@ -47184,7 +47187,7 @@ pub struct XBlockdevReopenGluster {
     /// Since revision `qemu-2.1.0`.
     #[serde(rename = "detect-zeroes")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub detect_zeroes: Option<BlockdevDetectZeroesOptions2>,
+    pub detect_zeroes: Option<XBlockdevCreateBlockdevDetectZeroesOptions>,
     /// name of gluster volume where VM image resides
     ///
     /// Since revision `qemu-4.0.0`.
@@ -47196,7 +47199,7 @@ pub struct XBlockdevReopenGluster {
     /// gluster servers description
     ///
     /// Since revision `qemu-4.0.0`.
-    pub server: Vec<SocketAddress5>,
+    pub server: Vec<XBlockdevReopenSocketAddress>,
     /// libgfapi log level (default '4' which is Error) (Since 2.8)
     ///
     /// Optional.
@@ -47276,7 +47279,7 @@ pub struct XBlockdevReopenHttp {
     /// Since revision `qemu-2.1.0`.
     #[serde(rename = "detect-zeroes")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub detect_zeroes: Option<BlockdevDetectZeroesOptions2>,
+    pub detect_zeroes: Option<XBlockdevCreateBlockdevDetectZeroesOptions>,
     /// URL of the image file
     ///
     /// Since revision `qemu-4.0.0`.
@@ -47410,7 +47413,7 @@ pub struct XBlockdevReopenHttps {
     /// Since revision `qemu-2.1.0`.
     #[serde(rename = "detect-zeroes")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub detect_zeroes: Option<BlockdevDetectZeroesOptions2>,
+    pub detect_zeroes: Option<XBlockdevCreateBlockdevDetectZeroesOptions>,
     /// URL of the image file
     ///
     /// Since revision `qemu-4.0.0`.
@@ -47551,7 +47554,7 @@ pub struct XBlockdevReopenIscsi {
     /// Since revision `qemu-2.1.0`.
     #[serde(rename = "detect-zeroes")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub detect_zeroes: Option<BlockdevDetectZeroesOptions2>,
+    pub detect_zeroes: Option<XBlockdevCreateBlockdevDetectZeroesOptions>,
     /// The iscsi transport type
     ///
     /// Since revision `qemu-4.0.0`.
@@ -47677,7 +47680,7 @@ pub struct XBlockdevReopenLuks {
     /// Since revision `qemu-2.1.0`.
     #[serde(rename = "detect-zeroes")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub detect_zeroes: Option<BlockdevDetectZeroesOptions2>,
+    pub detect_zeroes: Option<XBlockdevCreateBlockdevDetectZeroesOptions>,
     /// reference to or definition of the data source block device
     ///
     /// Since revision `qemu-4.0.0`.
@@ -47756,11 +47759,11 @@ pub struct XBlockdevReopenNbd {
     /// Since revision `qemu-2.1.0`.
     #[serde(rename = "detect-zeroes")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub detect_zeroes: Option<BlockdevDetectZeroesOptions2>,
+    pub detect_zeroes: Option<XBlockdevCreateBlockdevDetectZeroesOptions>,
     /// NBD server address
     ///
     /// Since revision `qemu-4.0.0`.
-    pub server: SocketAddress5,
+    pub server: XBlockdevReopenSocketAddress,
     /// export name
     ///
     /// Optional.
@@ -47866,7 +47869,7 @@ pub struct XBlockdevReopenNfs {
     /// Since revision `qemu-2.1.0`.
     #[serde(rename = "detect-zeroes")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub detect_zeroes: Option<BlockdevDetectZeroesOptions2>,
+    pub detect_zeroes: Option<XBlockdevCreateBlockdevDetectZeroesOptions>,
     /// host address
     ///
     /// Since revision `qemu-4.0.0`.
@@ -47987,7 +47990,7 @@ pub struct XBlockdevReopenNullAioOrNullCo {
     /// Since revision `qemu-2.1.0`.
     #[serde(rename = "detect-zeroes")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub detect_zeroes: Option<BlockdevDetectZeroesOptions2>,
+    pub detect_zeroes: Option<XBlockdevCreateBlockdevDetectZeroesOptions>,
     /// size of the device in bytes.
     ///
     /// Optional.
@@ -48080,7 +48083,7 @@ pub struct XBlockdevReopenNvme {
     /// Since revision `qemu-2.1.0`.
     #[serde(rename = "detect-zeroes")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub detect_zeroes: Option<BlockdevDetectZeroesOptions2>,
+    pub detect_zeroes: Option<XBlockdevCreateBlockdevDetectZeroesOptions>,
     /// PCI controller address of the NVMe device in format hhhh:bb:ss.f (host:bus:slot.function)
     ///
     /// Since revision `qemu-4.0.0`.
@@ -48154,7 +48157,7 @@ pub struct XBlockdevReopenPreallocate {
     /// Since revision `qemu-2.1.0`.
     #[serde(rename = "detect-zeroes")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub detect_zeroes: Option<BlockdevDetectZeroesOptions2>,
+    pub detect_zeroes: Option<XBlockdevCreateBlockdevDetectZeroesOptions>,
     /// reference to or definition of the data source block device
     ///
     /// Since revision `qemu-6.0.0`.
@@ -48240,7 +48243,7 @@ pub struct XBlockdevReopenQcow2 {
     /// Since revision `qemu-2.1.0`.
     #[serde(rename = "detect-zeroes")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub detect_zeroes: Option<BlockdevDetectZeroesOptions2>,
+    pub detect_zeroes: Option<XBlockdevCreateBlockdevDetectZeroesOptions>,
     /// reference to or definition of the data source block device
     ///
     /// Since revision `qemu-4.0.0`.
@@ -48421,7 +48424,7 @@ pub struct XBlockdevReopenQcow {
     /// Since revision `qemu-2.1.0`.
     #[serde(rename = "detect-zeroes")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub detect_zeroes: Option<BlockdevDetectZeroesOptions2>,
+    pub detect_zeroes: Option<XBlockdevCreateBlockdevDetectZeroesOptions>,
     /// reference to or definition of the data source block device
     ///
     /// Since revision `qemu-4.0.0`.
@@ -48507,7 +48510,7 @@ pub struct XBlockdevReopenQedOrVmdk {
     /// Since revision `qemu-2.1.0`.
     #[serde(rename = "detect-zeroes")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub detect_zeroes: Option<BlockdevDetectZeroesOptions2>,
+    pub detect_zeroes: Option<XBlockdevCreateBlockdevDetectZeroesOptions>,
     /// reference to or definition of the data source block device
     ///
     /// Since revision `qemu-4.0.0`.
@@ -48585,7 +48588,7 @@ pub struct XBlockdevReopenQuorum {
     /// Since revision `qemu-2.1.0`.
     #[serde(rename = "detect-zeroes")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub detect_zeroes: Option<BlockdevDetectZeroesOptions2>,
+    pub detect_zeroes: Option<XBlockdevCreateBlockdevDetectZeroesOptions>,
     /// true if the driver must print content mismatch set to false by default
     ///
     /// Optional.
@@ -48683,7 +48686,7 @@ pub struct XBlockdevReopenRaw {
     /// Since revision `qemu-2.1.0`.
     #[serde(rename = "detect-zeroes")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub detect_zeroes: Option<BlockdevDetectZeroesOptions2>,
+    pub detect_zeroes: Option<XBlockdevCreateBlockdevDetectZeroesOptions>,
     /// reference to or definition of the data source block device
     ///
     /// Since revision `qemu-4.0.0`.
@@ -48767,7 +48770,7 @@ pub struct XBlockdevReopenRbd {
     /// Since revision `qemu-2.1.0`.
     #[serde(rename = "detect-zeroes")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub detect_zeroes: Option<BlockdevDetectZeroesOptions2>,
+    pub detect_zeroes: Option<XBlockdevCreateBlockdevDetectZeroesOptions>,
     /// Ceph pool name.
     ///
     /// Since revision `qemu-4.0.0`.
@@ -48895,7 +48898,7 @@ pub struct XBlockdevReopenReplication {
     /// Since revision `qemu-2.1.0`.
     #[serde(rename = "detect-zeroes")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub detect_zeroes: Option<BlockdevDetectZeroesOptions2>,
+    pub detect_zeroes: Option<XBlockdevCreateBlockdevDetectZeroesOptions>,
     /// reference to or definition of the data source block device
     ///
     /// Since revision `qemu-4.0.0`.
@@ -48978,11 +48981,11 @@ pub struct XBlockdevReopenSheepdog {
     /// Since revision `qemu-2.1.0`.
     #[serde(rename = "detect-zeroes")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub detect_zeroes: Option<BlockdevDetectZeroesOptions2>,
+    pub detect_zeroes: Option<XBlockdevCreateBlockdevDetectZeroesOptions>,
     /// The Sheepdog server to connect to
     ///
     /// Since revision `qemu-4.0.0`.
-    pub server: SocketAddress5,
+    pub server: XBlockdevReopenSocketAddress,
     /// Virtual disk image name
     ///
     /// Since revision `qemu-4.0.0`.
@@ -49008,12 +49011,12 @@ pub struct XBlockdevReopenSheepdog {
 /// A type of `x-blockdev-reopen`. QAPI type `SshHostKeyHash`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
-pub struct SshHostKeyHash3 {
+pub struct XBlockdevReopenSshHostKeyHash {
     /// The hash algorithm used for the hash
     ///
     /// Since revision `qemu-4.0.0`.
     #[serde(rename = "type")]
-    pub type_: SshHostKeyCheckHashType3,
+    pub type_: XBlockdevReopenSshHostKeyCheckHashType,
     /// The expected hash value
     ///
     /// Since revision `qemu-4.0.0`.
@@ -49083,11 +49086,11 @@ pub struct XBlockdevReopenSsh {
     /// Since revision `qemu-2.1.0`.
     #[serde(rename = "detect-zeroes")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub detect_zeroes: Option<BlockdevDetectZeroesOptions2>,
+    pub detect_zeroes: Option<XBlockdevCreateBlockdevDetectZeroesOptions>,
     /// host address
     ///
     /// Since revision `qemu-4.0.0`.
-    pub server: InetSocketAddress4,
+    pub server: XBlockdevReopenInetSocketAddress,
     /// path to the image on the host
     ///
     /// Since revision `qemu-4.0.0`.
@@ -49106,7 +49109,7 @@ pub struct XBlockdevReopenSsh {
     /// Since revision `qemu-4.0.0`.
     #[serde(rename = "host-key-check")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub host_key_check: Option<SshHostKeyCheck3>,
+    pub host_key_check: Option<XBlockdevReopenSshHostKeyCheck>,
 }
 /// A type of `x-blockdev-reopen`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -49172,7 +49175,7 @@ pub struct XBlockdevReopenThrottle {
     /// Since revision `qemu-2.1.0`.
     #[serde(rename = "detect-zeroes")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub detect_zeroes: Option<BlockdevDetectZeroesOptions2>,
+    pub detect_zeroes: Option<XBlockdevCreateBlockdevDetectZeroesOptions>,
     /// the name of the throttle-group object to use. It must already exist.
     ///
     /// Since revision `qemu-4.0.0`.
@@ -49247,7 +49250,7 @@ pub struct XBlockdevReopenVvfat {
     /// Since revision `qemu-2.1.0`.
     #[serde(rename = "detect-zeroes")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub detect_zeroes: Option<BlockdevDetectZeroesOptions2>,
+    pub detect_zeroes: Option<XBlockdevCreateBlockdevDetectZeroesOptions>,
     /// directory to be exported as FAT image
     ///
     /// Since revision `qemu-4.0.0`.
@@ -49381,16 +49384,16 @@ pub struct XInputSendEventQcode {
     /// `data`
     ///
     /// Since revision `qemu-2.2.0`.
-    pub data: QKeyCode2,
+    pub data: XInputSendEventQKeyCode,
 }
 /// A type of `x-input-send-event`. QAPI type `InputKeyEvent`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
-pub struct InputKeyEvent2 {
+pub struct XInputSendEventInputKeyEvent {
     /// Which key this event is for.
     ///
     /// Since revision `qemu-2.2.0`.
-    pub key: KeyValue2,
+    pub key: XInputSendEventKeyValue,
     /// True for key-down and false for key-up events.
     ///
     /// Since revision `qemu-2.2.0`.
@@ -49403,16 +49406,16 @@ pub struct XInputSendEventKey {
     /// `data`
     ///
     /// Since revision `qemu-2.2.0`.
-    pub data: InputKeyEvent2,
+    pub data: XInputSendEventInputKeyEvent,
 }
 /// A type of `x-input-send-event`. QAPI type `InputBtnEvent`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
-pub struct InputBtnEvent2 {
+pub struct XInputSendEventInputBtnEvent {
     /// Which button this event is for.
     ///
     /// Since revision `qemu-2.2.0`.
-    pub button: InputButton2,
+    pub button: XInputSendEventInputButton,
     /// True for key-down and false for key-up events.
     ///
     /// Since revision `qemu-2.2.0`.
@@ -49425,16 +49428,16 @@ pub struct XInputSendEventBtn {
     /// `data`
     ///
     /// Since revision `qemu-2.2.0`.
-    pub data: InputBtnEvent2,
+    pub data: XInputSendEventInputBtnEvent,
 }
 /// A type of `x-input-send-event`. QAPI type `InputMoveEvent`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
-pub struct InputMoveEvent2 {
+pub struct XInputSendEventInputMoveEvent {
     /// Which axis is referenced by @value.
     ///
     /// Since revision `qemu-2.2.0`.
-    pub axis: InputAxis2,
+    pub axis: XInputSendEventInputAxis,
     /// Pointer position. For absolute coordinates the valid range is 0 -&gt; 0x7ffff
     ///
     /// Since revision `qemu-2.2.0`.
@@ -49447,7 +49450,7 @@ pub struct XInputSendEventRelOrAbs {
     /// `data`
     ///
     /// Since revision `qemu-2.2.0`.
-    pub data: InputMoveEvent2,
+    pub data: XInputSendEventInputMoveEvent,
 }
 /// A type of `x-query-virtio`. QAPI type `VirtioInfo`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54474,7 +54477,7 @@ impl<'de> serde::Deserialize<'de> for MigrationChannelType {
 /// never fail, and never give `Unknown` for a value with a variant.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum MigrationStatus2 {
+pub enum MigrateContinueMigrationStatus {
     /// `"none"`: no migration has ever happened.
     None,
     /// `"setup"`: migration process has been initiated.
@@ -54536,7 +54539,7 @@ pub enum MigrationStatus2 {
     /// A value newer than the spec, as received.
     Unknown(UnknownValue),
 }
-impl MigrationStatus2 {
+impl MigrateContinueMigrationStatus {
     /// The value as QMP writes it.
     pub fn as_str(&self) -> &str {
         match self {
@@ -54560,18 +54563,18 @@ impl MigrationStatus2 {
         }
     }
 }
-impl std::str::FromStr for MigrationStatus2 {
+impl std::str::FromStr for MigrateContinueMigrationStatus {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for MigrationStatus2 {
+impl std::fmt::Display for MigrateContinueMigrationStatus {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         formatter.write_str(self.as_str())
     }
 }
-impl From<&str> for MigrationStatus2 {
+impl From<&str> for MigrateContinueMigrationStatus {
     fn from(value: &str) -> Self {
         match value {
             "none" => Self::None,
@@ -54594,12 +54597,12 @@ impl From<&str> for MigrationStatus2 {
         }
     }
 }
-impl serde::Serialize for MigrationStatus2 {
+impl serde::Serialize for MigrateContinueMigrationStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> serde::Deserialize<'de> for MigrationStatus2 {
+impl<'de> serde::Deserialize<'de> for MigrateContinueMigrationStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -58872,7 +58875,7 @@ impl<'de> serde::Deserialize<'de> for QCryptoBlockLUKSKeyslotState {
 /// never fail, and never give `Unknown` for a value with a variant.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum PreallocMode2 {
+pub enum XBlockdevCreatePreallocMode {
     /// `"off"`: no preallocation
     Off,
     /// `"metadata"`: preallocate only for metadata
@@ -58886,7 +58889,7 @@ pub enum PreallocMode2 {
     /// A value newer than the spec, as received.
     Unknown(UnknownValue),
 }
-impl PreallocMode2 {
+impl XBlockdevCreatePreallocMode {
     /// The value as QMP writes it.
     pub fn as_str(&self) -> &str {
         match self {
@@ -58898,18 +58901,18 @@ impl PreallocMode2 {
         }
     }
 }
-impl std::str::FromStr for PreallocMode2 {
+impl std::str::FromStr for XBlockdevCreatePreallocMode {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for PreallocMode2 {
+impl std::fmt::Display for XBlockdevCreatePreallocMode {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         formatter.write_str(self.as_str())
     }
 }
-impl From<&str> for PreallocMode2 {
+impl From<&str> for XBlockdevCreatePreallocMode {
     fn from(value: &str) -> Self {
         match value {
             "off" => Self::Off,
@@ -58920,12 +58923,12 @@ impl From<&str> for PreallocMode2 {
         }
     }
 }
-impl serde::Serialize for PreallocMode2 {
+impl serde::Serialize for XBlockdevCreatePreallocMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> serde::Deserialize<'de> for PreallocMode2 {
+impl<'de> serde::Deserialize<'de> for XBlockdevCreatePreallocMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -59116,7 +59119,7 @@ impl<'de> serde::Deserialize<'de> for QCryptoHashAlgorithm {
 /// never fail, and never give `Unknown` for a value with a variant.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum BlockdevDetectZeroesOptions2 {
+pub enum XBlockdevCreateBlockdevDetectZeroesOptions {
     /// `"off"`: Disabled (default)
     Off,
     /// `"on"`: Enabled
@@ -59127,7 +59130,7 @@ pub enum BlockdevDetectZeroesOptions2 {
     /// A value newer than the spec, as received.
     Unknown(UnknownValue),
 }
-impl BlockdevDetectZeroesOptions2 {
+impl XBlockdevCreateBlockdevDetectZeroesOptions {
     /// The value as QMP writes it.
     pub fn as_str(&self) -> &str {
         match self {
@@ -59138,18 +59141,18 @@ impl BlockdevDetectZeroesOptions2 {
         }
     }
 }
-impl std::str::FromStr for BlockdevDetectZeroesOptions2 {
+impl std::str::FromStr for XBlockdevCreateBlockdevDetectZeroesOptions {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for BlockdevDetectZeroesOptions2 {
+impl std::fmt::Display for XBlockdevCreateBlockdevDetectZeroesOptions {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         formatter.write_str(self.as_str())
     }
 }
-impl From<&str> for BlockdevDetectZeroesOptions2 {
+impl From<&str> for XBlockdevCreateBlockdevDetectZeroesOptions {
     fn from(value: &str) -> Self {
         match value {
             "off" => Self::Off,
@@ -59159,12 +59162,12 @@ impl From<&str> for BlockdevDetectZeroesOptions2 {
         }
     }
 }
-impl serde::Serialize for BlockdevDetectZeroesOptions2 {
+impl serde::Serialize for XBlockdevCreateBlockdevDetectZeroesOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> serde::Deserialize<'de> for BlockdevDetectZeroesOptions2 {
+impl<'de> serde::Deserialize<'de> for XBlockdevCreateBlockdevDetectZeroesOptions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -59178,7 +59181,7 @@ impl<'de> serde::Deserialize<'de> for BlockdevDetectZeroesOptions2 {
 /// never fail, and never give `Unknown` for a value with a variant.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum BlkdebugEvent2 {
+pub enum XBlockdevCreateBlkdebugEvent {
     /// `"l1_update"`
     L1Update,
     /// `"l1_grow_alloc_table"`
@@ -59316,7 +59319,7 @@ pub enum BlkdebugEvent2 {
     /// A value newer than the spec, as received.
     Unknown(UnknownValue),
 }
-impl BlkdebugEvent2 {
+impl XBlockdevCreateBlkdebugEvent {
     /// The value as QMP writes it.
     pub fn as_str(&self) -> &str {
         match self {
@@ -59370,18 +59373,18 @@ impl BlkdebugEvent2 {
         }
     }
 }
-impl std::str::FromStr for BlkdebugEvent2 {
+impl std::str::FromStr for XBlockdevCreateBlkdebugEvent {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for BlkdebugEvent2 {
+impl std::fmt::Display for XBlockdevCreateBlkdebugEvent {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         formatter.write_str(self.as_str())
     }
 }
-impl From<&str> for BlkdebugEvent2 {
+impl From<&str> for XBlockdevCreateBlkdebugEvent {
     fn from(value: &str) -> Self {
         match value {
             "l1_update" => Self::L1Update,
@@ -59434,12 +59437,12 @@ impl From<&str> for BlkdebugEvent2 {
         }
     }
 }
-impl serde::Serialize for BlkdebugEvent2 {
+impl serde::Serialize for XBlockdevCreateBlkdebugEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> serde::Deserialize<'de> for BlkdebugEvent2 {
+impl<'de> serde::Deserialize<'de> for XBlockdevCreateBlkdebugEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -59453,7 +59456,7 @@ impl<'de> serde::Deserialize<'de> for BlkdebugEvent2 {
 /// never fail, and never give `Unknown` for a value with a variant.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum BlockdevAioOptions2 {
+pub enum XBlockdevCreateBlockdevAioOptions {
     /// `"threads"`: Use qemu's thread pool
     Threads,
     /// `"native"`: Use native AIO backend (only Linux and Windows)
@@ -59461,7 +59464,7 @@ pub enum BlockdevAioOptions2 {
     /// A value newer than the spec, as received.
     Unknown(UnknownValue),
 }
-impl BlockdevAioOptions2 {
+impl XBlockdevCreateBlockdevAioOptions {
     /// The value as QMP writes it.
     pub fn as_str(&self) -> &str {
         match self {
@@ -59471,18 +59474,18 @@ impl BlockdevAioOptions2 {
         }
     }
 }
-impl std::str::FromStr for BlockdevAioOptions2 {
+impl std::str::FromStr for XBlockdevCreateBlockdevAioOptions {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for BlockdevAioOptions2 {
+impl std::fmt::Display for XBlockdevCreateBlockdevAioOptions {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         formatter.write_str(self.as_str())
     }
 }
-impl From<&str> for BlockdevAioOptions2 {
+impl From<&str> for XBlockdevCreateBlockdevAioOptions {
     fn from(value: &str) -> Self {
         match value {
             "threads" => Self::Threads,
@@ -59491,12 +59494,12 @@ impl From<&str> for BlockdevAioOptions2 {
         }
     }
 }
-impl serde::Serialize for BlockdevAioOptions2 {
+impl serde::Serialize for XBlockdevCreateBlockdevAioOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> serde::Deserialize<'de> for BlockdevAioOptions2 {
+impl<'de> serde::Deserialize<'de> for XBlockdevCreateBlockdevAioOptions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -59510,7 +59513,7 @@ impl<'de> serde::Deserialize<'de> for BlockdevAioOptions2 {
 /// never fail, and never give `Unknown` for a value with a variant.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum SshHostKeyCheckHashType2 {
+pub enum XBlockdevCreateSshHostKeyCheckHashType {
     /// `"md5"`
     Md5,
     /// `"sha1"`
@@ -59518,7 +59521,7 @@ pub enum SshHostKeyCheckHashType2 {
     /// A value newer than the spec, as received.
     Unknown(UnknownValue),
 }
-impl SshHostKeyCheckHashType2 {
+impl XBlockdevCreateSshHostKeyCheckHashType {
     /// The value as QMP writes it.
     pub fn as_str(&self) -> &str {
         match self {
@@ -59528,18 +59531,18 @@ impl SshHostKeyCheckHashType2 {
         }
     }
 }
-impl std::str::FromStr for SshHostKeyCheckHashType2 {
+impl std::str::FromStr for XBlockdevCreateSshHostKeyCheckHashType {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for SshHostKeyCheckHashType2 {
+impl std::fmt::Display for XBlockdevCreateSshHostKeyCheckHashType {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         formatter.write_str(self.as_str())
     }
 }
-impl From<&str> for SshHostKeyCheckHashType2 {
+impl From<&str> for XBlockdevCreateSshHostKeyCheckHashType {
     fn from(value: &str) -> Self {
         match value {
             "md5" => Self::Md5,
@@ -59548,12 +59551,12 @@ impl From<&str> for SshHostKeyCheckHashType2 {
         }
     }
 }
-impl serde::Serialize for SshHostKeyCheckHashType2 {
+impl serde::Serialize for XBlockdevCreateSshHostKeyCheckHashType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> serde::Deserialize<'de> for SshHostKeyCheckHashType2 {
+impl<'de> serde::Deserialize<'de> for XBlockdevCreateSshHostKeyCheckHashType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -59567,7 +59570,7 @@ impl<'de> serde::Deserialize<'de> for SshHostKeyCheckHashType2 {
 /// never fail, and never give `Unknown` for a value with a variant.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum BlockdevQcow2Version2 {
+pub enum XBlockdevCreateBlockdevQcow2Version {
     /// `"v2"`: The original QCOW2 format as introduced in qemu 0.10 (version 2)
     V2,
     /// `"v3"`: The extended QCOW2 format as introduced in qemu 1.1 (version 3)
@@ -59575,7 +59578,7 @@ pub enum BlockdevQcow2Version2 {
     /// A value newer than the spec, as received.
     Unknown(UnknownValue),
 }
-impl BlockdevQcow2Version2 {
+impl XBlockdevCreateBlockdevQcow2Version {
     /// The value as QMP writes it.
     pub fn as_str(&self) -> &str {
         match self {
@@ -59585,18 +59588,18 @@ impl BlockdevQcow2Version2 {
         }
     }
 }
-impl std::str::FromStr for BlockdevQcow2Version2 {
+impl std::str::FromStr for XBlockdevCreateBlockdevQcow2Version {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for BlockdevQcow2Version2 {
+impl std::fmt::Display for XBlockdevCreateBlockdevQcow2Version {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         formatter.write_str(self.as_str())
     }
 }
-impl From<&str> for BlockdevQcow2Version2 {
+impl From<&str> for XBlockdevCreateBlockdevQcow2Version {
     fn from(value: &str) -> Self {
         match value {
             "v2" => Self::V2,
@@ -59605,12 +59608,12 @@ impl From<&str> for BlockdevQcow2Version2 {
         }
     }
 }
-impl serde::Serialize for BlockdevQcow2Version2 {
+impl serde::Serialize for XBlockdevCreateBlockdevQcow2Version {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> serde::Deserialize<'de> for BlockdevQcow2Version2 {
+impl<'de> serde::Deserialize<'de> for XBlockdevCreateBlockdevQcow2Version {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -59624,7 +59627,7 @@ impl<'de> serde::Deserialize<'de> for BlockdevQcow2Version2 {
 /// never fail, and never give `Unknown` for a value with a variant.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum BlockdevDriver2 {
+pub enum XBlockdevCreateBlockdevDriver {
     /// `"blkdebug"`
     Blkdebug,
     /// `"blkverify"`
@@ -59730,7 +59733,7 @@ pub enum BlockdevDriver2 {
     /// A value newer than the spec, as received.
     Unknown(UnknownValue),
 }
-impl BlockdevDriver2 {
+impl XBlockdevCreateBlockdevDriver {
     /// The value as QMP writes it.
     pub fn as_str(&self) -> &str {
         match self {
@@ -59775,18 +59778,18 @@ impl BlockdevDriver2 {
         }
     }
 }
-impl std::str::FromStr for BlockdevDriver2 {
+impl std::str::FromStr for XBlockdevCreateBlockdevDriver {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for BlockdevDriver2 {
+impl std::fmt::Display for XBlockdevCreateBlockdevDriver {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         formatter.write_str(self.as_str())
     }
 }
-impl From<&str> for BlockdevDriver2 {
+impl From<&str> for XBlockdevCreateBlockdevDriver {
     fn from(value: &str) -> Self {
         match value {
             "blkdebug" => Self::Blkdebug,
@@ -59830,12 +59833,12 @@ impl From<&str> for BlockdevDriver2 {
         }
     }
 }
-impl serde::Serialize for BlockdevDriver2 {
+impl serde::Serialize for XBlockdevCreateBlockdevDriver {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> serde::Deserialize<'de> for BlockdevDriver2 {
+impl<'de> serde::Deserialize<'de> for XBlockdevCreateBlockdevDriver {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -59849,7 +59852,7 @@ impl<'de> serde::Deserialize<'de> for BlockdevDriver2 {
 /// never fail, and never give `Unknown` for a value with a variant.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum BlockPermission2 {
+pub enum XBlockdevReopenBlockPermission {
     /// `"consistent-read"`: A user that has the "permission" of consistent reads is guaranteed
     /// that their view of the contents of the block device is complete and self-consistent,
     /// representing the contents of a disk at a specific point. For most block devices (including
@@ -59871,7 +59874,7 @@ pub enum BlockPermission2 {
     /// A value newer than the spec, as received.
     Unknown(UnknownValue),
 }
-impl BlockPermission2 {
+impl XBlockdevReopenBlockPermission {
     /// The value as QMP writes it.
     pub fn as_str(&self) -> &str {
         match self {
@@ -59884,18 +59887,18 @@ impl BlockPermission2 {
         }
     }
 }
-impl std::str::FromStr for BlockPermission2 {
+impl std::str::FromStr for XBlockdevReopenBlockPermission {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for BlockPermission2 {
+impl std::fmt::Display for XBlockdevReopenBlockPermission {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         formatter.write_str(self.as_str())
     }
 }
-impl From<&str> for BlockPermission2 {
+impl From<&str> for XBlockdevReopenBlockPermission {
     fn from(value: &str) -> Self {
         match value {
             "consistent-read" => Self::ConsistentRead,
@@ -59907,12 +59910,12 @@ impl From<&str> for BlockPermission2 {
         }
     }
 }
-impl serde::Serialize for BlockPermission2 {
+impl serde::Serialize for XBlockdevReopenBlockPermission {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> serde::Deserialize<'de> for BlockPermission2 {
+impl<'de> serde::Deserialize<'de> for XBlockdevReopenBlockPermission {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -59926,7 +59929,7 @@ impl<'de> serde::Deserialize<'de> for BlockPermission2 {
 /// never fail, and never give `Unknown` for a value with a variant.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum BlockdevAioOptions3 {
+pub enum XBlockdevReopenBlockdevAioOptions {
     /// `"threads"`: Use qemu's thread pool
     Threads,
     /// `"native"`: Use native AIO backend (only Linux and Windows)
@@ -59940,7 +59943,7 @@ pub enum BlockdevAioOptions3 {
     /// A value newer than the spec, as received.
     Unknown(UnknownValue),
 }
-impl BlockdevAioOptions3 {
+impl XBlockdevReopenBlockdevAioOptions {
     /// The value as QMP writes it.
     pub fn as_str(&self) -> &str {
         match self {
@@ -59951,18 +59954,18 @@ impl BlockdevAioOptions3 {
         }
     }
 }
-impl std::str::FromStr for BlockdevAioOptions3 {
+impl std::str::FromStr for XBlockdevReopenBlockdevAioOptions {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for BlockdevAioOptions3 {
+impl std::fmt::Display for XBlockdevReopenBlockdevAioOptions {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         formatter.write_str(self.as_str())
     }
 }
-impl From<&str> for BlockdevAioOptions3 {
+impl From<&str> for XBlockdevReopenBlockdevAioOptions {
     fn from(value: &str) -> Self {
         match value {
             "threads" => Self::Threads,
@@ -59972,12 +59975,12 @@ impl From<&str> for BlockdevAioOptions3 {
         }
     }
 }
-impl serde::Serialize for BlockdevAioOptions3 {
+impl serde::Serialize for XBlockdevReopenBlockdevAioOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> serde::Deserialize<'de> for BlockdevAioOptions3 {
+impl<'de> serde::Deserialize<'de> for XBlockdevReopenBlockdevAioOptions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -59991,7 +59994,7 @@ impl<'de> serde::Deserialize<'de> for BlockdevAioOptions3 {
 /// never fail, and never give `Unknown` for a value with a variant.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum SshHostKeyCheckHashType3 {
+pub enum XBlockdevReopenSshHostKeyCheckHashType {
     /// `"md5"`: The given hash is an md5 hash
     Md5,
     /// `"sha1"`: The given hash is an sha1 hash
@@ -59999,7 +60002,7 @@ pub enum SshHostKeyCheckHashType3 {
     /// A value newer than the spec, as received.
     Unknown(UnknownValue),
 }
-impl SshHostKeyCheckHashType3 {
+impl XBlockdevReopenSshHostKeyCheckHashType {
     /// The value as QMP writes it.
     pub fn as_str(&self) -> &str {
         match self {
@@ -60009,18 +60012,18 @@ impl SshHostKeyCheckHashType3 {
         }
     }
 }
-impl std::str::FromStr for SshHostKeyCheckHashType3 {
+impl std::str::FromStr for XBlockdevReopenSshHostKeyCheckHashType {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for SshHostKeyCheckHashType3 {
+impl std::fmt::Display for XBlockdevReopenSshHostKeyCheckHashType {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         formatter.write_str(self.as_str())
     }
 }
-impl From<&str> for SshHostKeyCheckHashType3 {
+impl From<&str> for XBlockdevReopenSshHostKeyCheckHashType {
     fn from(value: &str) -> Self {
         match value {
             "md5" => Self::Md5,
@@ -60029,12 +60032,12 @@ impl From<&str> for SshHostKeyCheckHashType3 {
         }
     }
 }
-impl serde::Serialize for SshHostKeyCheckHashType3 {
+impl serde::Serialize for XBlockdevReopenSshHostKeyCheckHashType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> serde::Deserialize<'de> for SshHostKeyCheckHashType3 {
+impl<'de> serde::Deserialize<'de> for XBlockdevReopenSshHostKeyCheckHashType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -60109,7 +60112,7 @@ impl<'de> serde::Deserialize<'de> for XDbgBlockGraphNodeType {
 /// never fail, and never give `Unknown` for a value with a variant.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum QKeyCode2 {
+pub enum XInputSendEventQKeyCode {
     /// `"unmapped"`
     Unmapped,
     /// `"shift"`
@@ -60367,7 +60370,7 @@ pub enum QKeyCode2 {
     /// A value newer than the spec, as received.
     Unknown(UnknownValue),
 }
-impl QKeyCode2 {
+impl XInputSendEventQKeyCode {
     /// The value as QMP writes it.
     pub fn as_str(&self) -> &str {
         match self {
@@ -60500,18 +60503,18 @@ impl QKeyCode2 {
         }
     }
 }
-impl std::str::FromStr for QKeyCode2 {
+impl std::str::FromStr for XInputSendEventQKeyCode {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for QKeyCode2 {
+impl std::fmt::Display for XInputSendEventQKeyCode {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         formatter.write_str(self.as_str())
     }
 }
-impl From<&str> for QKeyCode2 {
+impl From<&str> for XInputSendEventQKeyCode {
     fn from(value: &str) -> Self {
         match value {
             "unmapped" => Self::Unmapped,
@@ -60643,12 +60646,12 @@ impl From<&str> for QKeyCode2 {
         }
     }
 }
-impl serde::Serialize for QKeyCode2 {
+impl serde::Serialize for XInputSendEventQKeyCode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> serde::Deserialize<'de> for QKeyCode2 {
+impl<'de> serde::Deserialize<'de> for XInputSendEventQKeyCode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -60662,7 +60665,7 @@ impl<'de> serde::Deserialize<'de> for QKeyCode2 {
 /// never fail, and never give `Unknown` for a value with a variant.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum InputButton2 {
+pub enum XInputSendEventInputButton {
     /// `"Left"`
     Left,
     /// `"Middle"`
@@ -60676,7 +60679,7 @@ pub enum InputButton2 {
     /// A value newer than the spec, as received.
     Unknown(UnknownValue),
 }
-impl InputButton2 {
+impl XInputSendEventInputButton {
     /// The value as QMP writes it.
     pub fn as_str(&self) -> &str {
         match self {
@@ -60689,18 +60692,18 @@ impl InputButton2 {
         }
     }
 }
-impl std::str::FromStr for InputButton2 {
+impl std::str::FromStr for XInputSendEventInputButton {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for InputButton2 {
+impl std::fmt::Display for XInputSendEventInputButton {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         formatter.write_str(self.as_str())
     }
 }
-impl From<&str> for InputButton2 {
+impl From<&str> for XInputSendEventInputButton {
     fn from(value: &str) -> Self {
         match value {
             "Left" => Self::Left,
@@ -60712,12 +60715,12 @@ impl From<&str> for InputButton2 {
         }
     }
 }
-impl serde::Serialize for InputButton2 {
+impl serde::Serialize for XInputSendEventInputButton {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> serde::Deserialize<'de> for InputButton2 {
+impl<'de> serde::Deserialize<'de> for XInputSendEventInputButton {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -60731,7 +60734,7 @@ impl<'de> serde::Deserialize<'de> for InputButton2 {
 /// never fail, and never give `Unknown` for a value with a variant.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum InputAxis2 {
+pub enum XInputSendEventInputAxis {
     /// `"X"`
     X,
     /// `"Y"`
@@ -60739,7 +60742,7 @@ pub enum InputAxis2 {
     /// A value newer than the spec, as received.
     Unknown(UnknownValue),
 }
-impl InputAxis2 {
+impl XInputSendEventInputAxis {
     /// The value as QMP writes it.
     pub fn as_str(&self) -> &str {
         match self {
@@ -60749,18 +60752,18 @@ impl InputAxis2 {
         }
     }
 }
-impl std::str::FromStr for InputAxis2 {
+impl std::str::FromStr for XInputSendEventInputAxis {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for InputAxis2 {
+impl std::fmt::Display for XInputSendEventInputAxis {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         formatter.write_str(self.as_str())
     }
 }
-impl From<&str> for InputAxis2 {
+impl From<&str> for XInputSendEventInputAxis {
     fn from(value: &str) -> Self {
         match value {
             "X" => Self::X,
@@ -60769,12 +60772,12 @@ impl From<&str> for InputAxis2 {
         }
     }
 }
-impl serde::Serialize for InputAxis2 {
+impl serde::Serialize for XInputSendEventInputAxis {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> serde::Deserialize<'de> for InputAxis2 {
+impl<'de> serde::Deserialize<'de> for XInputSendEventInputAxis {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -60972,19 +60975,19 @@ impl serde::Serialize for BlockJobChangeOptions {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[allow(clippy::large_enum_variant)]
 #[non_exhaustive]
-pub enum SocketAddress3 {
+pub enum SocketAddress2 {
     /// `type` is `"inet"`.
-    Inet(InetSocketAddress2),
+    Inet(BlockdevAddInetSocketAddress),
     /// `type` is `"unix"`.
-    Unix(UnixSocketAddress2),
+    Unix(BlockdevAddUnixSocketAddress),
     /// `type` is `"vsock"`.
-    Vsock(VsockSocketAddress2),
+    Vsock(BlockdevAddVsockSocketAddress),
     /// `type` is `"fd"`.
-    Fd(FdSocketAddress2),
+    Fd(BlockdevAddFdSocketAddress),
     /// A branch newer than the spec: the object as received.
     Unknown(serde_json::Value),
 }
-impl serde::Serialize for SocketAddress3 {
+impl serde::Serialize for SocketAddress2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::Inet(branch) => {
@@ -61102,11 +61105,11 @@ impl serde::Serialize for RbdEncryptionOptions {
 #[non_exhaustive]
 pub enum SshHostKeyCheck {
     /// `mode` is `"none"`.
-    None(SocketAddress2),
+    None(BlockdevAddSocketAddress),
     /// `mode` is `"hash"`.
     Hash(SshHostKeyHash),
     /// `mode` is `"known_hosts"`.
-    KnownHosts(SocketAddress2),
+    KnownHosts(BlockdevAddSocketAddress),
     /// A branch newer than the spec: the object as received.
     Unknown(serde_json::Value),
 }
@@ -61434,7 +61437,7 @@ impl serde::Serialize for BlockdevOptions {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[allow(clippy::large_enum_variant)]
 #[non_exhaustive]
-pub enum BlockdevOptions2 {
+pub enum BlockdevCreateBlockdevOptions {
     /// `driver` is `"blkdebug"`.
     Blkdebug(BlockdevCreateBlkdebug),
     /// `driver` is `"blklogwrites"`.
@@ -61556,7 +61559,7 @@ pub enum BlockdevOptions2 {
     /// A branch newer than the spec: the object as received.
     Unknown(serde_json::Value),
 }
-impl serde::Serialize for BlockdevOptions2 {
+impl serde::Serialize for BlockdevCreateBlockdevOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::Blkdebug(branch) => {
@@ -61787,7 +61790,7 @@ pub enum RbdEncryptionCreateOptions {
     /// `format` is `"luks2"`.
     Luks2(RbdEncryptionCreateOptionsLUKS),
     /// `format` is `"luks-any"`.
-    LuksAny(SocketAddress2),
+    LuksAny(BlockdevAddSocketAddress),
     /// A branch newer than the spec: the object as received.
     Unknown(serde_json::Value),
 }
@@ -61816,65 +61819,65 @@ impl serde::Serialize for RbdEncryptionCreateOptions {
 #[non_exhaustive]
 pub enum BlockdevCreateOptions {
     /// `driver` is `"blkdebug"`.
-    Blkdebug(SocketAddress2),
+    Blkdebug(BlockdevAddSocketAddress),
     /// `driver` is `"blklogwrites"`.
-    Blklogwrites(SocketAddress2),
+    Blklogwrites(BlockdevAddSocketAddress),
     /// `driver` is `"blkreplay"`.
-    Blkreplay(SocketAddress2),
+    Blkreplay(BlockdevAddSocketAddress),
     /// `driver` is `"blkverify"`.
-    Blkverify(SocketAddress2),
+    Blkverify(BlockdevAddSocketAddress),
     /// `driver` is `"bochs"`.
-    Bochs(SocketAddress2),
+    Bochs(BlockdevAddSocketAddress),
     /// `driver` is `"cloop"`.
-    Cloop(SocketAddress2),
+    Cloop(BlockdevAddSocketAddress),
     /// `driver` is `"compress"`.
-    Compress(SocketAddress2),
+    Compress(BlockdevAddSocketAddress),
     /// `driver` is `"copy-before-write"`.
-    CopyBeforeWrite(SocketAddress2),
+    CopyBeforeWrite(BlockdevAddSocketAddress),
     /// `driver` is `"copy-on-read"`.
-    CopyOnRead(SocketAddress2),
+    CopyOnRead(BlockdevAddSocketAddress),
     /// `driver` is `"dmg"`.
-    Dmg(SocketAddress2),
+    Dmg(BlockdevAddSocketAddress),
     /// `driver` is `"file"`.
     File(BlockdevCreateOptionsFile),
     /// `driver` is `"snapshot-access"`.
-    SnapshotAccess(SocketAddress2),
+    SnapshotAccess(BlockdevAddSocketAddress),
     /// `driver` is `"ftp"`.
-    Ftp(SocketAddress2),
+    Ftp(BlockdevAddSocketAddress),
     /// `driver` is `"ftps"`.
-    Ftps(SocketAddress2),
+    Ftps(BlockdevAddSocketAddress),
     /// `driver` is `"gluster"`.
     Gluster(BlockdevCreateOptionsGluster),
     /// `driver` is `"host_cdrom"`.
-    HostCdrom(SocketAddress2),
+    HostCdrom(BlockdevAddSocketAddress),
     /// `driver` is `"host_device"`.
-    HostDevice(SocketAddress2),
+    HostDevice(BlockdevAddSocketAddress),
     /// `driver` is `"http"`.
-    Http(SocketAddress2),
+    Http(BlockdevAddSocketAddress),
     /// `driver` is `"https"`.
-    Https(SocketAddress2),
+    Https(BlockdevAddSocketAddress),
     /// `driver` is `"io_uring"`.
-    IoUring(SocketAddress2),
+    IoUring(BlockdevAddSocketAddress),
     /// `driver` is `"iscsi"`.
-    Iscsi(SocketAddress2),
+    Iscsi(BlockdevAddSocketAddress),
     /// `driver` is `"luks"`.
     Luks(BlockdevCreateOptionsLUKS),
     /// `driver` is `"nbd"`.
-    Nbd(SocketAddress2),
+    Nbd(BlockdevAddSocketAddress),
     /// `driver` is `"nfs"`.
     Nfs(BlockdevCreateOptionsNfs),
     /// `driver` is `"null-aio"`.
-    NullAio(SocketAddress2),
+    NullAio(BlockdevAddSocketAddress),
     /// `driver` is `"null-co"`.
-    NullCo(SocketAddress2),
+    NullCo(BlockdevAddSocketAddress),
     /// `driver` is `"nvme"`.
-    Nvme(SocketAddress2),
+    Nvme(BlockdevAddSocketAddress),
     /// `driver` is `"nvme-io_uring"`.
-    NvmeIoUring(SocketAddress2),
+    NvmeIoUring(BlockdevAddSocketAddress),
     /// `driver` is `"parallels"`.
     Parallels(BlockdevCreateOptionsParallels),
     /// `driver` is `"preallocate"`.
-    Preallocate(SocketAddress2),
+    Preallocate(BlockdevAddSocketAddress),
     /// `driver` is `"qcow"`.
     Qcow(BlockdevCreateOptionsQcow),
     /// `driver` is `"qcow2"`.
@@ -61882,33 +61885,33 @@ pub enum BlockdevCreateOptions {
     /// `driver` is `"qed"`.
     Qed(BlockdevCreateOptionsQed),
     /// `driver` is `"quorum"`.
-    Quorum(SocketAddress2),
+    Quorum(BlockdevAddSocketAddress),
     /// `driver` is `"raw"`.
-    Raw(SocketAddress2),
+    Raw(BlockdevAddSocketAddress),
     /// `driver` is `"rbd"`.
     Rbd(BlockdevCreateOptionsRbd),
     /// `driver` is `"replication"`.
-    Replication(SocketAddress2),
+    Replication(BlockdevAddSocketAddress),
     /// `driver` is `"ssh"`.
     Ssh(BlockdevCreateOptionsSsh),
     /// `driver` is `"throttle"`.
-    Throttle(SocketAddress2),
+    Throttle(BlockdevAddSocketAddress),
     /// `driver` is `"vdi"`.
     Vdi(BlockdevCreateOptionsVdi),
     /// `driver` is `"vhdx"`.
     Vhdx(BlockdevCreateOptionsVhdx),
     /// `driver` is `"virtio-blk-vfio-pci"`.
-    VirtioBlkVfioPci(SocketAddress2),
+    VirtioBlkVfioPci(BlockdevAddSocketAddress),
     /// `driver` is `"virtio-blk-vhost-user"`.
-    VirtioBlkVhostUser(SocketAddress2),
+    VirtioBlkVhostUser(BlockdevAddSocketAddress),
     /// `driver` is `"virtio-blk-vhost-vdpa"`.
-    VirtioBlkVhostVdpa(SocketAddress2),
+    VirtioBlkVhostVdpa(BlockdevAddSocketAddress),
     /// `driver` is `"vmdk"`.
     Vmdk(BlockdevCreateOptionsVmdk),
     /// `driver` is `"vpc"`.
     Vpc(BlockdevCreateOptionsVpc),
     /// `driver` is `"vvfat"`.
-    Vvfat(SocketAddress2),
+    Vvfat(BlockdevAddSocketAddress),
     /// A branch newer than the spec: the object as received.
     Unknown(serde_json::Value),
 }
@@ -62107,7 +62110,7 @@ impl serde::Serialize for BlockdevCreateOptions {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[allow(clippy::large_enum_variant)]
 #[non_exhaustive]
-pub enum BlockdevOptions3 {
+pub enum BlockdevReopenBlockdevOptions {
     /// `driver` is `"blkdebug"`.
     Blkdebug(Blkdebug),
     /// `driver` is `"blklogwrites"`.
@@ -62213,7 +62216,7 @@ pub enum BlockdevOptions3 {
     /// A branch newer than the spec: the object as received.
     Unknown(serde_json::Value),
 }
-impl serde::Serialize for BlockdevOptions3 {
+impl serde::Serialize for BlockdevReopenBlockdevOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::Blkdebug(branch) => {
@@ -62729,7 +62732,7 @@ impl serde::Serialize for InputEvent {
 #[non_exhaustive]
 pub enum MigrationAddress {
     /// `transport` is `"socket"`.
-    Socket(SocketAddress2),
+    Socket(BlockdevAddSocketAddress),
     /// `transport` is `"exec"`.
     Exec(MigrationExecCommand),
     /// `transport` is `"rdma"`.
@@ -63425,7 +63428,7 @@ impl<'de> serde::Deserialize<'de> for Audiodev {
 #[non_exhaustive]
 pub enum ImageInfoSpecificQCow2Encryption {
     /// `format` is `"aes"`.
-    Aes(SocketAddress2),
+    Aes(BlockdevAddSocketAddress),
     /// `format` is `"luks"`.
     Luks(QCryptoBlockInfoLUKS),
     /// A branch newer than the spec: the object as received.
@@ -63570,99 +63573,99 @@ impl<'de> serde::Deserialize<'de> for BlockJobInfo {
 #[non_exhaustive]
 pub enum BlockStatsSpecific {
     /// `driver` is `"blkdebug"`.
-    Blkdebug(SocketAddress2),
+    Blkdebug(BlockdevAddSocketAddress),
     /// `driver` is `"blklogwrites"`.
-    Blklogwrites(SocketAddress2),
+    Blklogwrites(BlockdevAddSocketAddress),
     /// `driver` is `"blkreplay"`.
-    Blkreplay(SocketAddress2),
+    Blkreplay(BlockdevAddSocketAddress),
     /// `driver` is `"blkverify"`.
-    Blkverify(SocketAddress2),
+    Blkverify(BlockdevAddSocketAddress),
     /// `driver` is `"bochs"`.
-    Bochs(SocketAddress2),
+    Bochs(BlockdevAddSocketAddress),
     /// `driver` is `"cloop"`.
-    Cloop(SocketAddress2),
+    Cloop(BlockdevAddSocketAddress),
     /// `driver` is `"compress"`.
-    Compress(SocketAddress2),
+    Compress(BlockdevAddSocketAddress),
     /// `driver` is `"copy-before-write"`.
-    CopyBeforeWrite(SocketAddress2),
+    CopyBeforeWrite(BlockdevAddSocketAddress),
     /// `driver` is `"copy-on-read"`.
-    CopyOnRead(SocketAddress2),
+    CopyOnRead(BlockdevAddSocketAddress),
     /// `driver` is `"dmg"`.
-    Dmg(SocketAddress2),
+    Dmg(BlockdevAddSocketAddress),
     /// `driver` is `"file"`.
     File(BlockStatsSpecificFile),
     /// `driver` is `"snapshot-access"`.
-    SnapshotAccess(SocketAddress2),
+    SnapshotAccess(BlockdevAddSocketAddress),
     /// `driver` is `"ftp"`.
-    Ftp(SocketAddress2),
+    Ftp(BlockdevAddSocketAddress),
     /// `driver` is `"ftps"`.
-    Ftps(SocketAddress2),
+    Ftps(BlockdevAddSocketAddress),
     /// `driver` is `"gluster"`.
-    Gluster(SocketAddress2),
+    Gluster(BlockdevAddSocketAddress),
     /// `driver` is `"host_cdrom"`.
-    HostCdrom(SocketAddress2),
+    HostCdrom(BlockdevAddSocketAddress),
     /// `driver` is `"host_device"`.
     HostDevice(BlockStatsSpecificFile),
     /// `driver` is `"http"`.
-    Http(SocketAddress2),
+    Http(BlockdevAddSocketAddress),
     /// `driver` is `"https"`.
-    Https(SocketAddress2),
+    Https(BlockdevAddSocketAddress),
     /// `driver` is `"io_uring"`.
-    IoUring(SocketAddress2),
+    IoUring(BlockdevAddSocketAddress),
     /// `driver` is `"iscsi"`.
-    Iscsi(SocketAddress2),
+    Iscsi(BlockdevAddSocketAddress),
     /// `driver` is `"luks"`.
-    Luks(SocketAddress2),
+    Luks(BlockdevAddSocketAddress),
     /// `driver` is `"nbd"`.
-    Nbd(SocketAddress2),
+    Nbd(BlockdevAddSocketAddress),
     /// `driver` is `"nfs"`.
-    Nfs(SocketAddress2),
+    Nfs(BlockdevAddSocketAddress),
     /// `driver` is `"null-aio"`.
-    NullAio(SocketAddress2),
+    NullAio(BlockdevAddSocketAddress),
     /// `driver` is `"null-co"`.
-    NullCo(SocketAddress2),
+    NullCo(BlockdevAddSocketAddress),
     /// `driver` is `"nvme"`.
     Nvme(BlockStatsSpecificNvme),
     /// `driver` is `"nvme-io_uring"`.
-    NvmeIoUring(SocketAddress2),
+    NvmeIoUring(BlockdevAddSocketAddress),
     /// `driver` is `"parallels"`.
-    Parallels(SocketAddress2),
+    Parallels(BlockdevAddSocketAddress),
     /// `driver` is `"preallocate"`.
-    Preallocate(SocketAddress2),
+    Preallocate(BlockdevAddSocketAddress),
     /// `driver` is `"qcow"`.
-    Qcow(SocketAddress2),
+    Qcow(BlockdevAddSocketAddress),
     /// `driver` is `"qcow2"`.
-    Qcow2(SocketAddress2),
+    Qcow2(BlockdevAddSocketAddress),
     /// `driver` is `"qed"`.
-    Qed(SocketAddress2),
+    Qed(BlockdevAddSocketAddress),
     /// `driver` is `"quorum"`.
-    Quorum(SocketAddress2),
+    Quorum(BlockdevAddSocketAddress),
     /// `driver` is `"raw"`.
-    Raw(SocketAddress2),
+    Raw(BlockdevAddSocketAddress),
     /// `driver` is `"rbd"`.
-    Rbd(SocketAddress2),
+    Rbd(BlockdevAddSocketAddress),
     /// `driver` is `"replication"`.
-    Replication(SocketAddress2),
+    Replication(BlockdevAddSocketAddress),
     /// `driver` is `"ssh"`.
-    Ssh(SocketAddress2),
+    Ssh(BlockdevAddSocketAddress),
     /// `driver` is `"throttle"`.
-    Throttle(SocketAddress2),
+    Throttle(BlockdevAddSocketAddress),
     /// `driver` is `"vdi"`.
-    Vdi(SocketAddress2),
+    Vdi(BlockdevAddSocketAddress),
     /// `driver` is `"vhdx"`.
-    Vhdx(SocketAddress2),
+    Vhdx(BlockdevAddSocketAddress),
     /// `driver` is `"virtio-blk-vfio-pci"`.
-    VirtioBlkVfioPci(SocketAddress2),
+    VirtioBlkVfioPci(BlockdevAddSocketAddress),
     /// `driver` is `"virtio-blk-vhost-user"`.
-    VirtioBlkVhostUser(SocketAddress2),
+    VirtioBlkVhostUser(BlockdevAddSocketAddress),
     /// `driver` is `"virtio-blk-vhost-vdpa"`.
-    VirtioBlkVhostVdpa(SocketAddress2),
+    VirtioBlkVhostVdpa(BlockdevAddSocketAddress),
     /// `driver` is `"vmdk"`.
-    Vmdk(SocketAddress2),
+    Vmdk(BlockdevAddSocketAddress),
     /// `driver` is `"vpc"`.
-    Vpc(SocketAddress2),
+    Vpc(BlockdevAddSocketAddress),
     /// `driver` is `"vvfat"`.
-    Vvfat(SocketAddress2),
+    Vvfat(BlockdevAddSocketAddress),
     /// A branch newer than the spec: the object as received.
     Unknown(serde_json::Value),
 }
@@ -64195,7 +64198,7 @@ pub enum YankInstance {
     /// `type` is `"chardev"`.
     Chardev(YankInstanceChardev),
     /// `type` is `"migration"`.
-    Migration(SocketAddress2),
+    Migration(BlockdevAddSocketAddress),
     /// A branch newer than the spec: the object as received.
     Unknown(serde_json::Value),
 }
@@ -64251,7 +64254,7 @@ pub enum NumaOptions {
     /// `type` is `"dist"`.
     Dist(NumaDistOptions),
     /// `type` is `"cpu"`.
-    Cpu(CpuInstanceProperties2),
+    Cpu(QueryCpusFastCpuInstanceProperties),
     /// `type` is `"hmat-lb"`.
     HmatLb(NumaHmatLBOptions),
     /// `type` is `"hmat-cache"`.
@@ -64447,7 +64450,7 @@ impl serde::Serialize for TransactionAction {
 #[non_exhaustive]
 pub enum QCryptoBlockAmendOptions {
     /// `format` is `"qcow"`.
-    Qcow(SocketAddress2),
+    Qcow(BlockdevAddSocketAddress),
     /// `format` is `"luks"`.
     Luks(BlockdevAmendOptionsLUKS),
     /// A branch newer than the spec: the object as received.
@@ -64475,99 +64478,99 @@ impl serde::Serialize for QCryptoBlockAmendOptions {
 #[non_exhaustive]
 pub enum BlockdevAmendOptions {
     /// `driver` is `"blkdebug"`.
-    Blkdebug(SocketAddress2),
+    Blkdebug(BlockdevAddSocketAddress),
     /// `driver` is `"blklogwrites"`.
-    Blklogwrites(SocketAddress2),
+    Blklogwrites(BlockdevAddSocketAddress),
     /// `driver` is `"blkreplay"`.
-    Blkreplay(SocketAddress2),
+    Blkreplay(BlockdevAddSocketAddress),
     /// `driver` is `"blkverify"`.
-    Blkverify(SocketAddress2),
+    Blkverify(BlockdevAddSocketAddress),
     /// `driver` is `"bochs"`.
-    Bochs(SocketAddress2),
+    Bochs(BlockdevAddSocketAddress),
     /// `driver` is `"cloop"`.
-    Cloop(SocketAddress2),
+    Cloop(BlockdevAddSocketAddress),
     /// `driver` is `"compress"`.
-    Compress(SocketAddress2),
+    Compress(BlockdevAddSocketAddress),
     /// `driver` is `"copy-before-write"`.
-    CopyBeforeWrite(SocketAddress2),
+    CopyBeforeWrite(BlockdevAddSocketAddress),
     /// `driver` is `"copy-on-read"`.
-    CopyOnRead(SocketAddress2),
+    CopyOnRead(BlockdevAddSocketAddress),
     /// `driver` is `"dmg"`.
-    Dmg(SocketAddress2),
+    Dmg(BlockdevAddSocketAddress),
     /// `driver` is `"file"`.
-    File(SocketAddress2),
+    File(BlockdevAddSocketAddress),
     /// `driver` is `"snapshot-access"`.
-    SnapshotAccess(SocketAddress2),
+    SnapshotAccess(BlockdevAddSocketAddress),
     /// `driver` is `"ftp"`.
-    Ftp(SocketAddress2),
+    Ftp(BlockdevAddSocketAddress),
     /// `driver` is `"ftps"`.
-    Ftps(SocketAddress2),
+    Ftps(BlockdevAddSocketAddress),
     /// `driver` is `"gluster"`.
-    Gluster(SocketAddress2),
+    Gluster(BlockdevAddSocketAddress),
     /// `driver` is `"host_cdrom"`.
-    HostCdrom(SocketAddress2),
+    HostCdrom(BlockdevAddSocketAddress),
     /// `driver` is `"host_device"`.
-    HostDevice(SocketAddress2),
+    HostDevice(BlockdevAddSocketAddress),
     /// `driver` is `"http"`.
-    Http(SocketAddress2),
+    Http(BlockdevAddSocketAddress),
     /// `driver` is `"https"`.
-    Https(SocketAddress2),
+    Https(BlockdevAddSocketAddress),
     /// `driver` is `"io_uring"`.
-    IoUring(SocketAddress2),
+    IoUring(BlockdevAddSocketAddress),
     /// `driver` is `"iscsi"`.
-    Iscsi(SocketAddress2),
+    Iscsi(BlockdevAddSocketAddress),
     /// `driver` is `"luks"`.
     Luks(BlockdevAmendOptionsLUKS),
     /// `driver` is `"nbd"`.
-    Nbd(SocketAddress2),
+    Nbd(BlockdevAddSocketAddress),
     /// `driver` is `"nfs"`.
-    Nfs(SocketAddress2),
+    Nfs(BlockdevAddSocketAddress),
     /// `driver` is `"null-aio"`.
-    NullAio(SocketAddress2),
+    NullAio(BlockdevAddSocketAddress),
     /// `driver` is `"null-co"`.
-    NullCo(SocketAddress2),
+    NullCo(BlockdevAddSocketAddress),
     /// `driver` is `"nvme"`.
-    Nvme(SocketAddress2),
+    Nvme(BlockdevAddSocketAddress),
     /// `driver` is `"nvme-io_uring"`.
-    NvmeIoUring(SocketAddress2),
+    NvmeIoUring(BlockdevAddSocketAddress),
     /// `driver` is `"parallels"`.
-    Parallels(SocketAddress2),
+    Parallels(BlockdevAddSocketAddress),
     /// `driver` is `"preallocate"`.
-    Preallocate(SocketAddress2),
+    Preallocate(BlockdevAddSocketAddress),
     /// `driver` is `"qcow"`.
-    Qcow(SocketAddress2),
+    Qcow(BlockdevAddSocketAddress),
     /// `driver` is `"qcow2"`.
     Qcow2(BlockdevAmendOptionsQcow2),
     /// `driver` is `"qed"`.
-    Qed(SocketAddress2),
+    Qed(BlockdevAddSocketAddress),
     /// `driver` is `"quorum"`.
-    Quorum(SocketAddress2),
+    Quorum(BlockdevAddSocketAddress),
     /// `driver` is `"raw"`.
-    Raw(SocketAddress2),
+    Raw(BlockdevAddSocketAddress),
     /// `driver` is `"rbd"`.
-    Rbd(SocketAddress2),
+    Rbd(BlockdevAddSocketAddress),
     /// `driver` is `"replication"`.
-    Replication(SocketAddress2),
+    Replication(BlockdevAddSocketAddress),
     /// `driver` is `"ssh"`.
-    Ssh(SocketAddress2),
+    Ssh(BlockdevAddSocketAddress),
     /// `driver` is `"throttle"`.
-    Throttle(SocketAddress2),
+    Throttle(BlockdevAddSocketAddress),
     /// `driver` is `"vdi"`.
-    Vdi(SocketAddress2),
+    Vdi(BlockdevAddSocketAddress),
     /// `driver` is `"vhdx"`.
-    Vhdx(SocketAddress2),
+    Vhdx(BlockdevAddSocketAddress),
     /// `driver` is `"virtio-blk-vfio-pci"`.
-    VirtioBlkVfioPci(SocketAddress2),
+    VirtioBlkVfioPci(BlockdevAddSocketAddress),
     /// `driver` is `"virtio-blk-vhost-user"`.
-    VirtioBlkVhostUser(SocketAddress2),
+    VirtioBlkVhostUser(BlockdevAddSocketAddress),
     /// `driver` is `"virtio-blk-vhost-vdpa"`.
-    VirtioBlkVhostVdpa(SocketAddress2),
+    VirtioBlkVhostVdpa(BlockdevAddSocketAddress),
     /// `driver` is `"vmdk"`.
-    Vmdk(SocketAddress2),
+    Vmdk(BlockdevAddSocketAddress),
     /// `driver` is `"vpc"`.
-    Vpc(SocketAddress2),
+    Vpc(BlockdevAddSocketAddress),
     /// `driver` is `"vvfat"`.
-    Vvfat(SocketAddress2),
+    Vvfat(BlockdevAddSocketAddress),
     /// A branch newer than the spec: the object as received.
     Unknown(serde_json::Value),
 }
@@ -64766,11 +64769,11 @@ impl serde::Serialize for BlockdevAmendOptions {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[allow(clippy::large_enum_variant)]
 #[non_exhaustive]
-pub enum SocketAddress4 {
+pub enum XBlockdevCreateSocketAddress {
     /// `type` is `"inet"`.
-    Inet(InetSocketAddress3),
+    Inet(XBlockdevCreateInetSocketAddress),
     /// `type` is `"unix"`.
-    Unix(UnixSocketAddress3),
+    Unix(XBlockdevCreateUnixSocketAddress),
     /// `type` is `"vsock"`.
     Vsock(VsockSocketAddress),
     /// `type` is `"fd"`.
@@ -64778,7 +64781,7 @@ pub enum SocketAddress4 {
     /// A branch newer than the spec: the object as received.
     Unknown(serde_json::Value),
 }
-impl serde::Serialize for SocketAddress4 {
+impl serde::Serialize for XBlockdevCreateSocketAddress {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::Inet(branch) => {
@@ -64805,17 +64808,17 @@ impl serde::Serialize for SocketAddress4 {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[allow(clippy::large_enum_variant)]
 #[non_exhaustive]
-pub enum SshHostKeyCheck2 {
+pub enum XBlockdevCreateSshHostKeyCheck {
     /// `mode` is `"none"`.
-    None(SocketAddress2),
+    None(BlockdevAddSocketAddress),
     /// `mode` is `"hash"`.
-    Hash(SshHostKeyHash2),
+    Hash(XBlockdevCreateSshHostKeyHash),
     /// `mode` is `"known_hosts"`.
-    KnownHosts(SocketAddress2),
+    KnownHosts(BlockdevAddSocketAddress),
     /// A branch newer than the spec: the object as received.
     Unknown(serde_json::Value),
 }
-impl serde::Serialize for SshHostKeyCheck2 {
+impl serde::Serialize for XBlockdevCreateSshHostKeyCheck {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::None(branch) => {
@@ -64838,7 +64841,7 @@ impl serde::Serialize for SshHostKeyCheck2 {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[allow(clippy::large_enum_variant)]
 #[non_exhaustive]
-pub enum BlockdevOptions4 {
+pub enum XBlockdevCreateBlockdevOptions {
     /// `driver` is `"blkdebug"`.
     Blkdebug(XBlockdevCreateBlkdebug),
     /// `driver` is `"blkverify"`.
@@ -64916,7 +64919,7 @@ pub enum BlockdevOptions4 {
     /// A branch newer than the spec: the object as received.
     Unknown(serde_json::Value),
 }
-impl serde::Serialize for BlockdevOptions4 {
+impl serde::Serialize for XBlockdevCreateBlockdevOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::Blkdebug(branch) => {
@@ -65041,15 +65044,15 @@ impl serde::Serialize for BlockdevOptions4 {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[allow(clippy::large_enum_variant)]
 #[non_exhaustive]
-pub enum QCryptoBlockCreateOptions2 {
+pub enum XBlockdevCreateQCryptoBlockCreateOptions {
     /// `format` is `"qcow"`.
     Qcow(QCryptoBlockOptionsQCow),
     /// `format` is `"luks"`.
-    Luks(QCryptoBlockCreateOptionsLUKS2),
+    Luks(XBlockdevCreateQCryptoBlockCreateOptionsLUKS),
     /// A branch newer than the spec: the object as received.
     Unknown(serde_json::Value),
 }
-impl serde::Serialize for QCryptoBlockCreateOptions2 {
+impl serde::Serialize for XBlockdevCreateQCryptoBlockCreateOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::Qcow(branch) => {
@@ -65097,85 +65100,85 @@ impl serde::Serialize for SheepdogRedundancy {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[allow(clippy::large_enum_variant)]
 #[non_exhaustive]
-pub enum BlockdevCreateOptions2 {
+pub enum XBlockdevCreateBlockdevCreateOptions {
     /// `driver` is `"blkdebug"`.
-    Blkdebug(SocketAddress2),
+    Blkdebug(BlockdevAddSocketAddress),
     /// `driver` is `"blkverify"`.
-    Blkverify(SocketAddress2),
+    Blkverify(BlockdevAddSocketAddress),
     /// `driver` is `"bochs"`.
-    Bochs(SocketAddress2),
+    Bochs(BlockdevAddSocketAddress),
     /// `driver` is `"cloop"`.
-    Cloop(SocketAddress2),
+    Cloop(BlockdevAddSocketAddress),
     /// `driver` is `"dmg"`.
-    Dmg(SocketAddress2),
+    Dmg(BlockdevAddSocketAddress),
     /// `driver` is `"file"`.
-    File(BlockdevCreateOptionsFile2),
+    File(XBlockdevCreateBlockdevCreateOptionsFile),
     /// `driver` is `"ftp"`.
-    Ftp(SocketAddress2),
+    Ftp(BlockdevAddSocketAddress),
     /// `driver` is `"ftps"`.
-    Ftps(SocketAddress2),
+    Ftps(BlockdevAddSocketAddress),
     /// `driver` is `"gluster"`.
-    Gluster(BlockdevCreateOptionsGluster2),
+    Gluster(XBlockdevCreateBlockdevCreateOptionsGluster),
     /// `driver` is `"host_cdrom"`.
-    HostCdrom(SocketAddress2),
+    HostCdrom(BlockdevAddSocketAddress),
     /// `driver` is `"host_device"`.
-    HostDevice(SocketAddress2),
+    HostDevice(BlockdevAddSocketAddress),
     /// `driver` is `"http"`.
-    Http(SocketAddress2),
+    Http(BlockdevAddSocketAddress),
     /// `driver` is `"https"`.
-    Https(SocketAddress2),
+    Https(BlockdevAddSocketAddress),
     /// `driver` is `"iscsi"`.
-    Iscsi(SocketAddress2),
+    Iscsi(BlockdevAddSocketAddress),
     /// `driver` is `"luks"`.
-    Luks(BlockdevCreateOptionsLUKS2),
+    Luks(XBlockdevCreateBlockdevCreateOptionsLUKS),
     /// `driver` is `"nbd"`.
-    Nbd(SocketAddress2),
+    Nbd(BlockdevAddSocketAddress),
     /// `driver` is `"nfs"`.
     Nfs(BlockdevCreateOptionsNfs),
     /// `driver` is `"null-aio"`.
-    NullAio(SocketAddress2),
+    NullAio(BlockdevAddSocketAddress),
     /// `driver` is `"null-co"`.
-    NullCo(SocketAddress2),
+    NullCo(BlockdevAddSocketAddress),
     /// `driver` is `"nvme"`.
-    Nvme(SocketAddress2),
+    Nvme(BlockdevAddSocketAddress),
     /// `driver` is `"parallels"`.
-    Parallels(BlockdevCreateOptionsParallels2),
+    Parallels(XBlockdevCreateBlockdevCreateOptionsParallels),
     /// `driver` is `"qcow"`.
-    Qcow(BlockdevCreateOptionsQcow3),
+    Qcow(XBlockdevCreateBlockdevCreateOptionsQcow),
     /// `driver` is `"qcow2"`.
-    Qcow2(BlockdevCreateOptionsQcow22),
+    Qcow2(XBlockdevCreateBlockdevCreateOptionsQcow2),
     /// `driver` is `"qed"`.
-    Qed(BlockdevCreateOptionsQed2),
+    Qed(XBlockdevCreateBlockdevCreateOptionsQed),
     /// `driver` is `"quorum"`.
-    Quorum(SocketAddress2),
+    Quorum(BlockdevAddSocketAddress),
     /// `driver` is `"raw"`.
-    Raw(SocketAddress2),
+    Raw(BlockdevAddSocketAddress),
     /// `driver` is `"rbd"`.
-    Rbd(BlockdevCreateOptionsRbd2),
+    Rbd(XBlockdevCreateBlockdevCreateOptionsRbd),
     /// `driver` is `"replication"`.
-    Replication(SocketAddress2),
+    Replication(BlockdevAddSocketAddress),
     /// `driver` is `"sheepdog"`.
     Sheepdog(BlockdevCreateOptionsSheepdog),
     /// `driver` is `"ssh"`.
-    Ssh(BlockdevCreateOptionsSsh2),
+    Ssh(XBlockdevCreateBlockdevCreateOptionsSsh),
     /// `driver` is `"throttle"`.
-    Throttle(SocketAddress2),
+    Throttle(BlockdevAddSocketAddress),
     /// `driver` is `"vdi"`.
-    Vdi(BlockdevCreateOptionsVdi2),
+    Vdi(XBlockdevCreateBlockdevCreateOptionsVdi),
     /// `driver` is `"vhdx"`.
-    Vhdx(BlockdevCreateOptionsVhdx2),
+    Vhdx(XBlockdevCreateBlockdevCreateOptionsVhdx),
     /// `driver` is `"vmdk"`.
-    Vmdk(SocketAddress2),
+    Vmdk(BlockdevAddSocketAddress),
     /// `driver` is `"vpc"`.
-    Vpc(BlockdevCreateOptionsVpc2),
+    Vpc(XBlockdevCreateBlockdevCreateOptionsVpc),
     /// `driver` is `"vvfat"`.
-    Vvfat(SocketAddress2),
+    Vvfat(BlockdevAddSocketAddress),
     /// `driver` is `"vxhs"`.
-    Vxhs(SocketAddress2),
+    Vxhs(BlockdevAddSocketAddress),
     /// A branch newer than the spec: the object as received.
     Unknown(serde_json::Value),
 }
-impl serde::Serialize for BlockdevCreateOptions2 {
+impl serde::Serialize for XBlockdevCreateBlockdevCreateOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::Blkdebug(branch) => {
@@ -65300,9 +65303,9 @@ impl serde::Serialize for BlockdevCreateOptions2 {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[allow(clippy::large_enum_variant)]
 #[non_exhaustive]
-pub enum SocketAddress5 {
+pub enum XBlockdevReopenSocketAddress {
     /// `type` is `"inet"`.
-    Inet(InetSocketAddress4),
+    Inet(XBlockdevReopenInetSocketAddress),
     /// `type` is `"unix"`.
     Unix(UnixSocketAddress),
     /// `type` is `"vsock"`.
@@ -65312,7 +65315,7 @@ pub enum SocketAddress5 {
     /// A branch newer than the spec: the object as received.
     Unknown(serde_json::Value),
 }
-impl serde::Serialize for SocketAddress5 {
+impl serde::Serialize for XBlockdevReopenSocketAddress {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::Inet(branch) => {
@@ -65339,17 +65342,17 @@ impl serde::Serialize for SocketAddress5 {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[allow(clippy::large_enum_variant)]
 #[non_exhaustive]
-pub enum SshHostKeyCheck3 {
+pub enum XBlockdevReopenSshHostKeyCheck {
     /// `mode` is `"none"`.
-    None(SocketAddress2),
+    None(BlockdevAddSocketAddress),
     /// `mode` is `"hash"`.
-    Hash(SshHostKeyHash3),
+    Hash(XBlockdevReopenSshHostKeyHash),
     /// `mode` is `"known_hosts"`.
-    KnownHosts(SocketAddress2),
+    KnownHosts(BlockdevAddSocketAddress),
     /// A branch newer than the spec: the object as received.
     Unknown(serde_json::Value),
 }
-impl serde::Serialize for SshHostKeyCheck3 {
+impl serde::Serialize for XBlockdevReopenSshHostKeyCheck {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::None(branch) => {
@@ -65372,7 +65375,7 @@ impl serde::Serialize for SshHostKeyCheck3 {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[allow(clippy::large_enum_variant)]
 #[non_exhaustive]
-pub enum BlockdevOptions5 {
+pub enum XBlockdevReopenBlockdevOptions {
     /// `driver` is `"blkdebug"`.
     Blkdebug(XBlockdevReopenBlkdebug),
     /// `driver` is `"blklogwrites"`.
@@ -65458,7 +65461,7 @@ pub enum BlockdevOptions5 {
     /// A branch newer than the spec: the object as received.
     Unknown(serde_json::Value),
 }
-impl serde::Serialize for BlockdevOptions5 {
+impl serde::Serialize for XBlockdevReopenBlockdevOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::Blkdebug(branch) => {
@@ -65605,7 +65608,7 @@ impl serde::Serialize for BlockdevOptions5 {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[allow(clippy::large_enum_variant)]
 #[non_exhaustive]
-pub enum KeyValue2 {
+pub enum XInputSendEventKeyValue {
     /// `type` is `"number"`.
     Number(IntWrapper),
     /// `type` is `"qcode"`.
@@ -65613,7 +65616,7 @@ pub enum KeyValue2 {
     /// A branch newer than the spec: the object as received.
     Unknown(serde_json::Value),
 }
-impl serde::Serialize for KeyValue2 {
+impl serde::Serialize for XInputSendEventKeyValue {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::Number(branch) => {
@@ -65633,7 +65636,7 @@ impl serde::Serialize for KeyValue2 {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[allow(clippy::large_enum_variant)]
 #[non_exhaustive]
-pub enum InputEvent2 {
+pub enum XInputSendEventInputEvent {
     /// `type` is `"key"`.
     Key(XInputSendEventKey),
     /// `type` is `"btn"`.
@@ -65645,7 +65648,7 @@ pub enum InputEvent2 {
     /// A branch newer than the spec: the object as received.
     Unknown(serde_json::Value),
 }
-impl serde::Serialize for InputEvent2 {
+impl serde::Serialize for XInputSendEventInputEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::Key(branch) => {
@@ -65746,9 +65749,9 @@ pub enum Qcow2OverlapChecks {
 #[allow(clippy::large_enum_variant)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum BlockdevRef2 {
+pub enum BlockdevCreateBlockdevRef {
     /// Branch `definition`.
-    Definition(BlockdevOptions2),
+    Definition(BlockdevCreateBlockdevOptions),
     /// Branch `reference`.
     Reference(String),
     /// A value of none of the branches' types.
@@ -65803,9 +65806,9 @@ pub enum StatsValue {
 #[allow(clippy::large_enum_variant)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum Qcow2OverlapChecks2 {
+pub enum XBlockdevCreateQcow2OverlapChecks {
     /// Branch `flags`.
-    Flags(Qcow2OverlapCheckFlags2),
+    Flags(XBlockdevCreateQcow2OverlapCheckFlags),
     /// Branch `mode`.
     Mode(Qcow2OverlapCheckMode),
     /// A value of none of the branches' types.
@@ -65819,9 +65822,9 @@ pub enum Qcow2OverlapChecks2 {
 #[allow(clippy::large_enum_variant)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum BlockdevRef3 {
+pub enum XBlockdevCreateBlockdevRef {
     /// Branch `definition`.
-    Definition(BlockdevOptions4),
+    Definition(XBlockdevCreateBlockdevOptions),
     /// Branch `reference`.
     Reference(String),
     /// A value of none of the branches' types.
@@ -66359,7 +66362,7 @@ impl Luks {
         }
     }
 }
-impl InetSocketAddress2 {
+impl BlockdevAddInetSocketAddress {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
     #[allow(clippy::too_many_arguments)]
@@ -66379,12 +66382,12 @@ impl InetSocketAddress2 {
         }
     }
 }
-impl Default for InetSocketAddress2 {
+impl Default for BlockdevAddInetSocketAddress {
     fn default() -> Self {
         Self::new()
     }
 }
-impl UnixSocketAddress2 {
+impl BlockdevAddUnixSocketAddress {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
     #[allow(clippy::too_many_arguments)]
@@ -66396,12 +66399,12 @@ impl UnixSocketAddress2 {
         }
     }
 }
-impl Default for UnixSocketAddress2 {
+impl Default for BlockdevAddUnixSocketAddress {
     fn default() -> Self {
         Self::new()
     }
 }
-impl VsockSocketAddress2 {
+impl BlockdevAddVsockSocketAddress {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
     #[allow(clippy::too_many_arguments)]
@@ -66409,12 +66412,12 @@ impl VsockSocketAddress2 {
         Self { cid: None, port: None }
     }
 }
-impl Default for VsockSocketAddress2 {
+impl Default for BlockdevAddVsockSocketAddress {
     fn default() -> Self {
         Self::new()
     }
 }
-impl FdSocketAddress2 {
+impl BlockdevAddFdSocketAddress {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
     #[allow(clippy::too_many_arguments)]
@@ -66422,7 +66425,7 @@ impl FdSocketAddress2 {
         Self { str: None }
     }
 }
-impl Default for FdSocketAddress2 {
+impl Default for BlockdevAddFdSocketAddress {
     fn default() -> Self {
         Self::new()
     }
@@ -66431,7 +66434,7 @@ impl BlockdevAddNbd {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(server: SocketAddress3) -> Self {
+    pub fn new(server: SocketAddress2) -> Self {
         Self {
             node_name: None,
             discard: None,
@@ -66787,7 +66790,7 @@ impl SshHostKeyHash {
         Self { type_, hash }
     }
 }
-impl SocketAddress2 {
+impl BlockdevAddSocketAddress {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
     #[allow(clippy::too_many_arguments)]
@@ -66795,7 +66798,7 @@ impl SocketAddress2 {
         Self {}
     }
 }
-impl Default for SocketAddress2 {
+impl Default for BlockdevAddSocketAddress {
     fn default() -> Self {
         Self::new()
     }
@@ -67435,7 +67438,7 @@ impl BlockdevCreateOptionsParallels {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(file: BlockdevRef2, size: u64) -> Self {
+    pub fn new(file: BlockdevCreateBlockdevRef, size: u64) -> Self {
         Self {
             file,
             size,
@@ -67468,7 +67471,7 @@ impl BlockdevCreateOptionsQcow {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(file: BlockdevRef2, size: u64) -> Self {
+    pub fn new(file: BlockdevCreateBlockdevRef, size: u64) -> Self {
         Self {
             file,
             size,
@@ -67481,7 +67484,7 @@ impl BlockdevCreateOptionsQcow2 {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(file: BlockdevRef2, size: u64) -> Self {
+    pub fn new(file: BlockdevCreateBlockdevRef, size: u64) -> Self {
         Self {
             file,
             data_file: None,
@@ -67504,7 +67507,7 @@ impl BlockdevCreateOptionsQed {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(file: BlockdevRef2, size: u64) -> Self {
+    pub fn new(file: BlockdevCreateBlockdevRef, size: u64) -> Self {
         Self {
             file,
             size,
@@ -67583,7 +67586,7 @@ impl BlockdevCreateOptionsVdi {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(file: BlockdevRef2, size: u64) -> Self {
+    pub fn new(file: BlockdevCreateBlockdevRef, size: u64) -> Self {
         Self {
             file,
             size,
@@ -67595,7 +67598,7 @@ impl BlockdevCreateOptionsVhdx {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(file: BlockdevRef2, size: u64) -> Self {
+    pub fn new(file: BlockdevCreateBlockdevRef, size: u64) -> Self {
         Self {
             file,
             size,
@@ -67610,7 +67613,7 @@ impl BlockdevCreateOptionsVmdk {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(file: BlockdevRef2, size: u64) -> Self {
+    pub fn new(file: BlockdevCreateBlockdevRef, size: u64) -> Self {
         Self {
             file,
             size,
@@ -67628,7 +67631,7 @@ impl BlockdevCreateOptionsVpc {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(file: BlockdevRef2, size: u64) -> Self {
+    pub fn new(file: BlockdevCreateBlockdevRef, size: u64) -> Self {
         Self {
             file,
             size,
@@ -69351,7 +69354,7 @@ impl CpuModelInfo {
         Self { name, props: None }
     }
 }
-impl CpuInstanceProperties2 {
+impl QueryCpusFastCpuInstanceProperties {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
     #[allow(clippy::too_many_arguments)]
@@ -69369,7 +69372,7 @@ impl CpuInstanceProperties2 {
         }
     }
 }
-impl Default for CpuInstanceProperties2 {
+impl Default for QueryCpusFastCpuInstanceProperties {
     fn default() -> Self {
         Self::new()
     }
@@ -69406,7 +69409,7 @@ impl Default for QueryStatsVcpu {
         Self::new()
     }
 }
-impl StatsRequest2 {
+impl QueryStatsStatsRequest {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
     #[allow(clippy::too_many_arguments)]
@@ -69537,7 +69540,7 @@ impl AbortWrapper {
         Self { data }
     }
 }
-impl BlockDirtyBitmapAdd2 {
+impl TransactionBlockDirtyBitmapAdd {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
     #[allow(clippy::too_many_arguments)]
@@ -69555,7 +69558,7 @@ impl BlockDirtyBitmapAddWrapper {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(data: BlockDirtyBitmapAdd2) -> Self {
+    pub fn new(data: TransactionBlockDirtyBitmapAdd) -> Self {
         Self { data }
     }
 }
@@ -69567,7 +69570,7 @@ impl BlockDirtyBitmapWrapper {
         Self { data }
     }
 }
-impl BlockDirtyBitmapMerge2 {
+impl TransactionBlockDirtyBitmapMerge {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
     #[allow(clippy::too_many_arguments)]
@@ -69583,11 +69586,11 @@ impl BlockDirtyBitmapMergeWrapper {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(data: BlockDirtyBitmapMerge2) -> Self {
+    pub fn new(data: TransactionBlockDirtyBitmapMerge) -> Self {
         Self { data }
     }
 }
-impl BlockdevBackup2 {
+impl TransactionBlockdevBackup {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
     #[allow(clippy::too_many_arguments)]
@@ -69616,11 +69619,11 @@ impl BlockdevBackupWrapper {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(data: BlockdevBackup2) -> Self {
+    pub fn new(data: TransactionBlockdevBackup) -> Self {
         Self { data }
     }
 }
-impl BlockdevSnapshot2 {
+impl TransactionBlockdevSnapshot {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
     #[allow(clippy::too_many_arguments)]
@@ -69628,7 +69631,7 @@ impl BlockdevSnapshot2 {
         Self { node: None, overlay: None }
     }
 }
-impl Default for BlockdevSnapshot2 {
+impl Default for TransactionBlockdevSnapshot {
     fn default() -> Self {
         Self::new()
     }
@@ -69637,7 +69640,7 @@ impl BlockdevSnapshotWrapper {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(data: BlockdevSnapshot2) -> Self {
+    pub fn new(data: TransactionBlockdevSnapshot) -> Self {
         Self { data }
     }
 }
@@ -69657,7 +69660,7 @@ impl BlockdevSnapshotInternalWrapper {
         Self { data }
     }
 }
-impl BlockdevSnapshotSync2 {
+impl TransactionBlockdevSnapshotSync {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
     #[allow(clippy::too_many_arguments)]
@@ -69676,11 +69679,11 @@ impl BlockdevSnapshotSyncWrapper {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(data: BlockdevSnapshotSync2) -> Self {
+    pub fn new(data: TransactionBlockdevSnapshotSync) -> Self {
         Self { data }
     }
 }
-impl DriveBackup2 {
+impl TransactionDriveBackup {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
     #[allow(clippy::too_many_arguments)]
@@ -69711,7 +69714,7 @@ impl DriveBackupWrapper {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(data: DriveBackup2) -> Self {
+    pub fn new(data: TransactionDriveBackup) -> Self {
         Self { data }
     }
 }
@@ -69756,7 +69759,7 @@ impl Default for BlockdevAmendOptionsQcow2 {
         Self::new()
     }
 }
-impl BlockdevCreateOptionsFile2 {
+impl XBlockdevCreateBlockdevCreateOptionsFile {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
     #[allow(clippy::too_many_arguments)]
@@ -69769,7 +69772,7 @@ impl BlockdevCreateOptionsFile2 {
         }
     }
 }
-impl InetSocketAddress3 {
+impl XBlockdevCreateInetSocketAddress {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
     #[allow(clippy::too_many_arguments)]
@@ -69784,7 +69787,7 @@ impl InetSocketAddress3 {
         }
     }
 }
-impl UnixSocketAddress3 {
+impl XBlockdevCreateUnixSocketAddress {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
     #[allow(clippy::too_many_arguments)]
@@ -69792,11 +69795,15 @@ impl UnixSocketAddress3 {
         Self { path }
     }
 }
-impl BlockdevOptionsGluster2 {
+impl XBlockdevCreateBlockdevOptionsGluster {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(volume: String, path: String, server: Vec<SocketAddress4>) -> Self {
+    pub fn new(
+        volume: String,
+        path: String,
+        server: Vec<XBlockdevCreateSocketAddress>,
+    ) -> Self {
         Self {
             volume,
             path,
@@ -69806,11 +69813,11 @@ impl BlockdevOptionsGluster2 {
         }
     }
 }
-impl BlockdevCreateOptionsGluster2 {
+impl XBlockdevCreateBlockdevCreateOptionsGluster {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(location: BlockdevOptionsGluster2, size: u64) -> Self {
+    pub fn new(location: XBlockdevCreateBlockdevOptionsGluster, size: u64) -> Self {
         Self {
             location,
             size,
@@ -69818,11 +69825,11 @@ impl BlockdevCreateOptionsGluster2 {
         }
     }
 }
-impl BlkdebugInjectErrorOptions2 {
+impl XBlockdevCreateBlkdebugInjectErrorOptions {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(event: BlkdebugEvent2) -> Self {
+    pub fn new(event: XBlockdevCreateBlkdebugEvent) -> Self {
         Self {
             event,
             state: None,
@@ -69833,11 +69840,11 @@ impl BlkdebugInjectErrorOptions2 {
         }
     }
 }
-impl BlkdebugSetStateOptions2 {
+impl XBlockdevCreateBlkdebugSetStateOptions {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(event: BlkdebugEvent2, new_state: i64) -> Self {
+    pub fn new(event: XBlockdevCreateBlkdebugEvent, new_state: i64) -> Self {
         Self {
             event,
             state: None,
@@ -69971,7 +69978,11 @@ impl XBlockdevCreateGluster {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(volume: String, path: String, server: Vec<SocketAddress4>) -> Self {
+    pub fn new(
+        volume: String,
+        path: String,
+        server: Vec<XBlockdevCreateSocketAddress>,
+    ) -> Self {
         Self {
             node_name: None,
             discard: None,
@@ -70081,7 +70092,7 @@ impl XBlockdevCreateNbd {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(server: SocketAddress4) -> Self {
+    pub fn new(server: XBlockdevCreateSocketAddress) -> Self {
         Self {
             node_name: None,
             discard: None,
@@ -70157,7 +70168,7 @@ impl XBlockdevCreateNvme {
         }
     }
 }
-impl Qcow2OverlapCheckFlags2 {
+impl XBlockdevCreateQcow2OverlapCheckFlags {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
     #[allow(clippy::too_many_arguments)]
@@ -70175,7 +70186,7 @@ impl Qcow2OverlapCheckFlags2 {
         }
     }
 }
-impl Default for Qcow2OverlapCheckFlags2 {
+impl Default for XBlockdevCreateQcow2OverlapCheckFlags {
     fn default() -> Self {
         Self::new()
     }
@@ -70324,7 +70335,7 @@ impl XBlockdevCreateSheepdog {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(server: SocketAddress4, vdi: String) -> Self {
+    pub fn new(server: XBlockdevCreateSocketAddress, vdi: String) -> Self {
         Self {
             node_name: None,
             discard: None,
@@ -70339,11 +70350,11 @@ impl XBlockdevCreateSheepdog {
         }
     }
 }
-impl SshHostKeyHash2 {
+impl XBlockdevCreateSshHostKeyHash {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(type_: SshHostKeyCheckHashType2, hash: String) -> Self {
+    pub fn new(type_: XBlockdevCreateSshHostKeyCheckHashType, hash: String) -> Self {
         Self { type_, hash }
     }
 }
@@ -70351,7 +70362,7 @@ impl XBlockdevCreateSsh {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(server: InetSocketAddress3, path: String) -> Self {
+    pub fn new(server: XBlockdevCreateInetSocketAddress, path: String) -> Self {
         Self {
             node_name: None,
             discard: None,
@@ -70421,7 +70432,7 @@ impl XBlockdevCreateVxhs {
         }
     }
 }
-impl BlockdevCreateOptionsLUKS2 {
+impl XBlockdevCreateBlockdevCreateOptionsLUKS {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
     #[allow(clippy::too_many_arguments)]
@@ -70439,11 +70450,11 @@ impl BlockdevCreateOptionsLUKS2 {
         }
     }
 }
-impl BlockdevCreateOptionsParallels2 {
+impl XBlockdevCreateBlockdevCreateOptionsParallels {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(file: BlockdevRef3, size: u64) -> Self {
+    pub fn new(file: XBlockdevCreateBlockdevRef, size: u64) -> Self {
         Self {
             file,
             size,
@@ -70451,7 +70462,7 @@ impl BlockdevCreateOptionsParallels2 {
         }
     }
 }
-impl QCryptoBlockCreateOptionsLUKS2 {
+impl XBlockdevCreateQCryptoBlockCreateOptionsLUKS {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
     #[allow(clippy::too_many_arguments)]
@@ -70467,16 +70478,16 @@ impl QCryptoBlockCreateOptionsLUKS2 {
         }
     }
 }
-impl Default for QCryptoBlockCreateOptionsLUKS2 {
+impl Default for XBlockdevCreateQCryptoBlockCreateOptionsLUKS {
     fn default() -> Self {
         Self::new()
     }
 }
-impl BlockdevCreateOptionsQcow3 {
+impl XBlockdevCreateBlockdevCreateOptionsQcow {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(file: BlockdevRef3, size: u64) -> Self {
+    pub fn new(file: XBlockdevCreateBlockdevRef, size: u64) -> Self {
         Self {
             file,
             size,
@@ -70485,11 +70496,11 @@ impl BlockdevCreateOptionsQcow3 {
         }
     }
 }
-impl BlockdevCreateOptionsQcow22 {
+impl XBlockdevCreateBlockdevCreateOptionsQcow2 {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(file: BlockdevRef3, size: u64) -> Self {
+    pub fn new(file: XBlockdevCreateBlockdevRef, size: u64) -> Self {
         Self {
             file,
             size,
@@ -70504,11 +70515,11 @@ impl BlockdevCreateOptionsQcow22 {
         }
     }
 }
-impl BlockdevCreateOptionsQed2 {
+impl XBlockdevCreateBlockdevCreateOptionsQed {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(file: BlockdevRef3, size: u64) -> Self {
+    pub fn new(file: XBlockdevCreateBlockdevRef, size: u64) -> Self {
         Self {
             file,
             size,
@@ -70519,7 +70530,7 @@ impl BlockdevCreateOptionsQed2 {
         }
     }
 }
-impl BlockdevOptionsRbd2 {
+impl XBlockdevCreateBlockdevOptionsRbd {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
     #[allow(clippy::too_many_arguments)]
@@ -70534,11 +70545,11 @@ impl BlockdevOptionsRbd2 {
         }
     }
 }
-impl BlockdevCreateOptionsRbd2 {
+impl XBlockdevCreateBlockdevCreateOptionsRbd {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(location: BlockdevOptionsRbd2, size: u64) -> Self {
+    pub fn new(location: XBlockdevCreateBlockdevOptionsRbd, size: u64) -> Self {
         Self {
             location,
             size,
@@ -70550,7 +70561,7 @@ impl BlockdevOptionsSheepdog {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(server: SocketAddress4, vdi: String) -> Self {
+    pub fn new(server: XBlockdevCreateSocketAddress, vdi: String) -> Self {
         Self {
             server,
             vdi,
@@ -70590,11 +70601,11 @@ impl BlockdevCreateOptionsSheepdog {
         }
     }
 }
-impl BlockdevOptionsSsh2 {
+impl XBlockdevCreateBlockdevOptionsSsh {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(server: InetSocketAddress3, path: String) -> Self {
+    pub fn new(server: XBlockdevCreateInetSocketAddress, path: String) -> Self {
         Self {
             server,
             path,
@@ -70603,19 +70614,19 @@ impl BlockdevOptionsSsh2 {
         }
     }
 }
-impl BlockdevCreateOptionsSsh2 {
+impl XBlockdevCreateBlockdevCreateOptionsSsh {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(location: BlockdevOptionsSsh2, size: u64) -> Self {
+    pub fn new(location: XBlockdevCreateBlockdevOptionsSsh, size: u64) -> Self {
         Self { location, size }
     }
 }
-impl BlockdevCreateOptionsVdi2 {
+impl XBlockdevCreateBlockdevCreateOptionsVdi {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(file: BlockdevRef3, size: u64) -> Self {
+    pub fn new(file: XBlockdevCreateBlockdevRef, size: u64) -> Self {
         Self {
             file,
             size,
@@ -70623,11 +70634,11 @@ impl BlockdevCreateOptionsVdi2 {
         }
     }
 }
-impl BlockdevCreateOptionsVhdx2 {
+impl XBlockdevCreateBlockdevCreateOptionsVhdx {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(file: BlockdevRef3, size: u64) -> Self {
+    pub fn new(file: XBlockdevCreateBlockdevRef, size: u64) -> Self {
         Self {
             file,
             size,
@@ -70638,11 +70649,11 @@ impl BlockdevCreateOptionsVhdx2 {
         }
     }
 }
-impl BlockdevCreateOptionsVpc2 {
+impl XBlockdevCreateBlockdevCreateOptionsVpc {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(file: BlockdevRef3, size: u64) -> Self {
+    pub fn new(file: XBlockdevCreateBlockdevRef, size: u64) -> Self {
         Self {
             file,
             size,
@@ -70839,7 +70850,7 @@ impl XBlockdevReopenFtps {
         }
     }
 }
-impl InetSocketAddress4 {
+impl XBlockdevReopenInetSocketAddress {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
     #[allow(clippy::too_many_arguments)]
@@ -70859,7 +70870,11 @@ impl XBlockdevReopenGluster {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(volume: String, path: String, server: Vec<SocketAddress5>) -> Self {
+    pub fn new(
+        volume: String,
+        path: String,
+        server: Vec<XBlockdevReopenSocketAddress>,
+    ) -> Self {
         Self {
             node_name: None,
             discard: None,
@@ -70974,7 +70989,7 @@ impl XBlockdevReopenNbd {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(server: SocketAddress5) -> Self {
+    pub fn new(server: XBlockdevReopenSocketAddress) -> Self {
         Self {
             node_name: None,
             discard: None,
@@ -71231,7 +71246,7 @@ impl XBlockdevReopenSheepdog {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(server: SocketAddress5, vdi: String) -> Self {
+    pub fn new(server: XBlockdevReopenSocketAddress, vdi: String) -> Self {
         Self {
             node_name: None,
             discard: None,
@@ -71247,11 +71262,11 @@ impl XBlockdevReopenSheepdog {
         }
     }
 }
-impl SshHostKeyHash3 {
+impl XBlockdevReopenSshHostKeyHash {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(type_: SshHostKeyCheckHashType3, hash: String) -> Self {
+    pub fn new(type_: XBlockdevReopenSshHostKeyCheckHashType, hash: String) -> Self {
         Self { type_, hash }
     }
 }
@@ -71259,7 +71274,7 @@ impl XBlockdevReopenSsh {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(server: InetSocketAddress4, path: String) -> Self {
+    pub fn new(server: XBlockdevReopenInetSocketAddress, path: String) -> Self {
         Self {
             node_name: None,
             discard: None,
@@ -71318,15 +71333,15 @@ impl XInputSendEventQcode {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(data: QKeyCode2) -> Self {
+    pub fn new(data: XInputSendEventQKeyCode) -> Self {
         Self { data }
     }
 }
-impl InputKeyEvent2 {
+impl XInputSendEventInputKeyEvent {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(key: KeyValue2, down: bool) -> Self {
+    pub fn new(key: XInputSendEventKeyValue, down: bool) -> Self {
         Self { key, down }
     }
 }
@@ -71334,15 +71349,15 @@ impl XInputSendEventKey {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(data: InputKeyEvent2) -> Self {
+    pub fn new(data: XInputSendEventInputKeyEvent) -> Self {
         Self { data }
     }
 }
-impl InputBtnEvent2 {
+impl XInputSendEventInputBtnEvent {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(button: InputButton2, down: bool) -> Self {
+    pub fn new(button: XInputSendEventInputButton, down: bool) -> Self {
         Self { button, down }
     }
 }
@@ -71350,15 +71365,15 @@ impl XInputSendEventBtn {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(data: InputBtnEvent2) -> Self {
+    pub fn new(data: XInputSendEventInputBtnEvent) -> Self {
         Self { data }
     }
 }
-impl InputMoveEvent2 {
+impl XInputSendEventInputMoveEvent {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(axis: InputAxis2, value: i64) -> Self {
+    pub fn new(axis: XInputSendEventInputAxis, value: i64) -> Self {
         Self { axis, value }
     }
 }
@@ -71366,7 +71381,7 @@ impl XInputSendEventRelOrAbs {
     /// The arguments every QEMU that has them requires; the others
     /// (`Option`s) are `None`, to set as fields.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(data: InputMoveEvent2) -> Self {
+    pub fn new(data: XInputSendEventInputMoveEvent) -> Self {
         Self { data }
     }
 }
