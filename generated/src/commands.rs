@@ -63414,8 +63414,8 @@ impl<'de> serde::Deserialize<'de> for Audiodev {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let (tag, text) = super::runtime::union_text(deserializer, "driver")?;
-        Self::from_text(tag.as_deref(), text.get()).map_err(serde::de::Error::custom)
+        let union = super::runtime::union_text(deserializer, "driver")?;
+        Self::from_text(union.tag(), union.text()).map_err(serde::de::Error::custom)
     }
 }
 /// details about encryption parameters; only set if image is encrypted (since 2.10) (in
@@ -63452,8 +63452,8 @@ impl<'de> serde::Deserialize<'de> for ImageInfoSpecificQCow2Encryption {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let (tag, text) = super::runtime::union_text(deserializer, "format")?;
-        Self::from_text(tag.as_deref(), text.get()).map_err(serde::de::Error::custom)
+        let union = super::runtime::union_text(deserializer, "format")?;
+        Self::from_text(union.tag(), union.text()).map_err(serde::de::Error::custom)
     }
 }
 /// structure supplying additional format-specific information (since 1.7) (in `query-block`,
@@ -63499,8 +63499,8 @@ impl<'de> serde::Deserialize<'de> for ImageInfoSpecific {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let (tag, text) = super::runtime::union_text(deserializer, "type")?;
-        Self::from_text(tag.as_deref(), text.get()).map_err(serde::de::Error::custom)
+        let union = super::runtime::union_text(deserializer, "type")?;
+        Self::from_text(union.tag(), union.text()).map_err(serde::de::Error::custom)
     }
 }
 /// A type of `query-block-jobs`. QAPI type `BlockJobInfo`.
@@ -63559,8 +63559,8 @@ impl<'de> serde::Deserialize<'de> for BlockJobInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let (tag, text) = super::runtime::union_text(deserializer, "type")?;
-        Self::from_text(tag.as_deref(), text.get()).map_err(serde::de::Error::custom)
+        let union = super::runtime::union_text(deserializer, "type")?;
+        Self::from_text(union.tag(), union.text()).map_err(serde::de::Error::custom)
     }
 }
 /// Optional driver-specific stats. (Since 4.2) (in `query-blockstats`). QAPI type
@@ -63742,8 +63742,8 @@ impl<'de> serde::Deserialize<'de> for BlockStatsSpecific {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let (tag, text) = super::runtime::union_text(deserializer, "driver")?;
-        Self::from_text(tag.as_deref(), text.get()).map_err(serde::de::Error::custom)
+        let union = super::runtime::union_text(deserializer, "driver")?;
+        Self::from_text(union.tag(), union.text()).map_err(serde::de::Error::custom)
     }
 }
 /// A type of `query-cpus`. QAPI type `CpuInfo`.
@@ -63797,8 +63797,8 @@ impl<'de> serde::Deserialize<'de> for CpuInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let (tag, text) = super::runtime::union_text(deserializer, "arch")?;
-        Self::from_text(tag.as_deref(), text.get()).map_err(serde::de::Error::custom)
+        let union = super::runtime::union_text(deserializer, "arch")?;
+        Self::from_text(union.tag(), union.text()).map_err(serde::de::Error::custom)
     }
 }
 /// A type of `query-cpus-fast`. QAPI type `CpuInfoFast`.
@@ -63915,8 +63915,8 @@ impl<'de> serde::Deserialize<'de> for CpuInfoFast {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let (tag, text) = super::runtime::union_text(deserializer, "target")?;
-        Self::from_text(tag.as_deref(), text.get()).map_err(serde::de::Error::custom)
+        let union = super::runtime::union_text(deserializer, "target")?;
+        Self::from_text(union.tag(), union.text()).map_err(serde::de::Error::custom)
     }
 }
 /// A type of `query-display-options`. QAPI type `DisplayOptions`.
@@ -63973,8 +63973,8 @@ impl<'de> serde::Deserialize<'de> for DisplayOptions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let (tag, text) = super::runtime::union_text(deserializer, "type")?;
-        Self::from_text(tag.as_deref(), text.get()).map_err(serde::de::Error::custom)
+        let union = super::runtime::union_text(deserializer, "type")?;
+        Self::from_text(union.tag(), union.text()).map_err(serde::de::Error::custom)
     }
 }
 /// A type of `query-memory-devices`. QAPI type `MemoryDeviceInfo`.
@@ -64022,8 +64022,8 @@ impl<'de> serde::Deserialize<'de> for MemoryDeviceInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let (tag, text) = super::runtime::union_text(deserializer, "type")?;
-        Self::from_text(tag.as_deref(), text.get()).map_err(serde::de::Error::custom)
+        let union = super::runtime::union_text(deserializer, "type")?;
+        Self::from_text(union.tag(), union.text()).map_err(serde::de::Error::custom)
     }
 }
 /// A type of `query-qmp-schema`. QAPI type `SchemaInfo`.
@@ -64074,8 +64074,8 @@ impl<'de> serde::Deserialize<'de> for SchemaInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let (tag, text) = super::runtime::union_text(deserializer, "meta-type")?;
-        Self::from_text(tag.as_deref(), text.get()).map_err(serde::de::Error::custom)
+        let union = super::runtime::union_text(deserializer, "meta-type")?;
+        Self::from_text(union.tag(), union.text()).map_err(serde::de::Error::custom)
     }
 }
 /// A type of `query-sev`. QAPI type `SevInfo`.
@@ -64111,8 +64111,8 @@ impl<'de> serde::Deserialize<'de> for SevInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let (tag, text) = super::runtime::union_text(deserializer, "sev-type")?;
-        Self::from_text(tag.as_deref(), text.get()).map_err(serde::de::Error::custom)
+        let union = super::runtime::union_text(deserializer, "sev-type")?;
+        Self::from_text(union.tag(), union.text()).map_err(serde::de::Error::custom)
     }
 }
 /// A type of `query-stats`. QAPI type `StatsFilter`.
@@ -64181,8 +64181,8 @@ impl<'de> serde::Deserialize<'de> for TpmTypeOptions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let (tag, text) = super::runtime::union_text(deserializer, "type")?;
-        Self::from_text(tag.as_deref(), text.get()).map_err(serde::de::Error::custom)
+        let union = super::runtime::union_text(deserializer, "type")?;
+        Self::from_text(union.tag(), union.text()).map_err(serde::de::Error::custom)
     }
 }
 /// A type of `query-yank`, `yank`. QAPI type `YankInstance`.
@@ -64221,8 +64221,8 @@ impl<'de> serde::Deserialize<'de> for YankInstance {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let (tag, text) = super::runtime::union_text(deserializer, "type")?;
-        Self::from_text(tag.as_deref(), text.get()).map_err(serde::de::Error::custom)
+        let union = super::runtime::union_text(deserializer, "type")?;
+        Self::from_text(union.tag(), union.text()).map_err(serde::de::Error::custom)
     }
 }
 impl serde::Serialize for YankInstance {

@@ -491,43 +491,139 @@ pub(crate) fn union_object<'de, D: Deserializer<'de>>(
 
 /// Decodes a command's union without building a `serde_json::Value`: its
 /// object's JSON text, and the value of its `discriminator`, found by a
-/// pass that skips everything else (the branch then decodes from the text
-/// with `from_str`, so a command's types are decoded by one reader only).
-/// An older QEMU may send the object without its discriminator (a struct
-/// before it became a union: a `query-sev` of QEMU 9.0): no tag then.
+/// scan of the text's bytes (the branch then decodes from the text with
+/// `from_str`, so a command's types are decoded by one reader only, and
+/// only once). An older QEMU may send the object without its discriminator
+/// (a struct before it became a union: a `query-sev` of QEMU 9.0): no tag
+/// then.
 pub(crate) fn union_text<'de, D: Deserializer<'de>>(
     deserializer: D,
     discriminator: &'static str,
-) -> Result<(Option<String>, Box<RawValue>), D::Error> {
+) -> Result<UnionText, D::Error> {
     let text = Box::<RawValue>::deserialize(deserializer)?;
-    let mut reader = serde_json::Deserializer::from_str(text.get());
-    let tag = reader
-        .deserialize_any(TagVisitor(discriminator))
-        .map_err(de::Error::custom)?;
-    Ok((tag, text))
+    let tag = find_tag(text.get(), discriminator).map_err(de::Error::custom)?;
+    Ok(UnionText { text, tag })
 }
 
-/// The discriminator's value of a union's object, the rest skipped.
-struct TagVisitor(&'static str);
+/// A command union's object, as JSON text, and where its tag is.
+pub(crate) struct UnionText {
+    text: Box<RawValue>,
+    tag: Tag,
+}
 
-impl<'de> Visitor<'de> for TagVisitor {
-    type Value = Option<String>;
+enum Tag {
+    None,
+    /// The tag's bytes in the text (a string without escapes).
+    At(usize, usize),
+    /// A tag written with escapes, unescaped.
+    Owned(String),
+}
 
-    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-        formatter.write_str("a union's object")
+impl UnionText {
+    pub(crate) fn text(&self) -> &str {
+        self.text.get()
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<String>, A::Error> {
-        let mut tag = None;
-        while let Some(CowStr(key)) = map.next_key::<CowStr<'de>>()? {
-            if key == self.0 && tag.is_none() {
-                tag = Some(map.next_value::<String>()?);
-            } else {
-                map.next_value::<IgnoredAny>()?;
-            }
+    /// The discriminator's value; `None` where the object has none.
+    pub(crate) fn tag(&self) -> Option<&str> {
+        match &self.tag {
+            Tag::None => None,
+            Tag::At(start, end) => self.text.get().get(*start..*end),
+            Tag::Owned(tag) => Some(tag),
         }
-        Ok(tag)
     }
+}
+
+/// The value of `discriminator` in the object `text` (JSON that
+/// serde_json checked already), by its bytes: keys at the top level are
+/// compared, strings skipped by their quotes, nesting counted. Linear in
+/// the text, with no allocation unless the tag is written with escapes.
+fn find_tag(text: &str, discriminator: &str) -> Result<Tag, String> {
+    let bytes = text.as_bytes();
+    let mut at = skip_space(bytes, 0);
+    if bytes.get(at) != Some(&b'{') {
+        return Err("invalid type: expected a union's object".to_owned());
+    }
+    at += 1;
+    let mut depth = 1_usize;
+    let mut key_next = true;
+    while let Some(&byte) = bytes.get(at) {
+        match byte {
+            b'"' => {
+                let end = string_end(bytes, at + 1);
+                if depth == 1 && key_next {
+                    key_next = false;
+                    let value = skip_space(bytes, skip_space(bytes, end + 1) + 1);
+                    if is_key(text, at, end, discriminator)? {
+                        return tag_at(text, value);
+                    }
+                    at = value;
+                    continue;
+                }
+                at = end + 1;
+                continue;
+            }
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' => {
+                depth -= 1;
+                if depth == 0 {
+                    break;
+                }
+            }
+            b',' if depth == 1 => key_next = true,
+            _ => {}
+        }
+        at += 1;
+    }
+    Ok(Tag::None)
+}
+
+/// Whether the key quoted from `start` to `end` (its quotes) is `name`.
+fn is_key(text: &str, start: usize, end: usize, name: &str) -> Result<bool, String> {
+    let Some(raw) = text.get(start + 1..end) else {
+        return Ok(false);
+    };
+    if !raw.contains('\\') {
+        return Ok(raw == name);
+    }
+    let key: String = serde_json::from_str(text.get(start..=end).unwrap_or_default())
+        .map_err(|error| error.to_string())?;
+    Ok(key == name)
+}
+
+/// The tag whose value starts at `at`: a string, else an error.
+fn tag_at(text: &str, at: usize) -> Result<Tag, String> {
+    let bytes = text.as_bytes();
+    if bytes.get(at) != Some(&b'"') {
+        return Err("invalid type: the discriminator is not a string".to_owned());
+    }
+    let end = string_end(bytes, at + 1);
+    match text.get(at + 1..end) {
+        Some(raw) if !raw.contains('\\') => Ok(Tag::At(at + 1, end)),
+        _ => serde_json::from_str(text.get(at..=end).unwrap_or_default())
+            .map(Tag::Owned)
+            .map_err(|error| error.to_string()),
+    }
+}
+
+/// The index of the quote that ends the string whose text starts at `at`
+/// (the length of `bytes` if none does).
+fn string_end(bytes: &[u8], mut at: usize) -> usize {
+    while let Some(rest) = bytes.get(at..) {
+        match memchr::memchr2(b'"', b'\\', rest) {
+            Some(found) if rest[found] == b'\\' => at += found + 2,
+            Some(found) => return at + found,
+            None => break,
+        }
+    }
+    bytes.len()
+}
+
+fn skip_space(bytes: &[u8], mut at: usize) -> usize {
+    while bytes.get(at).is_some_and(u8::is_ascii_whitespace) {
+        at += 1;
+    }
+    at
 }
 
 /// Encodes a union's branch: its members, and the discriminator.
@@ -600,21 +696,42 @@ mod tests {
 
     #[test]
     fn a_commands_union_is_read_as_text_and_its_tag() {
+        let tag = |text: &str| {
+            union_text(&mut serde_json::Deserializer::from_str(text), "sev-type")
+                .map(|union| (union.tag().map(str::to_owned), union.text().to_owned()))
+        };
         // `query-sev` of QEMU 9.0: a struct, before it became a union.
         let old = r#"{"enabled": true, "state": "running"}"#;
-        let (tag, text) =
-            union_text(&mut serde_json::Deserializer::from_str(old), "sev-type").unwrap();
-        assert_eq!((tag, text.get()), (None, old));
-        let new = r#"{"enabled": true, "sev-type": "sev", "x": {"sev-type": "no"}}"#;
-        let (tag, text) =
-            union_text(&mut serde_json::Deserializer::from_str(new), "sev-type").unwrap();
-        assert_eq!((tag.as_deref(), text.get()), (Some("sev"), new));
+        assert_eq!(tag(old).unwrap(), (None, old.to_owned()));
+        for (text, expected) in [
+            (
+                r#"{"enabled": true, "sev-type": "sev", "x": {"sev-type": "no"}}"#,
+                "sev",
+            ),
+            (
+                r#"{"x": {"sev-type": "no", "y": ["}", "\"", {}]}, "sev-type" : "sev"}"#,
+                "sev",
+            ),
+            (r#"{"a": "sev-type", "sev-type": "snp"}"#, "snp"),
+            (r#" { "s\u0065v-type": "snp" } "#, "snp"),
+            (r#"{"sev-type": "\u0073np\n"}"#, "snp\n"),
+            (
+                r#"{"sev-typ": "x", "sev-type2": "y", "sev-type": "z"}"#,
+                "z",
+            ),
+        ] {
+            assert_eq!(tag(text).unwrap().0.as_deref(), Some(expected), "{text}");
+        }
         // From a `Value` too, as `serde_json::from_value` decodes.
-        let (tag, _) = union_text(json!({"sev-type": "snp"}), "sev-type").unwrap();
-        assert_eq!(tag.as_deref(), Some("snp"));
-        for bad in [r#"{"sev-type": 1}"#, r#""sev""#, "[1]"] {
-            let mut reader = serde_json::Deserializer::from_str(bad);
-            assert!(union_text(&mut reader, "sev-type").is_err(), "{bad}");
+        let union = union_text(json!({"sev-type": "snp"}), "sev-type").unwrap();
+        assert_eq!(union.tag(), Some("snp"));
+        for bad in [
+            r#"{"sev-type": 1}"#,
+            r#""sev""#,
+            "[1]",
+            r#"{"sev-type": null}"#,
+        ] {
+            assert!(tag(bad).is_err(), "{bad}");
         }
     }
 

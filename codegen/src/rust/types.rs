@@ -151,8 +151,8 @@ fn union(union_type: &UnionType<'_>, catalog: &Catalog<'_>, untagged: bool) -> T
 
             impl<'de> serde::Deserialize<'de> for #name {
                 fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                    let (tag, text) = super::runtime::union_text(deserializer, #discriminator)?;
-                    Self::from_text(tag.as_deref(), text.get()).map_err(serde::de::Error::custom)
+                    let union = super::runtime::union_text(deserializer, #discriminator)?;
+                    Self::from_text(union.tag(), union.text()).map_err(serde::de::Error::custom)
                 }
             }
         })
