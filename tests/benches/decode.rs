@@ -20,7 +20,11 @@
 //!   battery (`tests/fixtures/qemu-*-returns.jsonl`, the 190 KB
 //!   `query-qmp-schema` replies included), each return value's JSON text
 //!   decoded by its command's name with `commands::decode_return`, against
-//!   `serde_json::Value` and `IgnoredAny` on the same texts.
+//!   `serde_json::Value` and `IgnoredAny` on the same texts;
+//! - `schema`: QEMU 7.2's `query-qmp-schema` reply read for checking
+//!   requests (`commands::Schema::from_reply`) against read into a `Value`;
+//!   `check`: every request example of release 9.2.0 checked against its
+//!   schema (`Schema::check`).
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use serde::de::IgnoredAny;
@@ -186,6 +190,45 @@ fn returns(c: &mut Criterion) {
     group.finish();
 }
 
+/// Reading a QEMU's `query-qmp-schema` reply for checking requests
+/// (`commands::Schema::from_reply`, what `Client::execute_checked` does
+/// once per connection) against reading it into a `Value`, and checking
+/// every request example of release 9.2.0 against that release's schema.
+fn schema(c: &mut Criterion) {
+    use qmp_events::commands::{Request, Schema};
+    let reply = qmp_tests::fixture("qemu-7.2-qmp-schema.json");
+    let mut group = c.benchmark_group("schema");
+    group.sample_size(20);
+    group.throughput(Throughput::Bytes(reply.len() as u64));
+    group.bench_function("value", |b| {
+        b.iter(|| serde_json::from_str::<serde_json::Value>(&reply).is_ok())
+    });
+    group.bench_function("from_reply", |b| {
+        b.iter(|| Schema::from_reply(&reply).is_ok())
+    });
+    group.finish();
+    let history = qmp_tests::history();
+    let release = history
+        .revisions
+        .iter()
+        .find(|r| r.name() == "qemu-9.2.0")
+        .expect("9.2.0");
+    let requests: Vec<Request> = release
+        .spec
+        .commands
+        .iter()
+        .flat_map(|c| &c.examples)
+        .filter_map(|e| e.json.as_ref()?.to_string().parse().ok())
+        .collect();
+    let schema = qmp_events::Revision::Qemu9_2_0.schema().expect("a schema");
+    let mut group = c.benchmark_group("check");
+    group.throughput(Throughput::Elements(requests.len() as u64));
+    group.bench_function("revision_9_2", |b| {
+        b.iter(|| requests.iter().filter(|r| schema.check(r).is_ok()).count())
+    });
+    group.finish();
+}
+
 fn decode(c: &mut Criterion) {
     let fixture: Vec<String> = qmp_tests::QEMU_7_2_RECORDINGS
         .iter()
@@ -209,6 +252,7 @@ fn decode(c: &mut Criterion) {
     group(c, "history", &history);
     stream(c, &fixture);
     returns(c);
+    schema(c);
 }
 
 criterion_group!(benches, decode);

@@ -277,3 +277,53 @@ fn a_commands_own_view_of_a_qapi_type_is_named_after_it() {
         .collect();
     assert!(numbered.len() <= 1, "{numbered:?}");
 }
+
+/// A command's union finds its tag wherever the object has it, however it
+/// is written (escapes, nesting, a key that only starts like it), from any
+/// serde_json source; an object without it (a struct before it became a
+/// union) or with a tag the crate does not know is kept whole, and a tag
+/// that is not a string is an error.
+#[test]
+fn a_commands_union_finds_its_tag_anywhere() {
+    use qmp_events::commands::{Return, SevInfo, decode_return};
+    let sev = |text: &str| match decode_return("query-sev", text) {
+        Ok(Return::QuerySev(info)) => Ok(info),
+        Ok(other) => panic!("{other:?}"),
+        Err(error) => Err(error),
+    };
+    for text in [
+        r#"{"enabled": true, "sev-type": "sev", "policy": 1, "handle": 2}"#,
+        r#"{"policy": 1, "x": {"sev-type": "no", "y": ["}", "\"", {}]}, "handle": 2, "sev-type" : "sev"}"#,
+        r#"{"a": "sev-type", "policy": 1, "handle": 2, "sev-type": "sev"}"#,
+        r#" { "s\u0065v-type": "sev", "policy": 1, "handle": 2 } "#,
+        r#"{"sev-type": "\u0073ev", "policy": 1, "handle": 2}"#,
+        r#"{"sev-typ": "x", "sev-type2": "y", "sev-type": "sev", "policy": 1, "handle": 2}"#,
+    ] {
+        match sev(text) {
+            Ok(SevInfo::Sev(branch)) => assert_eq!((branch.policy, branch.handle), (1, 2)),
+            other => panic!("{text}: {other:?}"),
+        }
+        // From a `Value` too, as `serde_json::from_value` decodes.
+        let value: serde_json::Value = serde_json::from_str(text).unwrap();
+        assert!(matches!(
+            serde_json::from_value::<SevInfo>(value),
+            Ok(SevInfo::Sev(_))
+        ));
+    }
+    // `query-sev` of QEMU 9.0: a struct, before it became a union.
+    let old = r#"{"enabled": true, "state": "running", "policy": 1}"#;
+    assert!(matches!(sev(old), Ok(SevInfo::Unknown(value)) if value["policy"] == 1));
+    assert!(matches!(
+        sev(r#"{"sev-type": "tdx", "td": 1}"#),
+        Ok(SevInfo::Unknown(_))
+    ));
+    for bad in [
+        r#"{"sev-type": 1}"#,
+        r#"{"sev-type": null}"#,
+        r#""sev""#,
+        "[1]",
+        r#"{"sev-type": "sev", "policy": 1}"#,
+    ] {
+        assert!(sev(bad).is_err(), "{bad}");
+    }
+}

@@ -151,7 +151,7 @@ fn union(union_type: &UnionType<'_>, catalog: &Catalog<'_>, untagged: bool) -> T
 
             impl<'de> serde::Deserialize<'de> for #name {
                 fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                    let union = super::runtime::union_text(deserializer, #discriminator)?;
+                    let union = super::request::union_text(deserializer, #discriminator)?;
                     Self::from_text(union.tag(), union.text()).map_err(serde::de::Error::custom)
                 }
             }
