@@ -63414,7 +63414,7 @@ impl<'de> serde::Deserialize<'de> for Audiodev {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let union = super::request::union_text(deserializer, "driver")?;
+        let union = super::runtime::union_text(deserializer, "driver")?;
         Self::from_text(union.tag(), union.text()).map_err(serde::de::Error::custom)
     }
 }
@@ -63452,7 +63452,7 @@ impl<'de> serde::Deserialize<'de> for ImageInfoSpecificQCow2Encryption {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let union = super::request::union_text(deserializer, "format")?;
+        let union = super::runtime::union_text(deserializer, "format")?;
         Self::from_text(union.tag(), union.text()).map_err(serde::de::Error::custom)
     }
 }
@@ -63499,7 +63499,7 @@ impl<'de> serde::Deserialize<'de> for ImageInfoSpecific {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let union = super::request::union_text(deserializer, "type")?;
+        let union = super::runtime::union_text(deserializer, "type")?;
         Self::from_text(union.tag(), union.text()).map_err(serde::de::Error::custom)
     }
 }
@@ -63559,7 +63559,7 @@ impl<'de> serde::Deserialize<'de> for BlockJobInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let union = super::request::union_text(deserializer, "type")?;
+        let union = super::runtime::union_text(deserializer, "type")?;
         Self::from_text(union.tag(), union.text()).map_err(serde::de::Error::custom)
     }
 }
@@ -63742,7 +63742,7 @@ impl<'de> serde::Deserialize<'de> for BlockStatsSpecific {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let union = super::request::union_text(deserializer, "driver")?;
+        let union = super::runtime::union_text(deserializer, "driver")?;
         Self::from_text(union.tag(), union.text()).map_err(serde::de::Error::custom)
     }
 }
@@ -63797,7 +63797,7 @@ impl<'de> serde::Deserialize<'de> for CpuInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let union = super::request::union_text(deserializer, "arch")?;
+        let union = super::runtime::union_text(deserializer, "arch")?;
         Self::from_text(union.tag(), union.text()).map_err(serde::de::Error::custom)
     }
 }
@@ -63915,7 +63915,7 @@ impl<'de> serde::Deserialize<'de> for CpuInfoFast {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let union = super::request::union_text(deserializer, "target")?;
+        let union = super::runtime::union_text(deserializer, "target")?;
         Self::from_text(union.tag(), union.text()).map_err(serde::de::Error::custom)
     }
 }
@@ -63973,7 +63973,7 @@ impl<'de> serde::Deserialize<'de> for DisplayOptions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let union = super::request::union_text(deserializer, "type")?;
+        let union = super::runtime::union_text(deserializer, "type")?;
         Self::from_text(union.tag(), union.text()).map_err(serde::de::Error::custom)
     }
 }
@@ -64022,7 +64022,7 @@ impl<'de> serde::Deserialize<'de> for MemoryDeviceInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let union = super::request::union_text(deserializer, "type")?;
+        let union = super::runtime::union_text(deserializer, "type")?;
         Self::from_text(union.tag(), union.text()).map_err(serde::de::Error::custom)
     }
 }
@@ -64074,7 +64074,7 @@ impl<'de> serde::Deserialize<'de> for SchemaInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let union = super::request::union_text(deserializer, "meta-type")?;
+        let union = super::runtime::union_text(deserializer, "meta-type")?;
         Self::from_text(union.tag(), union.text()).map_err(serde::de::Error::custom)
     }
 }
@@ -64111,7 +64111,7 @@ impl<'de> serde::Deserialize<'de> for SevInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let union = super::request::union_text(deserializer, "sev-type")?;
+        let union = super::runtime::union_text(deserializer, "sev-type")?;
         Self::from_text(union.tag(), union.text()).map_err(serde::de::Error::custom)
     }
 }
@@ -64181,7 +64181,7 @@ impl<'de> serde::Deserialize<'de> for TpmTypeOptions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let union = super::request::union_text(deserializer, "type")?;
+        let union = super::runtime::union_text(deserializer, "type")?;
         Self::from_text(union.tag(), union.text()).map_err(serde::de::Error::custom)
     }
 }
@@ -64221,7 +64221,7 @@ impl<'de> serde::Deserialize<'de> for YankInstance {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let union = super::request::union_text(deserializer, "type")?;
+        let union = super::runtime::union_text(deserializer, "type")?;
         Self::from_text(union.tag(), union.text()).map_err(serde::de::Error::custom)
     }
 }

@@ -465,28 +465,141 @@ where
     deserializer.deserialize_str(StrVisitor(PhantomData))
 }
 
-/// Decodes a QAPI union: the whole object, and the value of its
-/// `discriminator` (a branch then decodes from the object with
-/// the non-generic `from_object` of each union).
-pub(crate) fn union_object<'de, D: Deserializer<'de>>(
+/// Decodes a QAPI union without building a `serde_json::Value`: its
+/// object's JSON text, and the value of its `discriminator`, found by a
+/// scan of the text's bytes (the branch then decodes from the text with
+/// `from_str`, with the non-generic `from_text` of each union, so its types
+/// are decoded by one reader only, and only once). No tag where the object
+/// has none (a command's union an older QEMU sent as a struct: a
+/// `query-sev` of QEMU 9.0).
+pub(crate) fn union_text<'de, D: Deserializer<'de>>(
     deserializer: D,
     discriminator: &'static str,
-) -> Result<(String, serde_json::Value), D::Error> {
-    let value = serde_json::Value::deserialize(deserializer)?;
-    let Some(object) = value.as_object() else {
-        return Err(de::Error::invalid_type(
-            de::Unexpected::Other("a JSON value other than an object"),
-            &"a union's object",
-        ));
-    };
-    match object.get(discriminator) {
-        Some(serde_json::Value::String(tag)) => Ok((tag.clone(), value)),
-        Some(_) => Err(de::Error::invalid_type(
-            de::Unexpected::Other("a discriminator other than a string"),
-            &"a string",
-        )),
-        None => Err(de::Error::missing_field(discriminator)),
+) -> Result<UnionText, D::Error> {
+    let text = Box::<RawValue>::deserialize(deserializer)?;
+    let tag = find_tag(text.get(), discriminator).map_err(de::Error::custom)?;
+    Ok(UnionText { text, tag })
+}
+
+/// A command union's object, as JSON text, and where its tag is.
+pub(crate) struct UnionText {
+    text: Box<RawValue>,
+    tag: Tag,
+}
+
+enum Tag {
+    None,
+    /// The tag's bytes in the text (a string without escapes).
+    At(usize, usize),
+    /// A tag written with escapes, unescaped.
+    Owned(String),
+}
+
+impl UnionText {
+    pub(crate) fn text(&self) -> &str {
+        self.text.get()
     }
+
+    /// The discriminator's value; `None` where the object has none.
+    pub(crate) fn tag(&self) -> Option<&str> {
+        match &self.tag {
+            Tag::None => None,
+            Tag::At(start, end) => self.text.get().get(*start..*end),
+            Tag::Owned(tag) => Some(tag),
+        }
+    }
+}
+
+/// The value of `discriminator` in the object `text` (JSON that
+/// serde_json checked already), by its bytes: keys at the top level are
+/// compared, strings skipped by their quotes, nesting counted. Linear in
+/// the text, with no allocation unless the tag is written with escapes.
+fn find_tag(text: &str, discriminator: &str) -> Result<Tag, String> {
+    let bytes = text.as_bytes();
+    let mut at = skip_space(bytes, 0);
+    if bytes.get(at) != Some(&b'{') {
+        return Err("invalid type: expected a union's object".to_owned());
+    }
+    at += 1;
+    let mut depth = 1_usize;
+    let mut key_next = true;
+    while let Some(&byte) = bytes.get(at) {
+        match byte {
+            b'"' => {
+                let end = string_end(bytes, at + 1);
+                if depth == 1 && key_next {
+                    key_next = false;
+                    let value = skip_space(bytes, skip_space(bytes, end + 1) + 1);
+                    if is_key(text, at, end, discriminator)? {
+                        return tag_at(text, value);
+                    }
+                    at = value;
+                    continue;
+                }
+                at = end + 1;
+                continue;
+            }
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' => {
+                depth -= 1;
+                if depth == 0 {
+                    break;
+                }
+            }
+            b',' if depth == 1 => key_next = true,
+            _ => {}
+        }
+        at += 1;
+    }
+    Ok(Tag::None)
+}
+
+/// Whether the key quoted from `start` to `end` (its quotes) is `name`.
+fn is_key(text: &str, start: usize, end: usize, name: &str) -> Result<bool, String> {
+    let Some(raw) = text.get(start + 1..end) else {
+        return Ok(false);
+    };
+    if !raw.contains('\\') {
+        return Ok(raw == name);
+    }
+    let key: String = serde_json::from_str(text.get(start..=end).unwrap_or_default())
+        .map_err(|error| error.to_string())?;
+    Ok(key == name)
+}
+
+/// The tag whose value starts at `at`: a string, else an error.
+fn tag_at(text: &str, at: usize) -> Result<Tag, String> {
+    let bytes = text.as_bytes();
+    if bytes.get(at) != Some(&b'"') {
+        return Err("invalid type: the discriminator is not a string".to_owned());
+    }
+    let end = string_end(bytes, at + 1);
+    match text.get(at + 1..end) {
+        Some(raw) if !raw.contains('\\') => Ok(Tag::At(at + 1, end)),
+        _ => serde_json::from_str(text.get(at..=end).unwrap_or_default())
+            .map(Tag::Owned)
+            .map_err(|error| error.to_string()),
+    }
+}
+
+/// The index of the quote that ends the string whose text starts at `at`
+/// (the length of `bytes` if none does).
+fn string_end(bytes: &[u8], mut at: usize) -> usize {
+    while let Some(rest) = bytes.get(at..) {
+        match memchr::memchr2(b'"', b'\\', rest) {
+            Some(found) if rest[found] == b'\\' => at += found + 2,
+            Some(found) => return at + found,
+            None => break,
+        }
+    }
+    bytes.len()
+}
+
+fn skip_space(bytes: &[u8], mut at: usize) -> usize {
+    while bytes.get(at).is_some_and(u8::is_ascii_whitespace) {
+        at += 1;
+    }
+    at
 }
 
 /// Encodes a union's branch: its members, and the discriminator.
@@ -521,12 +634,17 @@ mod tests {
         host: String,
     }
 
+    /// As the generator writes an event's union.
     impl<'de> Deserialize<'de> for Address {
         fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-            let (tag, object) = union_object(deserializer, "type")?;
-            Ok(match tag.as_str() {
-                "inet" => Address::Inet(serde_json::from_value(object).map_err(de::Error::custom)?),
-                _ => Address::Unknown(object),
+            let union = union_text(deserializer, "type")?;
+            let text = union.text();
+            Ok(match union.tag() {
+                Some("inet") => {
+                    Address::Inet(serde_json::from_str(text).map_err(de::Error::custom)?)
+                }
+                None => return Err(de::Error::missing_field("type")),
+                _ => Address::Unknown(serde_json::from_str(text).map_err(de::Error::custom)?),
             })
         }
     }
@@ -555,6 +673,28 @@ mod tests {
         }
         // A known branch missing its members is an error, not `Unknown`.
         assert!(serde_json::from_value::<Address>(json!({"type": "inet"})).is_err());
+        // The tag wherever it is and however it is written, from text.
+        for text in [
+            r#"{"host": "::1", "type": "inet"}"#,
+            r#"{"x": {"type": "no", "y": ["}", "\"", {}]}, "type" : "inet", "host": "::1"}"#,
+            r#"{"a": "type", "host": "::1", "typ": "x", "type2": "y", "type": "inet"}"#,
+            r#" { "t\u0079pe": "\u0069net", "host": "::1" } "#,
+        ] {
+            let decoded: Address = serde_json::from_str(text).unwrap();
+            assert_eq!(
+                decoded,
+                Address::Inet(Inet { host: "::1".into() }),
+                "{text}"
+            );
+        }
+        for bad in [
+            r#"{"type": null}"#,
+            r#"{"x": {"type": "inet"}}"#,
+            "[1]",
+            r#""inet""#,
+        ] {
+            assert!(serde_json::from_str::<Address>(bad).is_err(), "{bad}");
+        }
     }
 
     /// A stand-in for the generated `Event`: one event with data, one

@@ -2088,20 +2088,18 @@ pub enum GuestPanicInformation {
     Unknown(serde_json::Value),
 }
 impl GuestPanicInformation {
-    /// The branch `tag` names, from the union's object. Not
-    /// generic: compiled once, here, whatever deserializer a client
-    /// decodes with.
-    fn from_object(
-        tag: &str,
-        object: serde_json::Value,
-    ) -> Result<Self, serde_json::Error> {
+    /// The branch `tag` names, from the union's object as JSON
+    /// text. Not generic: compiled once, here, whatever
+    /// deserializer a client decodes with.
+    fn from_text(tag: Option<&str>, text: &str) -> Result<Self, serde_json::Error> {
         Ok(
             match tag {
-                "hyper-v" => Self::HyperV(serde_json::from_value(object)?),
-                "s390" => Self::S390(serde_json::from_value(object)?),
-                "tdx" => Self::Tdx(serde_json::from_value(object)?),
-                "sev" => Self::Sev(serde_json::from_value(object)?),
-                _ => Self::Unknown(object),
+                Some("hyper-v") => Self::HyperV(serde_json::from_str(text)?),
+                Some("s390") => Self::S390(serde_json::from_str(text)?),
+                Some("tdx") => Self::Tdx(serde_json::from_str(text)?),
+                Some("sev") => Self::Sev(serde_json::from_str(text)?),
+                None => return Err(serde::de::Error::missing_field("type")),
+                _ => Self::Unknown(serde_json::from_str(text)?),
             },
         )
     }
@@ -2110,8 +2108,8 @@ impl<'de> serde::Deserialize<'de> for GuestPanicInformation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let (tag, object) = super::runtime::union_object(deserializer, "type")?;
-        Self::from_object(&tag, object).map_err(serde::de::Error::custom)
+        let union = super::runtime::union_text(deserializer, "type")?;
+        Self::from_text(union.tag(), union.text()).map_err(serde::de::Error::custom)
     }
 }
 impl serde::Serialize for GuestPanicInformation {
@@ -2152,20 +2150,18 @@ pub enum SocketAddress {
     Unknown(serde_json::Value),
 }
 impl SocketAddress {
-    /// The branch `tag` names, from the union's object. Not
-    /// generic: compiled once, here, whatever deserializer a client
-    /// decodes with.
-    fn from_object(
-        tag: &str,
-        object: serde_json::Value,
-    ) -> Result<Self, serde_json::Error> {
+    /// The branch `tag` names, from the union's object as JSON
+    /// text. Not generic: compiled once, here, whatever
+    /// deserializer a client decodes with.
+    fn from_text(tag: Option<&str>, text: &str) -> Result<Self, serde_json::Error> {
         Ok(
             match tag {
-                "inet" => Self::Inet(serde_json::from_value(object)?),
-                "unix" => Self::Unix(serde_json::from_value(object)?),
-                "vsock" => Self::Vsock(serde_json::from_value(object)?),
-                "fd" => Self::Fd(serde_json::from_value(object)?),
-                _ => Self::Unknown(object),
+                Some("inet") => Self::Inet(serde_json::from_str(text)?),
+                Some("unix") => Self::Unix(serde_json::from_str(text)?),
+                Some("vsock") => Self::Vsock(serde_json::from_str(text)?),
+                Some("fd") => Self::Fd(serde_json::from_str(text)?),
+                None => return Err(serde::de::Error::missing_field("type")),
+                _ => Self::Unknown(serde_json::from_str(text)?),
             },
         )
     }
@@ -2174,8 +2170,8 @@ impl<'de> serde::Deserialize<'de> for SocketAddress {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let (tag, object) = super::runtime::union_object(deserializer, "type")?;
-        Self::from_object(&tag, object).map_err(serde::de::Error::custom)
+        let union = super::runtime::union_text(deserializer, "type")?;
+        Self::from_text(union.tag(), union.text()).map_err(serde::de::Error::custom)
     }
 }
 impl serde::Serialize for SocketAddress {

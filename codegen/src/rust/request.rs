@@ -1,13 +1,12 @@
 //! What every command shares (feature `commands`): the `Command` trait,
 //! `Empty` for a command that returns `{}`, `Request`, any request as
-//! JSON, for proxies, loggers and tests, and how commands' unions decode.
+//! JSON, for proxies, loggers and tests.
 
 use std::fmt;
 use std::str::FromStr;
 
-use serde::de::{self, DeserializeOwned, Deserializer};
-use serde::{Deserialize, Serialize};
-use serde_json::value::RawValue;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 
 use super::commands::CommandKind;
 
@@ -172,141 +171,4 @@ impl FromStr for Request {
         }
         Ok(request)
     }
-}
-
-/// Decodes a command's union without building a `serde_json::Value`: its
-/// object's JSON text, and the value of its `discriminator`, found by a
-/// scan of the text's bytes (the branch then decodes from the text with
-/// `from_str`, so a command's types are decoded by one reader only, and
-/// only once). An older QEMU may send the object without its discriminator
-/// (a struct before it became a union: a `query-sev` of QEMU 9.0): no tag
-/// then.
-pub(crate) fn union_text<'de, D: Deserializer<'de>>(
-    deserializer: D,
-    discriminator: &'static str,
-) -> Result<UnionText, D::Error> {
-    let text = Box::<RawValue>::deserialize(deserializer)?;
-    let tag = find_tag(text.get(), discriminator).map_err(de::Error::custom)?;
-    Ok(UnionText { text, tag })
-}
-
-/// A command union's object, as JSON text, and where its tag is.
-pub(crate) struct UnionText {
-    text: Box<RawValue>,
-    tag: Tag,
-}
-
-enum Tag {
-    None,
-    /// The tag's bytes in the text (a string without escapes).
-    At(usize, usize),
-    /// A tag written with escapes, unescaped.
-    Owned(String),
-}
-
-impl UnionText {
-    pub(crate) fn text(&self) -> &str {
-        self.text.get()
-    }
-
-    /// The discriminator's value; `None` where the object has none.
-    pub(crate) fn tag(&self) -> Option<&str> {
-        match &self.tag {
-            Tag::None => None,
-            Tag::At(start, end) => self.text.get().get(*start..*end),
-            Tag::Owned(tag) => Some(tag),
-        }
-    }
-}
-
-/// The value of `discriminator` in the object `text` (JSON that
-/// serde_json checked already), by its bytes: keys at the top level are
-/// compared, strings skipped by their quotes, nesting counted. Linear in
-/// the text, with no allocation unless the tag is written with escapes.
-fn find_tag(text: &str, discriminator: &str) -> Result<Tag, String> {
-    let bytes = text.as_bytes();
-    let mut at = skip_space(bytes, 0);
-    if bytes.get(at) != Some(&b'{') {
-        return Err("invalid type: expected a union's object".to_owned());
-    }
-    at += 1;
-    let mut depth = 1_usize;
-    let mut key_next = true;
-    while let Some(&byte) = bytes.get(at) {
-        match byte {
-            b'"' => {
-                let end = string_end(bytes, at + 1);
-                if depth == 1 && key_next {
-                    key_next = false;
-                    let value = skip_space(bytes, skip_space(bytes, end + 1) + 1);
-                    if is_key(text, at, end, discriminator)? {
-                        return tag_at(text, value);
-                    }
-                    at = value;
-                    continue;
-                }
-                at = end + 1;
-                continue;
-            }
-            b'{' | b'[' => depth += 1,
-            b'}' | b']' => {
-                depth -= 1;
-                if depth == 0 {
-                    break;
-                }
-            }
-            b',' if depth == 1 => key_next = true,
-            _ => {}
-        }
-        at += 1;
-    }
-    Ok(Tag::None)
-}
-
-/// Whether the key quoted from `start` to `end` (its quotes) is `name`.
-fn is_key(text: &str, start: usize, end: usize, name: &str) -> Result<bool, String> {
-    let Some(raw) = text.get(start + 1..end) else {
-        return Ok(false);
-    };
-    if !raw.contains('\\') {
-        return Ok(raw == name);
-    }
-    let key: String = serde_json::from_str(text.get(start..=end).unwrap_or_default())
-        .map_err(|error| error.to_string())?;
-    Ok(key == name)
-}
-
-/// The tag whose value starts at `at`: a string, else an error.
-fn tag_at(text: &str, at: usize) -> Result<Tag, String> {
-    let bytes = text.as_bytes();
-    if bytes.get(at) != Some(&b'"') {
-        return Err("invalid type: the discriminator is not a string".to_owned());
-    }
-    let end = string_end(bytes, at + 1);
-    match text.get(at + 1..end) {
-        Some(raw) if !raw.contains('\\') => Ok(Tag::At(at + 1, end)),
-        _ => serde_json::from_str(text.get(at..=end).unwrap_or_default())
-            .map(Tag::Owned)
-            .map_err(|error| error.to_string()),
-    }
-}
-
-/// The index of the quote that ends the string whose text starts at `at`
-/// (the length of `bytes` if none does).
-fn string_end(bytes: &[u8], mut at: usize) -> usize {
-    while let Some(rest) = bytes.get(at..) {
-        match memchr::memchr2(b'"', b'\\', rest) {
-            Some(found) if rest[found] == b'\\' => at += found + 2,
-            Some(found) => return at + found,
-            None => break,
-        }
-    }
-    bytes.len()
-}
-
-fn skip_space(bytes: &[u8], mut at: usize) -> usize {
-    while bytes.get(at).is_some_and(u8::is_ascii_whitespace) {
-        at += 1;
-    }
-    at
 }

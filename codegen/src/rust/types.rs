@@ -118,9 +118,6 @@ fn union(union_type: &UnionType<'_>, catalog: &Catalog<'_>, untagged: bool) -> T
         let docs = doc(&[&format!("`{discriminator}` is `\"{value}\"`.")]);
         quote! { #docs #ident(#ty), }
     });
-    let decode = variants.iter().map(|(ident, value, _)| {
-        quote! { #value => Self::#ident(serde_json::from_value(object)?), }
-    });
     let encode = variants.iter().map(|(ident, value, _)| {
         quote! { Self::#ident(branch) => super::runtime::encode_union(serializer, #discriminator, #value, branch), }
     });
@@ -129,14 +126,19 @@ fn union(union_type: &UnionType<'_>, catalog: &Catalog<'_>, untagged: bool) -> T
     // A command's union may hold large branches beside small ones (the
     // objects `object-add` makes): boxing them would burden every user.
     let large = untagged.then(|| quote! { #[allow(clippy::large_enum_variant)] });
-    let decoder = if !ways.received {
-        None
-    } else if untagged {
-        // A command's union: from its JSON text, whose tag may be missing.
-        let decode = variants.iter().map(|(ident, value, _)| {
-            quote! { Some(#value) => Self::#ident(serde_json::from_str(text)?), }
-        });
-        Some(quote! {
+    // Both kinds decode from the union's JSON text, the tag found by a scan
+    // of its bytes, then the branch in one pass, with code compiled once
+    // here whatever deserializer a client decodes with. A command's union
+    // may come without its tag (the struct an older QEMU sent before the
+    // type became a union): `Unknown`; an event's must have it.
+    let missing = (!untagged).then(|| {
+        quote! { None => return Err(serde::de::Error::missing_field(#discriminator)), }
+    });
+    let decode = variants.iter().map(|(ident, value, _)| {
+        quote! { Some(#value) => Self::#ident(serde_json::from_str(text)?), }
+    });
+    let decoder = ways.received.then(|| {
+        quote! {
             impl #name {
                 /// The branch `tag` names, from the union's object as JSON
                 /// text. Not generic: compiled once, here, whatever
@@ -144,6 +146,7 @@ fn union(union_type: &UnionType<'_>, catalog: &Catalog<'_>, untagged: bool) -> T
                 fn from_text(tag: Option<&str>, text: &str) -> Result<Self, serde_json::Error> {
                     Ok(match tag {
                         #(#decode)*
+                        #missing
                         _ => Self::Unknown(serde_json::from_str(text)?),
                     })
                 }
@@ -151,33 +154,12 @@ fn union(union_type: &UnionType<'_>, catalog: &Catalog<'_>, untagged: bool) -> T
 
             impl<'de> serde::Deserialize<'de> for #name {
                 fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                    let union = super::request::union_text(deserializer, #discriminator)?;
+                    let union = super::runtime::union_text(deserializer, #discriminator)?;
                     Self::from_text(union.tag(), union.text()).map_err(serde::de::Error::custom)
                 }
             }
-        })
-    } else {
-        Some(quote! {
-            impl #name {
-                /// The branch `tag` names, from the union's object. Not
-                /// generic: compiled once, here, whatever deserializer a client
-                /// decodes with.
-                fn from_object(tag: &str, object: serde_json::Value) -> Result<Self, serde_json::Error> {
-                    Ok(match tag {
-                        #(#decode)*
-                        _ => Self::Unknown(object),
-                    })
-                }
-            }
-
-            impl<'de> serde::Deserialize<'de> for #name {
-                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                    let (tag, object) = super::runtime::union_object(deserializer, #discriminator)?;
-                    Self::from_object(&tag, object).map_err(serde::de::Error::custom)
-                }
-            }
-        })
-    };
+        }
+    });
     let encoder = ways.sent.then(|| {
         quote! {
             impl serde::Serialize for #name {
