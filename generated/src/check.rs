@@ -167,8 +167,9 @@ pub enum Problem {
     NoSchema,
     /// Warning: the command, member or value is deprecated.
     Deprecated,
-    /// Warning: the command, member or value is unstable (`x-` or the
-    /// feature `unstable`): no promise it stays.
+    /// Warning: the command, member or value is unstable (the feature
+    /// `unstable`, or before it, QEMU 6.0, a name that starts with `x-`):
+    /// no promise it stays.
     Unstable,
     /// Warning: only builds of QEMU where this holds have it.
     Conditional {
@@ -456,10 +457,13 @@ struct Wrapped {
     entries: Vec<Entry>,
 }
 
-fn marks(features: &[String], condition: Option<String>) -> Marks {
+/// What QAPI says of `name`: its features, its condition, and whether it
+/// is unstable by the feature or, as before the feature (QEMU 6.0), by its
+/// `x-` prefix.
+fn marks(name: &str, features: &[String], condition: Option<String>) -> Marks {
     Marks {
         deprecated: features.iter().any(|f| f == "deprecated"),
-        unstable: features.iter().any(|f| f == "unstable"),
+        unstable: name.starts_with("x-") || features.iter().any(|f| f == "unstable"),
         condition,
     }
 }
@@ -550,7 +554,7 @@ impl Schema {
                         CommandInfo {
                             arguments: args,
                             allow_oob: entry.allow_oob,
-                            marks: marks(&entry.features, entry.condition.clone()),
+                            marks: marks(&entry.name, &entry.features, entry.condition.clone()),
                             open: false,
                         },
                     );
@@ -578,7 +582,8 @@ impl Schema {
                             .iter()
                             .filter_map(|m| {
                                 let name = m.name.clone()?;
-                                Some((name, marks(&m.features, m.condition.clone())))
+                                let marks = marks(&name, &m.features, m.condition.clone());
+                                Some((name, marks))
                             })
                             .collect(),
                     },
@@ -595,13 +600,14 @@ impl Schema {
                                 entry.name
                             ))
                         })?;
+                        let marks = marks(&name, &m.features, m.condition.clone());
                         list.push(MemberInfo {
                             ty: resolve(index, entry, &format!("members[{i}].type"), &m.ty)?,
                             name,
                             // A required member behind a condition is
                             // required only in the builds that have it.
                             optional: m.default || m.condition.is_some(),
-                            marks: marks(&m.features, m.condition.clone()),
+                            marks,
                         });
                     }
                     let variants = match &entry.tag {
@@ -623,7 +629,7 @@ impl Schema {
                                 branches.push((
                                     v.case.clone(),
                                     ty,
-                                    marks(&[], v.condition.clone()),
+                                    marks("", &[], v.condition.clone()),
                                 ));
                             }
                             Some((tag.clone(), branches))
@@ -639,7 +645,7 @@ impl Schema {
                     let mut branches = Vec::new();
                     for (i, m) in members().iter().enumerate() {
                         let ty = resolve(index, entry, &format!("members[{i}].type"), &m.ty)?;
-                        branches.push((ty, marks(&[], m.condition.clone())));
+                        branches.push((ty, marks("", &[], m.condition.clone())));
                     }
                     TypeInfo::Alternate(branches)
                 }

@@ -21,42 +21,52 @@ async fn next<S: Stream + Unpin>(stream: &mut S) -> Option<S::Item> {
     poll_fn(|context| Pin::new(&mut *stream).poll_next(context)).await
 }
 
-#[tokio::test]
-async fn a_session_over_tokio_matches_ids_keeps_errors_and_streams_events() {
-    let (ours, theirs) = tokio::io::duplex(1 << 16);
-    // The scripted QEMU: it answers each request it reads.
-    let server = tokio::spawn(async move {
+/// A scripted QEMU on the other end of `theirs`: it greets, then answers
+/// each of `requests` requests it reads with `answer(command, id)` (lines
+/// of its own, events among them), and returns the requests.
+fn scripted_qemu(
+    theirs: tokio::io::DuplexStream,
+    requests: usize,
+    answer: fn(&str, &serde_json::Value) -> String,
+) -> tokio::task::JoinHandle<Vec<serde_json::Value>> {
+    tokio::spawn(async move {
         let (read, mut write) = tokio::io::split(theirs);
-        let mut requests = BufReader::new(read).lines();
+        let mut lines = BufReader::new(read).lines();
         write
             .write_all(format!("{GREETING}\r\n").as_bytes())
             .await
             .unwrap();
         let mut seen = Vec::new();
-        while let Some(line) = requests.next_line().await.unwrap() {
+        while let Some(line) = lines.next_line().await.unwrap() {
             let request: serde_json::Value = serde_json::from_str(&line).unwrap();
-            let id = request["id"].clone();
-            let answer = match request["execute"].as_str().unwrap() {
-                "qmp_capabilities" => format!(r#"{{"return": {{}}, "id": {id}}}"#),
-                "query-status" => format!(
-                    "{STOP}\r\n{{\"return\": {{}}, \"id\": 99}}\r\n{{\"return\": {{\"running\": false, \"status\": \"paused\"}}, \"id\": {id}}}"
-                ),
-                "device_del" => format!(
-                    r#"{{"error": {{"class": "DeviceNotFound", "desc": "Device 'net9' not found"}}, "id": {id}}}{}{RESUME}"#,
-                    "\r\n"
-                ),
-                other => panic!("{other}"),
-            };
+            let answer = answer(request["execute"].as_str().unwrap(), &request["id"]);
             write
                 .write_all(format!("{answer}\r\n").as_bytes())
                 .await
                 .unwrap();
             seen.push(request);
-            if seen.len() == 3 {
+            if seen.len() == requests {
                 break;
             }
         }
         seen
+    })
+}
+
+#[tokio::test]
+async fn a_session_over_tokio_matches_ids_keeps_errors_and_streams_events() {
+    let (ours, theirs) = tokio::io::duplex(1 << 16);
+    // The scripted QEMU: it answers each request it reads.
+    let server = scripted_qemu(theirs, 3, |command, id| match command {
+        "qmp_capabilities" => format!(r#"{{"return": {{}}, "id": {id}}}"#),
+        "query-status" => format!(
+            "{STOP}\r\n{{\"return\": {{}}, \"id\": 99}}\r\n{{\"return\": {{\"running\": false, \"status\": \"paused\"}}, \"id\": {id}}}"
+        ),
+        "device_del" => format!(
+            r#"{{"error": {{"class": "DeviceNotFound", "desc": "Device 'net9' not found"}}, "id": {id}}}{}{RESUME}"#,
+            "\r\n"
+        ),
+        other => panic!("{other}"),
     });
 
     let mut client = AsyncClient::connect(ours).await.expect("connects");
@@ -144,38 +154,16 @@ async fn what_is_not_qmp_is_refused_over_tokio() {
 #[tokio::test]
 async fn execute_checked_over_tokio_checks_against_the_connected_qemu() {
     let (ours, theirs) = tokio::io::duplex(1 << 16);
-    let server = tokio::spawn(async move {
-        let (read, mut write) = tokio::io::split(theirs);
-        let mut requests = BufReader::new(read).lines();
-        write
-            .write_all(format!("{GREETING}\r\n").as_bytes())
-            .await
-            .unwrap();
-        let mut seen = Vec::new();
-        while let Some(line) = requests.next_line().await.unwrap() {
-            let request: serde_json::Value = serde_json::from_str(&line).unwrap();
-            let id = request["id"].clone();
-            let answer = match request["execute"].as_str().unwrap() {
-                "qmp_capabilities" => format!(r#"{{"return": {{}}, "id": {id}}}"#),
-                "query-qmp-schema" => format!(
-                    r#"{{"return": {}, "id": {id}}}"#,
-                    qmp_tests::fixture("qemu-7.2-qmp-schema.json").trim()
-                ),
-                "query-status" => {
-                    format!(r#"{{"return": {{"running": false, "status": "paused"}}, "id": {id}}}"#)
-                }
-                other => panic!("{other}"),
-            };
-            write
-                .write_all(format!("{answer}\r\n").as_bytes())
-                .await
-                .unwrap();
-            seen.push(request["execute"].as_str().unwrap().to_owned());
-            if seen.len() == 3 {
-                break;
-            }
+    let server = scripted_qemu(theirs, 3, |command, id| match command {
+        "qmp_capabilities" => format!(r#"{{"return": {{}}, "id": {id}}}"#),
+        "query-qmp-schema" => format!(
+            r#"{{"return": {}, "id": {id}}}"#,
+            qmp_tests::fixture("qemu-7.2-qmp-schema.json").trim()
+        ),
+        "query-status" => {
+            format!(r#"{{"return": {{"running": false, "status": "paused"}}, "id": {id}}}"#)
         }
-        seen
+        other => panic!("{other}"),
     });
     let mut client = AsyncClient::connect(ours).await.expect("connects");
     match client
@@ -197,8 +185,13 @@ async fn execute_checked_over_tokio_checks_against_the_connected_qemu() {
             .expect("kept")
             .has_command("query-status")
     );
+    let sent: Vec<serde_json::Value> = server.await.expect("the server");
+    let commands: Vec<&str> = sent
+        .iter()
+        .map(|r| r["execute"].as_str().unwrap())
+        .collect();
     assert_eq!(
-        server.await.expect("the server"),
+        commands,
         ["qmp_capabilities", "query-qmp-schema", "query-status"]
     );
 }

@@ -181,6 +181,14 @@ fn deprecated_unstable_and_conditional_use_are_warnings() {
             "execute: only in builds of QEMU where CONFIG_TCG"
         ]
     );
+    // Before the feature (6.0), `x-` said so.
+    assert_eq!(
+        warnings(
+            Revision::Qemu5_2_0.schema().unwrap(),
+            r#"{"execute": "x-blockdev-change", "arguments": {"parent": "p"}}"#
+        ),
+        ["execute: unstable"]
+    );
     assert_eq!(
         warnings(schema, r#"{"execute": "query-sev"}"#),
         ["execute: only in builds of QEMU where TARGET_I386"]
