@@ -903,6 +903,9 @@ impl Check<'_> {
         // branch's branch. A reply's cycle ends where a type comes again.
         let mut seen: Vec<usize> = Vec::new();
         let mut at = Some(ty);
+        // Whether the tag's value is one its enumeration lacks (an error
+        // of its own): then which members the object may have is unknown.
+        let mut lost = false;
         while let Some(ty) = at.take() {
             let TypeInfo::Object { members, variants } = &schema.types[ty] else {
                 break;
@@ -912,14 +915,26 @@ impl Check<'_> {
             }
             seen.push(ty);
             known.extend(members);
-            if let Some((tag, branches)) = variants
-                && let Some(Value::String(value)) = object.get(tag)
-                && let Some((_, branch, marks)) = branches.iter().find(|(case, _, _)| case == value)
-            {
-                if marks.condition.is_some() {
-                    self.marks(&join(path, tag), marks);
+            let Some((tag, branches)) = variants else {
+                continue;
+            };
+            let Some(Value::String(value)) = object.get(tag) else {
+                continue;
+            };
+            match branches.iter().find(|(case, _, _)| case == value) {
+                Some((_, branch, marks)) => {
+                    if marks.condition.is_some() {
+                        self.marks(&join(path, tag), marks);
+                    }
+                    at = Some(*branch);
                 }
-                at = Some(*branch);
+                None => {
+                    lost = members.iter().any(|m| {
+                        &m.name == tag
+                            && matches!(&schema.types[m.ty], TypeInfo::Enum { values, .. }
+                                if !values.iter().any(|(v, _)| v == value))
+                    });
+                }
             }
         }
         for member in &known {
@@ -940,7 +955,7 @@ impl Check<'_> {
             let here = join(path, key);
             if open {
                 self.warn(&here, Problem::Unchecked);
-            } else {
+            } else if !lost {
                 let suggestion = nearest(key, known.iter().map(|m| m.name.as_str()));
                 self.error(here, Problem::UnknownMember { suggestion });
             }

@@ -104,9 +104,11 @@ fn what_qemu_refuses_is_an_error_with_its_path() {
         errors(schema, r#"{"execute": "device_del"}"#),
         ["arguments.id: required, and missing"]
     );
+    // The branch's members are not reported too: which branch they belong
+    // to is what is wrong.
     let unknown_value = errors(
         schema,
-        r#"{"execute": "blockdev-add", "arguments": {"driver": "nope", "node-name": "n"}}"#,
+        r#"{"execute": "blockdev-add", "arguments": {"driver": "nope", "node-name": "n", "filename": "f"}}"#,
     );
     assert_eq!(unknown_value.len(), 1, "{unknown_value:?}");
     assert!(
