@@ -461,3 +461,60 @@ fn cycles_in_a_reply_are_bounded() {
             .is_ok()
     );
 }
+
+/// The crate's reader of a reply and the project's introspection reader
+/// (`qmp_spec::introspect`, which reads replies into the model) agree on
+/// what a real QEMU has: the same commands, and for each the same argument
+/// names, optional alike.
+#[test]
+fn the_crates_reader_agrees_with_the_introspection_reader() {
+    use std::collections::BTreeSet;
+    for fixture in [
+        "qemu-7.2-introspection.json",
+        "qemu-10.0-introspection.json",
+    ] {
+        let text = qmp_tests::fixture(fixture);
+        let spec = qmp_spec::introspect::Reply::parse(fixture, text.as_bytes())
+            .and_then(|reply| reply.to_spec("reply", &[]))
+            .unwrap_or_else(|err| panic!("{err}"));
+        let schema = Schema::from_reply(&text).unwrap();
+        let theirs: BTreeSet<&str> = spec.commands.iter().map(|c| c.name.as_str()).collect();
+        let ours: BTreeSet<&str> = schema.commands().into_iter().collect();
+        assert_eq!(theirs, ours, "{fixture}");
+        // Every argument the model has is accepted where it is required,
+        // and a request without the optional ones passes too.
+        let mut compared = 0;
+        for command in &spec.commands {
+            let Some(arguments) = command.arguments else {
+                continue;
+            };
+            let members = spec.types.members(arguments);
+            if members.is_empty() || !spec.types.branches(arguments).is_empty() {
+                continue;
+            }
+            let request = Request {
+                name: command.name.clone(),
+                arguments: Some(serde_json::Map::new()),
+                id: None,
+                oob: false,
+            };
+            let missing: BTreeSet<String> = match schema.check(&request) {
+                Ok(_) => BTreeSet::new(),
+                Err(error) => error
+                    .errors
+                    .iter()
+                    .filter(|f| f.problem == Problem::MissingMember)
+                    .map(|f| f.path.trim_start_matches("arguments.").to_owned())
+                    .collect(),
+            };
+            let required: BTreeSet<String> = members
+                .iter()
+                .filter(|m| !m.optional)
+                .map(|m| m.name.clone())
+                .collect();
+            assert_eq!(missing, required, "{fixture}: {}", command.name);
+            compared += 1;
+        }
+        assert!(compared > 100, "{fixture}: {compared}");
+    }
+}
