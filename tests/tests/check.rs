@@ -257,10 +257,20 @@ fn older_and_newer_releases_answer_for_themselves() {
             .check(&request(r#"{"execute": "query-cpus"}"#))
             .is_ok()
     );
-    assert!(
-        Revision::Qemu6_0_0
-            .check(&request(r#"{"execute": "query-cpus"}"#))
-            .is_err()
+    assert_eq!(
+        errors(
+            Revision::Qemu6_0_0.schema().unwrap(),
+            r#"{"execute": "query-cpus"}"#
+        ),
+        ["execute: no such command (QEMU had it from qemu-2.1.0 to qemu-5.2.0)"]
+    );
+    // query-cryptodev came in 8.0.
+    assert_eq!(
+        errors(
+            Revision::Qemu7_2_0.schema().unwrap(),
+            r#"{"execute": "query-cryptodev"}"#
+        ),
+        ["execute: no such command (QEMU has it from qemu-8.0.0 on)"]
     );
 }
 
