@@ -18945,10 +18945,15 @@ impl CommandKind {
     }
     fn member(self, path: &str) -> Option<(Revision, Option<Revision>)> {
         super::timeline::member_span(MEMBERS, self, path)
+            .or_else(|| super::check::member_span(self.name(), path))
     }
     /// The first revision in which the command has the argument or
-    /// member of its return at `path` (`arguments.NAME` or
-    /// `return.NAME`); `None` for a path it never had.
+    /// member of its return at `path`: `arguments.NAME` or
+    /// `return.NAME`, and deeper, through arrays, with a union's
+    /// branch by its tag's value
+    /// (`arguments.channels.addr.socket.type`); `None` for a path it
+    /// never had. A deeper path is looked up in the releases' wire
+    /// schemas, each read on first use.
     pub fn member_since(self, path: &str) -> Option<Revision> {
         self.member(path).map(|(since, _)| since)
     }

@@ -327,3 +327,44 @@ fn a_commands_union_finds_its_tag_anywhere() {
         assert!(sev(bad).is_err(), "{bad}");
     }
 }
+
+/// Since and until of members deeper than a command's arguments and
+/// return, through arrays and a union's branches by their tag's value,
+/// from the releases' schemas.
+#[test]
+fn deeper_members_are_dated_from_the_releases_schemas() {
+    use qmp_events::commands::CommandKind;
+    let migrate = CommandKind::from_name("migrate").expect("migrate");
+    let since = |kind: CommandKind, path: &str| kind.member_since(path).map(|r| r.name());
+    assert_eq!(
+        since(migrate, "arguments.channels.addr.socket.type"),
+        Some("qemu-8.2.0")
+    );
+    assert_eq!(
+        since(migrate, "arguments.channels.addr.transport"),
+        Some("qemu-8.2.0")
+    );
+    assert_eq!(since(migrate, "arguments.channels.addr.socket.nope"), None);
+    let add = CommandKind::from_name("blockdev-add").expect("blockdev-add");
+    // libblkio's drivers came in 7.2 (behind CONFIG_BLKIO).
+    assert_eq!(
+        since(add, "arguments.io_uring.filename"),
+        Some("qemu-7.2.0")
+    );
+    assert_eq!(since(add, "arguments.no_such_driver.filename"), None);
+    assert!(since(add, "arguments.file.filename").is_some());
+    assert_eq!(
+        since(add, "arguments.file.aio-max-batch"),
+        Some("qemu-6.2.0")
+    );
+    // A member removed: until the last release that had it.
+    let query = CommandKind::QueryMigrate;
+    assert_eq!(
+        query.member_until("return.ram.skipped").map(|r| r.name()),
+        Some("qemu-9.0.0")
+    );
+    assert_eq!(query.member_until("return.ram.total"), None);
+    assert_eq!(since(query, "return.ram.total"), Some("qemu-2.1.0"));
+    // The top level still comes from the crate's own table.
+    assert_eq!(since(migrate, "arguments.channels"), Some("qemu-8.2.0"));
+}

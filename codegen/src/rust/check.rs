@@ -63,6 +63,8 @@ pub struct Schema {
 #[derive(Debug, Clone)]
 struct CommandInfo {
     arguments: usize,
+    /// The return's type, where the schema says.
+    returns: Option<usize>,
     allow_oob: bool,
     marks: Marks,
     /// Whether QAPI does not list every argument (`device_add`'s device
@@ -329,8 +331,8 @@ impl Revision {
             .iter()
             .find(|(alias, _)| *alias == name)
             .map_or(name, |(_, release)| *release);
-        let at = wire.revisions.iter().position(|(n, _)| *n == name)?;
-        wire.schemas[at].get_or_init(|| wire.schema(at)).as_ref()
+        let at = wire.revisions.iter().position(|(n, ..)| *n == name)?;
+        wire.get(at)
     }
 
     /// Checks `request` as this revision's QEMU would: `Ok` with any
@@ -353,8 +355,9 @@ impl Revision {
 
 /// `wire-schemas.txt`, split: each revision's entries by number.
 struct Wire {
-    /// Each revision with its entries' numbers (`0-3 5`).
-    revisions: Vec<(&'static str, &'static str)>,
+    /// Each revision with its entries' numbers (`0-3 5`), and whether it
+    /// is a release (else a build's own schema).
+    revisions: Vec<(&'static str, &'static str, bool)>,
     aliases: Vec<(&'static str, &'static str)>,
     /// Commands whose arguments QAPI does not all list, with those it
     /// lists.
@@ -378,7 +381,8 @@ fn wire() -> &'static Wire {
             let (word, rest) = line.split_once(' ').unwrap_or((line, ""));
             let (first, second) = rest.split_once(' ').unwrap_or((rest, ""));
             match word {
-                "revision" => wire.revisions.push((first, second)),
+                "revision" => wire.revisions.push((first, second, true)),
+                "build" => wire.revisions.push((first, second, false)),
                 "alias" => wire.aliases.push((first, second)),
                 "open" => wire.open.push((first, second.split(',').collect())),
                 "entries" => break,
@@ -392,6 +396,14 @@ fn wire() -> &'static Wire {
 }
 
 impl Wire {
+    /// Revision `at`'s schema, read on first use.
+    fn get(&'static self, at: usize) -> Option<&'static Schema> {
+        self.schemas
+            .get(at)?
+            .get_or_init(|| self.schema(at))
+            .as_ref()
+    }
+
     /// Revision `at`'s schema; `None` if the crate's own file is broken,
     /// which its tests rule out.
     fn schema(&self, at: usize) -> Option<Schema> {
@@ -407,6 +419,32 @@ impl Wire {
     }
 }
 
+/// Since and until of the member at `path` of `command`
+/// (`arguments.channels.addr.socket.type`), from the releases' schemas:
+/// the first release whose schema has it, and the last, when the newest
+/// release no longer does.
+pub(crate) fn member_span(command: &str, path: &str) -> Option<(Revision, Option<Revision>)> {
+    let wire = wire();
+    let mut first = None;
+    let mut last = None;
+    let mut newest = false;
+    for (at, (name, _, release)) in wire.revisions.iter().enumerate() {
+        if !release {
+            continue;
+        }
+        let has = wire
+            .get(at)
+            .is_some_and(|schema| schema.has_path(command, path));
+        if has {
+            let revision = Revision::ALL.into_iter().find(|r| r.name() == *name)?;
+            first.get_or_insert(revision);
+            last = Some(revision);
+        }
+        newest = has;
+    }
+    Some((first?, if newest { None } else { last }))
+}
+
 /// One `SchemaInfo` of a reply, the keys this checker uses.
 #[derive(Deserialize)]
 struct Entry {
@@ -415,6 +453,8 @@ struct Entry {
     meta_type: String,
     #[serde(rename = "arg-type", default)]
     arg_type: Option<String>,
+    #[serde(rename = "ret-type", default)]
+    ret_type: Option<String>,
     #[serde(rename = "element-type", default)]
     element_type: Option<String>,
     #[serde(rename = "json-type", default)]
@@ -515,6 +555,65 @@ impl Schema {
         self.commands.contains_key(name)
     }
 
+    /// Whether command `command` has the member at `path`: `arguments.` or
+    /// `return.` then member names, through arrays, a union's branch named
+    /// by its tag's value (`arguments.channels.addr.socket.type`), an
+    /// alternate's object branches.
+    pub fn has_path(&self, command: &str, path: &str) -> bool {
+        let Some(info) = self.commands.get(command) else {
+            return false;
+        };
+        let mut parts = path.split('.');
+        let mut ty = match parts.next() {
+            Some("arguments") => info.arguments,
+            Some("return") => match info.returns {
+                Some(ty) => ty,
+                None => return false,
+            },
+            _ => return false,
+        };
+        for part in parts {
+            match self.step(ty, part) {
+                Some(next) => ty = next,
+                None => return false,
+            }
+        }
+        true
+    }
+
+    /// The type of member or branch `part` of type `ty`, through arrays
+    /// and alternates (a bounded number of them: a reply may hold cycles).
+    fn step(&self, ty: usize, part: &str) -> Option<usize> {
+        let mut candidates = vec![ty];
+        let mut seen = Vec::new();
+        while let Some(ty) = candidates.pop() {
+            if seen.contains(&ty) || seen.len() >= MAX_HOPS {
+                continue;
+            }
+            seen.push(ty);
+            match self.types.get(ty)? {
+                TypeInfo::Array(element) => candidates.push(*element),
+                TypeInfo::Alternate(branches) => {
+                    candidates.extend(branches.iter().rev().map(|(ty, _)| *ty));
+                }
+                TypeInfo::Object { members, variants } => {
+                    if let Some(member) = members.iter().find(|m| m.name == part) {
+                        return Some(member.ty);
+                    }
+                    let branch = variants
+                        .iter()
+                        .flat_map(|(_, branches)| branches)
+                        .find(|(case, ..)| case == part);
+                    if let Some((_, branch, _)) = branch {
+                        return Some(*branch);
+                    }
+                }
+                _ => {}
+            }
+        }
+        None
+    }
+
     /// The commands' names, sorted.
     pub fn commands(&self) -> Vec<&str> {
         let mut names: Vec<&str> = self.commands.keys().map(String::as_str).collect();
@@ -561,11 +660,16 @@ impl Schema {
                 "event" => continue,
                 "command" => {
                     let args = resolve(index, entry, "arg-type", &entry.arg_type)?;
+                    let returns = match &entry.ret_type {
+                        Some(_) => Some(resolve(index, entry, "ret-type", &entry.ret_type)?),
+                        None => None,
+                    };
                     arguments.push((entry.name.clone(), args));
                     schema.commands.insert(
                         entry.name.clone(),
                         CommandInfo {
                             arguments: args,
+                            returns,
                             allow_oob: entry.allow_oob,
                             marks: marks(&entry.name, &entry.features, entry.condition.clone()),
                             open: false,

@@ -17,14 +17,16 @@
 //!
 //! ```text
 //! revision qemu-2.1.0 0-1183
+//! build qemu-11.1.3 0 2-4 7
 //! alias moved-to-qapi qemu-2.9.0
 //! open device_add bus,driver,id
 //! entries
 //! {"name":"query-status","meta-type":"command","arg-type":"q_empty","ret-type":"StatusInfo"}
 //! ```
 //!
-//! `alias` gives a text revision of the QAPI era the release that shipped
-//! it; `open` names a command whose arguments QAPI does not all list
+//! `build` is a build's own schema (its `query-qmp-schema`), which does not
+//! date members as a release does; `alias` gives a text revision of the
+//! QAPI era the release that shipped it; `open` names a command whose arguments QAPI does not all list
 //! (`device_add`'s device properties) with the arguments it lists, so that
 //! the same command in a reply, which does not say so, is known by them.
 
@@ -72,11 +74,14 @@ pub fn schemas(revisions: &[Revision<'_>]) -> GeneratedFile {
             })
             .collect();
         listed.sort_unstable();
-        header.push_str(&format!(
-            "revision {} {}\n",
-            revision.name(),
-            ranges(&listed)
-        ));
+        // A build's schema is not a release's: it checks requests, and
+        // does not date members.
+        let word = if revision.spec.build.is_some() {
+            "build"
+        } else {
+            "revision"
+        };
+        header.push_str(&format!("{word} {} {}\n", revision.name(), ranges(&listed)));
         for command in revision.spec.commands.iter().filter(|c| c.extra_arguments) {
             let listed = command
                 .arguments
