@@ -18957,6 +18957,18 @@ impl CommandKind {
     pub fn member_since(self, path: &str) -> Option<Revision> {
         self.member(path).map(|(since, _)| since)
     }
+    /// Whether the QEMU of `revision` has the command (what
+    /// `EventKind::sent_by` is for events), by that revision's wire
+    /// schema: a release's, a build's own, or for a revision of
+    /// `qmp-events.txt` the release that shipped it.
+    pub fn available_in(self, revision: Revision) -> bool {
+        revision.schema().is_some_and(|schema| schema.has_command(self.name()))
+    }
+    /// Whether the QEMU of `revision` has the command's member at
+    /// `path` (as [`CommandKind::member_since`] takes it).
+    pub fn member_available_in(self, path: &str, revision: Revision) -> bool {
+        revision.schema().is_some_and(|schema| schema.has_path(self.name(), path))
+    }
     /// The last revision that has the member at `path`, when a later
     /// one that has the command no longer does.
     pub fn member_until(self, path: &str) -> Option<Revision> {

@@ -368,3 +368,29 @@ fn deeper_members_are_dated_from_the_releases_schemas() {
     // The top level still comes from the crate's own table.
     assert_eq!(since(migrate, "arguments.channels"), Some("qemu-8.2.0"));
 }
+
+/// Which QEMUs have a command and its members, by each revision's schema.
+#[test]
+fn a_revision_has_a_command_and_its_members_or_not() {
+    use qmp_events::Revision;
+    use qmp_events::commands::CommandKind;
+    let cpus = CommandKind::from_name("query-cpus").expect("query-cpus");
+    assert!(cpus.available_in(Revision::Qemu5_2_0));
+    assert!(!cpus.available_in(Revision::Qemu6_0_0));
+    // A text revision answers as the release that shipped it; one before
+    // QAPI has no schema.
+    assert!(CommandKind::QueryStatus.available_in(Revision::MovedToQapi));
+    assert!(!CommandKind::QueryStatus.available_in(Revision::PreResume));
+    // The build of 11.1.3, by its own schema.
+    assert!(CommandKind::QueryStatus.available_in(Revision::Qemu11_1_3));
+    let migrate = CommandKind::from_name("migrate").expect("migrate");
+    let path = "arguments.channels.addr.socket.type";
+    assert!(!migrate.member_available_in(path, Revision::Qemu8_1_0));
+    assert!(migrate.member_available_in(path, Revision::Qemu8_2_0));
+    assert!(
+        CommandKind::QueryMigrate.member_available_in("return.ram.skipped", Revision::Qemu9_0_0)
+    );
+    assert!(
+        !CommandKind::QueryMigrate.member_available_in("return.ram.skipped", Revision::Qemu9_1_0)
+    );
+}
