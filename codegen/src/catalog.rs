@@ -1364,11 +1364,7 @@ impl Namer {
                             return self.types.claim_exact(prefixed, Case::Pascal);
                         }
                     }
-                    if ident {
-                        self.types.claim_exact(q.to_string(), Case::Pascal)
-                    } else {
-                        self.types.claim(q, Case::Pascal)
-                    }
+                    self.types.claim_exact(plain, Case::Pascal)
                 })
             })
             .collect()

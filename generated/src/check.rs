@@ -116,7 +116,7 @@ struct MemberInfo {
     marks: Marks,
 }
 
-/// The JSON types of builtins.
+/// The JSON types of builtins (`any` is [`TypeInfo::Any`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Json {
     String,
@@ -124,7 +124,6 @@ enum Json {
     Number,
     Boolean,
     Null,
-    Value,
 }
 
 /// Why a request would be refused, or what to know before sending it.
@@ -386,7 +385,9 @@ fn wire() -> &'static Wire {
                 "revision" => wire.revisions.push((first, second, true)),
                 "build" => wire.revisions.push((first, second, false)),
                 "alias" => wire.aliases.push((first, second)),
-                "open" => wire.open.push((first, second.split(',').collect())),
+                "open" => wire
+                    .open
+                    .push((first, second.split(',').filter(|n| !n.is_empty()).collect())),
                 "entries" => break,
                 _ => {}
             }
@@ -438,7 +439,7 @@ pub(crate) fn member_span(command: &str, path: &str) -> Option<(Revision, Option
             .get(at)
             .is_some_and(|schema| schema.has_path(command, path));
         if has {
-            let revision = Revision::ALL.into_iter().find(|r| r.name() == *name)?;
+            let revision = Revision::from_name(name)?;
             first.get_or_insert(revision);
             last = Some(revision);
         }
@@ -638,8 +639,8 @@ impl Schema {
             }
             types += 1;
         }
-        let resolve = |index: usize, entry: &Entry, key: &str, name: &Option<String>| {
-            let name = name.as_deref().ok_or_else(|| {
+        let resolve = |index: usize, entry: &Entry, key: &str, name: Option<&str>| {
+            let name = name.ok_or_else(|| {
                 SchemaError(format!("entry {index} ({:?}): no {key:?}", entry.name))
             })?;
             numbers.get(name).copied().ok_or_else(|| {
@@ -661,11 +662,12 @@ impl Schema {
             let info = match entry.meta_type.as_str() {
                 "event" => continue,
                 "command" => {
-                    let args = resolve(index, entry, "arg-type", &entry.arg_type)?;
-                    let returns = match &entry.ret_type {
-                        Some(_) => Some(resolve(index, entry, "ret-type", &entry.ret_type)?),
-                        None => None,
-                    };
+                    let args = resolve(index, entry, "arg-type", entry.arg_type.as_deref())?;
+                    let returns = entry
+                        .ret_type
+                        .as_deref()
+                        .map(|ret| resolve(index, entry, "ret-type", Some(ret)))
+                        .transpose()?;
                     arguments.push((entry.name.clone(), args));
                     schema.commands.insert(
                         entry.name.clone(),
@@ -679,17 +681,24 @@ impl Schema {
                     );
                     continue;
                 }
-                "builtin" => TypeInfo::Builtin {
-                    name: entry.name.clone(),
-                    json: match entry.json_type.as_deref() {
+                "builtin" => {
+                    let json = match entry.json_type.as_deref() {
                         Some("string") => Json::String,
                         Some("int") => Json::Int,
                         Some("number") => Json::Number,
                         Some("boolean") => Json::Boolean,
                         Some("null") => Json::Null,
-                        _ => Json::Value,
-                    },
-                },
+                        // `any`, or a JSON type newer than this reader.
+                        _ => {
+                            schema.types.push(TypeInfo::Any);
+                            continue;
+                        }
+                    };
+                    TypeInfo::Builtin {
+                        name: entry.name.clone(),
+                        json,
+                    }
+                }
                 "enum" => TypeInfo::Enum {
                     name: entry.name.clone(),
                     values: match &entry.values {
@@ -707,9 +716,12 @@ impl Schema {
                             .collect(),
                     },
                 },
-                "array" => {
-                    TypeInfo::Array(resolve(index, entry, "element-type", &entry.element_type)?)
-                }
+                "array" => TypeInfo::Array(resolve(
+                    index,
+                    entry,
+                    "element-type",
+                    entry.element_type.as_deref(),
+                )?),
                 "object" => {
                     let mut list = Vec::new();
                     for (i, m) in members().iter().enumerate() {
@@ -721,7 +733,12 @@ impl Schema {
                         })?;
                         let marks = marks(&name, &m.features, m.condition.clone());
                         list.push(MemberInfo {
-                            ty: resolve(index, entry, &format!("members[{i}].type"), &m.ty)?,
+                            ty: resolve(
+                                index,
+                                entry,
+                                &format!("members[{i}].type"),
+                                m.ty.as_deref(),
+                            )?,
                             name,
                             // A required member behind a condition is
                             // required only in the builds that have it.
@@ -743,7 +760,7 @@ impl Schema {
                                     index,
                                     entry,
                                     &format!("variants[{i}].type"),
-                                    &Some(v.ty.clone()),
+                                    Some(&v.ty),
                                 )?;
                                 branches.push((
                                     v.case.clone(),
@@ -763,19 +780,14 @@ impl Schema {
                 "alternate" => {
                     let mut branches = Vec::new();
                     for (i, m) in members().iter().enumerate() {
-                        let ty = resolve(index, entry, &format!("members[{i}].type"), &m.ty)?;
+                        let ty =
+                            resolve(index, entry, &format!("members[{i}].type"), m.ty.as_deref())?;
                         branches.push((ty, marks("", &[], m.condition.clone())));
                     }
                     TypeInfo::Alternate(branches)
                 }
                 // A meta-type newer than this reader: its values pass.
                 _ => TypeInfo::Any,
-            };
-            let info = match info {
-                TypeInfo::Builtin {
-                    json: Json::Value, ..
-                } => TypeInfo::Any,
-                other => other,
             };
             schema.types.push(info);
         }
@@ -790,11 +802,8 @@ impl Schema {
             let is_open = listed.is_some_and(|listed| {
                 open.iter().any(|(command, names)| {
                     *command == name
-                        && names.iter().filter(|n| !n.is_empty()).count() == listed.len()
-                        && names
-                            .iter()
-                            .filter(|n| !n.is_empty())
-                            .all(|n| listed.contains(n))
+                        && names.len() == listed.len()
+                        && names.iter().all(|n| listed.contains(n))
                 })
             });
             if let Some(command) = schema.commands.get_mut(&name) {
@@ -940,8 +949,7 @@ impl Check<'_> {
             (Json::String, Value::String(_))
             | (Json::Boolean, Value::Bool(_))
             | (Json::Null, Value::Null)
-            | (Json::Number, Value::Number(_))
-            | (Json::Value, _) => true,
+            | (Json::Number, Value::Number(_)) => true,
             (Json::Int, Value::Number(number)) if number.is_i64() || number.is_u64() => {
                 let (min, max) = range(name, self.schema.sized);
                 let n = number
@@ -1111,7 +1119,6 @@ fn describe_builtin(name: &str, json: Json) -> String {
         Json::Number => "a number",
         Json::Boolean => "a boolean",
         Json::Null => "null",
-        Json::Value => "any value",
     };
     match (json, name) {
         (Json::Int, "int") => format!("{what} (int64)"),

@@ -92,7 +92,7 @@ impl<S: Read + Write> Client<S> {
             next_id: 0,
             schema: None,
         };
-        client.request(capabilities())?;
+        client.request(bare("qmp_capabilities"))?;
         Ok(client)
     }
 
@@ -119,7 +119,7 @@ impl<S: Read + Write> Client<S> {
     pub fn schema(&mut self) -> Result<&Schema, ClientError> {
         let schema = match self.schema.take() {
             Some(schema) => schema,
-            None => read_schema(&self.request(query_schema())?)?,
+            None => read_schema(&self.request(bare("query-qmp-schema"))?)?,
         };
         Ok(self.schema.insert(schema))
     }
@@ -202,20 +202,12 @@ impl<S: Read + Write> Client<S> {
     }
 }
 
-/// The request that leaves capabilities negotiation.
-pub(crate) fn capabilities() -> Request {
+/// A request for command `name` without arguments: the one that leaves
+/// capabilities negotiation (`qmp_capabilities`), and the one for the
+/// QEMU's wire schema (`query-qmp-schema`).
+pub(crate) fn bare(name: &str) -> Request {
     Request {
-        name: "qmp_capabilities".to_owned(),
-        arguments: None,
-        id: None,
-        oob: false,
-    }
-}
-
-/// The request for the QEMU's wire schema.
-pub(crate) fn query_schema() -> Request {
-    Request {
-        name: "query-qmp-schema".to_owned(),
+        name: name.to_owned(),
         arguments: None,
         id: None,
         oob: false,

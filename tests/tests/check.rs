@@ -12,13 +12,6 @@ fn request(line: &str) -> Request {
     line.parse().unwrap_or_else(|err| panic!("{line}: {err}"))
 }
 
-fn revision(name: &str) -> Revision {
-    Revision::ALL
-        .into_iter()
-        .find(|r| r.name() == name)
-        .unwrap_or_else(|| panic!("{name}"))
-}
-
 /// The errors of a request QEMU would refuse, as `path: problem` lines.
 fn errors(schema: &Schema, line: &str) -> Vec<String> {
     match schema.check(&request(line)) {
@@ -289,7 +282,9 @@ fn the_check_agrees_with_the_bundles_on_every_request_example() {
             continue;
         }
         let name = revision.name();
-        let schema = self::revision(name).schema().expect("a schema");
+        let schema = Revision::from_name(name)
+            .and_then(Revision::schema)
+            .expect("a schema");
         let bundles = Bundles::new(name, spec);
         for command in &spec.commands {
             for example in &command.examples {

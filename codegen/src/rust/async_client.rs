@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWriteExt, BufReader};
 
-use super::client::{answer, capabilities, query_schema, read_schema, returned, revision_of};
+use super::client::{answer, bare, read_schema, returned, revision_of};
 use super::commands::{Command, Finding, Request, Schema};
 use super::{
     ClientError, DEFAULT_LINE_LIMIT, Greeting, Message, RawData, ReadError, Revision, ServerMessage,
@@ -87,7 +87,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> AsyncClient<S> {
                 ));
             }
         };
-        client.request(capabilities()).await?;
+        client.request(bare("qmp_capabilities")).await?;
         Ok(client)
     }
 
@@ -119,7 +119,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> AsyncClient<S> {
     pub async fn schema(&mut self) -> Result<&Schema, ClientError> {
         let schema = match self.schema.take() {
             Some(schema) => schema,
-            None => read_schema(&self.request(query_schema()).await?)?,
+            None => read_schema(&self.request(bare("query-qmp-schema")).await?)?,
         };
         Ok(self.schema.insert(schema))
     }
