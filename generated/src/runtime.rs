@@ -481,7 +481,7 @@ pub(crate) fn union_text<'de, D: Deserializer<'de>>(
     Ok(UnionText { text, tag })
 }
 
-/// A command union's object, as JSON text, and where its tag is.
+/// A union's object, as JSON text, and where its tag is.
 pub(crate) struct UnionText {
     text: Box<RawValue>,
     tag: Tag,
@@ -556,28 +556,28 @@ fn find_tag(text: &str, discriminator: &str) -> Result<Tag, String> {
 
 /// Whether the key quoted from `start` to `end` (its quotes) is `name`.
 fn is_key(text: &str, start: usize, end: usize, name: &str) -> Result<bool, String> {
-    let Some(raw) = text.get(start + 1..end) else {
-        return Ok(false);
-    };
-    if !raw.contains('\\') {
-        return Ok(raw == name);
-    }
-    let key: String = serde_json::from_str(text.get(start..=end).unwrap_or_default())
-        .map_err(|error| error.to_string())?;
-    Ok(key == name)
+    Ok(unquote(text, start, end)? == name)
 }
 
 /// The tag whose value starts at `at`: a string, else an error.
 fn tag_at(text: &str, at: usize) -> Result<Tag, String> {
-    let bytes = text.as_bytes();
-    if bytes.get(at) != Some(&b'"') {
+    if text.as_bytes().get(at) != Some(&b'"') {
         return Err("invalid type: the discriminator is not a string".to_owned());
     }
-    let end = string_end(bytes, at + 1);
-    match text.get(at + 1..end) {
-        Some(raw) if !raw.contains('\\') => Ok(Tag::At(at + 1, end)),
-        _ => serde_json::from_str(text.get(at..=end).unwrap_or_default())
-            .map(Tag::Owned)
+    let end = string_end(text.as_bytes(), at + 1);
+    Ok(match unquote(text, at, end)? {
+        Cow::Borrowed(_) => Tag::At(at + 1, end),
+        Cow::Owned(tag) => Tag::Owned(tag),
+    })
+}
+
+/// The string quoted from `start` to `end` (its quotes): as it is written,
+/// or unescaped where it has an escape.
+fn unquote(text: &str, start: usize, end: usize) -> Result<Cow<'_, str>, String> {
+    match text.get(start + 1..end) {
+        Some(raw) if !raw.contains('\\') => Ok(Cow::Borrowed(raw)),
+        _ => serde_json::from_str(text.get(start..=end).unwrap_or_default())
+            .map(Cow::Owned)
             .map_err(|error| error.to_string()),
     }
 }
