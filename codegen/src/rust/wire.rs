@@ -46,7 +46,7 @@ pub const PATH: &str = "src/wire-schemas.txt";
 
 /// The file of every revision's wire schema.
 pub fn schemas(revisions: &[Revision<'_>]) -> GeneratedFile {
-    let mut pool: Vec<String> = Vec::new();
+    // Each distinct entry and its number, in the order first met.
     let mut numbers: HashMap<String, usize> = HashMap::new();
     let mut header = String::new();
     let mut open: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
@@ -66,11 +66,8 @@ pub fn schemas(revisions: &[Revision<'_>]) -> GeneratedFile {
         let mut listed: Vec<usize> = entries
             .into_iter()
             .map(|line| {
-                let next = pool.len();
-                *numbers.entry(line.clone()).or_insert_with(|| {
-                    pool.push(line);
-                    next
-                })
+                let next = numbers.len();
+                *numbers.entry(line).or_insert(next)
             })
             .collect();
         listed.sort_unstable();
@@ -111,8 +108,12 @@ pub fn schemas(revisions: &[Revision<'_>]) -> GeneratedFile {
     );
     text.push_str(&header);
     text.push_str("entries\n");
+    let mut pool = vec![""; numbers.len()];
+    for (line, &number) in &numbers {
+        pool[number] = line;
+    }
     for line in pool {
-        text.push_str(&line);
+        text.push_str(line);
         text.push('\n');
     }
     GeneratedFile::new(PATH, text)
