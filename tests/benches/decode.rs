@@ -7,7 +7,11 @@
 //! Groups, each about 8 MB of lines:
 //! - `qemu-7.2`: what a real QEMU 7.2 sent in the two recorded sessions
 //!   (`tests/fixtures/qemu-7.2-*events.jsonl`), as it wrote it; every line
-//!   has a variant of its own;
+//!   has a variant of its own. Beside them `serde_floor`: the same lines
+//!   into the cheapest type serde's derive can decode them into (one flat
+//!   struct of every member these lines have, strings borrowed, nothing
+//!   allocated, no dispatch by event), the floor of typed decoding with
+//!   serde_json;
 //! - `qemu-7.2-unknown`: the same lines under event names no revision has
 //!   (`X_` before the name), which decode into `Event::Unknown`;
 //! - `history`: every valid example of the newest QAPI schema release (10.1.0),
@@ -19,9 +23,14 @@
 //!   both from a `BufReader` over the bytes, in the same run;
 //! - `returns`: every return QEMU 7.2, 10.0 and 11.1 sent to the query
 //!   battery (`tests/fixtures/qemu-*-returns.jsonl`, the 190 KB
-//!   `query-qmp-schema` replies included), each return value's JSON text
-//!   decoded by its command's name with `commands::decode_return`, against
+//!   `query-qmp-schema` replies included), each return value's JSON text,
+//!   as QEMU wrote it, decoded by its command's name with `commands::decode_return`, against
 //!   `serde_json::Value` and `IgnoredAny` on the same texts;
+//! - `returns-qmp-schema`: the three recorded `query-qmp-schema` replies
+//!   (60% of the returns' bytes) the same ways, and into the cheapest
+//!   serde types for them (one flat struct for every kind of entry, no
+//!   union): with strings borrowed (`serde_floor_borrowed`) and owned, as a
+//!   return's types hold them (`serde_floor_owned`);
 //! - `schema`: QEMU 7.2's `query-qmp-schema` reply read for checking
 //!   requests (`commands::Schema::from_reply`) against read into a `Value`;
 //!   `check`: every request example of release 9.2.0 checked against its
@@ -74,7 +83,125 @@ fn history_examples() -> Vec<String> {
     lines
 }
 
-fn group(c: &mut Criterion, name: &str, lines: &[String]) {
+/// The cheapest types serde's derive decodes the recorded QEMU 7.2 event
+/// lines into: every member the lines have, in one flat struct, strings
+/// borrowed. No allocation and no dispatch by the event's name: the floor
+/// of typed decoding with serde_json, which the generated decoders are
+/// measured against.
+mod event_floor {
+    // Decoded, never read: the decoding is what is measured.
+    #![allow(dead_code)]
+
+    use serde::Deserialize;
+    use serde::de::IgnoredAny;
+
+    #[derive(Deserialize)]
+    pub struct Message<'a> {
+        #[serde(borrow)]
+        pub event: &'a str,
+        #[serde(borrow)]
+        pub data: Option<Data<'a>>,
+        pub timestamp: Timestamp,
+    }
+
+    #[derive(Deserialize)]
+    pub struct Timestamp {
+        pub seconds: i64,
+        pub microseconds: i64,
+    }
+
+    #[derive(Deserialize)]
+    pub struct Data<'a> {
+        pub guest: Option<bool>,
+        pub reason: Option<&'a str>,
+        pub device: Option<&'a str>,
+        #[serde(rename = "tray-open")]
+        pub tray_open: Option<bool>,
+        pub id: Option<&'a str>,
+        pub status: Option<&'a str>,
+        pub len: Option<i64>,
+        pub offset: Option<i64>,
+        pub speed: Option<i64>,
+        #[serde(rename = "type")]
+        pub kind: Option<&'a str>,
+        #[serde(borrow)]
+        pub server: Option<Address<'a>>,
+        #[serde(borrow)]
+        pub client: Option<Address<'a>>,
+        #[serde(rename = "netdev-id")]
+        pub netdev_id: Option<&'a str>,
+        #[serde(borrow)]
+        pub addr: Option<Address<'a>>,
+        pub path: Option<&'a str>,
+        pub pass: Option<i64>,
+        pub result: Option<IgnoredAny>,
+    }
+
+    #[derive(Deserialize)]
+    pub struct Address<'a> {
+        pub auth: Option<&'a str>,
+        pub family: Option<&'a str>,
+        pub service: Option<&'a str>,
+        pub host: Option<&'a str>,
+        pub websocket: Option<bool>,
+        pub path: Option<&'a str>,
+        #[serde(rename = "type")]
+        pub kind: Option<&'a str>,
+    }
+}
+
+/// The cheapest serde types for a `query-qmp-schema` reply: one flat
+/// struct for every kind of entry (no union, no dispatch), generic over
+/// its strings: `&str` (borrowed, nothing allocated) or `String` (owned,
+/// as a return's types hold them).
+mod schema_floor {
+    // Decoded, never read: the decoding is what is measured.
+    #![allow(dead_code)]
+
+    use serde::Deserialize;
+    use serde::de::IgnoredAny;
+
+    #[derive(Deserialize)]
+    pub struct Entry<S> {
+        pub name: S,
+        #[serde(rename = "meta-type")]
+        pub meta_type: S,
+        pub features: Option<Vec<S>>,
+        #[serde(rename = "arg-type")]
+        pub arg_type: Option<S>,
+        #[serde(rename = "ret-type")]
+        pub ret_type: Option<S>,
+        #[serde(rename = "allow-oob")]
+        pub allow_oob: Option<bool>,
+        pub members: Option<Vec<Member<S>>>,
+        pub values: Option<Vec<S>>,
+        #[serde(rename = "element-type")]
+        pub element_type: Option<S>,
+        pub tag: Option<S>,
+        pub variants: Option<Vec<Variant<S>>>,
+        #[serde(rename = "json-type")]
+        pub json_type: Option<S>,
+    }
+
+    /// An object's member, an enumeration's or an alternate's.
+    #[derive(Deserialize)]
+    pub struct Member<S> {
+        pub name: Option<S>,
+        #[serde(rename = "type")]
+        pub kind: Option<S>,
+        pub default: Option<IgnoredAny>,
+        pub features: Option<Vec<S>>,
+    }
+
+    #[derive(Deserialize)]
+    pub struct Variant<S> {
+        pub case: S,
+        #[serde(rename = "type")]
+        pub kind: S,
+    }
+}
+
+fn group(c: &mut Criterion, name: &str, lines: &[String], floor: bool) {
     let lines = repeat(lines);
     let bytes: usize = lines.iter().map(|l| l.len() + 1).sum();
     let mut group = c.benchmark_group(name);
@@ -113,6 +240,21 @@ fn group(c: &mut Criterion, name: &str, lines: &[String]) {
                 .count()
         })
     });
+    if floor {
+        assert!(
+            lines
+                .iter()
+                .all(|l| serde_json::from_str::<event_floor::Message>(l).is_ok())
+        );
+        group.bench_function("serde_floor", |b| {
+            b.iter(|| {
+                lines
+                    .iter()
+                    .filter(|l| serde_json::from_str::<event_floor::Message>(l).is_ok())
+                    .count()
+            })
+        });
+    }
     group.finish();
 }
 
@@ -148,13 +290,16 @@ fn stream(c: &mut Criterion, lines: &[String]) {
 /// to about 8 MB, decoded typed, as `Value` and as `IgnoredAny`.
 fn returns(c: &mut Criterion) {
     let mut returns: Vec<(String, String)> = Vec::new();
-    for prefix in ["qemu-7.2", "qemu-10.0", "qemu-11.1"] {
-        for line in qmp_tests::fixture(&format!("{prefix}-returns.jsonl")).lines() {
-            let value: serde_json::Value = serde_json::from_str(line).expect("a recorded line");
-            let name = value["execute"].as_str().expect("execute").to_owned();
-            returns.push((name, value["return"].to_string()));
+    for file in qmp_tests::RETURN_RECORDINGS {
+        for line in qmp_tests::recorded_returns(file) {
+            returns.push((line.execute, line.returned.get().to_owned()));
         }
     }
+    let schema_replies: Vec<String> = returns
+        .iter()
+        .filter(|(name, _)| name == "query-qmp-schema")
+        .map(|(_, text)| text.clone())
+        .collect();
     for (name, text) in &returns {
         let decoded = qmp_events::commands::decode_return(name, text).expect("decodes");
         assert!(
@@ -194,6 +339,63 @@ fn returns(c: &mut Criterion) {
             returns
                 .iter()
                 .filter(|(n, t)| qmp_events::commands::decode_return(n, t).is_ok())
+                .count()
+        })
+    });
+    group.finish();
+    schema_returns(c, &schema_replies);
+}
+
+/// The recorded `query-qmp-schema` replies, about 8 MB of them: decoded by
+/// `decode_return`, into `Value`, through `IgnoredAny`, and into the
+/// cheapest serde types for them, borrowed and owned.
+fn schema_returns(c: &mut Criterion, replies: &[String]) {
+    let texts = repeat(replies);
+    for text in replies {
+        serde_json::from_str::<Vec<schema_floor::Entry<String>>>(text).expect("a schema");
+        serde_json::from_str::<Vec<schema_floor::Entry<&str>>>(text).expect("no escapes");
+    }
+    let bytes: usize = texts.iter().map(String::len).sum();
+    let mut group = c.benchmark_group("returns-qmp-schema");
+    group.sample_size(10);
+    group.throughput(Throughput::Bytes(bytes as u64));
+    group.bench_function("ignored_any", |b| {
+        b.iter(|| {
+            texts
+                .iter()
+                .filter(|t| serde_json::from_str::<IgnoredAny>(t).is_ok())
+                .count()
+        })
+    });
+    group.bench_function("value", |b| {
+        b.iter(|| {
+            texts
+                .iter()
+                .filter(|t| serde_json::from_str::<serde_json::Value>(t).is_ok())
+                .count()
+        })
+    });
+    group.bench_function("serde_floor_borrowed", |b| {
+        b.iter(|| {
+            texts
+                .iter()
+                .filter(|t| serde_json::from_str::<Vec<schema_floor::Entry<&str>>>(t).is_ok())
+                .count()
+        })
+    });
+    group.bench_function("serde_floor_owned", |b| {
+        b.iter(|| {
+            texts
+                .iter()
+                .filter(|t| serde_json::from_str::<Vec<schema_floor::Entry<String>>>(t).is_ok())
+                .count()
+        })
+    });
+    group.bench_function("decode_return", |b| {
+        b.iter(|| {
+            texts
+                .iter()
+                .filter(|t| qmp_events::commands::decode_return("query-qmp-schema", t).is_ok())
                 .count()
         })
     });
@@ -257,9 +459,9 @@ fn decode(c: &mut Criterion) {
     assert!(unknown.iter().all(|l| is_unknown(l)));
     let history = history_examples();
     assert!(history.iter().all(|l| !is_unknown(l)));
-    group(c, "qemu-7.2", &fixture);
-    group(c, "qemu-7.2-unknown", &unknown);
-    group(c, "history", &history);
+    group(c, "qemu-7.2", &fixture, true);
+    group(c, "qemu-7.2-unknown", &unknown, true);
+    group(c, "history", &history, false);
     stream(c, &fixture);
     returns(c);
     schema(c);

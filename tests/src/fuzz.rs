@@ -254,23 +254,19 @@ pub fn decode(data: &[u8]) {
 }
 
 /// A command's return as the recorded returns write it (`{"execute":
-/// NAME, "return": VALUE}`): decoded typed by the command's name
+/// NAME, "return": VALUE}`, a `RecordedReturn`): decoded typed by the command's name
 /// (`qmp_events::commands::decode_return`), it never panics and decodes
 /// the same twice; a return the crate's type refuses is refused by the
 /// name's type alone, never by the catch-all, and a command the crate does
 /// not know always decodes (`Unknown`).
 fn returns(data: &[u8]) {
-    let Ok(serde_json::Value::Object(line)) = serde_json::from_slice(data) else {
+    let Ok(line) = serde_json::from_slice::<crate::RecordedReturn>(data) else {
         return;
     };
-    let (Some(serde_json::Value::String(name)), Some(value)) =
-        (line.get("execute"), line.get("return"))
-    else {
-        return;
-    };
-    let text = value.to_string();
-    let first = qmp_events::commands::decode_return(name, &text);
-    let second = qmp_events::commands::decode_return(name, &text);
+    // The return as the line writes it: its members in their order.
+    let (name, text) = (&line.execute, line.returned.get());
+    let first = qmp_events::commands::decode_return(name, text);
+    let second = qmp_events::commands::decode_return(name, text);
     match (&first, &second) {
         (Ok(a), Ok(b)) => assert_eq!(a, b, "{name}: {text}"),
         (Err(_), Err(_)) => {}
@@ -404,9 +400,9 @@ pub fn seeds() -> Vec<Seed> {
         }
     }
     // Every return QEMU 7.2, 10.0 and 11.1 sent to the query battery.
-    for prefix in ["qemu-7.2", "qemu-10.0", "qemu-11.1"] {
-        let fixture = format!("{prefix}-returns.jsonl");
-        for (n, line) in crate::fixture(&fixture).lines().enumerate() {
+    for fixture in crate::RETURN_RECORDINGS {
+        let prefix = fixture.trim_end_matches("-returns.jsonl");
+        for (n, line) in crate::fixture(fixture).lines().enumerate() {
             seeds.push(Seed {
                 target: "decode",
                 name: format!("{prefix}-return-{n:02}"),

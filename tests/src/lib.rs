@@ -40,6 +40,38 @@ pub fn qemu_7_2_fixture() -> String {
     fixture(QEMU_7_2_RECORDINGS[0])
 }
 
+/// The recordings of the query battery ([`live::QUERY_BATTERY`]) that
+/// real QEMUs answered, in `tests/fixtures/`: 7.2, 10.0 and 11.1.
+pub const RETURN_RECORDINGS: [&str; 3] = [
+    "qemu-7.2-returns.jsonl",
+    "qemu-10.0-returns.jsonl",
+    "qemu-11.1-returns.jsonl",
+];
+
+/// A line of a recording of returns: a command, its arguments, and its
+/// return exactly as QEMU wrote it (its members in QEMU's order, which
+/// decides where a union's tag is).
+#[derive(serde::Serialize, serde::Deserialize)]
+pub struct RecordedReturn {
+    pub execute: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub arguments: Option<serde_json::Value>,
+    #[serde(rename = "return")]
+    pub returned: Box<serde_json::value::RawValue>,
+}
+
+/// The lines of the recording of returns `tests/fixtures/NAME`.
+pub fn recorded_returns(name: &str) -> Vec<RecordedReturn> {
+    fixture(name)
+        .lines()
+        .enumerate()
+        .map(|(n, line)| {
+            serde_json::from_str(line)
+                .unwrap_or_else(|err| panic!("tests/fixtures/{name}:{}: {err}", n + 1))
+        })
+        .collect()
+}
+
 /// A vendored full text: its name (the file stem) and contents.
 pub struct SpecFile {
     pub name: String,

@@ -311,6 +311,27 @@ impl Qemu {
 
     /// Runs a command: its return value, or QEMU's error.
     pub fn try_execute(&mut self, command: &str, arguments: Value) -> Result<Value, Value> {
+        self.exchange(command, arguments)
+            .map(|(reply, _)| reply["return"].clone())
+    }
+
+    /// Runs a command: its return value's JSON text exactly as QEMU wrote
+    /// it (its members in QEMU's order, its spacing), or QEMU's error.
+    pub fn try_execute_raw(&mut self, command: &str, arguments: Value) -> Result<String, Value> {
+        #[derive(serde::Deserialize)]
+        struct Reply<'a> {
+            #[serde(borrow, rename = "return")]
+            returned: &'a serde_json::value::RawValue,
+        }
+        let (_, line) = self.exchange(command, arguments)?;
+        let reply: Reply<'_> = serde_json::from_str(&line)
+            .unwrap_or_else(|err| panic!("{command}'s reply has no return: {err}: {line:?}"));
+        Ok(reply.returned.get().to_owned())
+    }
+
+    /// Sends a command and reads until its reply: the reply, and its line
+    /// as QEMU wrote it; QEMU's error as an error.
+    fn exchange(&mut self, command: &str, arguments: Value) -> Result<(Value, String), Value> {
         self.next_id += 1;
         let id = self.next_id;
         let mut request = json!({ "execute": command, "id": id });
@@ -332,7 +353,7 @@ impl Qemu {
                 if let Some(error) = message.get("error") {
                     return Err(error.clone());
                 }
-                return Ok(message["return"].clone());
+                return Ok((message, self.reader.line().to_string()));
             }
         }
     }
@@ -634,8 +655,9 @@ pub const QUERY_BATTERY: &[(&str, &str)] = &[
 
 /// Runs [`QUERY_BATTERY`] on a started QEMU (what it has of it): each
 /// command and its return as a JSON line
-/// (`{"execute": ..., "arguments": ..., "return": ...}`); a command QEMU
-/// answers with an error (no balloon, no TPM) is left out.
+/// (`{"execute": ..., "arguments": ..., "return": ...}`, a
+/// [`crate::RecordedReturn`]), the return exactly as QEMU wrote it; a
+/// command QEMU answers with an error (no balloon, no TPM) is left out.
 pub fn query_battery(qemu: &mut Qemu) -> Vec<String> {
     let commands = qemu.execute("query-commands", Value::Null);
     let has = |name: &str| {
@@ -648,12 +670,13 @@ pub fn query_battery(qemu: &mut Qemu) -> Vec<String> {
         .filter(|(name, _)| has(name))
         .filter_map(|(name, arguments)| {
             let arguments: Value = serde_json::from_str(arguments).expect("the battery's JSON");
-            let returned = qemu.try_execute(name, arguments.clone()).ok()?;
-            let mut line = serde_json::json!({ "execute": name, "return": returned });
-            if !arguments.is_null() {
-                line["arguments"] = arguments;
-            }
-            Some(line.to_string())
+            let returned = qemu.try_execute_raw(name, arguments.clone()).ok()?;
+            let line = crate::RecordedReturn {
+                execute: name.to_string(),
+                arguments: (!arguments.is_null()).then_some(arguments),
+                returned: serde_json::value::RawValue::from_string(returned).expect("QEMU's JSON"),
+            };
+            Some(serde_json::to_string(&line).expect("a battery line"))
         })
         .collect()
 }

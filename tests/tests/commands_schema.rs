@@ -375,11 +375,7 @@ fn the_latest_bundles_have_every_command_of_the_history() {
 fn the_recorded_returns_of_real_qemus_pass_their_revision() {
     let history = qmp_tests::history();
     let mut checked = 0;
-    for name in [
-        "qemu-7.2-returns.jsonl",
-        "qemu-10.0-returns.jsonl",
-        "qemu-11.1-returns.jsonl",
-    ] {
+    for name in qmp_tests::RETURN_RECORDINGS {
         let text = qmp_tests::fixture(name);
         let lines: Vec<String> = text.lines().map(str::to_string).collect();
         let version: Value = serde_json::from_str(&lines[0]).expect("query-version first");
