@@ -36,7 +36,8 @@
 //!   `check`: every request example of release 9.2.0 checked against its
 //!   schema (`Schema::check`).
 
-use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use criterion::measurement::WallTime;
+use criterion::{BenchmarkGroup, Criterion, Throughput, criterion_group, criterion_main};
 use serde::de::IgnoredAny;
 
 /// `lines` repeated to about 8 MB.
@@ -201,28 +202,34 @@ mod schema_floor {
     }
 }
 
+/// The baselines of every group, on its texts: parsing alone
+/// (`IgnoredAny`, the floor) and into a `serde_json::Value`.
+fn baselines<T: AsRef<str>>(group: &mut BenchmarkGroup<'_, WallTime>, texts: &[T]) {
+    group.bench_function("ignored_any", |b| {
+        b.iter(|| {
+            texts
+                .iter()
+                .filter(|t| serde_json::from_str::<IgnoredAny>(t.as_ref()).is_ok())
+                .count()
+        })
+    });
+    group.bench_function("value", |b| {
+        b.iter(|| {
+            texts
+                .iter()
+                .filter(|t| serde_json::from_str::<serde_json::Value>(t.as_ref()).is_ok())
+                .count()
+        })
+    });
+}
+
 fn group(c: &mut Criterion, name: &str, lines: &[String], floor: bool) {
     let lines = repeat(lines);
     let bytes: usize = lines.iter().map(|l| l.len() + 1).sum();
     let mut group = c.benchmark_group(name);
     group.sample_size(10);
     group.throughput(Throughput::Bytes(bytes as u64));
-    group.bench_function("ignored_any", |b| {
-        b.iter(|| {
-            lines
-                .iter()
-                .filter(|l| serde_json::from_str::<IgnoredAny>(l).is_ok())
-                .count()
-        })
-    });
-    group.bench_function("value", |b| {
-        b.iter(|| {
-            lines
-                .iter()
-                .filter(|l| serde_json::from_str::<serde_json::Value>(l).is_ok())
-                .count()
-        })
-    });
+    baselines(&mut group, &lines);
     group.bench_function("generated_message", |b| {
         b.iter(|| {
             lines
@@ -318,22 +325,8 @@ fn returns(c: &mut Criterion) {
     let mut group = c.benchmark_group("returns");
     group.sample_size(10);
     group.throughput(Throughput::Bytes(bytes as u64));
-    group.bench_function("ignored_any", |b| {
-        b.iter(|| {
-            returns
-                .iter()
-                .filter(|(_, t)| serde_json::from_str::<IgnoredAny>(t).is_ok())
-                .count()
-        })
-    });
-    group.bench_function("value", |b| {
-        b.iter(|| {
-            returns
-                .iter()
-                .filter(|(_, t)| serde_json::from_str::<serde_json::Value>(t).is_ok())
-                .count()
-        })
-    });
+    let texts: Vec<&str> = returns.iter().map(|(_, t)| t.as_str()).collect();
+    baselines(&mut group, &texts);
     group.bench_function("decode_return", |b| {
         b.iter(|| {
             returns
@@ -359,22 +352,7 @@ fn schema_returns(c: &mut Criterion, replies: &[String]) {
     let mut group = c.benchmark_group("returns-qmp-schema");
     group.sample_size(10);
     group.throughput(Throughput::Bytes(bytes as u64));
-    group.bench_function("ignored_any", |b| {
-        b.iter(|| {
-            texts
-                .iter()
-                .filter(|t| serde_json::from_str::<IgnoredAny>(t).is_ok())
-                .count()
-        })
-    });
-    group.bench_function("value", |b| {
-        b.iter(|| {
-            texts
-                .iter()
-                .filter(|t| serde_json::from_str::<serde_json::Value>(t).is_ok())
-                .count()
-        })
-    });
+    baselines(&mut group, &texts);
     group.bench_function("serde_floor_borrowed", |b| {
         b.iter(|| {
             texts
