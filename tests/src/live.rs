@@ -10,6 +10,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use codegen::catalog::Catalog;
+use serde_json::value::RawValue;
 use serde_json::{Value, json};
 
 /// What checking a stream found, by event name.
@@ -317,16 +318,20 @@ impl Qemu {
 
     /// Runs a command: its return value's JSON text exactly as QEMU wrote
     /// it (its members in QEMU's order, its spacing), or QEMU's error.
-    pub fn try_execute_raw(&mut self, command: &str, arguments: Value) -> Result<String, Value> {
+    pub fn try_execute_raw(
+        &mut self,
+        command: &str,
+        arguments: Value,
+    ) -> Result<Box<RawValue>, Value> {
         #[derive(serde::Deserialize)]
-        struct Reply<'a> {
-            #[serde(borrow, rename = "return")]
-            returned: &'a serde_json::value::RawValue,
+        struct Reply {
+            #[serde(rename = "return")]
+            returned: Box<RawValue>,
         }
         let (_, line) = self.exchange(command, arguments)?;
-        let reply: Reply<'_> = serde_json::from_str(&line)
+        let reply: Reply = serde_json::from_str(&line)
             .unwrap_or_else(|err| panic!("{command}'s reply has no return: {err}: {line:?}"));
-        Ok(reply.returned.get().to_owned())
+        Ok(reply.returned)
     }
 
     /// Sends a command and reads until its reply: the reply, and its line
@@ -674,7 +679,7 @@ pub fn query_battery(qemu: &mut Qemu) -> Vec<String> {
             let line = crate::RecordedReturn {
                 execute: name.to_string(),
                 arguments: (!arguments.is_null()).then_some(arguments),
-                returned: serde_json::value::RawValue::from_string(returned).expect("QEMU's JSON"),
+                returned,
             };
             Some(serde_json::to_string(&line).expect("a battery line"))
         })

@@ -356,15 +356,8 @@ fn builtin(scalar: Scalar) -> (&'static str, &'static str) {
         Scalar::Bool => ("bool", "boolean"),
         Scalar::Value => ("any", "value"),
         Scalar::Null => ("null", "null"),
-        Scalar::Int8 => ("int8", "int"),
-        Scalar::Int16 => ("int16", "int"),
-        Scalar::Int32 => ("int32", "int"),
-        Scalar::Int64 => ("int64", "int"),
-        Scalar::Uint8 => ("uint8", "int"),
-        Scalar::Uint16 => ("uint16", "int"),
-        Scalar::Uint32 => ("uint32", "int"),
-        Scalar::Uint64 => ("uint64", "int"),
-        Scalar::Size => ("size", "int"),
+        // The sized integers and `size`: QAPI's names, as the model labels them.
+        sized => (sized.label(), "int"),
     }
 }
 
